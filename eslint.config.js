@@ -1,0 +1,47 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Boundaries of the house: see README "Architecture". */
+const netSnmpOnlyInSnmp = {
+  paths: [{ name: 'net-snmp', message: 'Only src/snmp/ talks to net-snmp; use its exports.' }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', netSnmpOnlyInSnmp],
+    },
+  },
+  {
+    files: ['src/snmp/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/detection/**', 'src/correlation/**', 'src/playbooks/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'ioredis', message: 'Detection, correlation and planning are pure: no I/O.' },
+            { name: 'bullmq', message: 'Detection, correlation and planning are pure: no I/O.' },
+            { name: 'net-snmp', message: 'Only src/snmp/ talks to net-snmp.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

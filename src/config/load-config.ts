@@ -1,0 +1,167 @@
+import { ConfigError } from './config-error.js';
+import { Secret } from '../shared/secret.js';
+import {
+  AUTH_PROTOCOLS,
+  PRIV_PROTOCOLS,
+  SNMP_VERSIONS,
+  type AuthProfile,
+  type AuthProtocol,
+  type PrivProtocol,
+  type SnmpVersion,
+  type UsmUser,
+} from '../snmp/auth-profile.js';
+
+export const API_ROLES = ['agent', 'noc', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export interface ApiKey {
+  role: ApiRole;
+  token: Secret;
+}
+
+export interface Config {
+  redisUrl: string;
+  /** Every Redis key starts with this (default "vigil"); tests give each run its own. */
+  redisPrefix: string;
+  host: string;
+  port: number;
+  logLevel: string;
+  apiKeys: ApiKey[];
+  authProfiles: Map<string, AuthProfile>;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROFILE_VAR = /^VIGIL_SNMP_([A-Z0-9_]+?)_(VERSION|COMMUNITY|WRITE_COMMUNITY|USER|AUTH_PROTOCOL|AUTH_KEY|PRIV_PROTOCOL|PRIV_KEY|WRITE_USER|WRITE_AUTH_KEY|WRITE_PRIV_KEY)$/;
+
+/** Inventory profile names map to env names: "lte-sim" → VIGIL_SNMP_LTE_SIM_*. */
+export function profileEnvName(profile: string): string {
+  return profile.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * Reads and validates the whole environment once, at boot. Every problem is collected and reported
+ * together, each naming its variable, so one restart fixes them all.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`REDIS_URL: expected redis://host:port, got "${redisUrl}"`);
+
+  const redisPrefix = env.VIGIL_REDIS_PREFIX ?? 'vigil';
+  if (!/^[a-zA-Z0-9_.-]+$/.test(redisPrefix)) problems.push('VIGIL_REDIS_PREFIX: letters, digits, "_", "-" and "." only');
+
+  const port = parsePort(env.VIGIL_PORT ?? '8080', 'VIGIL_PORT', problems);
+  const host = env.VIGIL_HOST ?? '127.0.0.1';
+
+  const logLevel = env.VIGIL_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`VIGIL_LOG_LEVEL: one of ${LOG_LEVELS.join(', ')}`);
+
+  const apiKeys = parseApiKeys(env.VIGIL_API_KEYS ?? '', problems);
+  const authProfiles = parseAuthProfiles(env, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { redisUrl, redisPrefix, host, port, logLevel, apiKeys, authProfiles };
+}
+
+export function parsePort(raw: string, name: string, problems: string[]): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`${name}: expected a port number 0-65535, got "${raw}"`);
+    return 0;
+  }
+  return port;
+}
+
+function parseApiKeys(raw: string, problems: string[]): ApiKey[] {
+  const keys: ApiKey[] = [];
+  for (const [index, entry] of raw.split(',').entries()) {
+    if (entry.trim() === '') continue;
+    const colon = entry.indexOf(':');
+    const role = entry.slice(0, colon).trim();
+    const token = entry.slice(colon + 1).trim();
+    if (colon < 0 || !API_ROLES.includes(role as ApiRole)) {
+      problems.push(`VIGIL_API_KEYS: entry ${index + 1} must be role:token with role one of ${API_ROLES.join(', ')}`);
+    } else if (token.length < 16) {
+      problems.push(`VIGIL_API_KEYS: entry ${index + 1} (${role}) has a token shorter than 16 characters`);
+    } else {
+      keys.push({ role: role as ApiRole, token: new Secret(token) });
+    }
+  }
+  return keys;
+}
+
+function parseAuthProfiles(env: Env, problems: string[]): Map<string, AuthProfile> {
+  const fields = new Map<string, Map<string, string>>();
+  for (const [name, value] of Object.entries(env)) {
+    const match = PROFILE_VAR.exec(name);
+    if (!match || value === undefined) continue;
+    const [, profile, field] = match as unknown as [string, string, string];
+    const profileFields = fields.get(profile) ?? new Map<string, string>();
+    profileFields.set(field, value);
+    fields.set(profile, profileFields);
+  }
+
+  const profiles = new Map<string, AuthProfile>();
+  for (const [envName, f] of fields) {
+    const prefix = `VIGIL_SNMP_${envName}`;
+    const version = (f.get('VERSION') ?? (f.has('USER') ? '3' : '2c')) as SnmpVersion;
+    if (!SNMP_VERSIONS.includes(version)) {
+      problems.push(`${prefix}_VERSION: one of ${SNMP_VERSIONS.join(', ')}`);
+      continue;
+    }
+    const name = envName.toLowerCase().replace(/_/g, '-');
+    const profile: AuthProfile = { name, version };
+    if (version === '3') {
+      const user = parseUser(prefix, f.get('USER'), f.get('AUTH_PROTOCOL'), f.get('AUTH_KEY'), f.get('PRIV_PROTOCOL'), f.get('PRIV_KEY'), problems);
+      if (user) profile.user = user;
+      if (f.has('WRITE_USER')) {
+        const writeUser = parseUser(prefix, f.get('WRITE_USER'), f.get('AUTH_PROTOCOL'), f.get('WRITE_AUTH_KEY'), f.get('PRIV_PROTOCOL'), f.get('WRITE_PRIV_KEY'), problems);
+        if (writeUser) profile.writeUser = writeUser;
+      }
+    } else {
+      const community = f.get('COMMUNITY');
+      if (!community) problems.push(`${prefix}_COMMUNITY: required for SNMP v${version}`);
+      else profile.community = new Secret(community);
+      const writeCommunity = f.get('WRITE_COMMUNITY');
+      if (writeCommunity) profile.writeCommunity = new Secret(writeCommunity);
+    }
+    profiles.set(name, profile);
+  }
+  return profiles;
+}
+
+function parseUser(
+  prefix: string,
+  name: string | undefined,
+  authProtocol: string | undefined,
+  authKey: string | undefined,
+  privProtocol: string | undefined,
+  privKey: string | undefined,
+  problems: string[],
+): UsmUser | undefined {
+  if (!name) {
+    problems.push(`${prefix}_USER: required for SNMP v3`);
+    return undefined;
+  }
+  const user: UsmUser = { name };
+  if (authKey !== undefined) {
+    const protocol = (authProtocol ?? 'sha').toLowerCase() as AuthProtocol;
+    if (!AUTH_PROTOCOLS.includes(protocol)) problems.push(`${prefix}_AUTH_PROTOCOL: one of ${AUTH_PROTOCOLS.join(', ')}`);
+    // RFC 3414 section 11.2: pass phrases shorter than 8 octets are rejected by conforming agents.
+    if (authKey.length < 8) problems.push(`${prefix}_AUTH_KEY: at least 8 characters (RFC 3414)`);
+    user.authProtocol = protocol;
+    user.authKey = new Secret(authKey);
+  }
+  if (privKey !== undefined) {
+    if (authKey === undefined) problems.push(`${prefix}_PRIV_KEY: privacy needs an auth key too (authPriv)`);
+    const protocol = (privProtocol ?? 'aes').toLowerCase() as PrivProtocol;
+    if (!PRIV_PROTOCOLS.includes(protocol)) problems.push(`${prefix}_PRIV_PROTOCOL: one of ${PRIV_PROTOCOLS.join(', ')}`);
+    if (privKey.length < 8) problems.push(`${prefix}_PRIV_KEY: at least 8 characters (RFC 3414)`);
+    user.privProtocol = protocol;
+    user.privKey = new Secret(privKey);
+  }
+  return user;
+}
