@@ -1,0 +1,227 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSnmpResponder, type SnmpResponder } from '../snmp/snmp-responder.js';
+import { sendTrap, TRAP_OIDS } from '../snmp/trap-sender.js';
+import type { UsmUser } from '../snmp/auth-profile.js';
+import { applyReboot, currentBootAtMs, isAgentUp, uptimeTicks } from './device-dynamics.js';
+import { createSimMibView } from './sim-mib-view.js';
+import { faultOf, type SimDevice } from './sim-device.js';
+
+export interface SimCredentials {
+  readCommunities: string[];
+  writeCommunities: string[];
+  readUsers: UsmUser[];
+  writeUsers: UsmUser[];
+  engineId?: string;
+}
+
+export interface ShardStats {
+  devices: number;
+  received: number;
+  answered: number;
+  dropped: number;
+  rejected: number;
+  trapsSent: number;
+  trapsFailed: number;
+}
+
+export interface SimShardOptions {
+  /** Devices this shard answers for (it binds one UDP socket for each). */
+  owned: SimDevice[];
+  /** Mirrors of every device that has children, so this shard knows when an ancestor is down. */
+  parents: SimDevice[];
+  credentials: SimCredentials;
+  rebootSilenceMs: number;
+  trapTarget?: { host: string; port: number };
+  trapCommunity?: string;
+  /** A device changed here (a reboot by SET): the supervisor mirrors it. */
+  onDeviceChanged(device: SimDevice): void;
+  onProblem?(message: string): void;
+}
+
+/**
+ * Serves a set of simulated devices over real UDP, one socket per device at the device's own
+ * address. Runs in the simulator's process or in a child process when the descriptor limit of one
+ * process is too small for the fleet (see README "Simulator").
+ */
+export class SimShard {
+  private readonly states = new Map<number, SimDevice>();
+  private readonly sockets: Socket[] = [];
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly responder: SnmpResponder<SimDevice>;
+  private readonly stats: ShardStats;
+  private readonly ownedIndexes: Set<number>;
+
+  constructor(private readonly options: SimShardOptions) {
+    this.ownedIndexes = new Set(options.owned.map((d) => d.index));
+    for (const device of options.parents) this.states.set(device.index, device);
+    for (const device of options.owned) this.states.set(device.index, device);
+    this.stats = { devices: options.owned.length, received: 0, answered: 0, dropped: 0, rejected: 0, trapsSent: 0, trapsFailed: 0 };
+    const view = createSimMibView({
+      rebootSilenceMs: options.rebootSilenceMs,
+      onReboot: (device) => this.reboot(device.index),
+    });
+    this.responder = createSnmpResponder({
+      view,
+      ...options.credentials,
+      onRejected: () => {
+        this.stats.rejected += 1;
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    const binds = this.options.owned.map((device) => this.bind(device));
+    const results = await Promise.allSettled(binds);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      await this.close();
+      throw new Error(`${failed.length} device sockets could not bind; first: ${String(failed[0]?.reason)}`);
+    }
+    for (const device of this.options.owned) this.scheduleTimers(device, undefined);
+  }
+
+  private bind(device: SimDevice): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = createSocket('udp4');
+      socket.once('error', reject);
+      socket.on('message', (datagram, rinfo) => this.receive(device.index, socket, datagram, rinfo));
+      socket.bind(device.port, device.host, () => {
+        socket.off('error', reject);
+        // A socket error after bind (e.g. ICMP-triggered) is a device outcome, never a crash.
+        socket.on('error', (error) => this.options.onProblem?.(`${device.id}: ${error.message}`));
+        this.sockets.push(socket);
+        resolve();
+      });
+    });
+  }
+
+  private receive(index: number, socket: Socket, datagram: Buffer, rinfo: RemoteInfo): void {
+    this.stats.received += 1;
+    const device = this.states.get(index);
+    if (!device || !this.isReachable(device, Date.now())) {
+      this.stats.dropped += 1;
+      return;
+    }
+    const loss = faultOf(device, 'packet_loss');
+    if (loss && Math.random() * 100 < (loss.params.percent as number)) {
+      this.stats.dropped += 1;
+      return;
+    }
+    const slow = faultOf(device, 'slow');
+    const answer = (): void => {
+      this.stats.answered += 1;
+      this.responder.handle(device, socket, datagram, rinfo);
+    };
+    if (slow) setTimeout(answer, slow.params.latencyMs as number);
+    else answer();
+  }
+
+  /** Reachable when its own agent is up and no ancestor is down or rebooting. */
+  isReachable(device: SimDevice, nowMs: number): boolean {
+    const silence = this.options.rebootSilenceMs;
+    if (!isAgentUp(device, nowMs, silence)) return false;
+    let parent = this.states.get(device.parentIndex);
+    for (let depth = 0; parent && depth < 16; depth++) {
+      if (!isAgentUp(parent, nowMs, silence)) return false;
+      parent = this.states.get(parent.parentIndex);
+    }
+    return true;
+  }
+
+  /** New state for devices from the supervisor (a fault added or removed, a reboot elsewhere). */
+  applyStates(devices: SimDevice[]): void {
+    for (const next of devices) {
+      const previous = this.states.get(next.index);
+      if (!previous) continue;
+      this.states.set(next.index, next);
+      if (this.isOwned(next)) this.scheduleTimers(next, previous);
+    }
+  }
+
+  private isOwned(device: SimDevice): boolean {
+    return this.ownedIndexes.has(device.index);
+  }
+
+  private reboot(index: number): void {
+    const device = this.states.get(index);
+    if (!device) return;
+    const previous = { ...device };
+    applyReboot(device, Date.now(), this.options.rebootSilenceMs);
+    this.scheduleTimers(device, previous);
+    this.options.onDeviceChanged(device);
+  }
+
+  /** Traps follow state changes: linkDown/linkUp for the WAN port, coldStart when the agent comes back. */
+  private scheduleTimers(device: SimDevice, previous: SimDevice | undefined): void {
+    const nowMs = Date.now();
+    const wasWanDown = previous ? faultOf(previous, 'wan_down') !== undefined : false;
+    const isWanDown = faultOf(device, 'wan_down') !== undefined;
+    if (previous && wasWanDown !== isWanDown) this.trap(device, isWanDown ? 'linkDown' : 'linkUp');
+
+    const existing = this.timers.get(device.index);
+    if (existing) clearTimeout(existing);
+    this.timers.delete(device.index);
+
+    const loop = faultOf(device, 'reboot_loop');
+    let comesBackAt: number | undefined;
+    if (loop) {
+      const bootAt = currentBootAtMs(device, nowMs, this.options.rebootSilenceMs);
+      const periodMs = (loop.params.periodSeconds as number) * 1000;
+      // Silent now: back at this cycle's boot; up now: back after the next cycle's silence.
+      comesBackAt = bootAt > nowMs ? bootAt : bootAt + periodMs;
+    } else if (device.silentUntilMs > nowMs) {
+      comesBackAt = device.silentUntilMs;
+    }
+    if (comesBackAt === undefined) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(device.index);
+      const current = this.states.get(device.index);
+      if (!current) return;
+      if (this.isReachable(current, Date.now())) this.trap(current, 'coldStart');
+      this.scheduleTimers(current, current);
+    }, Math.max(0, comesBackAt - nowMs) + 5);
+    timer.unref();
+    this.timers.set(device.index, timer);
+  }
+
+  private trap(device: SimDevice, kind: 'coldStart' | 'linkDown' | 'linkUp'): void {
+    const target = this.options.trapTarget;
+    if (!target || !this.isReachable(device, Date.now())) return;
+    const upstreamIfIndex = 1;
+    const varbinds =
+      kind === 'coldStart'
+        ? []
+        : [
+            { oid: `1.3.6.1.2.1.2.2.1.1.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: upstreamIfIndex } },
+            { oid: `1.3.6.1.2.1.2.2.1.7.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: 1 } },
+            { oid: `1.3.6.1.2.1.2.2.1.8.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: kind === 'linkDown' ? 2 : 1 } },
+          ];
+    sendTrap({
+      sourceAddress: device.host,
+      targetHost: target.host,
+      targetPort: target.port,
+      community: this.options.trapCommunity ?? this.options.credentials.readCommunities[0] ?? 'public',
+      trapOid: TRAP_OIDS[kind],
+      uptimeTicks: uptimeTicks(device, Date.now(), this.options.rebootSilenceMs),
+      varbinds,
+    }).then(
+      () => {
+        this.stats.trapsSent += 1;
+      },
+      (error: unknown) => {
+        this.stats.trapsFailed += 1;
+        this.options.onProblem?.(`trap from ${device.id}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
+  getStats(): ShardStats {
+    return { ...this.stats };
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.sockets.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+  }
+}
