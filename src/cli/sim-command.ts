@@ -1,7 +1,98 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { registerNotYetBuilt } from './not-yet-built.js';
+import { createLogger } from '../platform/logger.js';
+import { buildControlApi } from '../sim/control-api.js';
+import { loadScenario, playScenario } from '../sim/scenario.js';
+import { simCredentialsFromEnv } from '../sim/sim-credentials.js';
+import { Simulator } from '../sim/simulator.js';
+import { parseHostPort, positiveInt } from './cli-parsers.js';
 
-// Placeholder until the sim command lands; replaced by the real one.
+interface SimFlags {
+  devices: number;
+  inventoryOut?: string;
+  controlPort: number;
+  controlHost: string;
+  scenario?: string;
+  trapTarget?: string;
+  fanout: number;
+  seed: number;
+  firstOctet: number;
+  port: number;
+  authProfile: string;
+  staleShare: string;
+  rebootSeconds: string;
+  devicesPerProcess?: number;
+}
+
 export function registerSimCommand(program: Command): void {
-  registerNotYetBuilt(program, 'sim', 'sim', 'the foundation issue');
+  program
+    .command('sim')
+    .description('serve a simulated fleet over real SNMP (v1/v2c/v3), with a control API for faults')
+    .option('--devices <n>', 'devices in the fleet (base stations, access nodes, CPEs)', positiveInt, 1000)
+    .option('--inventory-out <file>', 'write the matching inventory JSON here')
+    .option('--control-port <port>', 'control API port (0 = any free port)', positiveIntOrZero, 8161)
+    .option('--control-host <host>', 'control API address', '127.0.0.1')
+    .option('--scenario <file>', 'scenario YAML of faults to inject')
+    .option('--trap-target <host:port>', 'send traps (coldStart, linkDown, linkUp) here')
+    .option('--fanout <n>', 'CPEs per base station or access node', positiveInt, 250)
+    .option('--seed <n>', 'fleet seed: the same seed gives the same fleet', positiveIntOrZero, 1)
+    .option('--first-octet <n>', 'devices get addresses from 127.<n>.0.1 on', positiveInt, 16)
+    .option('--port <port>', 'UDP port every device listens on', positiveInt, 1161)
+    .option('--auth-profile <name>', 'auth profile named in the inventory; its VIGIL_SNMP_<NAME>_* credentials are accepted', 'sim')
+    .option('--stale-share <fraction>', 'share of CPEs up for 35-90 days', '0.05')
+    .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
+    .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
+    .action(async (flags: SimFlags) => {
+      const log = createLogger({ name: 'vigil-sim', level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
+      const startedAt = performance.now();
+      const simulator = await Simulator.start({
+        devices: flags.devices,
+        fanout: flags.fanout,
+        seed: flags.seed,
+        firstOctet: flags.firstOctet,
+        port: flags.port,
+        authProfile: flags.authProfile,
+        staleShare: Number(flags.staleShare),
+        credentials: simCredentialsFromEnv(flags.authProfile),
+        rebootSilenceMs: Number(flags.rebootSeconds) * 1000,
+        ...(flags.trapTarget ? { trapTarget: parseHostPort(flags.trapTarget, '--trap-target') } : {}),
+        ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
+        log,
+      });
+      if (flags.inventoryOut) writeFileSync(flags.inventoryOut, JSON.stringify(simulator.fleet.inventory, null, 1));
+      const scenario = flags.scenario
+        ? playScenario(loadScenario(flags.scenario, simulator.devices), simulator, (error) =>
+            log.warn({ err: error }, 'scenario step failed'),
+          )
+        : undefined;
+      const control = buildControlApi(simulator);
+      const controlUrl = await control.listen({ port: flags.controlPort, host: flags.controlHost });
+      const first = simulator.devices[0];
+      const last = simulator.devices[simulator.devices.length - 1];
+      log.info(
+        {
+          devices: simulator.devices.length,
+          processes: simulator.processCount,
+          addresses: `${first?.host} .. ${last?.host} port ${flags.port}`,
+          control: controlUrl,
+          inventory: flags.inventoryOut,
+          startMs: Math.round(performance.now() - startedAt),
+          rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+        },
+        'simulator ready',
+      );
+
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      scenario?.stop();
+      await control.close();
+      await simulator.close();
+      log.info('simulator stopped');
+    });
+}
+
+function positiveIntOrZero(raw: string): number {
+  return raw === '0' ? 0 : positiveInt(raw);
 }

@@ -42,6 +42,22 @@ export function isAgentUp(device: SimDevice, nowMs: number, rebootSilenceMs: num
   return nowMs >= currentBootAtMs(device, nowMs, rebootSilenceMs);
 }
 
+/** Reachable when its own agent is up and no ancestor is down or rebooting: the path goes through them. */
+export function isReachable(
+  device: SimDevice,
+  lookup: (index: number) => SimDevice | undefined,
+  nowMs: number,
+  rebootSilenceMs: number,
+): boolean {
+  if (!isAgentUp(device, nowMs, rebootSilenceMs)) return false;
+  let parent = lookup(device.parentIndex);
+  for (let depth = 0; parent && depth < 16; depth++) {
+    if (!isAgentUp(parent, nowMs, rebootSilenceMs)) return false;
+    parent = lookup(parent.parentIndex);
+  }
+  return true;
+}
+
 /** Input errors on the upstream port since boot: a trickle on every line plus any line_errors fault. */
 export function lineErrorsSinceBoot(device: SimDevice, nowMs: number, rebootSilenceMs: number): number {
   const bootAt = currentBootAtMs(device, nowMs, rebootSilenceMs);
@@ -81,6 +97,8 @@ export function settleFaultRemoval(device: SimDevice, kind: string, nowMs: numbe
   if (kind === 'reboot_loop' && fault) {
     // Leaving the loop, the device stays up from its last loop boot.
     device.bootAtMs = currentBootAtMs(device, nowMs, rebootSilenceMs);
+    // Caught mid-reboot: it finishes booting (and announces itself) before it answers.
+    if (device.bootAtMs > nowMs) device.silentUntilMs = device.bootAtMs;
   }
 }
 

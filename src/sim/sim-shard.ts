@@ -2,7 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createSnmpResponder, type SnmpResponder } from '../snmp/snmp-responder.js';
 import { sendTrap, TRAP_OIDS } from '../snmp/trap-sender.js';
 import type { UsmUser } from '../snmp/auth-profile.js';
-import { applyReboot, currentBootAtMs, isAgentUp, uptimeTicks } from './device-dynamics.js';
+import { applyReboot, currentBootAtMs, isReachable, uptimeTicks } from './device-dynamics.js';
 import { createSimMibView } from './sim-mib-view.js';
 import { faultOf, type SimDevice } from './sim-device.js';
 
@@ -116,17 +116,11 @@ export class SimShard {
     else answer();
   }
 
-  /** Reachable when its own agent is up and no ancestor is down or rebooting. */
   isReachable(device: SimDevice, nowMs: number): boolean {
-    const silence = this.options.rebootSilenceMs;
-    if (!isAgentUp(device, nowMs, silence)) return false;
-    let parent = this.states.get(device.parentIndex);
-    for (let depth = 0; parent && depth < 16; depth++) {
-      if (!isAgentUp(parent, nowMs, silence)) return false;
-      parent = this.states.get(parent.parentIndex);
-    }
-    return true;
+    return isReachable(device, this.lookup, nowMs, this.options.rebootSilenceMs);
   }
+
+  private readonly lookup = (index: number): SimDevice | undefined => this.states.get(index);
 
   /** New state for devices from the supervisor (a fault added or removed, a reboot elsewhere). */
   applyStates(devices: SimDevice[]): void {

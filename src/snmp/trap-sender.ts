@@ -40,6 +40,8 @@ export function sendTrap(request: TrapRequest): Promise<void> {
     };
     session.on('error', done);
     const varbinds = request.varbinds.map((vb) => toNetSnmpVarbind(vb.oid, vb.value));
-    session.trap(request.trapOid, varbinds as snmp.Varbind[], { upTime: request.uptimeTicks } as never, done);
+    // net-snmp substitutes its own process uptime for a falsy upTime: a device just booted reports 1, not 0.
+    const upTime = Math.max(1, request.uptimeTicks);
+    session.trap(request.trapOid, varbinds as snmp.Varbind[], { upTime } as never, done);
   });
 }

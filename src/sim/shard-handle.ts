@@ -1,0 +1,117 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Secret } from '../shared/secret.js';
+import type { UsmUser } from '../snmp/auth-profile.js';
+import type { FromShard, ToShard, WireUser } from './shard-messages.js';
+import type { SimDevice } from './sim-device.js';
+import { SimShard, type ShardStats, type SimShardOptions } from './sim-shard.js';
+
+/** How the simulator drives a shard, wherever it runs. */
+export interface ShardHandle {
+  applyStates(devices: SimDevice[]): void;
+  stats(): Promise<ShardStats>;
+  close(): Promise<void>;
+}
+
+export type ShardStartOptions = Omit<SimShardOptions, 'onDeviceChanged' | 'onProblem'> & {
+  onDeviceChanged(device: SimDevice): void;
+  onProblem(message: string): void;
+};
+
+/** Copies, so the shard's state and the supervisor's mirror never alias, as across processes. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+export async function startInProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
+  const shard = new SimShard({
+    ...options,
+    owned: copy(options.owned),
+    parents: copy(options.parents),
+    onDeviceChanged: (device) => options.onDeviceChanged(copy(device)),
+  });
+  await shard.start();
+  return {
+    applyStates: (devices) => shard.applyStates(copy(devices)),
+    stats: () => Promise.resolve(shard.getStats()),
+    close: () => shard.close(),
+  };
+}
+
+export function toWireUser(user: UsmUser): WireUser {
+  return { ...user, authKey: user.authKey?.reveal(), privKey: user.privKey?.reveal() };
+}
+
+export function fromWireUser(user: WireUser): UsmUser {
+  const result: UsmUser = { name: user.name };
+  if (user.authProtocol) result.authProtocol = user.authProtocol;
+  if (user.authKey !== undefined) result.authKey = new Secret(user.authKey);
+  if (user.privProtocol) result.privProtocol = user.privProtocol;
+  if (user.privKey !== undefined) result.privKey = new Secret(user.privKey);
+  return result;
+}
+
+export async function startChildProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
+  const entry = fileURLToPath(new URL('./shard-process.js', import.meta.url));
+  const child: ChildProcess = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map<number, (stats: ShardStats) => void>();
+  let nextRequestId = 1;
+  let closing = false;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (message: FromShard) => {
+      switch (message.type) {
+        case 'ready':
+          return resolve();
+        case 'failed':
+          return reject(new Error(message.message));
+        case 'changed':
+          return options.onDeviceChanged(message.device);
+        case 'problem':
+          return options.onProblem(message.message);
+        case 'stats':
+          pending.get(message.requestId)?.(message.stats);
+          pending.delete(message.requestId);
+      }
+    });
+    child.once('exit', (code) => {
+      if (!closing) {
+        options.onProblem(`simulator shard process exited with code ${code}`);
+        reject(new Error(`shard process exited with code ${code}`));
+      }
+    });
+  });
+
+  const send = (message: ToShard): void => {
+    if (child.connected) child.send(message);
+  };
+  const { onDeviceChanged: _changed, onProblem: _problem, credentials, ...rest } = options;
+  send({
+    type: 'init',
+    options: {
+      ...rest,
+      credentials: {
+        ...credentials,
+        readUsers: credentials.readUsers.map(toWireUser),
+        writeUsers: credentials.writeUsers.map(toWireUser),
+      },
+    },
+  });
+  await ready;
+
+  return {
+    applyStates: (devices) => send({ type: 'states', devices }),
+    stats: () =>
+      new Promise((resolve) => {
+        const requestId = nextRequestId++;
+        pending.set(requestId, resolve);
+        send({ type: 'stats', requestId });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        closing = true;
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        send({ type: 'close' });
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
