@@ -50,8 +50,14 @@ export function fromWireUser(user: WireUser): UsmUser {
 }
 
 export async function startChildProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
-  const entry = fileURLToPath(new URL('./shard-process.js', import.meta.url));
-  const child: ChildProcess = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Run from sources (tests), the child runs the TypeScript entry through tsx; built, the JS one.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(fromSources ? './shard-process.ts' : './shard-process.js', import.meta.url));
+  const child: ChildProcess = fork(entry, [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+  });
   const pending = new Map<number, (stats: ShardStats) => void>();
   let nextRequestId = 1;
   let closing = false;
