@@ -5,6 +5,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerNotYetBuilt } from './not-yet-built.js';
+import { registerBenchCommand } from './bench-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -21,6 +22,6 @@ registerInventoryCommands(program);
 registerNotYetBuilt(program, 'probe <target>', 'one-shot poll of host[:port] printing JSON', 'polling (issue 3)');
 registerNotYetBuilt(program, 'explain', 'what would be suggested for a device or subscriber, and why', 'playbooks (issue 4)');
 registerNotYetBuilt(program, 'check', 'validate probes/ and playbooks/, every error with file:line', 'probes and playbooks (issues 3, 4)');
-registerNotYetBuilt(program, 'bench', 'measure poll throughput, conversation latency and fan-out', 'polling (issue 3)');
+registerBenchCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -135,3 +135,30 @@ export function snmpWalk(target: SnmpTarget, oid: string, options: { maxRepetiti
     );
   });
 }
+
+/** A session kept open for repeated requests to one target (one UDP socket, reused). */
+export interface SnmpConnection {
+  get(oids: string[]): Promise<SnmpResult>;
+  close(): void;
+}
+
+export function openSnmpConnection(target: SnmpTarget): SnmpConnection {
+  const session = openSession(target, false);
+  // Socket errors surface on the request that meets them; the session itself must not throw.
+  session.on('error', () => undefined);
+  return {
+    get(oids) {
+      const started = performance.now();
+      return new Promise((resolve) => {
+        session.get(oids, (error, varbinds) => {
+          const durationMs = performance.now() - started;
+          if (error) resolve({ varbinds: [], durationMs, ...classifyError(error) });
+          else resolve({ outcome: 'ok', varbinds: decode(varbinds as NetSnmpVarbind[]), durationMs });
+        });
+      });
+    },
+    close() {
+      session.close();
+    },
+  };
+}
