@@ -28,7 +28,15 @@ export interface SimBenchResult {
   sim_cpu_us_per_request: number;
 }
 
-const SYSTEM_GROUP = ['1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.2.0', '1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.1.4.0', '1.3.6.1.2.1.1.5.0', '1.3.6.1.2.1.1.6.0', '1.3.6.1.2.1.1.7.0'];
+const SYSTEM_GROUP = [
+  '1.3.6.1.2.1.1.1.0',
+  '1.3.6.1.2.1.1.2.0',
+  '1.3.6.1.2.1.1.3.0',
+  '1.3.6.1.2.1.1.4.0',
+  '1.3.6.1.2.1.1.5.0',
+  '1.3.6.1.2.1.1.6.0',
+  '1.3.6.1.2.1.1.7.0',
+];
 
 /** Resident memory and CPU seconds of a process and its children, from /proc via ps. */
 function processTree(pid: number): { rssKb: number; cpuS: number; count: number } {
@@ -52,7 +60,10 @@ function processTree(pid: number): { rssKb: number; cpuS: number; count: number 
  * start and reads its memory, then keeps `concurrency` 7-varbind GETs in flight against devices
  * spread over the fleet for `seconds`, counting answers.
  */
-export async function runSimBench(options: SimBenchOptions, progress: (line: string) => void): Promise<SimBenchResult> {
+export async function runSimBench(
+  options: SimBenchOptions,
+  progress: (line: string) => void,
+): Promise<SimBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sim-bench-'));
   const inventoryPath = join(dir, 'inventory.json');
   const community = `bench-${Math.random().toString(36).slice(2)}`;
@@ -60,8 +71,22 @@ export async function runSimBench(options: SimBenchOptions, progress: (line: str
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [main, 'sim', '--devices', String(options.devices), '--inventory-out', inventoryPath, '--control-port', '0',
-      '--first-octet', String(options.firstOctet), '--port', String(options.port), '--stale-share', '0'],
+    [
+      main,
+      'sim',
+      '--devices',
+      String(options.devices),
+      '--inventory-out',
+      inventoryPath,
+      '--control-port',
+      '0',
+      '--first-octet',
+      String(options.firstOctet),
+      '--port',
+      String(options.port),
+      '--stale-share',
+      '0',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, VIGIL_SNMP_SIM_COMMUNITY: community } },
   );
   try {
@@ -71,11 +96,15 @@ export async function runSimBench(options: SimBenchOptions, progress: (line: str
         log += chunk.toString();
         if (log.includes('simulator ready')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`vigil sim exited with code ${code}: ${log.slice(-500)}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`vigil sim exited with code ${code}: ${log.slice(-500)}`)),
+      );
     });
     const startS = (performance.now() - started) / 1000;
     const tree = processTree(child.pid as number);
-    progress(`simulator up: ${options.devices} devices in ${startS.toFixed(1)} s, ${tree.count} processes, ${Math.round(tree.rssKb / 1024)} MB`);
+    progress(
+      `simulator up: ${options.devices} devices in ${startS.toFixed(1)} s, ${tree.count} processes, ${Math.round(tree.rssKb / 1024)} MB`,
+    );
 
     const inventory = JSON.parse(readFileSync(inventoryPath, 'utf8')) as InventoryDocument;
     const profile = { name: 'bench', version: '2c' as const, community: new Secret(community) };

@@ -8,21 +8,42 @@ export function registerBenchCommand(program: Command): void {
 
   bench
     .command('sim')
-    .description('start `vigil sim`, measure its start time and memory, and how many 7-varbind GETs/s it answers')
+    .description(
+      'start `vigil sim`, measure its start time and memory, and how many 7-varbind GETs/s it answers',
+    )
     .option('--devices <n>', 'fleet size', positiveInt, 10_000)
     .option('--concurrency <n>', 'requests in flight (one device each)', positiveInt, 200)
     .option('--seconds <n>', 'load duration', positiveInt, 10)
     .option('--first-octet <n>', 'address block of the benchmark fleet', positiveInt, 200)
     .option('--port <port>', 'UDP port of the benchmark fleet', positiveInt, 1161)
     .option('--json', 'print only the JSON result')
-    .action(async (flags: { devices: number; concurrency: number; seconds: number; firstOctet: number; port: number; json?: boolean }) => {
-      const log = (line: string): void => {
-        if (!flags.json) process.stderr.write(`${line}\n`);
-      };
-      const result = await runSimBench(flags, log);
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    });
+    .action(
+      async (flags: {
+        devices: number;
+        concurrency: number;
+        seconds: number;
+        firstOctet: number;
+        port: number;
+        json?: boolean;
+      }) => {
+        const log = (line: string): void => {
+          if (!flags.json) process.stderr.write(`${line}\n`);
+        };
+        const result = await runSimBench(flags, log);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+      },
+    );
 
-  registerNotYetBuilt(bench, 'poll', 'poll throughput through the full poll path vs a bare net-snmp loop', 'polling (issue 3)');
-  registerNotYetBuilt(bench, 'conversations', 'open → snapshot latency, fault → suggestion latency, outage fan-out', 'conversations (issue 5)');
+  registerNotYetBuilt(
+    bench,
+    'poll',
+    'poll throughput through the full poll path vs a bare net-snmp loop',
+    'polling (issue 3)',
+  );
+  registerNotYetBuilt(
+    bench,
+    'conversations',
+    'open → snapshot latency, fault → suggestion latency, outage fan-out',
+    'conversations (issue 5)',
+  );
 }

@@ -19,9 +19,24 @@ registerServeCommand(program);
 registerSimCommand(program);
 registerDemoCommand(program);
 registerInventoryCommands(program);
-registerNotYetBuilt(program, 'probe <target>', 'one-shot poll of host[:port] printing JSON', 'polling (issue 3)');
-registerNotYetBuilt(program, 'explain', 'what would be suggested for a device or subscriber, and why', 'playbooks (issue 4)');
-registerNotYetBuilt(program, 'check', 'validate probes/ and playbooks/, every error with file:line', 'probes and playbooks (issues 3, 4)');
+registerNotYetBuilt(
+  program,
+  'probe <target>',
+  'one-shot poll of host[:port] printing JSON',
+  'polling (issue 3)',
+);
+registerNotYetBuilt(
+  program,
+  'explain',
+  'what would be suggested for a device or subscriber, and why',
+  'playbooks (issue 4)',
+);
+registerNotYetBuilt(
+  program,
+  'check',
+  'validate probes/ and playbooks/, every error with file:line',
+  'probes and playbooks (issues 3, 4)',
+);
 registerBenchCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));

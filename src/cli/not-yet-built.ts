@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 
 /** Lists a public command that later work will build, and says so plainly when it is run. */
-export function registerNotYetBuilt(program: Command, spec: string, description: string, arrivesWith: string): void {
+export function registerNotYetBuilt(
+  program: Command,
+  spec: string,
+  description: string,
+  arrivesWith: string,
+): void {
   program
     .command(spec)
     .description(`${description} [not built yet: ${arrivesWith}]`)

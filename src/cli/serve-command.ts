@@ -1,7 +1,155 @@
-import type { Command } from 'commander';
-import { registerNotYetBuilt } from './not-yet-built.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Redis } from 'ioredis';
+import { createApiRole, type ApiRole } from '../api/api-role.js';
+import { loadConfig, parsePort, type Config } from '../config/load-config.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { startRoles, type ProcessRole } from '../platform/process-role.js';
+import { createRedisConnection } from '../platform/redis-connection.js';
+import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
+import { createShutdown } from '../platform/shutdown.js';
 
-// Placeholder until the serve command lands; replaced by the real one.
+export const SERVE_ROLES = ['api', 'poller', 'worker'] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+interface ServeFlags {
+  roles: ServeRole[];
+  port?: number;
+  host?: string;
+}
+
+interface RoleContext {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+  host: string;
+  port: number;
+}
+
+/** How each role is built; a later issue replaces a placeholder with its real factory, nothing else changes. */
+const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> = {
+  api: (context) => createApiRole(context),
+  poller: (context) => notBuiltYet('poller', 'schedulers', 'polling (issue 3)', context.logger),
+  worker: (context) => notBuiltYet('worker', 'workers', 'actions and verification', context.logger),
+};
+
 export function registerServeCommand(program: Command): void {
-  registerNotYetBuilt(program, 'serve', 'serve', 'the foundation issue');
+  program
+    .command('serve')
+    .description('run the service: HTTP API, poller and worker roles (all by default)')
+    .option('--roles <list>', `comma-separated roles: ${SERVE_ROLES.join(', ')}`, parseRoles, [
+      ...SERVE_ROLES,
+    ])
+    .option('--port <port>', 'HTTP port, 0 for any free one (default: VIGIL_PORT or 8080)', parsePortFlag)
+    .option('--host <host>', 'HTTP address (default: VIGIL_HOST or 127.0.0.1)')
+    .action(serve);
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const context: RoleContext = {
+    config,
+    logger,
+    redis: createRedisConnection(config.redisUrl, 'command', 'vigil-serve'),
+    keys: createRedisKeys(config.redisPrefix),
+    host: flags.host ?? config.host,
+    port: flags.port ?? config.port,
+  };
+  logRedisState(context.redis, logger);
+
+  const shutdown = createShutdown({ logger, deadlineMs: SHUTDOWN_DEADLINE_MS });
+  shutdown.add('redis', 'redis', () => closeRedis(context.redis));
+  const stopSignal = waitForStopSignal(logger);
+
+  const roles = flags.roles.map((name) => ROLE_FACTORIES[name](context));
+  await startRoles(roles, shutdown, logger);
+  const api = roles.find((role): role is ApiRole => role.name === 'api');
+  logger.info(
+    { roles: flags.roles, url: api?.url(), redisPrefix: config.redisPrefix, apiKeys: config.apiKeys.length },
+    'vigil started',
+  );
+
+  const signal = await stopSignal;
+  const result = await shutdown.run(signal);
+  const ok = !result.timedOut && result.failures.length === 0;
+  logger.info({ ok }, 'vigil stopped');
+  // Exit explicitly: after the deadline something still holds the event loop, by definition.
+  process.exit(ok ? 0 : 1);
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one means the operator will not wait for the deadline. */
+function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onFirst = (signal: NodeJS.Signals): void => {
+      for (const name of STOP_SIGNALS) process.off(name, onFirst);
+      for (const name of STOP_SIGNALS) {
+        process.once(name, () => {
+          logger.warn({ signal: name }, 'second stop signal: exiting without waiting');
+          process.exit(1);
+        });
+      }
+      resolve(signal);
+    };
+    for (const name of STOP_SIGNALS) process.once(name, onFirst);
+  });
+}
+
+/** One log line per change of state, not one per reconnect attempt (ioredis retries every ≤2 s). */
+function logRedisState(redis: Redis, logger: Logger): void {
+  const log = logger.child({ module: 'redis' });
+  let up: boolean | undefined;
+  redis.on('ready', () => {
+    if (up !== true) log.info('redis ready');
+    up = true;
+  });
+  redis.on('error', (error: Error) => {
+    if (up !== false) log.warn({ err: error }, 'redis unavailable; retrying');
+    up = false;
+  });
+}
+
+async function closeRedis(redis: Redis): Promise<void> {
+  // QUIT lets replies in flight arrive; on a connection that is down there is nothing to wait for.
+  if (redis.status === 'ready') await redis.quit();
+  else redis.disconnect();
+}
+
+function notBuiltYet(
+  name: string,
+  stage: ProcessRole['stage'],
+  arrivesWith: string,
+  logger: Logger,
+): ProcessRole {
+  return {
+    name,
+    stage,
+    start() {
+      logger.info({ role: name, arrivesWith }, 'role not built yet; it does nothing in this version');
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+function parseRoles(raw: string): ServeRole[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !SERVE_ROLES.includes(name as ServeRole));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`expected roles from ${SERVE_ROLES.join(', ')}, got "${raw}"`);
+  }
+  return [...new Set(names as ServeRole[])];
+}
+
+function parsePortFlag(raw: string): number {
+  const problems: string[] = [];
+  const port = parsePort(raw, '--port', problems);
+  if (problems.length > 0) throw new InvalidArgumentError(problems.join('; '));
+  return port;
 }

@@ -38,7 +38,11 @@ export function registerSimCommand(program: Command): void {
     .option('--seed <n>', 'fleet seed: the same seed gives the same fleet', positiveIntOrZero, 1)
     .option('--first-octet <n>', 'devices get addresses from 127.<n>.0.1 on', positiveInt, 16)
     .option('--port <port>', 'UDP port every device listens on', positiveInt, 1161)
-    .option('--auth-profile <name>', 'auth profile named in the inventory; its VIGIL_SNMP_<NAME>_* credentials are accepted', 'sim')
+    .option(
+      '--auth-profile <name>',
+      'auth profile named in the inventory; its VIGIL_SNMP_<NAME>_* credentials are accepted',
+      'sim',
+    )
     .option('--stale-share <fraction>', 'share of CPEs up for 35-90 days', '0.05')
     .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
     .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
@@ -59,7 +63,8 @@ export function registerSimCommand(program: Command): void {
         ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
         log,
       });
-      if (flags.inventoryOut) writeFileSync(flags.inventoryOut, JSON.stringify(simulator.fleet.inventory, null, 1));
+      if (flags.inventoryOut)
+        writeFileSync(flags.inventoryOut, JSON.stringify(simulator.fleet.inventory, null, 1));
       const scenario = flags.scenario
         ? playScenario(loadScenario(flags.scenario, simulator.devices), simulator, (error) =>
             log.warn({ err: error }, 'scenario step failed'),

@@ -33,7 +33,8 @@ export interface Config {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const PROFILE_VAR = /^VIGIL_SNMP_([A-Z0-9_]+?)_(VERSION|COMMUNITY|WRITE_COMMUNITY|USER|AUTH_PROTOCOL|AUTH_KEY|PRIV_PROTOCOL|PRIV_KEY|WRITE_USER|WRITE_AUTH_KEY|WRITE_PRIV_KEY)$/;
+const PROFILE_VAR =
+  /^VIGIL_SNMP_([A-Z0-9_]+?)_(VERSION|COMMUNITY|WRITE_COMMUNITY|USER|AUTH_PROTOCOL|AUTH_KEY|PRIV_PROTOCOL|PRIV_KEY|WRITE_USER|WRITE_AUTH_KEY|WRITE_PRIV_KEY)$/;
 
 /** Inventory profile names map to env names: "lte-sim" → VIGIL_SNMP_LTE_SIM_*. */
 export function profileEnvName(profile: string): string {
@@ -48,10 +49,12 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
 
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`REDIS_URL: expected redis://host:port, got "${redisUrl}"`);
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    problems.push(`REDIS_URL: expected redis://host:port, got "${redisUrl}"`);
 
   const redisPrefix = env.VIGIL_REDIS_PREFIX ?? 'vigil';
-  if (!/^[a-zA-Z0-9_.-]+$/.test(redisPrefix)) problems.push('VIGIL_REDIS_PREFIX: letters, digits, "_", "-" and "." only');
+  if (!/^[a-zA-Z0-9_.-]+$/.test(redisPrefix))
+    problems.push('VIGIL_REDIS_PREFIX: letters, digits, "_", "-" and "." only');
 
   const port = parsePort(env.VIGIL_PORT ?? '8080', 'VIGIL_PORT', problems);
   const host = env.VIGIL_HOST ?? '127.0.0.1';
@@ -83,7 +86,9 @@ function parseApiKeys(raw: string, problems: string[]): ApiKey[] {
     const role = entry.slice(0, colon).trim();
     const token = entry.slice(colon + 1).trim();
     if (colon < 0 || !API_ROLES.includes(role as ApiRole)) {
-      problems.push(`VIGIL_API_KEYS: entry ${index + 1} must be role:token with role one of ${API_ROLES.join(', ')}`);
+      problems.push(
+        `VIGIL_API_KEYS: entry ${index + 1} must be role:token with role one of ${API_ROLES.join(', ')}`,
+      );
     } else if (token.length < 16) {
       problems.push(`VIGIL_API_KEYS: entry ${index + 1} (${role}) has a token shorter than 16 characters`);
     } else {
@@ -115,10 +120,26 @@ function parseAuthProfiles(env: Env, problems: string[]): Map<string, AuthProfil
     const name = envName.toLowerCase().replace(/_/g, '-');
     const profile: AuthProfile = { name, version };
     if (version === '3') {
-      const user = parseUser(prefix, f.get('USER'), f.get('AUTH_PROTOCOL'), f.get('AUTH_KEY'), f.get('PRIV_PROTOCOL'), f.get('PRIV_KEY'), problems);
+      const user = parseUser(
+        prefix,
+        f.get('USER'),
+        f.get('AUTH_PROTOCOL'),
+        f.get('AUTH_KEY'),
+        f.get('PRIV_PROTOCOL'),
+        f.get('PRIV_KEY'),
+        problems,
+      );
       if (user) profile.user = user;
       if (f.has('WRITE_USER')) {
-        const writeUser = parseUser(prefix, f.get('WRITE_USER'), f.get('AUTH_PROTOCOL'), f.get('WRITE_AUTH_KEY'), f.get('PRIV_PROTOCOL'), f.get('WRITE_PRIV_KEY'), problems);
+        const writeUser = parseUser(
+          prefix,
+          f.get('WRITE_USER'),
+          f.get('AUTH_PROTOCOL'),
+          f.get('WRITE_AUTH_KEY'),
+          f.get('PRIV_PROTOCOL'),
+          f.get('WRITE_PRIV_KEY'),
+          problems,
+        );
         if (writeUser) profile.writeUser = writeUser;
       }
     } else {
@@ -149,7 +170,8 @@ function parseUser(
   const user: UsmUser = { name };
   if (authKey !== undefined) {
     const protocol = (authProtocol ?? 'sha').toLowerCase() as AuthProtocol;
-    if (!AUTH_PROTOCOLS.includes(protocol)) problems.push(`${prefix}_AUTH_PROTOCOL: one of ${AUTH_PROTOCOLS.join(', ')}`);
+    if (!AUTH_PROTOCOLS.includes(protocol))
+      problems.push(`${prefix}_AUTH_PROTOCOL: one of ${AUTH_PROTOCOLS.join(', ')}`);
     // RFC 3414 section 11.2: pass phrases shorter than 8 octets are rejected by conforming agents.
     if (authKey.length < 8) problems.push(`${prefix}_AUTH_KEY: at least 8 characters (RFC 3414)`);
     user.authProtocol = protocol;
@@ -158,7 +180,8 @@ function parseUser(
   if (privKey !== undefined) {
     if (authKey === undefined) problems.push(`${prefix}_PRIV_KEY: privacy needs an auth key too (authPriv)`);
     const protocol = (privProtocol ?? 'aes').toLowerCase() as PrivProtocol;
-    if (!PRIV_PROTOCOLS.includes(protocol)) problems.push(`${prefix}_PRIV_PROTOCOL: one of ${PRIV_PROTOCOLS.join(', ')}`);
+    if (!PRIV_PROTOCOLS.includes(protocol))
+      problems.push(`${prefix}_PRIV_PROTOCOL: one of ${PRIV_PROTOCOLS.join(', ')}`);
     if (privKey.length < 8) problems.push(`${prefix}_PRIV_KEY: at least 8 characters (RFC 3414)`);
     user.privProtocol = protocol;
     user.privKey = new Secret(privKey);

@@ -30,7 +30,43 @@ export interface RedisKeys {
   inventoryMeta(): string;
   /** Lock held while an import writes. */
   inventoryLock(): string;
+  /**
+   * One part of the inventory as the store keeps it (see InventoryPart). An import writes every part
+   * under `staging` first, then one script swaps them all in at once (src/inventory/inventory-store.ts).
+   */
+  inventoryPart(part: InventoryPart, staging?: boolean): string;
 }
+
+/**
+ * The inventory lives in a fixed set of keys, whatever its size, so an import can swap them all in
+ * atomically: records in hashes keyed by id, indexes in sorted sets of "<value>\0<id>" members (score 0,
+ * read with ZRANGEBYLEX, so one key serves every kind, site or parent with cursor pagination).
+ */
+export const INVENTORY_PARTS = [
+  /** Hash device id → device JSON. */
+  'device-records',
+  /** Hash subscriber id → subscriber JSON. */
+  'subscriber-records',
+  /** Hash site id → site JSON. */
+  'site-records',
+  /** Sorted set of device ids (lexicographic listing). */
+  'device-ids',
+  /** Sorted set "<kind>\0<device id>". */
+  'device-kind-index',
+  /** Sorted set "<site>\0<device id>". */
+  'device-site-index',
+  /** Sorted set "<parent id>\0<device id>": a device's children. */
+  'device-parent-index',
+  /** Sorted set "<device id>\0<subscriber id>": subscribers linked directly to a device. */
+  'device-subscriber-index',
+  /** Hash account → subscriber id. */
+  'subscriber-account-index',
+  /** Sorted set "<phone>\0<subscriber id>" (phones normalized; one line may serve several subscribers). */
+  'subscriber-phone-index',
+  /** String: JSON fingerprints of every record, read by the next import to count what changed. */
+  'fingerprints',
+] as const;
+export type InventoryPart = (typeof INVENTORY_PARTS)[number];
 
 export function createRedisKeys(prefix = 'vigil'): RedisKeys {
   const k = (...parts: string[]): string => [prefix, ...parts].join(':');
@@ -49,5 +85,6 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     sites: () => k('inventory', 'sites'),
     inventoryMeta: () => k('inventory', 'meta'),
     inventoryLock: () => k('inventory', 'lock'),
+    inventoryPart: (part, staging = false) => k(staging ? 'inventory-staging' : 'inventory', part),
   };
 }

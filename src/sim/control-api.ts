@@ -36,26 +36,29 @@ export function buildControlApi(simulator: Simulator): FastifyInstance {
 
   app.get('/stats', () => simulator.stats());
 
-  app.get<{ Querystring: { kind?: string; faulty?: string; limit?: string; offset?: string } }>('/devices', (request) => {
-    const { kind, faulty } = request.query;
-    const limit = Math.min(Number(request.query.limit ?? 1000) || 1000, 100_000);
-    const offset = Number(request.query.offset ?? 0) || 0;
-    const matching = simulator.devices.filter(
-      (d) => (kind === undefined || d.kind === kind) && (faulty !== 'true' || d.faults.length > 0),
-    );
-    return {
-      total: matching.length,
-      devices: matching.slice(offset, offset + limit).map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        model: d.modelLabel,
-        host: d.host,
-        port: d.port,
-        parentId: d.parentIndex >= 0 ? simulator.devices[d.parentIndex]?.id : null,
-        faults: d.faults.map((f) => f.kind),
-      })),
-    };
-  });
+  app.get<{ Querystring: { kind?: string; faulty?: string; limit?: string; offset?: string } }>(
+    '/devices',
+    (request) => {
+      const { kind, faulty } = request.query;
+      const limit = Math.min(Number(request.query.limit ?? 1000) || 1000, 100_000);
+      const offset = Number(request.query.offset ?? 0) || 0;
+      const matching = simulator.devices.filter(
+        (d) => (kind === undefined || d.kind === kind) && (faulty !== 'true' || d.faults.length > 0),
+      );
+      return {
+        total: matching.length,
+        devices: matching.slice(offset, offset + limit).map((d) => ({
+          id: d.id,
+          kind: d.kind,
+          model: d.modelLabel,
+          host: d.host,
+          port: d.port,
+          parentId: d.parentIndex >= 0 ? simulator.devices[d.parentIndex]?.id : null,
+          faults: d.faults.map((f) => f.kind),
+        })),
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/devices/:id', (request) => simulator.snapshot(request.params.id));
 
@@ -85,7 +88,9 @@ export function buildControlApi(simulator: Simulator): FastifyInstance {
   app.delete<{ Params: { id: string; kind: string } }>('/devices/:id/faults/:kind', (request) => {
     const { id, kind } = request.params;
     if (!isFaultKind(kind)) {
-      const error = new Error(`unknown fault kind "${kind}" (known: ${FAULT_KINDS.join(', ')})`) as Error & { statusCode: number };
+      const error = new Error(`unknown fault kind "${kind}" (known: ${FAULT_KINDS.join(', ')})`) as Error & {
+        statusCode: number;
+      };
       error.statusCode = 400;
       throw error;
     }

@@ -64,7 +64,9 @@ export function lineErrorsSinceBoot(device: SimDevice, nowMs: number, rebootSile
   const baseline = Math.floor((Math.max(0, nowMs - bootAt) / HOUR_MS) * (device.seed % 3));
   const fault = faultOf(device, 'line_errors');
   const active = fault
-    ? Math.floor(((fault.params.perHour as number) * Math.max(0, nowMs - Math.max(fault.sinceMs, bootAt))) / HOUR_MS)
+    ? Math.floor(
+        ((fault.params.perHour as number) * Math.max(0, nowMs - Math.max(fault.sinceMs, bootAt))) / HOUR_MS,
+      )
     : 0;
   return baseline + device.extraErrors + active;
 }
@@ -88,11 +90,18 @@ export function applyReboot(device: SimDevice, nowMs: number, rebootSilenceMs: n
 }
 
 /** Removing a line_errors fault keeps the errors it caused on the counter: counters never go back. */
-export function settleFaultRemoval(device: SimDevice, kind: string, nowMs: number, rebootSilenceMs: number): void {
+export function settleFaultRemoval(
+  device: SimDevice,
+  kind: string,
+  nowMs: number,
+  rebootSilenceMs: number,
+): void {
   const fault = device.faults.find((f) => f.kind === kind);
   if (kind === 'line_errors' && fault) {
     const bootAt = currentBootAtMs(device, nowMs, rebootSilenceMs);
-    device.extraErrors += Math.floor(((fault.params.perHour as number) * Math.max(0, nowMs - Math.max(fault.sinceMs, bootAt))) / HOUR_MS);
+    device.extraErrors += Math.floor(
+      ((fault.params.perHour as number) * Math.max(0, nowMs - Math.max(fault.sinceMs, bootAt))) / HOUR_MS,
+    );
   }
   if (kind === 'reboot_loop' && fault) {
     // Leaving the loop, the device stays up from its last loop boot.

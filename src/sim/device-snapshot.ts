@@ -27,7 +27,12 @@ export interface DeviceSnapshot {
 const OPER = { 1: 'up', 2: 'down', 3: 'degraded' } as const;
 
 /** What the control API shows for a device: the values an SNMP manager would read right now. */
-export function deviceSnapshot(device: SimDevice, reachable: boolean, nowMs: number, rebootSilenceMs: number): DeviceSnapshot {
+export function deviceSnapshot(
+  device: SimDevice,
+  reachable: boolean,
+  nowMs: number,
+  rebootSilenceMs: number,
+): DeviceSnapshot {
   const model = DEVICE_MODELS[device.model];
   const env = { nowMs, upMs: uptimeMs(device, nowMs, rebootSilenceMs), rebootSilenceMs };
   const read = (oid: string): number | string | undefined => {
@@ -47,7 +52,11 @@ export function deviceSnapshot(device: SimDevice, reachable: boolean, nowMs: num
     agentUp: isAgentUp(device, nowMs, rebootSilenceMs),
     uptimeSeconds: Math.floor(env.upMs / 1000),
     reboots: device.rebootCount,
-    faults: device.faults.map((f) => ({ kind: f.kind, since: new Date(f.sinceMs).toISOString(), params: f.params })),
+    faults: device.faults.map((f) => ({
+      kind: f.kind,
+      since: new Date(f.sinceMs).toISOString(),
+      params: f.params,
+    })),
     interfaces: Array.from({ length: ifCount }, (_, i) => ({
       ifIndex: i + 1,
       name: String(read(`1.3.6.1.2.1.2.2.1.2.${i + 1}`)),

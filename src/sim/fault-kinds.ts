@@ -37,7 +37,9 @@ export const FAULT_PARAMS: Record<FaultKind, Record<string, ParamSpec>> = {
   },
   wan_down: {},
   reboot_loop: { periodSeconds: { default: 90, min: 5, max: 86400, doc: 'seconds between reboots' } },
-  low_signal: { dbm: { default: -29, min: -140, max: 10, doc: 'optical Rx power (GPON) or RSRP (LTE), dBm' } },
+  low_signal: {
+    dbm: { default: -29, min: -140, max: 10, doc: 'optical Rx power (GPON) or RSRP (LTE), dBm' },
+  },
   high_cpu: {
     percent: { default: 97, min: 0, max: 100, doc: 'CPU load' },
     persistent: { default: false, doc: 'survives a reboot' },
@@ -51,19 +53,30 @@ export const FAULT_PARAMS: Record<FaultKind, Record<string, ParamSpec>> = {
 };
 
 /** Faults a reboot cures unless marked persistent: what a power cycle fixes on a real CPE. */
-export const CURED_BY_REBOOT: ReadonlySet<FaultKind> = new Set(['stale_uptime', 'line_errors', 'high_cpu', 'high_memory']);
+export const CURED_BY_REBOOT: ReadonlySet<FaultKind> = new Set([
+  'stale_uptime',
+  'line_errors',
+  'high_cpu',
+  'high_memory',
+]);
 
 export function isFaultKind(value: string): value is FaultKind {
   return (FAULT_KINDS as readonly string[]).includes(value);
 }
 
 /** Validates a fault request body; returns the filled parameters or the list of problems. */
-export function parseFaultParams(kind: FaultKind, raw: Record<string, unknown>): { params: FaultParams } | { errors: string[] } {
+export function parseFaultParams(
+  kind: FaultKind,
+  raw: Record<string, unknown>,
+): { params: FaultParams } | { errors: string[] } {
   const specs = FAULT_PARAMS[kind];
   const errors: string[] = [];
   const params: FaultParams = {};
   for (const key of Object.keys(raw)) {
-    if (key !== 'kind' && !(key in specs)) errors.push(`unknown parameter "${key}" for fault ${kind} (known: ${Object.keys(specs).join(', ') || 'none'})`);
+    if (key !== 'kind' && !(key in specs))
+      errors.push(
+        `unknown parameter "${key}" for fault ${kind} (known: ${Object.keys(specs).join(', ') || 'none'})`,
+      );
   }
   for (const [name, spec] of Object.entries(specs)) {
     const value = raw[name] ?? spec.default;

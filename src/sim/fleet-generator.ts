@@ -67,8 +67,10 @@ const MODEL_LABELS: Record<SimModelName, string[]> = {
  * (OLTs) with GPON CPEs, one subscriber per CPE, one site per parent. Deterministic for a seed.
  */
 export function generateFleet(options: FleetOptions): Fleet {
-  if (!Number.isInteger(options.devices) || options.devices < 2) throw new Error('a fleet needs at least 2 devices');
-  if (!Number.isInteger(options.fanout) || options.fanout < 1) throw new Error('fanout must be a positive integer');
+  if (!Number.isInteger(options.devices) || options.devices < 2)
+    throw new Error('a fleet needs at least 2 devices');
+  if (!Number.isInteger(options.fanout) || options.fanout < 1)
+    throw new Error('fanout must be a positive integer');
   const random = createSeededRandom(options.seed);
   const parentCount = Math.max(1, Math.round(options.devices / (options.fanout + 1)));
   const cpeCount = options.devices - parentCount;
@@ -80,7 +82,14 @@ export function generateFleet(options: FleetOptions): Fleet {
   const inventory: InventoryDocument = { sites: [], devices: [], subscribers: [] };
   const siteOf: string[] = [];
 
-  const addDevice = (kind: SimDeviceKind, model: SimModelName, id: string, parentIndex: number, site: string, upDays: number): SimDevice => {
+  const addDevice = (
+    kind: SimDeviceKind,
+    model: SimModelName,
+    id: string,
+    parentIndex: number,
+    site: string,
+    upDays: number,
+  ): SimDevice => {
     const index = devices.length;
     const labels = MODEL_LABELS[model];
     const device: SimDevice = {
@@ -126,7 +135,8 @@ export function generateFleet(options: FleetOptions): Fleet {
     inventory.sites.push({ id: siteId, name: `${city}, ${street} ${1 + Math.floor(random() * 120)}` });
     // Infrastructure runs for months between maintenance windows.
     const upDays = 20 + random() * 160;
-    if (isBaseStation) addDevice('base_station', 'base-station', `bs-${pad(number, parentWidth)}`, -1, siteId, upDays);
+    if (isBaseStation)
+      addDevice('base_station', 'base-station', `bs-${pad(number, parentWidth)}`, -1, siteId, upDays);
     else addDevice('access_node', 'access-node', `an-${pad(number, parentWidth)}`, -1, siteId, upDays);
   }
 
@@ -143,7 +153,13 @@ export function generateFleet(options: FleetOptions): Fleet {
   return { devices, inventory };
 }
 
-function subscriberFor(c: number, deviceId: string, site: string, random: () => number, width: number): InventoryDocument['subscribers'][number] {
+function subscriberFor(
+  c: number,
+  deviceId: string,
+  site: string,
+  random: () => number,
+  width: number,
+): InventoryDocument['subscribers'][number] {
   const english = random() < 0.15;
   const pick = (list: string[]): string => list[Math.floor(random() * list.length)] as string;
   let name: string;

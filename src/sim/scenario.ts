@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { AppError } from '../shared/app-error.js';
 import { FAULT_PARAMS, isFaultKind, parseFaultParams, type FaultKind } from './fault-kinds.js';
 import type { SimDevice } from './sim-device.js';
@@ -40,7 +40,8 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const errors: string[] = doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`);
-  const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const lineOf = (node: Node | null | undefined): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 1;
   const byId = new Map(devices.map((d) => [d.id, d]));
   const steps: ScenarioStep[] = [];
 
@@ -50,15 +51,16 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
     throw new AppError('ERR_SIM_SCENARIO_INVALID', errors.join('\n'), { details: errors });
   }
   for (const pair of root.items) {
-    const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
-    if (key !== 'faults') errors.push(`${path}:${lineOf(pair.key as Node)}: unknown key "${key}"`);
+    const key = isScalar(pair.key) ? String(pair.key.value) : 'a non-scalar key';
+    if (key !== 'faults') errors.push(`${path}:${lineOf(pair.key)}: unknown key "${key}"`);
   }
   const faults = root.get('faults', true) as unknown as { items: Node[] };
   faults.items.forEach((node, i) => {
     const line = lineOf(node);
     const where = `${path}:${line} faults[${i}]`;
     const step = (node as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
-    if (!isMap(node) || typeof step !== 'object' || step === null) return void errors.push(`${where}: expected a map`);
+    if (!isMap(node) || typeof step !== 'object' || step === null)
+      return void errors.push(`${where}: expected a map`);
     const kind = String(step.kind);
     if (!isFaultKind(kind)) return void errors.push(`${where}: unknown fault kind "${kind}"`);
     const params: Record<string, unknown> = {};
@@ -72,7 +74,8 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
     const atMs = step.at === undefined ? 0 : parseDuration(step.at);
     const forMs = step.for === undefined ? undefined : parseDuration(step.for);
     if (atMs === undefined) errors.push(`${where}: "at" must be a duration like 30s, 2m, 500ms`);
-    if (step.for !== undefined && forMs === undefined) errors.push(`${where}: "for" must be a duration like 30s, 2m`);
+    if (step.for !== undefined && forMs === undefined)
+      errors.push(`${where}: "for" must be a duration like 30s, 2m`);
 
     let deviceIds: string[] = [];
     if (typeof step.device === 'string') {
@@ -80,9 +83,12 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
       deviceIds = [step.device];
     } else if (step.select && typeof step.select === 'object') {
       const select = step.select as Record<string, unknown>;
-      for (const key of Object.keys(select)) if (!SELECT_KEYS.has(key)) errors.push(`${where}: unknown select key "${key}"`);
-      const parent = select.parent === undefined ? undefined : byId.get(String(select.parent));
-      if (select.parent !== undefined && !parent) errors.push(`${where}: no parent device "${String(select.parent)}"`);
+      for (const key of Object.keys(select))
+        if (!SELECT_KEYS.has(key)) errors.push(`${where}: unknown select key "${key}"`);
+      const parentId = typeof select.parent === 'string' ? select.parent : undefined;
+      const parent = parentId === undefined ? undefined : byId.get(parentId);
+      if (select.parent !== undefined && !parent)
+        errors.push(`${where}: no parent device "${parentId ?? '(not a string)'}"`);
       const chosen = devices.filter(
         (d) =>
           (select.kind === undefined || d.kind === select.kind) &&
@@ -92,13 +98,15 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
       const skip = Number(select.skip ?? 0);
       const count = Number(select.count ?? 1);
       deviceIds = chosen.slice(skip, skip + count).map((d) => d.id);
-      if (deviceIds.length < count) errors.push(`${where}: select matched ${deviceIds.length} devices, wanted ${count}`);
+      if (deviceIds.length < count)
+        errors.push(`${where}: select matched ${deviceIds.length} devices, wanted ${count}`);
     } else {
       errors.push(`${where}: name a "device" or a "select"`);
     }
     steps.push({ line, deviceIds, kind, params, atMs: atMs ?? 0, ...(forMs !== undefined ? { forMs } : {}) });
   });
-  if (errors.length > 0) throw new AppError('ERR_SIM_SCENARIO_INVALID', errors.join('\n'), { details: errors });
+  if (errors.length > 0)
+    throw new AppError('ERR_SIM_SCENARIO_INVALID', errors.join('\n'), { details: errors });
   return steps;
 }
 
@@ -108,7 +116,11 @@ export interface ScenarioTarget {
 }
 
 /** Plays the steps on their timers; `stop()` cancels what has not happened yet. */
-export function playScenario(steps: ScenarioStep[], target: ScenarioTarget, onError: (error: unknown) => void): { stop(): void } {
+export function playScenario(
+  steps: ScenarioStep[],
+  target: ScenarioTarget,
+  onError: (error: unknown) => void,
+): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
   const at = (delayMs: number, action: () => void): void => {
     const run = (): void => {

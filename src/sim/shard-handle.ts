@@ -52,7 +52,9 @@ export function fromWireUser(user: WireUser): UsmUser {
 export async function startChildProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
   // Run from sources (tests), the child runs the TypeScript entry through tsx; built, the JS one.
   const fromSources = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSources ? './shard-process.ts' : './shard-process.js', import.meta.url));
+  const entry = fileURLToPath(
+    new URL(fromSources ? './shard-process.ts' : './shard-process.js', import.meta.url),
+  );
   const child: ChildProcess = fork(entry, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -89,11 +91,15 @@ export async function startChildProcessShard(options: ShardStartOptions): Promis
   const send = (message: ToShard): void => {
     if (child.connected) child.send(message);
   };
-  const { onDeviceChanged: _changed, onProblem: _problem, credentials, ...rest } = options;
+  const { credentials } = options;
   send({
     type: 'init',
     options: {
-      ...rest,
+      owned: options.owned,
+      parents: options.parents,
+      rebootSilenceMs: options.rebootSilenceMs,
+      ...(options.trapTarget ? { trapTarget: options.trapTarget } : {}),
+      ...(options.trapCommunity ? { trapCommunity: options.trapCommunity } : {}),
       credentials: {
         ...credentials,
         readUsers: credentials.readUsers.map(toWireUser),

@@ -16,7 +16,11 @@ export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice>
   const clock = options.clock ?? Date.now;
   const env = (device: SimDevice): ValueEnv => {
     const nowMs = clock();
-    return { nowMs, upMs: uptimeMs(device, nowMs, options.rebootSilenceMs), rebootSilenceMs: options.rebootSilenceMs };
+    return {
+      nowMs,
+      upMs: uptimeMs(device, nowMs, options.rebootSilenceMs),
+      rebootSilenceMs: options.rebootSilenceMs,
+    };
   };
 
   return {
@@ -27,7 +31,10 @@ export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice>
       // An object we know with a wrong instance is noSuchInstance; anything else noSuchObject.
       const next = model.nextIndex(oid.slice(0, -1));
       const sibling = next >= 0 ? model.oids[next] : undefined;
-      const sameObject = sibling !== undefined && oid.length > 1 && sibling.slice(0, oid.length - 1).every((n, i) => n === oid[i]);
+      const sameObject =
+        sibling !== undefined &&
+        oid.length > 1 &&
+        sibling.slice(0, oid.length - 1).every((n, i) => n === oid[i]);
       return sameObject ? 'noSuchInstance' : 'noSuchObject';
     },
     next(device, oid) {

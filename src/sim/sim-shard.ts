@@ -55,7 +55,15 @@ export class SimShard {
     this.ownedIndexes = new Set(options.owned.map((d) => d.index));
     for (const device of options.parents) this.states.set(device.index, device);
     for (const device of options.owned) this.states.set(device.index, device);
-    this.stats = { devices: options.owned.length, received: 0, answered: 0, dropped: 0, rejected: 0, trapsSent: 0, trapsFailed: 0 };
+    this.stats = {
+      devices: options.owned.length,
+      received: 0,
+      answered: 0,
+      dropped: 0,
+      rejected: 0,
+      trapsSent: 0,
+      trapsFailed: 0,
+    };
     const view = createSimMibView({
       rebootSilenceMs: options.rebootSilenceMs,
       onReboot: (device) => this.reboot(device.index),
@@ -167,13 +175,16 @@ export class SimShard {
       comesBackAt = device.silentUntilMs;
     }
     if (comesBackAt === undefined) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(device.index);
-      const current = this.states.get(device.index);
-      if (!current) return;
-      if (this.isReachable(current, Date.now())) this.trap(current, 'coldStart');
-      this.scheduleTimers(current, current);
-    }, Math.max(0, comesBackAt - nowMs) + 5);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(device.index);
+        const current = this.states.get(device.index);
+        if (!current) return;
+        if (this.isReachable(current, Date.now())) this.trap(current, 'coldStart');
+        this.scheduleTimers(current, current);
+      },
+      Math.max(0, comesBackAt - nowMs) + 5,
+    );
     timer.unref();
     this.timers.set(device.index, timer);
   }
@@ -186,9 +197,15 @@ export class SimShard {
       kind === 'coldStart'
         ? []
         : [
-            { oid: `1.3.6.1.2.1.2.2.1.1.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: upstreamIfIndex } },
+            {
+              oid: `1.3.6.1.2.1.2.2.1.1.${upstreamIfIndex}`,
+              value: { type: 'Integer' as const, value: upstreamIfIndex },
+            },
             { oid: `1.3.6.1.2.1.2.2.1.7.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: 1 } },
-            { oid: `1.3.6.1.2.1.2.2.1.8.${upstreamIfIndex}`, value: { type: 'Integer' as const, value: kind === 'linkDown' ? 2 : 1 } },
+            {
+              oid: `1.3.6.1.2.1.2.2.1.8.${upstreamIfIndex}`,
+              value: { type: 'Integer' as const, value: kind === 'linkDown' ? 2 : 1 },
+            },
           ];
     sendTrap({
       sourceAddress: device.host,
@@ -204,7 +221,9 @@ export class SimShard {
       },
       (error: unknown) => {
         this.stats.trapsFailed += 1;
-        this.options.onProblem?.(`trap from ${device.id}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.onProblem?.(
+          `trap from ${device.id}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       },
     );
   }
@@ -216,6 +235,8 @@ export class SimShard {
   async close(): Promise<void> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    await Promise.all(this.sockets.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+    await Promise.all(
+      this.sockets.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+    );
   }
 }

@@ -91,7 +91,9 @@ export class Simulator {
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       await this.close();
-      throw new AppError('ERR_SIM_START', `simulator could not start: ${String(failure.reason)}`, { cause: failure.reason });
+      throw new AppError('ERR_SIM_START', `simulator could not start: ${String(failure.reason)}`, {
+        cause: failure.reason,
+      });
     }
   }
 
@@ -127,13 +129,21 @@ export class Simulator {
     const device = this.device(id);
     const allowed = FAULT_TARGETS[kind];
     if (allowed && !allowed.includes(device.kind)) {
-      throw new AppError('ERR_SIM_FAULT_INVALID', `fault ${kind} applies to ${allowed.join(', ')}, not to a ${device.kind}`);
+      throw new AppError(
+        'ERR_SIM_FAULT_INVALID',
+        `fault ${kind} applies to ${allowed.join(', ')}, not to a ${device.kind}`,
+      );
     }
     const parsed = parseFaultParams(kind, rawParams);
-    if ('errors' in parsed) throw new AppError('ERR_SIM_FAULT_INVALID', parsed.errors.join('; '), { details: parsed.errors });
+    if ('errors' in parsed)
+      throw new AppError('ERR_SIM_FAULT_INVALID', parsed.errors.join('; '), { details: parsed.errors });
     const nowMs = Date.now();
-    if (device.faults.some((f) => f.kind === kind)) settleFaultRemoval(device, kind, nowMs, this.options.rebootSilenceMs);
-    device.faults = [...device.faults.filter((f) => f.kind !== kind), { kind, params: parsed.params, sinceMs: nowMs }];
+    if (device.faults.some((f) => f.kind === kind))
+      settleFaultRemoval(device, kind, nowMs, this.options.rebootSilenceMs);
+    device.faults = [
+      ...device.faults.filter((f) => f.kind !== kind),
+      { kind, params: parsed.params, sinceMs: nowMs },
+    ];
     this.publish(device);
     this.options.log.info({ device: id, fault: kind, params: parsed.params }, 'fault added');
     return device;
@@ -173,7 +183,8 @@ export class Simulator {
       trapsSent: 0,
       trapsFailed: 0,
     };
-    for (const stats of all) for (const key of Object.keys(stats) as (keyof ShardStats)[]) total[key] += stats[key];
+    for (const stats of all)
+      for (const key of Object.keys(stats) as (keyof ShardStats)[]) total[key] += stats[key];
     return total;
   }
 

@@ -10,11 +10,15 @@ export function toNetSnmpUser(user: UsmUser): Record<string, unknown> {
       : snmp.SecurityLevel.noAuthNoPriv;
   const result: Record<string, unknown> = { name: user.name, level };
   if (user.authKey) {
-    result.authProtocol = (snmp.AuthProtocols as unknown as Record<string, number>)[user.authProtocol ?? 'sha'];
+    result.authProtocol = (snmp.AuthProtocols as unknown as Record<string, number>)[
+      user.authProtocol ?? 'sha'
+    ];
     result.authKey = user.authKey.reveal();
   }
   if (user.privKey) {
-    result.privProtocol = (snmp.PrivProtocols as unknown as Record<string, number>)[user.privProtocol ?? 'aes'];
+    result.privProtocol = (snmp.PrivProtocols as unknown as Record<string, number>)[
+      user.privProtocol ?? 'aes'
+    ];
     result.privKey = user.privKey.reveal();
   }
   return result;

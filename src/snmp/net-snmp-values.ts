@@ -28,9 +28,13 @@ export function counter64ToBuffer(value: bigint): Buffer {
 }
 
 /** Our plain value → the varbind shape net-snmp encodes. Counter64 travels as an 8-byte buffer. */
-export function toNetSnmpVarbind(oid: string, value: SnmpValue | SnmpException): { oid: string; type: number; value: unknown } {
+export function toNetSnmpVarbind(
+  oid: string,
+  value: SnmpValue | SnmpException,
+): { oid: string; type: number; value: unknown } {
   if (typeof value === 'string') return { oid, type: EXCEPTION_CODES[value], value: null };
-  if (value.type === 'Counter64') return { oid, type: TYPE_CODES.Counter64, value: counter64ToBuffer(value.value) };
+  if (value.type === 'Counter64')
+    return { oid, type: TYPE_CODES.Counter64, value: counter64ToBuffer(value.value) };
   return { oid, type: TYPE_CODES[value.type], value: value.value };
 }
 
@@ -46,7 +50,10 @@ export function fromNetSnmpValue(type: number, value: unknown): SnmpValue | unde
     case T.TimeTicks:
       return { type: 'TimeTicks', value: Number(value) };
     case T.Counter64:
-      return { type: 'Counter64', value: Buffer.isBuffer(value) ? bufferToBigint(value) : BigInt(value as number) };
+      return {
+        type: 'Counter64',
+        value: Buffer.isBuffer(value) ? bufferToBigint(value) : BigInt(value as number),
+      };
     case T.OctetString:
       return { type: 'OctetString', value: value as Buffer };
     case T.OID:

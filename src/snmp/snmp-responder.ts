@@ -88,17 +88,28 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
     getAuthorizer(): { addCommunity(c: string): void; addUser(u: unknown): void };
     onMsg(socket: Socket, buffer: Buffer, rinfo: RemoteInfo): void;
     sendResponse(socket: Socket, rinfo: RemoteInfo, request: NetSnmpMessage, response: unknown): void;
-  } & Record<'getRequest' | 'getNextRequest' | 'getBulkRequest' | 'setRequest' | 'onProxyRequest', PduHandler>;
+  } & Record<
+    'getRequest' | 'getNextRequest' | 'getBulkRequest' | 'setRequest' | 'onProxyRequest',
+    PduHandler
+  >;
 
   const authorizer = agent.getAuthorizer();
-  for (const community of [...options.readCommunities, ...options.writeCommunities]) authorizer.addCommunity(community);
+  for (const community of [...options.readCommunities, ...options.writeCommunities])
+    authorizer.addCommunity(community);
   for (const user of [...options.readUsers, ...options.writeUsers]) authorizer.addUser(toNetSnmpUser(user));
 
   // The device whose datagram is being answered. net-snmp's Agent processes a message synchronously
   // from onMsg() to the PDU handlers below, so the context set around that call is the right one.
   let current: Ctx | undefined;
 
-  const respond = (socket: Socket, request: NetSnmpMessage, rinfo: RemoteInfo, varbinds: NetSnmpVarbind[], errorStatus = 0, errorIndex = 0): void => {
+  const respond = (
+    socket: Socket,
+    request: NetSnmpMessage,
+    rinfo: RemoteInfo,
+    varbinds: NetSnmpVarbind[],
+    errorStatus = 0,
+    errorIndex = 0,
+  ): void => {
     const response = request.pdu.getResponsePduForRequest();
     response.varbinds = varbinds;
     response.errorStatus = errorStatus;
@@ -109,7 +120,9 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
   const nextVarbind = (ctx: Ctx, oidText: string, isV1: boolean): NetSnmpVarbind | 'end' => {
     const found = view.next(ctx, parseOid(oidText));
     if (found) return toNetSnmpVarbind(formatOid(found.oid), found.value);
-    return isV1 ? 'end' : { oid: oidText, type: snmp.ObjectType.EndOfMibView as unknown as number, value: null };
+    return isV1
+      ? 'end'
+      : { oid: oidText, type: snmp.ObjectType.EndOfMibView as unknown as number, value: null };
   };
 
   agent.getRequest = (socket, request, rinfo) => {
@@ -120,7 +133,8 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
       const value = view.get(ctx, parseOid(vb.oid));
       if (typeof value === 'string') {
         // SNMPv1 has no per-varbind exceptions: the whole request fails with noSuchName (RFC 1157).
-        if (isV1) return respond(socket, request, rinfo, request.pdu.varbinds, ERROR_STATUS.noSuchName, i + 1);
+        if (isV1)
+          return respond(socket, request, rinfo, request.pdu.varbinds, ERROR_STATUS.noSuchName, i + 1);
         out.push(toNetSnmpVarbind(vb.oid, value));
       } else {
         out.push(toNetSnmpVarbind(vb.oid, value));
@@ -135,7 +149,8 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
     const out: NetSnmpVarbind[] = [];
     for (const [i, vb] of request.pdu.varbinds.entries()) {
       const next = nextVarbind(ctx, vb.oid, isV1);
-      if (next === 'end') return respond(socket, request, rinfo, request.pdu.varbinds, ERROR_STATUS.noSuchName, i + 1);
+      if (next === 'end')
+        return respond(socket, request, rinfo, request.pdu.varbinds, ERROR_STATUS.noSuchName, i + 1);
       out.push(next);
     }
     respond(socket, request, rinfo, out);
@@ -147,7 +162,8 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
     const requested = request.pdu.varbinds;
     const nonRepeaters = Math.max(0, Math.min(request.pdu.nonRepeaters, requested.length));
     const out: NetSnmpVarbind[] = [];
-    for (const vb of requested.slice(0, nonRepeaters)) out.push(nextVarbind(ctx, vb.oid, false) as NetSnmpVarbind);
+    for (const vb of requested.slice(0, nonRepeaters))
+      out.push(nextVarbind(ctx, vb.oid, false) as NetSnmpVarbind);
     const cursors = requested.slice(nonRepeaters).map((vb) => vb.oid);
     const repetitions = Math.max(0, request.pdu.maxRepetitions);
     for (let r = 0; r < repetitions && cursors.length > 0 && out.length < maxBulkVarbinds; r++) {
@@ -168,8 +184,10 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
   agent.setRequest = (socket, request, rinfo) => {
     const ctx = current as Ctx;
     const varbinds = request.pdu.varbinds;
-    const principal = request.version === (snmp.Version3 as unknown as number) ? request.user?.name : request.community;
-    const mayWrite = principal !== undefined && (writeCommunities.has(principal) || writeUsers.has(principal));
+    const principal =
+      request.version === (snmp.Version3 as unknown as number) ? request.user?.name : request.community;
+    const mayWrite =
+      principal !== undefined && (writeCommunities.has(principal) || writeUsers.has(principal));
     if (!mayWrite) return respond(socket, request, rinfo, varbinds, ERROR_STATUS.noAccess, 1);
     for (const [i, vb] of varbinds.entries()) {
       const value = fromNetSnmpValue(vb.type, vb.value);

@@ -47,12 +47,15 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
   if (profile.version === '3') {
     const user = (write ? profile.writeUser : undefined) ?? profile.user;
     if (!user) throw new Error(`auth profile ${profile.name} has no SNMPv3 user`);
-    return snmp.createV3Session(target.host, toNetSnmpUser(user) as unknown as snmp.User, { ...options, version: snmp.Version3 } as snmp.SessionOptionsV3);
+    return snmp.createV3Session(target.host, toNetSnmpUser(user) as unknown as snmp.User, {
+      ...options,
+      version: snmp.Version3,
+    });
   }
   const community = (write ? profile.writeCommunity : undefined) ?? profile.community;
   if (!community) throw new Error(`auth profile ${profile.name} has no community`);
   const version = profile.version === '1' ? snmp.Version1 : snmp.Version2c;
-  return snmp.createSession(target.host, community.reveal(), { ...options, version } as snmp.SessionOptions);
+  return snmp.createSession(target.host, community.reveal(), { ...options, version });
 }
 
 function decode(varbinds: NetSnmpVarbind[]): SnmpVarbind[] {
@@ -67,7 +70,8 @@ function decode(varbinds: NetSnmpVarbind[]): SnmpVarbind[] {
 /** Classifies a net-snmp failure; authentication problems arrive as reports (RFC 3414 usmStats). */
 export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError) return { outcome: 'timeout', reason: 'request timed out' };
+  if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError)
+    return { outcome: 'timeout', reason: 'request timed out' };
   if (/authentication|digest|unknown user|usmStats|decrypt|wrong.*key|not in time window/i.test(message)) {
     return { outcome: 'auth_failed', reason: message };
   }
@@ -75,7 +79,11 @@ export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: s
   return { outcome: 'transport_error', reason: message };
 }
 
-function run(target: SnmpTarget, write: boolean, call: (session: snmp.Session, done: (error: unknown, varbinds?: NetSnmpVarbind[]) => void) => void): Promise<SnmpResult> {
+function run(
+  target: SnmpTarget,
+  write: boolean,
+  call: (session: snmp.Session, done: (error: unknown, varbinds?: NetSnmpVarbind[]) => void) => void,
+): Promise<SnmpResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     let session: snmp.Session;
@@ -93,7 +101,11 @@ function run(target: SnmpTarget, write: boolean, call: (session: snmp.Session, d
     try {
       session = openSession(target, write);
     } catch (error) {
-      return finish({ outcome: 'transport_error', varbinds: [], reason: error instanceof Error ? error.message : String(error) });
+      return finish({
+        outcome: 'transport_error',
+        varbinds: [],
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
     session.on('error', (error: unknown) => finish({ varbinds: [], ...classifyError(error) }));
     call(session, (error, varbinds) => {
@@ -104,10 +116,15 @@ function run(target: SnmpTarget, write: boolean, call: (session: snmp.Session, d
 }
 
 export function snmpGet(target: SnmpTarget, oids: string[]): Promise<SnmpResult> {
-  return run(target, false, (session, done) => session.get(oids, (error, varbinds) => done(error, varbinds as NetSnmpVarbind[])));
+  return run(target, false, (session, done) =>
+    session.get(oids, (error, varbinds) => done(error, varbinds as NetSnmpVarbind[])),
+  );
 }
 
-export function snmpSet(target: SnmpTarget, varbinds: { oid: string; value: SnmpValue }[]): Promise<SnmpResult> {
+export function snmpSet(
+  target: SnmpTarget,
+  varbinds: { oid: string; value: SnmpValue }[],
+): Promise<SnmpResult> {
   const encoded = varbinds.map((vb) => toNetSnmpVarbind(vb.oid, vb.value));
   return run(target, true, (session, done) =>
     session.set(encoded as snmp.Varbind[], (error, result) => done(error, result as NetSnmpVarbind[])),
@@ -115,7 +132,11 @@ export function snmpSet(target: SnmpTarget, varbinds: { oid: string; value: Snmp
 }
 
 /** Walks a subtree with GetBulk (GetNext on v1), stopping after `maxVarbinds` so a buggy agent cannot loop us. */
-export function snmpWalk(target: SnmpTarget, oid: string, options: { maxRepetitions?: number; maxVarbinds?: number } = {}): Promise<SnmpResult> {
+export function snmpWalk(
+  target: SnmpTarget,
+  oid: string,
+  options: { maxRepetitions?: number; maxVarbinds?: number } = {},
+): Promise<SnmpResult> {
   const maxVarbinds = options.maxVarbinds ?? 10_000;
   return run(target, false, (session, done) => {
     const collected: NetSnmpVarbind[] = [];

@@ -32,7 +32,7 @@ export function sendTrap(request: TrapRequest): Promise<void> {
       version: snmp.Version2c,
       trapPort: request.targetPort,
       sourceAddress: request.sourceAddress,
-    } as snmp.SessionOptions);
+    });
     const done = (error?: Error | null): void => {
       session.close();
       if (error) reject(error);

@@ -22,7 +22,13 @@ export const v2cProfile: AuthProfile = {
 export const v3Profile: AuthProfile = {
   name: 'sim-v3',
   version: '3',
-  user: { name: TEST_V3.user, authProtocol: 'sha', authKey: new Secret(TEST_V3.authKey), privProtocol: 'aes', privKey: new Secret(TEST_V3.privKey) },
+  user: {
+    name: TEST_V3.user,
+    authProtocol: 'sha',
+    authKey: new Secret(TEST_V3.authKey),
+    privProtocol: 'aes',
+    privKey: new Secret(TEST_V3.privKey),
+  },
 };
 
 /** A port per test file, so files running in parallel never share a device address. */
@@ -30,7 +36,9 @@ export function randomPort(): number {
   return 20_000 + Math.floor(Math.random() * 30_000);
 }
 
-export async function startTestSimulator(overrides: Partial<SimulatorOptions> & { firstOctet: number }): Promise<Simulator> {
+export async function startTestSimulator(
+  overrides: Partial<SimulatorOptions> & { firstOctet: number },
+): Promise<Simulator> {
   const user = v3Profile.user!;
   return Simulator.start({
     devices: 30,

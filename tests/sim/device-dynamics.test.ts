@@ -70,7 +70,11 @@ describe('simulated device dynamics', () => {
   });
 
   it('keeps line errors on the counter after the fault is removed: counters never go back', () => {
-    const d = device({ faults: [{ kind: 'line_errors', params: { perHour: 1200, persistent: false }, sinceMs: NOW - 3_600_000 }] });
+    const d = device({
+      faults: [
+        { kind: 'line_errors', params: { perHour: 1200, persistent: false }, sinceMs: NOW - 3_600_000 },
+      ],
+    });
     expect(lineErrorsSinceBoot(d, NOW, SILENCE)).toBe(1200);
     settleFaultRemoval(d, 'line_errors', NOW, SILENCE);
     d.faults = [];
@@ -88,7 +92,13 @@ describe('simulated device dynamics', () => {
   });
 
   it('is unreachable while an ancestor is down, though its own agent is up', () => {
-    const parent = device({ index: 0, id: 'bs-0001', kind: 'base_station', model: 'base-station', faults: [{ kind: 'down', params: {}, sinceMs: NOW }] });
+    const parent = device({
+      index: 0,
+      id: 'bs-0001',
+      kind: 'base_station',
+      model: 'base-station',
+      faults: [{ kind: 'down', params: {}, sinceMs: NOW }],
+    });
     const child = device({ index: 1, parentIndex: 0 });
     const lookup = (i: number): SimDevice | undefined => [parent, child][i];
     expect(isAgentUp(child, NOW, SILENCE)).toBe(true);

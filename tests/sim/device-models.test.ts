@@ -54,11 +54,16 @@ describe('simulated device models', () => {
     const reboot = parseOid('1.3.6.1.4.1.32473.1.1.0');
     expect(view.set(cpe, reboot, { type: 'OctetString', value: 'x' })).toBe('wrongType');
     expect(view.set(cpe, reboot, { type: 'Integer', value: 2 })).toBe('wrongValue');
-    expect(view.set(cpe, parseOid('1.3.6.1.2.1.1.5.0'), { type: 'OctetString', value: 'x' })).toBe('notWritable');
+    expect(view.set(cpe, parseOid('1.3.6.1.2.1.1.5.0'), { type: 'OctetString', value: 'x' })).toBe(
+      'notWritable',
+    );
   });
 
   it('shows a low_signal fault in the optical power in hundredths of dBm', () => {
-    const faulty = { ...cpe, faults: [{ kind: 'low_signal' as const, params: { dbm: -29.5 }, sinceMs: Date.now() }] };
+    const faulty = {
+      ...cpe,
+      faults: [{ kind: 'low_signal' as const, params: { dbm: -29.5 }, sinceMs: Date.now() }],
+    };
     expect(view.get(faulty, parseOid('1.3.6.1.4.1.32473.1.3.0'))).toEqual({ type: 'Integer', value: -2950 });
   });
 

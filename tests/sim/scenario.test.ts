@@ -5,13 +5,26 @@ import { loadScenario, playScenario, parseDuration } from '../../src/sim/scenari
 import { isAppError } from '../../src/shared/app-error.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const fleet = generateFleet({ devices: 30, fanout: 9, seed: 1, firstOctet: 16, port: 1161, authProfile: 'sim', staleShare: 0, nowMs: 0 });
+const fleet = generateFleet({
+  devices: 30,
+  fanout: 9,
+  seed: 1,
+  firstOctet: 16,
+  port: 1161,
+  authProfile: 'sim',
+  staleShare: 0,
+  nowMs: 0,
+});
 
 describe('simulator scenarios', () => {
   it('parses durations in ms, s, m and h', () => {
-    expect([parseDuration('500ms'), parseDuration('30s'), parseDuration('2m'), parseDuration('1h'), parseDuration(5)]).toEqual([
-      500, 30_000, 120_000, 3_600_000, 5_000,
-    ]);
+    expect([
+      parseDuration('500ms'),
+      parseDuration('30s'),
+      parseDuration('2m'),
+      parseDuration('1h'),
+      parseDuration(5),
+    ]).toEqual([500, 30_000, 120_000, 3_600_000, 5_000]);
     expect(parseDuration('soon')).toBeUndefined();
   });
 
@@ -23,7 +36,9 @@ describe('simulator scenarios', () => {
       ['low_signal', 2, 0, undefined],
       ['down', 1, 30_000, 60_000],
     ]);
-    expect(steps[2]!.deviceIds.every((id) => fleet.devices.find((d) => d.id === id)?.model === 'cpe-gpon')).toBe(true);
+    expect(
+      steps[2]!.deviceIds.every((id) => fleet.devices.find((d) => d.id === id)?.model === 'cpe-gpon'),
+    ).toBe(true);
   });
 
   it('reports every problem of a bad scenario with its file and line', () => {
@@ -34,7 +49,9 @@ describe('simulator scenarios', () => {
       thrown = error;
     }
     expect(isAppError(thrown) && thrown.code).toBe('ERR_SIM_SCENARIO_INVALID');
-    const details = (thrown as { details: string[] }).details.map((d) => d.replace(/^.*bad-scenario\.yaml/, 'bad-scenario.yaml'));
+    const details = (thrown as { details: string[] }).details.map((d) =>
+      d.replace(/^.*bad-scenario\.yaml/, 'bad-scenario.yaml'),
+    );
     expect(details).toEqual([
       'bad-scenario.yaml:13: unknown key "extra"',
       'bad-scenario.yaml:2 faults[0]: no device "cpe-999999" in the simulated fleet',

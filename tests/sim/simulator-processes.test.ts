@@ -19,7 +19,10 @@ describe('vigil sim across processes', () => {
 
   const get = (index: number) => {
     const device = sim.devices[index]!;
-    return snmpGet({ host: device.host, port: device.port, profile: v2cProfile, timeoutMs: 500, retries: 0 }, [SYS_NAME]);
+    return snmpGet(
+      { host: device.host, port: device.port, profile: v2cProfile, timeoutMs: 500, retries: 0 },
+      [SYS_NAME],
+    );
   };
 
   it('spreads the fleet over child processes that all answer', async () => {
@@ -30,7 +33,9 @@ describe('vigil sim across processes', () => {
   });
 
   it('silences children served by another process when their parent goes down', async () => {
-    const parent = sim.devices.find((p) => p.index < 40 && sim.devices.some((c) => c.parentIndex === p.index && c.index >= 40))!;
+    const parent = sim.devices.find(
+      (p) => p.index < 40 && sim.devices.some((c) => c.parentIndex === p.index && c.index >= 40),
+    )!;
     const child = sim.devices.find((c) => c.parentIndex === parent.index && c.index >= 40)!;
     sim.addFault(parent.id, 'down');
     await new Promise((resolve) => setTimeout(resolve, 100));

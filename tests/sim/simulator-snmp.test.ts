@@ -22,7 +22,9 @@ const REBOOT = '1.3.6.1.4.1.32473.1.1.0';
 
 /** Debian's Net-SNMP command-line tools as the outside peer: numeric OIDs, no MIB loading. */
 async function netSnmp(tool: string, args: string[]): Promise<string> {
-  const { stdout } = await exec(tool, ['-On', '-t', '1', '-r', '1', ...args], { env: { ...process.env, MIBS: '' } });
+  const { stdout } = await exec(tool, ['-On', '-t', '1', '-r', '1', ...args], {
+    env: { ...process.env, MIBS: '' },
+  });
   return stdout.trim();
 }
 
@@ -36,7 +38,10 @@ describe('vigil sim over real UDP', () => {
     trapSocket = createSocket('udp4');
     trapSocket.on('message', (packet, rinfo) => traps.push({ from: rinfo.address, packet }));
     await new Promise<void>((resolve) => trapSocket.bind(0, '127.0.0.1', resolve));
-    sim = await startTestSimulator({ firstOctet: 140, trapTarget: { host: '127.0.0.1', port: trapSocket.address().port } });
+    sim = await startTestSimulator({
+      firstOctet: 140,
+      trapTarget: { host: '127.0.0.1', port: trapSocket.address().port },
+    });
     control = buildControlApi(sim);
   });
 
@@ -47,19 +52,47 @@ describe('vigil sim over real UDP', () => {
   });
 
   const cpe = (n: number) => sim.devices.filter((d) => d.kind === 'cpe')[n]!;
-  const target = (n: number, profile = v2cProfile) => ({ host: cpe(n).host, port: cpe(n).port, profile, timeoutMs: 500, retries: 0 });
+  const target = (n: number, profile = v2cProfile) => ({
+    host: cpe(n).host,
+    port: cpe(n).port,
+    profile,
+    timeoutMs: 500,
+    retries: 0,
+  });
 
   it('answers snmpget v2c with the device identity at its own address', async () => {
     const device = cpe(0);
-    const out = await netSnmp('snmpget', ['-v2c', '-c', TEST_COMMUNITY, '-Oqv', `${device.host}:${device.port}`, SYS_NAME, '1.3.6.1.2.1.1.2.0']);
+    const out = await netSnmp('snmpget', [
+      '-v2c',
+      '-c',
+      TEST_COMMUNITY,
+      '-Oqv',
+      `${device.host}:${device.port}`,
+      SYS_NAME,
+      '1.3.6.1.2.1.1.2.0',
+    ]);
     expect(out.split('\n')).toEqual([`"${device.id}"`, '.1.3.6.1.4.1.32473.2.2']);
   });
 
   it('answers snmpget v3 authPriv (SHA/AES) from a USM user', async () => {
     const device = cpe(1);
     const out = await netSnmp('snmpget', [
-      '-v3', '-l', 'authPriv', '-u', TEST_V3.user, '-a', 'SHA', '-A', TEST_V3.authKey, '-x', 'AES', '-X', TEST_V3.privKey,
-      '-Oqv', `${device.host}:${device.port}`, SYS_NAME,
+      '-v3',
+      '-l',
+      'authPriv',
+      '-u',
+      TEST_V3.user,
+      '-a',
+      'SHA',
+      '-A',
+      TEST_V3.authKey,
+      '-x',
+      'AES',
+      '-X',
+      TEST_V3.privKey,
+      '-Oqv',
+      `${device.host}:${device.port}`,
+      SYS_NAME,
     ]);
     expect(out).toBe(`"${device.id}"`);
   });
@@ -69,8 +102,21 @@ describe('vigil sim over real UDP', () => {
   it('refuses a v3 request with the wrong authentication key', async () => {
     const device = cpe(1);
     const attempt = netSnmp('snmpget', [
-      '-v3', '-l', 'authPriv', '-u', TEST_V3.user, '-a', 'SHA', '-A', 'wrong-key-123', '-x', 'AES', '-X', TEST_V3.privKey,
-      `${device.host}:${device.port}`, SYS_NAME,
+      '-v3',
+      '-l',
+      'authPriv',
+      '-u',
+      TEST_V3.user,
+      '-a',
+      'SHA',
+      '-A',
+      'wrong-key-123',
+      '-x',
+      'AES',
+      '-X',
+      TEST_V3.privKey,
+      `${device.host}:${device.port}`,
+      SYS_NAME,
     ]);
     await expect(attempt).rejects.toThrow(/Timeout|Authentication failure/i);
     expect((await sim.stats()).rejected).toBeGreaterThan(0);
@@ -78,7 +124,14 @@ describe('vigil sim over real UDP', () => {
 
   it('walks the interface table with snmpwalk and snmpbulkwalk alike', async () => {
     const device = cpe(2);
-    const args = ['-v2c', '-c', TEST_COMMUNITY, '-Oq', `${device.host}:${device.port}`, '1.3.6.1.2.1.2.2.1.2'];
+    const args = [
+      '-v2c',
+      '-c',
+      TEST_COMMUNITY,
+      '-Oq',
+      `${device.host}:${device.port}`,
+      '1.3.6.1.2.1.2.2.1.2',
+    ];
     const walk = await netSnmp('snmpwalk', args);
     const bulk = await netSnmp('snmpbulkwalk', args);
     expect(walk).toBe(bulk);
@@ -87,12 +140,21 @@ describe('vigil sim over real UDP', () => {
 
   it('answers SNMPv1 with noSuchName for an unknown object', async () => {
     const device = cpe(0);
-    const attempt = netSnmp('snmpget', ['-v1', '-c', TEST_COMMUNITY, `${device.host}:${device.port}`, '1.3.6.1.2.1.1.99.0']);
+    const attempt = netSnmp('snmpget', [
+      '-v1',
+      '-c',
+      TEST_COMMUNITY,
+      `${device.host}:${device.port}`,
+      '1.3.6.1.2.1.1.99.0',
+    ]);
     await expect(attempt).rejects.toThrow(/noSuchName/);
   });
 
   it('stays silent to a wrong community, as an agent does', async () => {
-    const result = await snmpGet({ ...target(0), profile: { ...v2cProfile, community: { reveal: () => 'nope' } as never } }, [SYS_NAME]);
+    const result = await snmpGet(
+      { ...target(0), profile: { ...v2cProfile, community: { reveal: () => 'nope' } as never } },
+      [SYS_NAME],
+    );
     expect(result.outcome).toBe('timeout');
   });
 
@@ -100,7 +162,11 @@ describe('vigil sim over real UDP', () => {
     const v2 = await snmpGet(target(3), [SYS_NAME, '1.3.6.1.2.1.2.2.1.10.1', '1.3.6.1.2.1.31.1.1.1.6.1']);
     const v3 = await snmpGet(target(3, v3Profile), [SYS_NAME]);
     expect(v2.outcome).toBe('ok');
-    expect(v2.varbinds.map((vb) => typeof vb.value === 'object' && vb.value.type)).toEqual(['OctetString', 'Counter32', 'Counter64']);
+    expect(v2.varbinds.map((vb) => typeof vb.value === 'object' && vb.value.type)).toEqual([
+      'OctetString',
+      'Counter32',
+      'Counter64',
+    ]);
     expect(v3.outcome).toBe('ok');
     expect(String((v3.varbinds[0]!.value as { value: Buffer }).value)).toBe(cpe(3).id);
   });
@@ -109,7 +175,11 @@ describe('vigil sim over real UDP', () => {
     const device = cpe(4);
     const before = (await sim.stats()).rejected;
     const socket = createSocket('udp4');
-    for (const junk of [Buffer.from('not snmp'), Buffer.from([0x30, 0x82, 0xff, 0xff, 0x02]), Buffer.alloc(0)]) {
+    for (const junk of [
+      Buffer.from('not snmp'),
+      Buffer.from([0x30, 0x82, 0xff, 0xff, 0x02]),
+      Buffer.alloc(0),
+    ]) {
       await new Promise<void>((resolve) => socket.send(junk, device.port, device.host, () => resolve()));
     }
     socket.close();
@@ -120,7 +190,15 @@ describe('vigil sim over real UDP', () => {
 
   it('refuses the reboot SET with the read community', async () => {
     const device = cpe(5);
-    const attempt = netSnmp('snmpset', ['-v2c', '-c', TEST_COMMUNITY, `${device.host}:${device.port}`, REBOOT, 'i', '1']);
+    const attempt = netSnmp('snmpset', [
+      '-v2c',
+      '-c',
+      TEST_COMMUNITY,
+      `${device.host}:${device.port}`,
+      REBOOT,
+      'i',
+      '1',
+    ]);
     await expect(attempt).rejects.toThrow(/noAccess/);
     expect(sim.device(device.id).rebootCount).toBe(0);
   });
@@ -131,7 +209,15 @@ describe('vigil sim over real UDP', () => {
     const uptimeBefore = (before.varbinds[0]!.value as { value: number }).value;
     expect(uptimeBefore).toBeGreaterThan(100 * 3600);
 
-    await netSnmp('snmpset', ['-v2c', '-c', TEST_WRITE_COMMUNITY, `${device.host}:${device.port}`, REBOOT, 'i', '1']);
+    await netSnmp('snmpset', [
+      '-v2c',
+      '-c',
+      TEST_WRITE_COMMUNITY,
+      `${device.host}:${device.port}`,
+      REBOOT,
+      'i',
+      '1',
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await snmpGet(target(6), [SYS_UPTIME])).outcome).toBe('timeout');
 
@@ -146,7 +232,9 @@ describe('vigil sim over real UDP', () => {
   });
 
   it('reboots through Vigil’s client with a v3 write user too', async () => {
-    const result = await snmpSet(target(7, v3Profile), [{ oid: REBOOT, value: { type: 'Integer', value: 1 } }]);
+    const result = await snmpSet(target(7, v3Profile), [
+      { oid: REBOOT, value: { type: 'Integer', value: 1 } },
+    ]);
     expect(result.outcome).toBe('ok');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sim.device(cpe(7).id).rebootCount).toBe(1);
@@ -155,12 +243,25 @@ describe('vigil sim over real UDP', () => {
   it('takes the children of a base station down with it, and back', async () => {
     const station = sim.devices.find((d) => d.kind === 'base_station')!;
     const child = sim.devices.find((d) => d.parentIndex === station.index)!;
-    const childTarget = { host: child.host, port: child.port, profile: v2cProfile, timeoutMs: 400, retries: 0 };
+    const childTarget = {
+      host: child.host,
+      port: child.port,
+      profile: v2cProfile,
+      timeoutMs: 400,
+      retries: 0,
+    };
 
-    const down = await control.inject({ method: 'POST', url: `/devices/${station.id}/faults`, payload: { kind: 'down' } });
+    const down = await control.inject({
+      method: 'POST',
+      url: `/devices/${station.id}/faults`,
+      payload: { kind: 'down' },
+    });
     expect(down.statusCode).toBe(201);
     expect((await snmpGet(childTarget, [SYS_NAME])).outcome).toBe('timeout');
-    expect((await control.inject({ url: `/devices/${child.id}` })).json()).toMatchObject({ reachable: false, agentUp: true });
+    expect((await control.inject({ url: `/devices/${child.id}` })).json()).toMatchObject({
+      reachable: false,
+      agentUp: true,
+    });
 
     const cleared = await control.inject({ method: 'DELETE', url: `/devices/${station.id}/faults` });
     expect(cleared.json()).toEqual({ removed: 1 });
@@ -169,8 +270,16 @@ describe('vigil sim over real UDP', () => {
 
   it('shows injected faults in the values a manager reads', async () => {
     const device = cpe(8);
-    await control.inject({ method: 'POST', url: `/devices/${device.id}/faults`, payload: { kind: 'wan_down' } });
-    await control.inject({ method: 'POST', url: `/devices/${device.id}/faults`, payload: { kind: 'high_cpu', percent: 99 } });
+    await control.inject({
+      method: 'POST',
+      url: `/devices/${device.id}/faults`,
+      payload: { kind: 'wan_down' },
+    });
+    await control.inject({
+      method: 'POST',
+      url: `/devices/${device.id}/faults`,
+      payload: { kind: 'high_cpu', percent: 99 },
+    });
     const result = await snmpGet(target(8), ['1.3.6.1.2.1.2.2.1.8.1', '1.3.6.1.2.1.25.3.3.1.2.196608']);
     expect(result.varbinds.map((vb) => (vb.value as { value: number }).value)).toEqual([2, 99]);
     const linkDown = Buffer.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x05, 0x03]);
@@ -180,7 +289,10 @@ describe('vigil sim over real UDP', () => {
 
   it('walks a base station cell table', async () => {
     const station = sim.devices.find((d) => d.kind === 'base_station')!;
-    const result = await snmpWalk({ host: station.host, port: station.port, profile: v2cProfile }, '1.3.6.1.4.1.32473.3.1.1.3');
+    const result = await snmpWalk(
+      { host: station.host, port: station.port, profile: v2cProfile },
+      '1.3.6.1.4.1.32473.3.1.1.3',
+    );
     expect(result.outcome).toBe('ok');
     expect(result.varbinds.map((vb) => (vb.value as { value: number }).value)).toEqual([1, 1, 1]);
   });
@@ -189,10 +301,18 @@ describe('vigil sim over real UDP', () => {
     const unknown = await control.inject({ url: '/devices/nope' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
-    const badKind = await control.inject({ method: 'POST', url: `/devices/${cpe(0).id}/faults`, payload: { kind: 'meteor' } });
+    const badKind = await control.inject({
+      method: 'POST',
+      url: `/devices/${cpe(0).id}/faults`,
+      payload: { kind: 'meteor' },
+    });
     expect(badKind.statusCode).toBe(400);
-    const wrongTarget = await control.inject({ method: 'POST', url: `/devices/${cpe(0).id}/faults`, payload: { kind: 'cell_down' } });
+    const wrongTarget = await control.inject({
+      method: 'POST',
+      url: `/devices/${cpe(0).id}/faults`,
+      payload: { kind: 'cell_down' },
+    });
     expect(wrongTarget.statusCode).toBe(400);
-    expect(wrongTarget.json().detail).toMatch(/applies to base_station/);
+    expect(wrongTarget.json<{ detail: string }>().detail).toMatch(/applies to base_station/);
   });
 });

@@ -4,12 +4,23 @@ import { hostResources } from './host-resources.js';
 import { interfaceTables, type InterfaceSpec } from './if-table.js';
 import { compileMibModel, gauge, int, str, type MibEntry, type MibModel } from './mib-model.js';
 import { systemGroup } from './system-group.js';
-import { lteSignalObjects, opticalRxPowerObject, rebootObject, temperatureObject } from './enterprise-objects.js';
+import {
+  lteSignalObjects,
+  opticalRxPowerObject,
+  rebootObject,
+  temperatureObject,
+} from './enterprise-objects.js';
 import { CELL_COLUMNS, SIM_OIDS, SIM_PRODUCTS } from './vigil-sim-mib.js';
 
 export const CELLS_PER_BASE_STATION = 3;
 
-const lan = (name: string, unplugged = false): InterfaceSpec => ({ name, type: 6, speedMbps: 1000, maxBytesPerSecond: 1_500_000, unplugged });
+const lan = (name: string, unplugged = false): InterfaceSpec => ({
+  name,
+  type: 6,
+  speedMbps: 1000,
+  maxBytesPerSecond: 1_500_000,
+  unplugged,
+});
 
 const CPE_GPON_PORTS: InterfaceSpec[] = [
   { name: 'pon0', type: 250, speedMbps: 2488, upstream: true, maxBytesPerSecond: 2_500_000 },
@@ -26,7 +37,12 @@ const CPE_LTE_PORTS: InterfaceSpec[] = [
 
 const ACCESS_NODE_PORTS: InterfaceSpec[] = [
   { name: 'uplink0', type: 6, speedMbps: 10_000, upstream: true, maxBytesPerSecond: 400_000_000 },
-  ...Array.from({ length: 8 }, (_, i): InterfaceSpec => ({ name: `pon${i + 1}`, type: 250, speedMbps: 2488, maxBytesPerSecond: 50_000_000 })),
+  ...Array.from({ length: 8 }, (_, i): InterfaceSpec => ({
+    name: `pon${i + 1}`,
+    type: 250,
+    speedMbps: 2488,
+    maxBytesPerSecond: 50_000_000,
+  })),
 ];
 
 const BASE_STATION_PORTS: InterfaceSpec[] = [
@@ -48,8 +64,14 @@ function cellTable(): MibEntry[] {
       { oid: col(CELL_COLUMNS.index), value: () => int(cell) },
       { oid: col(CELL_COLUMNS.name), value: (d) => str(`${d.id}-c${cell}`) },
       { oid: col(CELL_COLUMNS.operStatus), value: (d) => int(status(d)) },
-      { oid: col(CELL_COLUMNS.connectedUes), value: (d) => gauge(status(d) === 2 ? 0 : 20 + 180 * seeded(d.seed, 20 + cell)) },
-      { oid: col(CELL_COLUMNS.prbUtilization), value: (d) => gauge(status(d) === 3 ? 97 : 15 + 50 * seeded(d.seed, 30 + cell)) },
+      {
+        oid: col(CELL_COLUMNS.connectedUes),
+        value: (d) => gauge(status(d) === 2 ? 0 : 20 + 180 * seeded(d.seed, 20 + cell)),
+      },
+      {
+        oid: col(CELL_COLUMNS.prbUtilization),
+        value: (d) => gauge(status(d) === 3 ? 97 : 15 + 50 * seeded(d.seed, 30 + cell)),
+      },
     );
   }
   return entries;

@@ -30,7 +30,8 @@ export function interfaceTables(specs: InterfaceSpec[]): MibEntry[] {
 
   specs.forEach((spec, i) => {
     const ifIndex = i + 1;
-    const inRate = (d: SimDevice): number => (spec.unplugged ? 0 : 2_000 + seeded(d.seed, ifIndex) * spec.maxBytesPerSecond);
+    const inRate = (d: SimDevice): number =>
+      spec.unplugged ? 0 : 2_000 + seeded(d.seed, ifIndex) * spec.maxBytesPerSecond;
     const outRate = (d: SimDevice): number => inRate(d) * (0.1 + 0.3 * seeded(d.seed, ifIndex + 100));
     // Counters grow with uptime even while a port is down: a simplification that keeps them
     // monotonic within a boot without per-port history, as counters must be (RFC 2863 section 3.1.6).

@@ -70,9 +70,15 @@ export function compileMibModel(sysObjectId: string, entries: MibEntry[]): MibMo
 
 /** Helpers for concise model tables. */
 export const int = (value: number): SnmpValue => ({ type: 'Integer', value: Math.round(value) });
-export const gauge = (value: number): SnmpValue => ({ type: 'Gauge32', value: Math.max(0, Math.round(value)) % 2 ** 32 });
+export const gauge = (value: number): SnmpValue => ({
+  type: 'Gauge32',
+  value: Math.max(0, Math.round(value)) % 2 ** 32,
+});
 export const str = (value: string | Buffer): SnmpValue => ({ type: 'OctetString', value });
 export const oidValue = (value: string): SnmpValue => ({ type: 'ObjectIdentifier', value });
-export const ticks = (value: number): SnmpValue => ({ type: 'TimeTicks', value: Math.floor(value) % 2 ** 32 });
+export const ticks = (value: number): SnmpValue => ({
+  type: 'TimeTicks',
+  value: Math.floor(value) % 2 ** 32,
+});
 export const c32 = (value: number): SnmpValue => ({ type: 'Counter32', value: value % 2 ** 32 });
 export const c64 = (value: bigint): SnmpValue => ({ type: 'Counter64', value });
