@@ -1,0 +1,20 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load-config.js';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { ApiKeyVerifier } from './api-key-verifier.js';
+
+/**
+ * What the HTTP app needs from the process. The app never opens connections or reads the
+ * environment itself: the process (src/cli/serve-command.ts) or a test builds these and hands them in,
+ * and closes them after the app.
+ */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  /** The *command* connection (fails fast when Redis is gone, so requests answer 503 instead of hanging). */
+  redis: Redis;
+  keys: RedisKeys;
+  /** Defaults to the bootstrap keys of `config.apiKeys`; later, keys stored hashed in Redis chain in here. */
+  apiKeyVerifier?: ApiKeyVerifier;
+}

@@ -1,0 +1,43 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.js';
+import { createStaticKeyVerifier } from './api-key-verifier.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandling } from './error-handling.js';
+import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
+import { serializeRequest } from './request-log-serializer.js';
+import { genRequestId, registerSecurityHeaders } from './security-headers.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { registerRoutes } from './routes/index.js';
+
+/** Every route's default; a bulk upload (PUT /v1/inventory) raises its own with the `bodyLimit` route option. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** For the route that takes a whole inventory (100k devices as JSON is ~30 MiB). */
+export const INVENTORY_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The HTTP app as a value: built from its dependencies, not listening, no process concerns (signals,
+ * ports, connections). The process (src/cli/serve-command.ts) listens and closes; tests call `inject`.
+ * Order matters: error handling and the docs' onRoute hooks come first, then auth, so every route
+ * registered after them is checked and documented.
+ */
+export function buildApp(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    // One logger for the process; requests log through a child with a header-free request serializer.
+    // Typed as Fastify's base logger so the app is a plain FastifyInstance that plugins accept.
+    loggerInstance: deps.logger.child({ module: 'api' }, { serializers: { req: serializeRequest } }) as FastifyBaseLogger,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    genReqId: genRequestId,
+    // Report every invalid field at once, so a console developer fixes a request in one round trip.
+    ajv: { customOptions: { allErrors: true } },
+  });
+
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
+  registerOpenApi(app);
+  registerAuth(app, deps.apiKeyVerifier ?? createStaticKeyVerifier(deps.config.apiKeys));
+
+  void app.register(healthRoutes, { redis: deps.redis });
+  registerRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { AppError } from '../../shared/app-error.js';
+import { HTTP_CODES } from '../problem-catalogue.js';
+
+export interface HealthRoutesOptions {
+  redis: Redis;
+  /** How long readiness waits for PING; short, because a load balancer probes often. */
+  readyTimeoutMs?: number;
+}
+
+const problemResponse = { $ref: 'Problem#' } as const;
+
+/**
+ * Liveness and readiness, both public (load balancers and orchestrators hold no key).
+ * /healthz says the process answers and touches nothing else, so a Redis outage never gets healthy
+ * API processes restarted; /readyz says this instance can serve, which needs Redis.
+ */
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, options) => {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 1_000;
+
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      logLevel: 'warn',
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['health'],
+        response: { 200: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { public: true },
+      logLevel: 'warn',
+      schema: {
+        summary: 'Readiness: Redis answers PING',
+        tags: ['health'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { const: 'ready' }, redisMs: { type: 'number' } },
+            required: ['status'],
+          },
+          503: problemResponse,
+        },
+      },
+    },
+    async () => {
+      const startedAt = performance.now();
+      await pingWithin(options.redis, readyTimeoutMs);
+      return { status: 'ready' as const, redisMs: Math.round((performance.now() - startedAt) * 10) / 10 };
+    },
+  );
+};
+
+async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no PING reply within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } catch (error) {
+    throw new AppError(HTTP_CODES.redisUnavailable, 'Redis does not answer; this instance cannot serve requests.', {
+      retryable: true,
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}

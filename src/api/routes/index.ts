@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../api-deps.js';
+
+/**
+ * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
+ * devices → incidents → conversations → actions → alerts → reports). Each is a Fastify plugin that
+ * declares full paths under /v1 and, per route, `config: { roles: [...] }`; it receives only the
+ * dependencies it uses, never the whole ApiDeps.
+ */
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  void app;
+  void deps;
+}

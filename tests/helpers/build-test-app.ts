@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { buildApp } from '../../src/api/build-app.js';
+import type { ApiRole, Config } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { Secret } from '../../src/shared/secret.js';
+import { createTestRedis, TEST_REDIS_URL, type TestRedis } from './test-redis.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  /** A fresh bearer token per role, valid for this app only. */
+  tokens: Record<ApiRole, string>;
+  /** `Authorization` headers ready to pass to `inject`. */
+  auth: Record<ApiRole, { authorization: string }>;
+  /** Every log line the app wrote, raw, when built with `captureLogs`. */
+  logLines: string[];
+  testRedis: TestRedis;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Use this command connection instead of the test's own (e.g. one pointing at a closed port). */
+  redis?: Redis;
+  /** Keep log output (at trace level) in `logLines` instead of discarding it. */
+  captureLogs?: boolean;
+  /** Extra routes for the test, registered after the app's own plugins like any domain route. */
+  routes?: (app: FastifyInstance) => void;
+}
+
+/** The real app on a real Redis with its own key prefix, keys for each role and a silent logger. */
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testRedis = await createTestRedis();
+  const tokens: Record<ApiRole, string> = { agent: newToken(), noc: newToken(), admin: newToken() };
+  const config: Config = {
+    redisUrl: TEST_REDIS_URL,
+    redisPrefix: testRedis.prefix,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: options.captureLogs ? 'trace' : 'silent',
+    apiKeys: Object.entries(tokens).map(([role, token]) => ({ role: role as ApiRole, token: new Secret(token) })),
+    authProfiles: new Map(),
+  };
+  const logLines: string[] = [];
+  const logger = createLogger({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
+  const app = buildApp({ config, logger, redis: options.redis ?? testRedis.redis, keys: testRedis.keys });
+  const { routes } = options;
+  if (routes) void app.register(async (scope) => routes(scope));
+  await app.ready();
+  const auth = Object.fromEntries(
+    Object.entries(tokens).map(([role, token]) => [role, { authorization: `Bearer ${token}` }]),
+  ) as TestApp['auth'];
+  return {
+    app,
+    tokens,
+    auth,
+    logLines,
+    testRedis,
+    async close() {
+      await app.close();
+      await testRedis.close();
+    },
+  };
+}
+
+function newToken(): string {
+  return `test-${randomBytes(24).toString('base64url')}`;
+}
