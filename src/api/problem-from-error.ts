@@ -34,15 +34,16 @@ const FASTIFY_CODES: Record<string, string> = {
 export function problemFromError(error: unknown, instance: string): Problem {
   if (isAppError(error)) {
     const { status, title } = catalogueEntryFor(error);
-    const exposed = status < 500 || status === 503;
-    const errors = exposed ? fieldErrorsFrom(error.details) : undefined;
+    // A code that maps to 500 is one nobody mapped: its name and message are internal too.
+    if (status >= 500 && status !== 503) return coded(HTTP_CODES.internal, GENERIC_DETAIL, instance);
+    const errors = fieldErrorsFrom(error.details);
     return {
       type: problemType(error.code),
       title,
       status,
-      detail: exposed ? error.message : GENERIC_DETAIL,
+      detail: error.message,
       instance,
-      code: exposed ? error.code : HTTP_CODES.internal,
+      code: error.code,
       ...(errors ? { errors } : {}),
     };
   }
