@@ -1,7 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { registerNotYetBuilt } from './not-yet-built.js';
+import { ensureRedis } from '../platform/private-redis.js';
+import { createApiClient } from '../demo/api-client.js';
+import { startChildService, type ChildService } from '../demo/child-service.js';
+import { playDemoStory } from '../demo/demo-story.js';
+import { positiveInt } from './cli-parsers.js';
 
-// Placeholder until the demo command lands; replaced by the real one.
+interface DemoFlags {
+  devices: number;
+  once?: boolean;
+  port: number;
+  controlPort: number;
+  firstOctet: number;
+}
+
+const SCENARIO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
+const secret = (): string => randomBytes(18).toString('base64url');
+
 export function registerDemoCommand(program: Command): void {
-  registerNotYetBuilt(program, 'demo', 'demo', 'the foundation issue');
+  program
+    .command('demo')
+    .description('the main job: simulator + service + a scripted story through the public API')
+    .option('--devices <n>', 'simulated fleet size', positiveInt, 2000)
+    .option('--once', 'play the story and exit 0 (for tests and CI)')
+    .option('--port <port>', 'HTTP port of the service', positiveInt, 8080)
+    .option('--control-port <port>', 'simulator control API port', positiveInt, 8161)
+    .option('--first-octet <n>', 'simulated devices live at 127.<n>.0.1 and up', positiveInt, 60)
+    .action(demo);
+}
+
+async function demo(flags: DemoFlags): Promise<void> {
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const workDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+  const children: ChildService[] = [];
+  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const cleanup = async (): Promise<void> => {
+    for (const child of children.reverse()) await child.stop();
+    await redis.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    say(`Vigil demo — Redis at ${redis.url}${redis.private ? ' (private, stopped at the end)' : ''}`);
+    // Credentials made for this run only: the simulator and the service get the same ones.
+    const adminKey = secret();
+    const nocKey = secret();
+    const agentKey = secret();
+    const env: Record<string, string> = {
+      REDIS_URL: redis.url,
+      VIGIL_REDIS_PREFIX: 'vigil-demo',
+      VIGIL_LOG_LEVEL: 'info',
+      VIGIL_API_KEYS: `admin:${adminKey},noc:${nocKey},agent:${agentKey}`,
+      VIGIL_SNMP_SIM_VERSION: '2c',
+      VIGIL_SNMP_SIM_COMMUNITY: secret(),
+      VIGIL_SNMP_SIM_WRITE_COMMUNITY: secret(),
+    };
+    const inventoryPath = join(workDir, 'inventory.json');
+
+    say(`Starting the simulator: ${flags.devices} devices over real SNMP, faults from scenarios/demo.yaml`);
+    const sim = await startChildService(
+      'vigil sim',
+      [
+        'sim',
+        '--devices',
+        String(flags.devices),
+        '--inventory-out',
+        inventoryPath,
+        '--control-port',
+        String(flags.controlPort),
+        '--first-octet',
+        String(flags.firstOctet),
+        '--scenario',
+        SCENARIO,
+        '--reboot-seconds',
+        '8',
+        '--stale-share',
+        '0.03',
+      ],
+      env,
+      'simulator ready',
+    );
+    children.push(sim);
+    say(
+      `   ${String(sim.ready.devices)} devices at ${String(sim.ready.addresses)}, ready in ${String(sim.ready.startMs)} ms; control API ${String(sim.ready.control)}`,
+    );
+
+    say('Starting the service: vigil serve');
+    const service = await startChildService(
+      'vigil serve',
+      ['serve', '--port', String(flags.port)],
+      env,
+      'vigil started',
+    );
+    children.push(service);
+    const apiUrl = String(service.ready.url);
+    say(`   API ${apiUrl} (OpenAPI at ${apiUrl}/docs)`);
+
+    await playDemoStory({
+      api: createApiClient(apiUrl, adminKey),
+      simControlUrl: String(sim.ready.control),
+      inventoryPath,
+      say,
+    });
+
+    if (flags.once) {
+      say('Demo finished.');
+      return;
+    }
+    const envFile = resolve('.vigil', 'demo.env');
+    writeEnvFile(envFile, {
+      VIGIL_URL: apiUrl,
+      VIGIL_ADMIN_KEY: adminKey,
+      VIGIL_NOC_KEY: nocKey,
+      VIGIL_AGENT_KEY: agentKey,
+      VIGIL_SIM_URL: String(sim.ready.control),
+    });
+    say('');
+    say(`Running. The demo's API keys are in ${envFile} (mode 600): source it, then for example`);
+    say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/devices?kind=base_station"');
+    say('Press Ctrl-C to stop.');
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    rmSync(envFile, { force: true });
+  } finally {
+    await cleanup();
+  }
+}
+
+function writeEnvFile(path: string, values: Record<string, string>): void {
+  rmSync(path, { force: true });
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(
+    path,
+    Object.entries(values)
+      .map(([k, v]) => `export ${k}='${v}'\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
 }

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ChildService {
+  name: string;
+  /** The fields of the JSON log line that announced readiness. */
+  ready: Record<string, unknown>;
+  /** The last lines it logged, for a failure message. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+/**
+ * Runs one `vigil` command as a child process and resolves when it logs the line with `readyMsg`:
+ * the demo shows the service and the simulator as the separate processes they are in production.
+ */
+export function startChildService(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  readyMsg: string,
+  timeoutMs = 60_000,
+): Promise<ChildService> {
+  const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  const lines: string[] = [];
+  const tail = (): string => lines.slice(-15).join('\n');
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${name} was not ready within ${timeoutMs} ms:\n${tail()}`));
+    }, timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        try {
+          const record = JSON.parse(line) as Record<string, unknown>;
+          if (record.msg === readyMsg) {
+            clearTimeout(timer);
+            resolve({ name, ready: record, tail, stop });
+          }
+        } catch {
+          // Not a JSON log line (a warning from a library): kept in the tail only.
+        }
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${signal ?? code}) before it was ready:\n${tail()}`));
+    });
+  });
+}

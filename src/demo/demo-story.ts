@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import type { ApiClient } from './api-client.js';
+
+export interface StoryContext {
+  api: ApiClient;
+  simControlUrl: string;
+  inventoryPath: string;
+  say(line: string): void;
+}
+
+interface ImportResult {
+  [part: string]: unknown;
+}
+
+async function simDevice(ctx: StoryContext, id: string): Promise<Record<string, unknown>> {
+  const response = await fetch(new URL(`/devices/${id}`, ctx.simControlUrl));
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const days = (seconds: number): string => `${Math.floor(seconds / 86_400)} days`;
+
+/**
+ * The scripted story, through the public API only. This version tells what the foundation does:
+ * the fleet answers SNMP, the inventory goes in (twice, to show it is idempotent), and the topology
+ * answers the questions the support desk will ask.
+ */
+export async function playDemoStory(ctx: StoryContext): Promise<void> {
+  const inventory = readFileSync(ctx.inventoryPath, 'utf8');
+  const { devices, subscribers } = JSON.parse(inventory) as { devices: unknown[]; subscribers: unknown[] };
+
+  ctx.say(
+    `1. Importing the inventory (${devices.length} devices, ${subscribers.length} subscribers) with PUT /v1/inventory`,
+  );
+  let started = performance.now();
+  const first = await ctx.api.request<ImportResult>('PUT', '/v1/inventory', inventory);
+  ctx.say(`   imported in ${Math.round(performance.now() - started)} ms: ${summarize(first)}`);
+
+  ctx.say('2. Importing the same file again: nothing changes');
+  started = performance.now();
+  const second = await ctx.api.request<ImportResult>('PUT', '/v1/inventory', inventory);
+  ctx.say(`   re-imported in ${Math.round(performance.now() - started)} ms: ${summarize(second)}`);
+
+  ctx.say('3. A subscriber writes in: who are they, and what equipment serves them?');
+  const subscriber = await ctx.api.request<{ id: string; name: string; phone: string; deviceIds: string[] }>(
+    'GET',
+    '/v1/subscribers/sub-000042',
+  );
+  const cpeId = subscriber.deviceIds[0] ?? 'cpe-000042';
+  const cpe = await ctx.api.request<{ id: string; model: string; parentId: string; host: string }>(
+    'GET',
+    `/v1/devices/${cpeId}`,
+  );
+  const parent = await ctx.api.request<{ id: string; kind: string; site: string }>(
+    'GET',
+    `/v1/devices/${cpe.parentId}`,
+  );
+  ctx.say(
+    `   ${subscriber.name} (${subscriber.phone}) → ${cpe.id} ${cpe.model} at ${cpe.host} → ${parent.kind} ${parent.id}, ${parent.site}`,
+  );
+
+  ctx.say(`4. What the router itself says over SNMP right now (simulator control API)`);
+  const state = await simDevice(ctx, cpe.id);
+  const wan = (state.interfaces as { name: string; operStatus: string; inErrors: number }[])[0];
+  ctx.say(
+    `   up ${days(Number(state.uptimeSeconds))}, ${wan?.name} ${wan?.operStatus}, ${wan?.inErrors.toLocaleString('en')} input errors since boot, faults: ${(state.faults as { kind: string }[]).map((f) => f.kind).join(', ') || 'none'}`,
+  );
+  ctx.say('   (polling, detection and suggestions build on this: see `vigil --help`)');
+}
+
+function summarize(result: ImportResult): string {
+  return JSON.stringify(result).replace(/[{}"]/g, '').replace(/,/g, ', ').slice(0, 300);
+}

@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { AppError } from '../shared/app-error.js';
+
+export interface RedisEndpoint {
+  url: string;
+  /** True when we started it: it lives in a temporary directory and stops with `stop()`. */
+  private: boolean;
+  stop(): Promise<void>;
+}
+
+async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The Redis the demo uses: the one at `url` when it answers; otherwise, when a `redis-server` binary
+ * exists, a private one on a free loopback port, keeping nothing on disk, stopped by `stop()`.
+ */
+export async function ensureRedis(url: string): Promise<RedisEndpoint> {
+  if (await answers(url)) return { url, private: false, stop: () => Promise.resolve() };
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    throw new AppError(
+      'ERR_REDIS_UNAVAILABLE',
+      `no Redis answers at ${url} and no redis-server binary is installed`,
+    );
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const privateUrl = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 50 && !(await answers(privateUrl, 200)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const stop = async (): Promise<void> => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!(await answers(privateUrl))) {
+    await stop();
+    throw new AppError('ERR_REDIS_UNAVAILABLE', `a private redis-server on port ${port} did not start`);
+  }
+  return { url: privateUrl, private: true, stop };
+}
