@@ -12,6 +12,12 @@ export interface ChildService {
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
+/** Children still running are killed when this process exits, however it exits: no orphans. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
 /**
  * Runs one `vigil` command as a child process and resolves when it logs the line with `readyMsg`:
  * the demo shows the service and the simulator as the separate processes they are in production.
@@ -27,6 +33,8 @@ export function startChildService(
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   const tail = (): string => lines.slice(-15).join('\n');
   const stop = async (): Promise<void> => {

@@ -63,11 +63,15 @@ export async function ensureRedis(url: string): Promise<RedisEndpoint> {
       stdio: 'ignore',
     },
   );
+  // Killed with this process, however it exits; the directory is removed by stop() or left in tmp.
+  const killOnExit = (): void => void server.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const privateUrl = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50 && !(await answers(privateUrl, 200)); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     if (server.exitCode === null) {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
