@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { AppError } from '../shared/app-error.js';
+import { countChanges, deserializeFingerprints, encodeInventory, hasChanges } from './encode-inventory.js';
+import { acquireInventoryLock } from './inventory-lock.js';
+import { commitInventory, dropStaging, stageInventory } from './write-inventory.js';
+import type { ImportCounts, Inventory } from './inventory-types.js';
+
+export interface ImportResult {
+  counts: ImportCounts;
+  /** False when the store already held exactly this inventory (nothing was rewritten). */
+  changed: boolean;
+}
+
+export interface ImportOptions {
+  /** How long the import lock lives if the importer dies (default 10 minutes). */
+  lockTtlMs?: number;
+  /** Injected for tests and logs; defaults to the wall clock. */
+  now?: () => Date;
+}
+
+/**
+ * Replaces the whole stored inventory with `inventory`, which the caller has already validated.
+ *
+ * Crash safety: every part is written to staging keys, then one Lua script swaps them all in. A crash
+ * or a Redis error before the swap leaves the live inventory untouched (staging expires or is dropped
+ * by the next import); after it, the new inventory is whole. We chose this over MULTI/EXEC in chunks
+ * with a generation pointer because readers then use fixed keys (no pointer read per query) and the
+ * swap costs O(parts), not O(rows). The price is the old and new inventory both in memory during an
+ * import.
+ *
+ * Idempotency: records are stored as canonical JSON and fingerprinted; re-importing the same data
+ * counts everything unchanged and writes nothing but the import metadata. Removed rows are whatever
+ * the live inventory had that this one lacks: they disappear with the swap and are counted.
+ */
+export async function importInventory(redis: Redis, keys: RedisKeys, inventory: Inventory, options: ImportOptions = {}): Promise<ImportResult> {
+  const lock = await acquireInventoryLock(redis, keys.inventoryLock(), options.lockTtlMs ?? 600_000);
+  try {
+    const encoded = encodeInventory(inventory);
+    const previous = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
+    const counts = countChanges(previous, encoded.fingerprints);
+    const changed = previous === undefined || hasChanges(counts);
+    const meta = {
+      importedAt: (options.now?.() ?? new Date()).toISOString(),
+      counts: JSON.stringify(counts),
+      sites: String(inventory.sites.length),
+      devices: String(inventory.devices.length),
+      subscribers: String(inventory.subscribers.length),
+    };
+    if (!changed) {
+      await redis.hset(keys.inventoryMeta(), meta);
+      return { counts, changed };
+    }
+    await dropStaging(redis, keys);
+    try {
+      await stageInventory(redis, keys, inventory, encoded);
+      if (!(await commitInventory(redis, keys, lock.token, meta))) {
+        throw new AppError('ERR_INVENTORY_LOCKED', 'the import lock expired before the import finished; nothing was stored', { retryable: true });
+      }
+    } catch (error) {
+      await dropStaging(redis, keys).catch(() => undefined);
+      throw error;
+    }
+    return { counts, changed };
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}

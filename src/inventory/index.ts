@@ -1,0 +1,13 @@
+/**
+ * The inventory's public face: record types, parsing and validation (pure), and the Redis store.
+ * Other modules import from here, never from the files behind it.
+ */
+export * from './inventory-types.js';
+export { parseInventory, detectInventoryFormat, type ParseInventoryOptions } from './parse-inventory.js';
+export { inventoryFromDocument } from './parse-inventory-json.js';
+export { validateInventory, assertValidInventory, type ValidationResult } from './validate-inventory.js';
+export { readInventory } from './read-inventory.js';
+export { normalizePhone } from './normalize-phone.js';
+export { createInventoryStore, type InventoryStore, type InventoryStoreDeps } from './inventory-store.js';
+export type { ImportResult, ImportOptions } from './import-inventory.js';
+export type { DeviceFilter, DevicePage } from './list-devices.js';
