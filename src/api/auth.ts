@@ -42,7 +42,10 @@ export function registerAuth(app: FastifyInstance, verifier: ApiKeyVerifier): vo
     const token = bearerToken(request);
     if (token === undefined) {
       void reply.header('www-authenticate', CHALLENGE);
-      throw new AppError(HTTP_CODES.authMissing, 'This route needs an API key: send "Authorization: Bearer <token>".');
+      throw new AppError(
+        HTTP_CODES.authMissing,
+        'This route needs an API key: send "Authorization: Bearer <token>".',
+      );
     }
     const principal = await verifier.verify(token);
     if (!principal) {
@@ -84,9 +87,14 @@ function declareAccess(route: RouteOptions): void {
   const roles = config.roles ?? DEFAULT_ROLES;
   if (roles.length === 0) throw new Error(`route ${where}: roles is empty; omit it for admin-only`);
   const unknown = roles.filter((role) => !API_ROLES.includes(role));
-  if (unknown.length > 0) throw new Error(`route ${where}: unknown roles ${unknown.join(', ')}; one of ${API_ROLES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`route ${where}: unknown roles ${unknown.join(', ')}; one of ${API_ROLES.join(', ')}`);
   route.config = { ...config, roles };
   // `x-roles` is an OpenAPI extension @fastify/swagger copies into the operation.
-  const schema: FastifySchema & Record<string, unknown> = { ...route.schema, security: [{ bearerAuth: [] }], 'x-roles': [...roles] };
+  const schema: FastifySchema & Record<string, unknown> = {
+    ...route.schema,
+    security: [{ bearerAuth: [] }],
+    'x-roles': [...roles],
+  };
   route.schema = schema;
 }

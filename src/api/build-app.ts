@@ -22,10 +22,14 @@ export const INVENTORY_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
  * registered after them is checked and documented.
  */
 export function buildApp(deps: ApiDeps): FastifyInstance {
+  // One logger for the process; requests log through a child with a header-free request serializer.
+  // Typed as Fastify's base logger so the app is a plain FastifyInstance that any plugin accepts.
+  const loggerInstance: FastifyBaseLogger = deps.logger.child(
+    { module: 'api' },
+    { serializers: { req: serializeRequest } },
+  );
   const app = Fastify({
-    // One logger for the process; requests log through a child with a header-free request serializer.
-    // Typed as Fastify's base logger so the app is a plain FastifyInstance that plugins accept.
-    loggerInstance: deps.logger.child({ module: 'api' }, { serializers: { req: serializeRequest } }) as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: genRequestId,
     // Report every invalid field at once, so a console developer fixes a request in one round trip.

@@ -37,13 +37,20 @@ export function registerOpenApi(app: FastifyInstance): void {
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key with the role agent, noc or admin.' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key with the role agent, noc or admin.',
+          },
         },
       },
       security: [{ bearerAuth: [] }],
     },
     // Shared schemas keep their $id as their name in components.schemas ("Problem", not "def-0").
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `def-${index}`,
+    },
   });
 
   void app.register(swaggerUi, {

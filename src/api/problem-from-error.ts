@@ -58,11 +58,21 @@ export function problemFromError(error: unknown, instance: string): Problem {
   const fastify = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     const status = fastify.statusCode;
-    const fstCode = typeof fastify.code === 'string' && fastify.code.startsWith('FST_') ? fastify.code : undefined;
-    const code = (fstCode && FASTIFY_CODES[fstCode]) ?? (status === 400 ? HTTP_CODES.requestMalformed : HTTP_CODES.requestRejected);
+    const fstCode =
+      typeof fastify.code === 'string' && fastify.code.startsWith('FST_') ? fastify.code : undefined;
+    const code =
+      (fstCode && FASTIFY_CODES[fstCode]) ??
+      (status === 400 ? HTTP_CODES.requestMalformed : HTTP_CODES.requestRejected);
     const detail = fstCode && typeof fastify.message === 'string' ? fastify.message : statusTitle(status);
     const entry = catalogueEntry(code);
-    return { type: problemType(code), title: entry.status === status ? entry.title : statusTitle(status), status, detail, instance, code };
+    return {
+      type: problemType(code),
+      title: entry.status === status ? entry.title : statusTitle(status),
+      status,
+      detail,
+      instance,
+      code,
+    };
   }
   return coded(HTTP_CODES.internal, GENERIC_DETAIL, instance);
 }
@@ -97,10 +107,14 @@ export function fieldErrorsFrom(details: unknown): ProblemFieldError[] | undefin
     if (item === null || typeof item !== 'object') continue;
     const fields = item as Record<string, unknown>;
     if (typeof fields.message !== 'string') continue;
-    const error: ProblemFieldError = { path: typeof fields.path === 'string' ? fields.path : '', message: fields.message };
+    const error: ProblemFieldError = {
+      path: typeof fields.path === 'string' ? fields.path : '',
+      message: fields.message,
+    };
     for (const [key, value] of Object.entries(fields)) {
       if (key === 'path' || key === 'message') continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') error[key] = value;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        error[key] = value;
     }
     errors.push(error);
   }

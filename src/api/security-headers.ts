@@ -24,7 +24,8 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { docsPre
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     const url = request.routeOptions.url;
-    const isDocs = url !== undefined && (url === options.docsPrefix || url.startsWith(`${options.docsPrefix}/`));
+    const isDocs =
+      url !== undefined && (url === options.docsPrefix || url.startsWith(`${options.docsPrefix}/`));
     if (!isDocs) {
       void reply.header('cache-control', 'no-store');
       void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/build-app.js';
 import { keyIdOf } from '../../src/api/api-key-verifier.js';
 import { createLogger } from '../../src/platform/logger.js';
+import type { Problem } from '../../src/api/problem.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 
 describe('bearer API keys with roles', () => {
@@ -9,12 +10,14 @@ describe('bearer API keys with roles', () => {
   beforeAll(async () => {
     t = await buildTestApp({
       routes(app) {
-        app.get('/v1/test/conversations', { config: { roles: ['agent'] } }, async (request) => ({
+        app.get('/v1/test/conversations', { config: { roles: ['agent'] } }, (request) => ({
           principal: request.principal,
         }));
-        app.get('/v1/test/devices', { config: { roles: ['noc', 'admin'] } }, async () => ({ ok: true }));
-        app.get('/v1/test/undeclared', async () => ({ ok: true }));
-        app.get('/v1/test/public', { config: { public: true } }, async (request) => ({ principal: request.principal }));
+        app.get('/v1/test/devices', { config: { roles: ['noc', 'admin'] } }, () => ({ ok: true }));
+        app.get('/v1/test/undeclared', () => ({ ok: true }));
+        app.get('/v1/test/public', { config: { public: true } }, (request) => ({
+          principal: request.principal,
+        }));
       },
     });
   });
@@ -50,14 +53,18 @@ describe('bearer API keys with roles', () => {
     const response = await t.app.inject({ method: 'GET', url: '/v1/test/devices', headers: t.auth.agent });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ status: 403, code: 'ERR_AUTH_FORBIDDEN' });
-    expect(response.json().detail).toContain(keyIdOf(t.tokens.agent));
+    expect(response.json<Problem>().detail).toContain(keyIdOf(t.tokens.agent));
   });
 
   it('admits every role a route lists, and only those (roles are not a hierarchy)', async () => {
     expect((await t.app.inject({ url: '/v1/test/devices', headers: t.auth.noc })).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/v1/test/devices', headers: t.auth.admin })).statusCode).toBe(200);
-    expect((await t.app.inject({ url: '/v1/test/conversations', headers: t.auth.agent })).statusCode).toBe(200);
-    expect((await t.app.inject({ url: '/v1/test/conversations', headers: t.auth.admin })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: '/v1/test/conversations', headers: t.auth.agent })).statusCode).toBe(
+      200,
+    );
+    expect((await t.app.inject({ url: '/v1/test/conversations', headers: t.auth.admin })).statusCode).toBe(
+      403,
+    );
   });
 
   it('makes a route that declares no roles admin-only', async () => {
@@ -84,18 +91,28 @@ describe('bearer API keys with roles', () => {
 });
 
 describe('access declarations', () => {
-  it('refuse to boot with an unknown role', async () => {
+  it('refuse a route with an unknown role, or both public and roles, when it is registered', async () => {
     const app = buildApp({
-      config: { redisUrl: '', redisPrefix: 'x', host: '', port: 0, logLevel: 'silent', apiKeys: [], authProfiles: new Map() },
+      config: {
+        redisUrl: '',
+        redisPrefix: 'x',
+        host: '',
+        port: 0,
+        logLevel: 'silent',
+        apiKeys: [],
+        authProfiles: new Map(),
+      },
       logger: createLogger({ level: 'silent' }),
       redis: undefined as never,
       keys: undefined as never,
     });
-    void app.register(async (routes) => {
+    expect(() =>
       // @ts-expect-error -- 'operator' is not a role; the type system and the boot check both say so.
-      routes.get('/v1/test/typo', { config: { roles: ['operator'] } }, async () => ({}));
-    });
-    await expect(app.ready()).rejects.toThrow(/unknown roles operator/);
+      app.get('/v1/test/typo', { config: { roles: ['operator'] } }, () => ({})),
+    ).toThrow(/route GET \/v1\/test\/typo: unknown roles operator/);
+    expect(() => app.get('/v1/test/both', { config: { public: true, roles: ['noc'] } }, () => ({}))).toThrow(
+      /a public route takes no roles/,
+    );
     await app.close();
   });
 });

@@ -8,12 +8,12 @@ describe('request logging', () => {
     t = await buildTestApp({
       captureLogs: true,
       routes(app) {
-        app.get('/v1/test/echo-headers', { config: { roles: ['noc'] } }, async (request) => {
+        app.get('/v1/test/echo-headers', { config: { roles: ['noc'] } }, (request) => {
           // A careless handler logging the whole request must still not leak the key.
           request.log.info({ req: request, headers: request.headers }, 'handler saw request');
           return { ok: true };
         });
-        app.get('/v1/test/boom', { config: { roles: ['noc'] } }, async () => {
+        app.get('/v1/test/boom', { config: { roles: ['noc'] } }, () => {
           throw new Error('internal detail for the server log only');
         });
       },
@@ -49,7 +49,9 @@ describe('request logging', () => {
 
 describe('redactUrl', () => {
   it('masks credential-looking query values and keeps the rest', () => {
-    expect(redactUrl('/v1/conversations/c1/ws?token=abc&since=42')).toBe('/v1/conversations/c1/ws?token=[redacted]&since=42');
+    expect(redactUrl('/v1/conversations/c1/ws?token=abc&since=42')).toBe(
+      '/v1/conversations/c1/ws?token=[redacted]&since=42',
+    );
     expect(redactUrl('/v1/devices?kind=cpe&api%5Fkey=x')).toBe('/v1/devices?kind=cpe&api%5Fkey=[redacted]');
     expect(redactUrl('/v1/devices')).toBe('/v1/devices');
   });

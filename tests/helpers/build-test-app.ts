@@ -38,14 +38,25 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     host: '127.0.0.1',
     port: 0,
     logLevel: options.captureLogs ? 'trace' : 'silent',
-    apiKeys: Object.entries(tokens).map(([role, token]) => ({ role: role as ApiRole, token: new Secret(token) })),
+    apiKeys: Object.entries(tokens).map(([role, token]) => ({
+      role: role as ApiRole,
+      token: new Secret(token),
+    })),
     authProfiles: new Map(),
   };
   const logLines: string[] = [];
-  const logger = createLogger({ level: config.logLevel }, { write: (line: string) => void logLines.push(line) });
+  const logger = createLogger(
+    { level: config.logLevel },
+    { write: (line: string) => void logLines.push(line) },
+  );
   const app = buildApp({ config, logger, redis: options.redis ?? testRedis.redis, keys: testRedis.keys });
   const { routes } = options;
-  if (routes) void app.register(async (scope) => routes(scope));
+  if (routes) {
+    void app.register((scope, _options, done) => {
+      routes(scope);
+      done();
+    });
+  }
   await app.ready();
   const auth = Object.fromEntries(
     Object.entries(tokens).map(([role, token]) => [role, { authorization: `Bearer ${token}` }]),

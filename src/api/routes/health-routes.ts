@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../shared/app-error.js';
 import { HTTP_CODES } from '../problem-catalogue.js';
@@ -16,7 +16,7 @@ const problemResponse = { $ref: 'Problem#' } as const;
  * /healthz says the process answers and touches nothing else, so a Redis outage never gets healthy
  * API processes restarted; /readyz says this instance can serve, which needs Redis.
  */
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, options) => {
+export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, options, done) => {
   const readyTimeoutMs = options.readyTimeoutMs ?? 1_000;
 
   app.get(
@@ -30,7 +30,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
         response: { 200: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } },
       },
     },
-    async () => ({ status: 'ok' as const }),
+    () => ({ status: 'ok' as const }),
   );
 
   app.get(
@@ -57,6 +57,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
       return { status: 'ready' as const, redisMs: Math.round((performance.now() - startedAt) * 10) / 10 };
     },
   );
+  done();
 };
 
 async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
@@ -67,10 +68,14 @@ async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
   try {
     await Promise.race([redis.ping(), timeout]);
   } catch (error) {
-    throw new AppError(HTTP_CODES.redisUnavailable, 'Redis does not answer; this instance cannot serve requests.', {
-      retryable: true,
-      cause: error,
-    });
+    throw new AppError(
+      HTTP_CODES.redisUnavailable,
+      'Redis does not answer; this instance cannot serve requests.',
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }
