@@ -44,6 +44,8 @@ const EXACT: Record<string, CatalogueEntry> = {
 /** By the code's last word(s); the first match wins, so longer suffixes come first. */
 const SUFFIXES: ReadonlyArray<readonly [suffix: string, status: number]> = [
   ['_NOT_FOUND', 404],
+  // A bad query string is a malformed request (400); a bad body that parsed is unprocessable (422).
+  ['_QUERY_INVALID', 400],
   ['_CONFLICT', 409],
   ['_STALE', 409],
   ['_LOCKED', 409],

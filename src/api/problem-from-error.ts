@@ -95,28 +95,47 @@ function validationErrors(error: unknown): ProblemFieldError[] | undefined {
   });
 }
 
+/** Domains name the two parts differently (inventory: `location`/`reason`); clients get one shape. */
+const PATH_FIELDS = ['path', 'location'] as const;
+const MESSAGE_FIELDS = ['message', 'reason'] as const;
+
 /**
  * AppError `details` are declared safe for clients; a list of `{ path, message, ... }` (or
- * `{ errors: [...] }`) becomes the problem's `errors`, keeping only plain fields such as `line`.
+ * `{ location, reason }`, or plain strings, or `{ errors: [...] }`) becomes the problem's `errors`
+ * as `{ path, message }`, keeping other plain fields such as `line`.
  */
 export function fieldErrorsFrom(details: unknown): ProblemFieldError[] | undefined {
   const list = Array.isArray(details) ? details : (details as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(list)) return undefined;
   const errors: ProblemFieldError[] = [];
   for (const item of list.slice(0, MAX_FIELD_ERRORS)) {
+    if (typeof item === 'string') {
+      errors.push({ path: '', message: item });
+      continue;
+    }
     if (item === null || typeof item !== 'object') continue;
     const fields = item as Record<string, unknown>;
-    if (typeof fields.message !== 'string') continue;
-    const error: ProblemFieldError = {
-      path: typeof fields.path === 'string' ? fields.path : '',
-      message: fields.message,
-    };
+    const message = firstString(fields, MESSAGE_FIELDS);
+    if (message === undefined) continue;
+    const error: ProblemFieldError = { path: firstString(fields, PATH_FIELDS) ?? '', message };
     for (const [key, value] of Object.entries(fields)) {
-      if (key === 'path' || key === 'message') continue;
+      if (
+        (PATH_FIELDS as readonly string[]).includes(key) ||
+        (MESSAGE_FIELDS as readonly string[]).includes(key)
+      )
+        continue;
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
         error[key] = value;
     }
     errors.push(error);
   }
   return errors.length > 0 ? errors : undefined;
+}
+
+function firstString(fields: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = fields[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
 }

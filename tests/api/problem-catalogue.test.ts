@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { catalogueEntry } from '../../src/api/problem-catalogue.js';
+import { fieldErrorsFrom, MAX_FIELD_ERRORS, problemFromError } from '../../src/api/problem-from-error.js';
+import { AppError } from '../../src/shared/app-error.js';
+
+describe('catalogueEntry', () => {
+  it.each([
+    ['ERR_DEVICE_NOT_FOUND', 404],
+    ['ERR_SUGGESTION_CONFLICT', 409],
+    ['ERR_SUGGESTION_STALE', 409],
+    ['ERR_INVENTORY_LOCKED', 409],
+    ['ERR_INVENTORY_INVALID', 422],
+    ['ERR_INVENTORY_QUERY_INVALID', 400],
+    ['ERR_AUTH_MISSING', 401],
+    ['ERR_AUTH_EXPIRED', 401],
+    ['ERR_AUTH_FORBIDDEN', 403],
+    ['ERR_REDIS_UNAVAILABLE', 503],
+    ['ERR_PLANNER_SURPRISED', 500],
+  ])('maps %s to %i', (code, status) => {
+    expect(catalogueEntry(code).status).toBe(status);
+  });
+
+  it('maps an unknown code to 503 when it is retryable, 500 when not', () => {
+    expect(catalogueEntry('ERR_WEBHOOK_DELIVERY', true).status).toBe(503);
+    expect(catalogueEntry('ERR_WEBHOOK_DELIVERY', false).status).toBe(500);
+  });
+});
+
+describe('fieldErrorsFrom', () => {
+  it("reads the inventory's { location, reason } and plain strings into { path, message }", () => {
+    expect(
+      fieldErrorsFrom([
+        { location: 'devices.csv:14', reason: 'parentId "bs-9" names no device in the inventory' },
+        'kind: unknown fault "melt"',
+        42,
+      ]),
+    ).toEqual([
+      { path: 'devices.csv:14', message: 'parentId "bs-9" names no device in the inventory' },
+      { path: '', message: 'kind: unknown fault "melt"' },
+    ]);
+  });
+
+  it('caps a huge list so a problem body stays readable', () => {
+    const many = Array.from({ length: 5_000 }, (_, index) => ({ path: `devices[${index}]`, message: 'bad' }));
+    expect(fieldErrorsFrom({ errors: many })).toHaveLength(MAX_FIELD_ERRORS);
+  });
+});
+
+describe('problemFromError', () => {
+  it('maps a retryable domain error by its code first, showing its own code', () => {
+    const problem = problemFromError(
+      new AppError('ERR_INVENTORY_LOCKED', 'another inventory import is running', { retryable: true }),
+      '/v1/inventory',
+    );
+    expect(problem).toMatchObject({ status: 409, code: 'ERR_INVENTORY_LOCKED', instance: '/v1/inventory' });
+  });
+
+  it('never shows the message of an error that is not ours', () => {
+    const problem = problemFromError(
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      '/v1/x',
+    );
+    expect(problem.status).toBe(500);
+    expect(JSON.stringify(problem)).not.toContain('reading');
+  });
+
+  it('honours a 4xx status on a foreign error but not its message', () => {
+    const problem = problemFromError(
+      Object.assign(new Error('upstream said: 10.0.0.9 refused'), { statusCode: 404 }),
+      '/v1/x',
+    );
+    expect(problem.status).toBe(404);
+    expect(problem.detail).not.toContain('10.0.0.9');
+  });
+});
