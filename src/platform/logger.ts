@@ -10,6 +10,8 @@ export const REDACTED_PATHS = [
   'authorization',
   'req.headers.authorization',
   'headers.authorization',
+  '*.headers.authorization',
+  '*.*.headers.authorization',
   '*.community',
   '*.writeCommunity',
   '*.authKey',
