@@ -1,0 +1,169 @@
+import type { FastifyPluginCallback } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { ApiRole } from '../../config/load-config.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { AppError } from '../../shared/app-error.js';
+import {
+  assertValidInventory,
+  createInventoryStore,
+  DEVICE_KINDS,
+  inventoryFromDocument,
+  parseInventory,
+  type DeviceKind,
+  type InventoryFormat,
+} from '../../inventory/index.js';
+import { MAX_PAGE } from '../../inventory/list-devices.js';
+
+export interface InventoryRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Largest inventory upload; 100k devices as JSON is ~30 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** Raw-text inventory formats accepted besides application/json. */
+const TEXT_FORMATS: Record<string, InventoryFormat> = {
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'text/csv': 'csv',
+};
+
+// Not object literals at the call site: the auth plugin declares `roles` on FastifyContextConfig.
+const ADMIN: { roles: readonly ApiRole[] } = { roles: ['admin'] };
+const READERS: { roles: readonly ApiRole[] } = { roles: ['noc', 'admin'] };
+const problem = { $ref: 'Problem#' } as const;
+
+const recordList = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+/**
+ * The shape only: field and cross-row checks are the inventory validator's, which reports every bad
+ * row with its location in one 422. Item properties are left untyped on purpose, since Fastify's Ajv
+ * coerces types and would turn a numeric id into a string before the validator could refuse it.
+ */
+const inventoryBody = {
+  type: 'object',
+  properties: { sites: recordList, devices: recordList, subscribers: recordList },
+} as const;
+const record = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' } } } as const;
+const entityCounts = {
+  type: 'object',
+  properties: { created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' }, removed: { type: 'integer' } },
+} as const;
+
+/**
+ * Inventory import and reads. PUT replaces the whole inventory (JSON, NDJSON or CSV body) and answers
+ * what changed; re-sending the same inventory changes nothing. Errors are AppErrors mapped to
+ * problem+json by the app's error handler: 422 ERR_INVENTORY_INVALID lists every bad row.
+ */
+export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (app, options, done) => {
+  const store = createInventoryStore({ redis: options.redis, keys: options.keys });
+  const bodyLimit = options.bodyLimitBytes ?? 64 * 1024 * 1024;
+
+  app.addContentTypeParser(Object.keys(TEXT_FORMATS), { parseAs: 'string', bodyLimit }, (_request, body, parsed) => parsed(null, body));
+
+  app.put(
+    '/v1/inventory',
+    {
+      config: ADMIN,
+      bodyLimit,
+      schema: {
+        summary: 'Replace the whole inventory (sites, devices, subscribers); idempotent',
+        tags: ['inventory'],
+        body: {
+          content: {
+            'application/json': { schema: inventoryBody },
+            'application/x-ndjson': { schema: { type: 'string', description: 'one object per line with "type": site | device | subscriber' } },
+            'application/ndjson': { schema: { type: 'string' } },
+            'text/csv': { schema: { type: 'string', description: 'header row with a "type" column; deviceIds separated by ";" or "|"' } },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              changed: { type: 'boolean' },
+              rows: { type: 'object', properties: { sites: { type: 'integer' }, devices: { type: 'integer' }, subscribers: { type: 'integer' } } },
+              counts: { type: 'object', properties: { sites: entityCounts, devices: entityCounts, subscribers: entityCounts } },
+            },
+          },
+          409: problem,
+          422: problem,
+        },
+      },
+    },
+    async (request) => {
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const format = TEXT_FORMATS[mediaType];
+      const parsed = format !== undefined && typeof request.body === 'string' ? parseInventory(request.body, { format }) : inventoryFromDocument(request.body);
+      const inventory = assertValidInventory(parsed);
+      const result = await store.importInventory(inventory);
+      request.log.info({ module: 'inventory', counts: result.counts, changed: result.changed }, 'inventory imported');
+      const rows = { sites: inventory.sites.length, devices: inventory.devices.length, subscribers: inventory.subscribers.length };
+      return { changed: result.changed, rows, counts: result.counts };
+    },
+  );
+
+  app.get<{ Querystring: { kind?: DeviceKind; site?: string; parent?: string; cursor?: string; limit?: number } }>(
+    '/v1/devices',
+    {
+      config: READERS,
+      schema: {
+        summary: 'Devices in id order, filtered by kind, site or parent, with cursor pagination',
+        tags: ['inventory'],
+        querystring: {
+          type: 'object',
+          properties: {
+            kind: { type: 'string', enum: [...DEVICE_KINDS] },
+            site: { type: 'string', minLength: 1 },
+            parent: { type: 'string', minLength: 1, description: 'direct children of this device' },
+            cursor: { type: 'string', minLength: 1, description: "a previous page's nextCursor" },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: record }, nextCursor: { type: 'string' } }, required: ['items'] },
+          422: problem,
+        },
+      },
+    },
+    async (request) => {
+      const { kind, site, parent, cursor, limit } = request.query;
+      return store.listDevices({
+        ...(kind !== undefined ? { kind } : {}),
+        ...(site !== undefined ? { site } : {}),
+        ...(parent !== undefined ? { parentId: parent } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/devices/:id',
+    { config: READERS, schema: { summary: 'One device', tags: ['inventory'], response: { 200: record, 404: problem } } },
+    async (request) => {
+      const device = await store.getDevice(request.params.id);
+      if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${request.params.id}" in the inventory`);
+      return device;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/subscribers/:id',
+    { config: READERS, schema: { summary: 'One subscriber', tags: ['inventory'], response: { 200: record, 404: problem } } },
+    async (request) => {
+      const subscriber = await store.getSubscriber(request.params.id);
+      if (!subscriber) throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${request.params.id}" in the inventory`);
+      return subscriber;
+    },
+  );
+
+  app.get(
+    '/v1/sites',
+    {
+      config: READERS,
+      schema: { summary: 'Every site, in id order', tags: ['inventory'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: record } } } } },
+    },
+    async () => ({ items: await store.listSites() }),
+  );
+  done();
+};
