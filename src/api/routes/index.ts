@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
+import { inventoryRoutes } from './inventory-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -8,6 +9,5 @@ import type { ApiDeps } from '../api-deps.js';
  * dependencies it uses, never the whole ApiDeps.
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  void app;
-  void deps;
+  void app.register(inventoryRoutes, { redis: deps.redis, keys: deps.keys });
 }
