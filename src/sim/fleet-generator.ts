@@ -49,9 +49,10 @@ export interface Fleet {
 }
 
 const DAY_MS = 86_400_000;
+/** Probe (probes/<name>.yaml) for each simulated model: GPON and LTE routers read their signal differently. */
 const PROBE_PROFILE: Record<SimModelName, string> = {
-  'cpe-gpon': 'cpe-router',
-  'cpe-lte': 'cpe-router',
+  'cpe-gpon': 'cpe-gpon',
+  'cpe-lte': 'cpe-lte',
   'access-node': 'access-node',
   'base-station': 'base-station',
 };
