@@ -27,22 +27,36 @@ export function registerInventoryCommands(program: Command): void {
   inventory
     .command('import <file>')
     .description('replace the stored inventory with a JSON, NDJSON or CSV file ("-" reads stdin); idempotent')
-    .addOption(new Option('--format <format>', 'file format (default: from the extension, then the content)').choices(INVENTORY_FORMATS))
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension, then the content)').choices(
+        INVENTORY_FORMATS,
+      ),
+    )
     .option('--dry-run', 'validate only: report every error, store nothing, no Redis needed')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: ImportFlags) => {
       const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-      const parsed = parseInventory(text, { ...(flags.format ? { format: flags.format } : {}), fileName: file });
+      const parsed = parseInventory(text, {
+        ...(flags.format ? { format: flags.format } : {}),
+        fileName: file,
+      });
       const { inventory: valid, errors } = validateInventory(parsed);
       if (errors.length > 0) {
         printErrors(file, errors, flags.json === true);
         process.exitCode = 1;
         return;
       }
-      const rows = { sites: valid.sites.length, devices: valid.devices.length, subscribers: valid.subscribers.length };
+      const rows = {
+        sites: valid.sites.length,
+        devices: valid.devices.length,
+        subscribers: valid.subscribers.length,
+      };
       if (flags.dryRun) {
         if (flags.json) print({ ok: true, dryRun: true, format: parsed.format, rows });
-        else process.stdout.write(`${file}: valid ${parsed.format} inventory, ${rows.sites} sites, ${rows.devices} devices, ${rows.subscribers} subscribers (dry run: nothing stored)\n`);
+        else
+          process.stdout.write(
+            `${file}: valid ${parsed.format} inventory, ${rows.sites} sites, ${rows.devices} devices, ${rows.subscribers} subscribers (dry run: nothing stored)\n`,
+          );
         return;
       }
       await withStore(async (store) => {
@@ -50,7 +64,15 @@ export function registerInventoryCommands(program: Command): void {
         try {
           const result = await store.importInventory(valid);
           const elapsedMs = Math.round(performance.now() - startedAt);
-          if (flags.json) print({ ok: true, format: parsed.format, rows, counts: result.counts, changed: result.changed, elapsedMs });
+          if (flags.json)
+            print({
+              ok: true,
+              format: parsed.format,
+              rows,
+              counts: result.counts,
+              changed: result.changed,
+              elapsedMs,
+            });
           else process.stdout.write(formatCounts(file, parsed.format, result.counts, elapsedMs));
         } catch (error) {
           if (flags.json && isAppError(error)) {
@@ -90,10 +112,17 @@ function printErrors(file: string, errors: RowError[], json: boolean): void {
     return;
   }
   const lines = errors.map((e) => `${file}: ${e.location}: ${e.reason}\n`);
-  process.stderr.write(`${lines.join('')}vigil: ERR_INVENTORY_INVALID: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored\n`);
+  process.stderr.write(
+    `${lines.join('')}vigil: ERR_INVENTORY_INVALID: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored\n`,
+  );
 }
 
-function formatCounts(file: string, format: InventoryFormat, counts: ImportCounts, elapsedMs: number): string {
+function formatCounts(
+  file: string,
+  format: InventoryFormat,
+  counts: ImportCounts,
+  elapsedMs: number,
+): string {
   const rows = INVENTORY_ENTITIES.map((entity) => {
     const c = counts[entity];
     return `  ${entity.padEnd(12)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, removed ${c.removed}\n`;

@@ -1,6 +1,11 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { INVENTORY_ENTITIES, type ImportCounts, type Inventory, type InventoryEntity } from './inventory-types.js';
+import {
+  INVENTORY_ENTITIES,
+  type ImportCounts,
+  type Inventory,
+  type InventoryEntity,
+} from './inventory-types.js';
 
 export interface EncodedRecord {
   id: string;

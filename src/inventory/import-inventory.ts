@@ -33,7 +33,12 @@ export interface ImportOptions {
  * counts everything unchanged and writes nothing but the import metadata. Removed rows are whatever
  * the live inventory had that this one lacks: they disappear with the swap and are counted.
  */
-export async function importInventory(redis: Redis, keys: RedisKeys, inventory: Inventory, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importInventory(
+  redis: Redis,
+  keys: RedisKeys,
+  inventory: Inventory,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const lock = await acquireInventoryLock(redis, keys.inventoryLock(), options.lockTtlMs ?? 600_000);
   try {
     const encoded = encodeInventory(inventory);
@@ -55,7 +60,11 @@ export async function importInventory(redis: Redis, keys: RedisKeys, inventory: 
     try {
       await stageInventory(redis, keys, inventory, encoded);
       if (!(await commitInventory(redis, keys, lock.token, meta))) {
-        throw new AppError('ERR_INVENTORY_LOCKED', 'the import lock expired before the import finished; nothing was stored', { retryable: true });
+        throw new AppError(
+          'ERR_INVENTORY_LOCKED',
+          'the import lock expired before the import finished; nothing was stored',
+          { retryable: true },
+        );
       }
     } catch (error) {
       await dropStaging(redis, keys).catch(() => undefined);

@@ -19,7 +19,11 @@ export async function acquireInventoryLock(redis: Redis, key: string, ttlMs: num
   const token = randomUUID();
   const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (taken !== 'OK') {
-    throw new AppError('ERR_INVENTORY_LOCKED', 'another inventory import is running; try again when it has finished', { retryable: true });
+    throw new AppError(
+      'ERR_INVENTORY_LOCKED',
+      'another inventory import is running; try again when it has finished',
+      { retryable: true },
+    );
   }
   return {
     token,

@@ -1,11 +1,18 @@
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../platform/redis-keys.js';
+import type { InventoryPart, RedisKeys } from '../platform/redis-keys.js';
 import { exportInventory } from './export-inventory.js';
 import { importInventory, type ImportOptions, type ImportResult } from './import-inventory.js';
 import { listDevices, type DeviceFilter, type DevicePage } from './list-devices.js';
 import { normalizePhone } from './normalize-phone.js';
 import { createTopologyQueries, lexRange } from './topology-queries.js';
-import { DEVICE_KINDS, type Device, type Inventory, type InventoryCounts, type Site, type Subscriber } from './inventory-types.js';
+import {
+  DEVICE_KINDS,
+  type Device,
+  type Inventory,
+  type InventoryCounts,
+  type Site,
+  type Subscriber,
+} from './inventory-types.js';
 
 export interface InventoryStoreDeps {
   redis: Redis;
@@ -21,7 +28,7 @@ export type InventoryStore = ReturnType<typeof createInventoryStore>;
  * importInventory). The store holds no state of its own; closing the connection is the caller's.
  */
 export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
-  const part = keys.inventoryPart;
+  const part = (name: InventoryPart): string => keys.inventoryPart(name);
   const topology = createTopologyQueries(redis, keys);
 
   async function records<T>(key: string, ids: string[]): Promise<(T | undefined)[]> {
@@ -31,11 +38,14 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
   }
   const present = <T>(list: (T | undefined)[]): T[] => list.filter((x): x is T => x !== undefined);
 
-  const getDevices = (ids: string[]): Promise<(Device | undefined)[]> => records<Device>(part('device-records'), ids);
-  const getSubscribers = (ids: string[]): Promise<(Subscriber | undefined)[]> => records<Subscriber>(part('subscriber-records'), ids);
+  const getDevices = (ids: string[]): Promise<(Device | undefined)[]> =>
+    records<Device>(part('device-records'), ids);
+  const getSubscribers = (ids: string[]): Promise<(Subscriber | undefined)[]> =>
+    records<Subscriber>(part('subscriber-records'), ids);
 
   return {
-    importInventory: (inventory: Inventory, options?: ImportOptions): Promise<ImportResult> => importInventory(redis, keys, inventory, options),
+    importInventory: (inventory: Inventory, options?: ImportOptions): Promise<ImportResult> =>
+      importInventory(redis, keys, inventory, options),
     exportInventory: (): Promise<Inventory> => exportInventory(redis, keys),
 
     getDevice: async (id: string): Promise<Device | undefined> => (await getDevices([id]))[0],
@@ -49,7 +59,8 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     descendantIds: topology.descendantIds,
     /** Everyone whose service passes through the device: linked to it or to any device below it. */
     subscriberIdsBehind: topology.subscriberIdsBehind,
-    subscribersBehind: async (deviceId: string): Promise<Subscriber[]> => present(await getSubscribers(await topology.subscriberIdsBehind(deviceId))),
+    subscribersBehind: async (deviceId: string): Promise<Subscriber[]> =>
+      present(await getSubscribers(await topology.subscriberIdsBehind(deviceId))),
 
     getSubscriber: async (id: string): Promise<Subscriber | undefined> => (await getSubscribers([id]))[0],
     getSubscribers,
@@ -75,7 +86,9 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
 
     listSites: async (): Promise<Site[]> => {
       const all = await redis.hvals(part('site-records'));
-      return all.map((json) => JSON.parse(json) as Site).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return all
+        .map((json) => JSON.parse(json) as Site)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     counts: async (): Promise<InventoryCounts> => {
       const pipeline = redis.pipeline();
@@ -86,7 +99,9 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
         return n as number;
       });
       const [sites = 0, devices = 0, subscribers = 0, ...byKind] = results;
-      const devicesByKind = Object.fromEntries(DEVICE_KINDS.map((kind, i) => [kind, byKind[i] ?? 0])) as InventoryCounts['devicesByKind'];
+      const devicesByKind = Object.fromEntries(
+        DEVICE_KINDS.map((kind, i) => [kind, byKind[i] ?? 0]),
+      ) as InventoryCounts['devicesByKind'];
       return { sites, devices, subscribers, devicesByKind };
     },
   };

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { InventoryPart, RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
+import { ID_PATTERN } from './validate-row.js';
 import { SEPARATOR } from './write-inventory.js';
 import type { Device, DeviceKind } from './inventory-types.js';
 
@@ -70,12 +71,14 @@ export async function listDevices(redis: Redis, keys: RedisKeys, filter: DeviceF
   }
   const items = found.slice(0, limit);
   const last = items[items.length - 1];
-  return found.length > limit && last ? { items, nextCursor: Buffer.from(last.id).toString('base64url') } : { items };
+  return found.length > limit && last
+    ? { items, nextCursor: Buffer.from(last.id).toString('base64url') }
+    : { items };
 }
 
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (id === '' || /[\s\u0000-\u001f]/.test(id) || Buffer.from(id).toString('base64url') !== cursor) {
+  if (id === '' || !ID_PATTERN.test(id) || Buffer.from(id).toString('base64url') !== cursor) {
     throw new AppError('ERR_INVENTORY_QUERY_INVALID', 'cursor is not one this API returned');
   }
   return id;

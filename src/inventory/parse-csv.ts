@@ -67,7 +67,10 @@ export function parseCsv(text: string): CsvParseResult {
       }
       const next = text[i];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-        errors.push({ location: `line ${line}`, reason: 'unexpected character after a closing quote (RFC 4180 wants , or a line break)' });
+        errors.push({
+          location: `line ${line}`,
+          reason: 'unexpected character after a closing quote (RFC 4180 wants , or a line break)',
+        });
         badRecord = true;
       }
       continue;

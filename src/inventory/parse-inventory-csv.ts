@@ -26,7 +26,10 @@ export function parseInventoryCsv(text: string): ParsedInventory {
   for (const record of body) {
     const location = `line ${record.line}`;
     if (record.fields.length !== columns.length) {
-      parsed.errors.push({ location, reason: `has ${record.fields.length} fields, the header has ${columns.length}` });
+      parsed.errors.push({
+        location,
+        reason: `has ${record.fields.length} fields, the header has ${columns.length}`,
+      });
       continue;
     }
     const value: Record<string, unknown> = {};
@@ -38,7 +41,10 @@ export function parseInventoryCsv(text: string): ParsedInventory {
     });
     const entity = ROW_TYPES[type];
     if (!entity) {
-      parsed.errors.push({ location, reason: `"type" must be one of ${Object.keys(ROW_TYPES).join(', ')}, got "${type}"` });
+      parsed.errors.push({
+        location,
+        reason: `"type" must be one of ${Object.keys(ROW_TYPES).join(', ')}, got "${type}"`,
+      });
       continue;
     }
     parsed.rows[entity].push({ location, value });

@@ -7,7 +7,11 @@ export function parseInventoryJson(text: string): ParsedInventory {
     document = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { format: 'json', rows: emptyRows(), errors: [{ location: 'document', reason: `not valid JSON: ${reason}` }] };
+    return {
+      format: 'json',
+      rows: emptyRows(),
+      errors: [{ location: 'document', reason: `not valid JSON: ${reason}` }],
+    };
   }
   return inventoryFromDocument(document);
 }
@@ -21,12 +25,18 @@ export function parseInventoryJson(text: string): ParsedInventory {
 export function inventoryFromDocument(document: unknown): ParsedInventory {
   const parsed: ParsedInventory = { format: 'json', rows: emptyRows(), errors: [] };
   if (!isRecord(document)) {
-    parsed.errors.push({ location: 'document', reason: 'expected a JSON object with "sites", "devices" and "subscribers" arrays' });
+    parsed.errors.push({
+      location: 'document',
+      reason: 'expected a JSON object with "sites", "devices" and "subscribers" arrays',
+    });
     return parsed;
   }
   for (const key of Object.keys(document)) {
     if (!(INVENTORY_ENTITIES as readonly string[]).includes(key)) {
-      parsed.errors.push({ location: key, reason: `unknown top-level key; expected ${INVENTORY_ENTITIES.join(', ')}` });
+      parsed.errors.push({
+        location: key,
+        reason: `unknown top-level key; expected ${INVENTORY_ENTITIES.join(', ')}`,
+      });
     }
   }
   for (const entity of INVENTORY_ENTITIES) {

@@ -2,7 +2,11 @@ import { isRecord } from './parse-inventory-json.js';
 import { emptyRows, type InventoryEntity, type ParsedInventory } from './inventory-types.js';
 
 /** The NDJSON `type` field of each line, and the inventory part it belongs to. */
-export const ROW_TYPES: Record<string, InventoryEntity> = { site: 'sites', device: 'devices', subscriber: 'subscribers' };
+export const ROW_TYPES: Record<string, InventoryEntity> = {
+  site: 'sites',
+  device: 'devices',
+  subscriber: 'subscribers',
+};
 
 /**
  * Reads NDJSON: one JSON object per line, each with `"type": "site" | "device" | "subscriber"` and
@@ -20,7 +24,10 @@ export function parseInventoryNdjson(text: string): ParsedInventory {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      parsed.errors.push({ location, reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+      parsed.errors.push({
+        location,
+        reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return;
     }
     if (!isRecord(value)) {
@@ -30,7 +37,10 @@ export function parseInventoryNdjson(text: string): ParsedInventory {
     const { type, ...record } = value;
     const entity = typeof type === 'string' ? ROW_TYPES[type] : undefined;
     if (!entity) {
-      parsed.errors.push({ location, reason: `"type" must be one of ${Object.keys(ROW_TYPES).join(', ')}, got ${JSON.stringify(type) ?? 'nothing'}` });
+      parsed.errors.push({
+        location,
+        reason: `"type" must be one of ${Object.keys(ROW_TYPES).join(', ')}, got ${JSON.stringify(type) ?? 'nothing'}`,
+      });
       return;
     }
     parsed.rows[entity].push({ location, value: record });

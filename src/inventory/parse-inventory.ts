@@ -38,7 +38,8 @@ export function detectInventoryFormat(text: string, fileName?: string): Inventor
   const firstLine = body.split('\n', 1)[0] ?? '';
   try {
     const first: unknown = JSON.parse(firstLine);
-    if (typeof first === 'object' && first !== null && typeof (first as { type?: unknown }).type === 'string') return 'ndjson';
+    if (typeof first === 'object' && first !== null && typeof (first as { type?: unknown }).type === 'string')
+      return 'ndjson';
   } catch {
     // Not a whole object on one line: a (pretty-printed) JSON document.
   }

@@ -1,7 +1,15 @@
 import { AppError } from '../shared/app-error.js';
 import { findTopologyCycles } from './find-topology-cycles.js';
 import { validateDeviceRow, validateSiteRow, validateSubscriberRow } from './validate-row.js';
-import type { Device, Inventory, InventoryRow, ParsedInventory, RowError, Site, Subscriber } from './inventory-types.js';
+import type {
+  Device,
+  Inventory,
+  InventoryRow,
+  ParsedInventory,
+  RowError,
+  Site,
+  Subscriber,
+} from './inventory-types.js';
 
 export interface ValidationResult {
   inventory: Inventory;
@@ -34,28 +42,47 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
   for (const { row, record } of devices) {
     locationOf.set(record.id, row.location);
     if (record.site !== undefined && !siteIds.has(record.site)) {
-      errors.push({ location: row.location, reason: `site "${record.site}" is not in the inventory's sites` });
+      errors.push({
+        location: row.location,
+        reason: `site "${record.site}" is not in the inventory's sites`,
+      });
     }
     if (record.parentId === null) continue;
-    if (!deviceIds.has(record.parentId)) errors.push({ location: row.location, reason: `parentId "${record.parentId}" names no device in the inventory` });
+    if (!deviceIds.has(record.parentId))
+      errors.push({
+        location: row.location,
+        reason: `parentId "${record.parentId}" names no device in the inventory`,
+      });
     else parentOf.set(record.id, record.parentId);
   }
   for (const cycle of findTopologyCycles(parentOf)) {
     const loop = [...cycle, cycle[0]].join(' → ');
-    for (const id of cycle) errors.push({ location: locationOf.get(id) ?? id, reason: `topology cycle: ${loop}` });
+    for (const id of cycle)
+      errors.push({ location: locationOf.get(id) ?? id, reason: `topology cycle: ${loop}` });
   }
 
   const accounts = new Map<string, string>();
   for (const { row, record } of subscribers) {
     if (record.site !== undefined && !siteIds.has(record.site)) {
-      errors.push({ location: row.location, reason: `site "${record.site}" is not in the inventory's sites` });
+      errors.push({
+        location: row.location,
+        reason: `site "${record.site}" is not in the inventory's sites`,
+      });
     }
     for (const id of record.deviceIds) {
-      if (!deviceIds.has(id)) errors.push({ location: row.location, reason: `deviceIds names "${id}", which is no device in the inventory` });
+      if (!deviceIds.has(id))
+        errors.push({
+          location: row.location,
+          reason: `deviceIds names "${id}", which is no device in the inventory`,
+        });
     }
     if (record.account === undefined) continue;
     const first = accounts.get(record.account);
-    if (first !== undefined) errors.push({ location: row.location, reason: `account "${record.account}" already belongs to the subscriber at ${first}` });
+    if (first !== undefined)
+      errors.push({
+        location: row.location,
+        reason: `account "${record.account}" already belongs to the subscriber at ${first}`,
+      });
     else accounts.set(record.account, row.location);
   }
 
@@ -71,9 +98,13 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
 export function assertValidInventory(parsed: ParsedInventory): Inventory {
   const { inventory, errors } = validateInventory(parsed);
   if (errors.length > 0) {
-    throw new AppError('ERR_INVENTORY_INVALID', `inventory has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored`, {
-      details: errors,
-    });
+    throw new AppError(
+      'ERR_INVENTORY_INVALID',
+      `inventory has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored`,
+      {
+        details: errors,
+      },
+    );
   }
   return inventory;
 }
@@ -83,7 +114,11 @@ interface Checked<T> {
   record: T;
 }
 
-function validRows<T>(rows: InventoryRow[], validate: (row: InventoryRow, errors: RowError[]) => T | undefined, errors: RowError[]): Checked<T>[] {
+function validRows<T>(
+  rows: InventoryRow[],
+  validate: (row: InventoryRow, errors: RowError[]) => T | undefined,
+  errors: RowError[],
+): Checked<T>[] {
   const valid: Checked<T>[] = [];
   for (const row of rows) {
     const record = validate(row, errors);
@@ -103,7 +138,11 @@ function uniqueIds(what: string, rows: Checked<Site | Device | Subscriber>[], er
   const first = new Map<string, string>();
   for (const { row, record } of rows) {
     const earlier = first.get(record.id);
-    if (earlier !== undefined) errors.push({ location: row.location, reason: `duplicate ${what} id "${record.id}" (first at ${earlier})` });
+    if (earlier !== undefined)
+      errors.push({
+        location: row.location,
+        reason: `duplicate ${what} id "${record.id}" (first at ${earlier})`,
+      });
     else first.set(record.id, row.location);
   }
 }

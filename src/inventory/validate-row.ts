@@ -12,11 +12,14 @@ import {
 } from './inventory-types.js';
 
 /** Ids appear in Redis index members and URLs: printable, no whitespace, at most 128 characters. */
-const ID = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+export const ID_PATTERN = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
+const ID = ID_PATTERN;
 /** Probe and auth profile names, as in probes/*.yaml and VIGIL_SNMP_<NAME>_*. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
-const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 /** BCP 47 language tags in their common short form ("ru", "en", "en-GB"). */
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 /**
@@ -39,10 +42,16 @@ function rowReader(row: InventoryRow, errors: RowError[]) {
     fail,
     value,
     /** A required or optional string; `pattern` says what a valid one looks like. */
-    string(field: string, required: boolean, pattern?: RegExp, what = 'a non-empty string'): string | undefined {
+    string(
+      field: string,
+      required: boolean,
+      pattern?: RegExp,
+      what = 'a non-empty string',
+    ): string | undefined {
       const v = value[field];
       if (v === undefined || v === null || v === '') return required ? fail(`missing "${field}"`) : undefined;
-      if (typeof v !== 'string' || (pattern && !pattern.test(v))) return fail(`"${field}" must be ${what}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || (pattern && !pattern.test(v)))
+        return fail(`"${field}" must be ${what}, got ${JSON.stringify(v)}`);
       return v;
     },
   };
@@ -52,7 +61,9 @@ function checkSecrets(r: Reader): boolean {
   let clean = true;
   for (const field in r.value) {
     if (!SECRET_FIELD.test(field.toLowerCase().replace(/[_-]/g, ''))) continue;
-    r.fail(`field "${field}" looks like an SNMP credential; credentials belong in VIGIL_SNMP_<AUTH>_* environment variables, never in the inventory`);
+    r.fail(
+      `field "${field}" looks like an SNMP credential; credentials belong in VIGIL_SNMP_<AUTH>_* environment variables, never in the inventory`,
+    );
     clean = false;
   }
   return clean;
@@ -80,7 +91,8 @@ export function validateDeviceRow(row: InventoryRow, errors: RowError[]): Device
   r.string('model', false);
   const profile = r.string('profile', true, PROFILE_NAME, 'a probe profile name such as "cpe-router"');
   const host = r.string('host', true);
-  if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host)) r.fail(`"host" must be an IPv4 or IPv6 address or a host name, got ${JSON.stringify(host)}`);
+  if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host))
+    r.fail(`"host" must be an IPv4 or IPv6 address or a host name, got ${JSON.stringify(host)}`);
   const auth = r.string('auth', true, PROFILE_NAME, 'an auth profile name such as "sim"');
   const rawPort = row.value.port;
   const port = rawPort === undefined || rawPort === null ? DEFAULT_SNMP_PORT : rawPort;
@@ -97,15 +109,25 @@ export function validateSubscriberRow(row: InventoryRow, errors: RowError[]): Su
   checkSecrets(r);
   const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)');
   r.string('name', false);
-  r.string('account', false, /^\S(.{0,126}\S)?$/, 'an account number (no surrounding spaces, at most 128 characters)');
+  r.string(
+    'account',
+    false,
+    /^\S(.{0,126}\S)?$/,
+    'an account number (no surrounding spaces, at most 128 characters)',
+  );
   r.string('site', false, ID, 'a site id');
   r.string('language', false, LANGUAGE, 'a language tag such as "ru" or "en"');
   const rawPhone = r.string('phone', false);
   const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
-  if (rawPhone !== undefined && phone === undefined) r.fail(`"phone" must be a phone number of 5-15 digits, got ${JSON.stringify(rawPhone)}`);
+  if (rawPhone !== undefined && phone === undefined)
+    r.fail(`"phone" must be a phone number of 5-15 digits, got ${JSON.stringify(rawPhone)}`);
   const deviceIds = row.value.deviceIds;
-  if (deviceIds === undefined || deviceIds === null) r.fail('missing "deviceIds" (a list of device ids; it may be empty)');
-  else if (!Array.isArray(deviceIds) || !deviceIds.every((d): d is string => typeof d === 'string' && ID.test(d))) {
+  if (deviceIds === undefined || deviceIds === null)
+    r.fail('missing "deviceIds" (a list of device ids; it may be empty)');
+  else if (
+    !Array.isArray(deviceIds) ||
+    !deviceIds.every((d): d is string => typeof d === 'string' && ID.test(d))
+  ) {
     r.fail(`"deviceIds" must be a list of device ids, got ${JSON.stringify(deviceIds)}`);
   } else if (new Set(deviceIds).size !== deviceIds.length) r.fail('"deviceIds" names a device twice');
   if (errors.length > before || !id) return undefined;

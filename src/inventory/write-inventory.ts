@@ -40,28 +40,67 @@ export async function dropStaging(redis: Redis, keys: RedisKeys): Promise<void> 
 }
 
 /** Writes the whole inventory under the staging keys, in few pipelined round trips. */
-export async function stageInventory(redis: Redis, keys: RedisKeys, inventory: Inventory, encoded: EncodedInventory): Promise<void> {
+export async function stageInventory(
+  redis: Redis,
+  keys: RedisKeys,
+  inventory: Inventory,
+  encoded: EncodedInventory,
+): Promise<void> {
   const staged = (part: InventoryPart): string => keys.inventoryPart(part, true);
   const writer = createBatchWriter(redis);
-  await writer.hset(staged('site-records'), encoded.records.sites.map((r) => [r.id, r.json]));
-  await writer.hset(staged('device-records'), encoded.records.devices.map((r) => [r.id, r.json]));
-  await writer.hset(staged('subscriber-records'), encoded.records.subscribers.map((r) => [r.id, r.json]));
-  await writer.zadd(staged('device-ids'), inventory.devices.map((d) => d.id));
-  await writer.zadd(staged('device-kind-index'), inventory.devices.map((d) => d.kind + SEPARATOR + d.id));
-  await writer.zadd(staged('device-site-index'), withValue(inventory.devices, (d: Device) => d.site));
-  await writer.zadd(staged('device-parent-index'), withValue(inventory.devices, (d: Device) => d.parentId ?? undefined));
-  await writer.zadd(staged('device-subscriber-index'), inventory.subscribers.flatMap((s) => s.deviceIds.map((d) => d + SEPARATOR + s.id)));
+  await writer.hset(
+    staged('site-records'),
+    encoded.records.sites.map((r) => [r.id, r.json]),
+  );
+  await writer.hset(
+    staged('device-records'),
+    encoded.records.devices.map((r) => [r.id, r.json]),
+  );
+  await writer.hset(
+    staged('subscriber-records'),
+    encoded.records.subscribers.map((r) => [r.id, r.json]),
+  );
+  await writer.zadd(
+    staged('device-ids'),
+    inventory.devices.map((d) => d.id),
+  );
+  await writer.zadd(
+    staged('device-kind-index'),
+    inventory.devices.map((d) => d.kind + SEPARATOR + d.id),
+  );
+  await writer.zadd(
+    staged('device-site-index'),
+    withValue(inventory.devices, (d: Device) => d.site),
+  );
+  await writer.zadd(
+    staged('device-parent-index'),
+    withValue(inventory.devices, (d: Device) => d.parentId ?? undefined),
+  );
+  await writer.zadd(
+    staged('device-subscriber-index'),
+    inventory.subscribers.flatMap((s) => s.deviceIds.map((d) => d + SEPARATOR + s.id)),
+  );
   await writer.hset(
     staged('subscriber-account-index'),
-    inventory.subscribers.flatMap((s: Subscriber): [string, string][] => (s.account === undefined ? [] : [[s.account, s.id]])),
+    inventory.subscribers.flatMap((s: Subscriber): [string, string][] =>
+      s.account === undefined ? [] : [[s.account, s.id]],
+    ),
   );
-  await writer.zadd(staged('subscriber-phone-index'), withValue(inventory.subscribers, (s: Subscriber) => s.phone));
+  await writer.zadd(
+    staged('subscriber-phone-index'),
+    withValue(inventory.subscribers, (s: Subscriber) => s.phone),
+  );
   await writer.flush();
   await redis.set(staged('fingerprints'), serializeFingerprints(encoded.fingerprints), 'PX', STAGING_TTL_MS);
 }
 
 /** Atomically replaces the live inventory with the staged one; false when the lock was lost. */
-export async function commitInventory(redis: Redis, keys: RedisKeys, lockToken: string, meta: Record<string, string>): Promise<boolean> {
+export async function commitInventory(
+  redis: Redis,
+  keys: RedisKeys,
+  lockToken: string,
+  meta: Record<string, string>,
+): Promise<boolean> {
   const live = INVENTORY_PARTS.map((part) => keys.inventoryPart(part));
   const staged = INVENTORY_PARTS.map((part) => keys.inventoryPart(part, true));
   const metaArgs = Object.entries(meta).flat();
@@ -79,7 +118,10 @@ export async function commitInventory(redis: Redis, keys: RedisKeys, lockToken: 
   return committed === 1;
 }
 
-function withValue<T extends { id: string }>(records: T[], valueOf: (record: T) => string | undefined): string[] {
+function withValue<T extends { id: string }>(
+  records: T[],
+  valueOf: (record: T) => string | undefined,
+): string[] {
   const members: string[] = [];
   for (const record of records) {
     const value = valueOf(record);
@@ -109,7 +151,12 @@ function createBatchWriter(redis: Redis) {
     pipeline = redis.pipeline();
     queued = 0;
   };
-  const send = async (command: 'HSET' | 'ZADD', key: string, items: string[], perMember: number): Promise<void> => {
+  const send = async (
+    command: 'HSET' | 'ZADD',
+    key: string,
+    items: string[],
+    perMember: number,
+  ): Promise<void> => {
     sha ??= (await redis.script('LOAD', BULK_WRITE)) as string;
     const step = MEMBERS_PER_COMMAND * perMember;
     for (let i = 0; i < items.length; i += step) {

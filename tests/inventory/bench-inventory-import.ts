@@ -14,11 +14,17 @@ const devicesWanted = Number(process.argv[2] ?? 100_000);
 const subscribers = Number(process.argv[3] ?? 100_000);
 const baseStations = Math.max(1, Math.round(devicesWanted / 1000));
 const file = '/tmp/vigil-bench-inventory.json';
-writeFileSync(file, JSON.stringify(generateInventory({ baseStations, accessNodesPerBaseStation: 9, cpesPerAccessNode: 110, subscribers })));
+writeFileSync(
+  file,
+  JSON.stringify(
+    generateInventory({ baseStations, accessNodesPerBaseStation: 9, cpesPerAccessNode: 110, subscribers }),
+  ),
+);
 
 const test = await createTestRedis();
 const store = createInventoryStore({ redis: test.redis, keys: test.keys });
-const usedMemory = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(await test.redis.info('memory'))?.[1]);
+const usedMemory = async (): Promise<number> =>
+  Number(/used_memory:(\d+)/.exec(await test.redis.info('memory'))?.[1]);
 
 try {
   const before = await usedMemory();
@@ -37,7 +43,9 @@ try {
   }
   const started = performance.now();
   const behind = await store.subscriberIdsBehind('bs-000000');
-  console.log(`subscribersBehind(bs-000000): ${behind.length} subscribers in ${(performance.now() - started).toFixed(1)} ms`);
+  console.log(
+    `subscribersBehind(bs-000000): ${behind.length} subscribers in ${(performance.now() - started).toFixed(1)} ms`,
+  );
 } finally {
   await test.close();
 }

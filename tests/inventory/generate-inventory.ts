@@ -21,13 +21,37 @@ export function generateInventory(options: GenerateOptions): Inventory {
   for (let b = 0; b < options.baseStations; b++) {
     const site = `site-${pad(b)}`;
     sites.push({ id: site, name: `Site ${b}` });
-    const bs: Device = { ...common, id: `bs-${pad(b)}`, kind: 'base_station', parentId: null, site, profile: 'base-station', host: hostOf(devices.length) };
+    const bs: Device = {
+      ...common,
+      id: `bs-${pad(b)}`,
+      kind: 'base_station',
+      parentId: null,
+      site,
+      profile: 'base-station',
+      host: hostOf(devices.length),
+    };
     devices.push(bs);
     for (let a = 0; a < options.accessNodesPerBaseStation; a++) {
-      const an: Device = { ...common, id: `an-${pad(b)}-${a}`, kind: 'access_node', parentId: bs.id, site, profile: 'access-node', host: hostOf(devices.length) };
+      const an: Device = {
+        ...common,
+        id: `an-${pad(b)}-${a}`,
+        kind: 'access_node',
+        parentId: bs.id,
+        site,
+        profile: 'access-node',
+        host: hostOf(devices.length),
+      };
       devices.push(an);
       for (let c = 0; c < options.cpesPerAccessNode; c++) {
-        const cpe: Device = { ...common, id: `cpe-${pad(cpes.length)}`, kind: 'cpe', parentId: an.id, site, profile: 'cpe-router', host: hostOf(devices.length) };
+        const cpe: Device = {
+          ...common,
+          id: `cpe-${pad(cpes.length)}`,
+          kind: 'cpe',
+          parentId: an.id,
+          site,
+          profile: 'cpe-router',
+          host: hostOf(devices.length),
+        };
         devices.push(cpe);
         cpes.push(cpe);
       }
@@ -43,7 +67,7 @@ export function generateInventory(options: GenerateOptions): Inventory {
       account: `ACC-${100_000_000 + s}`,
       phone: `+79${String(100_000_000 + s).padStart(9, '0')}`,
       deviceIds: [cpe.id],
-      site: cpe.site as string,
+      site: cpe.site ?? '',
       language: s % 7 === 0 ? 'en' : 'ru',
     });
   }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createInventoryStore, readInventory, type Inventory, type InventoryStore } from '../../src/inventory/index.js';
+import {
+  createInventoryStore,
+  readInventory,
+  type Inventory,
+  type InventoryStore,
+} from '../../src/inventory/index.js';
 import { encodeInventory } from '../../src/inventory/encode-inventory.js';
 import { stageInventory } from '../../src/inventory/write-inventory.js';
 import { AppError } from '../../src/shared/app-error.js';
@@ -7,7 +12,8 @@ import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { generateInventory } from './generate-inventory.js';
 
 // 2 base stations × 3 access nodes × 4 CPEs = 32 devices, one subscriber per CPE.
-const fleet = (): Inventory => generateInventory({ baseStations: 2, accessNodesPerBaseStation: 3, cpesPerAccessNode: 4 });
+const fleet = (): Inventory =>
+  generateInventory({ baseStations: 2, accessNodesPerBaseStation: 3, cpesPerAccessNode: 4 });
 
 let test: TestRedis;
 let store: InventoryStore;
@@ -33,7 +39,12 @@ describe('import', () => {
     expect(again.changed).toBe(false);
     expect(again.counts.devices).toEqual({ created: 0, updated: 0, unchanged: 32, removed: 0 });
     expect(again.counts.sites).toEqual({ created: 0, updated: 0, unchanged: 2, removed: 0 });
-    expect(await store.counts()).toEqual({ sites: 2, devices: 32, subscribers: 24, devicesByKind: { cpe: 24, access_node: 6, base_station: 2 } });
+    expect(await store.counts()).toEqual({
+      sites: 2,
+      devices: 32,
+      subscribers: 24,
+      devicesByKind: { cpe: 24, access_node: 6, base_station: 2 },
+    });
   });
 
   it('removes rows missing from the new file, with their index entries, and counts them', async () => {
@@ -76,7 +87,10 @@ describe('import', () => {
     await store.importInventory(fleet());
     await test.redis.set(test.keys.inventoryLock(), 'another-importer');
     try {
-      await expect(store.importInventory({ sites: [], devices: [], subscribers: [] })).rejects.toMatchObject({ code: 'ERR_INVENTORY_LOCKED', retryable: true });
+      await expect(store.importInventory({ sites: [], devices: [], subscribers: [] })).rejects.toMatchObject({
+        code: 'ERR_INVENTORY_LOCKED',
+        retryable: true,
+      });
       expect((await store.counts()).devices).toBe(32);
     } finally {
       await test.redis.del(test.keys.inventoryLock());
@@ -95,18 +109,31 @@ describe('queries', () => {
   beforeAll(async () => {
     const inventory = fleet();
     // A second subscriber on the first CPE, sharing its phone line.
-    inventory.subscribers.push({ id: 'sub-extra', account: 'ACC-X', phone: '+79100000000', deviceIds: ['cpe-000000', 'cpe-000013'] });
+    inventory.subscribers.push({
+      id: 'sub-extra',
+      account: 'ACC-X',
+      phone: '+79100000000',
+      deviceIds: ['cpe-000000', 'cpe-000013'],
+    });
     await store.importInventory(inventory);
   });
 
   it('reads one device, or a batch in order with holes', async () => {
-    expect(await store.getDevice('an-000001-2')).toMatchObject({ kind: 'access_node', parentId: 'bs-000001', site: 'site-000001' });
+    expect(await store.getDevice('an-000001-2')).toMatchObject({
+      kind: 'access_node',
+      parentId: 'bs-000001',
+      site: 'site-000001',
+    });
     const batch = await store.getDevices(['cpe-000002', 'nope', 'bs-000000']);
     expect(batch.map((d) => d?.id)).toEqual(['cpe-000002', undefined, 'bs-000000']);
   });
 
   it('lists children and ancestors', async () => {
-    expect((await store.children('bs-000000')).map((d) => d.id)).toEqual(['an-000000-0', 'an-000000-1', 'an-000000-2']);
+    expect((await store.children('bs-000000')).map((d) => d.id)).toEqual([
+      'an-000000-0',
+      'an-000000-1',
+      'an-000000-2',
+    ]);
     expect((await store.ancestors('cpe-000005')).map((d) => d.id)).toEqual(['an-000000-1', 'bs-000000']);
     expect(await store.ancestors('bs-000000')).toEqual([]);
   });
@@ -117,18 +144,30 @@ describe('queries', () => {
     expect(behind).toContain('sub-000011');
     expect(behind).toContain('sub-extra');
     expect(behind).not.toContain('sub-000012');
-    expect((await store.subscribersBehind('an-000001-0')).map((s) => s.id)).toEqual(['sub-000012', 'sub-000013', 'sub-000014', 'sub-000015', 'sub-extra']);
+    expect((await store.subscribersBehind('an-000001-0')).map((s) => s.id)).toEqual([
+      'sub-000012',
+      'sub-000013',
+      'sub-000014',
+      'sub-000015',
+      'sub-extra',
+    ]);
   });
 
   it('finds subscribers by account and by any spelling of their phone', async () => {
     expect((await store.findSubscriberByAccount('ACC-100000007'))?.id).toBe('sub-000007');
-    expect((await store.findSubscribersByPhone('+7 (910) 000-00-00')).map((s) => s.id)).toEqual(['sub-000000', 'sub-extra']);
+    expect((await store.findSubscribersByPhone('+7 (910) 000-00-00')).map((s) => s.id)).toEqual([
+      'sub-000000',
+      'sub-extra',
+    ]);
     expect((await store.findSubscribersByPhone('79100000007')).map((s) => s.id)).toEqual(['sub-000007']);
     expect(await store.findSubscribersByPhone('no phone')).toEqual([]);
   });
 
   it("lists a subscriber's devices", async () => {
-    expect((await store.devicesOfSubscriber('sub-extra')).map((d) => d.id)).toEqual(['cpe-000000', 'cpe-000013']);
+    expect((await store.devicesOfSubscriber('sub-extra')).map((d) => d.id)).toEqual([
+      'cpe-000000',
+      'cpe-000013',
+    ]);
     expect(await store.devicesOfSubscriber('nobody')).toEqual([]);
   });
 
@@ -147,7 +186,9 @@ describe('queries', () => {
     expect(bySiteAndKind.items.map((d) => d.id)).toEqual(['an-000001-0', 'an-000001-1', 'an-000001-2']);
     expect(bySiteAndKind.nextCursor).toBeUndefined();
     expect((await store.listDevices({ parentId: 'an-000000-0' })).items).toHaveLength(4);
-    await expect(store.listDevices({ cursor: 'not a cursor!' })).rejects.toMatchObject({ code: 'ERR_INVENTORY_QUERY_INVALID' });
+    await expect(store.listDevices({ cursor: 'not a cursor!' })).rejects.toMatchObject({
+      code: 'ERR_INVENTORY_QUERY_INVALID',
+    });
   });
 
   it('lists sites in id order', async () => {

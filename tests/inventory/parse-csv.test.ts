@@ -22,7 +22,9 @@ describe('parseCsv (RFC 4180)', () => {
 
   it('reports an unterminated quote at the line where it opened', () => {
     const { errors } = parseCsv('a,b\n1,"open\n2,3\n');
-    expect(errors).toEqual([{ location: 'line 2', reason: expect.stringContaining('unterminated') as string }]);
+    expect(errors).toEqual([
+      { location: 'line 2', reason: expect.stringContaining('unterminated') as string },
+    ]);
   });
 
   it('reports text after a closing quote and drops that record', () => {

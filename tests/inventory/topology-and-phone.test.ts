@@ -7,11 +7,27 @@ import type { Inventory } from '../../src/inventory/index.js';
 
 describe('findTopologyCycles', () => {
   it('finds nothing in a forest', () => {
-    expect(findTopologyCycles(new Map([['cpe', 'an'], ['an', 'bs'], ['cpe2', 'an']]))).toEqual([]);
+    expect(
+      findTopologyCycles(
+        new Map([
+          ['cpe', 'an'],
+          ['an', 'bs'],
+          ['cpe2', 'an'],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('finds each cycle once, including a self-parent, without following it forever', () => {
-    const cycles = findTopologyCycles(new Map([['a', 'b'], ['b', 'c'], ['c', 'a'], ['tail', 'a'], ['self', 'self']]));
+    const cycles = findTopologyCycles(
+      new Map([
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+        ['tail', 'a'],
+        ['self', 'self'],
+      ]),
+    );
     expect(cycles).toEqual([['a', 'b', 'c'], ['self']]);
   });
 });
@@ -32,7 +48,9 @@ describe('normalizePhone', () => {
 describe('fingerprints', () => {
   const inventory = (model: string): Inventory => ({
     sites: [{ id: 's', name: 'S' }],
-    devices: [{ id: 'd', kind: 'cpe', parentId: null, profile: 'p', host: '10.0.0.1', port: 161, auth: 'a', model }],
+    devices: [
+      { id: 'd', kind: 'cpe', parentId: null, profile: 'p', host: '10.0.0.1', port: 161, auth: 'a', model },
+    ],
     subscribers: [],
   });
 
@@ -46,6 +64,11 @@ describe('fingerprints', () => {
     const counts = countChanges(before, after);
     expect(counts.devices).toEqual({ created: 0, updated: 1, unchanged: 0, removed: 0 });
     expect(counts.sites).toEqual({ created: 0, updated: 0, unchanged: 0, removed: 1 });
-    expect(countChanges(undefined, before).devices).toEqual({ created: 1, updated: 0, unchanged: 0, removed: 0 });
+    expect(countChanges(undefined, before).devices).toEqual({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+    });
   });
 });

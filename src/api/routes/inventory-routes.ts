@@ -43,10 +43,19 @@ const inventoryBody = {
   type: 'object',
   properties: { sites: recordList, devices: recordList, subscribers: recordList },
 } as const;
-const record = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' } } } as const;
+const record = {
+  type: 'object',
+  additionalProperties: true,
+  properties: { id: { type: 'string' } },
+} as const;
 const entityCounts = {
   type: 'object',
-  properties: { created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' }, removed: { type: 'integer' } },
+  properties: {
+    created: { type: 'integer' },
+    updated: { type: 'integer' },
+    unchanged: { type: 'integer' },
+    removed: { type: 'integer' },
+  },
 } as const;
 
 /**
@@ -58,7 +67,11 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
   const store = createInventoryStore({ redis: options.redis, keys: options.keys });
   const bodyLimit = options.bodyLimitBytes ?? 64 * 1024 * 1024;
 
-  app.addContentTypeParser(Object.keys(TEXT_FORMATS), { parseAs: 'string', bodyLimit }, (_request, body, parsed) => parsed(null, body));
+  app.addContentTypeParser(
+    Object.keys(TEXT_FORMATS),
+    { parseAs: 'string', bodyLimit },
+    (_request, body, parsed) => parsed(null, body),
+  );
 
   app.put(
     '/v1/inventory',
@@ -71,9 +84,19 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
         body: {
           content: {
             'application/json': { schema: inventoryBody },
-            'application/x-ndjson': { schema: { type: 'string', description: 'one object per line with "type": site | device | subscriber' } },
+            'application/x-ndjson': {
+              schema: {
+                type: 'string',
+                description: 'one object per line with "type": site | device | subscriber',
+              },
+            },
             'application/ndjson': { schema: { type: 'string' } },
-            'text/csv': { schema: { type: 'string', description: 'header row with a "type" column; deviceIds separated by ";" or "|"' } },
+            'text/csv': {
+              schema: {
+                type: 'string',
+                description: 'header row with a "type" column; deviceIds separated by ";" or "|"',
+              },
+            },
           },
         },
         response: {
@@ -81,8 +104,18 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
             type: 'object',
             properties: {
               changed: { type: 'boolean' },
-              rows: { type: 'object', properties: { sites: { type: 'integer' }, devices: { type: 'integer' }, subscribers: { type: 'integer' } } },
-              counts: { type: 'object', properties: { sites: entityCounts, devices: entityCounts, subscribers: entityCounts } },
+              rows: {
+                type: 'object',
+                properties: {
+                  sites: { type: 'integer' },
+                  devices: { type: 'integer' },
+                  subscribers: { type: 'integer' },
+                },
+              },
+              counts: {
+                type: 'object',
+                properties: { sites: entityCounts, devices: entityCounts, subscribers: entityCounts },
+              },
             },
           },
           409: problem,
@@ -93,16 +126,28 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     async (request) => {
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       const format = TEXT_FORMATS[mediaType];
-      const parsed = format !== undefined && typeof request.body === 'string' ? parseInventory(request.body, { format }) : inventoryFromDocument(request.body);
+      const parsed =
+        format !== undefined && typeof request.body === 'string'
+          ? parseInventory(request.body, { format })
+          : inventoryFromDocument(request.body);
       const inventory = assertValidInventory(parsed);
       const result = await store.importInventory(inventory);
-      request.log.info({ module: 'inventory', counts: result.counts, changed: result.changed }, 'inventory imported');
-      const rows = { sites: inventory.sites.length, devices: inventory.devices.length, subscribers: inventory.subscribers.length };
+      request.log.info(
+        { module: 'inventory', counts: result.counts, changed: result.changed },
+        'inventory imported',
+      );
+      const rows = {
+        sites: inventory.sites.length,
+        devices: inventory.devices.length,
+        subscribers: inventory.subscribers.length,
+      };
       return { changed: result.changed, rows, counts: result.counts };
     },
   );
 
-  app.get<{ Querystring: { kind?: DeviceKind; site?: string; parent?: string; cursor?: string; limit?: number } }>(
+  app.get<{
+    Querystring: { kind?: DeviceKind; site?: string; parent?: string; cursor?: string; limit?: number };
+  }>(
     '/v1/devices',
     {
       config: READERS,
@@ -120,7 +165,11 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
           },
         },
         response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: record }, nextCursor: { type: 'string' } }, required: ['items'] },
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: record }, nextCursor: { type: 'string' } },
+            required: ['items'],
+          },
           422: problem,
         },
       },
@@ -139,20 +188,31 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
 
   app.get<{ Params: { id: string } }>(
     '/v1/devices/:id',
-    { config: READERS, schema: { summary: 'One device', tags: ['inventory'], response: { 200: record, 404: problem } } },
+    {
+      config: READERS,
+      schema: { summary: 'One device', tags: ['inventory'], response: { 200: record, 404: problem } },
+    },
     async (request) => {
       const device = await store.getDevice(request.params.id);
-      if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${request.params.id}" in the inventory`);
+      if (!device)
+        throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${request.params.id}" in the inventory`);
       return device;
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/subscribers/:id',
-    { config: READERS, schema: { summary: 'One subscriber', tags: ['inventory'], response: { 200: record, 404: problem } } },
+    {
+      config: READERS,
+      schema: { summary: 'One subscriber', tags: ['inventory'], response: { 200: record, 404: problem } },
+    },
     async (request) => {
       const subscriber = await store.getSubscriber(request.params.id);
-      if (!subscriber) throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${request.params.id}" in the inventory`);
+      if (!subscriber)
+        throw new AppError(
+          'ERR_SUBSCRIBER_NOT_FOUND',
+          `no subscriber "${request.params.id}" in the inventory`,
+        );
       return subscriber;
     },
   );
@@ -161,7 +221,11 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     '/v1/sites',
     {
       config: READERS,
-      schema: { summary: 'Every site, in id order', tags: ['inventory'], response: { 200: { type: 'object', properties: { items: { type: 'array', items: record } } } } },
+      schema: {
+        summary: 'Every site, in id order',
+        tags: ['inventory'],
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: record } } } },
+      },
     },
     async () => ({ items: await store.listSites() }),
   );
