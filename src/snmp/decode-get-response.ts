@@ -1,0 +1,154 @@
+import type { SnmpException, SnmpValue } from './snmp-value.js';
+
+/**
+ * Decodes an SNMPv1/v2c GetResponse (RFC 3416) straight from the datagram: a hand-written BER reader
+ * for the one message shape the poll path receives, with every length bounds-checked. A malformed
+ * datagram gives `undefined`, never an exception: a broken agent is an outcome.
+ */
+export interface DecodedVarbind {
+  /** The OID's BER content octets (a view into the datagram), compared with what was asked. */
+  oid: Buffer;
+  value: SnmpValue | SnmpException;
+}
+
+export interface DecodedResponse {
+  version: number;
+  community: Buffer;
+  requestId: number;
+  errorStatus: number;
+  errorIndex: number;
+  varbinds: DecodedVarbind[];
+}
+
+class Malformed extends Error {}
+
+interface Cursor {
+  buf: Buffer;
+  pos: number;
+  end: number;
+}
+
+function header(c: Cursor, expectedTag?: number): { tag: number; length: number } {
+  if (c.pos + 2 > c.end) throw new Malformed('truncated');
+  const tag = c.buf[c.pos++] as number;
+  if (expectedTag !== undefined && tag !== expectedTag) throw new Malformed(`tag ${tag}`);
+  let length = c.buf[c.pos++] as number;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || c.pos + count > c.end) throw new Malformed('length');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (c.buf[c.pos++] as number);
+  }
+  if (c.pos + length > c.end) throw new Malformed('overrun');
+  return { tag, length };
+}
+
+function signedInt(buf: Buffer, start: number, length: number): number {
+  if (length === 0 || length > 6) throw new Malformed('integer size');
+  let value = (buf[start] as number) & 0x80 ? -1 : 0;
+  for (let i = 0; i < length; i++) value = value * 256 + (buf[start + i] as number);
+  return value;
+}
+
+function unsignedInt(buf: Buffer, start: number, length: number): number {
+  if (length === 0 || length > 5) throw new Malformed('unsigned size');
+  let value = 0;
+  for (let i = 0; i < length; i++) value = value * 256 + (buf[start + i] as number);
+  return value % 2 ** 32;
+}
+
+function oidText(buf: Buffer, start: number, length: number): string {
+  const arcs: number[] = [];
+  let arc = 0;
+  for (let i = start; i < start + length; i++) {
+    const byte = buf[i] as number;
+    arc = arc * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      if (arcs.length === 0) arcs.push(arc < 80 ? Math.floor(arc / 40) : 2, arc < 80 ? arc % 40 : arc - 80);
+      else arcs.push(arc);
+      arc = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+function value(tag: number, buf: Buffer, start: number, length: number): SnmpValue | SnmpException {
+  switch (tag) {
+    case 0x02:
+      return { type: 'Integer', value: signedInt(buf, start, length) };
+    case 0x04:
+      return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
+    case 0x05:
+      return { type: 'Null', value: null };
+    case 0x06:
+      return { type: 'ObjectIdentifier', value: oidText(buf, start, length) };
+    case 0x40:
+      return { type: 'IpAddress', value: [...buf.subarray(start, start + length)].join('.') };
+    case 0x41:
+      return { type: 'Counter32', value: unsignedInt(buf, start, length) };
+    case 0x42:
+      return { type: 'Gauge32', value: unsignedInt(buf, start, length) };
+    case 0x43:
+      return { type: 'TimeTicks', value: unsignedInt(buf, start, length) };
+    case 0x46: {
+      if (length === 0 || length > 9) throw new Malformed('counter64 size');
+      let big = 0n;
+      for (let i = 0; i < length; i++) big = (big << 8n) | BigInt(buf[start + i] as number);
+      return { type: 'Counter64', value: BigInt.asUintN(64, big) };
+    }
+    case 0x80:
+      return 'noSuchObject';
+    case 0x81:
+      return 'noSuchInstance';
+    case 0x82:
+      return 'endOfMibView';
+    default:
+      // Opaque and anything else we do not read: shown as its bytes.
+      return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
+  }
+}
+
+export function decodeGetResponse(datagram: Buffer): DecodedResponse | undefined {
+  try {
+    const c: Cursor = { buf: datagram, pos: 0, end: datagram.length };
+    const message = header(c, 0x30);
+    c.end = c.pos + message.length;
+    const v = header(c, 0x02);
+    const version = signedInt(datagram, c.pos, v.length);
+    c.pos += v.length;
+    const community = header(c, 0x04);
+    const communityBytes = datagram.subarray(c.pos, c.pos + community.length);
+    c.pos += community.length;
+    header(c, 0xa2);
+    const fields: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const field = header(c, 0x02);
+      fields.push(signedInt(datagram, c.pos, field.length));
+      c.pos += field.length;
+    }
+    const list = header(c, 0x30);
+    const listEnd = c.pos + list.length;
+    const varbinds: DecodedVarbind[] = [];
+    while (c.pos < listEnd) {
+      const vb = header(c, 0x30);
+      const vbEnd = c.pos + vb.length;
+      const oid = header(c, 0x06);
+      const oidBytes = datagram.subarray(c.pos, c.pos + oid.length);
+      c.pos += oid.length;
+      const val = header(c);
+      if (c.pos + val.length > vbEnd) throw new Malformed('varbind overrun');
+      varbinds.push({ oid: oidBytes, value: value(val.tag, datagram, c.pos, val.length) });
+      c.pos = vbEnd;
+    }
+    return {
+      version,
+      community: communityBytes,
+      requestId: fields[0] as number,
+      errorStatus: fields[1] as number,
+      errorIndex: fields[2] as number,
+      varbinds,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,185 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { decodeGetResponse } from './decode-get-response.js';
+import {
+  MAX_REQUEST_ID,
+  MIN_REQUEST_ID,
+  requestFromTemplate,
+  type GetRequestTemplate,
+} from './get-request-template.js';
+import type { SnmpException, SnmpValue } from './snmp-value.js';
+
+export interface GetTarget {
+  host: string;
+  port: number;
+}
+
+export interface GetOptions {
+  timeoutMs: number;
+  retries: number;
+}
+
+export interface GetOutcome {
+  outcome: 'ok' | 'timeout' | 'error_status' | 'transport_error';
+  /** In the order of the template's OIDs (RFC 3416: a GetResponse keeps the request's order). */
+  values: (SnmpValue | SnmpException)[];
+  errorStatus?: number;
+  errorIndex?: number;
+  reason?: string;
+  retries: number;
+  pdus: number;
+  durationMs: number;
+}
+
+interface Pending {
+  target: GetTarget;
+  template: GetRequestTemplate;
+  packet: Buffer;
+  options: GetOptions;
+  retriesLeft: number;
+  pdus: number;
+  started: number;
+  timer: NodeJS.Timeout;
+  resolve(outcome: GetOutcome): void;
+}
+
+export interface UdpGetTransportStats {
+  sent: number;
+  received: number;
+  /** Datagrams that were not a GetResponse we were waiting for: malformed, late, spoofed. */
+  ignored: number;
+}
+
+/**
+ * SNMPv1/v2c GETs for the whole fleet over one UDP socket: a template per OID list, a request-id per
+ * request, responses matched by request-id and checked against the target's address and the asked
+ * OIDs. One socket for 100k devices, where net-snmp opens one per session.
+ */
+export class UdpGetTransport {
+  private readonly socket: Socket;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = MIN_REQUEST_ID + Math.floor(Math.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID));
+  private readonly ready: Promise<void>;
+  readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0 };
+
+  constructor() {
+    this.socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    this.socket.on('message', (datagram, rinfo) => this.receive(datagram, rinfo));
+    // A socket error (e.g. ICMP port unreachable surfaced by the OS) must not end the process.
+    this.socket.on('error', () => undefined);
+    this.ready = new Promise((resolve) => this.socket.bind(0, () => resolve()));
+  }
+
+  async get(target: GetTarget, template: GetRequestTemplate, options: GetOptions): Promise<GetOutcome> {
+    await this.ready;
+    const requestId = this.allocateId();
+    return new Promise((resolve) => {
+      const pending: Pending = {
+        target,
+        template,
+        packet: requestFromTemplate(template, requestId),
+        options,
+        retriesLeft: options.retries,
+        pdus: 0,
+        started: performance.now(),
+        timer: undefined as unknown as NodeJS.Timeout,
+        resolve,
+      };
+      this.pending.set(requestId, pending);
+      this.send(requestId, pending);
+    });
+  }
+
+  private allocateId(): number {
+    do {
+      this.nextId = this.nextId >= MAX_REQUEST_ID ? MIN_REQUEST_ID : this.nextId + 1;
+    } while (this.pending.has(this.nextId));
+    return this.nextId;
+  }
+
+  private send(requestId: number, pending: Pending): void {
+    pending.pdus += 1;
+    this.stats.sent += 1;
+    pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
+    this.socket.send(pending.packet, pending.target.port, pending.target.host, (error) => {
+      if (error) this.finish(requestId, { outcome: 'transport_error', values: [], reason: error.message });
+    });
+  }
+
+  private expire(requestId: number): void {
+    const pending = this.pending.get(requestId);
+    if (!pending) return;
+    if (pending.retriesLeft > 0) {
+      pending.retriesLeft -= 1;
+      this.send(requestId, pending);
+    } else {
+      this.finish(requestId, { outcome: 'timeout', values: [], reason: 'request timed out' });
+    }
+  }
+
+  private finish(
+    requestId: number,
+    result: Pick<GetOutcome, 'outcome' | 'values' | 'reason' | 'errorStatus' | 'errorIndex'>,
+  ): void {
+    const pending = this.pending.get(requestId);
+    if (!pending) return;
+    this.pending.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.resolve({
+      ...result,
+      retries: pending.pdus - 1,
+      pdus: pending.pdus,
+      durationMs: performance.now() - pending.started,
+    });
+  }
+
+  private receive(datagram: Buffer, rinfo: RemoteInfo): void {
+    this.stats.received += 1;
+    const response = decodeGetResponse(datagram);
+    const pending = response ? this.pending.get(response.requestId) : undefined;
+    // Only the target we asked may answer: a datagram from elsewhere with a matching id is ignored.
+    if (
+      !response ||
+      !pending ||
+      rinfo.address !== pending.target.host ||
+      rinfo.port !== pending.target.port
+    ) {
+      this.stats.ignored += 1;
+      return;
+    }
+    if (response.errorStatus !== 0) {
+      this.finish(response.requestId, {
+        outcome: 'error_status',
+        values: [],
+        errorStatus: response.errorStatus,
+        errorIndex: response.errorIndex,
+        reason: `error-status ${response.errorStatus} at varbind ${response.errorIndex}`,
+      });
+      return;
+    }
+    const asked = pending.template.encodedOids;
+    const matches =
+      response.varbinds.length === asked.length &&
+      response.varbinds.every((vb, i) => vb.oid.equals(asked[i] as Buffer));
+    if (!matches) {
+      this.finish(response.requestId, {
+        outcome: 'transport_error',
+        values: [],
+        reason: 'response does not answer the OIDs asked',
+      });
+      return;
+    }
+    this.finish(response.requestId, { outcome: 'ok', values: response.varbinds.map((vb) => vb.value) });
+  }
+
+  /** Requests in flight now. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  close(): Promise<void> {
+    for (const requestId of [...this.pending.keys()]) {
+      this.finish(requestId, { outcome: 'transport_error', values: [], reason: 'transport closed' });
+    }
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}

@@ -1,0 +1,112 @@
+import { createSocket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { decodeGetResponse } from '../../src/snmp/decode-get-response.js';
+import {
+  createGetRequestTemplate,
+  encodeOidContent,
+  requestFromTemplate,
+} from '../../src/snmp/get-request-template.js';
+import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
+import { startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
+
+const OIDS = [
+  '1.3.6.1.2.1.1.5.0',
+  '1.3.6.1.2.1.1.3.0',
+  '1.3.6.1.2.1.2.2.1.10.1',
+  '1.3.6.1.2.1.31.1.1.1.6.1',
+  '1.3.6.1.2.1.1.99.0',
+];
+
+describe('GET request template and response decoding', () => {
+  it('encodes OIDs with base-128 arcs (X.690 8.19)', () => {
+    expect(encodeOidContent('1.3.6.1.4.1.32473.1.1.0').toString('hex')).toBe('2b0601040181fd59010100');
+  });
+
+  it('patches the request id into a copy and leaves the template untouched', () => {
+    const template = createGetRequestTemplate('2c', 'public', OIDS);
+    const packet = requestFromTemplate(template, 0x12345678);
+    expect(packet.readUInt32BE(template.requestIdOffset)).toBe(0x12345678);
+    expect(template.bytes.readUInt32BE(template.requestIdOffset)).toBe(0x01000000);
+  });
+
+  it('gives undefined, never an exception, for malformed datagrams', () => {
+    const junk = [
+      Buffer.alloc(0),
+      Buffer.from('hello'),
+      Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),
+      Buffer.from([0x30, 0x03, 0x02, 0x01]),
+    ];
+    for (const datagram of junk) expect(decodeGetResponse(datagram)).toBeUndefined();
+    const template = createGetRequestTemplate('2c', 'public', OIDS);
+    for (let cut = 1; cut < template.bytes.length; cut += 3)
+      expect(decodeGetResponse(template.bytes.subarray(0, cut))).toBeUndefined();
+  });
+});
+
+describe('UDP GET transport against the simulator', () => {
+  let sim: Simulator;
+  let transport: UdpGetTransport;
+
+  beforeAll(async () => {
+    sim = await startTestSimulator({ firstOctet: 160 });
+    transport = new UdpGetTransport();
+  });
+
+  afterAll(async () => {
+    await transport?.close();
+    await sim?.close();
+  });
+
+  const cpe = () => sim.devices.find((d) => d.kind === 'cpe')!;
+
+  it('reads scalars, both counter widths and per-varbind exceptions in the order asked', async () => {
+    const device = cpe();
+    const template = createGetRequestTemplate('2c', TEST_COMMUNITY, OIDS);
+    const result = await transport.get(device, template, { timeoutMs: 1000, retries: 0 });
+    expect(result.outcome).toBe('ok');
+    expect(result.values.map((v) => (typeof v === 'string' ? v : v.type))).toEqual([
+      'OctetString',
+      'TimeTicks',
+      'Counter32',
+      'Counter64',
+      'noSuchObject',
+    ]);
+    expect(String((result.values[0] as { value: Buffer }).value)).toBe(device.id);
+    expect(result.pdus).toBe(1);
+  });
+
+  it('reports SNMPv1 noSuchName as an error status with its index', async () => {
+    const template = createGetRequestTemplate('1', TEST_COMMUNITY, OIDS);
+    const result = await transport.get(cpe(), template, { timeoutMs: 1000, retries: 0 });
+    expect(result).toMatchObject({ outcome: 'error_status', errorStatus: 2, errorIndex: 5 });
+  });
+
+  it('times out after its retries when the device is silent', async () => {
+    const device = sim.devices.filter((d) => d.kind === 'cpe')[1]!;
+    sim.addFault(device.id, 'down');
+    const template = createGetRequestTemplate('2c', TEST_COMMUNITY, OIDS.slice(0, 2));
+    const result = await transport.get(device, template, { timeoutMs: 150, retries: 2 });
+    sim.removeFaults(device.id);
+    expect(result).toMatchObject({ outcome: 'timeout', pdus: 3, retries: 2 });
+  });
+
+  it('ignores a forged answer from another address with a pending request id', async () => {
+    const device = sim.devices.filter((d) => d.kind === 'cpe')[2]!;
+    sim.addFault(device.id, 'slow', { latencyMs: 300 });
+    const template = createGetRequestTemplate('2c', TEST_COMMUNITY, ['1.3.6.1.2.1.1.5.0']);
+    const before = transport.stats.ignored;
+    const pending = transport.get(device, template, { timeoutMs: 2000, retries: 0 });
+    // Send garbage to the transport from a stranger while the real answer is delayed.
+    const address = (transport as unknown as { socket: { address(): { port: number } } }).socket.address();
+    const stranger = createSocket('udp4');
+    await new Promise<void>((resolve) =>
+      stranger.send(Buffer.from([0x30, 0x00]), address.port, '127.0.0.1', () => resolve()),
+    );
+    stranger.close();
+    const result = await pending;
+    sim.removeFaults(device.id);
+    expect(result.outcome).toBe('ok');
+    expect(transport.stats.ignored).toBeGreaterThan(before);
+  });
+});
