@@ -67,6 +67,14 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
   ctx.say('   (polling, detection and suggestions build on this: see `vigil --help`)');
 }
 
+type Counts = Record<string, { created: number; updated: number; unchanged: number; removed: number }>;
+
 function summarize(result: ImportResult): string {
-  return JSON.stringify(result).replace(/[{}"]/g, '').replace(/,/g, ', ').slice(0, 300);
+  const counts = (result.counts ?? {}) as Counts;
+  return Object.entries(counts)
+    .map(
+      ([part, c]) =>
+        `${part} ${c.created} new, ${c.updated} changed, ${c.unchanged} unchanged, ${c.removed} removed`,
+    )
+    .join('; ');
 }
