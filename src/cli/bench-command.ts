@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { runInventoryBench } from '../bench/inventory-bench.js';
 import { runSimBench } from '../bench/sim-bench.js';
+import { loadConfig } from '../config/load-config.js';
 import { positiveInt } from './cli-parsers.js';
 import { registerNotYetBuilt } from './not-yet-built.js';
 
@@ -33,6 +35,15 @@ export function registerBenchCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
       },
     );
+
+  bench
+    .command('inventory')
+    .description("import the simulated fleet's inventory twice (first, then idempotent) and time it")
+    .option('--devices <n>', 'fleet size', positiveInt, 100_000)
+    .action(async (flags: { devices: number }) => {
+      const result = await runInventoryBench(loadConfig().redisUrl, flags.devices);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    });
 
   registerNotYetBuilt(
     bench,
