@@ -1,0 +1,21 @@
+/** Detection: one poll of one device → findings, with hysteresis. Pure: no I/O, no clock. */
+export { detect, DETECTORS, type DetectInput, type DetectOutput } from './detect.js';
+export { initialDetectionState, type DetectionState } from './detection-state.js';
+export {
+  FINDING_KINDS,
+  findingId,
+  type Evidence,
+  type Finding,
+  type FindingChange,
+  type FindingKind,
+  type Severity,
+} from './finding.js';
+export type {
+  Condition,
+  Detector,
+  DetectorContext,
+  Judgement,
+  SignificantChange,
+  SubjectRef,
+} from './detector.js';
+export { UPTIME_WRAP_SECONDS } from './track-uptime.js';

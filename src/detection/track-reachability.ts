@@ -1,0 +1,49 @@
+import type { PollOutcome } from '../polling/poll-result.js';
+import type { Thresholds } from '../polling/probe-types.js';
+import type { DetectionState } from './detection-state.js';
+
+/** The outcomes in which the device gave no usable answer. A partial answer is an answer. */
+export function isFailedOutcome(outcome: PollOutcome): boolean {
+  return outcome === 'timeout' || outcome === 'transport_error' || outcome === 'auth_failed';
+}
+
+/**
+ * Counts consecutive failures and successes and derives `reachable` with the probe's own hysteresis:
+ * false after unreachableAfterFailures failures in a row, true again after reachableAfterSuccesses
+ * successes (or at the first answer ever). Flapping counts changes of this debounced state, never of
+ * single polls, so that packet loss is not mistaken for a flapping link.
+ */
+export function trackReachability(
+  state: DetectionState,
+  outcome: PollOutcome,
+  thresholds: Thresholds,
+  now: number,
+): DetectionState {
+  const failed = isFailedOutcome(outcome);
+  const consecutiveFailures = failed ? state.consecutiveFailures + 1 : 0;
+  const consecutiveSuccesses = failed ? 0 : state.consecutiveSuccesses + 1;
+
+  let reachable = state.reachable;
+  if (failed && consecutiveFailures >= thresholds.unreachableAfterFailures) reachable = false;
+  if (!failed && (reachable === null || consecutiveSuccesses >= thresholds.reachableAfterSuccesses)) {
+    reachable = true;
+  }
+
+  const changed = state.reachable !== null && reachable !== state.reachable;
+  const transitions = changed
+    ? { ...state.transitions, reachability: [...(state.transitions['reachability'] ?? []), now] }
+    : state.transitions;
+  const lastStates =
+    reachable === null ? state.lastStates : { ...state.lastStates, reachability: reachable ? 'up' : 'down' };
+
+  return {
+    ...state,
+    consecutiveFailures,
+    consecutiveSuccesses,
+    reachable,
+    transitions,
+    lastStates,
+    lastPollAt: now,
+    lastOutcome: outcome,
+  };
+}
