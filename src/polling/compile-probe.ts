@@ -1,0 +1,214 @@
+import { basename } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { checkDuplicateOids, compileCollection } from './probe-collection.js';
+import { checkProbeConsistency } from './probe-consistency.js';
+import { DURATION_HINT, formatProbeDuration, parseProbeDuration } from './probe-duration.js';
+import { sortProbeErrors, type ProbeError } from './probe-error.js';
+import { checkProbeOid } from './probe-oid.js';
+import { createProbeReader, type Field, type ProbeReader } from './probe-reader.js';
+import { compileThresholds } from './probe-thresholds.js';
+import type { DeviceKind, Probe } from './probe-types.js';
+
+const TOP_KEYS = [
+  'name',
+  'description',
+  'deviceKinds',
+  'match',
+  'interval',
+  'timeout',
+  'retries',
+  'maxRepetitions',
+  'scalars',
+  'tables',
+  'upstreamInterfacePattern',
+  'reboot',
+  'thresholds',
+] as const;
+const DEVICE_KINDS: readonly DeviceKind[] = ['cpe', 'access_node', 'base_station'];
+/** Probe names are file names and inventory `profile` values: lower-case kebab words. */
+const PROBE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * Compiles one probe file (pure: the text and its name in, a frozen Probe or every error out).
+ * Line numbers come from the YAML nodes, so `vigil check` can say `probes/cpe-gpon.yaml:14`.
+ */
+export function compileProbe(text: string, file: string): { probe: Probe } | { errors: ProbeError[] } {
+  const lineCounter = new LineCounter();
+  // uniqueKeys off: the reader reports duplicate keys itself, with their path and the first line.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0)
+    return {
+      errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 1, path: '', message: e.message })),
+    };
+  const r = createProbeReader(file, lineCounter);
+  if (!isMap(doc.contents)) {
+    r.fail(doc.contents, '', 'a probe is a YAML map with name, description, deviceKinds and scalars');
+    return { errors: r.errors };
+  }
+  const top = r.map(doc.contents, '', {
+    allowed: TOP_KEYS,
+    required: ['name', 'description', 'deviceKinds', 'scalars'],
+  });
+  const field = (key: (typeof TOP_KEYS)[number]): Field | undefined => top?.get(key);
+
+  const nameField = field('name');
+  const name = nameField ? r.string(nameField, 'name') : undefined;
+  const expected = basename(file).replace(/\.ya?ml$/, '');
+  if (nameField && name !== undefined) {
+    if (!PROBE_NAME.test(name)) r.fail(nameField.value, 'name', `"${name}" is not a kebab-case name`);
+    else if (name !== expected)
+      r.fail(nameField.value, 'name', `"${name}" must equal the file name "${expected}"`);
+  }
+  const descriptionField = field('description');
+  const description = descriptionField ? r.string(descriptionField, 'description') : undefined;
+  const deviceKinds = compileDeviceKinds(r, field('deviceKinds'));
+  const sysObjectIdPrefixes = compileMatch(r, field('match'));
+
+  const intervalSeconds = duration(r, field('interval'), 'interval', 60, 5, 86_400);
+  const timeoutSeconds = duration(r, field('timeout'), 'timeout', 2, 0.1, 60);
+  const retriesField = field('retries');
+  const retries = retriesField ? r.integer(retriesField, 'retries', 0, 10) : 1;
+  const repetitionsField = field('maxRepetitions');
+  // GETBULK max-repetitions (RFC 3416 4.2.3): past ~50 a response of wide rows outgrows one UDP datagram.
+  const maxRepetitions = repetitionsField ? r.integer(repetitionsField, 'maxRepetitions', 1, 100) : 20;
+  if (intervalSeconds && timeoutSeconds && retries !== undefined) {
+    const worst = timeoutSeconds * (retries + 1);
+    if (worst >= intervalSeconds)
+      r.fail(
+        field('timeout')?.value ?? field('interval')?.value,
+        'timeout',
+        `timeout × (retries + 1) = ${formatProbeDuration(worst)} must be shorter than the interval ${formatProbeDuration(intervalSeconds)}`,
+      );
+  }
+
+  const { scalars, tables, placed } = compileCollection(r, field('scalars'), field('tables'));
+  checkDuplicateOids(r, placed);
+  const patternField = field('upstreamInterfacePattern');
+  const upstreamInterfacePattern = patternField ? compilePattern(r, patternField) : undefined;
+  const reboot = compileReboot(r, field('reboot'));
+  const thresholdsField = field('thresholds');
+  const thresholds = compileThresholds(
+    r,
+    thresholdsField ? (thresholdsField.value ?? thresholdsField.keyNode) : undefined,
+    'thresholds',
+    deviceKinds ?? [],
+  );
+  checkProbeConsistency(r, { top: doc.contents, scalars, tables, thresholds, hasPattern: !!patternField });
+
+  if (r.errors.length > 0) return { errors: sortProbeErrors(r.errors) };
+  const probe: Probe = {
+    name: name as string,
+    source: { file, line: r.lineOf(nameField?.keyNode) },
+    description: description as string,
+    deviceKinds: deviceKinds as DeviceKind[],
+    sysObjectIdPrefixes,
+    intervalSeconds: intervalSeconds as number,
+    timeoutMs: Math.round((timeoutSeconds as number) * 1000),
+    retries: retries as number,
+    maxRepetitions: maxRepetitions as number,
+    scalars,
+    tables,
+    ...(upstreamInterfacePattern !== undefined ? { upstreamInterfacePattern } : {}),
+    ...(reboot ? { reboot } : {}),
+    thresholds,
+  };
+  return { probe: deepFreeze(probe) };
+}
+
+function compileDeviceKinds(r: ProbeReader, field: Field | undefined): DeviceKind[] | undefined {
+  const items = field ? r.list(field, 'deviceKinds') : undefined;
+  if (!field || !items) return undefined;
+  const kinds: DeviceKind[] = [];
+  items.forEach((node, i) => {
+    const value = r.scalar({ key: String(i), keyNode: node, value: node });
+    const kind = DEVICE_KINDS.find((k) => k === value);
+    if (!kind)
+      r.fail(
+        node,
+        `deviceKinds[${i}]`,
+        `unknown device kind ${JSON.stringify(value ?? null)}; expected ${DEVICE_KINDS.join(', ')}`,
+      );
+    else if (kinds.includes(kind)) r.fail(node, `deviceKinds[${i}]`, `"${kind}" is listed twice`);
+    else kinds.push(kind);
+  });
+  if (items.length === 0) r.fail(field.value, 'deviceKinds', 'list at least one device kind');
+  return kinds;
+}
+
+/** `match: { sysObjectIdPrefixes: [...] }`; absent for a probe chosen only by name (or the fallback). */
+function compileMatch(r: ProbeReader, field: Field | undefined): string[] {
+  if (!field) return [];
+  const fields = r.map(field.value ?? field.keyNode, 'match', { allowed: ['sysObjectIdPrefixes'] });
+  const listField = fields?.get('sysObjectIdPrefixes');
+  const items = listField ? r.list(listField, 'match.sysObjectIdPrefixes') : undefined;
+  const prefixes: string[] = [];
+  items?.forEach((node, i) => {
+    const path = `match.sysObjectIdPrefixes[${i}]`;
+    const checked = checkProbeOid(r.scalar({ key: String(i), keyNode: node, value: node }));
+    if ('error' in checked) r.fail(node, path, checked.error);
+    else if (prefixes.includes(checked.oid)) r.fail(node, path, `${checked.oid} is listed twice`);
+    else prefixes.push(checked.oid);
+  });
+  return prefixes;
+}
+
+function duration(
+  r: ProbeReader,
+  field: Field | undefined,
+  path: string,
+  fallbackSeconds: number,
+  min: number,
+  max: number,
+): number | undefined {
+  if (!field) return fallbackSeconds;
+  const seconds = parseProbeDuration(r.scalar(field));
+  if (seconds === undefined) return r.fail(field.value ?? field.keyNode, path, DURATION_HINT);
+  if (seconds < min || seconds > max)
+    return r.fail(
+      field.value,
+      path,
+      `${formatProbeDuration(seconds)} is out of range ${formatProbeDuration(min)}..${formatProbeDuration(max)}`,
+    );
+  return seconds;
+}
+
+function compilePattern(r: ProbeReader, field: Field): string | undefined {
+  const pattern = r.string(field, 'upstreamInterfacePattern');
+  if (pattern === undefined) return undefined;
+  try {
+    new RegExp(pattern);
+    return pattern;
+  } catch (error) {
+    return r.fail(
+      field.value,
+      'upstreamInterfacePattern',
+      `not a valid regular expression: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** `reboot: { oid, value }`: the vendor's reboot object and the INTEGER that triggers it. */
+function compileReboot(r: ProbeReader, field: Field | undefined): { oid: string; value: number } | undefined {
+  if (!field) return undefined;
+  const fields = r.map(field.value ?? field.keyNode, 'reboot', {
+    allowed: ['oid', 'value'],
+    required: ['oid', 'value'],
+  });
+  const oidField = fields?.get('oid');
+  const valueField = fields?.get('value');
+  const checked = oidField ? checkProbeOid(r.scalar(oidField)) : undefined;
+  if (oidField && checked && 'error' in checked)
+    r.fail(oidField.value ?? oidField.keyNode, 'reboot.oid', checked.error);
+  const value = valueField ? r.integer(valueField, 'reboot.value', -(2 ** 31), 2 ** 31 - 1) : undefined;
+  if (!checked || 'error' in checked || value === undefined) return undefined;
+  return { oid: checked.oid, value };
+}
+
+/** The compiled probe is shared by every poll of every device of its class: nobody may change it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value as object)) deepFreeze(child as unknown);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compileProbe } from './compile-probe.js';
+import { sortProbeErrors, type ProbeError } from './probe-error.js';
+import type { Probe } from './probe-types.js';
+
+/** The probe used for a device no other probe claims; it must exist. */
+export const FALLBACK_PROBE = 'generic';
+
+export type ProbeSet = { probes: ReadonlyMap<string, Probe> } | { errors: ProbeError[] };
+
+/** Reads every *.yaml in `dir` and compiles the set; the I/O half of compileProbes(). */
+export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : String(error);
+    return { errors: [{ file: dir, line: 0, path: '', message: reason }] };
+  }
+  const sources = await Promise.all(
+    names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
+  );
+  return compileProbes(sources, dir);
+}
+
+/**
+ * Compiles a set of probe files (pure): every file's errors, then what only the set can show —
+ * two probes claiming one sysObjectID prefix (which would win is an accident of file order) and a
+ * missing fallback.
+ */
+export function compileProbes(sources: readonly { file: string; text: string }[], dir: string): ProbeSet {
+  const errors: ProbeError[] = [];
+  const probes = new Map<string, Probe>();
+  for (const { file, text } of sources) {
+    const result = compileProbe(text, file);
+    if ('errors' in result) errors.push(...result.errors);
+    else probes.set(result.probe.name, result.probe);
+  }
+  const owners = new Map<string, Probe>();
+  for (const probe of probes.values())
+    for (const prefix of probe.sysObjectIdPrefixes) {
+      const owner = owners.get(prefix);
+      if (owner)
+        errors.push({
+          file: probe.source.file,
+          line: probe.source.line,
+          path: 'match.sysObjectIdPrefixes',
+          message: `${prefix} is already matched by ${owner.source.file}`,
+        });
+      else owners.set(prefix, probe);
+    }
+  if (sources.length === 0) errors.push({ file: dir, line: 0, path: '', message: 'no probe files (*.yaml)' });
+  else if (!sources.some((s) => s.file.endsWith(`${FALLBACK_PROBE}.yaml`)))
+    errors.push({
+      file: dir,
+      line: 0,
+      path: '',
+      message: `no ${FALLBACK_PROBE}.yaml: the fallback probe for devices no other probe matches`,
+    });
+  return errors.length > 0 ? { errors: sortProbeErrors(errors) } : { probes };
+}

@@ -1,0 +1,71 @@
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
+import type { ProbeReader } from './probe-reader.js';
+import type { MetricSpec, TableSpec, Thresholds } from './probe-types.js';
+
+interface Compiled {
+  top: YAMLMap;
+  scalars: readonly MetricSpec[];
+  tables: readonly TableSpec[];
+  thresholds: Thresholds;
+  hasPattern: boolean;
+}
+
+/**
+ * Checks between sections of one probe: each section may be valid alone and the probe still
+ * promise something no detector can keep (a signal floor with no signal collected).
+ */
+export function checkProbeConsistency(r: ProbeReader, probe: Compiled): void {
+  const scalar = (name: string): MetricSpec | undefined => probe.scalars.find((m) => m.name === name);
+  const at = (...path: string[]): Node | undefined => keyNodeAt(probe.top, path);
+
+  // Reachability, reboots and stale uptime are all read from sysUpTime (SNMPv2-MIB, RFC 3418).
+  if (at('scalars') && !at('scalars', 'sysUpTime'))
+    r.fail(at('scalars'), 'scalars', 'every probe collects sysUpTime (1.3.6.1.2.1.1.3.0, type timeticks)');
+
+  const floorNode = at('thresholds', 'signalFloorDbm');
+  if (floorNode && !at('scalars', 'signal'))
+    r.fail(floorNode, 'thresholds.signalFloorDbm', 'set, but the probe collects no "signal" scalar to judge');
+  if (scalar('signal') && probe.thresholds.signalFloorDbm === undefined && !floorNode)
+    r.fail(
+      at('scalars', 'signal'),
+      'scalars.signal',
+      'a signal needs thresholds.signalFloorDbm (e.g. -27 for GPON class B+, -110 for LTE RSRP)',
+    );
+
+  // Memory percent is used / size: both, in one unit, or neither.
+  const used = scalar('memoryUsed');
+  const size = scalar('memorySize');
+  if (used && !size) r.fail(at('scalars', 'memoryUsed'), 'scalars.memoryUsed', 'needs memorySize as well');
+  if (size && !used) r.fail(at('scalars', 'memorySize'), 'scalars.memorySize', 'needs memoryUsed as well');
+  if (used && size && ((used.unit ?? '') !== (size.unit ?? '') || (used.scale ?? 1) !== (size.scale ?? 1)))
+    r.fail(
+      at('scalars', 'memoryUsed'),
+      'scalars.memoryUsed',
+      'memoryUsed and memorySize must share one unit and scale (the percent is their ratio)',
+    );
+
+  if (probe.hasPattern) {
+    const interfaces = probe.tables.find((t) => t.name === 'interfaces');
+    const named = interfaces?.columns.some((c) => c.name === 'ifDescr' || c.name === 'ifName');
+    if (!named)
+      r.fail(
+        at('upstreamInterfacePattern'),
+        'upstreamInterfacePattern',
+        'matches ifDescr or ifName, but the interfaces table collects neither',
+      );
+  }
+}
+
+/** The key node at a path of map keys, for pointing an error at the line a person wrote. */
+function keyNodeAt(map: YAMLMap, path: readonly string[]): Node | undefined {
+  let current: unknown = map;
+  let keyNode: Node | undefined;
+  for (const key of path) {
+    if (!isMap(current)) return undefined;
+    const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (!pair) return undefined;
+    keyNode = pair.key as Node;
+    current = pair.value;
+  }
+  return keyNode;
+}

@@ -1,0 +1,133 @@
+import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { ProbeError } from './probe-error.js';
+import { closestWord } from './probe-closest-word.js';
+
+/** One key of a YAML map with its nodes, so that every later error can point at its line. */
+export interface Field {
+  key: string;
+  keyNode: Node;
+  /** null for `key:` with nothing after it. */
+  value: Node | null;
+}
+
+export interface MapRules {
+  /** Keys a person may write; any other is an error (typos must not be silently ignored). */
+  allowed?: readonly string[];
+  required?: readonly string[];
+  /** What the keys name, for the duplicate message: "metric", "table", "key". */
+  noun?: string;
+}
+
+/**
+ * Field names that would carry SNMP credentials. A probe says what to collect, never how to log in:
+ * credentials are a per-deployment secret (snmp_exporter keeps `auths` apart from `modules` for the
+ * same reason) and live in VIGIL_SNMP_<PROFILE>_* environment variables, named by the inventory.
+ */
+const CREDENTIAL_KEY =
+  /^(auth.*|priv.*|.*community|user(name)?|securityname|password|passphrase|secrets?|credentials?|.*key)$/;
+
+export const CREDENTIALS_MESSAGE =
+  'credentials never go in a probe: the inventory names an auth profile and its secrets live in VIGIL_SNMP_<PROFILE>_* environment variables';
+
+export const joinPath = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** Reads YAML nodes for the probe compiler, recording an error (and returning undefined) on any misfit. */
+export interface ProbeReader {
+  readonly errors: ProbeError[];
+  lineOf(node: Node | null | undefined): number;
+  fail(node: Node | null | undefined, path: string, message: string): undefined;
+  map(node: Node | null | undefined, path: string, rules?: MapRules): Map<string, Field> | undefined;
+  list(field: Field, path: string): Node[] | undefined;
+  scalar(field: Field): unknown;
+  string(field: Field, path: string): string | undefined;
+  integer(field: Field, path: string, min: number, max: number): number | undefined;
+  number(field: Field, path: string, min: number, max: number): number | undefined;
+  boolean(field: Field, path: string): boolean | undefined;
+}
+
+export function createProbeReader(file: string, lineCounter: LineCounter): ProbeReader {
+  const errors: ProbeError[] = [];
+  const lineOf = (node: Node | null | undefined): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+  const fail = (node: Node | null | undefined, path: string, message: string): undefined => {
+    errors.push({ file, line: lineOf(node), path, message });
+    return undefined;
+  };
+  const at = (field: Field): Node => field.value ?? field.keyNode;
+  const scalar = (field: Field): unknown => (isScalar(field.value) ? field.value.value : undefined);
+  const inRange = (
+    field: Field,
+    path: string,
+    value: number,
+    min: number,
+    max: number,
+  ): number | undefined =>
+    value >= min && value <= max ? value : fail(at(field), path, `${value} is out of range ${min}..${max}`);
+
+  return {
+    errors,
+    lineOf,
+    fail,
+    map(node, path, rules = {}) {
+      if (!isMap(node))
+        return fail(node, path, node ? 'expected a map of keys' : 'expected a map, found nothing');
+      const fields = new Map<string, Field>();
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node;
+        const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+        if (key === undefined) {
+          fail(keyNode, path, 'keys must be plain words');
+          continue;
+        }
+        const where = joinPath(path, key);
+        const first = fields.get(key);
+        if (first) {
+          fail(
+            keyNode,
+            where,
+            `duplicate ${rules.noun ?? 'key'} "${key}" (first at line ${lineOf(first.keyNode)})`,
+          );
+          continue;
+        }
+        if (rules.allowed && !rules.allowed.includes(key)) {
+          if (CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_]/g, '')))
+            fail(keyNode, where, CREDENTIALS_MESSAGE);
+          else {
+            const hint = closestWord(key, rules.allowed);
+            fail(keyNode, where, `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+          }
+          continue;
+        }
+        fields.set(key, { key, keyNode, value: (pair.value as Node | null) ?? null });
+      }
+      for (const key of rules.required ?? [])
+        if (!fields.has(key)) fail(node, joinPath(path, key), `missing (required)`);
+      return fields;
+    },
+    list(field, path) {
+      return isSeq(field.value) ? (field.value.items as Node[]) : fail(at(field), path, 'expected a list');
+    },
+    scalar,
+    string(field, path) {
+      const value = scalar(field);
+      if (typeof value === 'string' && value.trim() !== '') return value;
+      return fail(at(field), path, 'expected a non-empty text');
+    },
+    integer(field, path, min, max) {
+      const value = scalar(field);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return fail(at(field), path, `expected a whole number, found ${JSON.stringify(value ?? null)}`);
+      return inRange(field, path, value, min, max);
+    },
+    number(field, path, min, max) {
+      const value = scalar(field);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return fail(at(field), path, `expected a number, found ${JSON.stringify(value ?? null)}`);
+      return inRange(field, path, value, min, max);
+    },
+    boolean(field, path) {
+      const value = scalar(field);
+      return typeof value === 'boolean' ? value : fail(at(field), path, 'expected true or false');
+    },
+  };
+}
