@@ -40,3 +40,7 @@ registerNotYetBuilt(
 registerBenchCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
+// A command has finished when its action resolves (long-running ones resolve on their stop signal):
+// exit then, rather than wait for a client library's idle sockets and timers to wind down — but only
+// once stdout and stderr have drained, since a pipe that fills makes their writes asynchronous.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));
