@@ -52,7 +52,7 @@ async function demo(flags: DemoFlags): Promise<void> {
     const agentKey = secret();
     const env: Record<string, string> = {
       REDIS_URL: redis.url,
-      VIGIL_REDIS_PREFIX: 'vigil-demo',
+      VIGIL_REDIS_PREFIX: process.env.VIGIL_REDIS_PREFIX ?? 'vigil-demo',
       VIGIL_LOG_LEVEL: 'info',
       VIGIL_API_KEYS: `admin:${adminKey},noc:${nocKey},agent:${agentKey}`,
       VIGIL_SNMP_SIM_VERSION: '2c',
