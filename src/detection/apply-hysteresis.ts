@@ -76,9 +76,13 @@ function verdicts(input: HysteresisInput): Map<string, Verdict> {
   return result;
 }
 
-/** Numbers masked: "1,240 input errors on pon0" and "1,310 input errors on pon0" have the same wording. */
-function wording(summary: string): string {
-  return summary.replace(/[−-]?\d[\d,.]*/g, '#');
+/**
+ * The summary with its numbers masked, and the plural a number brings with it: "1,240 input errors
+ * on pon0" and "1,310 input errors on pon0", or "no answer to 1 poll" and "no answer to 4 polls",
+ * have the same wording.
+ */
+export function wording(summary: string): string {
+  return summary.replace(/[−-]?\d[\d,.]*/g, '#').replace(/# (\p{L}+?)s\b/gu, '# $1');
 }
 
 function moved(before: unknown, after: unknown, change: SignificantChange): boolean {

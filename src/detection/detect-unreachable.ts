@@ -18,7 +18,7 @@ function evidence(ctx: DetectorContext): Evidence {
   const values = { failures, outcome: ctx.poll.outcome };
   // auth_failed: the device answers, but not to us; the cure is credentials, not a truck.
   if (ctx.poll.outcome === 'auth_failed') return { summary: 'SNMP credentials rejected', values };
-  const polls = `${formatCount(failures)} ${failures === 1 ? 'poll' : 'polls in a row'}`;
+  const polls = `${formatCount(failures)} poll${failures === 1 ? '' : 's'} in a row`;
   const cause = ctx.poll.outcome === 'transport_error' ? ' (network error)' : '';
   return { summary: `no answer to ${polls}${cause}`, values };
 }
