@@ -36,9 +36,16 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
   const lineCounter = new LineCounter();
   // uniqueKeys off: the reader reports duplicate keys itself, with their path and the first line.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // An error at the very end (an unclosed bracket) points past the last newline: show the last line.
+  const lastLine = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
   if (doc.errors.length > 0)
     return {
-      errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 1, path: '', message: e.message })),
+      errors: doc.errors.map((e) => ({
+        file,
+        line: Math.min(lineCounter.linePos(e.pos[0]).line, lastLine),
+        path: '',
+        message: e.message,
+      })),
     };
   const r = createProbeReader(file, lineCounter);
   if (!isMap(doc.contents)) {

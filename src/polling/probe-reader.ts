@@ -93,7 +93,9 @@ export function createProbeReader(file: string, lineCounter: LineCounter): Probe
           if (CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_]/g, '')))
             fail(keyNode, where, CREDENTIALS_MESSAGE);
           else {
-            const hint = closestWord(key, rules.allowed);
+            // "staleUptimeSeconds" for "staleUptime": a compiled name written where the YAML name goes.
+            const hint =
+              closestWord(key, rules.allowed) ?? rules.allowed.find((word) => key.startsWith(word));
             fail(keyNode, where, `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
           }
           continue;

@@ -1,0 +1,73 @@
+import { readdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { loadProbes } from '../polling/load-probes.js';
+import { formatProbeError } from '../polling/probe-error.js';
+
+export interface CheckOptions {
+  probesDir: string;
+  /** Playbooks are compiled by issue 4; until then the flag is accepted and the files only counted. */
+  playbooksDir?: string;
+  /** The default directory may be absent (nothing to check); one named with --playbooks must exist. */
+  playbooksDirOptional?: boolean;
+}
+
+export interface CheckResult {
+  /** 0 when everything checked is valid, 1 on any error (for CI, like amtool check-config). */
+  exitCode: 0 | 1;
+  /** What to print, one line each: every error as `file:line path: message`, then the summary. */
+  lines: string[];
+}
+
+/** `vigil check` without the process: loads and compiles, and says what it found. */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const lines: string[] = [];
+  const loaded = await loadProbes(options.probesDir);
+  let failed = false;
+  if ('errors' in loaded) {
+    failed = true;
+    lines.push(...loaded.errors.map(formatProbeError));
+    const count = loaded.errors.length;
+    lines.push(`probes: ${count} error${count === 1 ? '' : 's'} in ${options.probesDir}`);
+  } else {
+    lines.push(`probes: ${loaded.probes.size} ok`);
+  }
+  if (options.playbooksDir !== undefined) {
+    const files = await yamlFiles(options.playbooksDir);
+    if (files === undefined && options.playbooksDirOptional) {
+      // Nothing written yet: nothing to check.
+    } else if (files === undefined) {
+      failed = true;
+      lines.push(`${options.playbooksDir}: no such directory`);
+    } else if (files.length > 0) lines.push('playbooks: not checked yet (issue 4)');
+  }
+  return { exitCode: failed ? 1 : 0, lines };
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('validate probes/ and playbooks/, every error with file:line; exit 1 on any error')
+    .option('--probes <dir>', 'probe directory', 'probes')
+    .option('--playbooks <dir>', 'playbook directory (default: playbooks, if present)')
+    .action(async (flags: { probes: string; playbooks?: string }) => {
+      const result = await runCheck({
+        probesDir: flags.probes,
+        playbooksDir: flags.playbooks ?? 'playbooks',
+        playbooksDirOptional: flags.playbooks === undefined,
+      });
+      // Errors to stderr, the summary of a clean run to stdout: `vigil check && deploy` reads well in CI.
+      const out = result.exitCode === 0 ? process.stdout : process.stderr;
+      out.write(result.lines.map((line) => `${line}\n`).join(''));
+      process.exitCode = result.exitCode;
+    });
+}
+
+/** The *.yaml files in a directory, or undefined when it does not exist. */
+async function yamlFiles(dir: string): Promise<string[] | undefined> {
+  try {
+    return (await readdir(dir)).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
