@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { compileProbe } from './compile-probe.js';
 import { sortProbeErrors, type ProbeError } from './probe-error.js';
 import type { Probe } from './probe-types.js';
@@ -11,17 +11,24 @@ export type ProbeSet = { probes: ReadonlyMap<string, Probe> } | { errors: ProbeE
 
 /** Reads every *.yaml in `dir` and compiles the set; the I/O half of compileProbes(). */
 export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
-  let names: string[];
+  let entries: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+    entries = (await readdir(dir)).sort();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : String(error);
     return { errors: [{ file: dir, line: 0, path: '', message: reason }] };
   }
+  const names = entries.filter((n) => n.endsWith('.yaml'));
+  // A probe saved as .yml would be silently skipped and its devices polled by the fallback.
+  const misnamed: ProbeError[] = entries
+    .filter((n) => n.endsWith('.yml'))
+    .map((n) => ({ file: join(dir, n), line: 0, path: '', message: 'probe files end in .yaml; rename it' }));
   const sources = await Promise.all(
     names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
   );
-  return compileProbes(sources, dir);
+  const compiled = compileProbes(sources, dir);
+  if (misnamed.length === 0) return compiled;
+  return { errors: sortProbeErrors([...misnamed, ...('errors' in compiled ? compiled.errors : [])]) };
 }
 
 /**
@@ -51,7 +58,7 @@ export function compileProbes(sources: readonly { file: string; text: string }[]
       else owners.set(prefix, probe);
     }
   if (sources.length === 0) errors.push({ file: dir, line: 0, path: '', message: 'no probe files (*.yaml)' });
-  else if (!sources.some((s) => s.file.endsWith(`${FALLBACK_PROBE}.yaml`)))
+  else if (!sources.some((s) => basename(s.file) === `${FALLBACK_PROBE}.yaml`))
     errors.push({
       file: dir,
       line: 0,

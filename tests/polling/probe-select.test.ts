@@ -66,6 +66,15 @@ describe('loadProbes', () => {
     });
   });
 
+  it('refuses a probe saved as .yml rather than skipping it', async () => {
+    const dir = 'tests/polling/fixtures/probes-misnamed';
+    const loaded = await loadProbes(dir);
+    expect('errors' in loaded && loaded.errors.map(formatProbeError)).toEqual([
+      `${dir}: no probe files (*.yaml)`,
+      `${dir}/generic.yml: probe files end in .yaml; rename it`,
+    ]);
+  });
+
   it('refuses two probes claiming one sysObjectID prefix', () => {
     const result = compileProbes(
       [
@@ -77,6 +86,13 @@ describe('loadProbes', () => {
     );
     expect('errors' in result && result.errors.map(formatProbeError)).toEqual([
       'p/b.yaml:1 match.sysObjectIdPrefixes: 1.3.6.1.4.1.5 is already matched by p/a.yaml',
+    ]);
+  });
+
+  it('requires the fallback by its exact file name', () => {
+    const result = compileProbes([{ file: 'p/my-generic.yaml', text: probeText('my-generic', []) }], 'p');
+    expect('errors' in result && result.errors.map((e) => e.message)).toEqual([
+      'no generic.yaml: the fallback probe for devices no other probe matches',
     ]);
   });
 
