@@ -6,6 +6,7 @@ import { registerSimCommand } from './sim-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerNotYetBuilt } from './not-yet-built.js';
 import { registerBenchCommand } from './bench-command.js';
+import { registerCheckCommand } from './check-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -31,12 +32,7 @@ registerNotYetBuilt(
   'what would be suggested for a device or subscriber, and why',
   'playbooks (issue 4)',
 );
-registerNotYetBuilt(
-  program,
-  'check',
-  'validate probes/ and playbooks/, every error with file:line',
-  'probes and playbooks (issues 3, 4)',
-);
+registerCheckCommand(program);
 registerBenchCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
