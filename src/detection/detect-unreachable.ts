@@ -24,21 +24,26 @@ function evidence(ctx: DetectorContext): Evidence {
 }
 
 /**
- * unreachable / base_station_down: present on every failed poll. It opens after the probe's
- * unreachableAfterFailures failures in a row and clears after reachableAfterSuccesses answers in a
- * row, instead of the generic openAfterPolls/clearAfterPolls. Never unknown: a poll always says
- * whether the device answered.
+ * unreachable / base_station_down. The debouncing is trackReachability's, with the probe's own counts
+ * (unreachableAfterFailures failures in a row make a device unreachable, reachableAfterSuccesses
+ * answers in a row make it reachable again) instead of openAfterPolls/clearAfterPolls; so this judgement
+ * opens and clears at once on the debounced state:
+ * - present while the device is unreachable and this poll failed;
+ * - unknown while it is unreachable but answered (recovering, not yet enough answers): kept as it is;
+ * - absent once it is reachable.
+ * Judging the debounced state rather than each failed poll also means one lost packet cannot even
+ * reword an open base_station_down that the cells opened.
  */
 export function detectUnreachable(ctx: DetectorContext): Judgement {
   const { kind, severity } = kindAndSeverity(ctx.device.kind);
-  const present: Condition[] = isFailedOutcome(ctx.poll.outcome)
-    ? [{ kind, severity, evidence: evidence(ctx) }]
-    : [];
+  const unreachable = ctx.state.reachable === false;
+  const failed = isFailedOutcome(ctx.poll.outcome);
+  const present: Condition[] = unreachable && failed ? [{ kind, severity, evidence: evidence(ctx) }] : [];
   return {
     kinds: [kind],
     present,
-    unknown: 'none',
-    openAfterPolls: ctx.probe.thresholds.unreachableAfterFailures,
-    clearAfterPolls: ctx.probe.thresholds.reachableAfterSuccesses,
+    unknown: unreachable && !failed ? 'all' : 'none',
+    openAfterPolls: 1,
+    clearAfterPolls: 1,
   };
 }

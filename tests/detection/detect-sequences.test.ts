@@ -247,6 +247,41 @@ describe('detect() and interfaces', () => {
   });
 });
 
+describe('detect() and signal', () => {
+  it('holds low_signal open while the level hovers just above the floor, and clears it above the margin', () => {
+    const run = new Run();
+    const at = (signal: number) => healthy(BOOT, { scalars: { signal } });
+    for (const dbm of [-26.9, -27.2, -26.8, -27.1, -26.9]) run.poll(at(dbm));
+    expect(run.changes).toEqual([]);
+
+    for (const dbm of [-29.4, -29.5, -29.4]) run.poll(at(dbm));
+    expect(run.changes.map((c) => [c.type, c.finding.evidence.summary])).toEqual([
+      ['opened', 'optical signal −29.4 dBm (floor −27 dBm)'],
+    ]);
+    for (const dbm of [-26.5, -26.6, -26.4, -26.5]) run.poll(at(dbm));
+    expect(kindsOf(run.changes)).toEqual(['opened low_signal', 'updated low_signal']);
+    for (const dbm of [-25.8, -25.9, -25.7]) run.poll(at(dbm));
+    expect(kindsOf(run.changes)).toEqual(['opened low_signal', 'updated low_signal', 'cleared low_signal']);
+  });
+});
+
+describe('detect() and reachability flapping', () => {
+  it('opens flapping when the debounced reachability keeps changing', () => {
+    const run = new Run(
+      probe({
+        thresholds: { unreachableAfterFailures: 1, reachableAfterSuccesses: 1, flapWindowSeconds: 900 },
+      }),
+    );
+    for (let i = 0; i < 10; i++) run.poll(i % 2 ? () => failedPoll('timeout') : healthy(BOOT));
+    const flapping = run.changes.filter((c) => c.finding.kind === 'flapping');
+    expect(flapping.map((c) => [c.type, c.finding.subject, c.finding.evidence.summary])).toEqual([
+      ['opened', 'reachability', 'reachability changed 6 times in the last 15 minutes'],
+      // Two more changes are news (significant step of 2); one would not be.
+      ['updated', 'reachability', 'reachability changed 8 times in the last 15 minutes'],
+    ]);
+  });
+});
+
 describe('detect() as a function', () => {
   it('does not modify the state it was given', () => {
     const run = new Run();

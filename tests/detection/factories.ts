@@ -1,7 +1,7 @@
 import { detect } from '../../src/detection/detect.js';
 import { initialDetectionState, type DetectionState } from '../../src/detection/detection-state.js';
-import type { DetectorContext } from '../../src/detection/detector.js';
-import type { FindingChange } from '../../src/detection/finding.js';
+import type { DetectorContext, Judgement } from '../../src/detection/detector.js';
+import type { FindingChange, FindingKind } from '../../src/detection/finding.js';
 import type {
   PollOutcome,
   PollResult,
@@ -192,4 +192,14 @@ export function seededRandom(seed: number): () => number {
 
 export function kindsOf(changes: readonly FindingChange[]): string[] {
   return changes.map((c) => `${c.type} ${c.finding.kind}${c.finding.subject ? `:${c.finding.subject}` : ''}`);
+}
+
+/** A judgement's present conditions, in short: [kind, subject, severity, summary]. */
+export function presentOf(j: Judgement): Array<[string, string | undefined, string, string]> {
+  return j.present.map((c) => [c.kind, c.subject, c.severity, c.evidence.summary]);
+}
+
+/** Whether a judgement has no data for this subject this poll. */
+export function isUnknown(j: Judgement, kind: FindingKind, subject?: string): boolean {
+  return j.unknown === 'all' || (typeof j.unknown === 'function' && j.unknown({ kind, subject }));
 }
