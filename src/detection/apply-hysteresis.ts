@@ -129,47 +129,60 @@ function opened(deviceId: string, id: string, c: Condition, now: number): Findin
  * finding seen again) are deleted, so `pending` only holds streaks in progress.
  */
 export function applyHysteresis(input: HysteresisInput): HysteresisOutput {
-  const { deviceId, now } = input;
-  const pending = { ...input.pending };
-  const findings = { ...input.findings };
-  const changes: FindingChange[] = [];
-
+  const book: Book = {
+    deviceId: input.deviceId,
+    now: input.now,
+    pending: { ...input.pending },
+    findings: { ...input.findings },
+    changes: [],
+  };
   for (const [id, verdict] of verdicts(input)) {
-    const open = findings[id];
-    const streak = pending[id] ?? { present: 0, absent: 0 };
-    if (verdict.status === 'unknown') continue;
-    if (verdict.status === 'present') {
-      if (open) {
-        delete pending[id];
-        if (worthUpdating(open, verdict.condition)) {
-          const finding = {
-            ...open,
-            severity: verdict.condition.severity,
-            evidence: verdict.condition.evidence,
-            updatedAt: now,
-          };
-          findings[id] = finding;
-          changes.push({ type: 'updated', finding });
-        }
-      } else if (streak.present + 1 >= verdict.openAfter) {
-        delete pending[id];
-        const finding = opened(deviceId, id, verdict.condition, now);
-        findings[id] = finding;
-        changes.push({ type: 'opened', finding });
-      } else {
-        pending[id] = { present: streak.present + 1, absent: 0 };
-      }
-      continue;
-    }
-    if (!open) {
-      delete pending[id];
-    } else if (streak.absent + 1 >= verdict.clearAfter) {
-      delete pending[id];
-      delete findings[id];
-      changes.push({ type: 'cleared', finding: open, at: now });
-    } else {
-      pending[id] = { present: 0, absent: streak.absent + 1 };
-    }
+    if (verdict.status === 'present') whenPresent(book, id, verdict.condition, verdict.openAfter);
+    if (verdict.status === 'absent') whenAbsent(book, id, verdict.clearAfter);
   }
-  return { pending, findings, changes };
+  return { pending: book.pending, findings: book.findings, changes: book.changes };
+}
+
+/** The new state being written by one applyHysteresis() call. */
+interface Book extends HysteresisOutput {
+  deviceId: string;
+  now: number;
+}
+
+function whenPresent(book: Book, id: string, condition: Condition, openAfter: number): void {
+  const open = book.findings[id];
+  const present = (book.pending[id]?.present ?? 0) + 1;
+  if (open) {
+    delete book.pending[id];
+    if (!worthUpdating(open, condition)) return;
+    const finding = {
+      ...open,
+      severity: condition.severity,
+      evidence: condition.evidence,
+      updatedAt: book.now,
+    };
+    book.findings[id] = finding;
+    book.changes.push({ type: 'updated', finding });
+  } else if (present >= openAfter) {
+    delete book.pending[id];
+    const finding = opened(book.deviceId, id, condition, book.now);
+    book.findings[id] = finding;
+    book.changes.push({ type: 'opened', finding });
+  } else {
+    book.pending[id] = { present, absent: 0 };
+  }
+}
+
+function whenAbsent(book: Book, id: string, clearAfter: number): void {
+  const open = book.findings[id];
+  const absent = (book.pending[id]?.absent ?? 0) + 1;
+  if (!open) {
+    delete book.pending[id];
+  } else if (absent >= clearAfter) {
+    delete book.pending[id];
+    delete book.findings[id];
+    book.changes.push({ type: 'cleared', finding: open, at: book.now });
+  } else {
+    book.pending[id] = { present: 0, absent };
+  }
 }

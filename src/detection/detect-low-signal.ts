@@ -11,8 +11,8 @@ const KINDS = ['low_signal'] as const;
  */
 export function signalMedium(probe: Probe): string {
   const text = `${probe.name} ${probe.description}`;
-  if (/pon|optic|fib(er|re)|sfp/i.test(text)) return 'optical signal';
-  if (/lte|5g|4g|radio|wireless|rsrp/i.test(text)) return 'radio signal';
+  if (/\b(?:g|e|xg|xgs-?)?pon\b|optic|fib(?:er|re)|\bsfp/i.test(text)) return 'optical signal';
+  if (/\blte\b|\b[45]g\b|\bnr\b|radio|wireless|rsrp/i.test(text)) return 'radio signal';
   return 'signal';
 }
 

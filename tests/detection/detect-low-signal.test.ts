@@ -57,6 +57,9 @@ describe('detectLowSignal (floor −27 dBm, clear margin 1 dB)', () => {
     { name: 'cpe-gpon', description: 'GPON home router', medium: 'optical signal' },
     { name: 'cpe-lte', description: 'LTE router', medium: 'radio signal' },
     { name: 'cpe-dsl', description: 'VDSL2 modem', medium: 'signal' },
+    { name: 'olt', description: 'XGS-PON OLT', medium: 'optical signal' },
+    { name: 'cpe-5g', description: 'NR router (5G)', medium: 'radio signal' },
+    { name: 'weapon', description: 'a device that will respond', medium: 'signal' },
   ])('calls the signal of $name "$medium"', ({ name, description, medium }) => {
     expect(signalMedium(probe({ name, description }))).toBe(medium);
   });
