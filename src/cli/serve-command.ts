@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { createApiRole, type ApiRole } from '../api/api-role.js';
+import { createPollerRole } from '../polling/poller-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { startRoles, type ProcessRole } from '../platform/process-role.js';
@@ -32,7 +33,7 @@ interface RoleContext {
 /** How each role is built; a later issue replaces a placeholder with its real factory, nothing else changes. */
 const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> = {
   api: (context) => createApiRole(context),
-  poller: (context) => notBuiltYet('poller', 'schedulers', 'polling (issue 3)', context.logger),
+  poller: (context) => createPollerRole(context),
   worker: (context) => notBuiltYet('worker', 'workers', 'actions and verification', context.logger),
 };
 

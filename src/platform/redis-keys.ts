@@ -13,6 +13,16 @@ export interface RedisKeys {
    * under `staging` first, then one script swaps them all in at once (src/inventory/inventory-store.ts).
    */
   inventoryPart(part: InventoryPart, staging?: boolean): string;
+  /** Sorted set of one poll shard: device id → when it is next due (ms since epoch). */
+  pollDue(shard: number): string;
+  /** Hash of one poll shard: device id → its poller state (msgpack: table indices, detection state). */
+  pollState(shard: number): string;
+  /** Hash: the inventory import the schedule was last synced with, and when. */
+  pollMeta(): string;
+  /** Stream of finding changes (opened, updated, cleared) for the stages after detection. */
+  findingEvents(): string;
+  /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
+  bullPrefix(): string;
 }
 
 /**
@@ -53,5 +63,10 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     inventoryMeta: () => k('inventory', 'meta'),
     inventoryLock: () => k('inventory', 'lock'),
     inventoryPart: (part, staging = false) => k(staging ? 'inventory-staging' : 'inventory', part),
+    pollDue: (shard) => k('poll', 'due', String(shard)),
+    pollState: (shard) => k('poll', 'state', String(shard)),
+    pollMeta: () => k('poll', 'meta'),
+    findingEvents: () => k('events', 'findings'),
+    bullPrefix: () => k('bull'),
   };
 }

@@ -1,0 +1,166 @@
+import type { Redis } from 'ioredis';
+import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
+import type { Device, InventoryStore } from '../inventory/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { AuthProfile } from '../snmp/auth-profile.js';
+import { computeRates } from './compute-rates.js';
+import { FALLBACK_PROBE } from './load-probes.js';
+import type { DevicePoller } from './poll-device.js';
+import type { PollResult } from './poll-result.js';
+import type { PollerDeviceState, PollerStateStore } from './poller-state-store.js';
+import type { Probe } from './probe-types.js';
+
+export interface PollReport {
+  deviceId: string;
+  result: PollResult;
+  changes: FindingChange[];
+  findings: Finding[];
+}
+
+export interface PollServiceDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  inventory: InventoryStore;
+  probes: ReadonlyMap<string, Probe>;
+  authProfiles: ReadonlyMap<string, AuthProfile>;
+  poller: DevicePoller;
+  states: PollerStateStore;
+  log: Logger;
+  clock?: () => number;
+  /** Polls in flight at once within one call. */
+  concurrency?: number;
+}
+
+export interface PollService {
+  /** Polls these devices now, runs detection, stores their state and publishes finding changes. */
+  pollDevices(ids: readonly string[]): Promise<PollReport[]>;
+  probeFor(device: Device): Probe;
+}
+
+/** Finding changes go on a capped stream: the next stages (correlation, conversations) read it. */
+const EVENTS_MAXLEN = 100_000;
+
+export function createPollService(deps: PollServiceDeps): PollService {
+  const clock = deps.clock ?? Date.now;
+  const concurrency = deps.concurrency ?? 256;
+  const log = deps.log.child({ module: 'polling' });
+  const warnedProfiles = new Set<string>();
+
+  const probeFor = (device: Device): Probe => {
+    const probe = deps.probes.get(device.profile);
+    if (probe) return probe;
+    if (!warnedProfiles.has(device.profile)) {
+      warnedProfiles.add(device.profile);
+      log.warn(
+        { profile: device.profile },
+        'no probe of that name: devices naming it are polled with the generic probe',
+      );
+    }
+    return deps.probes.get(FALLBACK_PROBE) as Probe;
+  };
+
+  const pollOne = async (
+    device: Device,
+    previous: PollerDeviceState | undefined,
+  ): Promise<{ report: PollReport; state: PollerDeviceState }> => {
+    const probe = probeFor(device);
+    const prior = previous?.probe === probe.name ? previous : undefined;
+    const profile = deps.authProfiles.get(device.auth);
+    let output: { result: PollResult; indices: PollerDeviceState['indices'] };
+    if (!profile) {
+      // A device whose credentials are not configured is an outcome the NOC must see, not a crash.
+      output = {
+        result: {
+          deviceId: device.id,
+          outcome: 'auth_failed',
+          reason: `auth profile "${device.auth}" is not configured (VIGIL_SNMP_*)`,
+          meta: { durationMs: 0, retries: 0, pdus: 0 },
+        },
+        indices: prior?.indices ?? {},
+      };
+    } else {
+      output = await deps.poller.poll(
+        { id: device.id, host: device.host, port: device.port, profile },
+        probe,
+        prior?.indices,
+      );
+    }
+    const detectionBefore = prior?.detection ?? initialDetectionState(device.id);
+    const rates = output.result.sample
+      ? computeRates(probe, detectionBefore.lastSample, output.result.sample)
+      : {};
+    const { state: detection, changes } = detect({
+      probe,
+      device: { id: device.id, kind: device.kind },
+      state: detectionBefore,
+      poll: output.result,
+      rates,
+      now: clock(),
+    });
+    return {
+      report: {
+        deviceId: device.id,
+        result: output.result,
+        changes,
+        findings: Object.values(detection.findings),
+      },
+      state: { probe: probe.name, indices: output.indices, detection },
+    };
+  };
+
+  const publish = async (reports: PollReport[]): Promise<void> => {
+    const pipeline = deps.redis.pipeline();
+    let count = 0;
+    for (const report of reports) {
+      for (const change of report.changes) {
+        count += 1;
+        pipeline.xadd(
+          deps.keys.findingEvents(),
+          'MAXLEN',
+          '~',
+          String(EVENTS_MAXLEN),
+          '*',
+          'type',
+          change.type,
+          'deviceId',
+          report.deviceId,
+          'finding',
+          JSON.stringify(change.finding),
+        );
+      }
+    }
+    if (count > 0) await pipeline.exec();
+  };
+
+  return {
+    probeFor,
+    async pollDevices(ids) {
+      const [devices, previous] = await Promise.all([
+        deps.inventory.getDevices([...ids]),
+        deps.states.load(ids),
+      ]);
+      const present = devices.filter((d): d is Device => d !== undefined);
+      const reports: PollReport[] = [];
+      const states: PollerDeviceState[] = [];
+      let next = 0;
+      const workers = Array.from({ length: Math.min(concurrency, present.length) }, async () => {
+        while (next < present.length) {
+          const device = present[next++] as Device;
+          try {
+            const { report, state } = await pollOne(device, previous.get(device.id));
+            reports.push(report);
+            states.push(state);
+          } catch (error) {
+            // A bug in decoding or detection for one device must not stop the batch.
+            log.error({ err: error, deviceId: device.id }, 'poll failed unexpectedly');
+          }
+        }
+      });
+      await Promise.all(workers);
+      await deps.states.save(states);
+      await publish(reports);
+      return reports;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load-config.js';
+import { createInventoryStore, type Device } from '../inventory/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { ProcessRole } from '../platform/process-role.js';
+import { createRedisConnection } from '../platform/redis-connection.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { UdpGetTransport } from '../snmp/udp-get-transport.js';
+import { loadProbes } from './load-probes.js';
+import { createDevicePoller } from './poll-device.js';
+import { createPollService, type PollReport, type PollService } from './poll-service.js';
+import { createPollerStateStore } from './poller-state-store.js';
+import { createScheduleStore, type ScheduleStore } from './schedule-store.js';
+
+export const POLL_QUEUE = 'poll';
+export const PROBE_QUEUE = 'probe';
+
+export interface PollerOptions {
+  /** Shards of the fleet: each has its own due set and its own tick job, so pollers share them. */
+  shards: number;
+  tickMs: number;
+  /** Most devices one tick of one shard takes at once (a backlog drains over several ticks). */
+  claimLimit: number;
+  /** Shard ticks processed at once by this process. */
+  tickConcurrency: number;
+  /** How often the schedule is checked against the inventory. */
+  syncEveryMs: number;
+  probesDir: string;
+}
+
+export const DEFAULT_POLLER_OPTIONS: PollerOptions = {
+  shards: 64,
+  tickMs: 1_000,
+  claimLimit: 5_000,
+  tickConcurrency: 8,
+  syncEveryMs: 15_000,
+  probesDir: 'probes',
+};
+
+export interface PollerContext {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+export interface PollerRole extends ProcessRole {
+  /** The service this role polls with (for a co-located API or tests). */
+  service(): PollService | undefined;
+}
+
+/** Pages through the inventory and makes the schedule match it, once per inventory import. */
+async function syncSchedule(
+  ctx: PollerContext,
+  schedule: ScheduleStore,
+  service: PollService,
+  force: boolean,
+): Promise<void> {
+  const importedAt = await ctx.redis.hget(ctx.keys.inventoryMeta(), 'importedAt');
+  const synced = await ctx.redis.hget(ctx.keys.pollMeta(), 'syncedImport');
+  if (!force && importedAt === synced) return;
+  const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
+  const devices: { id: string; intervalMs: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await inventory.listDevices({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    for (const device of page.items)
+      devices.push({ id: device.id, intervalMs: service.probeFor(device).intervalSeconds * 1000 });
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const result = await schedule.sync(devices, Date.now());
+  await ctx.redis.hset(ctx.keys.pollMeta(), {
+    syncedImport: importedAt ?? '',
+    syncedAt: new Date().toISOString(),
+    devices: String(devices.length),
+  });
+  ctx.logger.info(
+    { module: 'polling', devices: devices.length, ...result },
+    'poll schedule synced with the inventory',
+  );
+}
+
+/**
+ * The poller role: shard ticks scheduled on BullMQ (a few dozen job schedulers, not one per device)
+ * claim the devices due in their shard and poll them; on-demand probes run from their own queue.
+ * Any number of poller processes share the work; a killed one's shards are ticked by the others.
+ */
+export function createPollerRole(
+  ctx: PollerContext,
+  options: PollerOptions = DEFAULT_POLLER_OPTIONS,
+): PollerRole {
+  const log = ctx.logger.child({ module: 'polling' });
+  let connection: Redis | undefined;
+  let transport: UdpGetTransport | undefined;
+  let pollQueue: Queue | undefined;
+  let workers: Worker[] = [];
+  let service: PollService | undefined;
+
+  return {
+    name: 'poller',
+    stage: 'workers',
+    service: () => service,
+    async start() {
+      const loaded = await loadProbes(options.probesDir);
+      if ('errors' in loaded)
+        throw new Error(`probes do not compile (run vigil check): ${loaded.errors.length} errors`);
+      transport = new UdpGetTransport();
+      const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
+      service = createPollService({
+        redis: ctx.redis,
+        keys: ctx.keys,
+        inventory,
+        probes: loaded.probes,
+        authProfiles: ctx.config.authProfiles,
+        poller: createDevicePoller(transport),
+        states: createPollerStateStore(ctx.redis, ctx.keys, options.shards),
+        log: ctx.logger,
+      });
+      const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
+      await syncSchedule(ctx, schedule, service, true);
+
+      connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
+      const prefix = ctx.keys.bullPrefix();
+      pollQueue = new Queue(POLL_QUEUE, {
+        connection,
+        prefix,
+        defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
+      });
+      for (let shard = 0; shard < options.shards; shard++) {
+        await pollQueue.upsertJobScheduler(
+          `shard-${shard}`,
+          { every: options.tickMs },
+          { name: 'tick', data: { shard } },
+        );
+      }
+      await pollQueue.upsertJobScheduler('sync', { every: options.syncEveryMs }, { name: 'sync', data: {} });
+
+      const activeService = service;
+      workers = [
+        new Worker(
+          POLL_QUEUE,
+          async (job: Job<{ shard?: number }>) => {
+            if (job.name === 'sync') return syncSchedule(ctx, schedule, activeService, false);
+            const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
+            if (ids.length > 0) await activeService.pollDevices(ids);
+            return undefined;
+          },
+          { connection, prefix, concurrency: options.tickConcurrency },
+        ),
+        new Worker(
+          PROBE_QUEUE,
+          async (job: Job<{ deviceId: string }>): Promise<PollReport | null> =>
+            (await activeService.pollDevices([job.data.deviceId]))[0] ?? null,
+          { connection, prefix, concurrency: 64 },
+        ),
+      ];
+      for (const worker of workers)
+        worker.on('error', (error) => log.warn({ err: error }, 'poller worker error'));
+      log.info({ shards: options.shards, probes: [...loaded.probes.keys()] }, 'poller started');
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await pollQueue?.close();
+      await transport?.close();
+      connection?.disconnect();
+    },
+  };
+}

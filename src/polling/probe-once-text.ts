@@ -1,0 +1,111 @@
+import type { Finding } from '../detection/index.js';
+import type { Rates, SampleValue } from './poll-result.js';
+import type { ProbeReport } from './probe-once.js';
+
+/**
+ * `vigil probe` for a person: who answered and with which probe, the last sample (scalars as a list,
+ * tables as aligned columns), counter rates, and the findings the service would raise if what was
+ * seen persisted. Credentials are never part of a report, so none can be printed here.
+ */
+export function probeOnceText(report: ProbeReport): string {
+  const lines: string[] = [];
+  const { target, probe, meta } = report;
+  const address = target.address && target.address !== target.host ? ` (${target.address})` : '';
+  lines.push(`vigil probe ${target.host}:${target.port}${address}, ${authText(report)}`);
+  const why =
+    probe.selectedBy === 'profile'
+      ? 'named with --profile'
+      : `${probe.selectedBy === 'fallback' ? 'fallback' : 'matched'}${probe.sysObjectId ? ` for sysObjectID ${probe.sysObjectId}` : ''}`;
+  lines.push(`probe: ${probe.name} (${why}), device kind ${probe.deviceKind}`);
+  const polls = meta.polls.length;
+  lines.push(
+    `outcome: ${report.outcome}${report.reason ? ` — ${report.reason}` : ''}` +
+      ` (${polls} poll${polls === 1 ? '' : 's'}, ${meta.pdus} PDUs, ${meta.retries} retries, ${meta.durationMs} ms)`,
+  );
+  if (polls > 1)
+    for (const [i, poll] of meta.polls.entries())
+      if (poll.outcome !== 'ok') lines.push(`  poll ${i + 1}: ${poll.outcome}${poll.reason ? ` — ${poll.reason}` : ''}`);
+
+  const sample = report.sample;
+  if (sample) {
+    lines.push('', `sample at ${new Date(sample.at).toISOString()}`);
+    const names = Object.keys(sample.scalars);
+    const width = Math.max(0, ...names.map((n) => n.length));
+    for (const name of names) {
+      const rate = report.rates[name];
+      const shown = formatValue(sample.scalars[name] ?? null);
+      lines.push(`  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`);
+    }
+    for (const [table, rows] of Object.entries(sample.tables)) {
+      lines.push('', `${table} (${Object.keys(rows).length} rows)`);
+      lines.push(...alignedTable(rows));
+      const perSecond = tableRates(report.rates, table);
+      if (Object.keys(perSecond).length > 0) {
+        lines.push('', `${table}, per second between the last two samples`);
+        lines.push(...alignedTable(perSecond));
+      }
+    }
+  }
+  if (polls < 2 && report.sample)
+    lines.push('', 'rates: one sample only (use --samples 2 or more to turn counters into rates)');
+
+  lines.push('', 'findings if this persisted (every threshold opening on the first poll that shows it):');
+  if (report.findings.length === 0) lines.push('  none');
+  for (const finding of report.findings) lines.push(`  ${findingText(finding)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function authText(report: ProbeReport): string {
+  const { auth } = report;
+  if (auth.version !== '3') return `SNMPv${auth.version} community (not shown)`;
+  const security = auth.privProtocol
+    ? `authPriv ${auth.authProtocol}/${auth.privProtocol}`
+    : auth.authProtocol
+      ? `authNoPriv ${auth.authProtocol}`
+      : 'noAuthNoPriv';
+  return `SNMPv3 user ${auth.user ?? '?'} ${security}`;
+}
+
+function findingText(finding: Finding): string {
+  const subject = finding.subject === undefined ? '' : `[${finding.subject}]`;
+  return `${finding.severity.padEnd(8)} ${finding.kind}${subject}: ${finding.evidence.summary}`;
+}
+
+function formatValue(value: SampleValue): string {
+  if (value === null) return '-';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  return value;
+}
+
+function formatRate(rate: number | null): string {
+  if (rate === null) return '-';
+  return rate >= 100 || Number.isInteger(rate) ? String(Math.round(rate)) : rate.toFixed(2);
+}
+
+/** Rates of one table by row: keys are "<table>.<index>.<metric>", and an index may hold dots. */
+function tableRates(rates: Rates, table: string): Record<string, Record<string, SampleValue>> {
+  const rows: Record<string, Record<string, SampleValue>> = {};
+  for (const [key, rate] of Object.entries(rates)) {
+    if (!key.startsWith(`${table}.`)) continue;
+    const rest = key.slice(table.length + 1);
+    const dot = rest.lastIndexOf('.');
+    if (dot < 0) continue;
+    const row = (rows[rest.slice(0, dot)] ??= {});
+    row[rest.slice(dot + 1)] = rate === null ? null : formatRate(rate);
+  }
+  return rows;
+}
+
+/** Rows as columns under their names, first column the row index; widths from the widest cell. */
+function alignedTable(rows: Record<string, Record<string, SampleValue>>): string[] {
+  const columns = [...new Set(Object.values(rows).flatMap((row) => Object.keys(row)))];
+  const header = ['index', ...columns];
+  const body = Object.entries(rows).map(([index, row]) => [
+    index,
+    ...columns.map((c) => formatValue(row[c] ?? null)),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    `  ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+  return [line(header), ...body.map(line)];
+}

@@ -1,0 +1,230 @@
+import { lookup } from 'node:dns/promises';
+import { detect, initialDetectionState, type DetectionState, type Finding } from '../detection/index.js';
+import type { AuthProfile, AuthProtocol, PrivProtocol, SnmpVersion } from '../snmp/auth-profile.js';
+import { snmpGet } from '../snmp/snmp-session.js';
+import { UdpGetTransport } from '../snmp/udp-get-transport.js';
+import { computeRates } from './compute-rates.js';
+import { FALLBACK_PROBE } from './load-probes.js';
+import { createDevicePoller } from './poll-device.js';
+import type { PollOutcome, PollSample, Rates } from './poll-result.js';
+import type { DeviceKind, Probe } from './probe-types.js';
+import { selectProbe } from './select-probe.js';
+
+/** SNMPv2-MIB sysObjectID.0 (RFC 3418): what the device says it is. */
+const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+
+export interface ProbeOnceOptions {
+  host: string;
+  port: number;
+  profile: AuthProfile;
+  probes: ReadonlyMap<string, Probe>;
+  /** A probe by name (--profile); without it the device's sysObjectID picks one. */
+  probeName?: string;
+  /** Polls to take; two or more turn counters into rates. */
+  samples: number;
+  intervalMs: number;
+  /** Override the probe's timeout and retries. */
+  timeoutMs?: number;
+  retries?: number;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The auth profile as it may be shown: never a community or a key. */
+export interface ShownAuth {
+  version: SnmpVersion;
+  user?: string;
+  authProtocol?: AuthProtocol;
+  privProtocol?: PrivProtocol;
+}
+
+export interface ProbeReport {
+  target: { host: string; port: number; address?: string };
+  version: SnmpVersion;
+  auth: ShownAuth;
+  probe: {
+    name: string;
+    selectedBy: 'profile' | 'sysObjectID' | 'fallback';
+    sysObjectId?: string;
+    deviceKind: DeviceKind;
+  };
+  /** The last poll's outcome (or the identification's, when the device did not answer it). */
+  outcome: PollOutcome;
+  reason?: string;
+  meta: {
+    durationMs: number;
+    pdus: number;
+    retries: number;
+    polls: { at: number; outcome: PollOutcome; reason?: string }[];
+  };
+  /** The last sample that arrived. */
+  sample?: PollSample;
+  /** Per-second counter rates between the last two samples. */
+  rates: Rates;
+  /** Findings detect() opens over these polls with thresholds that open at once: "if this persisted". */
+  findings: Finding[];
+}
+
+export function shownAuth(profile: AuthProfile): ShownAuth {
+  const user = profile.user;
+  if (profile.version !== '3' || !user) return { version: profile.version };
+  return {
+    version: profile.version,
+    user: user.name,
+    ...(user.authKey ? { authProtocol: user.authProtocol ?? 'sha' } : {}),
+    ...(user.privKey ? { privProtocol: user.privProtocol ?? 'aes' } : {}),
+  };
+}
+
+function deviceKindOf(probe: Probe): DeviceKind {
+  // A probe for one kind says what the device is; the generic one cannot, and a CPE is the usual guess.
+  return probe.deviceKinds.length === 1 ? (probe.deviceKinds[0] as DeviceKind) : 'cpe';
+}
+
+/**
+ * The probe `vigil probe` judges a device with: the chosen one with every finding opening on the first
+ * poll that shows its condition (openAfterPolls 1, unreachableAfterFailures 1). The service waits for a
+ * condition to repeat before it believes it; a one-shot look says what it would raise if this persisted.
+ */
+export function probeOnceProbe(probe: Probe, overrides: { timeoutMs?: number; retries?: number }): Probe {
+  return {
+    ...probe,
+    timeoutMs: overrides.timeoutMs ?? probe.timeoutMs,
+    retries: overrides.retries ?? probe.retries,
+    thresholds: { ...probe.thresholds, openAfterPolls: 1, unreachableAfterFailures: 1 },
+  };
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One-shot poll of a device for `vigil probe`: identifies it by sysObjectID unless a probe is named,
+ * takes `samples` polls `intervalMs` apart, computes rates and runs detection as if what it saw had
+ * persisted. Never throws for a misbehaving device: a timeout or a rejected credential is the report's
+ * outcome. Prints nothing; probeOnceText() formats the report.
+ */
+export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport> {
+  const clock = options.clock ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const started = performance.now();
+  const deviceId = `${options.host}:${options.port}`;
+  const base = {
+    target: { host: options.host, port: options.port },
+    version: options.profile.version,
+    auth: shownAuth(options.profile),
+  };
+
+  // The shared transport matches answers by source address: it needs the address, not a name.
+  let address: string;
+  try {
+    address = (await lookup(options.host, { family: 4 })).address;
+  } catch (error) {
+    const reason = `cannot resolve ${options.host}: ${error instanceof Error ? error.message : String(error)}`;
+    return failedReport(base, 'transport_error', reason, options, clock(), started);
+  }
+  const target = { id: deviceId, host: address, port: options.port, profile: options.profile };
+  const snmpTarget = { ...target, timeoutMs: options.timeoutMs ?? 2_000, retries: options.retries ?? 1 };
+
+  let chosen: Probe | undefined;
+  let selectedBy: ProbeReport['probe']['selectedBy'];
+  let sysObjectId: string | undefined;
+  if (options.probeName !== undefined) {
+    chosen = options.probes.get(options.probeName);
+    selectedBy = 'profile';
+    if (!chosen) throw new Error(`no probe named "${options.probeName}"`);
+  } else {
+    const identity = await snmpGet(snmpTarget, [SYS_OBJECT_ID]);
+    if (identity.outcome !== 'ok' && identity.outcome !== 'error_status') {
+      return failedReport(base, identity.outcome, identity.reason, options, clock(), started, address);
+    }
+    const value = identity.varbinds[0]?.value;
+    sysObjectId = typeof value === 'object' && value.type === 'ObjectIdentifier' ? value.value : undefined;
+    chosen = selectProbe(options.probes, sysObjectId);
+    if (!chosen) throw new Error(`no ${FALLBACK_PROBE} probe to fall back on`);
+    selectedBy = chosen.name === FALLBACK_PROBE ? 'fallback' : 'sysObjectID';
+  }
+
+  const probe = probeOnceProbe(chosen, options);
+  const device = { id: deviceId, kind: deviceKindOf(probe) };
+  const transport = new UdpGetTransport();
+  const poller = createDevicePoller(transport, clock);
+  let state: DetectionState = initialDetectionState(deviceId);
+  let indices = {};
+  let sample: PollSample | undefined;
+  let rates: Rates = {};
+  let last: { outcome: PollOutcome; reason?: string } = { outcome: 'transport_error' };
+  const meta: ProbeReport['meta'] = { durationMs: 0, pdus: 0, retries: 0, polls: [] };
+  try {
+    for (let i = 0; i < options.samples; i++) {
+      if (i > 0) await sleep(options.intervalMs);
+      const output = await poller.poll(target, probe, indices);
+      const { result } = output;
+      indices = output.indices;
+      const pollRates = result.sample ? computeRates(probe, sample, result.sample) : {};
+      if (result.sample) {
+        if (sample) rates = pollRates;
+        sample = result.sample;
+      }
+      state = detect({ probe, device, state, poll: result, rates: pollRates, now: clock() }).state;
+      last = { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) };
+      meta.pdus += result.meta.pdus;
+      meta.retries += result.meta.retries;
+      meta.polls.push({ at: result.sample?.at ?? clock(), ...last });
+    }
+  } finally {
+    await transport.close();
+  }
+  meta.durationMs = Math.round(performance.now() - started);
+  return {
+    ...base,
+    target: { ...base.target, address },
+    probe: { name: probe.name, selectedBy, ...(sysObjectId ? { sysObjectId } : {}), deviceKind: device.kind },
+    ...last,
+    meta,
+    ...(sample ? { sample } : {}),
+    rates,
+    findings: Object.values(state.findings),
+  };
+}
+
+/**
+ * The device did not answer (or not to us) before a probe could be chosen: the generic probe's
+ * view of that failure, so the report still says what would be raised if it persisted.
+ */
+function failedReport(
+  base: Pick<ProbeReport, 'target' | 'version' | 'auth'>,
+  outcome: PollOutcome,
+  reason: string | undefined,
+  options: ProbeOnceOptions,
+  now: number,
+  started: number,
+  address?: string,
+): ProbeReport {
+  const fallback = options.probes.get(FALLBACK_PROBE);
+  const deviceId = `${base.target.host}:${base.target.port}`;
+  const kind: DeviceKind = 'cpe';
+  const retries = outcome === 'timeout' ? (options.retries ?? 1) : 0;
+  let findings: Finding[] = [];
+  if (fallback) {
+    const probe = probeOnceProbe(fallback, options);
+    const poll = { deviceId, outcome, meta: { durationMs: 0, retries: 0, pdus: 1 } };
+    const input = { probe, device: { id: deviceId, kind }, poll, rates: {}, now };
+    findings = Object.values(detect({ ...input, state: initialDetectionState(deviceId) }).state.findings);
+  }
+  return {
+    ...base,
+    target: { ...base.target, ...(address ? { address } : {}) },
+    probe: { name: fallback?.name ?? FALLBACK_PROBE, selectedBy: 'fallback', deviceKind: kind },
+    outcome,
+    ...(reason ? { reason } : {}),
+    meta: {
+      durationMs: Math.round(performance.now() - started),
+      // A timeout spent every retransmission of the sysObjectID GET; any other failure was answered.
+      pdus: address ? 1 + retries : 0,
+      retries,
+      polls: [{ at: now, outcome, ...(reason ? { reason } : {}) }],
+    },
+    rates: {},
+    findings,
+  };
+}
