@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
-import { createInventoryStore, type Device } from '../inventory/index.js';
+import { createInventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
