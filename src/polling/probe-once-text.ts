@@ -24,7 +24,8 @@ export function probeOnceText(report: ProbeReport): string {
   );
   if (polls > 1)
     for (const [i, poll] of meta.polls.entries())
-      if (poll.outcome !== 'ok') lines.push(`  poll ${i + 1}: ${poll.outcome}${poll.reason ? ` — ${poll.reason}` : ''}`);
+      if (poll.outcome !== 'ok')
+        lines.push(`  poll ${i + 1}: ${poll.outcome}${poll.reason ? ` — ${poll.reason}` : ''}`);
 
   const sample = report.sample;
   if (sample) {
@@ -34,7 +35,9 @@ export function probeOnceText(report: ProbeReport): string {
     for (const name of names) {
       const rate = report.rates[name];
       const shown = formatValue(sample.scalars[name] ?? null);
-      lines.push(`  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`);
+      lines.push(
+        `  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`,
+      );
     }
     for (const [table, rows] of Object.entries(sample.tables)) {
       lines.push('', `${table} (${Object.keys(rows).length} rows)`);

@@ -67,15 +67,46 @@ function decode(varbinds: NetSnmpVarbind[]): SnmpVarbind[] {
   });
 }
 
-/** Classifies a net-snmp failure; authentication problems arrive as reports (RFC 3414 usmStats). */
+const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
+/** RFC 3416 section 3: authorizationError(16), the agent's access control refusing this principal. */
+const AUTHORIZATION_ERROR = 16;
+
+/**
+ * Classifies a net-snmp failure. Authentication problems arrive as USM reports (RFC 3414 section 3.2:
+ * usmStatsWrongDigests, usmStatsUnknownUserNames, usmStatsNotInTimeWindows, …), which net-snmp turns
+ * into ResponseInvalidError code EAuthFailure, or as a local digest/decryption failure; an agent whose
+ * VACM (RFC 3415) refuses a valid user answers authorizationError. All of them mean the device answers
+ * but not to us: the cure is credentials, so they are auth_failed, not a transport problem.
+ */
 export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: string } {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError)
     return { outcome: 'timeout', reason: 'request timed out' };
-  if (/authentication|digest|unknown user|usmStats|decrypt|wrong.*key|not in time window/i.test(message)) {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    (error instanceof snmp.ResponseInvalidError &&
+      (code === INVALID.EAuthFailure ||
+        code === INVALID.ECouldNotDecrypt ||
+        code === INVALID.ENotInTimeWindow)) ||
+    /authentication|digest|unknown user|usmStats|decrypt|wrong.*key|not in time window/i.test(message)
+  ) {
     return { outcome: 'auth_failed', reason: message };
   }
-  if (error instanceof snmp.RequestFailedError) return { outcome: 'error_status', reason: message };
+  if (error instanceof snmp.RequestFailedError) {
+    const status = (error as { status?: unknown }).status;
+    if (status === AUTHORIZATION_ERROR)
+      return {
+        outcome: 'auth_failed',
+        reason: 'authorizationError: the agent refuses this user or security level',
+      };
+    return { outcome: 'error_status', reason: message };
+  }
+  // Node's OpenSSL 3 ships DES only in its legacy provider (RFC 3414's CBC-DES privacy protocol).
+  if (/digital envelope routines::unsupported/.test(message))
+    return {
+      outcome: 'transport_error',
+      reason: `${message}: this Node.js has no DES; use AES, or run with NODE_OPTIONS=--openssl-legacy-provider`,
+    };
   return { outcome: 'transport_error', reason: message };
 }
 
