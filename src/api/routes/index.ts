@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
+import { deviceRoutes } from './device-routes.js';
 import { inventoryRoutes } from './inventory-routes.js';
 
 /**
@@ -10,4 +11,5 @@ import { inventoryRoutes } from './inventory-routes.js';
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   void app.register(inventoryRoutes, { redis: deps.redis, keys: deps.keys });
+  void app.register(deviceRoutes, { redis: deps.redis, redisUrl: deps.config.redisUrl, keys: deps.keys });
 }

@@ -13,6 +13,9 @@ import {
   type InventoryFormat,
 } from '../../inventory/index.js';
 import { MAX_PAGE } from '../../inventory/list-devices.js';
+import { describeDeviceState } from '../../polling/describe-device-state.js';
+import { createPollerStateStore } from '../../polling/poller-state-store.js';
+import { DEFAULT_POLLER_OPTIONS } from '../../polling/poller-role.js';
 
 export interface InventoryRoutesOptions {
   redis: Redis;
@@ -65,6 +68,7 @@ const entityCounts = {
  */
 export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (app, options, done) => {
   const store = createInventoryStore({ redis: options.redis, keys: options.keys });
+  const states = createPollerStateStore(options.redis, options.keys, DEFAULT_POLLER_OPTIONS.shards);
   const bodyLimit = options.bodyLimitBytes ?? 64 * 1024 * 1024;
 
   app.addContentTypeParser(
@@ -196,7 +200,8 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       const device = await store.getDevice(request.params.id);
       if (!device)
         throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${request.params.id}" in the inventory`);
-      return device;
+      // The inventory record with what the pollers know now: status, findings, the last sample.
+      return { ...device, state: describeDeviceState((await states.load([device.id])).get(device.id)) };
     },
   );
 

@@ -1,0 +1,39 @@
+import type { Finding } from '../detection/index.js';
+import type { PollSample } from './poll-result.js';
+import type { PollerDeviceState } from './poller-state-store.js';
+
+export type DeviceStatus = 'unknown' | 'up' | 'degraded' | 'down';
+
+export interface DeviceStateView {
+  /** unknown: never polled; down: unreachable; degraded: answering with open findings; up: answering, nothing found. */
+  status: DeviceStatus;
+  probe?: string;
+  lastPollAt?: string;
+  lastOutcome?: string;
+  consecutiveFailures: number;
+  uptimeSeconds?: number;
+  findings: Finding[];
+  sample?: PollSample;
+}
+
+/** The poller's state of one device as the API shows it (NOC, console). */
+export function describeDeviceState(state: PollerDeviceState | undefined): DeviceStateView {
+  if (!state) return { status: 'unknown', consecutiveFailures: 0, findings: [] };
+  const detection = state.detection;
+  const findings = Object.values(detection.findings).sort((a, b) => a.since - b.since);
+  const down =
+    findings.some((f) => f.kind === 'unreachable' || f.kind === 'base_station_down') ||
+    detection.reachable === false;
+  const status: DeviceStatus =
+    detection.reachable === null ? 'unknown' : down ? 'down' : findings.length > 0 ? 'degraded' : 'up';
+  return {
+    status,
+    probe: state.probe,
+    ...(detection.lastPollAt ? { lastPollAt: new Date(detection.lastPollAt).toISOString() } : {}),
+    ...(detection.lastOutcome ? { lastOutcome: detection.lastOutcome } : {}),
+    consecutiveFailures: detection.consecutiveFailures,
+    ...(detection.uptimeSeconds !== undefined ? { uptimeSeconds: Math.round(detection.uptimeSeconds) } : {}),
+    findings,
+    ...(detection.lastSample ? { sample: detection.lastSample } : {}),
+  };
+}

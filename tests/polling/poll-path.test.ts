@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInventoryStore } from '../../src/inventory/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { loadProbes } from '../../src/polling/load-probes.js';
+import { createDevicePoller } from '../../src/polling/poll-device.js';
+import { createPollService, type PollService } from '../../src/polling/poll-service.js';
+import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
+import type { Probe } from '../../src/polling/probe-types.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
+import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { startTestSimulator, v2cProfile } from '../helpers/test-simulator.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The whole poll path on a real simulator and a real Redis: request, decode, rates, detection, state. */
+describe('poll path: simulator → poll → detection → Redis', () => {
+  let sim: Simulator;
+  let redis: TestRedis;
+  let transport: UdpGetTransport;
+  let service: PollService;
+  let ids: string[];
+
+  beforeAll(async () => {
+    sim = await startTestSimulator({ firstOctet: 168, devices: 40, fanout: 9 });
+    redis = await createTestRedis();
+    const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
+    await inventory.importInventory(sim.fleet.inventory as never);
+    const loaded = await loadProbes('probes');
+    if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
+    // Short timeouts keep a silent device's polls quick; everything else is the shipped probe.
+    const probes = new Map<string, Probe>(
+      [...loaded.probes].map(([name, probe]) => [name, { ...probe, timeoutMs: 300 }]),
+    );
+    transport = new UdpGetTransport();
+    service = createPollService({
+      redis: redis.redis,
+      keys: redis.keys,
+      inventory,
+      probes,
+      authProfiles: new Map([['sim', v2cProfile]]),
+      poller: createDevicePoller(transport),
+      states: createPollerStateStore(redis.redis, redis.keys, 8),
+      log: createLogger({ level: 'silent' }),
+    });
+    ids = sim.devices.map((d) => d.id);
+  });
+
+  afterAll(async () => {
+    await transport?.close();
+    await sim?.close();
+    await redis?.close();
+  });
+
+  /** Polls the whole fleet `rounds` times, a little over a second apart so counters become rates. */
+  async function rounds(count: number, gapMs = 1_050): Promise<Map<string, string[]>> {
+    let reports = await service.pollDevices(ids);
+    for (let i = 1; i < count; i++) {
+      await sleep(gapMs);
+      reports = await service.pollDevices(ids);
+    }
+    return new Map(
+      reports
+        .filter((r) => r.findings.length > 0)
+        .map((r) => [r.deviceId, r.findings.map((f) => f.kind).sort()]),
+    );
+  }
+
+  const cpes = () => sim.devices.filter((d) => d.kind === 'cpe');
+
+  it('raises nothing on a healthy fleet', async () => {
+    expect(await rounds(3)).toEqual(new Map());
+  });
+
+  it('raises exactly the right finding for each injected fault', async () => {
+    const [stale, errors, wan, signal, cpu, memory, down] = [0, 1, 2, 3, 4, 5, 6].map((i) => cpes()[i]!);
+    const station = sim.devices.find((d) => d.kind === 'base_station')!;
+    sim.addFault(stale!.id, 'stale_uptime', { days: 41 });
+    sim.addFault(errors!.id, 'line_errors', { perHour: 36_000 });
+    sim.addFault(wan!.id, 'wan_down');
+    sim.addFault(signal!.id, 'low_signal', { dbm: -135 });
+    sim.addFault(cpu!.id, 'high_cpu', { percent: 99 });
+    sim.addFault(memory!.id, 'high_memory', { percent: 97 });
+    sim.addFault(down!.id, 'down');
+    sim.addFault(station.id, 'cell_down', { cell: 2 });
+
+    const found = await rounds(4);
+    expect(found).toEqual(
+      new Map([
+        [stale!.id, ['stale_uptime']],
+        [errors!.id, ['error_rate']],
+        [wan!.id, ['wan_down']],
+        [signal!.id, ['low_signal']],
+        [cpu!.id, ['resource_exhaustion']],
+        [memory!.id, ['resource_exhaustion']],
+        [down!.id, ['unreachable']],
+        [station.id, ['cell_down']],
+      ]),
+    );
+
+    // Remove them (a stale router's cure is a reboot) and the findings clear; the reboot is reported.
+    for (const device of [errors, wan, signal, cpu, memory, down, station]) sim.removeFaults(device!.id);
+    sim.reboot(stale!.id);
+    await sleep(1_600);
+    const after = await rounds(3);
+    expect(after).toEqual(new Map([[stale!.id, ['unexpected_reboot']]]));
+  });
+
+  it('raises no false finding under 10% packet loss fleet-wide', async () => {
+    for (const id of ids) sim.addFault(id, 'packet_loss', { percent: 10 });
+    try {
+      const found = await rounds(12, 100);
+      // The one left over from the previous test is the only finding.
+      expect([...found.keys()].filter((id) => !found.get(id)!.includes('unexpected_reboot'))).toEqual([]);
+    } finally {
+      for (const id of ids) sim.removeFaults(id, 'packet_loss');
+    }
+  });
+
+  it('stores the state and publishes the finding changes on the stream', async () => {
+    const events = await redis.redis.xrange(redis.keys.findingEvents(), '-', '+');
+    const opened = events
+      .filter(([, fields]) => fields[1] === 'opened')
+      .map(([, fields]) => JSON.parse(fields[5]!).kind as string);
+    const cleared = events
+      .filter(([, fields]) => fields[1] === 'cleared')
+      .map(([, fields]) => JSON.parse(fields[5]!).kind as string);
+    expect(opened).toEqual(
+      expect.arrayContaining([
+        'stale_uptime',
+        'error_rate',
+        'wan_down',
+        'low_signal',
+        'unreachable',
+        'cell_down',
+      ]),
+    );
+    expect(cleared).toEqual(
+      expect.arrayContaining([
+        'stale_uptime',
+        'error_rate',
+        'wan_down',
+        'low_signal',
+        'unreachable',
+        'cell_down',
+      ]),
+    );
+    const states = await createPollerStateStore(redis.redis, redis.keys, 8).load(ids);
+    expect(states.size).toBe(ids.length);
+  });
+});
