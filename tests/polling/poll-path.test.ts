@@ -25,7 +25,7 @@ describe('poll path: simulator → poll → detection → Redis', () => {
     sim = await startTestSimulator({ firstOctet: 168, devices: 40, fanout: 9 });
     redis = await createTestRedis();
     const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
-    await inventory.importInventory(sim.fleet.inventory as never);
+    await inventory.importInventory(sim.fleet.inventory);
     const loaded = await loadProbes('probes');
     if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
     // Short timeouts keep a silent device's polls quick; everything else is the shipped probe.
@@ -121,10 +121,10 @@ describe('poll path: simulator → poll → detection → Redis', () => {
     const events = await redis.redis.xrange(redis.keys.findingEvents(), '-', '+');
     const opened = events
       .filter(([, fields]) => fields[1] === 'opened')
-      .map(([, fields]) => JSON.parse(fields[5]!).kind as string);
+      .map(([, fields]) => (JSON.parse(fields[5]!) as { kind: string }).kind);
     const cleared = events
       .filter(([, fields]) => fields[1] === 'cleared')
-      .map(([, fields]) => JSON.parse(fields[5]!).kind as string);
+      .map(([, fields]) => (JSON.parse(fields[5]!) as { kind: string }).kind);
     expect(opened).toEqual(
       expect.arrayContaining([
         'stale_uptime',
