@@ -28,6 +28,10 @@ export interface Config {
   logLevel: string;
   apiKeys: ApiKey[];
   authProfiles: Map<string, AuthProfile>;
+  /** Directory of probe files (VIGIL_PROBES_DIR, default "probes"). */
+  probesDir: string;
+  /** Shards of the poll schedule (VIGIL_POLL_SHARDS); every poller and API process must agree. */
+  pollShards: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,10 +67,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`VIGIL_LOG_LEVEL: one of ${LOG_LEVELS.join(', ')}`);
 
   const apiKeys = parseApiKeys(env.VIGIL_API_KEYS ?? '', problems);
+  const probesDir = env.VIGIL_PROBES_DIR ?? 'probes';
+  const pollShards = Number(env.VIGIL_POLL_SHARDS ?? '64');
+  if (!Number.isInteger(pollShards) || pollShards < 1 || pollShards > 4096)
+    problems.push('VIGIL_POLL_SHARDS: an integer from 1 to 4096');
   const authProfiles = parseAuthProfiles(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { redisUrl, redisPrefix, host, port, logLevel, apiKeys, authProfiles };
+  return { redisUrl, redisPrefix, host, port, logLevel, apiKeys, authProfiles, probesDir, pollShards };
 }
 
 export function parsePort(raw: string, name: string, problems: string[]): number {

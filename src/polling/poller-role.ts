@@ -27,6 +27,8 @@ export interface PollerOptions {
   /** How often the schedule is checked against the inventory. */
   syncEveryMs: number;
   probesDir: string;
+  /** Told of every batch polled (metrics, tests). */
+  onPolled?: (reports: readonly PollReport[]) => void;
 }
 
 export const DEFAULT_POLLER_OPTIONS: PollerOptions = {
@@ -143,7 +145,7 @@ export function createPollerRole(
           async (job: Job<{ shard?: number }>) => {
             if (job.name === 'sync') return syncSchedule(ctx, schedule, activeService, false);
             const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
-            if (ids.length > 0) await activeService.pollDevices(ids);
+            if (ids.length > 0) options.onPolled?.(await activeService.pollDevices(ids));
             return undefined;
           },
           { connection, prefix, concurrency: options.tickConcurrency },

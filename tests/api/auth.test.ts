@@ -101,6 +101,8 @@ describe('access declarations', () => {
         logLevel: 'silent',
         apiKeys: [],
         authProfiles: new Map(),
+        probesDir: 'probes',
+        pollShards: 8,
       },
       logger: createLogger({ level: 'silent' }),
       redis: undefined as never,

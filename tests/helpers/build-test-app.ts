@@ -43,6 +43,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       token: new Secret(token),
     })),
     authProfiles: new Map(),
+    probesDir: 'probes',
+    pollShards: 8,
   };
   const logLines: string[] = [];
   const logger = createLogger(

@@ -7,13 +7,14 @@ import type { RedisKeys } from '../../platform/redis-keys.js';
 import { describeDeviceState } from '../../polling/describe-device-state.js';
 import type { PollReport } from '../../polling/poll-service.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
-import { DEFAULT_POLLER_OPTIONS, PROBE_QUEUE } from '../../polling/poller-role.js';
+import { PROBE_QUEUE } from '../../polling/poller-role.js';
 import { AppError } from '../../shared/app-error.js';
 
 export interface DeviceRoutesOptions {
   redis: Redis;
   redisUrl: string;
   keys: RedisKeys;
+  pollShards: number;
   /** How long a request waits for a poller to run the probe. */
   probeTimeoutMs?: number;
 }
@@ -26,7 +27,7 @@ export interface DeviceRoutesOptions {
 // eslint-disable-next-line @typescript-eslint/require-await
 export const deviceRoutes: FastifyPluginAsync<DeviceRoutesOptions> = async (app, options) => {
   const inventory = createInventoryStore({ redis: options.redis, keys: options.keys });
-  const states = createPollerStateStore(options.redis, options.keys, DEFAULT_POLLER_OPTIONS.shards);
+  const states = createPollerStateStore(options.redis, options.keys, options.pollShards);
   const connection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-probes');
   const prefix = options.keys.bullPrefix();
   const queue = new Queue(PROBE_QUEUE, { connection, prefix });

@@ -10,6 +10,15 @@ import { inventoryRoutes } from './inventory-routes.js';
  * dependencies it uses, never the whole ApiDeps.
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  void app.register(inventoryRoutes, { redis: deps.redis, keys: deps.keys });
-  void app.register(deviceRoutes, { redis: deps.redis, redisUrl: deps.config.redisUrl, keys: deps.keys });
+  void app.register(inventoryRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+  });
+  void app.register(deviceRoutes, {
+    redis: deps.redis,
+    redisUrl: deps.config.redisUrl,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+  });
 }

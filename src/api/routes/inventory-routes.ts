@@ -20,6 +20,8 @@ import { DEFAULT_POLLER_OPTIONS } from '../../polling/poller-role.js';
 export interface InventoryRoutesOptions {
   redis: Redis;
   keys: RedisKeys;
+  /** Shards of the poll schedule, to read the pollers' device state (default 64). */
+  pollShards?: number;
   /** Largest inventory upload; 100k devices as JSON is ~30 MiB. */
   bodyLimitBytes?: number;
 }
@@ -68,7 +70,11 @@ const entityCounts = {
  */
 export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (app, options, done) => {
   const store = createInventoryStore({ redis: options.redis, keys: options.keys });
-  const states = createPollerStateStore(options.redis, options.keys, DEFAULT_POLLER_OPTIONS.shards);
+  const states = createPollerStateStore(
+    options.redis,
+    options.keys,
+    options.pollShards ?? DEFAULT_POLLER_OPTIONS.shards,
+  );
   const bodyLimit = options.bodyLimitBytes ?? 64 * 1024 * 1024;
 
   app.addContentTypeParser(
