@@ -1,0 +1,293 @@
+import { createSocket, type Socket } from 'node:dgram';
+import snmp from 'net-snmp';
+import type { Secret } from '../shared/secret.js';
+import type { SnmpVersion, UsmUser } from './auth-profile.js';
+import { fromNetSnmpValue } from './net-snmp-values.js';
+import { toNetSnmpUser } from './net-snmp-user.js';
+import type { SnmpException, SnmpVarbind } from './snmp-value.js';
+import { TRAP_OIDS } from './trap-sender.js';
+
+export type TrapKind =
+  'coldStart' | 'warmStart' | 'linkDown' | 'linkUp' | 'authenticationFailure' | 'enterprise';
+
+/** The datagram's source: how the sending device is known (a v1 agent-addr may be stale or NATed). */
+export type TrapSource = { address: string; port: number };
+
+export interface Trap {
+  source: TrapSource;
+  version: SnmpVersion;
+  /** An InformRequest (acknowledged before this is delivered) rather than a trap. */
+  inform: boolean;
+  kind: TrapKind;
+  /** snmpTrapOID.0; for SNMPv1 traps translated per RFC 3584 section 3.1. */
+  trapOid: string;
+  /** The sender's sysUpTime.0 (v2c/v3) or time-stamp (v1), hundredths of a second. */
+  uptimeTicks?: number;
+  /** The notification's own varbinds, without sysUpTime.0 and snmpTrapOID.0. */
+  varbinds: SnmpVarbind[];
+  receivedAt: number;
+}
+
+/** Why a datagram was not delivered as a trap (a metric label, too). */
+export const TRAP_REJECTIONS = [
+  'malformed',
+  'unknown_community',
+  'unknown_user',
+  'auth_failed',
+  'unsupported_pdu',
+  'socket_error',
+  'handler_error',
+] as const;
+export type TrapRejection = (typeof TRAP_REJECTIONS)[number];
+
+export interface TrapReceiverStats {
+  accepted: number;
+  rejected: Record<TrapRejection, number>;
+}
+
+export interface TrapReceiverOptions {
+  port: number;
+  /** Address to bind; all interfaces when absent. */
+  address?: string;
+  /** Accepted v1/v2c communities; any other is rejected (unknown_community). */
+  communities: readonly (string | Secret)[];
+  /** Accepted SNMPv3 users. Keys are localized with each sender's engine ID (RFC 3414 section 2.6). */
+  users: readonly UsmUser[];
+  onTrap(trap: Trap): void | Promise<void>;
+  /** Never given a credential: `detail` is a safe description, `source` where the datagram came from. */
+  onRejected?(reason: TrapRejection, source: TrapSource | undefined, detail?: string): void;
+  /** Our engine ID (hex), authoritative for v3 informs; random when absent. */
+  engineId?: string;
+  clock?: () => number;
+}
+
+export interface TrapReceiver {
+  readonly stats: TrapReceiverStats;
+  close(): Promise<void>;
+}
+
+/** SNMPv2-MIB (RFC 3418): the first two varbinds of every SNMPv2 notification (RFC 3416 section 4.2.6). */
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
+const SNMP_TRAP_ENTERPRISE = '1.3.6.1.6.3.1.1.4.3.0';
+/** SNMP-COMMUNITY-MIB (RFC 3584) snmpTrapAddress.0. */
+const SNMP_TRAP_ADDRESS = '1.3.6.1.6.3.18.1.3.0';
+/** SNMPv2-MIB snmpTraps: generic-trap g of SNMPv1 is snmpTraps.(g + 1) (RFC 3584 section 3.1 (2)). */
+const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
+const ENTERPRISE_SPECIFIC = 6;
+
+const KINDS = new Map<string, TrapKind>([
+  ...Object.entries(TRAP_OIDS).map(([kind, oid]) => [oid, kind as TrapKind] as const),
+  [`${SNMP_TRAPS}.5`, 'authenticationFailure'],
+]);
+
+const T = snmp.ObjectType as unknown as Record<string, number>;
+const EXCEPTIONS = new Map<number, SnmpException>([
+  [T.NoSuchObject as number, 'noSuchObject'],
+  [T.NoSuchInstance as number, 'noSuchInstance'],
+  [T.EndOfMibView as number, 'endOfMibView'],
+]);
+const PDU = snmp.PduType as unknown as Record<string, number>;
+const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
+
+type RawVarbind = { oid: string; type: number; value: unknown };
+interface RawPdu {
+  type: number;
+  scoped?: boolean;
+  varbinds: RawVarbind[];
+  enterprise?: string;
+  agentAddr?: string;
+  generic?: number;
+  specific?: number;
+  upTime?: number;
+}
+type RawNotification = { pdu: RawPdu; rinfo: TrapSource };
+type Received = Omit<Trap, 'source' | 'receivedAt' | 'version'> | { malformed: string };
+
+function toVarbind(vb: RawVarbind): SnmpVarbind {
+  const exception = EXCEPTIONS.get(vb.type);
+  if (exception) return { oid: vb.oid, value: exception };
+  return { oid: vb.oid, value: fromNetSnmpValue(vb.type, vb.value) ?? { type: 'Null', value: null } };
+}
+
+/**
+ * A received notification PDU as a Trap's content (pure). SNMPv2-Trap and InformRequest carry
+ * sysUpTime.0 and snmpTrapOID.0 first; an SNMPv1 Trap-PDU is translated as RFC 3584 section 3.1 says:
+ * snmpTrapOID.0 is snmpTraps.(generic-trap + 1), or enterprise.0.specific-trap for enterpriseSpecific,
+ * and snmpTrapAddress.0 and snmpTrapEnterprise.0 are appended. snmpTrapCommunity.0 is not: a
+ * community is a credential and a Trap is handed to code that logs.
+ */
+function trapFromPdu(pdu: RawPdu): Received {
+  const varbinds = (pdu.varbinds ?? []).map(toVarbind);
+  const inform = pdu.type === PDU.InformRequest;
+  if (pdu.type === PDU.Trap) {
+    const enterprise = pdu.enterprise ?? '';
+    const generic = pdu.generic ?? -1;
+    if (generic < 0 || generic > ENTERPRISE_SPECIFIC)
+      return { malformed: `generic-trap ${generic} out of range` };
+    const trapOid =
+      generic === ENTERPRISE_SPECIFIC
+        ? `${enterprise}.0.${pdu.specific ?? 0}`
+        : `${SNMP_TRAPS}.${generic + 1}`;
+    return {
+      inform,
+      kind: KINDS.get(trapOid) ?? 'enterprise',
+      trapOid,
+      ...(pdu.upTime !== undefined ? { uptimeTicks: pdu.upTime } : {}),
+      varbinds: [
+        ...varbinds,
+        { oid: SNMP_TRAP_ADDRESS, value: { type: 'IpAddress', value: pdu.agentAddr ?? '0.0.0.0' } },
+        { oid: SNMP_TRAP_ENTERPRISE, value: { type: 'ObjectIdentifier', value: enterprise } },
+      ],
+    };
+  }
+  const [uptime, trapOidVb, ...rest] = varbinds;
+  const trapOid =
+    trapOidVb?.oid === SNMP_TRAP_OID &&
+    typeof trapOidVb.value === 'object' &&
+    trapOidVb.value.type === 'ObjectIdentifier'
+      ? trapOidVb.value.value
+      : undefined;
+  if (trapOid === undefined)
+    return { malformed: 'no snmpTrapOID.0 in the second varbind (RFC 3416 section 4.2.6)' };
+  const ticks =
+    uptime?.oid === SYS_UPTIME && typeof uptime.value === 'object' && typeof uptime.value.value === 'number'
+      ? uptime.value.value
+      : undefined;
+  return {
+    inform,
+    kind: KINDS.get(trapOid) ?? 'enterprise',
+    trapOid,
+    ...(ticks !== undefined ? { uptimeTicks: ticks } : {}),
+    varbinds: rest,
+  };
+}
+
+/** net-snmp's reasons for refusing a datagram, as our rejection codes; messages are never passed on. */
+function rejectionOf(error: Error): { reason: TrapRejection; detail?: string } {
+  const code = (error as { code?: unknown }).code;
+  if (error.name === 'ProcessingError')
+    return {
+      reason: 'malformed',
+      detail: String((error as { error?: Error }).error?.message ?? error.message),
+    };
+  if (error instanceof snmp.ResponseInvalidError) {
+    if (code === INVALID.EAuthFailure || code === INVALID.ECouldNotDecrypt) return { reason: 'auth_failed' };
+    return { reason: 'malformed', detail: `invalid message (code ${String(code)})` };
+  }
+  if (error instanceof snmp.RequestFailedError) {
+    // Net-snmp's message names the community it refused: a near-miss of a real one must not reach a log.
+    if (/community/i.test(error.message)) return { reason: 'unknown_community' };
+    if (/user not found/i.test(error.message)) return { reason: 'unknown_user' };
+    return { reason: 'auth_failed', detail: 'security level below the user’s' };
+  }
+  if (error.name === 'RequestInvalidError') return { reason: 'unsupported_pdu', detail: error.message };
+  return { reason: 'socket_error', detail: error.message };
+}
+
+/**
+ * net-snmp hands over the PDU, not the message: a scoped PDU came in SNMPv3 (RFC 3412), a Trap-PDU
+ * exists only in SNMPv1 (RFC 1157), and SNMPv2-Trap and InformRequest otherwise came in SNMPv2c.
+ */
+function versionOf(pdu: RawPdu): SnmpVersion {
+  if (pdu.scoped) return '3';
+  return pdu.type === PDU.Trap ? '1' : '2c';
+}
+
+/**
+ * Receives SNMP notifications (RFC 3413 notification receiver) on net-snmp's Receiver: v1 and v2c traps
+ * from the listed communities, v3 traps and informs from the listed USM users; informs are acknowledged
+ * by net-snmp before delivery. Anything else — garbage, a wrong community, a bad digest — is counted in
+ * `stats` and reported to onRejected; nothing a sender does can throw out of here. Resolves once bound.
+ */
+export async function createTrapReceiver(options: TrapReceiverOptions): Promise<TrapReceiver> {
+  const clock = options.clock ?? Date.now;
+  const stats: TrapReceiverStats = {
+    accepted: 0,
+    rejected: Object.fromEntries(TRAP_REJECTIONS.map((r) => [r, 0])) as Record<TrapRejection, number>,
+  };
+  const reject = (reason: TrapRejection, source?: TrapSource, detail?: string): void => {
+    stats.rejected[reason] += 1;
+    try {
+      options.onRejected?.(reason, source, detail);
+    } catch {
+      // A failing observer must not take the receiver down with it.
+    }
+  };
+  const deliver = (error: Error | null, notification: RawNotification | null): void => {
+    const rinfo = (error as { rinfo?: TrapSource } | null)?.rinfo ?? notification?.rinfo;
+    const source = rinfo ? { address: rinfo.address, port: rinfo.port } : undefined;
+    if (error || !notification) {
+      const { reason, detail } = rejectionOf(error ?? new Error('empty notification'));
+      reject(reason, source, detail);
+      return;
+    }
+    const content = trapFromPdu(notification.pdu);
+    if ('malformed' in content) return reject('malformed', source, content.malformed);
+    const trap: Trap = {
+      source: source ?? { address: '', port: 0 },
+      version: versionOf(notification.pdu),
+      ...content,
+      receivedAt: clock(),
+    };
+    stats.accepted += 1;
+    try {
+      const pending = options.onTrap(trap);
+      if (pending) pending.catch(() => reject('handler_error', source));
+    } catch {
+      reject('handler_error', source);
+    }
+  };
+
+  const sockets: Socket[] = [];
+  const receiver = snmp.createReceiver(
+    {
+      port: options.port,
+      address: options.address ?? null,
+      transport: 'udp4',
+      ...(options.engineId ? { engineID: options.engineId } : {}),
+      // Our own dgram factory, to know when the socket is bound or failed to bind.
+      dgramModule: {
+        createSocket: (type: 'udp4') => {
+          const socket = createSocket(type);
+          sockets.push(socket);
+          return socket;
+        },
+      },
+    },
+    deliver,
+  ) as { close(callback?: () => void): void };
+
+  const authorizer = (
+    receiver as unknown as {
+      getAuthorizer(): { addCommunity(c: string): void; addUser(u: Record<string, unknown>): void };
+    }
+  ).getAuthorizer();
+  for (const community of options.communities)
+    authorizer.addCommunity(typeof community === 'string' ? community : community.reveal());
+  for (const user of options.users) authorizer.addUser(toNetSnmpUser(user));
+
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve, rejectBind) => {
+          socket.once('listening', () => resolve());
+          socket.once('error', (error) => {
+            receiver.close();
+            rejectBind(error);
+          });
+        }),
+    ),
+  );
+
+  return {
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        let open = sockets.length;
+        if (open === 0) return resolve();
+        for (const socket of sockets) socket.once('close', () => --open === 0 && resolve());
+        receiver.close();
+      }),
+  };
+}
