@@ -22,6 +22,9 @@ export function probeOnceText(report: ProbeReport): string {
     `outcome: ${report.outcome}${report.reason ? ` — ${report.reason}` : ''}` +
       ` (${polls} poll${polls === 1 ? '' : 's'}, ${meta.pdus} PDUs, ${meta.retries} retries, ${meta.durationMs} ms)`,
   );
+  // RFC 1157 section 4.1: an agent drops a message with an unknown community without a word.
+  if (report.outcome === 'timeout' && report.version !== '3')
+    lines.push('  (a wrong community looks like this too: agents drop it silently)');
   if (polls > 1)
     for (const [i, poll] of meta.polls.entries())
       if (poll.outcome !== 'ok')

@@ -101,7 +101,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * One-shot poll of a device for `vigil probe`: identifies it by sysObjectID unless a probe is named,
  * takes `samples` polls `intervalMs` apart, computes rates and runs detection as if what it saw had
  * persisted. Never throws for a misbehaving device: a timeout or a rejected credential is the report's
- * outcome. Prints nothing; probeOnceText() formats the report.
+ * outcome; it throws only for a probeName missing from `probes` (the caller's mistake). Prints
+ * nothing; probeOnceText() formats the report.
  */
 export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport> {
   const clock = options.clock ?? Date.now;
