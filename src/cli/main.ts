@@ -7,6 +7,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerNotYetBuilt } from './not-yet-built.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerCheckCommand } from './check-command.js';
+import { registerProbeCommand } from './probe-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -20,12 +21,7 @@ registerServeCommand(program);
 registerSimCommand(program);
 registerDemoCommand(program);
 registerInventoryCommands(program);
-registerNotYetBuilt(
-  program,
-  'probe <target>',
-  'one-shot poll of host[:port] printing JSON',
-  'polling (issue 3)',
-);
+registerProbeCommand(program);
 registerNotYetBuilt(
   program,
   'explain',

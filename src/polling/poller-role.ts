@@ -4,10 +4,11 @@ import type { Config } from '../config/load-config.js';
 import { createInventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
-import { createRedisConnection } from '../platform/redis-connection.js';
+import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { loadProbes } from './load-probes.js';
+import { formatProbeError } from './probe-error.js';
 import { createDevicePoller } from './poll-device.js';
 import { createPollService, type PollReport, type PollService } from './poll-service.js';
 import { createPollerStateStore } from './poller-state-store.js';
@@ -88,10 +89,13 @@ async function syncSchedule(
  * claim the devices due in their shard and poll them; on-demand probes run from their own queue.
  * Any number of poller processes share the work; a killed one's shards are ticked by the others.
  */
-export function createPollerRole(
-  ctx: PollerContext,
-  options: PollerOptions = DEFAULT_POLLER_OPTIONS,
-): PollerRole {
+export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOptions> = {}): PollerRole {
+  const options: PollerOptions = {
+    ...DEFAULT_POLLER_OPTIONS,
+    shards: ctx.config.pollShards,
+    probesDir: ctx.config.probesDir,
+    ...overrides,
+  };
   const log = ctx.logger.child({ module: 'polling' });
   let connection: Redis | undefined;
   let transport: UdpGetTransport | undefined;
@@ -104,9 +108,13 @@ export function createPollerRole(
     stage: 'workers',
     service: () => service,
     async start() {
+      // A poller waits for Redis at start (BullMQ's advice for workers); the API fails fast instead.
+      await waitForRedis(ctx.redis, 60_000);
       const loaded = await loadProbes(options.probesDir);
-      if ('errors' in loaded)
-        throw new Error(`probes do not compile (run vigil check): ${loaded.errors.length} errors`);
+      if ('errors' in loaded) {
+        const shown = loaded.errors.slice(0, 5).map(formatProbeError).join('; ');
+        throw new Error(`probes in ${options.probesDir} do not compile (see vigil check): ${shown}`);
+      }
       transport = new UdpGetTransport();
       const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
       service = createPollService({
