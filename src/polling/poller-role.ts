@@ -153,15 +153,21 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
           async (job: Job<{ shard?: number }>) => {
             if (job.name === 'sync') return syncSchedule(ctx, schedule, activeService, false);
             const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
-            if (ids.length > 0) options.onPolled?.(await activeService.pollDevices(ids));
+            if (ids.length === 0) return undefined;
+            // Not `onPolled?.(await …)`: optional chaining would skip the poll itself when no hook is set.
+            const reports = await activeService.pollDevices(ids);
+            options.onPolled?.(reports);
             return undefined;
           },
           { connection, prefix, concurrency: options.tickConcurrency },
         ),
         new Worker(
           PROBE_QUEUE,
-          async (job: Job<{ deviceId: string }>): Promise<PollReport | null> =>
-            (await activeService.pollDevices([job.data.deviceId]))[0] ?? null,
+          async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
+            const reports = await activeService.pollDevices([job.data.deviceId]);
+            options.onPolled?.(reports);
+            return reports[0] ?? null;
+          },
           { connection, prefix, concurrency: 64 },
         ),
       ];
