@@ -32,6 +32,9 @@ export interface Config {
   probesDir: string;
   /** Shards of the poll schedule (VIGIL_POLL_SHARDS); every poller and API process must agree. */
   pollShards: number;
+  /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
+  trapHost: string;
+  trapPort: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,13 +71,27 @@ export function loadConfig(env: Env = process.env): Config {
 
   const apiKeys = parseApiKeys(env.VIGIL_API_KEYS ?? '', problems);
   const probesDir = env.VIGIL_PROBES_DIR ?? 'probes';
+  const trapHost = env.VIGIL_TRAP_HOST ?? '127.0.0.1';
+  const trapPort = parsePort(env.VIGIL_TRAP_PORT ?? '10162', 'VIGIL_TRAP_PORT', problems);
   const pollShards = Number(env.VIGIL_POLL_SHARDS ?? '64');
   if (!Number.isInteger(pollShards) || pollShards < 1 || pollShards > 4096)
     problems.push('VIGIL_POLL_SHARDS: an integer from 1 to 4096');
   const authProfiles = parseAuthProfiles(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { redisUrl, redisPrefix, host, port, logLevel, apiKeys, authProfiles, probesDir, pollShards };
+  return {
+    redisUrl,
+    redisPrefix,
+    host,
+    port,
+    logLevel,
+    apiKeys,
+    authProfiles,
+    probesDir,
+    pollShards,
+    trapHost,
+    trapPort,
+  };
 }
 
 export function parsePort(raw: string, name: string, problems: string[]): number {

@@ -21,6 +21,8 @@ export interface RedisKeys {
   pollMeta(): string;
   /** Stream of finding changes (opened, updated, cleared) for the stages after detection. */
   findingEvents(): string;
+  /** Stream of traps received from known devices (capped). */
+  trapEvents(): string;
   /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
   bullPrefix(): string;
 }
@@ -67,6 +69,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     pollState: (shard) => k('poll', 'state', String(shard)),
     pollMeta: () => k('poll', 'meta'),
     findingEvents: () => k('events', 'findings'),
+    trapEvents: () => k('events', 'traps'),
     bullPrefix: () => k('bull'),
   };
 }

@@ -12,7 +12,10 @@ import { formatProbeError } from './probe-error.js';
 import { createDevicePoller } from './poll-device.js';
 import { createPollService, type PollReport, type PollService } from './poll-service.js';
 import { createPollerStateStore } from './poller-state-store.js';
-import { createScheduleStore, type ScheduleStore } from './schedule-store.js';
+import { createScheduleStore } from './schedule-store.js';
+import { createDeviceHostIndex, syncSchedule } from './sync-schedule.js';
+import { startTrapRepoll } from './trap-repoll.js';
+import type { TrapReceiver } from '../snmp/trap-receiver.js';
 
 export const POLL_QUEUE = 'poll';
 export const PROBE_QUEUE = 'probe';
@@ -53,37 +56,6 @@ export interface PollerRole extends ProcessRole {
   service(): PollService | undefined;
 }
 
-/** Pages through the inventory and makes the schedule match it, once per inventory import. */
-async function syncSchedule(
-  ctx: PollerContext,
-  schedule: ScheduleStore,
-  service: PollService,
-  force: boolean,
-): Promise<void> {
-  const importedAt = await ctx.redis.hget(ctx.keys.inventoryMeta(), 'importedAt');
-  const synced = await ctx.redis.hget(ctx.keys.pollMeta(), 'syncedImport');
-  if (!force && importedAt === synced) return;
-  const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
-  const devices: { id: string; intervalMs: number }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await inventory.listDevices({ limit: 1000, ...(cursor ? { cursor } : {}) });
-    for (const device of page.items)
-      devices.push({ id: device.id, intervalMs: service.probeFor(device).intervalSeconds * 1000 });
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const result = await schedule.sync(devices, Date.now());
-  await ctx.redis.hset(ctx.keys.pollMeta(), {
-    syncedImport: importedAt ?? '',
-    syncedAt: new Date().toISOString(),
-    devices: String(devices.length),
-  });
-  ctx.logger.info(
-    { module: 'polling', devices: devices.length, ...result },
-    'poll schedule synced with the inventory',
-  );
-}
-
 /**
  * The poller role: shard ticks scheduled on BullMQ (a few dozen job schedulers, not one per device)
  * claim the devices due in their shard and poll them; on-demand probes run from their own queue.
@@ -100,6 +72,9 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
   let connection: Redis | undefined;
   let transport: UdpGetTransport | undefined;
   let pollQueue: Queue | undefined;
+  let probeQueue: Queue | undefined;
+  let traps: TrapReceiver | undefined;
+  let hostRefresh: NodeJS.Timeout | undefined;
   let workers: Worker[] = [];
   let service: PollService | undefined;
 
@@ -128,7 +103,8 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
         log: ctx.logger,
       });
       const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
-      await syncSchedule(ctx, schedule, service, true);
+      const fleet = { redis: ctx.redis, keys: ctx.keys, logger: ctx.logger };
+      await syncSchedule(fleet, schedule, service, true);
 
       connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
       const prefix = ctx.keys.bullPrefix();
@@ -151,7 +127,7 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
         new Worker(
           POLL_QUEUE,
           async (job: Job<{ shard?: number }>) => {
-            if (job.name === 'sync') return syncSchedule(ctx, schedule, activeService, false);
+            if (job.name === 'sync') return syncSchedule(fleet, schedule, activeService, false);
             const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
             if (ids.length === 0) return undefined;
             // Not `onPolled?.(await …)`: optional chaining would skip the poll itself when no hook is set.
@@ -173,10 +149,42 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
       ];
       for (const worker of workers)
         worker.on('error', (error) => log.warn({ err: error }, 'poller worker error'));
-      log.info({ shards: options.shards, probes: [...loaded.probes.keys()] }, 'poller started');
+      probeQueue = new Queue(PROBE_QUEUE, { connection, prefix });
+      if (ctx.config.trapPort > 0) {
+        const hosts = createDeviceHostIndex(fleet);
+        await hosts.refresh();
+        hostRefresh = setInterval(
+          () =>
+            void hosts
+              .refresh()
+              .catch((error: unknown) => log.warn({ err: error }, 'device address index refresh failed')),
+          options.syncEveryMs,
+        );
+        traps = await startTrapRepoll({
+          redis: ctx.redis,
+          keys: ctx.keys,
+          probeQueue,
+          authProfiles: ctx.config.authProfiles,
+          deviceByHost: (address) => hosts.lookup(address),
+          host: ctx.config.trapHost,
+          port: ctx.config.trapPort,
+          log: ctx.logger,
+        });
+      }
+      log.info(
+        {
+          shards: options.shards,
+          probes: [...loaded.probes.keys()],
+          traps: traps ? `${ctx.config.trapHost}:${ctx.config.trapPort}` : 'off',
+        },
+        'poller started',
+      );
     },
     async close() {
+      if (hostRefresh) clearInterval(hostRefresh);
+      await traps?.close();
       await Promise.all(workers.map((w) => w.close()));
+      await probeQueue?.close();
       await pollQueue?.close();
       await transport?.close();
       connection?.disconnect();

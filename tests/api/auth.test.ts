@@ -103,6 +103,8 @@ describe('access declarations', () => {
         authProfiles: new Map(),
         probesDir: 'probes',
         pollShards: 8,
+        trapHost: '127.0.0.1',
+        trapPort: 0,
       },
       logger: createLogger({ level: 'silent' }),
       redis: undefined as never,

@@ -45,6 +45,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     authProfiles: new Map(),
     probesDir: 'probes',
     pollShards: 8,
+    trapHost: '127.0.0.1',
+    trapPort: 0,
   };
   const logLines: string[] = [];
   const logger = createLogger(

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { createInventoryStore, type Device } from '../inventory/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { PollService } from './poll-service.js';
+import type { ScheduleStore } from './schedule-store.js';
+
+export interface FleetContext {
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+}
+
+/** Which inventory import is in force (changes with every import that changed something). */
+export async function inventoryVersion(ctx: FleetContext): Promise<string> {
+  return (await ctx.redis.hget(ctx.keys.inventoryMeta(), 'importedAt')) ?? '';
+}
+
+/** Every device of the inventory, a page at a time. */
+export async function listAllDevices(ctx: FleetContext): Promise<Device[]> {
+  const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
+  const devices: Device[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await inventory.listDevices({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    devices.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return devices;
+}
+
+/** Makes the schedule match the inventory, once per import (any poller may do it; it is idempotent). */
+export async function syncSchedule(
+  ctx: FleetContext,
+  schedule: ScheduleStore,
+  service: PollService,
+  force: boolean,
+): Promise<void> {
+  const version = await inventoryVersion(ctx);
+  const synced = await ctx.redis.hget(ctx.keys.pollMeta(), 'syncedImport');
+  if (!force && version === synced) return;
+  const devices = await listAllDevices(ctx);
+  const scheduled = devices.map((device) => ({
+    id: device.id,
+    intervalMs: service.probeFor(device).intervalSeconds * 1000,
+  }));
+  const result = await schedule.sync(scheduled, Date.now());
+  await ctx.redis.hset(ctx.keys.pollMeta(), {
+    syncedImport: version,
+    syncedAt: new Date().toISOString(),
+    devices: String(devices.length),
+  });
+  ctx.logger.info(
+    { module: 'polling', devices: devices.length, ...result },
+    'poll schedule synced with the inventory',
+  );
+}
+
+/**
+ * Device ids by management address, for traps (a trap names its sender only by its source address).
+ * Each poller process keeps its own, reloaded when the inventory changes.
+ */
+export function createDeviceHostIndex(ctx: FleetContext): {
+  lookup(address: string): string | undefined;
+  refresh(): Promise<void>;
+} {
+  let byHost = new Map<string, string>();
+  let loadedVersion: string | undefined;
+  return {
+    lookup: (address) => byHost.get(address),
+    async refresh() {
+      const version = await inventoryVersion(ctx);
+      if (version === loadedVersion) return;
+      const devices = await listAllDevices(ctx);
+      byHost = new Map(devices.map((d) => [d.host, d.id]));
+      loadedVersion = version;
+    },
+  };
+}

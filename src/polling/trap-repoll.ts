@@ -1,0 +1,75 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { AuthProfile } from '../snmp/auth-profile.js';
+import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-receiver.js';
+
+export interface TrapRepollDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  probeQueue: Queue;
+  authProfiles: ReadonlyMap<string, AuthProfile>;
+  /** Device id by management address, kept current by the schedule sync. */
+  deviceByHost(address: string): string | undefined;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+const TRAP_EVENTS_MAXLEN = 10_000;
+
+/**
+ * Traps are a device telling us it changed (coldStart, linkDown, …): a trap from a known device puts
+ * an on-demand probe of it at the head of the line and is recorded; anything else is counted and
+ * dropped. Accepted credentials are those of the configured auth profiles.
+ */
+export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceiver | undefined> {
+  const communities = [...deps.authProfiles.values()].flatMap((p) => (p.community ? [p.community] : []));
+  const users = [...deps.authProfiles.values()].flatMap((p) => (p.user ? [p.user] : []));
+  const log = deps.log.child({ module: 'traps' });
+  const onTrap = async (trap: Trap): Promise<void> => {
+    const deviceId = deps.deviceByHost(trap.source.address);
+    if (!deviceId) {
+      log.debug({ source: trap.source.address, kind: trap.kind }, 'trap from an address no device has');
+      return;
+    }
+    // One re-poll per device per second, however many traps a flapping link sends.
+    const second = Math.floor(trap.receivedAt / 1000);
+    await deps.probeQueue.add(
+      'probe',
+      { deviceId, cause: `trap:${trap.kind}` },
+      { jobId: `trap-${deviceId}-${second}`, removeOnComplete: 1000, removeOnFail: 1000 },
+    );
+    await deps.redis.xadd(
+      deps.keys.trapEvents(),
+      'MAXLEN',
+      '~',
+      String(TRAP_EVENTS_MAXLEN),
+      '*',
+      'deviceId',
+      deviceId,
+      'kind',
+      trap.kind,
+      'trapOid',
+      trap.trapOid,
+      'receivedAt',
+      String(trap.receivedAt),
+    );
+    log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
+  };
+  try {
+    return await createTrapReceiver({
+      port: deps.port,
+      address: deps.host,
+      communities,
+      users,
+      onTrap,
+      onRejected: (reason, source) => log.debug({ reason, source: source?.address }, 'trap rejected'),
+    });
+  } catch (error) {
+    // Several pollers on one machine share one trap port: the first binds it, the others go on without.
+    log.warn({ err: error, port: deps.port }, 'trap receiver not started');
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/load-config.js';
+import { createInventoryStore } from '../../src/inventory/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createPollerRole, type PollerRole } from '../../src/polling/poller-role.js';
+import type { PollReport } from '../../src/polling/poll-service.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
+import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
+
+const exec = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A trap from a device (Debian's snmptrap, sent from the device's own address) re-polls it at once. */
+describe('traps trigger an immediate re-poll', () => {
+  let sim: Simulator;
+  let redis: TestRedis;
+  let role: PollerRole;
+  const polled: PollReport[] = [];
+  const trapPort = randomPort();
+
+  beforeAll(async () => {
+    sim = await startTestSimulator({ firstOctet: 172, devices: 20, fanout: 9 });
+    redis = await createTestRedis();
+    await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(
+      sim.fleet.inventory as never,
+    );
+    const config: Config = {
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: redis.prefix,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      apiKeys: [],
+      authProfiles: new Map([['sim', v2cProfile]]),
+      probesDir: 'probes',
+      pollShards: 4,
+      trapHost: '127.0.0.1',
+      trapPort,
+    };
+    role = createPollerRole(
+      { config, logger: createLogger({ level: 'silent' }), redis: redis.redis, keys: redis.keys },
+      { onPolled: (reports) => polled.push(...reports) },
+    );
+    await role.start();
+  });
+
+  afterAll(async () => {
+    await role?.close();
+    await sim?.close();
+    await redis?.close();
+  });
+
+  it('re-polls the device a linkDown trap came from, and records the trap', async () => {
+    const device = sim.devices.find((d) => d.kind === 'cpe')!;
+    await sleep(500);
+    polled.length = 0;
+    await exec(
+      'snmptrap',
+      [
+        '-v2c',
+        '-c',
+        TEST_COMMUNITY,
+        `--clientaddr=${device.host}`,
+        `127.0.0.1:${trapPort}`,
+        '',
+        '1.3.6.1.6.3.1.1.5.3',
+        '1.3.6.1.2.1.2.2.1.1.1',
+        'i',
+        '1',
+      ],
+      { env: { ...process.env, MIBS: '' } },
+    );
+    const sentAt = Date.now();
+    while (!polled.some((r) => r.deviceId === device.id) && Date.now() - sentAt < 3_000) await sleep(20);
+    // Its scheduled poll is a minute away: only the trap can explain a poll this soon.
+    expect(polled.map((r) => r.deviceId)).toContain(device.id);
+    const events = await redis.redis.xrange(redis.keys.trapEvents(), '-', '+');
+    expect(events.map(([, fields]) => [fields[1], fields[3]])).toContainEqual([device.id, 'linkDown']);
+  });
+
+  it('ignores a trap from an address no device has, and a wrong community', async () => {
+    const before = await redis.redis.xlen(redis.keys.trapEvents());
+    await exec(
+      'snmptrap',
+      [
+        '-v2c',
+        '-c',
+        TEST_COMMUNITY,
+        '--clientaddr=127.172.200.1',
+        `127.0.0.1:${trapPort}`,
+        '',
+        '1.3.6.1.6.3.1.1.5.1',
+      ],
+      { env: { ...process.env, MIBS: '' } },
+    );
+    await exec(
+      'snmptrap',
+      [
+        '-v2c',
+        '-c',
+        'not-the-community',
+        `--clientaddr=${sim.devices[5]!.host}`,
+        `127.0.0.1:${trapPort}`,
+        '',
+        '1.3.6.1.6.3.1.1.5.1',
+      ],
+      { env: { ...process.env, MIBS: '' } },
+    );
+    await sleep(300);
+    expect(await redis.redis.xlen(redis.keys.trapEvents())).toBe(before);
+  });
+});
