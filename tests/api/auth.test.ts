@@ -4,6 +4,9 @@ import { keyIdOf } from '../../src/api/api-key-verifier.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Problem } from '../../src/api/problem.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL } from '../helpers/test-redis.js';
+import { createRedisKeys } from '../../src/platform/redis-keys.js';
 
 describe('bearer API keys with roles', () => {
   let t: TestApp;
@@ -94,7 +97,7 @@ describe('access declarations', () => {
   it('refuse a route with an unknown role, or both public and roles, when it is registered', async () => {
     const app = buildApp({
       config: {
-        redisUrl: '',
+        redisUrl: TEST_REDIS_URL,
         redisPrefix: 'x',
         host: '',
         port: 0,
@@ -107,8 +110,9 @@ describe('access declarations', () => {
         trapPort: 0,
       },
       logger: createLogger({ level: 'silent' }),
-      redis: undefined as never,
-      keys: undefined as never,
+      // The domain routes build their stores at registration: give them a connection that is never used.
+      redis: new Redis(TEST_REDIS_URL, { lazyConnect: true }),
+      keys: createRedisKeys('vigil-test-unused'),
     });
     expect(() =>
       // @ts-expect-error -- 'operator' is not a role; the type system and the boot check both say so.
