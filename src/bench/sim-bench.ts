@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Secret } from '../shared/secret.js';
 import { openSnmpConnection, type SnmpTarget } from '../snmp/snmp-session.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
+import SYSTEM_GROUP_OIDS from './bench-oids.js';
 
 export interface SimBenchOptions {
   devices: number;
@@ -27,16 +28,6 @@ export interface SimBenchResult {
   sim_cpu_s: number;
   sim_cpu_us_per_request: number;
 }
-
-const SYSTEM_GROUP = [
-  '1.3.6.1.2.1.1.1.0',
-  '1.3.6.1.2.1.1.2.0',
-  '1.3.6.1.2.1.1.3.0',
-  '1.3.6.1.2.1.1.4.0',
-  '1.3.6.1.2.1.1.5.0',
-  '1.3.6.1.2.1.1.6.0',
-  '1.3.6.1.2.1.1.7.0',
-];
 
 /** Resident memory and CPU seconds of a process and its children, from /proc via ps. */
 function processTree(pid: number): { rssKb: number; cpuS: number; count: number } {
@@ -125,7 +116,7 @@ export async function runSimBench(
         const connection = openSnmpConnection(target);
         while (performance.now() < deadline) {
           requests += 1;
-          const result = await connection.get(SYSTEM_GROUP);
+          const result = await connection.get(SYSTEM_GROUP_OIDS);
           if (result.outcome === 'ok') answered += 1;
           else if (result.outcome === 'timeout') timeouts += 1;
         }

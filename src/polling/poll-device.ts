@@ -4,7 +4,13 @@ import { snmpGet, snmpWalk } from '../snmp/snmp-session.js';
 import type { SnmpException, SnmpValue } from '../snmp/snmp-value.js';
 import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
-import { buildPollPlan, discoveryColumn, type TableIndices } from './poll-plan.js';
+import {
+  buildPollPlan,
+  discoveryColumn,
+  type PlanSlot,
+  type PollPlan,
+  type TableIndices,
+} from './poll-plan.js';
 import type { PollOutcome, PollResult } from './poll-result.js';
 import type { Probe } from './probe-types.js';
 
@@ -41,23 +47,45 @@ interface Step {
  * needs per-message security). Never throws: every failure is a PollResult outcome.
  */
 export function createDevicePoller(transport: UdpGetTransport, clock: () => number = Date.now): DevicePoller {
-  const templates = new Map<string, GetRequestTemplate>();
+  /**
+   * A device's GETs depend only on its probe, its auth profile and its table rows: built once and
+   * reused every poll (the plan, the flattened slots, and for v1/v2c the encoded request templates).
+   */
+  interface CompiledPlan {
+    plan: PollPlan;
+    slots: PlanSlot[];
+    templates: GetRequestTemplate[] | undefined;
+  }
+  const plans = new Map<string, CompiledPlan>();
 
-  const template = (profile: AuthProfile, oids: string[]): GetRequestTemplate => {
+  const compiledPlan = (profile: AuthProfile, probe: Probe, indices: TableIndices): CompiledPlan => {
     // Keyed by profile name, not by community: no credential is kept in a map key.
-    const key = `${profile.name}\u0000${profile.version}\u0000${oids.join(',')}`;
-    let found = templates.get(key);
+    const rows = probe.tables.map((t) => (indices[t.name] ?? []).join(',')).join(';');
+    const key = `${probe.name}\u0000${profile.name}\u0000${profile.version}\u0000${rows}`;
+    let found = plans.get(key);
     if (!found) {
+      const plan = buildPollPlan(probe, indices);
       const version = profile.version === '1' ? '1' : '2c';
-      found = createGetRequestTemplate(version, profile.community?.reveal() ?? '', oids);
-      if (templates.size > 10_000) templates.clear();
-      templates.set(key, found);
+      const templates =
+        profile.version === '3'
+          ? undefined
+          : plan.requests.map((r) =>
+              createGetRequestTemplate(version, profile.community?.reveal() ?? '', r.oids),
+            );
+      found = { plan, slots: plan.requests.flatMap((r) => r.slots), templates };
+      if (plans.size > 50_000) plans.clear();
+      plans.set(key, found);
     }
     return found;
   };
 
-  const get = async (target: PollTarget, probe: Probe, oids: string[]): Promise<Step> => {
-    if (target.profile.version === '3') {
+  const get = async (
+    target: PollTarget,
+    probe: Probe,
+    oids: string[],
+    template: GetRequestTemplate | undefined,
+  ): Promise<Step> => {
+    if (target.profile.version === '3' || !template) {
       const result = await snmpGet({ ...target, timeoutMs: probe.timeoutMs, retries: probe.retries }, oids);
       return {
         outcome: result.outcome === 'error_status' ? 'error_status' : result.outcome,
@@ -67,7 +95,7 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
         pdus: 1,
       };
     }
-    const result = await transport.get(target, template(target.profile, oids), {
+    const result = await transport.get(target, template, {
       timeoutMs: probe.timeoutMs,
       retries: probe.retries,
     });
@@ -149,14 +177,13 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
         indices = discovered.indices;
       }
 
-      const plan = buildPollPlan(probe, indices);
-      const slots = plan.requests.flatMap((r) => r.slots);
+      const { plan, slots, templates } = compiledPlan(target.profile, probe, indices);
       const values: Values = [];
       const problems: string[] = [];
       let firstFailure: Step | undefined;
       let answered = 0;
-      for (const request of plan.requests) {
-        const step = await get(target, probe, request.oids);
+      for (const [r, request] of plan.requests.entries()) {
+        const step = await get(target, probe, request.oids, templates?.[r]);
         pdus += step.pdus;
         retries += step.retries;
         if (step.outcome === 'ok') {
