@@ -132,7 +132,7 @@ export async function runPollBench(
       port: options.port,
     });
     say(`simulator up: ${options.devices} devices in ${sim.startSeconds.toFixed(1)} s (pid ${sim.pid})`);
-    inventory = sim.inventory as unknown as Inventory;
+    inventory = sim.inventory;
     community = options.community ?? sim.community;
   }
   const profile: AuthProfile = { name: 'bench', version: '2c', community: new Secret(community) };

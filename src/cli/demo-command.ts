@@ -16,6 +16,7 @@ interface DemoFlags {
   port: number;
   controlPort: number;
   firstOctet: number;
+  trapPort: number;
 }
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
@@ -30,6 +31,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--port <port>', 'HTTP port of the service', positiveInt, 8080)
     .option('--control-port <port>', 'simulator control API port', positiveInt, 8161)
     .option('--first-octet <n>', 'simulated devices live at 127.<n>.0.1 and up', positiveInt, 60)
+    .option('--trap-port <port>', "where the service receives the simulator's traps", positiveInt, 10162)
     .action(demo);
 }
 
@@ -58,6 +60,7 @@ async function demo(flags: DemoFlags): Promise<void> {
       VIGIL_SNMP_SIM_VERSION: '2c',
       VIGIL_SNMP_SIM_COMMUNITY: secret(),
       VIGIL_SNMP_SIM_WRITE_COMMUNITY: secret(),
+      VIGIL_TRAP_PORT: String(flags.trapPort),
     };
     const inventoryPath = join(workDir, 'inventory.json');
 
@@ -80,6 +83,8 @@ async function demo(flags: DemoFlags): Promise<void> {
         '8',
         '--stale-share',
         '0.03',
+        '--trap-target',
+        `127.0.0.1:${flags.trapPort}`,
       ],
       env,
       'simulator ready',

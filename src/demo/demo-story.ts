@@ -64,7 +64,28 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
   ctx.say(
     `   up ${days(Number(state.uptimeSeconds))}, ${wan?.name} ${wan?.operStatus}, ${wan?.inErrors.toLocaleString('en')} input errors since boot, faults: ${(state.faults as { kind: string }[]).map((f) => f.kind).join(', ') || 'none'}`,
   );
-  ctx.say('   (polling, detection and suggestions build on this: see `vigil --help`)');
+
+  ctx.say(
+    `5. Vigil polls it now (POST /v1/devices/${cpe.id}/probe, three times a second and a half apart: counters need two samples to become rates, and a finding must hold for two polls)`,
+  );
+  for (let i = 0; i < 3; i++) {
+    const probe = await ctx.api.request<{ outcome: string; meta?: { durationMs: number; pdus: number } }>(
+      'POST',
+      `/v1/devices/${cpe.id}/probe`,
+    );
+    ctx.say(
+      `   poll ${i + 1}: ${probe.outcome} in ${Math.round(probe.meta?.durationMs ?? 0)} ms, ${probe.meta?.pdus ?? 0} request(s)`,
+    );
+    if (i < 2) await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
+  const polled = await ctx.api.request<{
+    state: { status: string; findings: { kind: string; severity: string; evidence: { summary: string } }[] };
+  }>('GET', `/v1/devices/${cpe.id}`);
+  ctx.say(`   status ${polled.state.status}; findings:`);
+  for (const f of polled.state.findings) ctx.say(`     - ${f.kind} (${f.severity}): ${f.evidence.summary}`);
+  ctx.say(
+    "   (correlation, playbooks and the agent's suggestions build on these findings: see `vigil --help`)",
+  );
 }
 
 type Counts = Record<string, { created: number; updated: number; unchanged: number; removed: number }>;
