@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ensureRedis } from '../platform/private-redis.js';
+import { createRedisConnection } from '../platform/redis-connection.js';
 import { createApiClient } from '../demo/api-client.js';
 import { startChildService, type ChildService } from '../demo/child-service.js';
 import { playDemoStory } from '../demo/demo-story.js';
@@ -63,6 +64,8 @@ async function demo(flags: DemoFlags): Promise<void> {
       VIGIL_TRAP_PORT: String(flags.trapPort),
     };
     const inventoryPath = join(workDir, 'inventory.json');
+    // Each run starts from a clean slate: the demo's keys live under their own prefix.
+    await clearPrefix(redis.url, env.VIGIL_REDIS_PREFIX as string);
 
     say(`Starting the simulator: ${flags.devices} devices over real SNMP, faults from scenarios/demo.yaml`);
     const sim = await startChildService(
@@ -135,6 +138,20 @@ async function demo(flags: DemoFlags): Promise<void> {
     rmSync(envFile, { force: true });
   } finally {
     await cleanup();
+  }
+}
+
+async function clearPrefix(url: string, prefix: string): Promise<void> {
+  const client = createRedisConnection(url, 'worker', 'vigil-demo');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
   }
 }
 

@@ -66,7 +66,7 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
   );
 
   ctx.say(
-    `5. Vigil polls it now (POST /v1/devices/${cpe.id}/probe, three times a second and a half apart: counters need two samples to become rates, and a finding must hold for two polls)`,
+    `5. Vigil polls it now (POST /v1/devices/${cpe.id}/probe, three times two seconds apart: counters need two samples to become rates, and a finding must hold for two polls)`,
   );
   for (let i = 0; i < 3; i++) {
     const probe = await ctx.api.request<{ outcome: string; meta?: { durationMs: number; pdus: number } }>(
@@ -76,7 +76,7 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
     ctx.say(
       `   poll ${i + 1}: ${probe.outcome} in ${Math.round(probe.meta?.durationMs ?? 0)} ms, ${probe.meta?.pdus ?? 0} request(s)`,
     );
-    if (i < 2) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    if (i < 2) await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   const polled = await ctx.api.request<{
     state: { status: string; findings: { kind: string; severity: string; evidence: { summary: string } }[] };
