@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { createInventoryStore, readInventory } from '../inventory/index.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import { createRedisKeys } from '../platform/redis-keys.js';
+import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { generateFleet } from '../sim/fleet-generator.js';
 
 export interface InventoryBenchResult {
@@ -19,15 +20,6 @@ export interface InventoryBenchResult {
 
 async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
-}
-
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 /**
@@ -77,7 +69,7 @@ export async function runInventoryBench(redisUrl: string, devices: number): Prom
       subscribers_behind_ms: Number((performance.now() - started).toFixed(1)),
     };
   } finally {
-    await deletePrefix(redis, prefix);
+    await deleteKeyPrefix(redis, prefix);
     redis.disconnect();
   }
 }

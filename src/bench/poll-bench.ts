@@ -5,6 +5,7 @@ import { createInventoryStore, type Device, type Inventory } from '../inventory/
 import { createLogger } from '../platform/logger.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import { createRedisKeys } from '../platform/redis-keys.js';
+import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { loadProbes } from '../polling/load-probes.js';
 import { createDevicePoller } from '../polling/poll-device.js';
 import { buildPollPlan, type TableIndices } from '../polling/poll-plan.js';
@@ -248,12 +249,7 @@ export async function runPollBench(
     };
   } finally {
     await transport.close();
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${keys.prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (batch.length > 0) await redis.unlink(...batch);
-    } while (cursor !== '0');
+    await deleteKeyPrefix(redis, keys.prefix);
     redis.disconnect();
     await sim?.stop();
   }

@@ -1,12 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { Secret } from '../shared/secret.js';
 import { openSnmpConnection, type SnmpTarget } from '../snmp/snmp-session.js';
-import type { InventoryDocument } from '../sim/fleet-generator.js';
 import SYSTEM_GROUP_OIDS from './bench-oids.js';
+import { startSimProcess } from './sim-process.js';
 
 export interface SimBenchOptions {
   devices: number;
@@ -55,49 +51,21 @@ export async function runSimBench(
   options: SimBenchOptions,
   progress: (line: string) => void,
 ): Promise<SimBenchResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-sim-bench-'));
-  const inventoryPath = join(dir, 'inventory.json');
-  const community = `bench-${Math.random().toString(36).slice(2)}`;
-  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      'sim',
-      '--devices',
-      String(options.devices),
-      '--inventory-out',
-      inventoryPath,
-      '--control-port',
-      '0',
-      '--first-octet',
-      String(options.firstOctet),
-      '--port',
-      String(options.port),
-      '--stale-share',
-      '0',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, VIGIL_SNMP_SIM_COMMUNITY: community } },
-  );
+  const sim = await startSimProcess({
+    devices: options.devices,
+    firstOctet: options.firstOctet,
+    port: options.port,
+  });
+  const pid = sim.pid;
+  const community = sim.community;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('simulator ready')) resolve();
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`vigil sim exited with code ${code}: ${log.slice(-500)}`)),
-      );
-    });
-    const startS = (performance.now() - started) / 1000;
-    const tree = processTree(child.pid as number);
+    const startS = sim.startSeconds;
+    const tree = processTree(pid);
     progress(
       `simulator up: ${options.devices} devices in ${startS.toFixed(1)} s, ${tree.count} processes, ${Math.round(tree.rssKb / 1024)} MB`,
     );
 
-    const inventory = JSON.parse(readFileSync(inventoryPath, 'utf8')) as InventoryDocument;
+    const inventory = sim.inventory;
     const profile = { name: 'bench', version: '2c' as const, community: new Secret(community) };
     const stride = Math.max(1, Math.floor(inventory.devices.length / options.concurrency));
     const targets: SnmpTarget[] = inventory.devices
@@ -109,7 +77,7 @@ export async function runSimBench(
     let answered = 0;
     let timeouts = 0;
     const deadline = performance.now() + options.seconds * 1000;
-    const cpuBefore = processTree(child.pid as number).cpuS;
+    const cpuBefore = processTree(pid).cpuS;
     const loadStarted = performance.now();
     await Promise.all(
       targets.map(async (target) => {
@@ -125,7 +93,7 @@ export async function runSimBench(
     );
     const elapsedS = (performance.now() - loadStarted) / 1000;
     // ps reports CPU time in whole seconds: good enough over a run of several seconds.
-    const simCpuS = processTree(child.pid as number).cpuS - cpuBefore;
+    const simCpuS = processTree(pid).cpuS - cpuBefore;
     return {
       devices: options.devices,
       processes: tree.count,
@@ -139,8 +107,6 @@ export async function runSimBench(
       sim_cpu_us_per_request: answered > 0 ? Math.round((simCpuS * 1e6) / answered) : 0,
     };
   } finally {
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
+    await sim.stop();
   }
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ensureRedis } from '../platform/private-redis.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
+import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { createApiClient } from '../demo/api-client.js';
 import { startChildService, type ChildService } from '../demo/child-service.js';
 import { playDemoStory } from '../demo/demo-story.js';
@@ -144,12 +145,7 @@ async function demo(flags: DemoFlags): Promise<void> {
 async function clearPrefix(url: string, prefix: string): Promise<void> {
   const client = createRedisConnection(url, 'worker', 'vigil-demo');
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeyPrefix(client, prefix);
   } finally {
     client.disconnect();
   }
