@@ -23,6 +23,10 @@ export interface RedisKeys {
   findingEvents(): string;
   /** Stream of traps received from known devices (capped). */
   trapEvents(): string;
+  /** Sorted set (score 0, by id) of the devices in one status (unknown, up, degraded, down). */
+  devicesByStatus(status: string): string;
+  /** Sorted set (score 0, by id) of the devices with an open finding of one kind. */
+  devicesByFinding(kind: string): string;
   /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
   bullPrefix(): string;
 }
@@ -70,6 +74,8 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     pollMeta: () => k('poll', 'meta'),
     findingEvents: () => k('events', 'findings'),
     trapEvents: () => k('events', 'traps'),
+    devicesByStatus: (status) => k('poll', 'status', status),
+    devicesByFinding: (kind) => k('poll', 'finding', kind),
     bullPrefix: () => k('bull'),
   };
 }

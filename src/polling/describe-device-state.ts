@@ -16,16 +16,22 @@ export interface DeviceStateView {
   sample?: PollSample;
 }
 
+/** A device's status from its detection state: what NOC filters on. */
+export function deviceStatus(detection: PollerDeviceState['detection'] | undefined): DeviceStatus {
+  if (!detection || detection.reachable === null) return 'unknown';
+  const findings = Object.values(detection.findings);
+  const down =
+    detection.reachable === false ||
+    findings.some((f) => f.kind === 'unreachable' || f.kind === 'base_station_down');
+  return down ? 'down' : findings.length > 0 ? 'degraded' : 'up';
+}
+
 /** The poller's state of one device as the API shows it (NOC, console). */
 export function describeDeviceState(state: PollerDeviceState | undefined): DeviceStateView {
   if (!state) return { status: 'unknown', consecutiveFailures: 0, findings: [] };
   const detection = state.detection;
   const findings = Object.values(detection.findings).sort((a, b) => a.since - b.since);
-  const down =
-    findings.some((f) => f.kind === 'unreachable' || f.kind === 'base_station_down') ||
-    detection.reachable === false;
-  const status: DeviceStatus =
-    detection.reachable === null ? 'unknown' : down ? 'down' : findings.length > 0 ? 'degraded' : 'up';
+  const status = deviceStatus(detection);
   return {
     status,
     probe: state.probe,

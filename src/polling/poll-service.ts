@@ -10,6 +10,7 @@ import type { DevicePoller } from './poll-device.js';
 import type { PollResult } from './poll-result.js';
 import type { PollerDeviceState, PollerStateStore } from './poller-state-store.js';
 import type { Probe } from './probe-types.js';
+import { createDeviceStatusIndex, statusFacts, type StatusFacts } from './device-status-index.js';
 
 export interface PollReport {
   deviceId: string;
@@ -46,6 +47,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
   const concurrency = deps.concurrency ?? 256;
   const log = deps.log.child({ module: 'polling' });
   const warnedProfiles = new Set<string>();
+  const statusIndex = createDeviceStatusIndex(deps.redis, deps.keys);
 
   const probeFor = (device: Device): Probe => {
     const probe = deps.probes.get(device.profile);
@@ -63,7 +65,11 @@ export function createPollService(deps: PollServiceDeps): PollService {
   const pollOne = async (
     device: Device,
     previous: PollerDeviceState | undefined,
-  ): Promise<{ report: PollReport; state: PollerDeviceState }> => {
+  ): Promise<{
+    report: PollReport;
+    state: PollerDeviceState;
+    facts: { id: string; before: StatusFacts; after: StatusFacts };
+  }> => {
     const probe = probeFor(device);
     const prior = previous?.probe === probe.name ? previous : undefined;
     const profile = deps.authProfiles.get(device.auth);
@@ -106,6 +112,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
         findings: Object.values(detection.findings),
       },
       state: { probe: probe.name, indices: output.indices, detection },
+      facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },
     };
   };
 
@@ -143,12 +150,14 @@ export function createPollService(deps: PollServiceDeps): PollService {
       const present = devices.filter((d): d is Device => d !== undefined);
       const reports: PollReport[] = [];
       const states: PollerDeviceState[] = [];
+      const statusChanges: { id: string; before: StatusFacts; after: StatusFacts }[] = [];
       let next = 0;
       const workers = Array.from({ length: Math.min(concurrency, present.length) }, async () => {
         while (next < present.length) {
           const device = present[next++] as Device;
           try {
-            const { report, state } = await pollOne(device, previous.get(device.id));
+            const { report, state, facts } = await pollOne(device, previous.get(device.id));
+            statusChanges.push(facts);
             reports.push(report);
             states.push(state);
           } catch (error) {
@@ -159,6 +168,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
       });
       await Promise.all(workers);
       await deps.states.save(states);
+      await statusIndex.update(statusChanges);
       await publish(reports);
       return reports;
     },

@@ -5,6 +5,7 @@ import { loadProbes } from '../../src/polling/load-probes.js';
 import { createDevicePoller } from '../../src/polling/poll-device.js';
 import { createPollService, type PollService } from '../../src/polling/poll-service.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
+import { createDeviceStatusIndex } from '../../src/polling/device-status-index.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
@@ -97,6 +98,15 @@ describe('poll path: simulator → poll → detection → Redis', () => {
         [station.id, ['cell_down']],
       ]),
     );
+
+    // NOC's filters read the pollers' index: by finding kind, by status, and both.
+    const index = createDeviceStatusIndex(redis.redis, redis.keys);
+    expect((await index.page({ finding: 'wan_down' }, undefined, 100)).ids).toEqual([wan!.id]);
+    expect((await index.page({ status: 'down' }, undefined, 100)).ids).toEqual([down!.id]);
+    expect(
+      (await index.page({ finding: 'resource_exhaustion', status: 'degraded' }, undefined, 1)).ids,
+    ).toHaveLength(1);
+    expect((await index.page({ status: 'up' }, undefined, 1000)).ids).toHaveLength(ids.length - 8);
 
     // Remove them (a stale router's cure is a reboot) and the findings clear; the reboot is reported.
     for (const device of [errors, wan, signal, cpu, memory, down, station]) sim.removeFaults(device!.id);

@@ -9,6 +9,7 @@ import {
   DEVICE_KINDS,
   inventoryFromDocument,
   parseInventory,
+  type Device,
   type DeviceKind,
   type InventoryFormat,
 } from '../../inventory/index.js';
@@ -16,6 +17,8 @@ import { MAX_PAGE } from '../../inventory/list-devices.js';
 import { describeDeviceState } from '../../polling/describe-device-state.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
 import { DEFAULT_POLLER_OPTIONS } from '../../polling/poller-role.js';
+import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
+import { FINDING_KINDS } from '../../detection/finding.js';
 
 export interface InventoryRoutesOptions {
   redis: Redis;
@@ -70,6 +73,7 @@ const entityCounts = {
  */
 export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (app, options, done) => {
   const store = createInventoryStore({ redis: options.redis, keys: options.keys });
+  const statusIndex = createDeviceStatusIndex(options.redis, options.keys);
   const states = createPollerStateStore(
     options.redis,
     options.keys,
@@ -156,7 +160,15 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
   );
 
   app.get<{
-    Querystring: { kind?: DeviceKind; site?: string; parent?: string; cursor?: string; limit?: number };
+    Querystring: {
+      kind?: DeviceKind;
+      site?: string;
+      parent?: string;
+      cursor?: string;
+      limit?: number;
+      status?: string;
+      finding?: string;
+    };
   }>(
     '/v1/devices',
     {
@@ -170,6 +182,16 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
             kind: { type: 'string', enum: [...DEVICE_KINDS] },
             site: { type: 'string', minLength: 1 },
             parent: { type: 'string', minLength: 1, description: 'direct children of this device' },
+            status: {
+              type: 'string',
+              enum: ['unknown', 'up', 'degraded', 'down'],
+              description: 'as the pollers last saw it',
+            },
+            finding: {
+              type: 'string',
+              enum: [...FINDING_KINDS],
+              description: 'devices with an open finding of this kind',
+            },
             cursor: { type: 'string', minLength: 1, description: "a previous page's nextCursor" },
             limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 },
           },
@@ -185,7 +207,23 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       },
     },
     async (request) => {
-      const { kind, site, parent, cursor, limit } = request.query;
+      const { kind, site, parent, cursor, limit, status, finding } = request.query;
+      if (status !== undefined || finding !== undefined) {
+        // The pollers' index gives the page; inventory filters then apply within it (a page may be short).
+        const page = await statusIndex.page(
+          { ...(status ? { status } : {}), ...(finding ? { finding } : {}) },
+          cursor,
+          limit ?? 100,
+        );
+        const items = (await store.getDevices(page.ids)).filter(
+          (d): d is Device =>
+            d !== undefined &&
+            (kind === undefined || d.kind === kind) &&
+            (site === undefined || d.site === site) &&
+            (parent === undefined || d.parentId === parent),
+        );
+        return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      }
       return store.listDevices({
         ...(kind !== undefined ? { kind } : {}),
         ...(site !== undefined ? { site } : {}),
