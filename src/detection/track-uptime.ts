@@ -7,11 +7,14 @@ import { numberOf } from './detector.js';
 export const UPTIME_WRAP_SECONDS = 2 ** 32 / 100;
 
 /**
- * How far the derived boot time may wander between two polls and still be the same boot: sample
- * timestamps jitter by up to a poll interval, so a move of more than max(2 × interval, 60 s) is a reboot.
+ * How far the derived boot time may wander between two consecutive polls and still be the same boot.
+ * sysUpTime is read when the agent answers and the sample is stamped when the answer arrives, so two
+ * derivations differ by the answers' transit time, at most the request budget (timeout × tries), and
+ * by clock drift, milliseconds over one interval. Anything more is a reboot — however often it happens:
+ * a device that reboots every 90 s, polled every 60 s, moves its boot time 90 s each time.
  */
 export function bootToleranceMs(probe: Probe): number {
-  return Math.max(2 * probe.intervalSeconds, 60) * 1000;
+  return Math.max(3_000, probe.timeoutMs * (probe.retries + 1) + 2_000);
 }
 
 /**
