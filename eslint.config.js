@@ -8,7 +8,7 @@ const netSnmpOnlyInSnmp = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -24,7 +24,7 @@ describe('poll path: reboot loops, a base station down, temperature', () => {
     sim = await startTestSimulator({ firstOctet: 173, devices: 30, fanout: 9 });
     redis = await createTestRedis();
     const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
-    await inventory.importInventory(sim.fleet.inventory as never);
+    await inventory.importInventory(sim.fleet.inventory);
     const loaded = await loadProbes('probes');
     if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
     const probes = new Map<string, Probe>(

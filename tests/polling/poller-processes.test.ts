@@ -54,9 +54,7 @@ describe('pollers sharing the fleet', () => {
     }
     sim = await startTestSimulator({ firstOctet: 169, devices: 30, fanout: 9 });
     redis = await createTestRedis();
-    await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(
-      sim.fleet.inventory,
-    );
+    await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(sim.fleet.inventory);
 
     // Every poll leaves its time in the device's stored state: sample them all, from outside the pollers.
     const states = createPollerStateStore(redis.redis, redis.keys, SHARDS);

@@ -24,9 +24,7 @@ describe('traps trigger an immediate re-poll', () => {
   beforeAll(async () => {
     sim = await startTestSimulator({ firstOctet: 172, devices: 20, fanout: 9 });
     redis = await createTestRedis();
-    await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(
-      sim.fleet.inventory,
-    );
+    await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(sim.fleet.inventory);
     const config: Config = {
       redisUrl: TEST_REDIS_URL,
       redisPrefix: redis.prefix,
