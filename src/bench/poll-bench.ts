@@ -52,6 +52,8 @@ export interface PollBenchResult extends CycleStats {
   baseline_rate_warm: number;
   poll_cpu_us_per_device: number;
   baseline_cpu_us_per_device: number;
+  /** Redis used_memory growth: the inventory plus every device's poller state and indexes. */
+  redis_used_mb: number;
 }
 
 const emptyStats = (): CycleStats => ({ ok: 0, errors: 0, timeouts: 0, cycle_walls_s: [], cycle_cpus_s: [] });
@@ -144,6 +146,9 @@ export async function runPollBench(
   await waitForRedis(redis);
   const keys = createRedisKeys(`vigil-bench-${randomBytes(4).toString('hex')}`);
   const transport = new UdpGetTransport();
+  const usedMemory = async (): Promise<number> =>
+    Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+  const memoryBefore = await usedMemory();
   try {
     const store = createInventoryStore({ redis, keys });
     await store.importInventory({ ...inventory, devices });
@@ -235,6 +240,7 @@ export async function runPollBench(
     const pollRate = ids.length / warm(poll.cycle_walls_s);
     const baselineRate = ids.length / warm(baseline.cycle_walls_s);
     const firstRequests = requestsOf.get(ids[0] ?? '') ?? [];
+    const redisUsedMb = Math.round(((await usedMemory()) - memoryBefore) / 2 ** 20);
     return {
       ...poll,
       devices: ids.length,
@@ -246,6 +252,7 @@ export async function runPollBench(
       baseline_rate_warm: Math.round(baselineRate),
       poll_cpu_us_per_device: Math.round((warmCpu(poll.cycle_cpus_s) * 1e6) / ids.length),
       baseline_cpu_us_per_device: Math.round((warmCpu(baseline.cycle_cpus_s) * 1e6) / ids.length),
+      redis_used_mb: redisUsedMb,
     };
   } finally {
     await transport.close();
