@@ -1,6 +1,7 @@
 import type { Finding } from '../detection/index.js';
 import type { PollSample } from './poll-result.js';
 import type { PollerDeviceState } from './poller-state-store.js';
+import { viewRecent, type RecentSampleView } from './recent-samples.js';
 
 export type DeviceStatus = 'unknown' | 'up' | 'degraded' | 'down';
 
@@ -14,6 +15,8 @@ export interface DeviceStateView {
   uptimeSeconds?: number;
   findings: Finding[];
   sample?: PollSample;
+  /** The last polls, oldest first: uptime, CPU, memory, temperature, signal, upstream errors/h. */
+  recent: RecentSampleView[];
 }
 
 /** A device's status from its detection state: what NOC filters on. */
@@ -28,7 +31,7 @@ export function deviceStatus(detection: PollerDeviceState['detection'] | undefin
 
 /** The poller's state of one device as the API shows it (NOC, console). */
 export function describeDeviceState(state: PollerDeviceState | undefined): DeviceStateView {
-  if (!state) return { status: 'unknown', consecutiveFailures: 0, findings: [] };
+  if (!state) return { status: 'unknown', consecutiveFailures: 0, findings: [], recent: [] };
   const detection = state.detection;
   const findings = Object.values(detection.findings).sort((a, b) => a.since - b.since);
   const status = deviceStatus(detection);
@@ -41,5 +44,6 @@ export function describeDeviceState(state: PollerDeviceState | undefined): Devic
     ...(detection.uptimeSeconds !== undefined ? { uptimeSeconds: Math.round(detection.uptimeSeconds) } : {}),
     findings,
     ...(detection.lastSample ? { sample: detection.lastSample } : {}),
+    recent: viewRecent(state.recent),
   };
 }

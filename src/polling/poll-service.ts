@@ -10,6 +10,7 @@ import type { DevicePoller } from './poll-device.js';
 import type { PollResult } from './poll-result.js';
 import type { PollerDeviceState, PollerStateStore } from './poller-state-store.js';
 import type { Probe } from './probe-types.js';
+import { appendRecent, recentPoint } from './recent-samples.js';
 import { createDeviceStatusIndex, statusFacts, type StatusFacts } from './device-status-index.js';
 
 export interface PollReport {
@@ -111,7 +112,12 @@ export function createPollService(deps: PollServiceDeps): PollService {
         changes,
         findings: Object.values(detection.findings),
       },
-      state: { probe: probe.name, indices: output.indices, detection },
+      state: {
+        probe: probe.name,
+        indices: output.indices,
+        detection,
+        recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
+      },
       facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },
     };
   };

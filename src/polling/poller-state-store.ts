@@ -4,6 +4,7 @@ import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { shardOf } from './poll-schedule.js';
 import type { TableIndices } from './poll-plan.js';
+import type { RecentPoint } from './recent-samples.js';
 
 /** What the poller keeps per device between polls. */
 export interface PollerDeviceState {
@@ -11,6 +12,8 @@ export interface PollerDeviceState {
   probe: string;
   indices: TableIndices;
   detection: DetectionState;
+  /** The last polls, oldest first (see recent-samples.ts). */
+  recent?: RecentPoint[];
 }
 
 /**

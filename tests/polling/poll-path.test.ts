@@ -6,6 +6,7 @@ import { createDevicePoller } from '../../src/polling/poll-device.js';
 import { createPollService, type PollService } from '../../src/polling/poll-service.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import { createDeviceStatusIndex } from '../../src/polling/device-status-index.js';
+import { RECENT_POINTS, viewRecent } from '../../src/polling/recent-samples.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
@@ -157,5 +158,10 @@ describe('poll path: simulator → poll → detection → Redis', () => {
     );
     const states = await createPollerStateStore(redis.redis, redis.keys, 8).load(ids);
     expect(states.size).toBe(ids.length);
+    // Each device keeps a short window of its recent polls (capped), newest last.
+    const window = viewRecent(states.get(ids[0]!)!.recent);
+    expect(window).toHaveLength(RECENT_POINTS);
+    expect(window.at(-1)!.uptimeSeconds).toBeGreaterThan(0);
+    expect(Date.parse(window.at(-1)!.at)).toBeGreaterThan(Date.parse(window[0]!.at));
   });
 });
