@@ -1,0 +1,190 @@
+import type { Finding } from '../detection/index.js';
+import { activeWindow } from './active-window.js';
+import { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from './correlation-config.js';
+import type { CorrelationTopology } from './correlation-topology.js';
+import { diffIncident } from './diff-incident.js';
+import { findOutageRoots, highestRootOver, isDownFinding } from './find-outage-roots.js';
+import {
+  incidentId,
+  type Incident,
+  type IncidentCause,
+  type IncidentChange,
+  type MaintenanceWindow,
+} from './incident.js';
+
+export interface CorrelateInput {
+  /** ms since epoch; the only clock correlation sees. */
+  now: number;
+  topology: CorrelationTopology;
+  /** The open findings, by device. */
+  findingsByDevice: ReadonlyMap<string, readonly Finding[]>;
+  /** The incidents still pending or open after the previous step (resolved ones are ignored). */
+  incidents: readonly Incident[];
+  maintenance: readonly MaintenanceWindow[];
+  config?: Partial<CorrelationConfig>;
+}
+
+export interface CorrelateOutput {
+  /** Pending and open incidents after this step, by id. */
+  incidents: Incident[];
+  changes: IncidentChange[];
+  /** Ids of findings on devices below a pending or open incident's root: kept and shown, not advised on. */
+  inhibited: Set<string>;
+}
+
+/**
+ * One step of correlation: the open findings and the current incidents → the next incidents, what
+ * changed, and which findings they inhibit. Pure and idempotent: the same input twice gives the same
+ * output, so the caller may run it on every poll batch or on a timer.
+ */
+export function correlate(input: CorrelateInput): CorrelateOutput {
+  const config = { ...DEFAULT_CORRELATION_CONFIG, ...input.config };
+  const { now, topology } = input;
+  const { candidates, roots } = findOutageRoots(input.findingsByDevice, topology, config);
+
+  const next = new Map<string, Incident>();
+  const changes: IncidentChange[] = [];
+  const firstSignByRoot = new Map<string, number>();
+  const previousByRoot = new Map<string, Incident>();
+
+  for (const incident of input.incidents) {
+    if (incident.state === 'resolved') continue;
+    const over = highestRootOver(incident.rootDeviceId, candidates, topology);
+    if (over !== undefined && over !== incident.rootDeviceId) {
+      // A higher outage took this one over: it inherits the first sign, so the subscribers' outage time
+      // is kept and an already announced outage does not settle all over again.
+      const first = firstSignByRoot.get(over) ?? incident.openedAt;
+      firstSignByRoot.set(over, Math.min(first, incident.openedAt));
+      if (incident.state === 'open') changes.push(resolve(incident, now, incidentId(over)));
+      continue;
+    }
+    previousByRoot.set(incident.rootDeviceId, incident);
+  }
+
+  for (const [root, previous] of previousByRoot) {
+    const cause = candidates.get(root);
+    const stepped = stepExisting(previous, cause, input, config);
+    if (stepped.change) changes.push(stepped.change);
+    if (stepped.incident) next.set(stepped.incident.id, stepped.incident);
+  }
+
+  for (const [root, cause] of roots) {
+    if (previousByRoot.has(root)) continue;
+    const firstSign = Math.min(now, firstSignByRoot.get(root) ?? now);
+    const pending = describe(root, cause, input, {
+      id: incidentId(root),
+      state: 'pending',
+      openedAt: firstSign,
+      updatedAt: now,
+    });
+    const settled = settle(pending, now, config);
+    if (settled.state === 'open') changes.push({ type: 'opened', at: now, incident: settled });
+    next.set(settled.id, settled);
+  }
+
+  const incidents = [...next.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { incidents, changes: sortChanges(changes), inhibited: inhibitedFindings(incidents, input) };
+}
+
+/** The next version of an incident that was already there, and the change to announce, if any. */
+function stepExisting(
+  previous: Incident,
+  cause: IncidentCause | undefined,
+  input: CorrelateInput,
+  config: CorrelationConfig,
+): { incident?: Incident; change?: IncidentChange } {
+  const { now } = input;
+  // A sign that vanished before it settled was a blip: it was never announced, so it just goes.
+  if (cause === undefined && previous.state === 'pending') return {};
+
+  const recoveringSince = cause === undefined ? (previous.recoveringSince ?? now) : undefined;
+  const current = describe(previous.rootDeviceId, cause ?? previous.cause, input, {
+    ...carried(previous),
+    ...(recoveringSince !== undefined ? { recoveringSince } : {}),
+  });
+
+  if (recoveringSince !== undefined && now - recoveringSince >= config.resolveAfterMs) {
+    return { change: resolve(current, now) };
+  }
+  if (previous.state === 'pending') {
+    const settled = settle(current, now, config);
+    if (settled.state === 'open') {
+      const opened = { ...settled, updatedAt: now };
+      return { incident: opened, change: { type: 'opened', at: now, incident: opened } };
+    }
+    return { incident: settled };
+  }
+  const diff = diffIncident(previous, current);
+  if (diff === null) return { incident: current };
+  const updated = { ...current, updatedAt: now };
+  return { incident: updated, change: { type: 'updated', at: now, diff, incident: updated } };
+}
+
+/** What survives a step untouched: identity, timeline and everything NOC set. */
+function carried(
+  previous: Incident,
+): Pick<Incident, 'id' | 'state' | 'openedAt' | 'updatedAt'> &
+  Partial<Pick<Incident, 'eta' | 'note' | 'acknowledgedBy' | 'acknowledgedAt'>> {
+  const { id, state, openedAt, updatedAt, eta, note, acknowledgedBy, acknowledgedAt } = previous;
+  return {
+    id,
+    state,
+    openedAt,
+    updatedAt,
+    ...(eta !== undefined ? { eta } : {}),
+    ...(note !== undefined ? { note } : {}),
+    ...(acknowledgedBy !== undefined ? { acknowledgedBy } : {}),
+    ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}),
+  };
+}
+
+type Carried = Pick<Incident, 'id' | 'state' | 'openedAt' | 'updatedAt'> & Partial<Incident>;
+
+/** The incident as the network looks now: affected devices and subscribers, kind from maintenance. */
+function describe(root: string, cause: IncidentCause, input: CorrelateInput, base: Carried): Incident {
+  const { topology, findingsByDevice, now } = input;
+  const below = topology.descendantsOf(root);
+  const affected = [root, ...below.filter((id) => (findingsByDevice.get(id) ?? []).some(isDownFinding))];
+  const window = activeWindow(root, input.maintenance, topology, now);
+  return {
+    ...base,
+    kind: window ? 'planned_works' : 'outage',
+    rootDeviceId: root,
+    cause,
+    affectedDeviceIds: [...new Set(affected)].sort(),
+    affectedSubscriberIds: [...topology.subscribersOf([root, ...below])].sort(),
+    suppressAlerts: window !== undefined,
+    ...(window ? { maintenanceWindowId: window.id } : {}),
+  };
+}
+
+function settle(incident: Incident, now: number, config: CorrelationConfig): Incident {
+  return now - incident.openedAt >= config.settleMs ? { ...incident, state: 'open' } : incident;
+}
+
+function resolve(incident: Incident, now: number, mergedInto?: string): IncidentChange {
+  const resolved: Incident = {
+    ...incident,
+    state: 'resolved',
+    resolvedAt: now,
+    updatedAt: now,
+    ...(mergedInto !== undefined ? { mergedInto } : {}),
+  };
+  return { type: 'resolved', at: now, incident: resolved };
+}
+
+/** Resolutions first, so a consumer never sees two live outages over the same subscribers. */
+function sortChanges(changes: IncidentChange[]): IncidentChange[] {
+  const order = { resolved: 0, opened: 1, updated: 2 } as const;
+  return changes.sort((a, b) => order[a.type] - order[b.type] || a.incident.id.localeCompare(b.incident.id));
+}
+
+function inhibitedFindings(incidents: readonly Incident[], input: CorrelateInput): Set<string> {
+  const inhibited = new Set<string>();
+  for (const incident of incidents) {
+    for (const deviceId of input.topology.descendantsOf(incident.rootDeviceId)) {
+      for (const finding of input.findingsByDevice.get(deviceId) ?? []) inhibited.add(finding.id);
+    }
+  }
+  return inhibited;
+}

@@ -1,0 +1,83 @@
+import type { Finding } from '../detection/index.js';
+import type { CorrelationConfig } from './correlation-config.js';
+import { ancestorsOf, type CorrelationTopology } from './correlation-topology.js';
+import type { IncidentCause } from './incident.js';
+
+export interface OutageRoots {
+  /** Every device that shows an outage sign now, with its cause, nested ones included. */
+  candidates: Map<string, IncidentCause>;
+  /** The candidates with no candidate above them: where outages live. */
+  roots: Map<string, IncidentCause>;
+}
+
+/** A device counts as down when detection says it does not answer, or that it is a base station with its cells off. */
+export function isDownFinding(finding: Pick<Finding, 'kind'>): boolean {
+  return finding.kind === 'unreachable' || finding.kind === 'base_station_down';
+}
+
+/**
+ * The devices an outage hangs from: a parent that is down itself, or a parent with a large share of its
+ * children unreachable together (it may still answer SNMP while its uplink or its radios are dead).
+ * Nested signs collapse to the highest one, so an access node down under a dead base station is one
+ * outage at the base station, not two.
+ */
+export function findOutageRoots(
+  findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
+  topology: CorrelationTopology,
+  config: CorrelationConfig,
+): OutageRoots {
+  const down = new Set<string>();
+  for (const [deviceId, findings] of findingsByDevice) {
+    if (findings.some(isDownFinding)) down.add(deviceId);
+  }
+
+  const candidates = new Map<string, IncidentCause>();
+  for (const deviceId of down) {
+    const findings = findingsByDevice.get(deviceId) ?? [];
+    // A CPE that is down is its own trouble; a device with children down takes them with it.
+    const isParent =
+      topology.childrenOf(deviceId).length > 0 || findings.some((f) => f.kind === 'base_station_down');
+    if (isParent) candidates.set(deviceId, 'parent_down');
+  }
+
+  const parentsOfDown = new Set<string>();
+  for (const deviceId of down) {
+    const parent = topology.parentOf(deviceId);
+    if (parent !== null) parentsOfDown.add(parent);
+  }
+  for (const parent of parentsOfDown) {
+    if (candidates.has(parent)) continue;
+    if (childrenShareDown(parent, down, topology, config)) candidates.set(parent, 'children_unreachable');
+  }
+
+  const roots = new Map<string, IncidentCause>();
+  for (const [deviceId, cause] of candidates) {
+    if (!ancestorsOf(topology, deviceId).some((a) => candidates.has(a))) roots.set(deviceId, cause);
+  }
+  return { candidates, roots };
+}
+
+function childrenShareDown(
+  parent: string,
+  down: ReadonlySet<string>,
+  topology: CorrelationTopology,
+  config: CorrelationConfig,
+): boolean {
+  const children = topology.childrenOf(parent);
+  if (children.length === 0) return false;
+  const unreachable = children.filter((child) => down.has(child)).length;
+  return unreachable >= config.minChildren && unreachable / children.length >= config.childShareThreshold;
+}
+
+/** The highest outage root above (or at) a device, if any: where an incident at that device belongs now. */
+export function highestRootOver(
+  deviceId: string,
+  candidates: ReadonlyMap<string, IncidentCause>,
+  topology: CorrelationTopology,
+): string | undefined {
+  let highest = candidates.has(deviceId) ? deviceId : undefined;
+  for (const ancestor of ancestorsOf(topology, deviceId)) {
+    if (candidates.has(ancestor)) highest = ancestor;
+  }
+  return highest;
+}

@@ -1,0 +1,25 @@
+/**
+ * Correlation: open findings + topology + maintenance → incidents (outages, planned works) with a
+ * lifecycle, and the findings they inhibit. Pure: no I/O, no clock; the caller passes `now`.
+ */
+export { acknowledge, type IncidentEdit } from './acknowledge.js';
+export { activeWindow } from './active-window.js';
+export { correlate, type CorrelateInput, type CorrelateOutput } from './correlate.js';
+export { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from './correlation-config.js';
+export { ancestorsOf, type CorrelationTopology } from './correlation-topology.js';
+export { diffIncident } from './diff-incident.js';
+export { findOutageRoots, isDownFinding, type OutageRoots } from './find-outage-roots.js';
+export {
+  INCIDENT_KINDS,
+  incidentId,
+  type Incident,
+  type IncidentCause,
+  type IncidentChange,
+  type IncidentDiff,
+  type IncidentKind,
+  type IncidentState,
+  type MaintenanceTarget,
+  type MaintenanceWindow,
+} from './incident.js';
+export { setEtaNote, type EtaNotePatch } from './set-eta-note.js';
+export { topologyFromInventory } from './topology-from-inventory.js';
