@@ -31,6 +31,14 @@ export interface RecentSampleView {
   upstreamErrorsPerHour: number | null;
 }
 
+// Compiled once per pattern: the same few probe patterns serve every device, every poll.
+const patterns = new Map<string, RegExp>();
+const upstream = (pattern: string): RegExp => {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern)));
+  return re;
+};
+
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 
@@ -40,7 +48,7 @@ export function recentPoint(probe: Probe, result: PollResult, rates: Rates, at: 
   const used = num(scalars.memoryUsed);
   const size = num(scalars.memorySize);
   let errorsPerHour: number | null = null;
-  const pattern = probe.upstreamInterfacePattern ? new RegExp(probe.upstreamInterfacePattern) : undefined;
+  const pattern = probe.upstreamInterfacePattern ? upstream(probe.upstreamInterfacePattern) : undefined;
   for (const [index, row] of Object.entries(result.sample?.tables.interfaces ?? {})) {
     const name = `${String(row.ifDescr ?? '')} ${String(row.ifName ?? '')}`;
     const rate = rates[`interfaces.${index}.ifInErrors`];
