@@ -1,11 +1,13 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadProbes } from '../polling/load-probes.js';
 import { formatProbeError } from '../polling/probe-error.js';
+import { compilePlaybooks, formatPlaybookError } from '../playbooks/index.js';
 
 export interface CheckOptions {
   probesDir: string;
-  /** Playbooks are compiled by issue 4; until then the flag is accepted and the files only counted. */
+  /** Every *.yaml here is compiled as one playbook set (rule ids unique across files). */
   playbooksDir?: string;
   /** The default directory may be absent (nothing to check); one named with --playbooks must exist. */
   playbooksDirOptional?: boolean;
@@ -38,7 +40,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     } else if (files === undefined) {
       failed = true;
       lines.push(`${options.playbooksDir}: no such directory`);
-    } else if (files.length > 0) lines.push('playbooks: not checked yet (issue 4)');
+    } else if (files.length > 0) {
+      const dir = options.playbooksDir;
+      const sources = await Promise.all(
+        files
+          .sort()
+          .map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
+      );
+      const compiled = compilePlaybooks(sources);
+      if ('errors' in compiled) {
+        failed = true;
+        lines.push(...compiled.errors.map(formatPlaybookError));
+        const count = compiled.errors.length;
+        lines.push(`playbooks: ${count} error${count === 1 ? '' : 's'} in ${dir}`);
+      } else {
+        const rules = compiled.playbooks.reduce((sum, p) => sum + p.rules.length, 0);
+        lines.push(`playbooks: ${compiled.playbooks.length} ok (${rules} rules)`);
+      }
+    }
   }
   return { exitCode: failed ? 1 : 0, lines };
 }

@@ -21,10 +21,10 @@ describe('vigil check', () => {
     expect(result.lines.at(-1)).toBe(`probes: 41 errors in ${FIXTURES}/probes-bad`);
   });
 
-  it('accepts a playbook directory and says playbooks are not checked yet', async () => {
-    expect(await runCheck({ probesDir: 'probes', playbooksDir: `${FIXTURES}/probes-good` })).toEqual({
+  it('compiles a playbook directory and counts its rules', async () => {
+    expect(await runCheck({ probesDir: 'probes', playbooksDir: 'playbooks' })).toEqual({
       exitCode: 0,
-      lines: ['probes: 5 ok', 'playbooks: not checked yet (issue 4)'],
+      lines: ['probes: 5 ok', 'playbooks: 1 ok (9 rules)'],
     });
   });
 
