@@ -44,17 +44,14 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
 
   const next = new Map<string, Incident>();
   const changes: IncidentChange[] = [];
-  const firstSignByRoot = new Map<string, number>();
+  const takenOver = new Map<string, Incident[]>();
   const previousByRoot = new Map<string, Incident>();
 
   for (const incident of input.incidents) {
     if (incident.state === 'resolved') continue;
     const over = highestRootOver(incident.rootDeviceId, candidates, topology);
     if (over !== undefined && over !== incident.rootDeviceId) {
-      // A higher outage took this one over: it inherits the first sign, so the subscribers' outage time
-      // is kept and an already announced outage does not settle all over again.
-      const first = firstSignByRoot.get(over) ?? incident.openedAt;
-      firstSignByRoot.set(over, Math.min(first, incident.openedAt));
+      takenOver.set(over, [...(takenOver.get(over) ?? []), incident]);
       if (incident.state === 'open') changes.push(resolve(incident, now, incidentId(over)));
       continue;
     }
@@ -70,11 +67,11 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
 
   for (const [root, cause] of roots) {
     if (previousByRoot.has(root)) continue;
-    const firstSign = Math.min(now, firstSignByRoot.get(root) ?? now);
     const pending = describe(root, cause, input, {
+      ...inherited(takenOver.get(root) ?? []),
       id: incidentId(root),
       state: 'pending',
-      openedAt: firstSign,
+      openedAt: Math.min(now, ...(takenOver.get(root) ?? []).map((i) => i.openedAt)),
       updatedAt: now,
     });
     const settled = settle(pending, now, config);
@@ -120,17 +117,31 @@ function stepExisting(
   return { incident: updated, change: { type: 'updated', at: now, diff, incident: updated } };
 }
 
+type NocFields = Partial<Pick<Incident, 'eta' | 'note' | 'acknowledgedBy' | 'acknowledgedAt'>>;
+
 /** What survives a step untouched: identity, timeline and everything NOC set. */
-function carried(
-  previous: Incident,
-): Pick<Incident, 'id' | 'state' | 'openedAt' | 'updatedAt'> &
-  Partial<Pick<Incident, 'eta' | 'note' | 'acknowledgedBy' | 'acknowledgedAt'>> {
-  const { id, state, openedAt, updatedAt, eta, note, acknowledgedBy, acknowledgedAt } = previous;
+function carried(previous: Incident): Pick<Incident, 'id' | 'state' | 'openedAt' | 'updatedAt'> & NocFields {
+  const { id, state, openedAt, updatedAt } = previous;
+  return { id, state, openedAt, updatedAt, ...nocFields(previous) };
+}
+
+/**
+ * A higher outage that takes lower ones over inherits their first sign (so the subscribers' outage time
+ * is kept and an outage already announced does not settle all over again) and what NOC told about them:
+ * the crew and the ETA are usually the same.
+ */
+function inherited(merged: readonly Incident[]): NocFields {
+  const earliestFirst = [...merged].sort((a, b) => a.openedAt - b.openedAt || a.id.localeCompare(b.id));
+  // Right to left, so the earliest incident's fields are applied last and win.
+  return earliestFirst.reduceRight<NocFields>(
+    (fields, incident) => ({ ...fields, ...nocFields(incident) }),
+    {},
+  );
+}
+
+function nocFields(incident: Incident): NocFields {
+  const { eta, note, acknowledgedBy, acknowledgedAt } = incident;
   return {
-    id,
-    state,
-    openedAt,
-    updatedAt,
     ...(eta !== undefined ? { eta } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(acknowledgedBy !== undefined ? { acknowledgedBy } : {}),

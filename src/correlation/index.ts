@@ -2,7 +2,7 @@
  * Correlation: open findings + topology + maintenance → incidents (outages, planned works) with a
  * lifecycle, and the findings they inhibit. Pure: no I/O, no clock; the caller passes `now`.
  */
-export { acknowledge, type IncidentEdit } from './acknowledge.js';
+export { acknowledge } from './acknowledge.js';
 export { activeWindow } from './active-window.js';
 export { correlate, type CorrelateInput, type CorrelateOutput } from './correlate.js';
 export { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from './correlation-config.js';
@@ -22,4 +22,5 @@ export {
   type MaintenanceWindow,
 } from './incident.js';
 export { setEtaNote, type EtaNotePatch } from './set-eta-note.js';
+export { editChange, type IncidentEdit } from './incident-edit.js';
 export { topologyFromInventory } from './topology-from-inventory.js';

@@ -1,4 +1,4 @@
-import { editChange, type IncidentEdit } from './acknowledge.js';
+import { editChange, type IncidentEdit } from './incident-edit.js';
 import type { Incident } from './incident.js';
 
 /** What `PATCH /v1/incidents/{id}` may set: a value sets it, null clears it, absent leaves it. */
