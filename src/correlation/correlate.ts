@@ -3,7 +3,7 @@ import { activeWindow } from './active-window.js';
 import { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from './correlation-config.js';
 import type { CorrelationTopology } from './correlation-topology.js';
 import { diffIncident } from './diff-incident.js';
-import { findOutageRoots, highestRootOver, isDownFinding } from './find-outage-roots.js';
+import { findOutageRoots, highestRootOver, isDownFinding, outageHolds } from './find-outage-roots.js';
 import {
   incidentId,
   type Incident,
@@ -59,7 +59,8 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   }
 
   for (const [root, previous] of previousByRoot) {
-    const cause = candidates.get(root);
+    const holds = outageHolds(root, input.findingsByDevice, topology, config);
+    const cause = candidates.get(root) ?? (holds ? previous.cause : undefined);
     const stepped = stepExisting(previous, cause, input, config);
     if (stepped.change) changes.push(stepped.change);
     if (stepped.incident) next.set(stepped.incident.id, stepped.incident);

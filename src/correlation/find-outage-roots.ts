@@ -81,3 +81,21 @@ export function highestRootOver(
   }
   return highest;
 }
+
+/**
+ * Whether an existing outage still holds at its root. Looser than opening on purpose (hysteresis): the
+ * minimum count is dropped, so an access node with three CPEs that comes back while all three stay dark
+ * does not resolve and hand each CPE its own technician visit.
+ */
+export function outageHolds(
+  root: string,
+  findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
+  topology: CorrelationTopology,
+  config: CorrelationConfig,
+): boolean {
+  const isDown = (id: string) => (findingsByDevice.get(id) ?? []).some(isDownFinding);
+  if (isDown(root)) return true;
+  const children = topology.childrenOf(root);
+  const unreachable = children.filter(isDown).length;
+  return unreachable > 0 && unreachable / children.length >= config.childShareThreshold;
+}

@@ -8,7 +8,7 @@ export { correlate, type CorrelateInput, type CorrelateOutput } from './correlat
 export { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from './correlation-config.js';
 export { ancestorsOf, type CorrelationTopology } from './correlation-topology.js';
 export { diffIncident } from './diff-incident.js';
-export { findOutageRoots, isDownFinding, type OutageRoots } from './find-outage-roots.js';
+export { findOutageRoots, isDownFinding, outageHolds, type OutageRoots } from './find-outage-roots.js';
 export {
   INCIDENT_KINDS,
   incidentId,

@@ -72,6 +72,29 @@ describe('correlate: nested outages collapse to the highest down ancestor', () =
     });
   });
 
+  it.each([
+    {
+      name: 'holds while the root is back but its few children stay dark',
+      later: ['an-1-cpe-1', 'an-1-cpe-2'],
+      log: [],
+    },
+    {
+      name: 'resolves once the children are back too',
+      later: ['an-1-cpe-1'],
+      log: ['220s resolved outage:an-1'],
+    },
+  ])('$name', ({ later, log }) => {
+    const all = ['an-1', 'an-1-cpe-1', 'an-1-cpe-2', 'an-1-cpe-3'];
+    const result = run(tree(), [
+      { at: 0, down: all },
+      { at: 90, down: all },
+      { at: 160, down: later },
+      { at: 220, down: later },
+    ]);
+    // an-1 has three children, fewer than minChildren: opening needed the parent down, holding does not.
+    expect(result.log.filter((l) => !l.includes('updated'))).toEqual(['90s opened outage:an-1', ...log]);
+  });
+
   it('keeps sibling access nodes as two outages when their parent is up and has too few children', () => {
     const { log, last } = run(tree(), [
       { at: 0, down: ['an-1', 'an-2'] },
