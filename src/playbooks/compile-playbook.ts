@@ -52,19 +52,8 @@ export function compilePlaybook(
   const descriptionField = top?.get('description');
   const description = descriptionField ? r.string(descriptionField, 'description') : undefined;
   const reboot = compileGuards(r, top?.get('guards'));
-  const rules = listOf(r, top?.get('rules'), 'rules', (node, path) => compileRule(r, node, path, file));
-  const ids = new Map<string, number>();
-  for (const rule of rules) {
-    const first = ids.get(rule.id);
-    if (first !== undefined)
-      r.errors.push({
-        file,
-        line: rule.source.line,
-        path: 'rules',
-        message: `duplicate rule id "${rule.id}" (first at line ${first})`,
-      });
-    else ids.set(rule.id, rule.source.line);
-  }
+  const seen = new Map<string, number>();
+  const rules = listOf(r, top?.get('rules'), 'rules', (node, path) => compileRule(r, node, path, file, seen));
   const inhibitRules = listOf(r, top?.get('inhibit'), 'inhibit', (node, path) =>
     compileInhibit(r, node, path, file),
   );

@@ -1,4 +1,4 @@
-import type { Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import { FINDING_KINDS } from '../detection/finding.js';
 import { DEVICE_KINDS } from '../inventory/inventory-types.js';
 import { closestWord } from '../polling/probe-closest-word.js';
@@ -37,6 +37,8 @@ export function compileRule(
   node: Node,
   path: string,
   file: string,
+  /** Rule ids seen so far in this file, with their lines. */
+  seen: Map<string, number>,
 ): PlaybookRule | undefined {
   const fields = r.map(node, path, {
     allowed: RULE_KEYS,
@@ -48,11 +50,18 @@ export function compileRule(
   const id = idField ? r.string(idField, `${path}.id`) : undefined;
   if (idField && id !== undefined && !RULE_ID.test(id))
     r.fail(idField.value, `${path}.id`, `"${id}" is not a kebab-case id`);
+  const first = id === undefined ? undefined : seen.get(id);
+  if (id !== undefined && first !== undefined)
+    r.fail(idField?.value, `${path}.id`, `duplicate rule id "${id}" (first at line ${first})`);
+  else if (id !== undefined) seen.set(id, r.lineOf(idField?.value));
   const descriptionField = fields.get('description');
   const description = descriptionField ? r.string(descriptionField, `${path}.description`) : undefined;
   const matchField = fields.get('match');
+  const matchErrors = r.errors.length;
   const match = matchField ? compileMatch(r, matchField, `${path}.match`) : undefined;
-  const known = placeholdersFor(match?.findings);
+  // Which names a text may use depends on what the rule matches; when that is in doubt, the texts
+  // are not checked, rather than reported for names that the fixed match would allow.
+  const known = match && r.errors.length === matchErrors ? placeholdersFor(match.findings) : undefined;
   const template = compileSuggestion(r, fields, path, known);
   const unreachableField = fields.get('whenUnreachable');
   let whenUnreachable: SuggestionTemplate | undefined;
@@ -139,7 +148,7 @@ function compileSuggestion(
   r: ProbeReader,
   fields: Map<string, Field>,
   path: string,
-  known: readonly string[],
+  known: readonly string[] | undefined,
 ): SuggestionTemplate | undefined {
   const suggestField = fields.get('suggest');
   const suggest = suggestField
@@ -157,7 +166,8 @@ function compileSuggestion(
     const value = f ? r.string(f, `${path}.text.${language}`) : undefined;
     if (!f || value === undefined) continue;
     const compiled = compileTemplate(value, known);
-    if ('errors' in compiled) for (const e of compiled.errors) r.fail(f.value, `${path}.text.${language}`, e);
+    if ('errors' in compiled)
+      for (const e of new Set(compiled.errors)) r.fail(f.value, `${path}.text.${language}`, e);
     else text[language] = compiled.parts;
   }
   if (!suggest || priority === undefined || !text.ru || !text.en) return undefined;
@@ -174,7 +184,8 @@ function words<T extends string>(
   single = false,
 ): T[] | undefined {
   const nodes: { node: Node; path: string }[] = [];
-  if (single) nodes.push({ node: field.value ?? field.keyNode, path });
+  // `findings: stale_uptime` is a list of one, as `findings: [stale_uptime]`.
+  if (single || isScalar(field.value)) nodes.push({ node: field.value ?? field.keyNode, path });
   else {
     const items = r.list(field, path);
     if (!items) return undefined;

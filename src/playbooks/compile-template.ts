@@ -9,7 +9,8 @@ const TAG = /\{\{\s*([#/]?)\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
  */
 export function compileTemplate(
   text: string,
-  known: readonly string[],
+  /** The names allowed here; undefined skips the check (the rule's match is already in error). */
+  known: readonly string[] | undefined,
 ): { parts: TemplatePart[] } | { errors: string[] } {
   const errors: string[] = [];
   const root: TemplatePart[] = [];
@@ -27,7 +28,7 @@ export function compileTemplate(
     last = match.index + match[0].length;
     const sigil = match[1] ?? '';
     const name = match[2] ?? '';
-    if (!known.includes(name)) {
+    if (known && !known.includes(name)) {
       const hint = closestWord(name, known);
       errors.push(
         `unknown placeholder "{{${name}}}"${hint ? ` (did you mean "{{${hint}}}"?)` : ''}; known here: ${known.join(', ')}`,
