@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import { DURATION_HINT, parseProbeDuration } from '../polling/probe-duration.js';
 import { createProbeReader, type Field, type ProbeReader } from '../polling/probe-reader.js';
 import { compileRule } from './compile-rule.js';
 import { checkLabel, parseMatcher } from './parse-matcher.js';
 import { sortPlaybookErrors, type PlaybookError } from './playbook-error.js';
+import { parseYamlDocument } from '../shared/parse-yaml-document.js';
 import {
   DEFAULT_REBOOT_GUARDS,
   type InhibitRule,
@@ -26,18 +27,9 @@ export function compilePlaybook(
   text: string,
   file: string,
 ): { playbook: Playbook } | { errors: PlaybookError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const lastLine = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
-  if (doc.errors.length > 0)
-    return {
-      errors: doc.errors.map((e) => ({
-        file,
-        line: Math.min(lineCounter.linePos(e.pos[0]).line, lastLine),
-        path: '',
-        message: e.message,
-      })),
-    };
+  const parsed = parseYamlDocument(text, file);
+  if ('errors' in parsed) return { errors: parsed.errors };
+  const { doc, lineCounter } = parsed;
   const r = createProbeReader(file, lineCounter);
   if (!isMap(doc.contents)) {
     r.fail(doc.contents, '', 'a playbook is a YAML map with name, description and rules');

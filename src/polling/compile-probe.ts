@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import { checkDuplicateOids, compileCollection } from './probe-collection.js';
 import { checkProbeConsistency } from './probe-consistency.js';
 import { DURATION_HINT, formatProbeDuration, parseProbeDuration } from './probe-duration.js';
@@ -8,6 +8,7 @@ import { checkProbeOid } from './probe-oid.js';
 import { createProbeReader, type Field, type ProbeReader } from './probe-reader.js';
 import { compileThresholds } from './probe-thresholds.js';
 import type { DeviceKind, Probe } from './probe-types.js';
+import { parseYamlDocument } from '../shared/parse-yaml-document.js';
 
 const TOP_KEYS = [
   'name',
@@ -33,20 +34,9 @@ const PROBE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
  * Line numbers come from the YAML nodes, so `vigil check` can say `probes/cpe-gpon.yaml:14`.
  */
 export function compileProbe(text: string, file: string): { probe: Probe } | { errors: ProbeError[] } {
-  const lineCounter = new LineCounter();
-  // uniqueKeys off: the reader reports duplicate keys itself, with their path and the first line.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  // An error at the very end (an unclosed bracket) points past the last newline: show the last line.
-  const lastLine = Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
-  if (doc.errors.length > 0)
-    return {
-      errors: doc.errors.map((e) => ({
-        file,
-        line: Math.min(lineCounter.linePos(e.pos[0]).line, lastLine),
-        path: '',
-        message: e.message,
-      })),
-    };
+  const parsed = parseYamlDocument(text, file);
+  if ('errors' in parsed) return { errors: parsed.errors };
+  const { doc, lineCounter } = parsed;
   const r = createProbeReader(file, lineCounter);
   if (!isMap(doc.contents)) {
     r.fail(doc.contents, '', 'a probe is a YAML map with name, description, deviceKinds and scalars');
