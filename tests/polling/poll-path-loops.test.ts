@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInventoryStore } from '../../src/inventory/index.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { loadProbes } from '../../src/polling/load-probes.js';
-import { createDevicePoller } from '../../src/polling/poll-device.js';
-import { createPollService, type PollService } from '../../src/polling/poll-service.js';
-import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import type { PollService } from '../../src/polling/poll-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
-import { startTestSimulator, v2cProfile } from '../helpers/test-simulator.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+import { createTestPollService } from '../helpers/test-poll-service.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,34 +11,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('poll path: reboot loops, a base station down, temperature', () => {
   let sim: Simulator;
   let redis: TestRedis;
-  let transport: UdpGetTransport;
+  let closeService: () => Promise<void>;
   let service: PollService;
 
   beforeAll(async () => {
     sim = await startTestSimulator({ firstOctet: 173, devices: 30, fanout: 9 });
     redis = await createTestRedis();
-    const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
-    await inventory.importInventory(sim.fleet.inventory);
-    const loaded = await loadProbes('probes');
-    if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
-    const probes = new Map<string, Probe>(
-      [...loaded.probes].map(([name, probe]) => [name, { ...probe, timeoutMs: 300, retries: 0 }]),
-    );
-    transport = new UdpGetTransport();
-    service = createPollService({
-      redis: redis.redis,
-      keys: redis.keys,
-      inventory,
-      probes,
-      authProfiles: new Map([['sim', v2cProfile]]),
-      poller: createDevicePoller(transport),
-      states: createPollerStateStore(redis.redis, redis.keys, 8),
-      log: createLogger({ level: 'silent' }),
-    });
+    const built = await createTestPollService(sim, redis, { timeoutMs: 300, retries: 0 });
+    service = built.service;
+    closeService = built.close;
   });
 
   afterAll(async () => {
-    await transport?.close();
+    await closeService?.();
     await sim?.close();
     await redis?.close();
   });

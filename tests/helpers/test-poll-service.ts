@@ -1,0 +1,46 @@
+import { createInventoryStore } from '../../src/inventory/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { loadProbes } from '../../src/polling/load-probes.js';
+import { createDevicePoller } from '../../src/polling/poll-device.js';
+import { createPollService, type PollService } from '../../src/polling/poll-service.js';
+import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
+import type { Probe } from '../../src/polling/probe-types.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
+import type { TestRedis } from './test-redis.js';
+import { v2cProfile } from './test-simulator.js';
+
+export const TEST_POLL_SHARDS = 8;
+
+/**
+ * The poll service exactly as a poller builds it, over a simulator's fleet imported into the test's
+ * Redis prefix; the shipped probes with short timeouts, so a silent device's polls are quick.
+ */
+export async function createTestPollService(
+  sim: Simulator,
+  redis: TestRedis,
+  timing: { timeoutMs: number; retries?: number },
+): Promise<{ service: PollService; close: () => Promise<void> }> {
+  const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
+  await inventory.importInventory(sim.fleet.inventory);
+  const loaded = await loadProbes('probes');
+  if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
+  const probes = new Map<string, Probe>(
+    [...loaded.probes].map(([name, probe]) => [
+      name,
+      { ...probe, timeoutMs: timing.timeoutMs, retries: timing.retries ?? probe.retries },
+    ]),
+  );
+  const transport = new UdpGetTransport();
+  const service = createPollService({
+    redis: redis.redis,
+    keys: redis.keys,
+    inventory,
+    probes,
+    authProfiles: new Map([['sim', v2cProfile]]),
+    poller: createDevicePoller(transport),
+    states: createPollerStateStore(redis.redis, redis.keys, TEST_POLL_SHARDS),
+    log: createLogger({ level: 'silent' }),
+  });
+  return { service, close: () => transport.close() };
+}
