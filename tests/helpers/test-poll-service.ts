@@ -1,12 +1,12 @@
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { loadProbes } from '../../src/polling/load-probes.js';
 import { createDevicePoller } from '../../src/polling/poll-device.js';
 import { createPollService, type PollService } from '../../src/polling/poll-service.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
+import { loadShippedProbes } from './shipped-probes.js';
 import type { TestRedis } from './test-redis.js';
 import { v2cProfile } from './test-simulator.js';
 
@@ -23,10 +23,8 @@ export async function createTestPollService(
 ): Promise<{ service: PollService; close: () => Promise<void> }> {
   const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
   await inventory.importInventory(sim.fleet.inventory);
-  const loaded = await loadProbes('probes');
-  if (!('probes' in loaded)) throw new Error('shipped probes do not compile');
   const probes = new Map<string, Probe>(
-    [...loaded.probes].map(([name, probe]) => [
+    [...(await loadShippedProbes())].map(([name, probe]) => [
       name,
       { ...probe, timeoutMs: timing.timeoutMs, retries: timing.retries ?? probe.retries },
     ]),

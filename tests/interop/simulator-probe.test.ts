@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProbes } from '../../src/polling/load-probes.js';
 import { probeOnce } from '../../src/polling/probe-once.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { startTestSimulator, v2cProfile, v3Profile } from '../helpers/test-simulator.js';
+import { loadShippedProbes } from '../helpers/shipped-probes.js';
 
 describe('vigil probe against the simulator', () => {
   let sim: Simulator;
   let probes: ReadonlyMap<string, Probe>;
 
   beforeAll(async () => {
-    const loaded = await loadProbes('probes');
-    if (!('probes' in loaded))
-      throw new Error(`shipped probes do not compile: ${JSON.stringify(loaded.errors)}`);
-    probes = loaded.probes;
+    probes = await loadShippedProbes();
     sim = await startTestSimulator({ firstOctet: 175 });
   });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProbes } from '../../src/polling/load-probes.js';
 import { probeOnce, type ProbeOnceOptions } from '../../src/polling/probe-once.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { AuthProfile } from '../../src/snmp/auth-profile.js';
 import { startSnmpd, type Snmpd } from './start-snmpd.js';
+import { loadShippedProbes } from '../helpers/shipped-probes.js';
 
 const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
@@ -21,10 +21,7 @@ describe('vigil probe against Net-SNMP snmpd', () => {
   let probes: ReadonlyMap<string, Probe>;
 
   beforeAll(async () => {
-    const loaded = await loadProbes('probes');
-    if (!('probes' in loaded))
-      throw new Error(`shipped probes do not compile: ${JSON.stringify(loaded.errors)}`);
-    probes = loaded.probes;
+    probes = await loadShippedProbes();
     snmpd = await startSnmpd();
   });
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRates, uptimeWentBack } from '../../src/polling/compute-rates.js';
-import { loadProbes } from '../../src/polling/load-probes.js';
 import { createDevicePoller, type DevicePoller, type PollTarget } from '../../src/polling/poll-device.js';
 import type { Probe } from '../../src/polling/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import type { SimDevice } from '../../src/sim/sim-device.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
 import { startTestSimulator, v2cProfile, v3Profile } from '../helpers/test-simulator.js';
+import { loadShippedProbes } from '../helpers/shipped-probes.js';
 
 describe('polling a simulated device with its probe', () => {
   let sim: Simulator;
@@ -15,10 +15,7 @@ describe('polling a simulated device with its probe', () => {
   let probes: ReadonlyMap<string, Probe>;
 
   beforeAll(async () => {
-    const loaded = await loadProbes('probes');
-    if (!('probes' in loaded))
-      throw new Error(`shipped probes do not compile: ${JSON.stringify(loaded.errors)}`);
-    probes = loaded.probes;
+    probes = await loadShippedProbes();
     sim = await startTestSimulator({ firstOctet: 165 });
     transport = new UdpGetTransport();
     poller = createDevicePoller(transport);

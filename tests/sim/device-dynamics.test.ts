@@ -10,29 +10,15 @@ import {
   uptimeTicks,
 } from '../../src/sim/device-dynamics.js';
 import type { SimDevice } from '../../src/sim/sim-device.js';
+import { simDevice } from '../helpers/sim-device.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const SILENCE = 10_000;
 
 function device(overrides: Partial<SimDevice> = {}): SimDevice {
-  return {
-    index: 0,
-    id: 'cpe-000001',
-    kind: 'cpe',
-    model: 'cpe-gpon',
-    modelLabel: 'SimRouter GP-1',
-    host: '127.16.0.1',
-    port: 1161,
-    parentIndex: -1,
-    seed: 3, // seed % 3 === 0: no baseline line errors, so counts below are exact
-    bootAtMs: NOW - 2 * DAY,
-    silentUntilMs: 0,
-    extraErrors: 0,
-    faults: [],
-    rebootCount: 0,
-    ...overrides,
-  };
+  // seed % 3 === 0: no baseline line errors, so counts below are exact.
+  return simDevice({ seed: 3, bootAtMs: NOW - 2 * DAY, ...overrides });
 }
 
 describe('simulated device dynamics', () => {

@@ -4,23 +4,9 @@ import { DEVICE_MODELS } from '../../src/sim/models/device-models.js';
 import { createSimMibView } from '../../src/sim/sim-mib-view.js';
 import { parseFaultParams } from '../../src/sim/fault-kinds.js';
 import type { SimDevice } from '../../src/sim/sim-device.js';
+import { simDevice } from '../helpers/sim-device.js';
 
-const cpe: SimDevice = {
-  index: 0,
-  id: 'cpe-000001',
-  kind: 'cpe',
-  model: 'cpe-gpon',
-  modelLabel: 'SimRouter GP-1',
-  host: '127.16.0.1',
-  port: 1161,
-  parentIndex: -1,
-  seed: 12345,
-  bootAtMs: Date.now() - 1000,
-  silentUntilMs: 0,
-  extraErrors: 0,
-  faults: [],
-  rebootCount: 0,
-};
+const cpe: SimDevice = simDevice();
 
 describe('simulated device models', () => {
   const view = createSimMibView({ rebootSilenceMs: 1000, onReboot: () => undefined });
