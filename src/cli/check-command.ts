@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadProbes } from '../polling/load-probes.js';
 import { formatProbeError } from '../polling/probe-error.js';
-import { compilePlaybooks, formatPlaybookError } from '../playbooks/index.js';
+import { loadPlaybooks } from '../diagnosis/load-playbooks.js';
+import { formatPlaybookError } from '../playbooks/index.js';
 
 export interface CheckOptions {
   probesDir: string;
@@ -34,29 +33,22 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     lines.push(`probes: ${loaded.probes.size} ok`);
   }
   if (options.playbooksDir !== undefined) {
-    const files = await yamlFiles(options.playbooksDir);
-    if (files === undefined && options.playbooksDirOptional) {
-      // Nothing written yet: nothing to check.
-    } else if (files === undefined) {
-      failed = true;
-      lines.push(`${options.playbooksDir}: no such directory`);
-    } else if (files.length > 0) {
-      const dir = options.playbooksDir;
-      const sources = await Promise.all(
-        files
-          .sort()
-          .map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
-      );
-      const compiled = compilePlaybooks(sources);
-      if ('errors' in compiled) {
+    const dir = options.playbooksDir;
+    const compiled = await loadPlaybooks(dir);
+    if (compiled === undefined) {
+      // The default directory may be absent (nothing written yet); one named with --playbooks must exist.
+      if (!options.playbooksDirOptional) {
         failed = true;
-        lines.push(...compiled.errors.map(formatPlaybookError));
-        const count = compiled.errors.length;
-        lines.push(`playbooks: ${count} error${count === 1 ? '' : 's'} in ${dir}`);
-      } else {
-        const rules = compiled.playbooks.reduce((sum, p) => sum + p.rules.length, 0);
-        lines.push(`playbooks: ${compiled.playbooks.length} ok (${rules} rules)`);
+        lines.push(`${dir}: no such directory`);
       }
+    } else if ('errors' in compiled) {
+      failed = true;
+      lines.push(...compiled.errors.map(formatPlaybookError));
+      const count = compiled.errors.length;
+      lines.push(`playbooks: ${count} error${count === 1 ? '' : 's'} in ${dir}`);
+    } else if (compiled.playbooks.length > 0) {
+      const rules = compiled.playbooks.reduce((sum, p) => sum + p.rules.length, 0);
+      lines.push(`playbooks: ${compiled.playbooks.length} ok (${rules} rules)`);
     }
   }
   return { exitCode: failed ? 1 : 0, lines };
@@ -79,14 +71,4 @@ export function registerCheckCommand(program: Command): void {
       out.write(result.lines.map((line) => `${line}\n`).join(''));
       process.exitCode = result.exitCode;
     });
-}
-
-/** The *.yaml files in a directory, or undefined when it does not exist. */
-async function yamlFiles(dir: string): Promise<string[] | undefined> {
-  try {
-    return (await readdir(dir)).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }

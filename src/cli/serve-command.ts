@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { createApiRole, type ApiRole } from '../api/api-role.js';
 import { createPollerRole } from '../polling/poller-role.js';
+import { createAdvisorRole } from '../diagnosis/advisor-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { startRoles, type ProcessRole } from '../platform/process-role.js';
@@ -34,7 +35,7 @@ interface RoleContext {
 const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> = {
   api: (context) => createApiRole(context),
   poller: (context) => createPollerRole(context),
-  worker: (context) => notBuiltYet('worker', 'workers', 'actions and verification', context.logger),
+  worker: (context) => createAdvisorRole(context),
 };
 
 export function registerServeCommand(program: Command): void {
@@ -117,23 +118,6 @@ async function closeRedis(redis: Redis): Promise<void> {
   // QUIT lets replies in flight arrive; on a connection that is down there is nothing to wait for.
   if (redis.status === 'ready') await redis.quit();
   else redis.disconnect();
-}
-
-function notBuiltYet(
-  name: string,
-  stage: ProcessRole['stage'],
-  arrivesWith: string,
-  logger: Logger,
-): ProcessRole {
-  return {
-    name,
-    stage,
-    start() {
-      logger.info({ role: name, arrivesWith }, 'role not built yet; it does nothing in this version');
-      return Promise.resolve();
-    },
-    close: () => Promise.resolve(),
-  };
 }
 
 function parseRoles(raw: string): ServeRole[] {

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from '../correlation/correlation-config.js';
 import { Secret } from '../shared/secret.js';
 import {
   AUTH_PROTOCOLS,
@@ -35,6 +36,10 @@ export interface Config {
   /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
   trapHost: string;
   trapPort: number;
+  /** Directory of playbook files (VIGIL_PLAYBOOKS_DIR, default "playbooks"). */
+  playbooksDir: string;
+  /** Outage detection (VIGIL_OUTAGE_SETTLE_SECONDS, _RESOLVE_SECONDS, _CHILD_SHARE, _MIN_CHILDREN). */
+  correlation: CorrelationConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -77,6 +82,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!Number.isInteger(pollShards) || pollShards < 1 || pollShards > 4096)
     problems.push('VIGIL_POLL_SHARDS: an integer from 1 to 4096');
   const authProfiles = parseAuthProfiles(env, problems);
+  const playbooksDir = env.VIGIL_PLAYBOOKS_DIR ?? 'playbooks';
+  const correlation = parseCorrelation(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -91,6 +98,28 @@ export function loadConfig(env: Env = process.env): Config {
     pollShards,
     trapHost,
     trapPort,
+    playbooksDir,
+    correlation,
+  };
+}
+
+function parseCorrelation(env: Env, problems: string[]): CorrelationConfig {
+  const number = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+      problems.push(`${name}: a number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const d = DEFAULT_CORRELATION_CONFIG;
+  return {
+    settleMs: number('VIGIL_OUTAGE_SETTLE_SECONDS', d.settleMs / 1000, 0, 3600) * 1000,
+    resolveAfterMs: number('VIGIL_OUTAGE_RESOLVE_SECONDS', d.resolveAfterMs / 1000, 0, 3600) * 1000,
+    childShareThreshold: number('VIGIL_OUTAGE_CHILD_SHARE', d.childShareThreshold, 0.01, 1),
+    minChildren: Math.round(number('VIGIL_OUTAGE_MIN_CHILDREN', d.minChildren, 1, 100_000)),
   };
 }
 

@@ -27,6 +27,30 @@ export interface RedisKeys {
   devicesByStatus(status: string): string;
   /** Sorted set (score 0, by id) of the devices with an open finding of one kind. */
   devicesByFinding(kind: string): string;
+  /** Hash incident id → incident JSON: the active ones and the resolved ones still kept. */
+  incidentRecords(): string;
+  /** Set of the ids of pending and open incidents (what correlation steps from). */
+  activeIncidents(): string;
+  /** Sorted set incident id → when it resolved, to list recent ones and to trim old ones. */
+  resolvedIncidents(): string;
+  /** Lock held by whoever writes incidents (the advisor's step, a NOC edit), so no write is lost. */
+  incidentLock(): string;
+  /** Hash window id → maintenance window JSON. */
+  maintenanceWindows(): string;
+  /** Hash suggestion id → suggestion record JSON (state, texts, history). */
+  suggestionRecords(): string;
+  /** Set of one device's live suggestion ids (proposed, accepted, executing, or dismissed while its cause lasts). */
+  deviceSuggestions(deviceId: string): string;
+  /** Sorted set suggestion id → when it closed, to trim closed records after their retention. */
+  closedSuggestions(): string;
+  /** Sorted set of one device's reboots by Vigil: member JSON {at, by, cleared}, score = when. */
+  rebootHistory(deviceId: string): string;
+  /** Sorted set of reboots running under one parent: suggestion/action id → when it started. */
+  runningReboots(parentId: string): string;
+  /** Lock naming the one worker process whose advisor correlates and plans. */
+  advisorLeader(): string;
+  /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
+  events(): string;
   /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
   bullPrefix(): string;
 }
@@ -76,6 +100,18 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     trapEvents: () => k('events', 'traps'),
     devicesByStatus: (status) => k('poll', 'status', status),
     devicesByFinding: (kind) => k('poll', 'finding', kind),
+    incidentRecords: () => k('incidents', 'records'),
+    activeIncidents: () => k('incidents', 'active'),
+    resolvedIncidents: () => k('incidents', 'resolved'),
+    incidentLock: () => k('incidents', 'lock'),
+    maintenanceWindows: () => k('maintenance', 'windows'),
+    suggestionRecords: () => k('suggestions', 'records'),
+    deviceSuggestions: (deviceId) => k('suggestions', 'device', deviceId),
+    closedSuggestions: () => k('suggestions', 'closed'),
+    rebootHistory: (deviceId) => k('actions', 'reboots', deviceId),
+    runningReboots: (parentId) => k('actions', 'running', parentId),
+    advisorLeader: () => k('advisor', 'leader'),
+    events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),
   };
 }

@@ -7,6 +7,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 import { createRedisKeys } from '../../src/platform/redis-keys.js';
+import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 
 describe('bearer API keys with roles', () => {
   let t: TestApp;
@@ -108,6 +109,8 @@ describe('access declarations', () => {
         pollShards: 8,
         trapHost: '127.0.0.1',
         trapPort: 0,
+        playbooksDir: 'playbooks',
+        correlation: DEFAULT_CORRELATION_CONFIG,
       },
       logger: createLogger({ level: 'silent' }),
       // The domain routes build their stores at registration: give them a connection that is never used.

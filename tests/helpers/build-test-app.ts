@@ -6,6 +6,7 @@ import type { ApiRole, Config } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { Secret } from '../../src/shared/secret.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from './test-redis.js';
+import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -47,6 +48,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     pollShards: 8,
     trapHost: '127.0.0.1',
     trapPort: 0,
+    playbooksDir: 'playbooks',
+    correlation: DEFAULT_CORRELATION_CONFIG,
   };
   const logLines: string[] = [];
   const logger = createLogger(

@@ -9,6 +9,7 @@ import type { PollReport } from '../../src/polling/poll-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
+import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 
 const exec = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,6 +38,8 @@ describe('traps trigger an immediate re-poll', () => {
       pollShards: 4,
       trapHost: '127.0.0.1',
       trapPort,
+      playbooksDir: 'playbooks',
+      correlation: DEFAULT_CORRELATION_CONFIG,
     };
     role = createPollerRole(
       { config, logger: createLogger({ level: 'silent' }), redis: redis.redis, keys: redis.keys },

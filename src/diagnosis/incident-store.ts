@@ -1,0 +1,151 @@
+import type { Redis } from 'ioredis';
+import type { Incident, IncidentChange } from '../correlation/index.js';
+import { appendEvent } from '../events/event-log.js';
+import type { VigilEvent } from '../events/vigil-event.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { withLock } from '../platform/redis-lock.js';
+import { AppError } from '../shared/app-error.js';
+
+/** Resolved incidents stay readable this long (NOC reports, outcome learning), then go. */
+const RESOLVED_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Long enough for one correlation step at 1M devices; only a holder that died leaves it to expire. */
+const LOCK_TTL_MS = 30_000;
+const LOCK_WAIT_MS = 5_000;
+
+export interface IncidentStore {
+  /** Pending and open incidents: what the next correlation step starts from. */
+  active(): Promise<Incident[]>;
+  get(id: string): Promise<Incident | undefined>;
+  /** Active ones first, then the most recently resolved, newest first, up to `limit` in all. */
+  list(options: { includeResolved: boolean; limit: number }): Promise<Incident[]>;
+  /**
+   * Writes one correlation step: `next` becomes the active set, resolved changes are kept as history,
+   * and each change goes out as its event in the same round trip.
+   */
+  saveStep(
+    previous: readonly Incident[],
+    next: readonly Incident[],
+    changes: readonly IncidentChange[],
+  ): Promise<void>;
+  /** Runs `work` holding the incident lock, so a NOC edit and a correlation step never overwrite each other. */
+  locked<T>(work: () => Promise<T>): Promise<T>;
+  /** Applies a NOC edit to one active incident under the lock; announces it when the edit returns a change. */
+  edit(
+    id: string,
+    apply: (incident: Incident) => { incident: Incident; change: IncidentChange | null },
+  ): Promise<Incident>;
+}
+
+export function incidentEvent(change: IncidentChange): VigilEvent {
+  const { incident } = change;
+  return {
+    type: `incident.${change.type}`,
+    at: change.at,
+    subscriberIds: incident.affectedSubscriberIds,
+    deviceIds: incident.affectedDeviceIds,
+    data: change.type === 'updated' ? { ...incident, diff: change.diff } : incident,
+  };
+}
+
+export function createIncidentStore(redis: Redis, keys: RedisKeys): IncidentStore {
+  const records = keys.incidentRecords();
+
+  const read = async (ids: string[]): Promise<Incident[]> => {
+    if (ids.length === 0) return [];
+    const values = await redis.hmget(records, ...ids);
+    return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Incident]));
+  };
+
+  const locked = <T>(work: () => Promise<T>): Promise<T> =>
+    withLock(
+      redis,
+      keys.incidentLock(),
+      {
+        ttlMs: LOCK_TTL_MS,
+        waitMs: LOCK_WAIT_MS,
+        onBusy: () =>
+          new AppError('ERR_INCIDENT_LOCKED', 'incidents are being updated; try again in a moment', {
+            retryable: true,
+          }),
+      },
+      work,
+    );
+
+  return {
+    active: async () => read((await redis.smembers(keys.activeIncidents())).sort()),
+
+    get: async (id) => (await read([id]))[0],
+
+    async list({ includeResolved, limit }) {
+      const active = (await read((await redis.smembers(keys.activeIncidents())).sort())).sort(
+        (a, b) => b.openedAt - a.openedAt || a.id.localeCompare(b.id),
+      );
+      if (!includeResolved || active.length >= limit) return active.slice(0, limit);
+      const resolvedIds = await redis.zrevrange(keys.resolvedIncidents(), 0, limit - active.length - 1);
+      const activeIds = new Set(active.map((i) => i.id));
+      // An outage that resolved and opened again under the same root is listed once, as it is now.
+      const resolved = (await read(resolvedIds.filter((id) => !activeIds.has(id)))).filter(
+        (i) => i.state === 'resolved',
+      );
+      return [...active, ...resolved];
+    },
+
+    async saveStep(previous, next, changes) {
+      const pipeline = redis.pipeline();
+      const nextIds = new Set(next.map((i) => i.id));
+      const resolvedIds = new Set<string>();
+      for (const change of changes) {
+        if (change.type !== 'resolved') continue;
+        resolvedIds.add(change.incident.id);
+        if (nextIds.has(change.incident.id)) continue;
+        pipeline.hset(records, change.incident.id, JSON.stringify(change.incident));
+        pipeline.srem(keys.activeIncidents(), change.incident.id);
+        pipeline.zadd(keys.resolvedIncidents(), change.at, change.incident.id);
+      }
+      for (const incident of next) {
+        pipeline.hset(records, incident.id, JSON.stringify(incident));
+        pipeline.sadd(keys.activeIncidents(), incident.id);
+      }
+      for (const incident of previous) {
+        if (nextIds.has(incident.id) || resolvedIds.has(incident.id)) continue;
+        // A pending sign that vanished before it settled was never announced: it leaves no record.
+        pipeline.srem(keys.activeIncidents(), incident.id);
+        pipeline.hdel(records, incident.id);
+      }
+      for (const change of changes) appendEvent(pipeline, keys, incidentEvent(change));
+      await pipeline.exec();
+      if (changes.some((c) => c.type === 'resolved')) await trimResolved(redis, keys, Date.now());
+    },
+
+    locked,
+
+    edit: (id, apply) =>
+      locked(async () => {
+        const [incident] = await read([id]);
+        if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident ${id}`);
+        if (incident.state === 'resolved')
+          throw new AppError(
+            'ERR_INCIDENT_CONFLICT',
+            `incident ${id} is resolved; it can no longer be edited`,
+          );
+        const { incident: edited, change } = apply(incident);
+        if (edited === incident) return incident;
+        const pipeline = redis.pipeline();
+        pipeline.hset(records, id, JSON.stringify(edited));
+        if (change) appendEvent(pipeline, keys, incidentEvent(change));
+        await pipeline.exec();
+        return edited;
+      }),
+  };
+}
+
+async function trimResolved(redis: Redis, keys: RedisKeys, now: number): Promise<void> {
+  const old = await redis.zrangebyscore(keys.resolvedIncidents(), 0, now - RESOLVED_RETENTION_MS);
+  if (old.length === 0) return;
+  const active = new Set(await redis.smembers(keys.activeIncidents()));
+  const gone = old.filter((id) => !active.has(id));
+  const pipeline = redis.pipeline();
+  pipeline.zrem(keys.resolvedIncidents(), ...old);
+  if (gone.length > 0) pipeline.hdel(keys.incidentRecords(), ...gone);
+  await pipeline.exec();
+}

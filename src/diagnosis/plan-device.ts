@@ -1,0 +1,90 @@
+import type { Incident } from '../correlation/index.js';
+import type { Finding } from '../detection/index.js';
+import type { Device } from '../inventory/index.js';
+import {
+  LANGUAGES,
+  plan,
+  type Language,
+  type PlanIncident,
+  type PlanInput,
+  type Playbook,
+  type RebootHistory,
+} from '../playbooks/index.js';
+import type { DevicePlan } from './reconcile-suggestions.js';
+
+const NO_HISTORY: RebootHistory = { rebootsAt: [], rebootOutcomes: [] };
+
+/** What was gathered about one device, from Redis (API, CLI) or the advisor's memory. */
+export interface DeviceFacts {
+  device: Device;
+  /** Parent, grandparent, … (an incident on any of them covers the device). */
+  ancestorIds: readonly string[];
+  subscriberIds: string[];
+  findings: readonly Finding[];
+  history?: RebootHistory;
+  concurrentRebootsUnderParent: number;
+}
+
+/**
+ * One device's plan in every language, from the facts and the active incidents (pure). Correlation's
+ * rule for inhibition holds here too: while an incident (settling or open) covers the device from above,
+ * its own findings are kept and shown but not advised on.
+ */
+export function planDevice(
+  playbooks: readonly Playbook[],
+  facts: DeviceFacts,
+  activeIncidents: readonly Incident[],
+  now: number,
+): DevicePlan & { input: PlanInput } {
+  const { device } = facts;
+  const covering = activeIncidents.filter(
+    (i) => i.rootDeviceId === device.id || facts.ancestorIds.includes(i.rootDeviceId),
+  );
+  const inhibitedBy = covering.filter((i) => i.rootDeviceId !== device.id);
+  const findings = facts.findings.map((f) => ({ ...f, inhibited: inhibitedBy.length > 0 }));
+  const incidents: PlanIncident[] = covering.map((i) => {
+    const eta = i.eta === undefined ? Number.NaN : Date.parse(i.eta);
+    return {
+      id: i.id,
+      kind: i.kind,
+      open: i.state === 'open',
+      ...(Number.isFinite(eta) ? { eta } : {}),
+      ...(i.note !== undefined ? { note: i.note } : {}),
+    };
+  });
+  const input = (language: Language): PlanInput => ({
+    now,
+    device: {
+      id: device.id,
+      kind: device.kind,
+      parentId: device.parentId,
+      ...(device.model !== undefined ? { model: device.model } : {}),
+    },
+    findings,
+    incidents,
+    history: facts.history ?? NO_HISTORY,
+    concurrentRebootsUnderParent: facts.concurrentRebootsUnderParent,
+    reachable: !facts.findings.some((f) => f.kind === 'unreachable'),
+    language,
+  });
+  const main = plan(playbooks, input('en'));
+  const texts = new Map<string, Record<Language, string>>();
+  for (const s of main.suggestions) texts.set(s.id, { en: s.text, ru: s.text });
+  for (const language of LANGUAGES) {
+    if (language === 'en') continue;
+    for (const s of plan(playbooks, input(language)).suggestions) {
+      const entry = texts.get(s.id);
+      if (entry) entry[language] = s.text;
+    }
+  }
+  return {
+    deviceId: device.id,
+    subscriberIds: facts.subscriberIds,
+    suggestions: main.suggestions,
+    texts,
+    trace: main.trace,
+    findings,
+    incidents,
+    input: input('en'),
+  };
+}
