@@ -4,10 +4,10 @@ import { registerInventoryCommands } from './inventory-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerDemoCommand } from './demo-command.js';
-import { registerNotYetBuilt } from './not-yet-built.js';
 import { registerBenchCommand } from './bench-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerProbeCommand } from './probe-command.js';
+import { registerExplainCommand } from './explain-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -22,12 +22,7 @@ registerSimCommand(program);
 registerDemoCommand(program);
 registerInventoryCommands(program);
 registerProbeCommand(program);
-registerNotYetBuilt(
-  program,
-  'explain',
-  'what would be suggested for a device or subscriber, and why',
-  'playbooks (issue 4)',
-);
+registerExplainCommand(program);
 registerCheckCommand(program);
 registerBenchCommand(program);
 

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
 import { deviceRoutes } from './device-routes.js';
 import { inventoryRoutes } from './inventory-routes.js';
+import { diagnosisRoutes } from './diagnosis-routes.js';
+import { incidentRoutes } from './incident-routes.js';
+import { maintenanceRoutes } from './maintenance-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -21,4 +24,12 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     pollShards: deps.config.pollShards,
   });
+  void app.register(diagnosisRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+    playbooksDir: deps.config.playbooksDir,
+  });
+  void app.register(incidentRoutes, { redis: deps.redis, keys: deps.keys });
+  void app.register(maintenanceRoutes, { redis: deps.redis, keys: deps.keys });
 }

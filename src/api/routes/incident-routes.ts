@@ -1,0 +1,123 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { acknowledge, setEtaNote, type EtaNotePatch } from '../../correlation/index.js';
+import { createIncidentStore } from '../../diagnosis/incident-store.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { AppError } from '../../shared/app-error.js';
+
+export interface IncidentRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+const NOC = { roles: ['noc', 'admin'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 160 } },
+  required: ['id'],
+} as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const problem = { $ref: 'Problem#' } as const;
+
+/**
+ * Incidents for NOC: the live list, one incident, ack (take ownership) and ETA/note. Edits go through
+ * the incident lock, so the advisor's next step keeps them; each edit of an open incident is announced
+ * as incident.updated.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (app, options) => {
+  const incidents = createIncidentStore(options.redis, options.keys);
+
+  app.get<{ Querystring: { state?: 'active' | 'all'; limit?: number } }>(
+    '/v1/incidents',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Pending and open incidents, newest first; with state=all, recently resolved ones too',
+        tags: ['incidents'],
+        querystring: {
+          type: 'object',
+          properties: {
+            state: { type: 'string', enum: ['active', 'all'], default: 'active' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: anyObject } },
+            required: ['items'],
+          },
+        },
+      },
+    },
+    async (request) => ({
+      items: await incidents.list({
+        includeResolved: request.query.state === 'all',
+        limit: request.query.limit ?? 100,
+      }),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/incidents/:id',
+    {
+      config: NOC,
+      schema: {
+        summary: 'One incident',
+        tags: ['incidents'],
+        params: idParams,
+        response: { 200: anyObject, 404: problem },
+      },
+    },
+    async (request) => {
+      const incident = await incidents.get(request.params.id);
+      if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident "${request.params.id}"`);
+      return incident;
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/incidents/:id/ack',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Acknowledge an incident: NOC owns it (the caller key is recorded)',
+        tags: ['incidents'],
+        params: idParams,
+        response: { 200: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      const by = request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'unknown';
+      return incidents.edit(request.params.id, (incident) => acknowledge(incident, by, Date.now()));
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: EtaNotePatch }>(
+    '/v1/incidents/:id',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Set or clear the ETA (ISO 8601) and the note agents read to subscribers',
+        tags: ['incidents'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            eta: { type: ['string', 'null'], format: 'date-time' },
+            note: { type: ['string', 'null'], maxLength: 2000 },
+          },
+        },
+        response: { 200: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      const patch: EtaNotePatch = { ...request.body };
+      if (typeof patch.eta === 'string') patch.eta = new Date(patch.eta).toISOString();
+      return incidents.edit(request.params.id, (incident) => setEtaNote(incident, patch, Date.now()));
+    },
+  );
+};

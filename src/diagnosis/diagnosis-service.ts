@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import type { Incident } from '../correlation/index.js';
+import { createInventoryStore, type Device, type Subscriber } from '../inventory/index.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { ExplainTrace, Language, Playbook } from '../playbooks/index.js';
+import { describeDeviceState, type DeviceStateView } from '../polling/describe-device-state.js';
+import { createPollerStateStore } from '../polling/poller-state-store.js';
+import { AppError } from '../shared/app-error.js';
+import { createIncidentStore } from './incident-store.js';
+import { planDevice } from './plan-device.js';
+import { createRebootLedger } from './reboot-ledger.js';
+import { publicSuggestion, type SuggestionRecord } from './suggestion-record.js';
+import { createSuggestionStore } from './suggestion-store.js';
+
+/** A suggestion as an agent reads it: one language's text, no history. */
+export type SuggestionView = Omit<SuggestionRecord, 'history' | 'text'> & {
+  text: string;
+  language: Language;
+};
+
+export interface DeviceDiagnosis {
+  device: Device;
+  state: DeviceStateView;
+  /** Open findings, each marked inhibited when an incident above the device covers it. */
+  findings: (DeviceStateView['findings'][number] & { inhibited: boolean })[];
+  /** Pending and open incidents covering the device (its own or an ancestor's). */
+  incidents: Incident[];
+  /** What the advisor has stored and announced: live suggestions with their state. */
+  suggestions: SuggestionView[];
+  /** A fresh plan now, step by step: rules, guards, inhibitions, what it would suggest and why. */
+  explain: ExplainTrace;
+}
+
+export interface SubscriberDiagnosis {
+  subscriber: Subscriber;
+  at: string;
+  devices: DeviceDiagnosis[];
+  incidents: Incident[];
+  suggestions: SuggestionView[];
+}
+
+export function suggestionView(record: SuggestionRecord, language: Language): SuggestionView {
+  const { text, ...rest } = publicSuggestion(record);
+  return { ...rest, text: text[language], language };
+}
+
+/**
+ * The diagnosis of a subscriber or a device read from what is stored (the pollers' state, incidents,
+ * suggestions) plus a fresh plan for the explanation: what the console shows when a conversation opens,
+ * what `vigil explain` prints, and what `GET /v1/subscribers/{id}/diagnosis` answers.
+ */
+export function createDiagnosisService(deps: {
+  redis: Redis;
+  keys: RedisKeys;
+  pollShards: number;
+  playbooks: readonly Playbook[];
+}) {
+  const { redis, keys } = deps;
+  const inventory = createInventoryStore({ redis, keys });
+  const states = createPollerStateStore(redis, keys, deps.pollShards);
+  const incidents = createIncidentStore(redis, keys);
+  const suggestions = createSuggestionStore(redis, keys);
+  const ledger = createRebootLedger(redis, keys);
+
+  async function diagnoseDevices(
+    devices: readonly Device[],
+    subscriberId: string | undefined,
+    language: Language,
+    now: number,
+  ): Promise<DeviceDiagnosis[]> {
+    const ids = devices.map((d) => d.id);
+    const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
+    const [loaded, active, live, histories, running, ancestors] = await Promise.all([
+      states.load(ids),
+      incidents.active(),
+      suggestions.liveFor(ids),
+      ledger.histories(ids, now),
+      ledger.runningUnder(parents, now),
+      Promise.all(devices.map(async (d) => (await inventory.ancestors(d.id)).map((a) => a.id))),
+    ]);
+    return devices.map((device, i) => {
+      const state = describeDeviceState(loaded.get(device.id));
+      const ancestorIds = ancestors[i] ?? [];
+      const history = histories.get(device.id);
+      const plan = planDevice(
+        deps.playbooks,
+        {
+          device,
+          ancestorIds,
+          subscriberIds: subscriberId ? [subscriberId] : [],
+          findings: state.findings,
+          ...(history ? { history } : {}),
+          concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+        },
+        active,
+        now,
+      );
+      const covering = active.filter(
+        (incident) => incident.rootDeviceId === device.id || ancestorIds.includes(incident.rootDeviceId),
+      );
+      return {
+        device,
+        state,
+        findings: plan.findings.map((f) => ({ ...f, inhibited: f.inhibited ?? false })),
+        incidents: covering,
+        suggestions: (live.get(device.id) ?? []).map((r) => suggestionView(r, language)),
+        explain: plan.trace,
+      };
+    });
+  }
+
+  return {
+    async device(deviceId: string, language: Language, now = Date.now()): Promise<DeviceDiagnosis> {
+      const device = await inventory.getDevice(deviceId);
+      if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${deviceId}" in the inventory`);
+      const [diagnosis] = await diagnoseDevices([device], undefined, language, now);
+      return diagnosis as DeviceDiagnosis;
+    },
+
+    async subscriber(
+      subscriberId: string,
+      language: Language,
+      now = Date.now(),
+    ): Promise<SubscriberDiagnosis> {
+      const subscriber = await inventory.getSubscriber(subscriberId);
+      if (!subscriber)
+        throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
+      const devices = await inventory.devicesOfSubscriber(subscriberId);
+      const diagnosed = await diagnoseDevices(devices, subscriberId, language, now);
+      const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
+      return {
+        subscriber,
+        at: new Date(now).toISOString(),
+        devices: diagnosed,
+        incidents: [...byId.values()],
+        suggestions: diagnosed
+          .flatMap((d) => d.suggestions)
+          .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
+      };
+    },
+  };
+}
+
+export type DiagnosisService = ReturnType<typeof createDiagnosisService>;
+
+/** `Accept-Language: ru-RU,ru;q=0.9,en;q=0.8` → ru; anything we do not speak → the fallback. */
+export function pickLanguage(header: string | undefined, fallback: Language = 'en'): Language {
+  if (!header) return fallback;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    if (base === 'ru' || base === 'en') return base;
+  }
+  return fallback;
+}
