@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatExplain, plan } from '../../src/playbooks/index.js';
+import { readFileSync } from 'node:fs';
 import { compileOrThrow, finding, HOUR, input, outage, shippedPlaybooks, T0 } from './planner-helpers.js';
+
+/** The line of the shipped playbook that holds `needle`: explain cites file:line, and the file moves. */
+const shippedLine = (needle: string): number =>
+  readFileSync('playbooks/cpe.yaml', 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(needle)) + 1;
 
 const playbooks = shippedPlaybooks();
 const run = (overrides: Parameters<typeof input>[0], now = T0) =>
@@ -53,7 +60,10 @@ describe('plan: escalation', () => {
         suggestionId: 'cpe-1:remote_reboot:cpe-1:stale_uptime',
         why: 'inhibited',
         by: `suggestion cpe-1:technician_visit:cpe-1:${kind} (suggestion="technician_visit")`,
-        source: { file: 'playbooks/cpe.yaml', line: 137 },
+        source: {
+          file: 'playbooks/cpe.yaml',
+          line: shippedLine(`source_matchers: ['suggestion="technician_visit"']`),
+        },
       }),
     ]);
   });
@@ -155,13 +165,15 @@ describe('formatExplain', () => {
     const text = formatExplain(result.trace);
     expect(text).toContain('device cpe-1 at 2026-11-20T08:00:00.000Z\n');
     expect(text).toContain('  cpe-1:stale_uptime minor: up 40 days\n');
-    expect(text).toContain('  + cpe-reboot-stale-or-errors (playbooks/cpe.yaml:25): cpe-1:stale_uptime\n');
+    expect(text).toContain(
+      `  + cpe-reboot-stale-or-errors (playbooks/cpe.yaml:${shippedLine('id: cpe-reboot-stale-or-errors')}): cpe-1:stale_uptime\n`,
+    );
     expect(text).toContain(
       '      guard cooldown: BLOCKED — last reboot 1h ago, cooldown 2h (until 2026-11-20T09:00:00.000Z)\n',
     );
     expect(text).toContain('      → nothing: blocked by a guard\n');
     expect(text).toContain(
-      '  - cpe-outage-notice (playbooks/cpe.yaml:15): no open outage or planned_works covers the device\n',
+      `  - cpe-outage-notice (playbooks/cpe.yaml:${shippedLine('id: cpe-outage-notice')}): no open outage or planned_works covers the device\n`,
     );
     expect(text).toMatch(
       /suggestions:\n {2}1\. technician_visit cpe-1:technician_visit:cpe-1:reboot_loop \[cpe-technician-hardware\]: Book/,
