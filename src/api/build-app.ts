@@ -32,8 +32,9 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     loggerInstance,
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: genRequestId,
-    // Report every invalid field at once, so a console developer fixes a request in one round trip.
-    ajv: { customOptions: { allErrors: true } },
+    // Report every invalid field at once, so a console developer fixes a request in one round trip;
+    // an unknown field is an error, not silently dropped (a typo in "eta" must not pass as a no-op).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
   });
 
   registerErrorHandling(app);
