@@ -150,7 +150,8 @@ export function pickLanguage(header: string | undefined, fallback: Language = 'e
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      // The parameter name is case-insensitive (RFC 9110 §12.4.2): "Q=0" rules a language out too.
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/i.exec(p)?.[1]).find((v) => v !== undefined);
       return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
     })
     .filter((entry) => entry.q > 0)

@@ -46,8 +46,14 @@ export function reconcileSuggestions(
     planned.add(suggestion.id);
     const texts = plan.texts.get(suggestion.id) ?? { en: suggestion.text, ru: suggestion.text };
     const previous = stored.get(suggestion.id);
-    if (!previous || CLOSED_STATES.includes(previous.state)) {
-      const fresh = fromPlan(suggestion, texts, plan.subscriberIds, now, previous);
+    // A dismissal lasts while its cause does: a dismissed one that left the live set when its cause
+    // cleared is over, and the cause coming back proposes it afresh.
+    const over =
+      previous !== undefined &&
+      (CLOSED_STATES.includes(previous.state) ||
+        (previous.state === 'dismissed' && !liveIds.has(previous.id)));
+    if (!previous || over) {
+      const fresh = { ...fromPlan(suggestion, texts, plan.subscriberIds, now, previous), createdAt: now };
       const record = withTransition(fresh, {
         at: now,
         state: 'proposed',
@@ -131,7 +137,7 @@ function fromPlan(
     rule: suggestion.rule,
     cause: suggestion.cause,
     evidence: suggestion.evidence,
-    createdAt: previous && !CLOSED_STATES.includes(previous.state) ? previous.createdAt : now,
+    createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     history: previous?.history ?? [],
   };
