@@ -17,7 +17,7 @@ describe('the vigil command (built, as npm ci leaves it)', () => {
   });
 
   it('says plainly that a command is not built yet, with a non-zero exit', async () => {
-    const attempt = exec(process.execPath, [MAIN, 'explain']);
+    const attempt = exec(process.execPath, [MAIN, 'bench', 'conversations']);
     const failure: unknown = await attempt.then(
       () => undefined,
       (error: unknown) => error,

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Advisor } from '../../src/diagnosis/advisor.js';
 import { initialDetectionState, type Finding, type FindingKind } from '../../src/detection/index.js';
@@ -15,6 +18,9 @@ import { TEST_POLL_SHARDS } from '../helpers/test-poll-service.js';
  * windows turning an outage into planned works, and a subscriber's diagnosis with its explanation.
  * Findings are written as the pollers write them; the advisor is stepped by the test.
  */
+const exec = promisify(execFile);
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
 const CPES = ['cpe-1', 'cpe-2', 'cpe-3', 'cpe-4', 'cpe-5', 'cpe-6'];
 const inventory = {
   sites: [{ id: 'site-1', name: 'Tver, Lenina 1' }],
@@ -264,6 +270,44 @@ describe('diagnosis over HTTP', () => {
     expect(english.json<{ suggestions: { text: string }[] }>().suggestions[0]!.text).toMatch(
       /^Outage upstream/,
     );
+  });
+
+  it('vigil explain prints the same picture for a developer: findings, incident, rules with file:line, suggestions', async () => {
+    const env = {
+      ...process.env,
+      VIGIL_REDIS_PREFIX: t.testRedis.prefix,
+      VIGIL_POLL_SHARDS: String(TEST_POLL_SHARDS),
+    };
+    const { stdout } = await exec(process.execPath, [MAIN, 'explain', '--subscriber', 'sub-3'], { env });
+    expect(stdout).toMatch(/^subscriber sub-3 \(Subscriber 3\): devices cpe-3$/m);
+    expect(stdout).toMatch(/^ {2}outage outage:an-1 \[open\] since .*: 7 devices down, 6 subscribers/m);
+    expect(stdout).toMatch(
+      /^ {2}1\. outage_notice \[proposed\] cpe-3:outage_notice:outage:an-1: Outage upstream/m,
+    );
+    expect(stdout).toMatch(
+      /^ {2}cpe-3:unreachable major \[inhibited by correlation\]: no answer to 3 polls$/m,
+    );
+    expect(stdout).toMatch(
+      /^ {2}\+ cpe-outage-notice \(playbooks\/cpe\.yaml:\d+\): open outage outage:an-1$/m,
+    );
+    const json = await exec(
+      process.execPath,
+      [MAIN, 'explain', '--device', 'cpe-3', '--json', '--lang', 'ru'],
+      { env },
+    );
+    const parsed = JSON.parse(json.stdout) as { device: { id: string }; suggestions: { text: string }[] };
+    expect(parsed.device.id).toBe('cpe-3');
+    expect(parsed.suggestions[0]!.text).toMatch(/^Авария/);
+    const missing: unknown = await exec(process.execPath, [MAIN, 'explain', '--device', 'cpe-404'], {
+      env,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no device "cpe-404"/) as unknown,
+    });
   });
 
   it('404 for a subscriber or device not in the inventory', async () => {
