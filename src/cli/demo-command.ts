@@ -63,6 +63,9 @@ async function demo(flags: DemoFlags): Promise<void> {
       VIGIL_SNMP_SIM_COMMUNITY: secret(),
       VIGIL_SNMP_SIM_WRITE_COMMUNITY: secret(),
       VIGIL_TRAP_PORT: String(flags.trapPort),
+      // A demo cannot wait minutes: outages open and resolve within seconds (production: 90 s and 60 s).
+      VIGIL_OUTAGE_SETTLE_SECONDS: '5',
+      VIGIL_OUTAGE_RESOLVE_SECONDS: '5',
     };
     const inventoryPath = join(workDir, 'inventory.json');
     // Each run starts from a clean slate: the demo's keys live under their own prefix.

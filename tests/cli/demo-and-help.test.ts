@@ -49,6 +49,12 @@ describe('the vigil command (built, as npm ci leaves it)', () => {
     expect(stdout).toMatch(/devices 0 new, 0 changed, 600 unchanged, 0 removed/);
     expect(stdout).toMatch(/cpe-000042 .* → base_station bs-0001/);
     expect(stdout).toMatch(/faults: stale_uptime, line_errors/);
+    expect(stdout).toMatch(
+      /^ {3}2\. remote_reboot \[proposed\] — Offer a remote reboot\. Router up \d+ days/m,
+    );
+    expect(stdout).toMatch(/^ {3}outage outage:(bs|an)-\d+ open after [\d.]+ s: \d+ subscribers behind it/m);
+    expect(stdout).toMatch(/outage_notice — Авария на узле.*Ожидаемое восстановление/);
+    expect(stdout).toMatch(/outage:(bs|an)-\d+ resolved [\d.]+ s later; sub-\d+ now has 0 outage notices/);
     expect(stdout.trim().split('\n').at(-1)).toBe('Demo finished.');
   });
 });
