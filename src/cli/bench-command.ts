@@ -1,10 +1,19 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatAdviseBench, runAdviseBench } from '../bench/advise-bench.js';
 import { runInventoryBench } from '../bench/inventory-bench.js';
 import { runPollBench } from '../bench/poll-bench.js';
 import { runSimBench } from '../bench/sim-bench.js';
 import { loadConfig } from '../config/load-config.js';
 import { positiveInt } from './cli-parsers.js';
 import { registerNotYetBuilt } from './not-yet-built.js';
+
+/** A share from 0 to 1 (0.01 = 1%). */
+function share(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new InvalidArgumentError(`expected a share from 0 to 1, got "${raw}"`);
+  return value;
+}
 
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('measure throughput and latency on this machine');
@@ -118,6 +127,53 @@ export function registerBenchCommand(program: Command): void {
 `);
       },
     );
+
+  bench
+    .command('advise')
+    .description(
+      "the advisor on a simulated fleet's inventory (no SNMP): prime, the first plan of the faulty CPEs, one parent's outage opened and resolved, idle steps",
+    )
+    .option('--devices <n>', 'fleet size', positiveInt, 100_000)
+    .option(
+      '--outage-children <n>',
+      'CPEs under each parent: the subtree the outage takes down',
+      positiveInt,
+      500,
+    )
+    .option(
+      '--faulty-share <share>',
+      'share of CPEs with a single-device finding (stale_uptime, error_rate)',
+      share,
+      0.01,
+    )
+    .option('--idle-steps <n>', 'idle steps timed', positiveInt, 5)
+    .option('--json', 'also print the result as JSON, as the last line')
+    .action(
+      async (flags: {
+        devices: number;
+        outageChildren: number;
+        faultyShare: number;
+        idleSteps: number;
+        json?: boolean;
+      }) => {
+        const config = loadConfig();
+        const { prefix: _prefix, ...result } = await runAdviseBench(
+          {
+            redisUrl: config.redisUrl,
+            playbooksDir: config.playbooksDir,
+            pollShards: config.pollShards,
+            devices: flags.devices,
+            outageChildren: flags.outageChildren,
+            faultyShare: flags.faultyShare,
+            idleSteps: flags.idleSteps,
+          },
+          (line) => process.stderr.write(`${line}\n`),
+        );
+        process.stdout.write(`${formatAdviseBench(result)}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      },
+    );
+
   registerNotYetBuilt(
     bench,
     'conversations',
