@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis';
 import { createApiRole, type ApiRole } from '../api/api-role.js';
 import { createPollerRole } from '../polling/poller-role.js';
 import { createAdvisorRole } from '../diagnosis/advisor-role.js';
+import { createActionsRole } from '../actions/actions-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { startRoles, type ProcessRole } from '../platform/process-role.js';
+import { composeRoles, startRoles, type ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
 import { createShutdown } from '../platform/shutdown.js';
@@ -35,7 +36,8 @@ interface RoleContext {
 const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> = {
   api: (context) => createApiRole(context),
   poller: (context) => createPollerRole(context),
-  worker: (context) => createAdvisorRole(context),
+  worker: (context) =>
+    composeRoles('worker', 'workers', [createAdvisorRole(context), createActionsRole(context)]),
 };
 
 export function registerServeCommand(program: Command): void {

@@ -40,7 +40,20 @@ export interface Config {
   playbooksDir: string;
   /** Outage detection (VIGIL_OUTAGE_SETTLE_SECONDS, _RESOLVE_SECONDS, _CHILD_SHARE, _MIN_CHILDREN). */
   correlation: CorrelationConfig;
+  actions: ActionsConfig;
 }
+
+export interface ActionsConfig {
+  /** How long a rebooted device has to come back before the reboot failed (VIGIL_REBOOT_VERIFY_SECONDS). */
+  rebootVerifyMs: number;
+  /** Where technician visits are dispatched (VIGIL_FIELD_SERVICE_URL), HMAC-signed with VIGIL_FIELD_SERVICE_SECRET. */
+  fieldServiceUrl?: string;
+  fieldServiceSecret?: Secret;
+  /** A conversation with no activity this long closes (VIGIL_CONVERSATION_IDLE_MINUTES). */
+  conversationIdleMs: number;
+}
+
+export const DEFAULT_ACTIONS_CONFIG: ActionsConfig = { rebootVerifyMs: 300_000, conversationIdleMs: 30 * 60_000 };
 
 type Env = Record<string, string | undefined>;
 
@@ -84,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
   const authProfiles = parseAuthProfiles(env, problems);
   const playbooksDir = env.VIGIL_PLAYBOOKS_DIR ?? 'playbooks';
   const correlation = parseCorrelation(env, problems);
+  const actions = parseActions(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -100,7 +114,36 @@ export function loadConfig(env: Env = process.env): Config {
     trapPort,
     playbooksDir,
     correlation,
+    actions,
   };
+}
+
+function parseActions(env: Env, problems: string[]): ActionsConfig {
+  const actions: ActionsConfig = { ...DEFAULT_ACTIONS_CONFIG };
+  const seconds = env.VIGIL_REBOOT_VERIFY_SECONDS;
+  if (seconds !== undefined) {
+    const value = Number(seconds);
+    if (!Number.isFinite(value) || value < 5 || value > 3600)
+      problems.push(`VIGIL_REBOOT_VERIFY_SECONDS: a number from 5 to 3600, got "${seconds}"`);
+    else actions.rebootVerifyMs = value * 1000;
+  }
+  const idle = env.VIGIL_CONVERSATION_IDLE_MINUTES;
+  if (idle !== undefined) {
+    const value = Number(idle);
+    if (!Number.isFinite(value) || value <= 0 || value > 24 * 60)
+      problems.push(`VIGIL_CONVERSATION_IDLE_MINUTES: a number of minutes up to 1440, got "${idle}"`);
+    else actions.conversationIdleMs = value * 60_000;
+  }
+  const url = env.VIGIL_FIELD_SERVICE_URL;
+  if (url !== undefined && url !== '') {
+    if (!/^https?:\/\/\S+$/.test(url)) problems.push('VIGIL_FIELD_SERVICE_URL: an http(s) URL');
+    else actions.fieldServiceUrl = url;
+    const secret = env.VIGIL_FIELD_SERVICE_SECRET;
+    if (!secret || secret.length < 16)
+      problems.push('VIGIL_FIELD_SERVICE_SECRET: required with VIGIL_FIELD_SERVICE_URL, at least 16 characters');
+    else actions.fieldServiceSecret = new Secret(secret);
+  }
+  return actions;
 }
 
 function parseCorrelation(env: Env, problems: string[]): CorrelationConfig {

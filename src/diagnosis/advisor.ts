@@ -123,7 +123,8 @@ export function createAdvisor(deps: AdvisorDeps) {
         );
         if (live.length > 0) writes.set(id, expireSuggestions(live, now));
       }
-      await suggestions.write(writes, now);
+      // A record an agent or an action changed since it was read is skipped: plan its device again.
+      for (const id of await suggestions.write(writes, now)) pending.add(id);
       planned += plans.length;
       for (const w of writes.values()) events += w.events.length;
     }

@@ -27,6 +27,8 @@ export function createFindingsMirror(deps: {
   const { redis, reader, keys } = deps;
   let byDevice = new Map<string, Map<string, Finding>>();
   let lastId = '0-0';
+  // Devices to plan again without a finding change (an action finished): read alongside, from now on.
+  let lastTouchId = '$';
   const view = new Map<string, readonly Finding[]>();
 
   const refreshView = (deviceId: string): void => {
@@ -48,6 +50,10 @@ export function createFindingsMirror(deps: {
       // The stream position first: a change landing during the read is then replayed, never lost.
       const [newest] = await redis.xrevrange(keys.findingEvents(), '+', '-', 'COUNT', 1);
       const position = newest?.[0] ?? '0-0';
+      if (lastTouchId === '$') {
+        const [touch] = await redis.xrevrange(keys.advisorTouches(), '+', '-', 'COUNT', 1);
+        lastTouchId = touch?.[0] ?? '0-0';
+      }
       const pipeline = redis.pipeline();
       for (const kind of FINDING_KINDS) pipeline.zrange(keys.devicesByFinding(kind), 0, -1);
       const replies = (await pipeline.exec()) ?? [];
@@ -78,9 +84,19 @@ export function createFindingsMirror(deps: {
         blockMs,
         'STREAMS',
         keys.findingEvents(),
+        keys.advisorTouches(),
         lastId,
+        lastTouchId,
       );
-      for (const [, entries] of reply ?? []) {
+      for (const [stream, entries] of reply ?? []) {
+        if (stream === keys.advisorTouches()) {
+          for (const [id, fields] of entries) {
+            lastTouchId = id;
+            const deviceId = fields[fields.indexOf('deviceId') + 1];
+            if (deviceId) touched.add(deviceId);
+          }
+          continue;
+        }
         for (const [id, fields] of entries) {
           lastId = id;
           const change = decodeChange(fields);

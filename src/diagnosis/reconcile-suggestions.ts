@@ -72,7 +72,7 @@ export function reconcileSuggestions(
       state: previous.state,
     };
     if (!differs(previous, current)) continue;
-    const record = { ...current, history: previous.history, updatedAt: now };
+    const record = { ...current, history: previous.history, updatedAt: now, version: previous.version + 1 };
     emit(writes, 'suggestion.updated', record, now);
     writes.records.push(record);
   }
@@ -138,6 +138,7 @@ function fromPlan(
     cause: suggestion.cause,
     evidence: suggestion.evidence,
     createdAt: previous?.createdAt ?? now,
+    version: previous?.version ?? 0,
     updatedAt: now,
     history: previous?.history ?? [],
   };

@@ -48,6 +48,11 @@ export interface SuggestionRecord {
   createdAt: number;
   updatedAt: number;
   closedAt?: number;
+  /**
+   * Bumped by every stored change. Writers compare it in Redis before they write (see
+   * suggestion-store.ts), so an agent's accept and the advisor's withdrawal never overwrite each other.
+   */
+  version: number;
   /** Oldest first, capped (see MAX_HISTORY). */
   history: SuggestionTransition[];
 }
@@ -58,6 +63,7 @@ export function withTransition(record: SuggestionRecord, transition: SuggestionT
   const closed = CLOSED_STATES.includes(transition.state) || transition.state === 'dismissed';
   return {
     ...record,
+    version: record.version + 1,
     state: transition.state,
     updatedAt: transition.at,
     ...(closed ? { closedAt: transition.at } : {}),

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
-import { appendEvent } from '../events/event-log.js';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { EVENTS_MAXLEN } from '../events/event-log.js';
+import type { VigilEvent } from '../events/vigil-event.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { SuggestionWrites } from './reconcile-suggestions.js';
 import type { SuggestionRecord } from './suggestion-record.js';
@@ -16,11 +17,37 @@ export interface SuggestionStore {
   liveFor(deviceIds: readonly string[]): Promise<Map<string, SuggestionRecord[]>>;
   /** Every device that has live suggestions (a SCAN: for a restarting advisor, not for requests). */
   devicesWithLive(): Promise<string[]>;
-  /** Writes a batch of devices' reconciled suggestions and their events in one round trip. */
-  write(writes: ReadonlyMap<string, SuggestionWrites>, now: number): Promise<void>;
-  /** Stores one record changed outside the advisor (accept, dismiss, action) and announces it. */
-  put(record: SuggestionRecord, event?: Parameters<typeof appendEvent>[2]): Promise<void>;
+  /**
+   * Writes a batch of devices' reconciled suggestions and their events in one round trip. Each record
+   * is written only if nobody changed it since it was read (its version); returns the devices where
+   * somebody had (an agent accepted meanwhile): plan them again.
+   */
+  write(writes: ReadonlyMap<string, SuggestionWrites>, now: number): Promise<Set<string>>;
+  /**
+   * One change made outside the advisor (accept, dismiss, an action's progress), with its event,
+   * written only if the record is still at the version it was read at. False when it was not.
+   */
+  transition(
+    record: SuggestionRecord,
+    options?: { event?: VigilEvent; live?: 'add' | 'remove'; closed?: boolean },
+  ): Promise<boolean>;
 }
+
+/**
+ * Writes one record if its stored version is the one it was read at (one less than the record's),
+ * with its event and live-set and retention changes, atomically: either all of it happens or none.
+ */
+const WRITE_IF_VERSION = `
+local current = redis.call('HGET', KEYS[2], ARGV[1]) or '0'
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+if ARGV[5] == 'add' then redis.call('SADD', KEYS[4], ARGV[1]) elseif ARGV[5] == 'remove' then redis.call('SREM', KEYS[4], ARGV[1]) end
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[1]) end
+if ARGV[7] ~= '' then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[12], '*', 'type', ARGV[7], 'at', ARGV[8], 'subscribers', ARGV[9], 'devices', ARGV[10], 'data', ARGV[11])
+end
+return 1`;
 
 export function createSuggestionStore(redis: Redis, keys: RedisKeys): SuggestionStore {
   const recordsKey = keys.suggestionRecords();
@@ -85,29 +112,79 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
 
     async write(writes, now) {
       const pipeline = redis.pipeline();
-      let commands = 0;
+      const owners: string[] = [];
       for (const [deviceId, w] of writes) {
+        const written = new Set<string>();
         for (const record of w.records) {
-          pipeline.hset(recordsKey, record.id, JSON.stringify(record));
-          commands += 1;
+          written.add(record.id);
+          const event = w.events.find((e) => (e.data as { id?: string }).id === record.id);
+          const live = w.live.add.includes(record.id) ? 'add' : w.live.remove.includes(record.id) ? 'remove' : '';
+          writeIfVersion(pipeline, record, deviceId, {
+            live,
+            closedAt: w.closed.includes(record.id) ? now : undefined,
+            event,
+          });
+          owners.push(deviceId);
         }
-        if (w.live.add.length > 0) pipeline.sadd(keys.deviceSuggestions(deviceId), ...w.live.add);
-        if (w.live.remove.length > 0) pipeline.srem(keys.deviceSuggestions(deviceId), ...w.live.remove);
-        for (const id of w.closed) pipeline.zadd(keys.closedSuggestions(), now, id);
-        for (const event of w.events) appendEvent(pipeline, keys, event);
-        commands += w.live.add.length + w.live.remove.length + w.closed.length + w.events.length;
+        // Live-set changes without a record change (a dismissed one leaving, a lost member put back).
+        const add = w.live.add.filter((id) => !written.has(id));
+        const remove = w.live.remove.filter((id) => !written.has(id));
+        if (add.length > 0) pipeline.sadd(keys.deviceSuggestions(deviceId), ...add);
+        if (remove.length > 0) pipeline.srem(keys.deviceSuggestions(deviceId), ...remove);
       }
-      if (commands === 0) return;
-      await pipeline.exec();
+      if (pipeline.length === 0) return new Set();
+      const replies = (await pipeline.exec()) ?? [];
+      const conflicts = new Set<string>();
+      owners.forEach((deviceId, i) => {
+        const [error, applied] = replies[i] ?? [];
+        if (error) throw error;
+        if (applied !== 1) conflicts.add(deviceId);
+      });
+      return conflicts;
     },
 
-    async put(record, event) {
+    async transition(record, options = {}) {
       const pipeline = redis.pipeline();
-      pipeline.hset(recordsKey, record.id, JSON.stringify(record));
-      if (event) appendEvent(pipeline, keys, event);
-      await pipeline.exec();
+      writeIfVersion(pipeline, record, record.deviceId, {
+        live: options.live ?? '',
+        closedAt: options.closed ? record.updatedAt : undefined,
+        event: options.event,
+      });
+      const [[error, applied] = []] = (await pipeline.exec()) ?? [];
+      if (error) throw error;
+      return applied === 1;
     },
   };
+
+  function writeIfVersion(
+    pipeline: ChainableCommander,
+    record: SuggestionRecord,
+    deviceId: string,
+    options: { live: string; closedAt: number | undefined; event: VigilEvent | undefined },
+  ): void {
+    const { event } = options;
+    pipeline.eval(
+      WRITE_IF_VERSION,
+      5,
+      recordsKey,
+      keys.suggestionVersions(),
+      keys.events(),
+      keys.deviceSuggestions(deviceId),
+      keys.closedSuggestions(),
+      record.id,
+      String(record.version - 1),
+      String(record.version),
+      JSON.stringify(record),
+      options.live,
+      options.closedAt === undefined ? '' : String(options.closedAt),
+      event?.type ?? '',
+      event ? String(event.at) : '',
+      event ? event.subscriberIds.join(',') : '',
+      event ? event.deviceIds.join(',') : '',
+      event ? JSON.stringify(event.data) : '',
+      String(EVENTS_MAXLEN),
+    );
+  }
 }
 
 /** Drops closed records past their retention (unless the same cause made them live again). */
@@ -130,7 +207,10 @@ export async function trimClosedSuggestions(redis: Redis, keys: RedisKeys, now: 
   });
   const pipeline = redis.pipeline();
   pipeline.zrem(keys.closedSuggestions(), ...old);
-  if (gone.length > 0) pipeline.hdel(keys.suggestionRecords(), ...gone);
+  if (gone.length > 0) {
+    pipeline.hdel(keys.suggestionRecords(), ...gone);
+    pipeline.hdel(keys.suggestionVersions(), ...gone);
+  }
   await pipeline.exec();
   return gone.length;
 }

@@ -3,7 +3,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { EVENT_TYPES, type EventType, type StoredEvent, type VigilEvent } from './vigil-event.js';
 
 /** About a day of a busy fleet's events: enough for a reconnecting console to replay, capped for memory. */
-const EVENTS_MAXLEN = 200_000;
+export const EVENTS_MAXLEN = 200_000;
 
 /** Appends to the outward event stream, inside the caller's pipeline so events land with the state they describe. */
 export function appendEvent(pipeline: ChainableCommander, keys: RedisKeys, event: VigilEvent): void {

@@ -34,3 +34,21 @@ export async function startRoles(
     shutdown.add(role.stage, role.name, () => role.close());
   }
 }
+
+/** Several roles started and closed as one (the worker: the advisor and the action runner). */
+export function composeRoles(name: string, stage: ShutdownStage, roles: readonly ProcessRole[]): ProcessRole {
+  const started: ProcessRole[] = [];
+  return {
+    name,
+    stage,
+    async start() {
+      for (const role of roles) {
+        await role.start();
+        started.push(role);
+      }
+    },
+    async close() {
+      for (const role of started.reverse()) await role.close();
+    },
+  };
+}

@@ -39,6 +39,8 @@ export interface RedisKeys {
   maintenanceWindows(): string;
   /** Hash suggestion id → suggestion record JSON (state, texts, history). */
   suggestionRecords(): string;
+  /** Hash suggestion id → its version: what conditional writes compare (see suggestion-store.ts). */
+  suggestionVersions(): string;
   /** Set of one device's live suggestion ids (proposed, accepted, executing, or dismissed while its cause lasts). */
   deviceSuggestions(deviceId: string): string;
   /** Sorted set suggestion id → when it closed, to trim closed records after their retention. */
@@ -47,6 +49,22 @@ export interface RedisKeys {
   rebootHistory(deviceId: string): string;
   /** Sorted set of reboots running under one parent: suggestion/action id → when it started. */
   runningReboots(parentId: string): string;
+  /** Hash conversation id → conversation JSON (open and recently closed). */
+  conversationRecords(): string;
+  /** Sorted set of open conversations by last activity (the idle sweep reads it). */
+  openConversations(): string;
+  /** Sorted set of closed conversations by when they closed (for retention). */
+  closedConversations(): string;
+  /** Set of one subscriber's open conversation ids. */
+  subscriberConversations(subscriberId: string): string;
+  /** Hash action id → action JSON (what was done, by whom, its progress and outcome). */
+  actionRecords(): string;
+  /** Hash device id → until when (ms) a reboot by Vigil is expected: detection does not call it unexpected. */
+  expectedReboots(): string;
+  /** Stream of the audit trail: every accept, dismiss, action and its outcome (capped). */
+  audit(): string;
+  /** Stream of device ids the advisor should plan again now (an action finished). */
+  advisorTouches(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
@@ -106,10 +124,19 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     incidentLock: () => k('incidents', 'lock'),
     maintenanceWindows: () => k('maintenance', 'windows'),
     suggestionRecords: () => k('suggestions', 'records'),
+    suggestionVersions: () => k('suggestions', 'versions'),
     deviceSuggestions: (deviceId) => k('suggestions', 'device', deviceId),
     closedSuggestions: () => k('suggestions', 'closed'),
     rebootHistory: (deviceId) => k('actions', 'reboots', deviceId),
     runningReboots: (parentId) => k('actions', 'running', parentId),
+    conversationRecords: () => k('conversations', 'records'),
+    openConversations: () => k('conversations', 'open'),
+    closedConversations: () => k('conversations', 'closed'),
+    subscriberConversations: (subscriberId) => k('conversations', 'subscriber', subscriberId),
+    actionRecords: () => k('actions', 'records'),
+    expectedReboots: () => k('actions', 'expected-reboots'),
+    audit: () => k('audit'),
+    advisorTouches: () => k('events', 'touch'),
     advisorLeader: () => k('advisor', 'leader'),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),

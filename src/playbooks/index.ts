@@ -7,6 +7,7 @@ export { compilePlaybooks, type PlaybookSet } from './compile-playbooks.js';
 export { formatPlaybookError, sortPlaybookErrors, type PlaybookError } from './playbook-error.js';
 export { createPlanner, plan, type Clock, type Planner } from './plan.js';
 export { formatExplain } from './format-explain.js';
+export { checkRebootGuards } from './check-reboot-guards.js';
 export {
   REBOOT_GUARDS,
   type DroppedSuggestion,

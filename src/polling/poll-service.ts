@@ -66,6 +66,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
   const pollOne = async (
     device: Device,
     previous: PollerDeviceState | undefined,
+    expectedRebootUntil: number | undefined,
   ): Promise<{
     report: PollReport;
     state: PollerDeviceState;
@@ -93,7 +94,12 @@ export function createPollService(deps: PollServiceDeps): PollService {
         prior?.indices,
       );
     }
-    const detectionBefore = prior?.detection ?? initialDetectionState(device.id);
+    const stored = prior?.detection ?? initialDetectionState(device.id);
+    // A reboot Vigil sent is expected, not a fault: the action says until when (see src/actions/).
+    const detectionBefore =
+      expectedRebootUntil !== undefined && expectedRebootUntil > (stored.expectedRebootUntil ?? 0)
+        ? { ...stored, expectedRebootUntil }
+        : stored;
     const rates = output.result.sample
       ? computeRates(probe, detectionBefore.lastSample, output.result.sample)
       : {};
@@ -149,10 +155,16 @@ export function createPollService(deps: PollServiceDeps): PollService {
   return {
     probeFor,
     async pollDevices(ids) {
-      const [devices, previous] = await Promise.all([
+      const [devices, previous, expected] = await Promise.all([
         deps.inventory.getDevices([...ids]),
         deps.states.load(ids),
+        ids.length > 0 ? deps.redis.hmget(deps.keys.expectedReboots(), ...ids) : Promise.resolve([]),
       ]);
+      const expectedUntil = new Map<string, number>();
+      ids.forEach((id, i) => {
+        const until = expected[i];
+        if (until) expectedUntil.set(id, Number(until));
+      });
       const present = devices.filter((d): d is Device => d !== undefined);
       const reports: PollReport[] = [];
       const states: PollerDeviceState[] = [];
@@ -162,7 +174,11 @@ export function createPollService(deps: PollServiceDeps): PollService {
         while (next < present.length) {
           const device = present[next++] as Device;
           try {
-            const { report, state, facts } = await pollOne(device, previous.get(device.id));
+            const { report, state, facts } = await pollOne(
+              device,
+              previous.get(device.id),
+              expectedUntil.get(device.id),
+            );
             statusChanges.push(facts);
             reports.push(report);
             states.push(state);

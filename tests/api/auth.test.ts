@@ -1,3 +1,4 @@
+import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/build-app.js';
 import { keyIdOf } from '../../src/api/api-key-verifier.js';
@@ -111,6 +112,7 @@ describe('access declarations', () => {
         trapPort: 0,
         playbooksDir: 'playbooks',
         correlation: DEFAULT_CORRELATION_CONFIG,
+        actions: DEFAULT_ACTIONS_CONFIG,
       },
       logger: createLogger({ level: 'silent' }),
       // The domain routes build their stores at registration: give them a connection that is never used.

@@ -1,3 +1,4 @@
+import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 import type { Config } from '../../src/config/load-config.js';
@@ -45,6 +46,7 @@ describe('advisor role', () => {
       trapPort: 0,
       playbooksDir: 'playbooks',
       correlation: { ...DEFAULT_CORRELATION_CONFIG, settleMs: 0, resolveAfterMs: 0 },
+      actions: DEFAULT_ACTIONS_CONFIG,
     };
     await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory({
       sites: [],

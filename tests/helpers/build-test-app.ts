@@ -1,3 +1,4 @@
+import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -50,6 +51,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     trapPort: 0,
     playbooksDir: 'playbooks',
     correlation: DEFAULT_CORRELATION_CONFIG,
+    actions: DEFAULT_ACTIONS_CONFIG,
   };
   const logLines: string[] = [];
   const logger = createLogger(

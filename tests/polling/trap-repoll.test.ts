@@ -1,3 +1,4 @@
+import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,7 @@ describe('traps trigger an immediate re-poll', () => {
       trapPort,
       playbooksDir: 'playbooks',
       correlation: DEFAULT_CORRELATION_CONFIG,
+      actions: DEFAULT_ACTIONS_CONFIG,
     };
     role = createPollerRole(
       { config, logger: createLogger({ level: 'silent' }), redis: redis.redis, keys: redis.keys },

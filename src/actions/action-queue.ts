@@ -1,0 +1,41 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { ActionRecord } from './action.js';
+
+export const ACTIONS_QUEUE = 'actions';
+
+/** A dispatch to the field service is retried with backoff; a reboot's job is only re-run, never re-SET. */
+const ATTEMPTS: Record<ActionRecord['kind'], number> = {
+  remote_reboot: 3,
+  technician_visit: 6,
+  outage_notice: 3,
+  consultation: 3,
+};
+
+/** BullMQ job ids may not contain ':'; action ids do, so the job id is the action id, encoded. */
+export function actionJobId(actionId: string): string {
+  return `action-${Buffer.from(actionId).toString('base64url')}`;
+}
+
+export function createActionQueue(connection: Redis, keys: RedisKeys): Queue {
+  return new Queue(ACTIONS_QUEUE, { connection, prefix: keys.bullPrefix() });
+}
+
+/**
+ * Queues an action's job, keyed by the action id: adding it twice (two clicks, two agents, a retried
+ * request) leaves one job, which BullMQ keeps a week after it ends so a late duplicate is still one.
+ */
+export async function enqueueAction(queue: Queue, action: ActionRecord): Promise<void> {
+  await queue.add(
+    action.kind,
+    { actionId: action.id },
+    {
+      jobId: actionJobId(action.id),
+      attempts: ATTEMPTS[action.kind],
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
+}

@@ -1,0 +1,292 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load-config.js';
+import { createIncidentStore } from '../diagnosis/incident-store.js';
+import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
+import { withTransition, type SuggestionRecord } from '../diagnosis/suggestion-record.js';
+import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
+import { createInventoryStore, type Device } from '../inventory/index.js';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import {
+  checkRebootGuards,
+  DEFAULT_REBOOT_GUARDS,
+  type GuardCheck,
+  type Playbook,
+  type SuggestionKind,
+} from '../playbooks/index.js';
+import { FALLBACK_PROBE } from '../polling/load-probes.js';
+import { createPollerStateStore } from '../polling/poller-state-store.js';
+import type { Probe } from '../polling/probe-types.js';
+import { snmpGet, snmpSet } from '../snmp/snmp-session.js';
+import type { ActionOutcome, ActionRecord } from './action.js';
+import { actionEvent, createActionStore } from './action-store.js';
+import { dispatchTechnician } from './dispatch-technician.js';
+import type { ProbeClient } from './probe-client.js';
+
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+/** Fresh polls after a reboot before a finding that did not clear counts as persisting (rates need two). */
+const VERIFY_POLLS = 4;
+
+export interface ActionRunnerDeps {
+  config: Config;
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  playbooks: readonly Playbook[];
+  probes: ReadonlyMap<string, Probe>;
+  prober: ProbeClient;
+  /** ms between verification checks (1 s; tests go faster). */
+  checkEveryMs?: number;
+}
+
+/**
+ * Carries out one action, exactly once, and reports it. Written to be run again from the top at any
+ * point (a worker killed mid-reboot, its job picked up by another): every step first looks at what
+ * the record says is already done, and the reboot SET is sent only by the run that claims it.
+ */
+export function createActionRunner(deps: ActionRunnerDeps) {
+  const { redis, keys } = deps;
+  const log = deps.logger.child({ module: 'actions' });
+  const actions = createActionStore(redis, keys);
+  const suggestions = createSuggestionStore(redis, keys);
+  const inventory = createInventoryStore({ redis, keys });
+  const states = createPollerStateStore(redis, keys, deps.config.pollShards);
+  const incidents = createIncidentStore(redis, keys);
+  const ledger = createRebootLedger(redis, keys);
+  const checkEveryMs = deps.checkEveryMs ?? 1_000;
+
+  async function moveSuggestion(
+    action: ActionRecord,
+    state: 'executing' | 'succeeded' | 'failed',
+    reason: string,
+  ): Promise<void> {
+    if (!action.suggestionId) return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = await suggestions.get(action.suggestionId);
+      if (!record || record.state === state || ['succeeded', 'failed'].includes(record.state)) return;
+      const next = withTransition(record, { at: Date.now(), state, reason, by: action.requestedBy });
+      const closed = state !== 'executing';
+      // Done (or failed): it leaves the agent's list, as a withdrawal the console already handles.
+      const event = closed
+        ? { type: 'suggestion.withdrawn' as const, at: next.updatedAt, subscriberIds: next.subscriberIds, deviceIds: [next.deviceId], data: publicRecord(next) }
+        : { type: 'suggestion.updated' as const, at: next.updatedAt, subscriberIds: next.subscriberIds, deviceIds: [next.deviceId], data: publicRecord(next) };
+      if (await suggestions.transition(next, { event, ...(closed ? { live: 'remove', closed: true } : {}) })) return;
+    }
+  }
+
+  async function start(action: ActionRecord): Promise<ActionRecord> {
+    if (action.state !== 'queued') return action;
+    const started: ActionRecord = { ...action, state: 'running', startedAt: Date.now() };
+    await actions.save(started, actionEvent('action.started', started, started.startedAt as number), {
+      at: started.startedAt as number,
+      what: 'action.started',
+      by: started.requestedBy,
+      deviceId: started.deviceId,
+      actionId: started.id,
+      ...(started.suggestionId ? { suggestionId: started.suggestionId } : {}),
+      detail: started.kind,
+    });
+    await moveSuggestion(started, 'executing', `${started.kind} started`);
+    return started;
+  }
+
+  async function finish(action: ActionRecord, outcome: ActionOutcome): Promise<ActionRecord> {
+    const now = Date.now();
+    const done: ActionRecord = { ...action, state: outcome.result, finishedAt: now, outcome };
+    await actions.save(done, actionEvent('action.finished', done, now), {
+      at: now,
+      what: 'action.finished',
+      by: done.requestedBy,
+      deviceId: done.deviceId,
+      actionId: done.id,
+      ...(done.suggestionId ? { suggestionId: done.suggestionId } : {}),
+      detail: `${done.kind} ${outcome.result}: ${outcome.reason}`,
+    });
+    await moveSuggestion(done, outcome.result, outcome.reason);
+    // The advisor plans the device again now: an escalation, or what the reboot cleared.
+    await redis.xadd(keys.advisorTouches(), 'MAXLEN', '~', '10000', '*', 'deviceId', done.deviceId);
+    log.info({ actionId: done.id, kind: done.kind, deviceId: done.deviceId, result: outcome.result, reason: outcome.reason }, 'action finished');
+    return done;
+  }
+
+  async function runtimeGuards(device: Device, suggestion: SuggestionRecord | undefined): Promise<GuardCheck[]> {
+    const now = Date.now();
+    const [state, active, ancestors, histories, running] = await Promise.all([
+      states.load([device.id]),
+      incidents.active(),
+      inventory.ancestors(device.id),
+      ledger.histories([device.id], now),
+      device.parentId ? ledger.runningUnder([device.parentId], now) : Promise.resolve(new Map<string, number>()),
+    ]);
+    const ancestorIds = ancestors.map((a) => a.id);
+    const findings = Object.values(state.get(device.id)?.detection.findings ?? {});
+    const playbook = deps.playbooks.find((p) => p.rules.some((r) => r.id === suggestion?.ruleId));
+    return checkRebootGuards(
+      {
+        now,
+        device: { id: device.id, kind: device.kind, parentId: device.parentId },
+        findings,
+        incidents: active
+          .filter((i) => i.rootDeviceId === device.id || ancestorIds.includes(i.rootDeviceId))
+          .map((i) => ({ id: i.id, kind: i.kind, open: i.state === 'open' })),
+        history: histories.get(device.id) ?? { rebootsAt: [], rebootOutcomes: [] },
+        concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+        reachable: !findings.some((f) => f.kind === 'unreachable'),
+        language: 'en',
+      },
+      playbook?.guards.reboot ?? DEFAULT_REBOOT_GUARDS,
+    );
+  }
+
+  async function remoteReboot(action: ActionRecord): Promise<ActionRecord> {
+    const device = await inventory.getDevice(action.deviceId);
+    if (!device) return finish(action, { result: 'failed', reason: `device ${action.deviceId} is no longer in the inventory` });
+    const profile = deps.config.authProfiles.get(device.auth);
+    const probe = deps.probes.get(device.profile) ?? deps.probes.get(FALLBACK_PROBE);
+    const canWrite = profile && (profile.version === '3' ? profile.writeUser ?? profile.user : profile.writeCommunity);
+    if (!profile || !canWrite)
+      return finish(action, { result: 'failed', reason: `auth profile "${device.auth}" has no write credentials (VIGIL_SNMP_*_WRITE_*)` });
+    if (!probe?.reboot) return finish(action, { result: 'failed', reason: `probe "${device.profile}" names no reboot object` });
+    const target = { host: device.host, port: device.port, profile };
+    const suggestion = action.suggestionId ? await suggestions.get(action.suggestionId) : undefined;
+
+    let current = action;
+    if (current.setSentAt === undefined) {
+      if (current.state === 'queued') {
+        // Guards again, now: the world may have changed since the suggestion was made.
+        const blocked = (await runtimeGuards(device, suggestion)).filter((g) => !g.passed);
+        if (blocked.length > 0)
+          return finish(current, {
+            result: 'failed',
+            reason: `not rebooted: ${blocked.map((g) => `${g.guard} — ${g.reason}`).join('; ')}`,
+          });
+        current = await start(current);
+      }
+      const now = Date.now();
+      await redis.hset(keys.expectedReboots(), device.id, String(now + deps.config.actions.rebootVerifyMs));
+      if (await actions.claimSet(current.id, now)) {
+        current = { ...current, setSentAt: now };
+        await ledger.started({ deviceId: device.id, parentId: device.parentId, at: now, actionId: current.id, by: current.requestedBy });
+        // One attempt, no retries: a lost answer may mean it is already rebooting; verification tells.
+        const sent = await snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
+          { oid: probe.reboot.oid, value: { type: 'Integer', value: probe.reboot.value } },
+        ]);
+        await actions.audit({ at: now, what: 'reboot.sent', by: current.requestedBy, deviceId: device.id, actionId: current.id, detail: `SET ${probe.reboot.oid}: ${sent.outcome}` });
+        if (sent.outcome !== 'ok' && sent.outcome !== 'timeout') {
+          await ledger.finished({ deviceId: device.id, parentId: device.parentId, at: now, actionId: current.id, by: current.requestedBy, cleared: false });
+          return finish(current, { result: 'failed', reason: `the device refused the reboot: ${sent.reason ?? sent.outcome}` });
+        }
+      } else {
+        current = (await actions.get(current.id)) ?? current;
+      }
+    }
+    return verifyReboot(current, device, target, suggestion);
+  }
+
+  async function verifyReboot(
+    action: ActionRecord,
+    device: Device,
+    target: Parameters<typeof snmpGet>[0],
+    suggestion: SuggestionRecord | undefined,
+  ): Promise<ActionRecord> {
+    const setAt = action.setSentAt ?? Date.now();
+    const deadline = setAt + deps.config.actions.rebootVerifyMs;
+    let back: number | undefined;
+    let uptimeS = 0;
+    while (Date.now() < deadline) {
+      const answer = await snmpGet({ ...target, timeoutMs: 1_000, retries: 0 }, [SYS_UPTIME]);
+      const value = answer.varbinds[0]?.value;
+      if (answer.outcome === 'ok' && typeof value === 'object' && value.type === 'TimeTicks') {
+        uptimeS = value.value / 100;
+        // Back from a reboot: it has been up no longer than since our SET (with slack for clocks).
+        if (uptimeS * 1000 <= Date.now() - setAt + 5_000) {
+          back = Date.now();
+          break;
+        }
+      }
+      await sleep(checkEveryMs);
+    }
+    const ledgerEntry = { deviceId: device.id, parentId: device.parentId, at: setAt, actionId: action.id, by: action.requestedBy };
+    if (back === undefined) {
+      await ledger.finished({ ...ledgerEntry, cleared: false });
+      return finish(action, {
+        result: 'failed',
+        reason: `the device did not come back within ${Math.round(deps.config.actions.rebootVerifyMs / 1000)} s`,
+        escalation: 'technician_visit',
+      });
+    }
+    const causes = new Set(suggestion?.cause.findingIds ?? []);
+    let persisting: string[] = [];
+    for (let poll = 0; poll < VERIFY_POLLS; poll++) {
+      if (poll > 0) await sleep(Math.max(checkEveryMs, 1_100));
+      await deps.prober.probe(device.id, 15_000);
+      const open = Object.values((await states.load([device.id])).get(device.id)?.detection.findings ?? {});
+      persisting = open.filter((f) => causes.has(f.id)).map((f) => f.kind);
+      if (persisting.length === 0 && poll >= 1) break;
+    }
+    const cleared = persisting.length === 0;
+    await ledger.finished({ ...ledgerEntry, cleared });
+    const backIn = `back after ${Math.round((back - setAt) / 1000)} s with uptime ${Math.round(uptimeS)} s`;
+    return cleared
+      ? finish(action, {
+          result: 'succeeded',
+          reason: `${backIn}${causes.size > 0 ? `; ${[...causes].map((id) => id.split(':')[1]).join(', ')} cleared` : ''}`,
+        })
+      : finish(action, {
+          result: 'failed',
+          reason: `${backIn}, but ${persisting.join(', ')} persists`,
+          escalation: 'technician_visit',
+        });
+  }
+
+  async function technicianVisit(action: ActionRecord, finalAttempt: boolean): Promise<ActionRecord> {
+    const { fieldServiceUrl, fieldServiceSecret } = deps.config.actions;
+    if (!fieldServiceUrl || !fieldServiceSecret)
+      return finish(action, { result: 'failed', reason: 'no field service is configured (VIGIL_FIELD_SERVICE_URL)' });
+    const current = await start(action);
+    const suggestion = current.suggestionId ? await suggestions.get(current.suggestionId) : undefined;
+    try {
+      const { ticketId } = await dispatchTechnician(fieldServiceUrl, fieldServiceSecret, {
+        actionId: current.id,
+        deviceId: current.deviceId,
+        subscriberIds: current.subscriberIds,
+        reason: suggestion?.text.en ?? 'technician visit requested',
+        evidence: suggestion?.evidence.map((e) => e.summary) ?? [],
+        requestedBy: current.requestedBy,
+        requestedAt: new Date(current.requestedAt).toISOString(),
+      });
+      return finish({ ...current, ticketId }, { result: 'succeeded', reason: `field service ticket ${ticketId}` });
+    } catch (error) {
+      if (!finalAttempt) throw error;
+      return finish(current, { result: 'failed', reason: `dispatch failed after retries: ${(error as Error).message}` });
+    }
+  }
+
+  return {
+    actions,
+    /** Runs the action to its outcome; throws only to have the queue retry (a dispatch that failed). */
+    async run(actionId: string, finalAttempt = true): Promise<ActionRecord | undefined> {
+      const action = await actions.get(actionId);
+      if (!action || action.state === 'succeeded' || action.state === 'failed') return action;
+      const kind: SuggestionKind = action.kind;
+      switch (kind) {
+        case 'remote_reboot':
+          return remoteReboot(action);
+        case 'technician_visit':
+          return technicianVisit(action, finalAttempt);
+        case 'outage_notice':
+          return finish(await start(action), { result: 'succeeded', reason: `outage notice given in conversation ${action.conversationId ?? ''}`.trim() });
+        case 'consultation':
+          return finish(await start(action), { result: 'succeeded', reason: `consultation given by ${action.requestedBy}` });
+      }
+    },
+  };
+}
+
+export type ActionRunner = ReturnType<typeof createActionRunner>;
+
+function publicRecord(record: SuggestionRecord): Omit<SuggestionRecord, 'history'> {
+  const { history: _history, ...rest } = record;
+  return rest;
+}

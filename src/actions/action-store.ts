@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { appendEvent } from '../events/event-log.js';
+import type { VigilEvent } from '../events/vigil-event.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { actionView, type ActionRecord } from './action.js';
+
+/** The audit trail is capped in entries, not time: about a year of a large desk's actions. */
+const AUDIT_MAXLEN = 1_000_000;
+
+/** Marks the SET as sent only if it was not: the one gate between an action and a second reboot. */
+const CLAIM_SET = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+local a = cjson.decode(json)
+if a.setSentAt then return 0 end
+a.setSentAt = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(a))
+return 1`;
+
+export interface AuditEntry {
+  at: number;
+  /** accepted, dismissed, action.started, action.finished, reboot.requested… */
+  what: string;
+  by: string;
+  deviceId?: string;
+  subscriberId?: string;
+  suggestionId?: string;
+  actionId?: string;
+  detail?: string;
+}
+
+export function createActionStore(redis: Redis, keys: RedisKeys) {
+  const records = keys.actionRecords();
+  const get = async (id: string): Promise<ActionRecord | undefined> => {
+    const json = await redis.hget(records, id);
+    return json === null ? undefined : (JSON.parse(json) as ActionRecord);
+  };
+  return {
+    get,
+    /** Creates the action unless it exists (accepting twice creates one); true when created. */
+    async create(action: ActionRecord): Promise<boolean> {
+      return (await redis.hsetnx(records, action.id, JSON.stringify(action))) === 1;
+    },
+    /** Saves progress with its event and audit entry in one round trip. */
+    async save(action: ActionRecord, event?: VigilEvent, audit?: AuditEntry): Promise<void> {
+      const pipeline = redis.pipeline();
+      pipeline.hset(records, action.id, JSON.stringify(action));
+      if (event) appendEvent(pipeline, keys, event);
+      if (audit) appendAudit(pipeline, keys, audit);
+      await pipeline.exec();
+    },
+    /** True for the one caller that may send the reboot SET; false for everyone after. */
+    async claimSet(id: string, now: number): Promise<boolean> {
+      return (await redis.eval(CLAIM_SET, 1, records, id, String(now))) === 1;
+    },
+    async audit(entry: AuditEntry): Promise<void> {
+      const pipeline = redis.pipeline();
+      appendAudit(pipeline, keys, entry);
+      await pipeline.exec();
+    },
+    /** The newest audit entries first, optionally of one device or subscriber. */
+    async readAudit(filter: { deviceId?: string; subscriberId?: string; limit: number; before?: string }) {
+      const out: (AuditEntry & { id: string })[] = [];
+      let end = filter.before ? `(${filter.before}` : '+';
+      for (let scanned = 0; out.length < filter.limit && scanned < 100_000; ) {
+        const batch = await redis.xrevrange(keys.audit(), end, '-', 'COUNT', 1000);
+        if (batch.length === 0) break;
+        for (const [id, fields] of batch) {
+          end = `(${id}`;
+          const entry = { id, ...(JSON.parse(fields[1] ?? '{}') as AuditEntry) };
+          if (filter.deviceId && entry.deviceId !== filter.deviceId) continue;
+          if (filter.subscriberId && entry.subscriberId !== filter.subscriberId) continue;
+          out.push(entry);
+          if (out.length >= filter.limit) break;
+        }
+        scanned += batch.length;
+      }
+      return out;
+    },
+  };
+}
+
+export type ActionStore = ReturnType<typeof createActionStore>;
+
+function appendAudit(pipeline: ReturnType<Redis['pipeline']>, keys: RedisKeys, entry: AuditEntry): void {
+  pipeline.xadd(keys.audit(), 'MAXLEN', '~', String(AUDIT_MAXLEN), '*', 'entry', JSON.stringify(entry));
+}
+
+export function actionEvent(type: 'action.started' | 'action.finished', action: ActionRecord, at: number): VigilEvent {
+  return { type, at, subscriberIds: action.subscriberIds, deviceIds: [action.deviceId], data: actionView(action) };
+}
