@@ -3,18 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { createIncidentStore } from '../diagnosis/incident-store.js';
 import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
-import { withTransition, type SuggestionRecord } from '../diagnosis/suggestion-record.js';
+import { publicSuggestion, withTransition, type SuggestionRecord } from '../diagnosis/suggestion-record.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { createInventoryStore, type Device } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import {
-  checkRebootGuards,
-  DEFAULT_REBOOT_GUARDS,
-  type GuardCheck,
-  type Playbook,
-  type SuggestionKind,
-} from '../playbooks/index.js';
+import type { Playbook, SuggestionKind } from '../playbooks/index.js';
 import { FALLBACK_PROBE } from '../polling/load-probes.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import type { Probe } from '../polling/probe-types.js';
@@ -22,6 +16,7 @@ import { snmpGet, snmpSet } from '../snmp/snmp-session.js';
 import type { ActionOutcome, ActionRecord } from './action.js';
 import { actionEvent, createActionStore } from './action-store.js';
 import { dispatchTechnician } from './dispatch-technician.js';
+import { rebootGuardsNow } from './reboot-guards-now.js';
 import type { ProbeClient } from './probe-client.js';
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
@@ -55,6 +50,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
   const incidents = createIncidentStore(redis, keys);
   const ledger = createRebootLedger(redis, keys);
   const checkEveryMs = deps.checkEveryMs ?? 1_000;
+  const guardDeps = { inventory, states, incidents, ledger, playbooks: deps.playbooks };
 
   async function moveSuggestion(
     action: ActionRecord,
@@ -69,9 +65,22 @@ export function createActionRunner(deps: ActionRunnerDeps) {
       const closed = state !== 'executing';
       // Done (or failed): it leaves the agent's list, as a withdrawal the console already handles.
       const event = closed
-        ? { type: 'suggestion.withdrawn' as const, at: next.updatedAt, subscriberIds: next.subscriberIds, deviceIds: [next.deviceId], data: publicRecord(next) }
-        : { type: 'suggestion.updated' as const, at: next.updatedAt, subscriberIds: next.subscriberIds, deviceIds: [next.deviceId], data: publicRecord(next) };
-      if (await suggestions.transition(next, { event, ...(closed ? { live: 'remove', closed: true } : {}) })) return;
+        ? {
+            type: 'suggestion.withdrawn' as const,
+            at: next.updatedAt,
+            subscriberIds: next.subscriberIds,
+            deviceIds: [next.deviceId],
+            data: publicSuggestion(next),
+          }
+        : {
+            type: 'suggestion.updated' as const,
+            at: next.updatedAt,
+            subscriberIds: next.subscriberIds,
+            deviceIds: [next.deviceId],
+            data: publicSuggestion(next),
+          };
+      if (await suggestions.transition(next, { event, ...(closed ? { live: 'remove', closed: true } : {}) }))
+        return;
     }
   }
 
@@ -106,48 +115,37 @@ export function createActionRunner(deps: ActionRunnerDeps) {
     await moveSuggestion(done, outcome.result, outcome.reason);
     // The advisor plans the device again now: an escalation, or what the reboot cleared.
     await redis.xadd(keys.advisorTouches(), 'MAXLEN', '~', '10000', '*', 'deviceId', done.deviceId);
-    log.info({ actionId: done.id, kind: done.kind, deviceId: done.deviceId, result: outcome.result, reason: outcome.reason }, 'action finished');
-    return done;
-  }
-
-  async function runtimeGuards(device: Device, suggestion: SuggestionRecord | undefined): Promise<GuardCheck[]> {
-    const now = Date.now();
-    const [state, active, ancestors, histories, running] = await Promise.all([
-      states.load([device.id]),
-      incidents.active(),
-      inventory.ancestors(device.id),
-      ledger.histories([device.id], now),
-      device.parentId ? ledger.runningUnder([device.parentId], now) : Promise.resolve(new Map<string, number>()),
-    ]);
-    const ancestorIds = ancestors.map((a) => a.id);
-    const findings = Object.values(state.get(device.id)?.detection.findings ?? {});
-    const playbook = deps.playbooks.find((p) => p.rules.some((r) => r.id === suggestion?.ruleId));
-    return checkRebootGuards(
+    log.info(
       {
-        now,
-        device: { id: device.id, kind: device.kind, parentId: device.parentId },
-        findings,
-        incidents: active
-          .filter((i) => i.rootDeviceId === device.id || ancestorIds.includes(i.rootDeviceId))
-          .map((i) => ({ id: i.id, kind: i.kind, open: i.state === 'open' })),
-        history: histories.get(device.id) ?? { rebootsAt: [], rebootOutcomes: [] },
-        concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
-        reachable: !findings.some((f) => f.kind === 'unreachable'),
-        language: 'en',
+        actionId: done.id,
+        kind: done.kind,
+        deviceId: done.deviceId,
+        result: outcome.result,
+        reason: outcome.reason,
       },
-      playbook?.guards.reboot ?? DEFAULT_REBOOT_GUARDS,
+      'action finished',
     );
+    return done;
   }
 
   async function remoteReboot(action: ActionRecord): Promise<ActionRecord> {
     const device = await inventory.getDevice(action.deviceId);
-    if (!device) return finish(action, { result: 'failed', reason: `device ${action.deviceId} is no longer in the inventory` });
+    if (!device)
+      return finish(action, {
+        result: 'failed',
+        reason: `device ${action.deviceId} is no longer in the inventory`,
+      });
     const profile = deps.config.authProfiles.get(device.auth);
     const probe = deps.probes.get(device.profile) ?? deps.probes.get(FALLBACK_PROBE);
-    const canWrite = profile && (profile.version === '3' ? profile.writeUser ?? profile.user : profile.writeCommunity);
+    const canWrite =
+      profile && (profile.version === '3' ? (profile.writeUser ?? profile.user) : profile.writeCommunity);
     if (!profile || !canWrite)
-      return finish(action, { result: 'failed', reason: `auth profile "${device.auth}" has no write credentials (VIGIL_SNMP_*_WRITE_*)` });
-    if (!probe?.reboot) return finish(action, { result: 'failed', reason: `probe "${device.profile}" names no reboot object` });
+      return finish(action, {
+        result: 'failed',
+        reason: `auth profile "${device.auth}" has no write credentials (VIGIL_SNMP_*_WRITE_*)`,
+      });
+    if (!probe?.reboot)
+      return finish(action, { result: 'failed', reason: `probe "${device.profile}" names no reboot object` });
     const target = { host: device.host, port: device.port, profile };
     const suggestion = action.suggestionId ? await suggestions.get(action.suggestionId) : undefined;
 
@@ -155,7 +153,9 @@ export function createActionRunner(deps: ActionRunnerDeps) {
     if (current.setSentAt === undefined) {
       if (current.state === 'queued') {
         // Guards again, now: the world may have changed since the suggestion was made.
-        const blocked = (await runtimeGuards(device, suggestion)).filter((g) => !g.passed);
+        const blocked = (await rebootGuardsNow(guardDeps, device, suggestion?.ruleId)).filter(
+          (g) => !g.passed,
+        );
         if (blocked.length > 0)
           return finish(current, {
             result: 'failed',
@@ -167,15 +167,38 @@ export function createActionRunner(deps: ActionRunnerDeps) {
       await redis.hset(keys.expectedReboots(), device.id, String(now + deps.config.actions.rebootVerifyMs));
       if (await actions.claimSet(current.id, now)) {
         current = { ...current, setSentAt: now };
-        await ledger.started({ deviceId: device.id, parentId: device.parentId, at: now, actionId: current.id, by: current.requestedBy });
+        await ledger.started({
+          deviceId: device.id,
+          parentId: device.parentId,
+          at: now,
+          actionId: current.id,
+          by: current.requestedBy,
+        });
         // One attempt, no retries: a lost answer may mean it is already rebooting; verification tells.
         const sent = await snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
           { oid: probe.reboot.oid, value: { type: 'Integer', value: probe.reboot.value } },
         ]);
-        await actions.audit({ at: now, what: 'reboot.sent', by: current.requestedBy, deviceId: device.id, actionId: current.id, detail: `SET ${probe.reboot.oid}: ${sent.outcome}` });
+        await actions.audit({
+          at: now,
+          what: 'reboot.sent',
+          by: current.requestedBy,
+          deviceId: device.id,
+          actionId: current.id,
+          detail: `SET ${probe.reboot.oid}: ${sent.outcome}`,
+        });
         if (sent.outcome !== 'ok' && sent.outcome !== 'timeout') {
-          await ledger.finished({ deviceId: device.id, parentId: device.parentId, at: now, actionId: current.id, by: current.requestedBy, cleared: false });
-          return finish(current, { result: 'failed', reason: `the device refused the reboot: ${sent.reason ?? sent.outcome}` });
+          await ledger.finished({
+            deviceId: device.id,
+            parentId: device.parentId,
+            at: now,
+            actionId: current.id,
+            by: current.requestedBy,
+            cleared: false,
+          });
+          return finish(current, {
+            result: 'failed',
+            reason: `the device refused the reboot: ${sent.reason ?? sent.outcome}`,
+          });
         }
       } else {
         current = (await actions.get(current.id)) ?? current;
@@ -207,7 +230,13 @@ export function createActionRunner(deps: ActionRunnerDeps) {
       }
       await sleep(checkEveryMs);
     }
-    const ledgerEntry = { deviceId: device.id, parentId: device.parentId, at: setAt, actionId: action.id, by: action.requestedBy };
+    const ledgerEntry = {
+      deviceId: device.id,
+      parentId: device.parentId,
+      at: setAt,
+      actionId: action.id,
+      by: action.requestedBy,
+    };
     if (back === undefined) {
       await ledger.finished({ ...ledgerEntry, cleared: false });
       return finish(action, {
@@ -243,7 +272,10 @@ export function createActionRunner(deps: ActionRunnerDeps) {
   async function technicianVisit(action: ActionRecord, finalAttempt: boolean): Promise<ActionRecord> {
     const { fieldServiceUrl, fieldServiceSecret } = deps.config.actions;
     if (!fieldServiceUrl || !fieldServiceSecret)
-      return finish(action, { result: 'failed', reason: 'no field service is configured (VIGIL_FIELD_SERVICE_URL)' });
+      return finish(action, {
+        result: 'failed',
+        reason: 'no field service is configured (VIGIL_FIELD_SERVICE_URL)',
+      });
     const current = await start(action);
     const suggestion = current.suggestionId ? await suggestions.get(current.suggestionId) : undefined;
     try {
@@ -256,10 +288,16 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         requestedBy: current.requestedBy,
         requestedAt: new Date(current.requestedAt).toISOString(),
       });
-      return finish({ ...current, ticketId }, { result: 'succeeded', reason: `field service ticket ${ticketId}` });
+      return finish(
+        { ...current, ticketId },
+        { result: 'succeeded', reason: `field service ticket ${ticketId}` },
+      );
     } catch (error) {
       if (!finalAttempt) throw error;
-      return finish(current, { result: 'failed', reason: `dispatch failed after retries: ${(error as Error).message}` });
+      return finish(current, {
+        result: 'failed',
+        reason: `dispatch failed after retries: ${(error as Error).message}`,
+      });
     }
   }
 
@@ -276,17 +314,18 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         case 'technician_visit':
           return technicianVisit(action, finalAttempt);
         case 'outage_notice':
-          return finish(await start(action), { result: 'succeeded', reason: `outage notice given in conversation ${action.conversationId ?? ''}`.trim() });
+          return finish(await start(action), {
+            result: 'succeeded',
+            reason: `outage notice given in conversation ${action.conversationId ?? ''}`.trim(),
+          });
         case 'consultation':
-          return finish(await start(action), { result: 'succeeded', reason: `consultation given by ${action.requestedBy}` });
+          return finish(await start(action), {
+            result: 'succeeded',
+            reason: `consultation given by ${action.requestedBy}`,
+          });
       }
     },
   };
 }
 
 export type ActionRunner = ReturnType<typeof createActionRunner>;
-
-function publicRecord(record: SuggestionRecord): Omit<SuggestionRecord, 'history'> {
-  const { history: _history, ...rest } = record;
-  return rest;
-}

@@ -62,7 +62,7 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
     async readAudit(filter: { deviceId?: string; subscriberId?: string; limit: number; before?: string }) {
       const out: (AuditEntry & { id: string })[] = [];
       let end = filter.before ? `(${filter.before}` : '+';
-      for (let scanned = 0; out.length < filter.limit && scanned < 100_000; ) {
+      for (let scanned = 0; out.length < filter.limit && scanned < 100_000;) {
         const batch = await redis.xrevrange(keys.audit(), end, '-', 'COUNT', 1000);
         if (batch.length === 0) break;
         for (const [id, fields] of batch) {
@@ -86,6 +86,16 @@ function appendAudit(pipeline: ReturnType<Redis['pipeline']>, keys: RedisKeys, e
   pipeline.xadd(keys.audit(), 'MAXLEN', '~', String(AUDIT_MAXLEN), '*', 'entry', JSON.stringify(entry));
 }
 
-export function actionEvent(type: 'action.started' | 'action.finished', action: ActionRecord, at: number): VigilEvent {
-  return { type, at, subscriberIds: action.subscriberIds, deviceIds: [action.deviceId], data: actionView(action) };
+export function actionEvent(
+  type: 'action.started' | 'action.finished',
+  action: ActionRecord,
+  at: number,
+): VigilEvent {
+  return {
+    type,
+    at,
+    subscriberIds: action.subscriberIds,
+    deviceIds: [action.deviceId],
+    data: actionView(action),
+  };
 }

@@ -32,7 +32,10 @@ export interface ActionsOptions {
 export const DEFAULT_ACTIONS_OPTIONS: ActionsOptions = { concurrency: 50, lockDurationMs: 15_000 };
 
 /** The worker role's second half: runs accepted suggestions and NOC reboots from the actions queue. */
-export function createActionsRole(context: ActionsContext, overrides: Partial<ActionsOptions> = {}): ProcessRole {
+export function createActionsRole(
+  context: ActionsContext,
+  overrides: Partial<ActionsOptions> = {},
+): ProcessRole {
   const options = { ...DEFAULT_ACTIONS_OPTIONS, ...overrides };
   const log = context.logger.child({ module: 'actions' });
   let worker: Worker | undefined;
@@ -61,7 +64,11 @@ export function createActionsRole(context: ActionsContext, overrides: Partial<Ac
           return { state: action?.state, outcome: action?.outcome };
         },
         {
-          connection: (connection = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-actions')),
+          connection: (connection = createRedisConnection(
+            context.config.redisUrl,
+            'worker',
+            'vigil-actions',
+          )),
           prefix: context.keys.bullPrefix(),
           concurrency: options.concurrency,
           lockDuration: options.lockDurationMs,
@@ -70,7 +77,10 @@ export function createActionsRole(context: ActionsContext, overrides: Partial<Ac
         },
       );
       worker.on('failed', (job, error) =>
-        log.warn({ err: error, actionId: (job?.data as { actionId?: string } | undefined)?.actionId }, 'action attempt failed'),
+        log.warn(
+          { err: error, actionId: (job?.data as { actionId?: string } | undefined)?.actionId },
+          'action attempt failed',
+        ),
       );
       worker.on('error', (error) => log.warn({ err: error }, 'actions worker error'));
     },

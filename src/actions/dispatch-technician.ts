@@ -58,6 +58,8 @@ export async function dispatchTechnician(
     ticketId = undefined;
   }
   if (typeof ticketId !== 'string' && typeof ticketId !== 'number')
-    throw new AppError('ERR_FIELD_SERVICE_INVALID', 'field service reply has no ticketId', { retryable: true });
+    throw new AppError('ERR_FIELD_SERVICE_INVALID', 'field service reply has no ticketId', {
+      retryable: true,
+    });
   return { ticketId: String(ticketId) };
 }

@@ -88,5 +88,5 @@ function deviceText(d: DeviceDiagnosis): string {
   ];
   for (const i of d.incidents) header.push(`covered by ${incidentLine(i)}`);
   for (const s of d.suggestions) header.push(`stored suggestion ${s.id} [${s.state}]`);
-  return `${header.join('\n')}\n${formatExplain(d.explain)}`;
+  return `${header.join('\n')}\n${d.explain ? formatExplain(d.explain) : ''}`;
 }

@@ -53,7 +53,10 @@ export interface ActionsConfig {
   conversationIdleMs: number;
 }
 
-export const DEFAULT_ACTIONS_CONFIG: ActionsConfig = { rebootVerifyMs: 300_000, conversationIdleMs: 30 * 60_000 };
+export const DEFAULT_ACTIONS_CONFIG: ActionsConfig = {
+  rebootVerifyMs: 300_000,
+  conversationIdleMs: 30 * 60_000,
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -140,7 +143,9 @@ function parseActions(env: Env, problems: string[]): ActionsConfig {
     else actions.fieldServiceUrl = url;
     const secret = env.VIGIL_FIELD_SERVICE_SECRET;
     if (!secret || secret.length < 16)
-      problems.push('VIGIL_FIELD_SERVICE_SECRET: required with VIGIL_FIELD_SERVICE_URL, at least 16 characters');
+      problems.push(
+        'VIGIL_FIELD_SERVICE_SECRET: required with VIGIL_FIELD_SERVICE_URL, at least 16 characters',
+      );
     else actions.fieldServiceSecret = new Secret(secret);
   }
   return actions;

@@ -23,7 +23,10 @@ return 1`;
 const CLOSED_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface ConversationStore {
-  open(input: Omit<Conversation, 'id' | 'state' | 'openedAt' | 'lastActivityAt'>, now: number): Promise<Conversation>;
+  open(
+    input: Omit<Conversation, 'id' | 'state' | 'openedAt' | 'lastActivityAt'>,
+    now: number,
+  ): Promise<Conversation>;
   get(id: string): Promise<Conversation | undefined>;
   /** The conversation, open; 404 when unknown, 409 when closed. */
   requireOpen(id: string): Promise<Conversation>;
@@ -63,7 +66,10 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
       const conversation = await get(id);
       if (!conversation) throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${id}"`);
       if (conversation.state !== 'open')
-        throw new AppError('ERR_CONVERSATION_CONFLICT', `conversation "${id}" is closed (${conversation.closedBy ?? ''})`);
+        throw new AppError(
+          'ERR_CONVERSATION_CONFLICT',
+          `conversation "${id}" is closed (${conversation.closedBy ?? ''})`,
+        );
       return conversation;
     },
     async touch(id, now) {
@@ -82,7 +88,8 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
         String(now),
         by,
       )) === 1,
-    idle: (idleBefore, limit) => redis.zrangebyscore(keys.openConversations(), '-inf', idleBefore, 'LIMIT', 0, limit),
+    idle: (idleBefore, limit) =>
+      redis.zrangebyscore(keys.openConversations(), '-inf', idleBefore, 'LIMIT', 0, limit),
     async openFor(subscriberId) {
       const ids = await redis.smembers(keys.subscriberConversations(subscriberId));
       if (ids.length === 0) return [];
@@ -90,9 +97,20 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
       return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Conversation]));
     },
     async trimClosed(now) {
-      const old = await redis.zrangebyscore(keys.closedConversations(), '-inf', now - CLOSED_RETENTION_MS, 'LIMIT', 0, 1000);
+      const old = await redis.zrangebyscore(
+        keys.closedConversations(),
+        '-inf',
+        now - CLOSED_RETENTION_MS,
+        'LIMIT',
+        0,
+        1000,
+      );
       if (old.length === 0) return;
-      await redis.multi().hdel(records, ...old).zrem(keys.closedConversations(), ...old).exec();
+      await redis
+        .multi()
+        .hdel(records, ...old)
+        .zrem(keys.closedConversations(), ...old)
+        .exec();
     },
   };
 }

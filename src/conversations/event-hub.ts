@@ -23,9 +23,13 @@ export function createEventHub(deps: { redis: Redis; reader: Redis; keys: RedisK
   let position = '$';
 
   async function tail(): Promise<void> {
-    position = await lastEventId(redis, keys);
+    let positioned = false;
     while (running) {
       try {
+        if (!positioned) {
+          position = await lastEventId(redis, keys);
+          positioned = true;
+        }
         const reply = await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', keys.events(), position);
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
@@ -93,7 +97,10 @@ export function createEventHub(deps: { redis: Redis; reader: Redis; keys: RedisK
      * One subscriber's events after `afterId`, oldest first, scanning at most MAX_REPLAY_SCAN entries;
      * `complete` is false when the scan stopped short (or the id is older than the stream keeps).
      */
-    async replay(subscriberId: string, afterId: string): Promise<{ events: StoredEvent[]; complete: boolean }> {
+    async replay(
+      subscriberId: string,
+      afterId: string,
+    ): Promise<{ events: StoredEvent[]; complete: boolean }> {
       const events: StoredEvent[] = [];
       let cursor = afterId;
       let scanned = 0;

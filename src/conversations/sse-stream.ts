@@ -16,7 +16,10 @@ export interface EventSink {
  * 'drain'; a client too slow for that is cut off rather than grow memory, and its Last-Event-ID replay
  * loses nothing.
  */
-export function createSseSink(res: ServerResponse, options: { heartbeatMs: number; onClose: () => void }): EventSink {
+export function createSseSink(
+  res: ServerResponse,
+  options: { heartbeatMs: number; onClose: () => void },
+): EventSink {
   let closed = false;
   let congested = false;
   const queue: string[] = [];

@@ -27,8 +27,8 @@ export interface DeviceDiagnosis {
   incidents: Incident[];
   /** What the advisor has stored and announced: live suggestions with their state. */
   suggestions: SuggestionView[];
-  /** A fresh plan now, step by step: rules, guards, inhibitions, what it would suggest and why. */
-  explain: ExplainTrace;
+  /** A fresh plan now, step by step: rules, guards, inhibitions, what it would suggest and why (not in snapshots). */
+  explain?: ExplainTrace;
 }
 
 export interface SubscriberDiagnosis {
@@ -67,6 +67,7 @@ export function createDiagnosisService(deps: {
     subscriberId: string | undefined,
     language: Language,
     now: number,
+    explain = true,
   ): Promise<DeviceDiagnosis[]> {
     const ids = devices.map((d) => d.id);
     const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
@@ -82,6 +83,21 @@ export function createDiagnosisService(deps: {
       const state = describeDeviceState(loaded.get(device.id));
       const ancestorIds = ancestors[i] ?? [];
       const history = histories.get(device.id);
+      const covering = active.filter(
+        (incident) => incident.rootDeviceId === device.id || ancestorIds.includes(incident.rootDeviceId),
+      );
+      const suggestionsNow = (live.get(device.id) ?? []).map((r) => suggestionView(r, language));
+      if (!explain) {
+        // The snapshot a conversation opens with: what is stored, no planning (it must take milliseconds).
+        const inhibited = covering.some((incident) => incident.rootDeviceId !== device.id);
+        return {
+          device,
+          state,
+          findings: state.findings.map((f) => ({ ...f, inhibited })),
+          incidents: covering,
+          suggestions: suggestionsNow,
+        };
+      }
       const plan = planDevice(
         deps.playbooks,
         {
@@ -95,15 +111,12 @@ export function createDiagnosisService(deps: {
         active,
         now,
       );
-      const covering = active.filter(
-        (incident) => incident.rootDeviceId === device.id || ancestorIds.includes(incident.rootDeviceId),
-      );
       return {
         device,
         state,
         findings: plan.findings.map((f) => ({ ...f, inhibited: f.inhibited ?? false })),
         incidents: covering,
-        suggestions: (live.get(device.id) ?? []).map((r) => suggestionView(r, language)),
+        suggestions: suggestionsNow,
         explain: plan.trace,
       };
     });
@@ -121,12 +134,13 @@ export function createDiagnosisService(deps: {
       subscriberId: string,
       language: Language,
       now = Date.now(),
+      options: { explain?: boolean } = {},
     ): Promise<SubscriberDiagnosis> {
       const subscriber = await inventory.getSubscriber(subscriberId);
       if (!subscriber)
         throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
       const devices = await inventory.devicesOfSubscriber(subscriberId);
-      const diagnosed = await diagnoseDevices(devices, subscriberId, language, now);
+      const diagnosed = await diagnoseDevices(devices, subscriberId, language, now, options.explain ?? true);
       const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
       return {
         subscriber,

@@ -118,7 +118,11 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
         for (const record of w.records) {
           written.add(record.id);
           const event = w.events.find((e) => (e.data as { id?: string }).id === record.id);
-          const live = w.live.add.includes(record.id) ? 'add' : w.live.remove.includes(record.id) ? 'remove' : '';
+          const live = w.live.add.includes(record.id)
+            ? 'add'
+            : w.live.remove.includes(record.id)
+              ? 'remove'
+              : '';
           writeIfVersion(pipeline, record, deviceId, {
             live,
             closedAt: w.closed.includes(record.id) ? now : undefined,

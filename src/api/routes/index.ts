@@ -5,6 +5,8 @@ import { inventoryRoutes } from './inventory-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
+import { conversationRoutes } from './conversation-routes.js';
+import { actionRoutes } from './action-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -32,4 +34,20 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   void app.register(incidentRoutes, { redis: deps.redis, keys: deps.keys });
   void app.register(maintenanceRoutes, { redis: deps.redis, keys: deps.keys });
+  void app.register(conversationRoutes, {
+    redis: deps.redis,
+    redisUrl: deps.config.redisUrl,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+    playbooksDir: deps.config.playbooksDir,
+    idleMs: deps.config.actions.conversationIdleMs,
+    logger: deps.logger,
+  });
+  void app.register(actionRoutes, {
+    redis: deps.redis,
+    redisUrl: deps.config.redisUrl,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+    playbooksDir: deps.config.playbooksDir,
+  });
 }

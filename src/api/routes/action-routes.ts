@@ -1,0 +1,161 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { createActionQueue, enqueueAction } from '../../actions/action-queue.js';
+import { createActionStore } from '../../actions/action-store.js';
+import { actionView, type ActionRecord } from '../../actions/action.js';
+import { rebootGuardsNow } from '../../actions/reboot-guards-now.js';
+import { createIncidentStore } from '../../diagnosis/incident-store.js';
+import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
+import { createRebootLedger } from '../../diagnosis/reboot-ledger.js';
+import { createInventoryStore } from '../../inventory/index.js';
+import { createRedisConnection } from '../../platform/redis-connection.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { createPollerStateStore } from '../../polling/poller-state-store.js';
+import { AppError } from '../../shared/app-error.js';
+
+export interface ActionRoutesOptions {
+  redis: Redis;
+  redisUrl: string;
+  keys: RedisKeys;
+  pollShards: number;
+  playbooksDir: string;
+}
+
+const NOC = { roles: ['noc', 'admin'] } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const problem = { $ref: 'Problem#' } as const;
+
+/**
+ * NOC's side of actions: a reboot asked for directly (same path and guards as an accepted suggestion),
+ * one action's record, and the audit trail of every decision and action.
+ */
+export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app, options) => {
+  const { redis, keys } = options;
+  const actions = createActionStore(redis, keys);
+  const inventory = createInventoryStore({ redis, keys });
+  const guardDeps = {
+    inventory,
+    states: createPollerStateStore(redis, keys, options.pollShards),
+    incidents: createIncidentStore(redis, keys),
+    ledger: createRebootLedger(redis, keys),
+    playbooks: await loadPlaybooksOrThrow(options.playbooksDir),
+  };
+  const connection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-noc-actions');
+  const queue = createActionQueue(connection, keys);
+  app.addHook('onClose', async () => {
+    await queue.close();
+    connection.disconnect();
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/devices/:id/reboot',
+    {
+      config: NOC,
+      schema: {
+        summary:
+          'Reboot a device now (guards apply); follow the action at /v1/actions/{id} or on the streams',
+        tags: ['actions'],
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+          required: ['id'],
+        },
+        response: { 202: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const device = await inventory.getDevice(request.params.id);
+      if (!device)
+        throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${request.params.id}" in the inventory`);
+      const blocked = (await rebootGuardsNow(guardDeps, device)).filter((g) => !g.passed);
+      if (blocked.length > 0)
+        throw new AppError(
+          'ERR_REBOOT_CONFLICT',
+          `not rebooting ${device.id}: ${blocked.map((g) => g.reason).join('; ')}`,
+          {
+            details: { errors: blocked.map((g) => ({ path: g.guard, message: g.reason })) },
+          },
+        );
+      const now = Date.now();
+      const by = request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'noc';
+      const subscribers = await inventory.subscribersBehind(device.id);
+      const action: ActionRecord = {
+        id: `noc-reboot:${device.id}:${now}`,
+        kind: 'remote_reboot',
+        deviceId: device.id,
+        subscriberIds: subscribers.map((s) => s.id).slice(0, 10_000),
+        requestedBy: by,
+        requestedAt: now,
+        state: 'queued',
+      };
+      await actions.create(action);
+      await enqueueAction(queue, action);
+      await actions.audit({
+        at: now,
+        what: 'reboot.requested',
+        by,
+        deviceId: device.id,
+        actionId: action.id,
+      });
+      void reply.code(202);
+      return actionView(action);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/actions/:id',
+    {
+      config: NOC,
+      schema: {
+        summary: 'One action: who asked, when, its progress and outcome',
+        tags: ['actions'],
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 400 } },
+          required: ['id'],
+        },
+        response: { 200: anyObject, 404: problem },
+      },
+    },
+    async (request) => {
+      const action = await actions.get(request.params.id);
+      if (!action) throw new AppError('ERR_ACTION_NOT_FOUND', `no action "${request.params.id}"`);
+      return actionView(action);
+    },
+  );
+
+  app.get<{ Querystring: { deviceId?: string; subscriberId?: string; limit?: number; before?: string } }>(
+    '/v1/audit',
+    {
+      config: NOC,
+      schema: {
+        summary: 'The audit trail, newest first: accepts, dismissals, reboots sent, actions and outcomes',
+        tags: ['actions'],
+        querystring: {
+          type: 'object',
+          properties: {
+            deviceId: { type: 'string', minLength: 1 },
+            subscriberId: { type: 'string', minLength: 1 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            before: {
+              type: 'string',
+              pattern: '^\\d{1,20}-\\d{1,20}$',
+              description: "a previous page's last id",
+            },
+          },
+        },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } } },
+      },
+    },
+    async (request) => {
+      const { deviceId, subscriberId, limit, before } = request.query;
+      const items = await actions.readAudit({
+        limit: limit ?? 100,
+        ...(deviceId ? { deviceId } : {}),
+        ...(subscriberId ? { subscriberId } : {}),
+        ...(before ? { before } : {}),
+      });
+      return { items: items.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
+    },
+  );
+};

@@ -1,0 +1,431 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { createActionQueue } from '../../actions/action-queue.js';
+import { createActionStore } from '../../actions/action-store.js';
+import { actionView } from '../../actions/action.js';
+import { createProbeClient } from '../../actions/probe-client.js';
+import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-decisions.js';
+import { CHANNEL_PATTERN, type Conversation } from '../../conversations/conversation.js';
+import { createConversationStore } from '../../conversations/conversation-store.js';
+import { compareIds, createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
+import { createSseSink, streamData } from '../../conversations/sse-stream.js';
+import { createDiagnosisService, pickLanguage, suggestionView } from '../../diagnosis/diagnosis-service.js';
+import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
+import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
+import { publishEvents } from '../../events/event-log.js';
+import type { StoredEvent } from '../../events/vigil-event.js';
+import { createInventoryStore, type Subscriber } from '../../inventory/index.js';
+import type { Logger } from '../../platform/logger.js';
+import { createRedisConnection } from '../../platform/redis-connection.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { LANGUAGES, type Language } from '../../playbooks/index.js';
+import { AppError } from '../../shared/app-error.js';
+
+export interface ConversationRoutesOptions {
+  redis: Redis;
+  redisUrl: string;
+  keys: RedisKeys;
+  pollShards: number;
+  playbooksDir: string;
+  idleMs: number;
+  logger: Logger;
+  /** SSE comment lines this often keep proxies from closing a quiet stream (15 s). */
+  heartbeatMs?: number;
+}
+
+const CONSOLE = { roles: ['agent', 'noc'] } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const problem = { $ref: 'Problem#' } as const;
+const conversationParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+  required: ['id'],
+} as const;
+const suggestionParams = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 64 },
+    sid: { type: 'string', minLength: 1, maxLength: 300 },
+  },
+  required: ['id', 'sid'],
+} as const;
+
+interface OpenBody {
+  subscriberId?: string;
+  account?: string;
+  phone?: string;
+  channel: string;
+  agentId: string;
+  language?: Language;
+}
+
+/**
+ * The agents' console: open a conversation for a subscriber (by id, account or phone) and get the
+ * diagnosis snapshot at once from stored state, while a fresh probe of their equipment runs and is
+ * pushed; follow the conversation's events (SSE, replay by Last-Event-ID); accept or dismiss
+ * suggestions; close it.
+ */
+export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> = async (app, options) => {
+  const { redis, keys } = options;
+  const conversations = createConversationStore(redis, keys);
+  const inventory = createInventoryStore({ redis, keys });
+  const suggestions = createSuggestionStore(redis, keys);
+  const actions = createActionStore(redis, keys);
+  const diagnosis = createDiagnosisService({
+    redis,
+    keys,
+    pollShards: options.pollShards,
+    playbooks: await loadPlaybooksOrThrow(options.playbooksDir),
+  });
+  const hub = createEventHub({
+    redis,
+    reader: createRedisConnection(options.redisUrl, 'worker', 'vigil-event-hub'),
+    keys,
+    logger: options.logger,
+  });
+  const queueConnection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-actions');
+  const queue = createActionQueue(queueConnection, keys);
+  const prober = createProbeClient(options.redisUrl, keys);
+  const decisions = { suggestions, actions, queue };
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const streams = new Set<{ close(): void }>();
+  hub.start();
+
+  // Any API instance may close idle conversations; closing is a compare-and-set, so two never both do.
+  const sweep = setInterval(
+    () => {
+      void (async () => {
+        const now = Date.now();
+        for (const id of await conversations.idle(now - options.idleMs, 500))
+          await conversations.close(id, now, 'idle');
+        await conversations.trimClosed(now);
+      })().catch((error: unknown) => options.logger.warn({ err: error }, 'idle conversation sweep failed'));
+    },
+    Math.min(30_000, Math.max(1_000, options.idleMs / 4)),
+  );
+  sweep.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    for (const stream of streams) stream.close();
+    await hub.stop();
+    await prober.close();
+    await queue.close();
+    queueConnection.disconnect();
+  });
+
+  async function findSubscriber(body: OpenBody): Promise<Subscriber> {
+    const given = [body.subscriberId, body.account, body.phone].filter((v) => v !== undefined);
+    if (given.length !== 1)
+      throw new AppError('ERR_CONVERSATION_INVALID', 'give exactly one of subscriberId, account and phone');
+    if (body.subscriberId !== undefined) {
+      const subscriber = await inventory.getSubscriber(body.subscriberId);
+      if (!subscriber) throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${body.subscriberId}"`);
+      return subscriber;
+    }
+    if (body.account !== undefined) {
+      const subscriber = await inventory.findSubscriberByAccount(body.account);
+      if (!subscriber)
+        throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber with account "${body.account}"`);
+      return subscriber;
+    }
+    const found = await inventory.findSubscribersByPhone(body.phone as string);
+    if (found.length === 0)
+      throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber with phone "${body.phone}"`);
+    if (found.length > 1)
+      throw new AppError(
+        'ERR_SUBSCRIBER_CONFLICT',
+        `${found.length} subscribers share this phone; open by subscriberId`,
+        {
+          details: { errors: found.map((s) => ({ path: 'subscriberId', message: s.id })) },
+        },
+      );
+    return found[0] as Subscriber;
+  }
+
+  /** Fresh polls of the subscriber's equipment, pushed as a `diagnosis` event when they are in. */
+  function probeAndPush(conversation: Conversation, deviceIds: string[]): void {
+    void (async () => {
+      const reports = await Promise.all(deviceIds.map((id) => prober.probe(id, 15_000)));
+      const fresh = await diagnosis.subscriber(conversation.subscriberId, conversation.language, Date.now(), {
+        explain: false,
+      });
+      await publishEvents(redis, keys, [
+        {
+          type: 'diagnosis',
+          at: Date.now(),
+          subscriberIds: [conversation.subscriberId],
+          deviceIds,
+          data: {
+            conversationId: conversation.id,
+            probes: reports.map((r, i) => ({
+              deviceId: deviceIds[i],
+              outcome: r?.result.outcome ?? 'no_poller',
+            })),
+            ...fresh,
+          },
+        },
+      ]);
+    })().catch((error: unknown) =>
+      options.logger.warn({ err: error, conversation: conversation.id }, 'fresh probe failed'),
+    );
+  }
+
+  async function openConversation(id: string, request: FastifyRequest): Promise<Conversation> {
+    const conversation = await conversations.requireOpen(id);
+    await conversations.touch(id, Date.now());
+    void request;
+    return conversation;
+  }
+
+  app.post<{ Body: OpenBody }>(
+    '/v1/conversations',
+    {
+      config: CONSOLE,
+      schema: {
+        summary: 'Open a conversation with a subscriber: the diagnosis snapshot at once, then live events',
+        tags: ['conversations'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['channel', 'agentId'],
+          properties: {
+            subscriberId: { type: 'string', minLength: 1, maxLength: 128 },
+            account: { type: 'string', minLength: 1, maxLength: 128 },
+            phone: { type: 'string', minLength: 3, maxLength: 32 },
+            channel: { type: 'string', pattern: CHANNEL_PATTERN },
+            agentId: { type: 'string', minLength: 1, maxLength: 128 },
+            language: { type: 'string', enum: [...LANGUAGES] },
+          },
+        },
+        response: { 201: anyObject, 404: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const subscriber = await findSubscriber(request.body);
+      const preferred =
+        subscriber.language === 'ru' || subscriber.language === 'en' ? subscriber.language : 'en';
+      const language = request.body.language ?? pickLanguage(request.headers['accept-language'], preferred);
+      const now = Date.now();
+      const conversation = await conversations.open(
+        {
+          subscriberId: subscriber.id,
+          channel: request.body.channel,
+          agentId: request.body.agentId,
+          language,
+        },
+        now,
+      );
+      // The stream position before the snapshot: a client that follows from here misses nothing after it.
+      const position = await hub.position();
+      const snapshot = await diagnosis.subscriber(subscriber.id, language, now, { explain: false });
+      probeAndPush(conversation, subscriber.deviceIds);
+      void reply.code(201);
+      return {
+        conversation: view(conversation),
+        diagnosis: snapshot,
+        lastEventId: position,
+        events: `/v1/conversations/${conversation.id}/events`,
+        ws: `/v1/conversations/${conversation.id}/ws`,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { lang?: Language } }>(
+    '/v1/conversations/:id',
+    {
+      config: CONSOLE,
+      schema: {
+        summary: 'The conversation and its diagnosis now',
+        tags: ['conversations'],
+        params: conversationParams,
+        response: { 200: anyObject, 404: problem },
+      },
+    },
+    async (request) => {
+      const conversation = await conversations.get(request.params.id);
+      if (!conversation)
+        throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${request.params.id}"`);
+      if (conversation.state === 'open') await conversations.touch(conversation.id, Date.now());
+      return {
+        conversation: view(conversation),
+        diagnosis: await diagnosis.subscriber(conversation.subscriberId, conversation.language, Date.now(), {
+          explain: false,
+        }),
+      };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/conversations/:id',
+    {
+      config: CONSOLE,
+      schema: {
+        summary: 'Close the conversation',
+        tags: ['conversations'],
+        params: conversationParams,
+        response: { 204: { type: 'null' }, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const conversation = await conversations.get(request.params.id);
+      if (!conversation)
+        throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${request.params.id}"`);
+      await conversations.close(conversation.id, Date.now(), 'agent');
+      for (const stream of streams)
+        if ((stream as { conversationId?: string }).conversationId === conversation.id) stream.close();
+      void reply.code(204);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>(
+    '/v1/conversations/:id/events',
+    {
+      config: CONSOLE,
+      schema: {
+        summary:
+          "The conversation's events (server-sent events), replayed from Last-Event-ID after a reconnect",
+        tags: ['conversations'],
+        params: conversationParams,
+        querystring: {
+          type: 'object',
+          properties: { lastEventId: { type: 'string', pattern: STREAM_ID_PATTERN.source } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const conversation = await openConversation(request.params.id, request);
+      const header = request.headers['last-event-id'];
+      const lastEventId = request.query.lastEventId ?? (typeof header === 'string' ? header : undefined);
+      if (lastEventId !== undefined && !STREAM_ID_PATTERN.test(lastEventId))
+        throw new AppError('ERR_REQUEST_INVALID', 'Last-Event-ID is not an event id of this service');
+      await streamEvents(conversation, lastEventId, reply);
+    },
+  );
+
+  async function streamEvents(
+    conversation: Conversation,
+    lastEventId: string | undefined,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const raw = reply.raw;
+    reply.hijack();
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.flushHeaders();
+    let delivered = lastEventId ?? '0-0';
+    const buffered: StoredEvent[] = [];
+    let replaying = true;
+    const send = (event: StoredEvent): void => {
+      if (compareIds(event.id, delivered) <= 0) return;
+      delivered = event.id;
+      sink.send({ id: event.id, type: event.type, data: streamData(event) });
+    };
+    const unsubscribe = hub.subscribe(conversation.subscriberId, (event) => {
+      if (replaying) buffered.push(event);
+      else send(event);
+    });
+    const touch = setInterval(() => void conversations.touch(conversation.id, Date.now()), heartbeatMs);
+    const sink = Object.assign(
+      createSseSink(raw, {
+        heartbeatMs,
+        onClose: () => {
+          unsubscribe();
+          clearInterval(touch);
+          streams.delete(sink);
+        },
+      }),
+      { conversationId: conversation.id },
+    );
+    streams.add(sink);
+    raw.write(`retry: 2000\n\n`);
+    if (lastEventId !== undefined) {
+      const { events, complete } = await hub.replay(conversation.subscriberId, lastEventId);
+      for (const event of events) send(event);
+      if (!complete) sendSnapshot();
+    } else {
+      sendSnapshot();
+    }
+    replaying = false;
+    for (const event of buffered.splice(0)) send(event);
+
+    function sendSnapshot(): void {
+      // Fresh or too far behind to replay: the picture now, under the newest id seen so far.
+      void diagnosis
+        .subscriber(conversation.subscriberId, conversation.language, Date.now(), { explain: false })
+        .then((snapshot) => {
+          if (sink.closed) return;
+          sink.send({
+            id: delivered === '0-0' ? '0-1' : delivered,
+            type: 'diagnosis',
+            data: { conversationId: conversation.id, ...snapshot },
+          });
+        })
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'snapshot for stream failed'));
+    }
+  }
+
+  app.post<{ Params: { id: string; sid: string } }>(
+    '/v1/conversations/:id/suggestions/:sid/accept',
+    {
+      config: CONSOLE,
+      schema: {
+        summary:
+          'Accept a suggestion: it runs exactly once; follow action.started / action.finished on the stream',
+        tags: ['conversations'],
+        params: suggestionParams,
+        response: { 202: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const conversation = await openConversation(request.params.id, request);
+      const { suggestion, action } = await acceptSuggestion(decisions, conversation, request.params.sid);
+      void reply.code(202);
+      return { suggestion: suggestionView(suggestion, conversation.language), action: actionView(action) };
+    },
+  );
+
+  app.post<{ Params: { id: string; sid: string }; Body: { reason: string } }>(
+    '/v1/conversations/:id/suggestions/:sid/dismiss',
+    {
+      config: CONSOLE,
+      schema: {
+        summary: 'Dismiss a suggestion, with the reason (it stays dismissed while its cause lasts)',
+        tags: ['conversations'],
+        params: suggestionParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+        response: { 200: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      const conversation = await openConversation(request.params.id, request);
+      const suggestion = await dismissSuggestion(
+        decisions,
+        conversation,
+        request.params.sid,
+        request.body.reason,
+      );
+      return { suggestion: suggestionView(suggestion, conversation.language) };
+    },
+  );
+};
+
+function view(conversation: Conversation): Record<string, unknown> {
+  return {
+    ...conversation,
+    openedAt: new Date(conversation.openedAt).toISOString(),
+    lastActivityAt: new Date(conversation.lastActivityAt).toISOString(),
+    ...(conversation.closedAt !== undefined
+      ? { closedAt: new Date(conversation.closedAt).toISOString() }
+      : {}),
+  };
+}
