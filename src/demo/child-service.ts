@@ -8,6 +8,8 @@ export interface ChildService {
   /** The last lines it logged, for a failure message. */
   tail(): string;
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL): a crash, for the tests that prove nothing is lost. */
+  kill(): Promise<void>;
 }
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -28,8 +30,9 @@ export function startChildService(
   env: Record<string, string>,
   readyMsg: string,
   timeoutMs = 60_000,
+  main = MAIN,
 ): Promise<ChildService> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [main, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -44,6 +47,13 @@ export function startChildService(
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
+  };
+
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
   };
 
   return new Promise((resolve, reject) => {
@@ -64,7 +74,7 @@ export function startChildService(
           const record = JSON.parse(line) as Record<string, unknown>;
           if (record.msg === readyMsg) {
             clearTimeout(timer);
-            resolve({ name, ready: record, tail, stop });
+            resolve({ name, ready: record, tail, stop, kill });
           }
         } catch {
           // Not a JSON log line (a warning from a library): kept in the tail only.
