@@ -45,6 +45,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
       keys: createRedisKeys(config.redisPrefix),
       pollShards: config.pollShards,
       playbooks,
+      holdUnreachableMs: config.correlation.settleMs,
     });
     const diagnosis =
       flags.device !== undefined

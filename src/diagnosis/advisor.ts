@@ -3,6 +3,7 @@ import {
   correlate,
   topologyFromInventory,
   ancestorsOf,
+  DEFAULT_CORRELATION_CONFIG,
   type CorrelationConfig,
   type CorrelationTopology,
   type Incident,
@@ -57,6 +58,9 @@ export function createAdvisor(deps: AdvisorDeps) {
   let topology: CorrelationTopology = topologyFromInventory([]);
   let incidents: Incident[] = [];
   const pending = new Set<string>();
+  /** Devices whose fresh unreachable finding is held back, and until when: planned again once it is not. */
+  const settling = new Map<string, number>();
+  const holdUnreachableMs = deps.correlation?.settleMs ?? DEFAULT_CORRELATION_CONFIG.settleMs;
 
   /** Reloads the topology when an import happened; returns true when it did. */
   async function syncInventory(): Promise<boolean> {
@@ -108,8 +112,13 @@ export function createAdvisor(deps: AdvisorDeps) {
           },
           incidents,
           now,
+          holdUnreachableMs,
         );
       });
+      for (const p of plans) {
+        if (p.settlingUntil !== undefined) settling.set(p.deviceId, p.settlingUntil);
+        else settling.delete(p.deviceId);
+      }
       const wanted = new Set<string>();
       for (const set of liveIds.values()) for (const id of set) wanted.add(id);
       for (const p of plans) for (const s of p.suggestions) wanted.add(s.id);
@@ -195,6 +204,7 @@ export function createAdvisor(deps: AdvisorDeps) {
           `incident ${change.type}`,
         );
       }
+      for (const [id, until] of settling) if (until <= now) pending.add(id);
       const dirty = [...pending].sort();
       pending.clear();
       let result: { planned: number; events: number };

@@ -54,6 +54,8 @@ export function createDiagnosisService(deps: {
   keys: RedisKeys;
   pollShards: number;
   playbooks: readonly Playbook[];
+  /** The advisor's hold on fresh unreachable findings (the outage settle time), so explain agrees with it. */
+  holdUnreachableMs?: number;
 }) {
   const { redis, keys } = deps;
   const inventory = createInventoryStore({ redis, keys });
@@ -110,6 +112,7 @@ export function createDiagnosisService(deps: {
         },
         active,
         now,
+        deps.holdUnreachableMs ?? 0,
       );
       return {
         device,

@@ -35,13 +35,27 @@ export function planDevice(
   facts: DeviceFacts,
   activeIncidents: readonly Incident[],
   now: number,
-): DevicePlan & { input: PlanInput } {
+  /**
+   * A device that has just stopped answering may be the first of a whole outage (its siblings and its
+   * parent are polled a little later): its `unreachable` finding is held back this long (the outage
+   * settle time) before anyone is advised to power-cycle it.
+   */
+  holdUnreachableMs = 0,
+): DevicePlan & { input: PlanInput; settlingUntil?: number } {
   const { device } = facts;
   const covering = activeIncidents.filter(
     (i) => i.rootDeviceId === device.id || facts.ancestorIds.includes(i.rootDeviceId),
   );
   const inhibitedBy = covering.filter((i) => i.rootDeviceId !== device.id);
-  const findings = facts.findings.map((f) => ({ ...f, inhibited: inhibitedBy.length > 0 }));
+  const settling = facts.findings.filter((f) => f.kind === 'unreachable' && now - f.since < holdUnreachableMs);
+  const findings = facts.findings.map((f) => ({
+    ...f,
+    inhibited: inhibitedBy.length > 0 || settling.includes(f),
+  }));
+  const settlingUntil =
+    inhibitedBy.length === 0 && settling.length > 0
+      ? Math.max(...settling.map((f) => f.since + holdUnreachableMs))
+      : undefined;
   const incidents: PlanIncident[] = covering.map((i) => {
     const eta = i.eta === undefined ? Number.NaN : Date.parse(i.eta);
     return {
@@ -86,5 +100,6 @@ export function planDevice(
     findings,
     incidents,
     input: input('en'),
+    ...(settlingUntil !== undefined ? { settlingUntil } : {}),
   };
 }

@@ -11,6 +11,7 @@ export interface DiagnosisRoutesOptions {
   pollShards: number;
   /** Compiled at registration: the explanation runs the same rules as the advisor. */
   playbooksDir: string;
+  holdUnreachableMs: number;
 }
 
 const idParams = {

@@ -31,6 +31,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     pollShards: deps.config.pollShards,
     playbooksDir: deps.config.playbooksDir,
+    holdUnreachableMs: deps.config.correlation.settleMs,
   });
   void app.register(incidentRoutes, { redis: deps.redis, keys: deps.keys });
   void app.register(maintenanceRoutes, { redis: deps.redis, keys: deps.keys });
