@@ -4,6 +4,7 @@ import { createApiRole, type ApiRole } from '../api/api-role.js';
 import { createPollerRole } from '../polling/poller-role.js';
 import { createAdvisorRole } from '../diagnosis/advisor-role.js';
 import { createActionsRole } from '../actions/actions-role.js';
+import { createAlertsRole } from '../alerts/alerts-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { composeRoles, startRoles, type ProcessRole } from '../platform/process-role.js';
@@ -37,7 +38,11 @@ const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> =
   api: (context) => createApiRole(context),
   poller: (context) => createPollerRole(context),
   worker: (context) =>
-    composeRoles('worker', 'workers', [createAdvisorRole(context), createActionsRole(context)]),
+    composeRoles('worker', 'workers', [
+      createAdvisorRole(context),
+      createActionsRole(context),
+      createAlertsRole(context),
+    ]),
 };
 
 export function registerServeCommand(program: Command): void {

@@ -51,11 +51,17 @@ export interface ActionsConfig {
   fieldServiceSecret?: Secret;
   /** A conversation with no activity this long closes (VIGIL_CONVERSATION_IDLE_MINUTES). */
   conversationIdleMs: number;
+  /**
+   * Hosts webhook subscriptions may point at (VIGIL_WEBHOOK_ALLOWED_HOSTS, comma-separated, `*.example.net`
+   * for a domain's hosts); empty: no webhook can be created, so user input never aims requests inside.
+   */
+  webhookAllowedHosts: string[];
 }
 
 export const DEFAULT_ACTIONS_CONFIG: ActionsConfig = {
   rebootVerifyMs: 300_000,
   conversationIdleMs: 30 * 60_000,
+  webhookAllowedHosts: [],
 };
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +143,10 @@ function parseActions(env: Env, problems: string[]): ActionsConfig {
       problems.push(`VIGIL_CONVERSATION_IDLE_MINUTES: a number of minutes up to 1440, got "${idle}"`);
     else actions.conversationIdleMs = value * 60_000;
   }
+  actions.webhookAllowedHosts = (env.VIGIL_WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
   const url = env.VIGIL_FIELD_SERVICE_URL;
   if (url !== undefined && url !== '') {
     if (!/^https?:\/\/\S+$/.test(url)) problems.push('VIGIL_FIELD_SERVICE_URL: an http(s) URL');

@@ -65,6 +65,14 @@ export interface RedisKeys {
   audit(): string;
   /** Stream of device ids the advisor should plan again now (an action finished). */
   advisorTouches(): string;
+  /** Hash subscription id → webhook subscription JSON (with its secret: never shown by the API). */
+  webhookSubscriptions(): string;
+  /** List of one subscription's alerts waiting for delivery, oldest first (delivered in this order). */
+  alertsPending(subscriptionId: string): string;
+  /** Hash delivery id → a delivery that failed every attempt (the dead-letter list NOC reads and replays). */
+  alertsDead(): string;
+  /** Sorted set delivery id → when it died, to list dead letters newest first. */
+  alertsDeadIndex(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
@@ -137,6 +145,10 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     expectedReboots: () => k('actions', 'expected-reboots'),
     audit: () => k('audit'),
     advisorTouches: () => k('events', 'touch'),
+    webhookSubscriptions: () => k('alerts', 'subscriptions'),
+    alertsPending: (subscriptionId) => k('alerts', 'pending', subscriptionId),
+    alertsDead: () => k('alerts', 'dead'),
+    alertsDeadIndex: () => k('alerts', 'dead-index'),
     advisorLeader: () => k('advisor', 'leader'),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),

@@ -18,6 +18,7 @@ export interface TestApp {
   /** Every log line the app wrote, raw, when built with `captureLogs`. */
   logLines: string[];
   testRedis: TestRedis;
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   captureLogs?: boolean;
   /** Extra routes for the test, registered after the app's own plugins like any domain route. */
   routes?: (app: FastifyInstance) => void;
+  /** Configuration to change from the test defaults. */
+  config?: Partial<Config>;
 }
 
 /** The real app on a real Redis with its own key prefix, keys for each role and a silent logger. */
@@ -52,6 +55,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     playbooksDir: 'playbooks',
     correlation: DEFAULT_CORRELATION_CONFIG,
     actions: DEFAULT_ACTIONS_CONFIG,
+    ...options.config,
   };
   const logLines: string[] = [];
   const logger = createLogger(
@@ -76,6 +80,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     auth,
     logLines,
     testRedis,
+    config,
     async close() {
       await app.close();
       await testRedis.close();

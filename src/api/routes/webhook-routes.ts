@@ -1,0 +1,180 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { checkWebhookUrl } from '../../alerts/allowed-host.js';
+import { ALERT_EVENTS, type AlertEvent, type WebhookSubscription } from '../../alerts/webhook.js';
+import { createWebhookStore } from '../../alerts/webhook-store.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { AppError } from '../../shared/app-error.js';
+import { Secret } from '../../shared/secret.js';
+
+export interface WebhookRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  allowedHosts: readonly string[];
+}
+
+const ADMIN = { roles: ['admin'] } as const;
+const NOC = { roles: ['noc', 'admin'] } as const;
+const problem = { $ref: 'Problem#' } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['id'],
+} as const;
+const subscriptionSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    events: { type: 'array', items: { type: 'string' } },
+    includePlannedWorks: { type: 'boolean' },
+    description: { type: 'string' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    pending: { type: 'integer' },
+  },
+} as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+interface CreateBody {
+  url: string;
+  secret: string;
+  events?: AlertEvent[];
+  includePlannedWorks?: boolean;
+  description?: string;
+}
+
+/**
+ * Outage alert subscriptions (admin) and the dead letters (NOC): alerts that failed every attempt, to
+ * read and replay. A subscription's secret is given once, at creation, and never shown again.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  const store = createWebhookStore(options.redis, options.keys);
+  const view = async (s: WebhookSubscription) => ({
+    ...s,
+    createdAt: new Date(s.createdAt).toISOString(),
+    pending: await store.pendingCount(s.id),
+  });
+
+  app.post<{ Body: CreateBody }>(
+    '/v1/webhooks',
+    {
+      config: ADMIN,
+      schema: {
+        summary:
+          'Subscribe a URL to outage alerts (incident.opened / .updated / .resolved), signed with your secret',
+        tags: ['alerts'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'secret'],
+          properties: {
+            url: { type: 'string', minLength: 8, maxLength: 2000 },
+            secret: { type: 'string', minLength: 16, maxLength: 200 },
+            events: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: 'string', enum: [...ALERT_EVENTS] },
+            },
+            includePlannedWorks: { type: 'boolean', default: false },
+            description: { type: 'string', maxLength: 500 },
+          },
+        },
+        response: { 201: subscriptionSchema, 403: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const url = checkWebhookUrl(request.body.url, options.allowedHosts);
+      const created = await store.create(
+        {
+          url: url.toString(),
+          events: request.body.events ?? [...ALERT_EVENTS],
+          includePlannedWorks: request.body.includePlannedWorks ?? false,
+          description: request.body.description ?? '',
+          createdBy: request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'admin',
+        },
+        new Secret(request.body.secret),
+        Date.now(),
+      );
+      void reply.code(201);
+      return view(created);
+    },
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'Alert subscriptions, with how many alerts wait for each (never their secrets)',
+        tags: ['alerts'],
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } },
+        },
+      },
+    },
+    async () => ({
+      items: await Promise.all((await store.list()).map(({ subscription }) => view(subscription))),
+    }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/webhooks/:id',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'Unsubscribe (alerts still waiting are dropped)',
+        tags: ['alerts'],
+        params: idParams,
+        response: { 204: { type: 'null' }, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store.remove(request.params.id)))
+        throw new AppError('ERR_WEBHOOK_NOT_FOUND', `no webhook subscription "${request.params.id}"`);
+      void reply.code(204);
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number } }>(
+    '/v1/webhooks/dead-letters',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Alerts that failed every attempt, newest first, with the last error',
+        tags: ['alerts'],
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } } },
+      },
+    },
+    async (request) => ({
+      items: (await store.deadLetters(request.query.limit ?? 100)).map((d) => ({
+        ...d,
+        diedAt: new Date(d.diedAt).toISOString(),
+      })),
+    }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/webhooks/dead-letters/:id/replay',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Deliver a dead letter again (queued behind its subscription’s waiting alerts)',
+        tags: ['alerts'],
+        params: idParams,
+        response: { 202: anyObject, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await store.replay(request.params.id);
+      void reply.code(202);
+      return { id: delivery.id, subscriptionId: delivery.subscriptionId, state: 'queued' };
+    },
+  );
+};

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlertsRole } from '../../src/alerts/alerts-role.js';
+import { verifySignature } from '../../src/alerts/sign-payload.js';
+import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
+import { publishEvents } from '../../src/events/event-log.js';
+import { createLogger } from '../../src/platform/logger.js';
+import type { ProcessRole } from '../../src/platform/process-role.js';
+import { Secret } from '../../src/shared/secret.js';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+
+interface Received {
+  body: string;
+  headers: IncomingMessage['headers'];
+}
+
+/** A field system listening for alerts; answers with whatever the test queues (200 by default). */
+function startReceiver(): Promise<{
+  server: Server;
+  url: string;
+  received: Received[];
+  answers: { status: number; headers?: Record<string, string> }[];
+}> {
+  const received: Received[] = [];
+  const answers: { status: number; headers?: Record<string, string> }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ body, headers: req.headers });
+      const answer = answers.shift() ?? { status: 200 };
+      res.writeHead(answer.status, answer.headers ?? {});
+      res.end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
+        received,
+        answers,
+      }),
+    ),
+  );
+}
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const incident = (id: string, subscribers: string[], extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: 'outage',
+  state: 'open',
+  rootDeviceId: id.split(':')[1],
+  affectedDeviceIds: [id.split(':')[1]],
+  affectedSubscriberIds: subscribers,
+  suppressAlerts: false,
+  ...extra,
+});
+
+describe('outage alerts to webhooks', () => {
+  let t: TestApp;
+  let role: ProcessRole;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const secret = `whsec-${randomBytes(16).toString('hex')}`;
+  let subscriptionId = '';
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    t = await buildTestApp({
+      config: { actions: { ...DEFAULT_ACTIONS_CONFIG, webhookAllowedHosts: ['127.0.0.1'] } },
+    });
+    role = createAlertsRole(
+      {
+        config: t.config,
+        logger: createLogger({ level: 'silent' }),
+        redis: t.testRedis.redis,
+        keys: t.testRedis.keys,
+      },
+      { attempts: 3, baseDelayMs: 50, maxDelayMs: 200, sweepEveryMs: 100 },
+    );
+    await role.start();
+  });
+  afterAll(async () => {
+    await role?.close();
+    await t?.close();
+    receiver?.server.close();
+  });
+
+  const publish = (
+    type: 'incident.opened' | 'incident.updated' | 'incident.resolved',
+    data: unknown,
+    subscriberIds: string[],
+  ) =>
+    publishEvents(t.testRedis.redis, t.testRedis.keys, [
+      { type, at: Date.now(), subscriberIds, deviceIds: [], data },
+    ]);
+
+  it('admin subscribes a URL on an allowed host; the secret is never shown again', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: t.auth.admin,
+      payload: { url: receiver.url, secret, description: 'SMS notifier' },
+    });
+    expect(created.statusCode).toBe(201);
+    subscriptionId = created.json<{ id: string }>().id;
+    expect(created.body).not.toContain(secret);
+    const list = await t.app.inject({ method: 'GET', url: '/v1/webhooks', headers: t.auth.admin });
+    expect(list.json<{ items: { id: string; events: string[] }[] }>().items).toEqual([
+      expect.objectContaining({
+        id: subscriptionId,
+        events: ['incident.opened', 'incident.updated', 'incident.resolved'],
+      }),
+    ]);
+    expect(list.body).not.toContain(secret);
+  });
+
+  it('refuses other hosts, other schemes, short secrets, and non-admin keys', async () => {
+    const post = (payload: object, auth = t.auth.admin) =>
+      t.app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload });
+    expect((await post({ url: 'http://10.0.0.1/hook', secret })).statusCode).toBe(403);
+    expect((await post({ url: 'ftp://127.0.0.1/hook', secret })).statusCode).toBe(422);
+    expect((await post({ url: receiver.url, secret: 'short' })).statusCode).toBe(400);
+    expect((await post({ url: receiver.url, secret }, t.auth.noc)).statusCode).toBe(403);
+    expect((await post({ url: receiver.url, secret }, t.auth.agent)).statusCode).toBe(403);
+  });
+
+  it('delivers incident events in order, signed and verifiable, with the affected subscribers', async () => {
+    const before = receiver.received.length;
+    await publish('incident.opened', incident('outage:bs-1', ['sub-1', 'sub-2']), ['sub-1', 'sub-2']);
+    await publish(
+      'incident.updated',
+      incident('outage:bs-1', ['sub-1', 'sub-2', 'sub-3'], { eta: '2026-12-01T10:00:00.000Z' }),
+      ['sub-1', 'sub-2', 'sub-3'],
+    );
+    await publish(
+      'incident.resolved',
+      incident('outage:bs-1', ['sub-1', 'sub-2', 'sub-3'], { state: 'resolved' }),
+      ['sub-1'],
+    );
+    // Conversation events are not alerts.
+    await publish('suggestion.created' as never, { id: 'x' }, ['sub-1']);
+    const got = await until(() =>
+      receiver.received.length >= before + 3 ? receiver.received.slice(before) : undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received.length).toBe(before + 3);
+    expect(got.map((r) => r.headers['x-vigil-event'])).toEqual([
+      'incident.opened',
+      'incident.updated',
+      'incident.resolved',
+    ]);
+    for (const r of got)
+      expect(verifySignature(new Secret(secret), r.body, String(r.headers['x-vigil-signature']))).toBe(true);
+    expect(
+      verifySignature(
+        new Secret('another-secret-entirely'),
+        got[0]!.body,
+        String(got[0]!.headers['x-vigil-signature']),
+      ),
+    ).toBe(false);
+    const second = JSON.parse(got[1]!.body) as {
+      type: string;
+      incident: { eta: string };
+      affectedSubscribers: { count: number; ids: string[] };
+    };
+    expect(second).toMatchObject({
+      type: 'incident.updated',
+      incident: { eta: '2026-12-01T10:00:00.000Z' },
+      affectedSubscribers: { count: 3, ids: ['sub-1', 'sub-2', 'sub-3'] },
+    });
+  });
+
+  it('honours 429 Retry-After and retries a 503: delivered once it answers', async () => {
+    const before = receiver.received.length;
+    receiver.answers.push({ status: 429, headers: { 'retry-after': '1' } }, { status: 503 });
+    await publish('incident.opened', incident('outage:bs-2', ['sub-9']), ['sub-9']);
+    const got = await until(() =>
+      receiver.received.length >= before + 3 ? receiver.received.slice(before) : undefined,
+    );
+    expect(got.map((r) => r.headers['x-vigil-delivery'])).toEqual(
+      Array(3).fill(got[0]!.headers['x-vigil-delivery']),
+    );
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/webhooks/dead-letters', headers: t.auth.noc })).json(),
+    ).toEqual({ items: [] });
+  });
+
+  it('after every attempt fails the alert is dead-lettered, the next ones go on, and a replay delivers it', async () => {
+    const before = receiver.received.length;
+    receiver.answers.push({ status: 500 }, { status: 500 }, { status: 500 });
+    await publish('incident.opened', incident('outage:bs-3', ['sub-7']), ['sub-7']);
+    await publish('incident.resolved', incident('outage:bs-4', ['sub-8'], { state: 'resolved' }), ['sub-8']);
+    const dead = await until(async () => {
+      const items = (
+        await t.app.inject({ method: 'GET', url: '/v1/webhooks/dead-letters', headers: t.auth.noc })
+      ).json<{
+        items: { id: string; attempts: number; lastError: string; payload: { incident: { id: string } } }[];
+      }>().items;
+      return items.length > 0 ? items : undefined;
+    });
+    expect(dead.map((d) => [d.attempts, d.lastError, d.payload.incident.id])).toEqual([
+      [3, 'answered 500', 'outage:bs-3'],
+    ]);
+    // The alert behind it was not held up.
+    await until(() => receiver.received.slice(before).find((r) => r.body.includes('outage:bs-4')));
+    const replayed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/webhooks/dead-letters/${encodeURIComponent(dead[0]!.id)}/replay`,
+      headers: t.auth.noc,
+    });
+    expect(replayed.statusCode).toBe(202);
+    const delivered = await until(() =>
+      receiver.received
+        .slice(before)
+        .filter((r) => r.body.includes('outage:bs-3') && r.headers['x-vigil-delivery'] === dead[0]!.id)
+        .at(3),
+    );
+    expect(JSON.parse(delivered.body)).toMatchObject({ type: 'incident.opened' });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/webhooks/dead-letters', headers: t.auth.noc })).json(),
+    ).toEqual({ items: [] });
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/v1/webhooks/dead-letters/${encodeURIComponent(dead[0]!.id)}/replay`,
+          headers: t.auth.noc,
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('planned works send no alert unless the subscription asks for them', async () => {
+    const before = receiver.received.length;
+    await publish(
+      'incident.opened',
+      incident('outage:an-5', ['sub-5'], { kind: 'planned_works', suppressAlerts: true }),
+      ['sub-5'],
+    );
+    await publish('incident.opened', incident('outage:an-6', ['sub-6']), ['sub-6']);
+    await until(() => receiver.received.slice(before).find((r) => r.body.includes('outage:an-6')));
+    expect(receiver.received.slice(before).some((r) => r.body.includes('outage:an-5'))).toBe(false);
+  });
+});
