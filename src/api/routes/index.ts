@@ -7,6 +7,7 @@ import { incidentRoutes } from './incident-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { actionRoutes } from './action-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -50,5 +51,10 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     pollShards: deps.config.pollShards,
     playbooksDir: deps.config.playbooksDir,
+  });
+  void app.register(webhookRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    allowedHosts: deps.config.actions.webhookAllowedHosts,
   });
 }
