@@ -7,11 +7,13 @@ import { AppError } from '../shared/app-error.js';
 import type { ActionRecord } from './action.js';
 import { enqueueAction } from './action-queue.js';
 import type { ActionStore } from './action-store.js';
+import type { OutcomeStore } from '../outcomes/outcome-store.js';
 
 export interface DecisionDeps {
   suggestions: SuggestionStore;
   actions: ActionStore;
   queue: Queue;
+  outcomes?: OutcomeStore;
 }
 
 /** `agent:<agentId>` — who decided, as the audit and the history say it. */
@@ -121,6 +123,17 @@ export async function dismissSuggestion(
     });
     if (!(await deps.suggestions.transition(dismissed, { event: updated(dismissed), closed: true })))
       continue;
+    await deps.outcomes?.record({
+      suggestionId: record.id,
+      kind: record.kind,
+      ruleId: record.ruleId,
+      deviceId: record.deviceId,
+      subscriberIds: record.subscriberIds,
+      proposedAt: record.createdAt,
+      closedAt: now,
+      decision: 'dismissed',
+      dismissReason: reason,
+    });
     await deps.actions.audit({
       at: now,
       what: 'suggestion.dismissed',

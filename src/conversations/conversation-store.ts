@@ -58,6 +58,9 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
         .hset(records, conversation.id, JSON.stringify(conversation))
         .zadd(keys.openConversations(), now, conversation.id)
         .sadd(keys.subscriberConversations(conversation.subscriberId), conversation.id)
+        // Every contact counts for "did the subscriber come back within 72 h" (src/outcomes/).
+        .zadd(keys.contacts(conversation.subscriberId), now, String(now))
+        .pexpire(keys.contacts(conversation.subscriberId), 90 * 24 * 3_600_000)
         .exec();
       return conversation;
     },

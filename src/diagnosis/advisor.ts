@@ -17,6 +17,7 @@ import { createIncidentStore } from './incident-store.js';
 import { createMaintenanceStore } from './maintenance-store.js';
 import { planDevice } from './plan-device.js';
 import { createRebootLedger } from './reboot-ledger.js';
+import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { expireSuggestions, reconcileSuggestions, type SuggestionWrites } from './reconcile-suggestions.js';
 import { createSuggestionStore, trimClosedSuggestions } from './suggestion-store.js';
 
@@ -52,6 +53,7 @@ export function createAdvisor(deps: AdvisorDeps) {
   const maintenance = createMaintenanceStore(redis, keys);
   const suggestions = createSuggestionStore(redis, keys);
   const ledger = createRebootLedger(redis, keys);
+  const outcomes = createOutcomeStore(redis, keys);
 
   let inventoryVersion: string | undefined;
   let devices = new Map<string, Device>();
@@ -133,11 +135,39 @@ export function createAdvisor(deps: AdvisorDeps) {
         if (live.length > 0) writes.set(id, expireSuggestions(live, now));
       }
       // A record an agent or an action changed since it was read is skipped: plan its device again.
-      for (const id of await suggestions.write(writes, now)) pending.add(id);
+      const conflicts = await suggestions.write(writes, now);
+      for (const id of conflicts) pending.add(id);
+      await recordUnanswered(writes, conflicts, now);
       planned += plans.length;
       for (const w of writes.values()) events += w.events.length;
     }
     return { planned, events };
+  }
+
+  /** Suggestions that closed before anyone acted on them (withdrawn, expired): outcomes too. */
+  async function recordUnanswered(
+    writes: ReadonlyMap<string, SuggestionWrites>,
+    conflicts: ReadonlySet<string>,
+    now: number,
+  ): Promise<void> {
+    const closed = [];
+    for (const [deviceId, w] of writes) {
+      if (conflicts.has(deviceId)) continue;
+      for (const record of w.records) {
+        if (record.state !== 'withdrawn' && record.state !== 'expired') continue;
+        closed.push({
+          suggestionId: record.id,
+          kind: record.kind,
+          ruleId: record.ruleId,
+          deviceId: record.deviceId,
+          subscriberIds: record.subscriberIds,
+          proposedAt: record.createdAt,
+          closedAt: now,
+          decision: 'none' as const,
+        });
+      }
+    }
+    await outcomes.record(...closed);
   }
 
   return {

@@ -73,6 +73,10 @@ export interface RedisKeys {
   alertsDead(): string;
   /** Sorted set delivery id → when it died, to list dead letters newest first. */
   alertsDeadIndex(): string;
+  /** Stream of outcomes: how each suggestion ended (decision, action result), for the effectiveness report. */
+  outcomes(): string;
+  /** Sorted set of one subscriber's contacts (conversation opens) by time, to tell who came back. */
+  contacts(subscriberId: string): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
@@ -149,6 +153,8 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     alertsPending: (subscriptionId) => k('alerts', 'pending', subscriptionId),
     alertsDead: () => k('alerts', 'dead'),
     alertsDeadIndex: () => k('alerts', 'dead-index'),
+    outcomes: () => k('outcomes'),
+    contacts: (subscriberId) => k('outcomes', 'contacts', subscriberId),
     advisorLeader: () => k('advisor', 'leader'),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),

@@ -8,6 +8,7 @@ import { maintenanceRoutes } from './maintenance-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { actionRoutes } from './action-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
+import { reportRoutes } from './report-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -57,4 +58,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     allowedHosts: deps.config.actions.webhookAllowedHosts,
   });
+  void app.register(reportRoutes, { redis: deps.redis, keys: deps.keys });
 }

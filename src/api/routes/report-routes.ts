@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { createInventoryStore } from '../../inventory/index.js';
+import { effectiveness, REPORT_DIMENSIONS, type ReportDimension } from '../../outcomes/effectiveness.js';
+import { CAME_BACK_WITHIN_MS } from '../../outcomes/outcome.js';
+import { createOutcomeStore } from '../../outcomes/outcome-store.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { AppError } from '../../shared/app-error.js';
+
+export interface ReportRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** What the suggestions achieved: the operator's "a reboot solves 30%" measured, per kind, rule and model. */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, options) => {
+  const outcomes = createOutcomeStore(options.redis, options.keys);
+  const inventory = createInventoryStore({ redis: options.redis, keys: options.keys });
+
+  app.get<{ Querystring: { from?: string; to?: string; by?: string } }>(
+    '/v1/reports/effectiveness',
+    {
+      config: { roles: ['noc', 'admin'] },
+      schema: {
+        summary:
+          'How suggestions ended (accepted, dismissed, succeeded, solved without a contact within 72 h), grouped',
+        tags: ['reports'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', format: 'date-time', description: 'default: 30 days ago' },
+            to: { type: 'string', format: 'date-time', description: 'default: now' },
+            by: { type: 'string', pattern: '^(kind|rule|model)(,(kind|rule|model))*$', default: 'kind' },
+          },
+        },
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (request) => {
+      const to = request.query.to ? Date.parse(request.query.to) : Date.now();
+      const from = request.query.from ? Date.parse(request.query.from) : to - 30 * DAY_MS;
+      if (!(from < to)) throw new AppError('ERR_REPORT_QUERY_INVALID', '"from" must be before "to"');
+      const by = [...new Set((request.query.by ?? 'kind').split(','))] as ReportDimension[];
+      const closed = await outcomes.range(from, to);
+      const deviceIds = [...new Set(closed.map((o) => o.deviceId))];
+      const models = new Map<string, string | undefined>();
+      for (let i = 0; i < deviceIds.length; i += 1000) {
+        const slice = deviceIds.slice(i, i + 1000);
+        (await inventory.getDevices(slice)).forEach((device, j) =>
+          models.set(slice[j] as string, device?.model),
+        );
+      }
+      const contacts = await outcomes.contacts(
+        closed.flatMap((o) => o.subscriberIds),
+        from,
+        to + CAME_BACK_WITHIN_MS,
+      );
+      return {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        by,
+        dimensions: REPORT_DIMENSIONS,
+        rows: effectiveness(closed, contacts, (id) => models.get(id), by),
+      };
+    },
+  );
+};
