@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { countInto } from '../metrics/fleet-counters.js';
 import { alertPayload } from './alert-payload.js';
 import { checkWebhookUrl } from './allowed-host.js';
 import { signPayload } from './sign-payload.js';
@@ -70,6 +71,12 @@ export function createAlertsRole(
   let worker: Worker | undefined;
   let running = false;
   let loop: Promise<void> | undefined;
+
+  async function count(result: 'delivered' | 'retried' | 'dead'): Promise<void> {
+    const pipeline = redis.pipeline();
+    countInto(pipeline, keys, 'vigil_webhook_deliveries_total', { result });
+    await pipeline.exec();
+  }
 
   async function ensurePump(subscriptionId: string): Promise<void> {
     await queue?.add(
@@ -212,10 +219,15 @@ export function createAlertsRole(
           throw new DeliveryError(`answered ${response.status}`, retryAfter);
         }
         await store.delivered(subscriptionId, delivery);
+        await count('delivered');
         sent += 1;
       } catch (error) {
         const message = (error as Error).message;
-        if (!final) throw error;
+        if (!final) {
+          await count('retried');
+          throw error;
+        }
+        await count('dead');
         log.warn(
           { subscriptionId, deliveryId: delivery.id, reason: message },
           'alert dead-lettered after every attempt',

@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { EVENTS_MAXLEN } from '../events/event-log.js';
 import type { VigilEvent } from '../events/vigil-event.js';
+import { seriesField } from '../metrics/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { SuggestionWrites } from './reconcile-suggestions.js';
 import type { SuggestionRecord } from './suggestion-record.js';
@@ -47,6 +48,7 @@ if ARGV[6] ~= '' then redis.call('ZADD', KEYS[5], ARGV[6], ARGV[1]) end
 if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[12], '*', 'type', ARGV[7], 'at', ARGV[8], 'subscribers', ARGV[9], 'devices', ARGV[10], 'data', ARGV[11])
 end
+if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[13], 1) end
 return 1`;
 
 export function createSuggestionStore(redis: Redis, keys: RedisKeys): SuggestionStore {
@@ -127,6 +129,7 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
             live,
             closedAt: w.closed.includes(record.id) ? now : undefined,
             event,
+            countState: event?.type !== 'suggestion.updated',
           });
           owners.push(deviceId);
         }
@@ -153,6 +156,7 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
         live: options.live ?? '',
         closedAt: options.closed ? record.updatedAt : undefined,
         event: options.event,
+        countState: true,
       });
       const [[error, applied] = []] = (await pipeline.exec()) ?? [];
       if (error) throw error;
@@ -164,17 +168,22 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
     pipeline: ChainableCommander,
     record: SuggestionRecord,
     deviceId: string,
-    options: { live: string; closedAt: number | undefined; event: VigilEvent | undefined },
+    options: { live: string; closedAt: number | undefined; event: VigilEvent | undefined; countState: boolean },
   ): void {
     const { event } = options;
+    // A new state (not an edit of the text) counts in vigil_suggestions_total.
+    const counted = options.countState
+      ? seriesField('vigil_suggestions_total', { kind: record.kind, state: record.state })
+      : '';
     pipeline.eval(
       WRITE_IF_VERSION,
-      5,
+      6,
       recordsKey,
       keys.suggestionVersions(),
       keys.events(),
       keys.deviceSuggestions(deviceId),
       keys.closedSuggestions(),
+      keys.metricCounters(),
       record.id,
       String(record.version - 1),
       String(record.version),
@@ -187,6 +196,7 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
       event ? event.deviceIds.join(',') : '',
       event ? JSON.stringify(event.data) : '',
       String(EVENTS_MAXLEN),
+      counted,
     );
   }
 }

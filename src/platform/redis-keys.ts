@@ -77,6 +77,12 @@ export interface RedisKeys {
   outcomes(): string;
   /** Sorted set of one subscriber's contacts (conversation opens) by time, to tell who came back. */
   contacts(subscriberId: string): string;
+  /** Hash key record id → API key record (role, name, key id; never the token). */
+  apiKeys(): string;
+  /** Hash SHA-256 of a token (hex) → key record id. */
+  apiKeysByDigest(): string;
+  /** Hash series → value: the service's counters, incremented by every process (see src/metrics/). */
+  metricCounters(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
@@ -155,6 +161,9 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     alertsDeadIndex: () => k('alerts', 'dead-index'),
     outcomes: () => k('outcomes'),
     contacts: (subscriberId) => k('outcomes', 'contacts', subscriberId),
+    apiKeys: () => k('auth', 'keys'),
+    apiKeysByDigest: () => k('auth', 'keys-by-digest'),
+    metricCounters: () => k('metrics', 'counters'),
     advisorLeader: () => k('advisor', 'leader'),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),

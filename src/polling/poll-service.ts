@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { countInto, observeInto } from '../metrics/fleet-counters.js';
 import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
 import type { Device, InventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
@@ -149,7 +150,23 @@ export function createPollService(deps: PollServiceDeps): PollService {
         );
       }
     }
-    if (count > 0) await pipeline.exec();
+    // The fleet's counters (src/metrics/): outcomes, durations, findings opened — one write per batch.
+    const outcomes = new Map<string, number>();
+    const opened = new Map<string, number>();
+    for (const report of reports) {
+      outcomes.set(report.result.outcome, (outcomes.get(report.result.outcome) ?? 0) + 1);
+      for (const change of report.changes)
+        if (change.type === 'opened') opened.set(change.finding.kind, (opened.get(change.finding.kind) ?? 0) + 1);
+    }
+    for (const [outcome, n] of outcomes) countInto(pipeline, deps.keys, 'vigil_polls_total', { outcome }, n);
+    for (const [kind, n] of opened) countInto(pipeline, deps.keys, 'vigil_findings_opened_total', { kind }, n);
+    observeInto(
+      pipeline,
+      deps.keys,
+      'vigil_poll_duration_seconds',
+      reports.map((r) => r.result.meta.durationMs / 1000),
+    );
+    if (count > 0 || reports.length > 0) await pipeline.exec();
   };
 
   return {

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { countInto } from '../metrics/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
@@ -28,12 +29,19 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
   const communities = [...deps.authProfiles.values()].flatMap((p) => (p.community ? [p.community] : []));
   const users = [...deps.authProfiles.values()].flatMap((p) => (p.user ? [p.user] : []));
   const log = deps.log.child({ module: 'traps' });
+  const countTrap = async (source: 'known' | 'unknown'): Promise<void> => {
+    const pipeline = deps.redis.pipeline();
+    countInto(pipeline, deps.keys, 'vigil_traps_total', { source });
+    await pipeline.exec();
+  };
   const onTrap = async (trap: Trap): Promise<void> => {
     const deviceId = deps.deviceByHost(trap.source.address);
     if (!deviceId) {
       log.debug({ source: trap.source.address, kind: trap.kind }, 'trap from an address no device has');
+      await countTrap('unknown');
       return;
     }
+    await countTrap('known');
     // One re-poll per device per second, however many traps a flapping link sends.
     const second = Math.floor(trap.receivedAt / 1000);
     await deps.probeQueue.add(

@@ -9,6 +9,8 @@ import { conversationRoutes } from './conversation-routes.js';
 import { actionRoutes } from './action-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import { reportRoutes } from './report-routes.js';
+import { keyRoutes } from './key-routes.js';
+import { metricsRoutes } from './metrics-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -59,4 +61,11 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     allowedHosts: deps.config.actions.webhookAllowedHosts,
   });
   void app.register(reportRoutes, { redis: deps.redis, keys: deps.keys });
+  void app.register(keyRoutes, { redis: deps.redis, keys: deps.keys });
+  void app.register(metricsRoutes, {
+    redis: deps.redis,
+    redisUrl: deps.config.redisUrl,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
+  });
 }

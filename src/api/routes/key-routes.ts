@@ -1,0 +1,101 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { API_ROLES, type ApiRole } from '../../config/load-config.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { Secret } from '../../shared/secret.js';
+import { createStoredApiKeys, type StoredApiKey } from '../stored-api-keys.js';
+
+export interface KeyRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+const ADMIN = { roles: ['admin'] } as const;
+const keySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    keyId: { type: 'string' },
+    createdAt: { type: 'string' },
+    createdBy: { type: 'string' },
+    revokedAt: { type: 'string' },
+  },
+} as const;
+
+/**
+ * API key management (admin). The caller brings the token (e.g. `openssl rand -base64 32`) and Vigil
+ * keeps only its SHA-256, so no response ever carries a secret; revoking takes effect on the next request.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, options) => {
+  const stored = createStoredApiKeys(options.redis, options.keys);
+  const view = (k: StoredApiKey) => ({
+    ...k,
+    createdAt: new Date(k.createdAt).toISOString(),
+    ...(k.revokedAt !== undefined ? { revokedAt: new Date(k.revokedAt).toISOString() } : {}),
+  });
+
+  app.post<{ Body: { role: ApiRole; name: string; token: string } }>(
+    '/v1/keys',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'Register an API key with a role; the token (≥ 32 characters) is stored only as its SHA-256',
+        tags: ['keys'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['role', 'name', 'token'],
+          properties: {
+            role: { type: 'string', enum: [...API_ROLES] },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            token: { type: 'string', minLength: 32, maxLength: 512, pattern: '^\\S+$' },
+          },
+        },
+        response: { 201: keySchema },
+      },
+    },
+    async (request, reply) => {
+      const by = request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'admin';
+      const created = await stored.create(
+        { ...request.body, token: new Secret(request.body.token), createdBy: by },
+        Date.now(),
+      );
+      void reply.code(201);
+      return view(created);
+    },
+  );
+
+  app.get(
+    '/v1/keys',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'API keys issued through the API (bootstrap keys from VIGIL_API_KEYS are not listed)',
+        tags: ['keys'],
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } } },
+      },
+    },
+    async () => ({ items: (await stored.list()).map(view) }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/keys/:id',
+    {
+      config: ADMIN,
+      schema: {
+        summary: 'Revoke a key',
+        tags: ['keys'],
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+          required: ['id'],
+        },
+        response: { 200: keySchema },
+      },
+    },
+    async (request) => view(await stored.revoke(request.params.id, Date.now())),
+  );
+};

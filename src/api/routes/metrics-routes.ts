@@ -1,0 +1,39 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { createMetricsRenderer, registerLocalGauge } from '../../metrics/render-metrics.js';
+import { createRedisConnection } from '../../platform/redis-connection.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+
+export interface MetricsRoutesOptions {
+  redis: Redis;
+  redisUrl: string;
+  keys: RedisKeys;
+  pollShards: number;
+}
+
+/** `GET /metrics` in the Prometheus text format, for a scraper holding a noc key (bearer_token in its config). */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, options) => {
+  const queueConnection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-metrics');
+  const renderer = createMetricsRenderer({ ...options, queueConnection });
+  registerLocalGauge(
+    'vigil_api_resident_memory_bytes',
+    'Resident memory of this API process.',
+    () => process.memoryUsage().rss,
+  );
+  app.addHook('onClose', async () => {
+    await renderer.close();
+    queueConnection.disconnect();
+  });
+  app.get(
+    '/metrics',
+    {
+      config: { roles: ['noc', 'admin'] },
+      schema: { summary: 'Prometheus metrics of the fleet and the service (vigil_*)', tags: ['health'] },
+    },
+    async (_request, reply) => {
+      void reply.type('text/plain; version=0.0.4; charset=utf-8');
+      return renderer.render();
+    },
+  );
+};

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countInto, observeInto } from '../../src/metrics/fleet-counters.js';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('GET /metrics', () => {
+  it('prints the fleet counters every process adds to, and gauges read at scrape time', async () => {
+    const { redis, keys } = t.testRedis;
+    const pipeline = redis.pipeline();
+    countInto(pipeline, keys, 'vigil_polls_total', { outcome: 'ok' }, 3);
+    countInto(pipeline, keys, 'vigil_polls_total', { outcome: 'timeout' });
+    observeInto(pipeline, keys, 'vigil_poll_duration_seconds', [0.004, 0.02, 3]);
+    pipeline.zadd(keys.devicesByStatus('up'), 0, 'cpe-1', 0, 'cpe-2');
+    pipeline.zadd(keys.devicesByStatus('down'), 0, 'cpe-3');
+    pipeline.zadd(keys.devicesByFinding('unreachable'), 0, 'cpe-3');
+    pipeline.zadd(keys.pollDue(0), Date.now() - 5_000, 'cpe-9');
+    await pipeline.exec();
+
+    const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    const text = response.body;
+    expect(text).toContain('# TYPE vigil_polls_total counter');
+    expect(text).toMatch(/^vigil_polls_total\{outcome="ok"\} 3$/m);
+    expect(text).toMatch(/^vigil_polls_total\{outcome="timeout"\} 1$/m);
+    expect(text).toMatch(/^vigil_poll_duration_seconds_bucket\{le="0.005"\} 1$/m);
+    expect(text).toMatch(/^vigil_poll_duration_seconds_bucket\{le="\+Inf"\} 3$/m);
+    expect(text).toMatch(/^vigil_poll_duration_seconds_count 3$/m);
+    expect(text).toMatch(/^vigil_devices\{status="up"\} 2$/m);
+    expect(text).toMatch(/^vigil_devices\{status="down"\} 1$/m);
+    expect(text).toMatch(/^vigil_findings_open\{kind="unreachable"\} 1$/m);
+    expect(Number(/^vigil_poll_schedule_lag_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(5);
+    expect(text).toMatch(/^vigil_queue_jobs\{queue="actions",state="waiting"\} 0$/m);
+    expect(text).toMatch(/^vigil_suggestions_total 0$/m);
+    expect(Number(/^vigil_api_resident_memory_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(1_000_000);
+    // Every sample line is `name{labels} value` with a numeric value: what a Prometheus parser needs.
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/);
+  });
+
+  it('is not for agents, nor anonymous', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.agent })).statusCode).toBe(
+      403,
+    );
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+  });
+});
