@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { createStaticKeyVerifier } from './api-key-verifier.js';
 import { registerAuth } from './auth.js';
@@ -40,9 +41,19 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   registerErrorHandling(app);
   registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
   registerOpenApi(app);
+  // WebSocket upgrades are routed like any request, so auth and route checks answer them with a problem.
+  // At the root and before auth: its hooks then close the socket of every upgrade refused (401, 404).
+  // Console clients send nothing on their sockets, hence the small frames.
+  void app.register(websocket, { options: { maxPayload: 4 * 1024 }, errorHandler: closeBrokenSocket });
   registerAuth(app, deps.apiKeyVerifier ?? createStaticKeyVerifier(deps.config.apiKeys));
 
   void app.register(healthRoutes, { redis: deps.redis });
   registerRoutes(app, deps);
   return app;
+}
+
+/** A socket that errs after the upgrade (a client gone without a close frame) is ended, not an error. */
+function closeBrokenSocket(error: Error, socket: { terminate(): void }, request: FastifyRequest): void {
+  request.log.info({ err: error }, 'websocket failed');
+  socket.terminate();
 }

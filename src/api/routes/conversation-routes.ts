@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../../actions/action-queue.js';
 import { createActionStore } from '../../actions/action-store.js';
@@ -8,7 +8,8 @@ import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-de
 import { CHANNEL_PATTERN, type Conversation } from '../../conversations/conversation.js';
 import { createConversationStore } from '../../conversations/conversation-store.js';
 import { compareIds, createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
-import { createSseSink, streamData } from '../../conversations/sse-stream.js';
+import { createSseSink, streamData, type EventSink } from '../../conversations/sse-stream.js';
+import { createWsSink, WS_CLOSE, type WsSocket } from '../../conversations/ws-stream.js';
 import { createDiagnosisService, pickLanguage, suggestionView } from '../../diagnosis/diagnosis-service.js';
 import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
 import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
@@ -29,8 +30,14 @@ export interface ConversationRoutesOptions {
   playbooksDir: string;
   idleMs: number;
   logger: Logger;
-  /** SSE comment lines this often keep proxies from closing a quiet stream (15 s). */
+  /** SSE comment lines and WebSocket pings this often keep proxies from closing a quiet stream (15 s). */
   heartbeatMs?: number;
+}
+
+/** A client following a conversation, on either transport, for closing it with the conversation. */
+interface FollowedStream {
+  conversationId: string;
+  close(): void;
 }
 
 const CONSOLE = { roles: ['agent', 'noc'] } as const;
@@ -40,6 +47,10 @@ const conversationParams = {
   type: 'object',
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
   required: ['id'],
+} as const;
+const streamQuery = {
+  type: 'object',
+  properties: { lastEventId: { type: 'string', pattern: STREAM_ID_PATTERN.source } },
 } as const;
 const suggestionParams = {
   type: 'object',
@@ -62,8 +73,8 @@ interface OpenBody {
 /**
  * The agents' console: open a conversation for a subscriber (by id, account or phone) and get the
  * diagnosis snapshot at once from stored state, while a fresh probe of their equipment runs and is
- * pushed; follow the conversation's events (SSE, replay by Last-Event-ID); accept or dismiss
- * suggestions; close it.
+ * pushed; follow the conversation's events (SSE or WebSocket, replay by Last-Event-ID); accept or
+ * dismiss suggestions; close it.
  */
 export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> = async (app, options) => {
   const { redis, keys } = options;
@@ -88,7 +99,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
   const prober = createProbeClient(options.redisUrl, keys);
   const decisions = { suggestions, actions, queue };
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const streams = new Set<{ close(): void }>();
+  const streams = new Set<FollowedStream>();
+  /** A WebSocket's conversation, checked before the upgrade, for the handler that runs after it. */
+  const upgrading = new WeakMap<FastifyRequest, { conversation: Conversation; lastEventId?: string }>();
   hub.start();
 
   // Any API instance may close idle conversations; closing is a compare-and-set, so two never both do.
@@ -272,8 +285,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       if (!conversation)
         throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${request.params.id}"`);
       await conversations.close(conversation.id, Date.now(), 'agent');
-      for (const stream of streams)
-        if ((stream as { conversationId?: string }).conversationId === conversation.id) stream.close();
+      for (const stream of streams) if (stream.conversationId === conversation.id) stream.close();
       void reply.code(204);
     },
   );
@@ -287,36 +299,89 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
           "The conversation's events (server-sent events), replayed from Last-Event-ID after a reconnect",
         tags: ['conversations'],
         params: conversationParams,
-        querystring: {
-          type: 'object',
-          properties: { lastEventId: { type: 'string', pattern: STREAM_ID_PATTERN.source } },
-        },
+        querystring: streamQuery,
       },
     },
     async (request, reply) => {
       const conversation = await openConversation(request.params.id, request);
-      const header = request.headers['last-event-id'];
-      const lastEventId = request.query.lastEventId ?? (typeof header === 'string' ? header : undefined);
-      if (lastEventId !== undefined && !STREAM_ID_PATTERN.test(lastEventId))
-        throw new AppError('ERR_REQUEST_INVALID', 'Last-Event-ID is not an event id of this service');
-      await streamEvents(conversation, lastEventId, reply);
+      const lastEventId = lastEventIdOf(request);
+      const raw = reply.raw;
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.flushHeaders();
+      await follow(conversation, lastEventId, (onClose) => {
+        const sink = createSseSink(raw, { heartbeatMs, onClose });
+        raw.write(`retry: 2000\n\n`);
+        return sink;
+      });
     },
   );
 
-  async function streamEvents(
+  app.route<{ Params: { id: string }; Querystring: { lastEventId?: string } }>({
+    method: 'GET',
+    url: '/v1/conversations/:id/ws',
+    config: CONSOLE,
+    schema: {
+      summary:
+        "The conversation's events over a WebSocket (one JSON text frame {id, type, data} each), " +
+        'replayed from ?lastEventId= after a reconnect',
+      tags: ['conversations'],
+      params: conversationParams,
+      querystring: streamQuery,
+      response: { 400: problem, 404: problem, 409: problem },
+    },
+    // Before the upgrade: a closed or unknown conversation is a 409 or 404 problem, not a socket.
+    preHandler: async (request) => {
+      const conversation = await openConversation(request.params.id, request);
+      upgrading.set(request, { conversation, lastEventId: lastEventIdOf(request) });
+    },
+    handler: () => {
+      throw new AppError(
+        'ERR_REQUEST_INVALID',
+        'This route is a WebSocket: connect with "Upgrade: websocket" (or follow /events for server-sent events).',
+      );
+    },
+    wsHandler: async (socket: WsSocket, request) => {
+      const checked = upgrading.get(request);
+      upgrading.delete(request);
+      if (!checked) {
+        socket.close(WS_CLOSE.internalError);
+        return;
+      }
+      await follow(checked.conversation, checked.lastEventId, (onClose) =>
+        createWsSink(socket, { heartbeatMs, onClose }),
+      );
+    },
+  });
+
+  /** Last-Event-ID from the query (browsers cannot set headers on EventSource or WebSocket) or the header. */
+  function lastEventIdOf(
+    request: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
+  ): string | undefined {
+    const header = request.headers['last-event-id'];
+    const lastEventId = request.query.lastEventId ?? (typeof header === 'string' ? header : undefined);
+    if (lastEventId !== undefined && !STREAM_ID_PATTERN.test(lastEventId))
+      throw new AppError('ERR_REQUEST_INVALID', 'Last-Event-ID is not an event id of this service');
+    return lastEventId;
+  }
+
+  /**
+   * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
+   * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
+   * after `lastEventId` (or, fresh or too far behind to replay, the diagnosis snapshot) goes out; then
+   * the buffer, then live. Ids only increase on the wire, so an event both replayed and live goes out
+   * once. `open` makes the transport's sink; its onClose (client gone, stream closed) unsubscribes.
+   */
+  async function follow(
     conversation: Conversation,
     lastEventId: string | undefined,
-    reply: FastifyReply,
+    open: (onClose: () => void) => EventSink,
   ): Promise<void> {
-    const raw = reply.raw;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.flushHeaders();
     let delivered = lastEventId ?? '0-0';
     const buffered: StoredEvent[] = [];
     let replaying = true;
@@ -329,43 +394,51 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       if (replaying) buffered.push(event);
       else send(event);
     });
-    const touch = setInterval(() => void conversations.touch(conversation.id, Date.now()), heartbeatMs);
-    const sink = Object.assign(
-      createSseSink(raw, {
-        heartbeatMs,
-        onClose: () => {
-          unsubscribe();
-          clearInterval(touch);
-          streams.delete(sink);
-        },
-      }),
-      { conversationId: conversation.id },
-    );
-    streams.add(sink);
-    raw.write(`retry: 2000\n\n`);
-    if (lastEventId !== undefined) {
-      const { events, complete } = await hub.replay(conversation.subscriberId, lastEventId);
-      for (const event of events) send(event);
-      if (!complete) sendSnapshot();
-    } else {
-      sendSnapshot();
+    const touch = setInterval(() => {
+      conversations
+        .touch(conversation.id, Date.now())
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'conversation touch failed'));
+    }, heartbeatMs);
+    const stream: FollowedStream = { conversationId: conversation.id, close: () => sink.close() };
+    const sink = open(() => {
+      unsubscribe();
+      clearInterval(touch);
+      streams.delete(stream);
+    });
+    if (sink.closed) return;
+    streams.add(stream);
+    try {
+      if (lastEventId === undefined) {
+        // Fresh: the picture now, under the stream's position when we subscribed, so that a reconnect
+        // from its id replays what came after it and nothing from before.
+        delivered = await hub.position();
+        await sendSnapshot();
+      } else {
+        const { events, complete } = await hub.replay(conversation.subscriberId, lastEventId);
+        for (const event of events) send(event);
+        // Too far behind to replay all: the picture now, under the newest id replayed.
+        if (!complete) await sendSnapshot();
+      }
+    } catch (error) {
+      options.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
+      sink.close();
+      return;
     }
     replaying = false;
     for (const event of buffered.splice(0)) send(event);
 
-    function sendSnapshot(): void {
-      // Fresh or too far behind to replay: the picture now, under the newest id seen so far.
-      void diagnosis
-        .subscriber(conversation.subscriberId, conversation.language, Date.now(), { explain: false })
-        .then((snapshot) => {
-          if (sink.closed) return;
-          sink.send({
-            id: delivered === '0-0' ? '0-1' : delivered,
-            type: 'diagnosis',
-            data: { conversationId: conversation.id, ...snapshot },
-          });
-        })
-        .catch((error: unknown) => options.logger.warn({ err: error }, 'snapshot for stream failed'));
+    async function sendSnapshot(): Promise<void> {
+      const snapshot = await diagnosis.subscriber(
+        conversation.subscriberId,
+        conversation.language,
+        Date.now(),
+        { explain: false },
+      );
+      sink.send({
+        id: delivered === '0-0' ? '0-1' : delivered,
+        type: 'diagnosis',
+        data: { conversationId: conversation.id, ...snapshot },
+      });
     }
   }
 
