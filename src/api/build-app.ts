@@ -1,7 +1,8 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
-import { createStaticKeyVerifier } from './api-key-verifier.js';
+import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.js';
+import { createStoredApiKeys } from './stored-api-keys.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handling.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
@@ -45,7 +46,15 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   // At the root and before auth: its hooks then close the socket of every upgrade refused (401, 404).
   // Console clients send nothing on their sockets, hence the small frames.
   void app.register(websocket, { options: { maxPayload: 4 * 1024 }, errorHandler: closeBrokenSocket });
-  registerAuth(app, deps.apiKeyVerifier ?? createStaticKeyVerifier(deps.config.apiKeys));
+  // Bootstrap keys from the environment first, then the keys admins registered (stored hashed).
+  registerAuth(
+    app,
+    deps.apiKeyVerifier ??
+      chainKeyVerifiers(
+        createStaticKeyVerifier(deps.config.apiKeys),
+        createStoredApiKeys(deps.redis, deps.keys).verifier(),
+      ),
+  );
 
   void app.register(healthRoutes, { redis: deps.redis });
   registerRoutes(app, deps);

@@ -7,6 +7,11 @@ export interface ChildService {
   ready: Record<string, unknown>;
   /** The last lines it logged, for a failure message. */
   tail(): string;
+  /**
+   * How many bytes of log it has written so far, and which of `needles` appeared in them. The secrets
+   * of its environment (API keys, communities, secrets) are watched from the first line.
+   */
+  logContains(needles: readonly string[]): { bytes: number; found: string[] };
   stop(): Promise<void>;
   /** Kills it at once (SIGKILL): a crash, for the tests that prove nothing is lost. */
   kill(): Promise<void>;
@@ -49,6 +54,24 @@ export function startChildService(
     clearTimeout(timer);
   };
 
+  // Secrets to watch for in the whole log (tests prove none is ever written): checked line by line.
+  const watched = new Set<string>(
+    Object.entries(env)
+      .filter(([name]) => /KEYS?$|COMMUNITY|SECRET|TOKEN|PASSWORD/.test(name))
+      .flatMap(([name, value]) =>
+        name === 'VIGIL_API_KEYS'
+          ? value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1))
+          : [value],
+      )
+      .filter((value) => value.length >= 8),
+  );
+  const seen = new Set<string>();
+  let logBytes = 0;
+  const logContains = (needles: readonly string[]): { bytes: number; found: string[] } => {
+    for (const needle of needles) watched.add(needle);
+    return { bytes: logBytes, found: needles.filter((n) => seen.has(n)) };
+  };
+
   const kill = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -70,11 +93,13 @@ export function startChildService(
         buffered = buffered.slice(newline + 1);
         lines.push(line);
         if (lines.length > 200) lines.shift();
+        logBytes += line.length + 1;
+        for (const needle of watched) if (line.includes(needle)) seen.add(needle);
         try {
           const record = JSON.parse(line) as Record<string, unknown>;
           if (record.msg === readyMsg) {
             clearTimeout(timer);
-            resolve({ name, ready: record, tail, stop, kill });
+            resolve({ name, ready: record, tail, stop, kill, logContains });
           }
         } catch {
           // Not a JSON log line (a warning from a library): kept in the tail only.

@@ -5,7 +5,12 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { connectSse, type SseClient } from '../helpers/sse-client.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
-import { randomPort, startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
+import {
+  randomPort,
+  startTestSimulator,
+  TEST_COMMUNITY,
+  TEST_WRITE_COMMUNITY,
+} from '../helpers/test-simulator.js';
 
 const exec = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -260,6 +265,21 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
       { reason: 'no' },
     );
     expect(closed).toMatchObject({ status: 409, body: { code: 'ERR_CONVERSATION_CONFLICT' } });
+  });
+
+  it('never writes a secret to its logs: API keys, SNMP communities', () => {
+    const secrets = [
+      service.keys.agent,
+      service.keys.noc,
+      service.keys.admin,
+      TEST_COMMUNITY,
+      TEST_WRITE_COMMUNITY,
+    ];
+    for (const child of service.processes.values()) {
+      const { bytes, found } = child.logContains(secrets);
+      expect(bytes).toBeGreaterThan(200);
+      expect(found).toEqual([]);
+    }
   });
 
   it(
