@@ -3,6 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { ApiDeps } from './api-deps.js';
 import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.js';
 import { createStoredApiKeys } from './stored-api-keys.js';
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '../shared/app-error.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handling.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
@@ -12,6 +14,9 @@ import { healthRoutes } from './routes/health-routes.js';
 import { registerRoutes } from './routes/index.js';
 
 /** Every route's default; a bulk upload (PUT /v1/inventory) raises its own with the `bodyLimit` route option. */
+/** Requests a minute one API key may make on one instance (VIGIL_RATE_LIMIT_PER_MINUTE). */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
+
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** For the route that takes a whole inventory (100k devices as JSON is ~30 MiB). */
@@ -55,6 +60,24 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
         createStoredApiKeys(deps.redis, deps.keys).verifier(),
       ),
   );
+
+  // Per key (per address before auth has named one), after auth so the key is known; in memory per
+  // instance: a limit against a runaway client, not an accounting system.
+  void app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: deps.config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        'ERR_RATE_LIMITED',
+        `more than ${context.max} requests a minute for this key; retry in ${context.after}`,
+        {
+          retryable: true,
+        },
+      ),
+  });
 
   void app.register(healthRoutes, { redis: deps.redis });
   registerRoutes(app, deps);

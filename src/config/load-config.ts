@@ -41,6 +41,8 @@ export interface Config {
   /** Outage detection (VIGIL_OUTAGE_SETTLE_SECONDS, _RESOLVE_SECONDS, _CHILD_SHARE, _MIN_CHILDREN). */
   correlation: CorrelationConfig;
   actions: ActionsConfig;
+  /** Requests a minute per API key per API instance (VIGIL_RATE_LIMIT_PER_MINUTE, default 60,000). */
+  rateLimitPerMinute?: number;
 }
 
 export interface ActionsConfig {
@@ -107,6 +109,10 @@ export function loadConfig(env: Env = process.env): Config {
   const playbooksDir = env.VIGIL_PLAYBOOKS_DIR ?? 'playbooks';
   const correlation = parseCorrelation(env, problems);
   const actions = parseActions(env, problems);
+  const rateLimit = env.VIGIL_RATE_LIMIT_PER_MINUTE;
+  const rateLimitPerMinute = rateLimit === undefined ? undefined : Number(rateLimit);
+  if (rateLimitPerMinute !== undefined && (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1))
+    problems.push(`VIGIL_RATE_LIMIT_PER_MINUTE: a positive integer, got "${rateLimit}"`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -124,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     playbooksDir,
     correlation,
     actions,
+    ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
   };
 }
 
