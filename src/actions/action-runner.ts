@@ -12,6 +12,7 @@ import type { Playbook, SuggestionKind } from '../playbooks/index.js';
 import { FALLBACK_PROBE } from '../polling/load-probes.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import type { Probe } from '../polling/probe-types.js';
+import { isAppError } from '../shared/app-error.js';
 import { snmpGet, snmpSet } from '../snmp/snmp-session.js';
 import type { ActionOutcome, ActionRecord } from './action.js';
 import { actionEvent, createActionStore } from './action-store.js';
@@ -20,6 +21,25 @@ import { rebootGuardsNow } from './reboot-guards-now.js';
 import type { ProbeClient } from './probe-client.js';
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+/**
+ * Claims the reboot SET for one action and its device together, or nothing: the action's SET is marked
+ * sent (once: a job run again never sends it again) and the device's reboot is expected, unless another
+ * action's reboot of the device is expected already. The guards read the reboot ledger, written only
+ * after a claim: two actions that passed their guards at the same moment (two NOC clicks, a NOC reboot
+ * and an accepted suggestion) meet here, and one reboots. 1 claimed; 0 this action's SET was claimed
+ * before; -1 another reboot of the device came first. The record gets `setSentAt` appended rather than
+ * re-encoded, which would turn an empty array into an object.
+ */
+const CLAIM_DEVICE_SET = `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+if cjson.decode(json).setSentAt then return 0 end
+local expected = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') or 0
+if expected > tonumber(ARGV[3]) then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], string.sub(json, 1, -2) .. ',"setSentAt":' .. ARGV[3] .. '}')
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
+return 1`;
+
 /** Fresh polls after a reboot before a finding that did not clear counts as persisting (rates need two). */
 const VERIFY_POLLS = 4;
 
@@ -164,8 +184,22 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         current = await start(current);
       }
       const now = Date.now();
-      await redis.hset(keys.expectedReboots(), device.id, String(now + deps.config.actions.rebootVerifyMs));
-      if (await actions.claimSet(current.id, now)) {
+      const claimed = await redis.eval(
+        CLAIM_DEVICE_SET,
+        2,
+        keys.actionRecords(),
+        keys.expectedReboots(),
+        current.id,
+        device.id,
+        String(now),
+        String(now + deps.config.actions.rebootVerifyMs),
+      );
+      if (claimed === -1)
+        return finish(current, {
+          result: 'failed',
+          reason: `not rebooted: cooldown — another reboot of ${device.id} went out at the same time`,
+        });
+      if (claimed === 1) {
         current = { ...current, setSentAt: now };
         await ledger.started({
           deviceId: device.id,
@@ -293,10 +327,12 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         { result: 'succeeded', reason: `field service ticket ${ticketId}` },
       );
     } catch (error) {
-      if (!finalAttempt) throw error;
+      // Retry only what may pass next time: a refusal (a 4xx) would be refused again, visit after visit.
+      const refused = isAppError(error) && !error.retryable;
+      if (!finalAttempt && !refused) throw error;
       return finish(current, {
         result: 'failed',
-        reason: `dispatch failed after retries: ${(error as Error).message}`,
+        reason: `dispatch failed${refused ? '' : ' after retries'}: ${(error as Error).message}`,
       });
     }
   }

@@ -57,7 +57,11 @@ export async function dispatchTechnician(
   } catch {
     ticketId = undefined;
   }
-  if (typeof ticketId !== 'string' && typeof ticketId !== 'number')
+  // An empty id is no ticket: the visit may not be booked, and nobody could follow it up.
+  const valid =
+    (typeof ticketId === 'string' && ticketId.trim() !== '') ||
+    (typeof ticketId === 'number' && Number.isFinite(ticketId));
+  if (!valid)
     throw new AppError('ERR_FIELD_SERVICE_INVALID', 'field service reply has no ticketId', {
       retryable: true,
     });
