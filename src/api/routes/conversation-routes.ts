@@ -2,6 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../../actions/action-queue.js';
 import { createActionStore } from '../../actions/action-store.js';
+import { registerLocalGauge } from '../../metrics/render-metrics.js';
+import { createOutcomeStore } from '../../outcomes/outcome-store.js';
 import { actionView } from '../../actions/action.js';
 import { createProbeClient } from '../../actions/probe-client.js';
 import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-decisions.js';
@@ -97,12 +99,17 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
   const queueConnection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-actions');
   const queue = createActionQueue(queueConnection, keys);
   const prober = createProbeClient(options.redisUrl, keys);
-  const decisions = { suggestions, actions, queue };
+  const decisions = { suggestions, actions, queue, outcomes: createOutcomeStore(redis, keys) };
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const streams = new Set<FollowedStream>();
   /** A WebSocket's conversation, checked before the upgrade, for the handler that runs after it. */
   const upgrading = new WeakMap<FastifyRequest, { conversation: Conversation; lastEventId?: string }>();
   hub.start();
+  registerLocalGauge(
+    'vigil_stream_clients',
+    'Conversation event streams (SSE and WebSocket) open on this API instance.',
+    () => hub.listening(),
+  );
 
   // Any API instance may close idle conversations; closing is a compare-and-set, so two never both do.
   const sweep = setInterval(
