@@ -17,6 +17,8 @@ import { snmpGet, snmpSet } from '../snmp/snmp-session.js';
 import type { ActionOutcome, ActionRecord } from './action.js';
 import { actionEvent, createActionStore } from './action-store.js';
 import { dispatchTechnician } from './dispatch-technician.js';
+import { countInto } from '../metrics/fleet-counters.js';
+import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { rebootGuardsNow } from './reboot-guards-now.js';
 import type { ProbeClient } from './probe-client.js';
 
@@ -69,6 +71,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
   const states = createPollerStateStore(redis, keys, deps.config.pollShards);
   const incidents = createIncidentStore(redis, keys);
   const ledger = createRebootLedger(redis, keys);
+  const outcomes = createOutcomeStore(redis, keys);
   const checkEveryMs = deps.checkEveryMs ?? 1_000;
   const guardDeps = { inventory, states, incidents, ledger, playbooks: deps.playbooks };
 
@@ -120,6 +123,27 @@ export function createActionRunner(deps: ActionRunnerDeps) {
     return started;
   }
 
+  /** What the effectiveness report and the metrics learn from a finished action. */
+  async function recordOutcome(action: ActionRecord, outcome: ActionOutcome, now: number): Promise<void> {
+    const pipeline = redis.pipeline();
+    countInto(pipeline, keys, 'vigil_actions_total', { kind: action.kind, result: outcome.result });
+    await pipeline.exec();
+    const suggestion = action.suggestionId ? await suggestions.get(action.suggestionId) : undefined;
+    if (!suggestion) return;
+    await outcomes.record({
+      suggestionId: suggestion.id,
+      kind: action.kind,
+      ruleId: suggestion.ruleId,
+      deviceId: action.deviceId,
+      subscriberIds: action.subscriberIds,
+      proposedAt: suggestion.createdAt,
+      closedAt: now,
+      decision: 'accepted',
+      actionResult: outcome.result,
+      ...(outcome.findingCleared !== undefined ? { findingCleared: outcome.findingCleared } : {}),
+    });
+  }
+
   async function finish(action: ActionRecord, outcome: ActionOutcome): Promise<ActionRecord> {
     const now = Date.now();
     const done: ActionRecord = { ...action, state: outcome.result, finishedAt: now, outcome };
@@ -133,6 +157,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
       detail: `${done.kind} ${outcome.result}: ${outcome.reason}`,
     });
     await moveSuggestion(done, outcome.result, outcome.reason);
+    await recordOutcome(done, outcome, now);
     // The advisor plans the device again now: an escalation, or what the reboot cleared.
     await redis.xadd(keys.advisorTouches(), 'MAXLEN', '~', '10000', '*', 'deviceId', done.deviceId);
     log.info(
@@ -295,10 +320,12 @@ export function createActionRunner(deps: ActionRunnerDeps) {
       ? finish(action, {
           result: 'succeeded',
           reason: `${backIn}${causes.size > 0 ? `; ${[...causes].map((id) => id.split(':')[1]).join(', ')} cleared` : ''}`,
+          findingCleared: true,
         })
       : finish(action, {
           result: 'failed',
           reason: `${backIn}, but ${persisting.join(', ')} persists`,
+          findingCleared: false,
           escalation: 'technician_visit',
         });
   }

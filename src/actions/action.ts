@@ -30,6 +30,8 @@ export interface ActionOutcome {
   reason: string;
   /** failed: what the playbooks suggest next (the advisor proposes it; e.g. technician_visit). */
   escalation?: SuggestionKind;
+  /** remote_reboot: whether the findings that caused it cleared (unknown when the device never came back). */
+  findingCleared?: boolean;
 }
 
 /** The action as events and the API show it. */
