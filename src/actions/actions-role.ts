@@ -1,13 +1,11 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
-import { loadPlaybooksOrThrow } from '../diagnosis/load-playbooks.js';
+import { livePlaybooks, liveProbes } from '../reload/live-files.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { loadProbes } from '../polling/load-probes.js';
-import { formatProbeError } from '../polling/probe-error.js';
 import { ACTIONS_QUEUE } from './action-queue.js';
 import { createActionRunner } from './action-runner.js';
 import { createProbeClient, type ProbeClient } from './probe-client.js';
@@ -45,14 +43,13 @@ export function createActionsRole(
     name: 'worker-actions',
     stage: 'workers',
     async start() {
-      const loaded = await loadProbes(context.config.probesDir);
-      if ('errors' in loaded) throw new Error(loaded.errors.map(formatProbeError).join('\n'));
-      const playbooks = await loadPlaybooksOrThrow(context.config.playbooksDir);
+      const probes = await liveProbes(context, context.config.probesDir);
+      const playbooks = await livePlaybooks(context, context.config.playbooksDir);
       prober = createProbeClient(context.config.redisUrl, context.keys);
       const runner = createActionRunner({
         ...context,
         playbooks,
-        probes: loaded.probes,
+        probes,
         prober,
         ...(options.checkEveryMs !== undefined ? { checkEveryMs: options.checkEveryMs } : {}),
       });

@@ -9,7 +9,7 @@ import { tryLock, type HeldLock } from '../platform/redis-lock.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createAdvisor, type Advisor, type StepReport } from './advisor.js';
 import { createFindingsMirror, type FindingsMirror } from './findings-mirror.js';
-import { loadPlaybooksOrThrow } from './load-playbooks.js';
+import { livePlaybooks } from '../reload/live-files.js';
 
 export interface AdvisorOptions {
   /** Longest wait for a finding change before a step runs anyway (time-based rules, settling outages). */
@@ -90,7 +90,7 @@ export function createAdvisorRole(
   }
 
   async function run(): Promise<void> {
-    const playbooks = await loadPlaybooksOrThrow(context.config.playbooksDir);
+    const playbooks = await livePlaybooks(context, context.config.playbooksDir);
     const states = createPollerStateStore(context.redis, context.keys, context.config.pollShards);
     while (running) {
       try {
@@ -133,7 +133,7 @@ export function createAdvisorRole(
     stage: 'workers',
     async start() {
       // Fail at start, not in the loop, when the playbooks do not compile: `vigil check` says why.
-      await loadPlaybooksOrThrow(context.config.playbooksDir);
+      await livePlaybooks(context, context.config.playbooksDir);
       reader = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-advisor');
       running = true;
       loop = run();

@@ -47,7 +47,9 @@ export function planDevice(
     (i) => i.rootDeviceId === device.id || facts.ancestorIds.includes(i.rootDeviceId),
   );
   const inhibitedBy = covering.filter((i) => i.rootDeviceId !== device.id);
-  const settling = facts.findings.filter((f) => f.kind === 'unreachable' && now - f.since < holdUnreachableMs);
+  const settling = facts.findings.filter(
+    (f) => f.kind === 'unreachable' && now - f.since < holdUnreachableMs,
+  );
   const findings = facts.findings.map((f) => ({
     ...f,
     inhibited: inhibitedBy.length > 0 || settling.includes(f),

@@ -168,7 +168,12 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
     pipeline: ChainableCommander,
     record: SuggestionRecord,
     deviceId: string,
-    options: { live: string; closedAt: number | undefined; event: VigilEvent | undefined; countState: boolean },
+    options: {
+      live: string;
+      closedAt: number | undefined;
+      event: VigilEvent | undefined;
+      countState: boolean;
+    },
   ): void {
     const { event } = options;
     // A new state (not an edit of the text) counts in vigil_suggestions_total.

@@ -83,6 +83,8 @@ export interface RedisKeys {
   apiKeysByDigest(): string;
   /** Hash series → value: the service's counters, incremented by every process (see src/metrics/). */
   metricCounters(): string;
+  /** Counter bumped by `POST /v1/admin/reload`: every process re-reads probes and playbooks when it moves. */
+  configGeneration(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
@@ -164,6 +166,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     apiKeys: () => k('auth', 'keys'),
     apiKeysByDigest: () => k('auth', 'keys-by-digest'),
     metricCounters: () => k('metrics', 'counters'),
+    configGeneration: () => k('config', 'generation'),
     advisorLeader: () => k('advisor', 'leader'),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),

@@ -56,13 +56,19 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
     slots: PlanSlot[];
     templates: GetRequestTemplate[] | undefined;
   }
-  const plans = new Map<string, CompiledPlan>();
+  // By probe object: a reloaded probe (POST /v1/admin/reload) gets plans of its own.
+  const plans = new WeakMap<Probe, Map<string, CompiledPlan>>();
 
   const compiledPlan = (profile: AuthProfile, probe: Probe, indices: TableIndices): CompiledPlan => {
     // Keyed by profile name, not by community: no credential is kept in a map key.
     const rows = probe.tables.map((t) => (indices[t.name] ?? []).join(',')).join(';');
-    const key = `${probe.name}\u0000${profile.name}\u0000${profile.version}\u0000${rows}`;
-    let found = plans.get(key);
+    const key = `${profile.name}\u0000${profile.version}\u0000${rows}`;
+    let ofProbe = plans.get(probe);
+    if (!ofProbe) {
+      ofProbe = new Map();
+      plans.set(probe, ofProbe);
+    }
+    let found = ofProbe.get(key);
     if (!found) {
       const plan = buildPollPlan(probe, indices);
       const version = profile.version === '1' ? '1' : '2c';
@@ -73,8 +79,8 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
               createGetRequestTemplate(version, profile.community?.reveal() ?? '', r.oids),
             );
       found = { plan, slots: plan.requests.flatMap((r) => r.slots), templates };
-      if (plans.size > 50_000) plans.clear();
-      plans.set(key, found);
+      if (ofProbe.size > 50_000) ofProbe.clear();
+      ofProbe.set(key, found);
     }
     return found;
   };

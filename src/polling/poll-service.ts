@@ -156,10 +156,12 @@ export function createPollService(deps: PollServiceDeps): PollService {
     for (const report of reports) {
       outcomes.set(report.result.outcome, (outcomes.get(report.result.outcome) ?? 0) + 1);
       for (const change of report.changes)
-        if (change.type === 'opened') opened.set(change.finding.kind, (opened.get(change.finding.kind) ?? 0) + 1);
+        if (change.type === 'opened')
+          opened.set(change.finding.kind, (opened.get(change.finding.kind) ?? 0) + 1);
     }
     for (const [outcome, n] of outcomes) countInto(pipeline, deps.keys, 'vigil_polls_total', { outcome }, n);
-    for (const [kind, n] of opened) countInto(pipeline, deps.keys, 'vigil_findings_opened_total', { kind }, n);
+    for (const [kind, n] of opened)
+      countInto(pipeline, deps.keys, 'vigil_findings_opened_total', { kind }, n);
     observeInto(
       pipeline,
       deps.keys,

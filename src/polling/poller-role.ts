@@ -7,8 +7,7 @@ import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
-import { loadProbes } from './load-probes.js';
-import { formatProbeError } from './probe-error.js';
+import { liveProbes } from '../reload/live-files.js';
 import { createDevicePoller } from './poll-device.js';
 import { createPollService, type PollReport, type PollService } from './poll-service.js';
 import { createPollerStateStore } from './poller-state-store.js';
@@ -85,18 +84,14 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
     async start() {
       // A poller waits for Redis at start (BullMQ's advice for workers); the API fails fast instead.
       await waitForRedis(ctx.redis, 60_000);
-      const loaded = await loadProbes(options.probesDir);
-      if ('errors' in loaded) {
-        const shown = loaded.errors.slice(0, 5).map(formatProbeError).join('; ');
-        throw new Error(`probes in ${options.probesDir} do not compile (see vigil check): ${shown}`);
-      }
+      const probes = await liveProbes(ctx, options.probesDir);
       transport = new UdpGetTransport();
       const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
       service = createPollService({
         redis: ctx.redis,
         keys: ctx.keys,
         inventory,
-        probes: loaded.probes,
+        probes,
         authProfiles: ctx.config.authProfiles,
         poller: createDevicePoller(transport),
         states: createPollerStateStore(ctx.redis, ctx.keys, options.shards),
@@ -174,7 +169,7 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
       log.info(
         {
           shards: options.shards,
-          probes: [...loaded.probes.keys()],
+          probes: [...probes.keys()],
           traps: traps ? `${ctx.config.trapHost}:${ctx.config.trapPort}` : 'off',
         },
         'poller started',

@@ -5,7 +5,8 @@ import { createActionStore } from '../../actions/action-store.js';
 import { actionView, type ActionRecord } from '../../actions/action.js';
 import { rebootGuardsNow } from '../../actions/reboot-guards-now.js';
 import { createIncidentStore } from '../../diagnosis/incident-store.js';
-import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
+import { livePlaybooks } from '../../reload/live-files.js';
+import type { Logger } from '../../platform/logger.js';
 import { createRebootLedger } from '../../diagnosis/reboot-ledger.js';
 import { createInventoryStore } from '../../inventory/index.js';
 import { createRedisConnection } from '../../platform/redis-connection.js';
@@ -14,6 +15,7 @@ import { createPollerStateStore } from '../../polling/poller-state-store.js';
 import { AppError } from '../../shared/app-error.js';
 
 export interface ActionRoutesOptions {
+  logger: Logger;
   redis: Redis;
   redisUrl: string;
   keys: RedisKeys;
@@ -38,7 +40,10 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
     states: createPollerStateStore(redis, keys, options.pollShards),
     incidents: createIncidentStore(redis, keys),
     ledger: createRebootLedger(redis, keys),
-    playbooks: await loadPlaybooksOrThrow(options.playbooksDir),
+    playbooks: await livePlaybooks(
+      { redis: options.redis, keys: options.keys, logger: options.logger },
+      options.playbooksDir,
+    ),
   };
   const connection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-noc-actions');
   const queue = createActionQueue(connection, keys);

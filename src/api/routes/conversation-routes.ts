@@ -13,12 +13,12 @@ import { compareIds, createEventHub, STREAM_ID_PATTERN } from '../../conversatio
 import { createSseSink, streamData, type EventSink } from '../../conversations/sse-stream.js';
 import { createWsSink, WS_CLOSE, type WsSocket } from '../../conversations/ws-stream.js';
 import { createDiagnosisService, pickLanguage, suggestionView } from '../../diagnosis/diagnosis-service.js';
-import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
+import { livePlaybooks } from '../../reload/live-files.js';
+import type { Logger } from '../../platform/logger.js';
 import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
 import { publishEvents } from '../../events/event-log.js';
 import type { StoredEvent } from '../../events/vigil-event.js';
 import { createInventoryStore, type Subscriber } from '../../inventory/index.js';
-import type { Logger } from '../../platform/logger.js';
 import { createRedisConnection } from '../../platform/redis-connection.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { LANGUAGES, type Language } from '../../playbooks/index.js';
@@ -88,7 +88,10 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     redis,
     keys,
     pollShards: options.pollShards,
-    playbooks: await loadPlaybooksOrThrow(options.playbooksDir),
+    playbooks: await livePlaybooks(
+      { redis: options.redis, keys: options.keys, logger: options.logger },
+      options.playbooksDir,
+    ),
   });
   const hub = createEventHub({
     redis,

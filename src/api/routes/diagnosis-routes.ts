@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createDiagnosisService, pickLanguage } from '../../diagnosis/diagnosis-service.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
-import { loadPlaybooksOrThrow } from '../../diagnosis/load-playbooks.js';
+import { livePlaybooks } from '../../reload/live-files.js';
+import type { Logger } from '../../platform/logger.js';
 import { LANGUAGES } from '../../playbooks/index.js';
 
 export interface DiagnosisRoutesOptions {
+  logger: Logger;
   redis: Redis;
   keys: RedisKeys;
   pollShards: number;
@@ -36,7 +38,10 @@ const problem = { $ref: 'Problem#' } as const;
 export const diagnosisRoutes: FastifyPluginAsync<DiagnosisRoutesOptions> = async (app, options) => {
   const diagnosis = createDiagnosisService({
     ...options,
-    playbooks: await loadPlaybooksOrThrow(options.playbooksDir),
+    playbooks: await livePlaybooks(
+      { redis: options.redis, keys: options.keys, logger: options.logger },
+      options.playbooksDir,
+    ),
   });
 
   app.get<{ Params: { id: string }; Querystring: { lang?: 'ru' | 'en' } }>(

@@ -11,6 +11,7 @@ import { webhookRoutes } from './webhook-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { adminRoutes } from './admin-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -36,6 +37,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     pollShards: deps.config.pollShards,
     playbooksDir: deps.config.playbooksDir,
     holdUnreachableMs: deps.config.correlation.settleMs,
+    logger: deps.logger,
   });
   void app.register(incidentRoutes, { redis: deps.redis, keys: deps.keys });
   void app.register(maintenanceRoutes, { redis: deps.redis, keys: deps.keys });
@@ -54,6 +56,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     pollShards: deps.config.pollShards,
     playbooksDir: deps.config.playbooksDir,
+    logger: deps.logger,
   });
   void app.register(webhookRoutes, {
     redis: deps.redis,
@@ -67,5 +70,12 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     redisUrl: deps.config.redisUrl,
     keys: deps.keys,
     pollShards: deps.config.pollShards,
+  });
+  void app.register(adminRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    logger: deps.logger,
+    probesDir: deps.config.probesDir,
+    playbooksDir: deps.config.playbooksDir,
   });
 }
