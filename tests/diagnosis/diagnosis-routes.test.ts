@@ -159,6 +159,50 @@ describe('incidents over HTTP', () => {
     expect(types.filter((type) => type === 'suggestion.created')).toHaveLength(6);
   });
 
+  it('lists open findings of a kind and live suggestions across the fleet', async () => {
+    const findings = await t.app.inject({
+      method: 'GET',
+      url: '/v1/findings?kind=unreachable&limit=3',
+      headers: t.auth.noc,
+    });
+    const first = findings.json<{ items: { deviceId: string }[]; nextCursor: string }>();
+    expect(first.items.map((f) => f.deviceId)).toEqual(['an-1', 'cpe-1', 'cpe-2']);
+    const rest = await t.app.inject({
+      method: 'GET',
+      url: `/v1/findings?kind=unreachable&cursor=${first.nextCursor}`,
+      headers: t.auth.noc,
+    });
+    expect(rest.json<{ items: { deviceId: string }[] }>().items.map((f) => f.deviceId)).toEqual([
+      'cpe-3',
+      'cpe-4',
+      'cpe-5',
+      'cpe-6',
+    ]);
+    const live = await t.app.inject({
+      method: 'GET',
+      url: '/v1/suggestions?limit=1000',
+      headers: t.auth.noc,
+    });
+    const kinds = live
+      .json<{ items: { kind: string; state: string }[] }>()
+      .items.map((s) => `${s.kind}:${s.state}`);
+    expect(kinds).toEqual(Array(6).fill('outage_notice:proposed'));
+    const one = await t.app.inject({
+      method: 'GET',
+      url: '/v1/suggestions?deviceId=cpe-4',
+      headers: t.auth.noc,
+    });
+    expect(one.json<{ items: { id: string }[] }>().items.map((s) => s.id)).toEqual([
+      'cpe-4:outage_notice:outage:an-1',
+    ]);
+    const none = await t.app.inject({
+      method: 'GET',
+      url: '/v1/suggestions?kind=remote_reboot',
+      headers: t.auth.noc,
+    });
+    expect(none.json()).toEqual({ items: [] });
+  });
+
   it('keeps agents out and says why', async () => {
     const agent = await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.agent });
     expect(agent.statusCode).toBe(403);

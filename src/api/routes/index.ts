@@ -12,6 +12,7 @@ import { reportRoutes } from './report-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { findingRoutes } from './finding-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -77,5 +78,10 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     logger: deps.logger,
     probesDir: deps.config.probesDir,
     playbooksDir: deps.config.playbooksDir,
+  });
+  void app.register(findingRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    pollShards: deps.config.pollShards,
   });
 }

@@ -1,0 +1,124 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import { FINDING_KINDS, type Finding } from '../../detection/index.js';
+import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
+import { SUGGESTION_STATES, type SuggestionRecord } from '../../diagnosis/suggestion-record.js';
+import { publicSuggestion } from '../../diagnosis/suggestion-record.js';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+import { SUGGESTION_KINDS } from '../../playbooks/index.js';
+import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
+import { createPollerStateStore } from '../../polling/poller-state-store.js';
+
+export interface FindingRoutesOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  pollShards: number;
+}
+
+const NOC = { roles: ['noc', 'admin'] } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+/**
+ * NOC lists across the fleet: open findings of a kind (from the pollers' finding index, a page of
+ * devices at a time) and suggestions (live or in any state, a page of the suggestion records at a time).
+ */
+// eslint-disable-next-line @typescript-eslint/require-await
+export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (app, options) => {
+  const { redis, keys } = options;
+  const index = createDeviceStatusIndex(redis, keys);
+  const states = createPollerStateStore(redis, keys, options.pollShards);
+  const suggestions = createSuggestionStore(redis, keys);
+
+  app.get<{ Querystring: { kind: string; severity?: string; cursor?: string; limit?: number } }>(
+    '/v1/findings',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Open findings of one kind across the fleet, by device id, with cursor pagination',
+        tags: ['devices'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: {
+            kind: { type: 'string', enum: [...FINDING_KINDS] },
+            severity: { type: 'string', enum: ['info', 'minor', 'major', 'critical'] },
+            cursor: { type: 'string', minLength: 1 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: anyObject }, nextCursor: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { kind, severity, cursor, limit } = request.query;
+      const page = await index.page({ finding: kind }, cursor, limit ?? 100);
+      const loaded = await states.load(page.ids);
+      const items: Finding[] = page.ids.flatMap((id) =>
+        Object.values(loaded.get(id)?.detection.findings ?? {}).filter(
+          (f) => f.kind === kind && (severity === undefined || f.severity === severity),
+        ),
+      );
+      return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+  );
+
+  app.get<{
+    Querystring: { state?: string; kind?: string; deviceId?: string; cursor?: string; limit?: number };
+  }>(
+    '/v1/suggestions',
+    {
+      config: NOC,
+      schema: {
+        summary: 'Suggestions across the fleet (live by default, or in one state), a page at a time',
+        tags: ['devices'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { type: 'string', enum: ['live', ...SUGGESTION_STATES], default: 'live' },
+            kind: { type: 'string', enum: [...SUGGESTION_KINDS] },
+            deviceId: { type: 'string', minLength: 1 },
+            cursor: { type: 'string', pattern: '^\\d+$' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: anyObject }, nextCursor: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { state = 'live', kind, deviceId, limit = 100 } = request.query;
+      const keep = (r: SuggestionRecord): boolean =>
+        (state === 'live'
+          ? ['proposed', 'accepted', 'executing', 'dismissed'].includes(r.state)
+          : r.state === state) &&
+        (kind === undefined || r.kind === kind);
+      if (deviceId !== undefined) {
+        const live = (await suggestions.liveFor([deviceId])).get(deviceId) ?? [];
+        return { items: live.filter(keep).map(publicSuggestion) };
+      }
+      // HSCAN pages through the records without blocking Redis; a page may hold fewer than `limit`.
+      const items: SuggestionRecord[] = [];
+      let cursor = request.query.cursor ?? '0';
+      do {
+        const [next, flat] = await redis.hscan(keys.suggestionRecords(), cursor, 'COUNT', 500);
+        cursor = next;
+        for (let i = 1; i < flat.length; i += 2) {
+          const record = JSON.parse(flat[i] as string) as SuggestionRecord;
+          if (keep(record)) items.push(record);
+        }
+      } while (cursor !== '0' && items.length < limit);
+      return { items: items.map(publicSuggestion), ...(cursor !== '0' ? { nextCursor: cursor } : {}) };
+    },
+  );
+};
