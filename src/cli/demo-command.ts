@@ -10,6 +10,7 @@ import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { createApiClient } from '../demo/api-client.js';
 import { startChildService, type ChildService } from '../demo/child-service.js';
 import { playDemoStory } from '../demo/demo-story.js';
+import { startProgressView } from '../demo/progress-view.js';
 import { positiveInt } from './cli-parsers.js';
 
 interface DemoFlags {
@@ -112,14 +113,18 @@ async function demo(flags: DemoFlags): Promise<void> {
     const apiUrl = String(service.ready.url);
     say(`   API ${apiUrl} (OpenAPI at ${apiUrl}/docs)`);
 
+    const stopProgress = startProgressView(apiUrl, nocKey, say);
     await playDemoStory({
       api: createApiClient(apiUrl, adminKey),
+      noc: createApiClient(apiUrl, nocKey),
+      agent: { ...createApiClient(apiUrl, agentKey), url: apiUrl, token: agentKey },
       simControlUrl: String(sim.ready.control),
       inventoryPath,
       say,
     });
 
     if (flags.once) {
+      stopProgress();
       say('Demo finished.');
       return;
     }
@@ -134,11 +139,16 @@ async function demo(flags: DemoFlags): Promise<void> {
     say('');
     say(`Running. The demo's API keys are in ${envFile} (mode 600): source it, then for example`);
     say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/devices?kind=base_station"');
+    say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/metrics"');
+    say(
+      `The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`,
+    );
     say('Press Ctrl-C to stop.');
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
     });
+    stopProgress();
     rmSync(envFile, { force: true });
   } finally {
     await cleanup();

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { ApiClient } from './api-client.js';
+import { conversationStory } from './conversation-story.js';
+import { outageStory } from './outage-story.js';
 
 export interface StoryContext {
+  /** Admin, NOC and agent clients of the public API, as three different users would hold them. */
   api: ApiClient;
+  noc: ApiClient;
+  agent: ApiClient & { url: string; token: string };
   simControlUrl: string;
   inventoryPath: string;
   say(line: string): void;
@@ -20,9 +25,10 @@ async function simDevice(ctx: StoryContext, id: string): Promise<Record<string, 
 const days = (seconds: number): string => `${Math.floor(seconds / 86_400)} days`;
 
 /**
- * The scripted story, through the public API only. This version tells what the foundation does:
- * the fleet answers SNMP, the inventory goes in (twice, to show it is idempotent), and the topology
- * answers the questions the support desk will ask.
+ * The scripted story, through the public API only: the inventory goes in (twice: idempotent), a
+ * subscriber writes in and the topology answers who they are, Vigil polls their router and finds what is
+ * wrong; then the agent's conversation gets the suggestion, the agent accepts, the router reboots and
+ * the verification arrives; then a base station fails under open conversations, and recovers.
  */
 export async function playDemoStory(ctx: StoryContext): Promise<void> {
   const inventory = readFileSync(ctx.inventoryPath, 'utf8');
@@ -84,118 +90,8 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
   ctx.say(`   status ${polled.state.status}; findings:`);
   for (const f of polled.state.findings) ctx.say(`     - ${f.kind} (${f.severity}): ${f.evidence.summary}`);
 
-  ctx.say(`6. What Vigil suggests for ${subscriber.name} (GET /v1/subscribers/${subscriber.id}/diagnosis)`);
-  const advice = await waitFor(
-    () => diagnosis(ctx, subscriber.id, 'en'),
-    (d) => d.suggestions.length > 0,
-  );
-  const russian = await diagnosis(ctx, subscriber.id, 'ru');
-  for (const s of advice?.suggestions ?? []) {
-    ctx.say(`   ${s.priority}. ${s.kind} [${s.state}] — ${s.text}`);
-    const ru = russian.suggestions.find((r) => r.id === s.id);
-    if (ru) ctx.say(`      ru: ${ru.text}`);
-  }
-  if (!advice) ctx.say('   (nothing yet: the advisor has not planned this device)');
-
+  await conversationStory(ctx, subscriber.id, cpe.id);
   await outageStory(ctx, parent.id);
-}
-
-interface Diagnosis {
-  incidents: { id: string; state: string }[];
-  suggestions: { id: string; kind: string; priority: number; state: string; text: string }[];
-}
-
-const diagnosis = (ctx: StoryContext, subscriberId: string, lang: 'en' | 'ru'): Promise<Diagnosis> =>
-  ctx.api.request<Diagnosis>('GET', `/v1/subscribers/${subscriberId}/diagnosis?lang=${lang}`);
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-interface Incident {
-  id: string;
-  state: string;
-  kind: string;
-  affectedDeviceIds: string[];
-  affectedSubscriberIds: string[];
-  eta?: string;
-}
-
-/** A base station other than the subscriber's goes down and comes back: one outage, one notice each. */
-async function outageStory(ctx: StoryContext, avoidId: string): Promise<void> {
-  // Another parent than the subscriber's, so that its story above stays as it was.
-  const parents = [
-    ...(
-      await ctx.api.request<{ items: { id: string; kind: string }[] }>('GET', '/v1/devices?kind=base_station')
-    ).items,
-    ...(
-      await ctx.api.request<{ items: { id: string; kind: string }[] }>('GET', '/v1/devices?kind=access_node')
-    ).items,
-  ];
-  const station = parents.find((d) => d.id !== avoidId);
-  if (!station) return;
-  ctx.say(
-    `7. ${station.kind === 'base_station' ? 'Base station' : 'Access node'} ${station.id} loses power (simulator control API); NOC probes it`,
-  );
-  await fetch(new URL(`/devices/${station.id}/faults`, ctx.simControlUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'down' }),
-  });
-  const started = Date.now();
-  for (let i = 0; i < 3; i++) {
-    const probe = await ctx.api.request<{ outcome: string }>('POST', `/v1/devices/${station.id}/probe`);
-    ctx.say(`   poll ${i + 1}: ${probe.outcome}`);
-  }
-  const open = await waitFor(
-    () => ctx.api.request<{ items: Incident[] }>('GET', '/v1/incidents'),
-    (list) => list.items.some((i) => i.id === `outage:${station.id}` && i.state === 'open'),
-  );
-  const incident = open?.items.find((i) => i.id === `outage:${station.id}`);
-  if (!incident) {
-    ctx.say('   (no outage opened in time)');
-    return;
-  }
-  ctx.say(
-    `   ${incident.kind} ${incident.id} open after ${((Date.now() - started) / 1000).toFixed(1)} s: ${incident.affectedSubscriberIds.length} subscribers behind it, one incident (not ${incident.affectedSubscriberIds.length} technician visits)`,
-  );
-  const eta = new Date(Date.now() + 2 * 3_600_000).toISOString();
-  await ctx.api.request('PATCH', `/v1/incidents/${incident.id}`, {
-    eta,
-    note: 'Power restored by the crew on site.',
-  });
-  ctx.say(`   NOC sets the ETA and a note (PATCH /v1/incidents/${incident.id})`);
-  const someone = incident.affectedSubscriberIds[0] as string;
-  const notice = await waitFor(
-    () => diagnosis(ctx, someone, 'ru'),
-    (d) => d.suggestions.some((s) => s.kind === 'outage_notice' && s.text.includes('Ожидаемое')),
-  );
-  for (const s of notice?.suggestions ?? []) ctx.say(`   ${someone}: ${s.kind} — ${s.text}`);
-
-  ctx.say(`8. Power is back at ${station.id}`);
-  await fetch(new URL(`/devices/${station.id}/faults`, ctx.simControlUrl), { method: 'DELETE' });
-  const back = Date.now();
-  await ctx.api.request('POST', `/v1/devices/${station.id}/probe`);
-  const resolved = await waitFor(
-    () => ctx.api.request<Incident>('GET', `/v1/incidents/${incident.id}`),
-    (i) => i.state === 'resolved',
-  );
-  const after = await diagnosis(ctx, someone, 'en');
-  ctx.say(
-    resolved
-      ? `   ${incident.id} resolved ${((Date.now() - back) / 1000).toFixed(1)} s later; ${someone} now has ${after.suggestions.filter((s) => s.kind === 'outage_notice').length} outage notices (withdrawn)`
-      : '   (not resolved yet)',
-  );
 }
 
 type Counts = Record<string, { created: number; updated: number; unchanged: number; removed: number }>;

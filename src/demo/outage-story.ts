@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { connectSse, type SseClient } from '../events/sse-client.js';
+import type { StoryContext } from './demo-story.js';
+
+interface Incident {
+  id: string;
+  state: string;
+  kind: string;
+  affectedSubscriberIds: string[];
+}
+
+/** How many of the subscribers behind the failing station have a conversation open when it fails. */
+const OPEN_CONVERSATIONS = 20;
+
+/** A base station other than the subscriber's fails under open conversations: one notice each, then recovery. */
+export async function outageStory(ctx: StoryContext, avoidId: string): Promise<void> {
+  const parents = [
+    ...(
+      await ctx.noc.request<{ items: { id: string; kind: string }[] }>('GET', '/v1/devices?kind=base_station')
+    ).items,
+    ...(
+      await ctx.noc.request<{ items: { id: string; kind: string }[] }>('GET', '/v1/devices?kind=access_node')
+    ).items,
+  ];
+  const station = parents.find((d) => d.id !== avoidId);
+  if (!station) return;
+  const children = new Set(
+    (
+      await ctx.noc.request<{ items: { id: string }[] }>('GET', `/v1/devices?parent=${station.id}&limit=1000`)
+    ).items.map((d) => d.id),
+  );
+  // Who sits behind it: from the inventory file the demo imported (the console knows its subscriber).
+  const inventory = JSON.parse(readFileSync(ctx.inventoryPath, 'utf8')) as {
+    subscribers: { id: string; deviceIds: string[] }[];
+  };
+  const behind = inventory.subscribers
+    .filter((s) => s.deviceIds.some((id) => children.has(id)))
+    .slice(0, OPEN_CONVERSATIONS);
+  const streams: SseClient[] = [];
+  const kind = station.kind === 'base_station' ? 'Base station' : 'Access node';
+  ctx.say(`8. ${behind.length} subscribers behind ${station.id} are talking to agents when it loses power`);
+  try {
+    for (const subscriber of behind) {
+      const opened = await ctx.agent.request<{ conversation: { id: string } }>('POST', '/v1/conversations', {
+        subscriberId: subscriber.id,
+        channel: 'sms',
+        agentId: `agent-${subscriber.id}`,
+      });
+      streams.push(
+        await connectSse(`${ctx.agent.url}/v1/conversations/${opened.conversation.id}/events`, {
+          authorization: `Bearer ${ctx.agent.token}`,
+        }),
+      );
+    }
+    await fetch(new URL(`/devices/${station.id}/faults`, ctx.simControlUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'down' }),
+    });
+    const failedAt = Date.now();
+    ctx.say(`   ${kind} ${station.id} down (simulator control API); NOC probes it`);
+    for (let i = 0; i < 3; i++) await ctx.noc.request('POST', `/v1/devices/${station.id}/probe`);
+    const incident = await waitFor(async () => {
+      const list = await ctx.noc.request<{ items: Incident[] }>('GET', '/v1/incidents');
+      return list.items.find((i) => i.id === `outage:${station.id}` && i.state === 'open');
+    });
+    if (!incident) {
+      ctx.say('   (no outage opened in time)');
+      return;
+    }
+    ctx.say(
+      `   ${incident.kind} ${incident.id} open after ${((Date.now() - failedAt) / 1000).toFixed(1)} s: ${incident.affectedSubscriberIds.length} subscribers behind it — one incident, not ${incident.affectedSubscriberIds.length} technician visits`,
+    );
+    const notices = await Promise.all(
+      streams.map((s) =>
+        s
+          .waitFor((e) => e.type === 'suggestion.created' && e.data.kind === 'outage_notice', 60_000)
+          .catch(() => undefined),
+      ),
+    );
+    const others = streams.flatMap((s) =>
+      s.events.filter((e) => e.type === 'suggestion.created' && e.data.kind !== 'outage_notice'),
+    );
+    ctx.say(
+      `   ${notices.filter(Boolean).length} of ${streams.length} open conversations got exactly ${notices.every(Boolean) ? 'one outage notice each' : 'an outage notice'}; other suggestions pushed meanwhile: ${others.length}`,
+    );
+    const eta = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    await ctx.noc.request('PATCH', `/v1/incidents/${incident.id}`, {
+      eta,
+      note: 'Power restored by the crew on site.',
+    });
+    const updated = await Promise.all(
+      streams.map((s) =>
+        s
+          .waitFor((e) => e.type === 'suggestion.updated' && e.data.kind === 'outage_notice', 30_000)
+          .catch(() => undefined),
+      ),
+    );
+    const sample = updated.find(Boolean)?.data.text as { en: string; ru: string } | undefined;
+    ctx.say(
+      `   NOC sets the ETA and a note (PATCH /v1/incidents/${incident.id}); ${updated.filter(Boolean).length} conversations updated:`,
+    );
+    if (sample) ctx.say(`   ${sample.en}\n   ${sample.ru}`);
+
+    ctx.say(`9. Power is back at ${station.id}`);
+    await fetch(new URL(`/devices/${station.id}/faults`, ctx.simControlUrl), { method: 'DELETE' });
+    const back = Date.now();
+    await ctx.noc.request('POST', `/v1/devices/${station.id}/probe`);
+    const resolved = await Promise.all(
+      streams.map((s) => s.waitFor((e) => e.type === 'incident.resolved', 60_000).catch(() => undefined)),
+    );
+    const withdrawn = await Promise.all(
+      streams.map((s) =>
+        s
+          .waitFor((e) => e.type === 'suggestion.withdrawn' && e.data.kind === 'outage_notice', 30_000)
+          .catch(() => undefined),
+      ),
+    );
+    ctx.say(
+      `   ${incident.id} resolved ${((Date.now() - back) / 1000).toFixed(1)} s later: ${resolved.filter(Boolean).length} conversations told, ${withdrawn.filter(Boolean).length} outage notices withdrawn`,
+    );
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+}
+
+async function waitFor<T>(read: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
