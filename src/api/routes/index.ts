@@ -13,6 +13,7 @@ import { keyRoutes } from './key-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { findingRoutes } from './finding-routes.js';
+import { consoleRoutes } from './console-routes.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -84,4 +85,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     keys: deps.keys,
     pollShards: deps.config.pollShards,
   });
+  void app.register(consoleRoutes);
 }
