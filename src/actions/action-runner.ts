@@ -19,6 +19,7 @@ import { actionEvent, createActionStore } from './action-store.js';
 import { dispatchTechnician } from './dispatch-technician.js';
 import { countInto } from '../metrics/fleet-counters.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
+import { outcomeOf } from '../outcomes/outcome.js';
 import { rebootGuardsNow } from './reboot-guards-now.js';
 import type { ProbeClient } from './probe-client.js';
 
@@ -130,18 +131,17 @@ export function createActionRunner(deps: ActionRunnerDeps) {
     await pipeline.exec();
     const suggestion = action.suggestionId ? await suggestions.get(action.suggestionId) : undefined;
     if (!suggestion) return;
-    await outcomes.record({
-      suggestionId: suggestion.id,
-      kind: action.kind,
-      ruleId: suggestion.ruleId,
-      deviceId: action.deviceId,
-      subscriberIds: action.subscriberIds,
-      proposedAt: suggestion.createdAt,
-      closedAt: now,
-      decision: 'accepted',
-      actionResult: outcome.result,
-      ...(outcome.findingCleared !== undefined ? { findingCleared: outcome.findingCleared } : {}),
-    });
+    await outcomes.record(
+      outcomeOf(
+        { ...suggestion, subscriberIds: action.subscriberIds },
+        {
+          closedAt: now,
+          decision: 'accepted',
+          actionResult: outcome.result,
+          ...(outcome.findingCleared !== undefined ? { findingCleared: outcome.findingCleared } : {}),
+        },
+      ),
+    );
   }
 
   async function finish(action: ActionRecord, outcome: ActionOutcome): Promise<ActionRecord> {

@@ -8,6 +8,7 @@ import type { ActionRecord } from './action.js';
 import { enqueueAction } from './action-queue.js';
 import type { ActionStore } from './action-store.js';
 import type { OutcomeStore } from '../outcomes/outcome-store.js';
+import { outcomeOf } from '../outcomes/outcome.js';
 
 export interface DecisionDeps {
   suggestions: SuggestionStore;
@@ -123,17 +124,9 @@ export async function dismissSuggestion(
     });
     if (!(await deps.suggestions.transition(dismissed, { event: updated(dismissed), closed: true })))
       continue;
-    await deps.outcomes?.record({
-      suggestionId: record.id,
-      kind: record.kind,
-      ruleId: record.ruleId,
-      deviceId: record.deviceId,
-      subscriberIds: record.subscriberIds,
-      proposedAt: record.createdAt,
-      closedAt: now,
-      decision: 'dismissed',
-      dismissReason: reason,
-    });
+    await deps.outcomes?.record(
+      outcomeOf(record, { closedAt: now, decision: 'dismissed', dismissReason: reason }),
+    );
     await deps.actions.audit({
       at: now,
       what: 'suggestion.dismissed',

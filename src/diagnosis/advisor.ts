@@ -18,6 +18,7 @@ import { createMaintenanceStore } from './maintenance-store.js';
 import { planDevice } from './plan-device.js';
 import { createRebootLedger } from './reboot-ledger.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
+import { outcomeOf, type Outcome } from '../outcomes/outcome.js';
 import { expireSuggestions, reconcileSuggestions, type SuggestionWrites } from './reconcile-suggestions.js';
 import { createSuggestionStore, trimClosedSuggestions } from './suggestion-store.js';
 
@@ -150,21 +151,12 @@ export function createAdvisor(deps: AdvisorDeps) {
     conflicts: ReadonlySet<string>,
     now: number,
   ): Promise<void> {
-    const closed = [];
+    const closed: Outcome[] = [];
     for (const [deviceId, w] of writes) {
       if (conflicts.has(deviceId)) continue;
       for (const record of w.records) {
         if (record.state !== 'withdrawn' && record.state !== 'expired') continue;
-        closed.push({
-          suggestionId: record.id,
-          kind: record.kind,
-          ruleId: record.ruleId,
-          deviceId: record.deviceId,
-          subscriberIds: record.subscriberIds,
-          proposedAt: record.createdAt,
-          closedAt: now,
-          decision: 'none' as const,
-        });
+        closed.push(outcomeOf(record, { closedAt: now, decision: 'none' }));
       }
     }
     await outcomes.record(...closed);

@@ -21,3 +21,27 @@ export interface Outcome {
 /** A contact after this long counts as "came back" (the same contact continuing in another channel does not). */
 export const CAME_BACK_AFTER_MS = 10 * 60_000;
 export const CAME_BACK_WITHIN_MS = 72 * 3_600_000;
+
+/** The part of an outcome a suggestion record gives; the caller adds how it ended. */
+export function outcomeOf(
+  record: {
+    id: string;
+    kind: SuggestionKind;
+    ruleId: string;
+    deviceId: string;
+    subscriberIds: string[];
+    createdAt: number;
+  },
+  ended: Pick<Outcome, 'closedAt' | 'decision'> &
+    Partial<Pick<Outcome, 'dismissReason' | 'actionResult' | 'findingCleared'>>,
+): Outcome {
+  return {
+    suggestionId: record.id,
+    kind: record.kind,
+    ruleId: record.ruleId,
+    deviceId: record.deviceId,
+    subscriberIds: record.subscriberIds,
+    proposedAt: record.createdAt,
+    ...ended,
+  };
+}

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { loadPlaybooks } from '../diagnosis/load-playbooks.js';
+import { loadPlaybooks, loadPlaybooksOrThrow } from '../diagnosis/load-playbooks.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { formatPlaybookError, type Playbook } from '../playbooks/index.js';
@@ -35,7 +35,7 @@ export interface LiveDeps {
 export async function livePlaybooks(deps: LiveDeps, dir: string): Promise<readonly Playbook[]> {
   const live = await entry(deps, `playbooks|${dir}`);
   if (!live.playbooks) {
-    live.playbooks = [...(await compilePlaybooksOrThrow(dir))];
+    live.playbooks = [...(await loadPlaybooksOrThrow(dir))];
     watch(deps, live, async () => {
       const next = await loadPlaybooks(dir);
       if (!next || 'errors' in next) {
@@ -96,16 +96,6 @@ function watch(deps: LiveDeps, live: Live, reload: () => Promise<void>): void {
   }, CHECK_EVERY_MS);
   // A watcher never keeps a process alive on its own.
   live.timer.unref();
-}
-
-async function compilePlaybooksOrThrow(dir: string): Promise<readonly Playbook[]> {
-  const loaded = await loadPlaybooks(dir);
-  if (loaded === undefined) throw new Error(`playbooks: ${dir}: no such directory`);
-  if ('errors' in loaded)
-    throw new Error(
-      `playbooks: ${loaded.errors.length} error(s):\n${loaded.errors.map(formatPlaybookError).join('\n')}`,
-    );
-  return loaded.playbooks;
 }
 
 /**
