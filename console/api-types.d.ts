@@ -1,0 +1,185 @@
+/**
+ * The shapes of the /v1 answers the console reads (see /docs for the whole contract). Only the fields
+ * the console shows; everything else passes through untouched.
+ */
+
+export type Language = 'en' | 'ru';
+export type Role = 'agent' | 'noc';
+
+export interface Problem {
+  status: number;
+  code: string;
+  title?: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export interface Evidence {
+  summary: string;
+  values?: Record<string, unknown>;
+}
+
+export interface Finding {
+  id: string;
+  deviceId: string;
+  kind: string;
+  severity: string;
+  since: number;
+  evidence: Evidence;
+  inhibited?: boolean;
+}
+
+export interface Device {
+  id: string;
+  kind: string;
+  model?: string;
+  parentId?: string | null;
+  site?: string;
+  host?: string;
+  profile?: string;
+}
+
+export interface RecentPoll {
+  at: string;
+  outcome: string;
+  uptimeSeconds: number | null;
+  cpuPercent: number | null;
+  memoryPercent: number | null;
+  temperatureCelsius: number | null;
+  signalDbm: number | null;
+  upstreamErrorsPerHour: number | null;
+}
+
+export interface DeviceState {
+  status: string;
+  lastPollAt?: string;
+  lastOutcome?: string;
+  uptimeSeconds?: number;
+  findings: Finding[];
+  recent?: RecentPoll[];
+}
+
+export interface DeviceDetail extends Device {
+  state?: DeviceState;
+}
+
+export interface Incident {
+  id: string;
+  kind: string;
+  state: string;
+  rootDeviceId: string;
+  cause: string;
+  openedAt: number;
+  updatedAt: number;
+  resolvedAt?: number;
+  affectedDeviceIds?: string[];
+  affectedSubscriberIds?: string[];
+  eta?: string;
+  note?: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: number;
+}
+
+/** Snapshots carry the text in the conversation's language; stream events carry both. */
+export interface Suggestion {
+  id: string;
+  deviceId: string;
+  kind: string;
+  state: string;
+  priority: number;
+  text: string | Partial<Record<Language, string>>;
+  evidence: Evidence[];
+  updatedAt: number;
+  closedAt?: number;
+}
+
+export interface Action {
+  id: string;
+  kind: string;
+  suggestionId: string;
+  state: string;
+  requestedBy?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  outcome?: { result: string; reason?: string; ticketId?: string };
+}
+
+export interface Subscriber {
+  id: string;
+  name?: string;
+  account?: string;
+  phone?: string;
+  language?: string;
+}
+
+export interface DeviceDiagnosis {
+  device: Device;
+  state?: DeviceState;
+  findings: Finding[];
+}
+
+export interface Diagnosis {
+  subscriber?: Subscriber;
+  devices: DeviceDiagnosis[];
+  incidents: Incident[];
+  suggestions: Suggestion[];
+}
+
+export interface Conversation {
+  id: string;
+  subscriberId: string;
+  channel: string;
+  agentId: string;
+  language: Language;
+  state: string;
+}
+
+export interface Opened {
+  conversation: Conversation;
+  diagnosis: Diagnosis;
+  lastEventId: string;
+  events: string;
+}
+
+export interface StreamEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  deviceId?: string;
+  site?: string;
+  startsAt: string;
+  endsAt: string;
+  note?: string;
+  createdBy?: string;
+}
+
+export interface ReportRow {
+  group: Record<string, string>;
+  closed: number;
+  accepted: number;
+  dismissed: number;
+  unanswered: number;
+  succeeded: number;
+  failed: number;
+  solved: number;
+  cameBack72h: number;
+  successRate: number | null;
+  solvedRate: number | null;
+  dismissReasons: Record<string, number>;
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  by: string[];
+  rows: ReportRow[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
