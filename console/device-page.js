@@ -90,6 +90,7 @@ export function DevicePage({ api, id }) {
               label=${t(c.label)}
               digits=${c.digits}
               points=${recent.map((p) => ({ at: p.at, value: scaled(p[c.key], c.scale) }))}
+              always=${c.key === 'uptimeSeconds'}
             />`,
         )}
       </div>

@@ -6,6 +6,8 @@ export function formatTime(value) {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
   return date.toLocaleString(language() === 'ru' ? 'ru-RU' : 'en-GB', {
+    // The year only when it is not this one (an ETA next January, a report's range).
+    ...(date.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' }),
     day: '2-digit',
     month: 'short',
     hour: '2-digit',

@@ -10,13 +10,15 @@ const PAD = 6;
  * A small inline SVG chart of one number over the device's recent polls (the API keeps the last 12).
  * A poll without the number (no answer, or a rate unknown after a reboot) breaks the line and is marked
  * by a red tick at the bottom, so "the device stopped answering" reads differently from "the number fell".
- * @param {{ label: string, points: { at: string, value: number | null }[], digits?: number }} props
+ * @param {{ label: string, points: { at: string, value: number | null }[], digits?: number, always?: boolean }} props
  */
-export function Sparkline({ label, points, digits = 1 }) {
+export function Sparkline({ label, points, digits = 1, always = false }) {
   const values = points.flatMap((p) => (p.value === null ? [] : [p.value]));
-  if (values.length === 0) return null;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  // Nothing at all: no chart, unless `always` (uptime, which every probe reads: a device down for the
+  // whole window then shows as a row of failed polls).
+  if (points.length === 0 || (values.length === 0 && !always)) return null;
+  const min = values.length > 0 ? Math.min(...values) : 0;
+  const max = values.length > 0 ? Math.max(...values) : 0;
   const span = max - min || Math.abs(max) || 1;
   const step = points.length > 1 ? (WIDTH - 2 * PAD) / (points.length - 1) : 0;
   const x = (/** @type {number} */ i) => PAD + i * step;
@@ -28,7 +30,7 @@ export function Sparkline({ label, points, digits = 1 }) {
     if (p.value === null) runs.push([]);
     else runs[runs.length - 1]?.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`);
   });
-  const last = values[values.length - 1];
+  const last = values.length > 0 ? values[values.length - 1] : null;
   const gaps = points.flatMap((p, i) => (p.value === null ? [i] : []));
 
   return html`

@@ -1,0 +1,195 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { startTestService, type TestService } from '../helpers/test-service.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+
+/** Debian's chromium (apt-get install chromium; .ci/run installs it). Playwright never downloads one. */
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+/** Where to save the README's screenshots (`VIGIL_CONSOLE_SCREENSHOTS=docs`); unset, none are taken. */
+const SCREENSHOTS = process.env.VIGIL_CONSOLE_SCREENSHOTS;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Suggestion {
+  id: string;
+  kind: string;
+  state: string;
+}
+
+/**
+ * The console as a person uses it: Chromium driven by playwright-core against `vigil serve` (built,
+ * in a child process) and the simulator over real SNMP. Every click goes through the page; the test
+ * reads the API and the simulator only to set the scene and to check what the page claims.
+ */
+describe('the operator console in a browser', () => {
+  let sim: Simulator;
+  let redis: TestRedis;
+  let service: TestService;
+  let browser: Browser;
+  /** Console errors and uncaught exceptions of every page (a CSP violation is one). */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    sim = await startTestSimulator({ firstOctet: 187, devices: 30, fanout: 9 });
+    redis = await createTestRedis();
+    service = await startTestService(sim, redis.prefix);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await sim?.close();
+    await redis?.close();
+  });
+
+  async function openConsole(role: 'agent' | 'noc'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      // The agent's key is refused on the incident list: that 403 is how the console learns its role.
+      if (message.type() === 'error' && !/status of 403/.test(message.text()))
+        pageErrors.push(`console: ${message.text()}`);
+    });
+    await page.goto(`${service.url}/console/`);
+    await page.getByLabel('Your Vigil API key').fill(service.keys[role]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // As tall as the content, not the window: a short viewport and a full-page shot.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport?.width ?? 1280, height: 200 });
+    await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+    if (viewport) await page.setViewportSize(viewport);
+  }
+
+  /** Waits for the advisor to propose `kind` for the subscriber (the pollers poll every 5 s). */
+  async function proposed(subscriberId: string, kind: string, timeoutMs = 45_000): Promise<Suggestion> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await service.api<{ suggestions: Suggestion[] }>(
+        'GET',
+        `/v1/subscribers/${subscriberId}/diagnosis`,
+        'noc',
+      );
+      const found = body.suggestions.find((s) => s.kind === kind && s.state === 'proposed');
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${kind} for ${subscriberId}`);
+      await sleep(500);
+    }
+  }
+
+  it(
+    'agent: opens a conversation, sees the remote reboot pushed, accepts it and sees it verified',
+    { timeout: 150_000 },
+    async () => {
+      // A router under the access node, so the NOC scenario's base station never touches it.
+      const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'an-0001')!;
+      const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
+      sim.addFault(cpe.id, 'stale_uptime', { days: 40 });
+      await proposed(subscriber.id, 'remote_reboot');
+
+      const page = await openConsole('agent');
+      await page.getByLabel('Subscriber', { exact: true }).fill(subscriber.id);
+      await page.getByLabel('Agent id').fill('a-17');
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+
+      const card = page.locator('.suggestion[data-kind="remote_reboot"]');
+      await card.waitFor({ timeout: 15_000 });
+      expect(await card.getAttribute('data-state')).toBe('proposed');
+      expect(await card.locator('.suggestion-text').textContent()).toMatch(/Router up \d+ days/);
+      await expect.poll(() => page.locator('.badge.stream-live').count(), { timeout: 10_000 }).toBe(1);
+
+      const before = sim.snapshot(cpe.id).reboots;
+      await card.getByRole('button', { name: 'Accept' }).click();
+      const outcome = page.locator('.suggestion[data-kind="remote_reboot"] .action[data-state="succeeded"]');
+      await outcome.waitFor({ timeout: 60_000 });
+      expect(await outcome.textContent()).toMatch(/back after \d+ s with uptime \d+ s; .*stale_uptime/);
+      const log = page.locator('.log li[data-type="action.finished"]');
+      await log.waitFor({ timeout: 5_000 });
+      expect(await log.textContent()).toMatch(/remote_reboot succeeded/);
+      expect(sim.snapshot(cpe.id).reboots).toBe(before + 1);
+      // Withdrawn from the live list once it succeeded; the equipment re-read shows the fresh uptime.
+      await page.locator('.suggestion[data-state="succeeded"]').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('.device .findings li').count(), { timeout: 15_000 }).toBe(0);
+      await screenshot(page, 'console-agent.png');
+
+      // Russian: the console's words, and the suggestion text from the stream (which carries both).
+      await page.keyboard.press('Alt+KeyL');
+      await page.getByRole('button', { name: 'Закрыть обращение' }).waitFor({ timeout: 5_000 });
+      expect(await page.locator('.suggestion .suggestion-text').first().textContent()).toMatch(
+        /перезагрузк/i,
+      );
+      await page.close();
+    },
+  );
+
+  it(
+    'NOC: a base station goes down and the incident list shows the outage with its subscribers; ack, ETA and note from the page',
+    { timeout: 150_000 },
+    async () => {
+      const behind = new Set(
+        sim.fleet.inventory.devices.filter((d) => d.parentId === 'bs-0001').map((d) => d.id),
+      );
+      const subscribers = sim.fleet.inventory.subscribers.filter((s) =>
+        s.deviceIds.some((id) => behind.has(id)),
+      ).length;
+      expect(subscribers).toBe(9);
+      sim.addFault('bs-0001', 'down');
+
+      const page = await openConsole('noc');
+      const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="open"]');
+      await row.waitFor({ timeout: 60_000 });
+      expect(await row.locator('[data-count="subscribers"]').textContent()).toBe(String(subscribers));
+      // Its routers fall unreachable poll by poll; the list follows (it re-reads every 3 s).
+      await expect
+        .poll(async () => Number(await row.locator('[data-count="devices"]').textContent()), {
+          timeout: 30_000,
+        })
+        .toBe(1 + behind.size);
+
+      await row.getByRole('button', { name: 'Ack' }).click();
+      await page
+        .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'acknowledged by noc:' })
+        .waitFor({ timeout: 10_000 });
+      await page.locator('tr[data-incident="outage:bs-0001"]').getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('ETA').fill('2030-01-01T12:30');
+      await page.getByLabel('Note').fill('Power restored by 12:30; crew on site');
+      await page.keyboard.press('Enter');
+      await page
+        .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'crew on site' })
+        .waitFor({ timeout: 10_000 });
+      const stored = await service.api<{ eta?: string; note?: string; acknowledgedBy?: string }>(
+        'GET',
+        '/v1/incidents/outage:bs-0001',
+        'noc',
+      );
+      expect(stored.body).toMatchObject({
+        note: 'Power restored by 12:30; crew on site',
+        acknowledgedBy: expect.stringMatching(/^noc:/) as unknown,
+      });
+      expect(new Date(stored.body.eta!).getUTCFullYear()).toBe(2030);
+      await screenshot(page, 'console-noc.png');
+
+      // The root's own page: its polls as a chart, the failed ones marked.
+      await page.getByRole('link', { name: 'bs-0001' }).first().click();
+      await page.locator('.charts svg').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('h2 .badge').textContent()).toBe('down');
+      await page.close();
+    },
+  );
+
+  it('runs under its CSP without a single violation or script error', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
