@@ -72,7 +72,11 @@ export function withTransition(record: SuggestionRecord, transition: SuggestionT
 }
 
 /** What an event and the API carry: everything but the history, which is read on its own. */
-export function publicSuggestion(record: SuggestionRecord): Omit<SuggestionRecord, 'history'> {
-  const { history: _history, ...rest } = record;
-  return rest;
+export function publicSuggestion(
+  record: SuggestionRecord,
+): Omit<SuggestionRecord, 'history'> & { lastChange?: SuggestionTransition } {
+  const { history, ...rest } = record;
+  // The last change says why it is where it is ("finding … cleared", "dismissed: …"), for the console.
+  const lastChange = history.at(-1);
+  return lastChange ? { ...rest, lastChange } : rest;
 }

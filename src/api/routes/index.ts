@@ -13,6 +13,7 @@ import { keyRoutes } from './key-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { findingRoutes } from './finding-routes.js';
+import { meRoutes } from './me-routes.js';
 import { consoleRoutes } from './console-routes.js';
 
 /**
@@ -86,4 +87,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     pollShards: deps.config.pollShards,
   });
   void app.register(consoleRoutes);
+  void app.register(meRoutes);
 }
