@@ -1,11 +1,17 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatAdviseBench, runAdviseBench } from '../bench/advise-bench.js';
+import {
+  BENCH_PHASES,
+  formatConversationBench,
+  runConversationBench,
+  type BenchPhase,
+} from '../bench/conversation-bench.js';
 import { runInventoryBench } from '../bench/inventory-bench.js';
 import { runPollBench } from '../bench/poll-bench.js';
 import { runSimBench } from '../bench/sim-bench.js';
 import { loadConfig } from '../config/load-config.js';
 import { positiveInt } from './cli-parsers.js';
-import { registerNotYetBuilt } from './not-yet-built.js';
 
 /** A share from 0 to 1 (0.01 = 1%). */
 function share(raw: string): number {
@@ -13,6 +19,25 @@ function share(raw: string): number {
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
     throw new InvalidArgumentError(`expected a share from 0 to 1, got "${raw}"`);
   return value;
+}
+
+/** A probe interval in seconds: a probe allows 5 s at least. */
+function probeInterval(raw: string): number {
+  const value = positiveInt(raw);
+  if (value < 5) throw new InvalidArgumentError(`a probe interval is 5 s at least, got "${raw}"`);
+  return value;
+}
+
+/** Phases of `bench conversations`, comma-separated. */
+function phaseList(raw: string): BenchPhase[] {
+  const phases = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const unknown = phases.filter((p) => !(BENCH_PHASES as readonly string[]).includes(p));
+  if (phases.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(`expected some of ${BENCH_PHASES.join(', ')}, got "${raw}"`);
+  return phases as BenchPhase[];
 }
 
 export function registerBenchCommand(program: Command): void {
@@ -174,10 +199,76 @@ export function registerBenchCommand(program: Command): void {
       },
     );
 
-  registerNotYetBuilt(
-    bench,
-    'conversations',
-    'open → snapshot latency, fault → suggestion latency, outage fan-out',
-    'conversations (issue 5)',
-  );
+  bench
+    .command('conversations')
+    .description(
+      'through the HTTP API of `vigil serve` over `vigil sim`: open → snapshot latency, fault → suggestion latency (trap and poll paths), outage fan-out to open streams',
+    )
+    .option('--rate <n>', 'conversations opened per second (open-loop)', positiveInt, 200)
+    .option('--seconds <n>', 'how long conversations are opened at --rate', positiveInt, 10)
+    .option('--sample-every <n>', 'one open in n followed until its fresh-probe diagnosis', positiveInt, 10)
+    .option('--fault-repeats <n>', 'faults per path (trap, poll), each on its own CPE', positiveInt, 20)
+    .option(
+      '--outage-subscribers <n>',
+      'CPEs (one subscriber each) under the base station',
+      positiveInt,
+      10_000,
+    )
+    .option('--open <n>', 'conversations open, each with its stream, when it goes down', positiveInt, 2_000)
+    .option('--interval <s>', 'probe interval of every device, seconds (5 at least)', probeInterval, 10)
+    .option('--settle <s>', 'VIGIL_OUTAGE_SETTLE_SECONDS of the service', positiveInt, 2)
+    // VIGIL_POLL_SHARDS and REDIS_URL come from the environment, as for vigil serve.
+    .addOption(
+      new Option('--phases <list>', 'phases to run, comma-separated')
+        .argParser(phaseList)
+        .default([...BENCH_PHASES], BENCH_PHASES.join(',')),
+    )
+    .option('--split', 'run the api role in one process and poller,worker in another')
+    .option('--cpu-prof-dir <dir>', 'run vigil serve with --cpu-prof, profiles written here')
+    .option('--first-octet <n>', 'address block of the simulated fleet', positiveInt, 185)
+    .option('--port <port>', 'UDP port of the simulated fleet', positiveInt, 1161)
+    .option('--json', 'also print the result as JSON, as the last line')
+    .action(
+      async (flags: {
+        rate: number;
+        seconds: number;
+        sampleEvery: number;
+        faultRepeats: number;
+        outageSubscribers: number;
+        open: number;
+        interval: number;
+        settle: number;
+        phases: BenchPhase[];
+        split?: boolean;
+        cpuProfDir?: string;
+        firstOctet: number;
+        port: number;
+        json?: boolean;
+      }) => {
+        const config = loadConfig();
+        const result = await runConversationBench(
+          {
+            redisUrl: config.redisUrl,
+            probesDir: config.probesDir,
+            rate: flags.rate,
+            seconds: flags.seconds,
+            sampleEvery: flags.sampleEvery,
+            faultRepeats: flags.faultRepeats,
+            outageSubscribers: flags.outageSubscribers,
+            open: flags.open,
+            intervalSeconds: flags.interval,
+            settleSeconds: flags.settle,
+            pollShards: config.pollShards,
+            firstOctet: flags.firstOctet,
+            port: flags.port,
+            split: flags.split === true,
+            ...(flags.cpuProfDir ? { cpuProfDir: resolve(flags.cpuProfDir) } : {}),
+            phases: flags.phases,
+          },
+          (line) => process.stderr.write(`${line}\n`),
+        );
+        process.stdout.write(`${formatConversationBench(result)}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      },
+    );
 }
