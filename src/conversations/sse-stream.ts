@@ -5,7 +5,8 @@ import type { StoredEvent } from '../events/vigil-event.js';
 const MAX_QUEUED = 2_000;
 
 export interface EventSink {
-  send(event: { id: string; type: string; data: unknown }): void;
+  /** `json` is the data already serialized (the same for every stream: serialized once, see streamJson). */
+  send(event: { id: string; type: string; data?: unknown; json?: string }): void;
   close(): void;
   readonly closed: boolean;
 }
@@ -46,7 +47,7 @@ export function createSseSink(
   res.on('close', finish);
   const sink: EventSink = {
     send(event) {
-      write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      write(`id: ${event.id}\nevent: ${event.type}\ndata: ${event.json ?? JSON.stringify(event.data)}\n\n`);
     },
     close() {
       if (closed) return;
@@ -60,7 +61,43 @@ export function createSseSink(
   return sink;
 }
 
-/** What a conversation's stream carries of a stored event: the event with its time, for the console. */
-export function streamData(event: StoredEvent): unknown {
-  return { at: new Date(event.at).toISOString(), ...(event.data as object) };
+const serialized = new WeakMap<StoredEvent, string>();
+
+/**
+ * What a conversation's stream carries of a stored event, serialized once however many streams carry it
+ * (an outage reaches thousands). An incident comes as a summary — counts instead of the affected lists,
+ * which NOC reads at /v1/incidents/{id} — so each stream gets hundreds of bytes, not the whole outage.
+ */
+export function streamJson(event: StoredEvent): string {
+  let json = serialized.get(event);
+  if (json === undefined) {
+    const data = event.type.startsWith('incident.') ? incidentSummary(event.data) : event.data;
+    json = JSON.stringify({ at: new Date(event.at).toISOString(), ...(data as object) });
+    serialized.set(event, json);
+  }
+  return json;
+}
+
+function incidentSummary(data: unknown): unknown {
+  const {
+    affectedDeviceIds = [],
+    affectedSubscriberIds = [],
+    diff,
+    ...rest
+  } = data as {
+    affectedDeviceIds?: string[];
+    affectedSubscriberIds?: string[];
+    diff?: Record<string, unknown>;
+  };
+  const counted =
+    diff &&
+    Object.fromEntries(
+      Object.entries(diff).map(([key, value]) => [key, Array.isArray(value) ? value.length : value]),
+    );
+  return {
+    ...rest,
+    affectedDevices: affectedDeviceIds.length,
+    affectedSubscribers: affectedSubscriberIds.length,
+    ...(counted ? { diff: counted } : {}),
+  };
 }

@@ -63,7 +63,8 @@ export function createWsSink(
   const sink: WsSink = {
     send(event) {
       if (closed || socket.readyState !== OPEN) return;
-      socket.send(JSON.stringify({ id: event.id, type: event.type, data: event.data }));
+      const data = event.json ?? JSON.stringify(event.data);
+      socket.send(`{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"data":${data}}`);
       if (socket.bufferedAmount > maxBuffered)
         sink.close(WS_CLOSE.tryAgainLater, 'too far behind: reconnect with lastEventId');
     },

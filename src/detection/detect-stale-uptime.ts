@@ -7,7 +7,8 @@ const KINDS = ['stale_uptime'] as const;
  * stale_uptime: up longer than the probe's staleUptimeSeconds (home routers leak memory and state
  * over weeks; "up 41 days" is the first thing a support agent wants to know). Uptime is carried
  * across TimeTicks wraps by trackUptime. Uptime is not a noisy measure and a reboot is a fact, so the
- * finding clears at the first poll after a reboot rather than after clearAfterPolls.
+ * finding opens at the first poll that shows it and clears at the first poll after a reboot: no
+ * hysteresis to wait through (an agent opening a conversation sees it after one poll).
  */
 export function detectStaleUptime(ctx: DetectorContext): Judgement {
   const uptime = ctx.state.uptimeSeconds;
@@ -32,5 +33,5 @@ export function detectStaleUptime(ctx: DetectorContext): Judgement {
       significant: { value: 'days', absolute: 7 },
     });
   }
-  return { kinds: KINDS, present, unknown: 'none', clearAfterPolls: 1 };
+  return { kinds: KINDS, present, unknown: 'none', openAfterPolls: 1, clearAfterPolls: 1 };
 }

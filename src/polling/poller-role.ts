@@ -38,7 +38,9 @@ export const DEFAULT_POLLER_OPTIONS: PollerOptions = {
   shards: 64,
   tickMs: 1_000,
   claimLimit: 5_000,
-  tickConcurrency: 8,
+  // Every shard's tick at once: a tick waits for its slowest device (a timeout), and it must not hold
+  // the other shards' due devices back (under an outage most devices time out).
+  tickConcurrency: 64,
   syncEveryMs: 15_000,
   probesDir: 'probes',
 };
@@ -64,6 +66,7 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
   const options: PollerOptions = {
     ...DEFAULT_POLLER_OPTIONS,
     shards: ctx.config.pollShards,
+    tickConcurrency: ctx.config.pollShards,
     probesDir: ctx.config.probesDir,
     ...overrides,
   };

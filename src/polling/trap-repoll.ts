@@ -49,6 +49,18 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       { deviceId, cause: `trap:${trap.kind}` },
       { jobId: `trap-${deviceId}-${second}`, removeOnComplete: 1000, removeOnFail: 1000 },
     );
+    // A second poll shortly after: findings need two polls in a row, and the trap path must not wait for
+    // the next scheduled one (up to a whole interval).
+    await deps.probeQueue.add(
+      'probe',
+      { deviceId, cause: `trap:${trap.kind}:confirm` },
+      {
+        jobId: `trap-confirm-${deviceId}-${second}`,
+        delay: 1_500,
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      },
+    );
     await deps.redis.xadd(
       deps.keys.trapEvents(),
       'MAXLEN',

@@ -10,7 +10,7 @@ import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-de
 import { CHANNEL_PATTERN, type Conversation } from '../../conversations/conversation.js';
 import { createConversationStore } from '../../conversations/conversation-store.js';
 import { compareIds, createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
-import { createSseSink, streamData, type EventSink } from '../../conversations/sse-stream.js';
+import { createSseSink, streamJson, type EventSink } from '../../conversations/sse-stream.js';
 import { createWsSink, WS_CLOSE, type WsSocket } from '../../conversations/ws-stream.js';
 import { createDiagnosisService, pickLanguage, suggestionView } from '../../diagnosis/diagnosis-service.js';
 import { livePlaybooks } from '../../reload/live-files.js';
@@ -398,7 +398,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     const send = (event: StoredEvent): void => {
       if (compareIds(event.id, delivered) <= 0) return;
       delivered = event.id;
-      sink.send({ id: event.id, type: event.type, data: streamData(event) });
+      sink.send({ id: event.id, type: event.type, json: streamJson(event) });
     };
     const unsubscribe = hub.subscribe(conversation.subscriberId, (event) => {
       if (replaying) buffered.push(event);
