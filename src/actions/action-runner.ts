@@ -226,6 +226,12 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         });
       if (claimed === 1) {
         current = { ...current, setSentAt: now };
+        // The SET leaves right after the claim, nothing awaited between: a worker killed in between is
+        // the one case where the reboot is not sent (at most once, never twice), and it is reported.
+        // One attempt, no retries: a lost answer may mean it is already rebooting; verification tells.
+        const sending = snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
+          { oid: probe.reboot.oid, value: { type: 'Integer', value: probe.reboot.value } },
+        ]);
         await ledger.started({
           deviceId: device.id,
           parentId: device.parentId,
@@ -233,10 +239,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
           actionId: current.id,
           by: current.requestedBy,
         });
-        // One attempt, no retries: a lost answer may mean it is already rebooting; verification tells.
-        const sent = await snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
-          { oid: probe.reboot.oid, value: { type: 'Integer', value: probe.reboot.value } },
-        ]);
+        const sent = await sending;
         await actions.audit({
           at: now,
           what: 'reboot.sent',

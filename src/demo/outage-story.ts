@@ -78,11 +78,15 @@ export async function outageStory(ctx: StoryContext, avoidId: string): Promise<v
           .catch(() => undefined),
       ),
     );
+    // Advice pushed after the failure other than the notice (a reboot proposed earlier for a router with
+    // weeks of uptime is not the outage's doing).
     const others = streams.flatMap((s) =>
-      s.events.filter((e) => e.type === 'suggestion.created' && e.data.kind !== 'outage_notice'),
+      s.events.filter(
+        (e) => e.type === 'suggestion.created' && e.data.kind !== 'outage_notice' && e.receivedAt >= failedAt,
+      ),
     );
     ctx.say(
-      `   ${notices.filter(Boolean).length} of ${streams.length} open conversations got exactly ${notices.every(Boolean) ? 'one outage notice each' : 'an outage notice'}; other suggestions pushed meanwhile: ${others.length}`,
+      `   ${notices.filter(Boolean).length} of ${streams.length} open conversations got exactly ${notices.every(Boolean) ? 'one outage notice each' : 'an outage notice'}; other advice pushed since the failure: ${others.length}`,
     );
     const eta = new Date(Date.now() + 2 * 3_600_000).toISOString();
     await ctx.noc.request('PATCH', `/v1/incidents/${incident.id}`, {

@@ -43,7 +43,7 @@ describe('the vigil command (built, as npm ci leaves it)', () => {
     expect(stdout).toMatch(/action\.finished: succeeded — back after \d+ s with uptime \d+ s; .*cleared/);
     expect(stdout).toMatch(/^ {3}outage outage:(bs|an)-\d+ open after [\d.]+ s: \d+ subscribers behind it/m);
     expect(stdout).toMatch(
-      /(\d+) of \1 open conversations got exactly one outage notice each; other suggestions pushed meanwhile: 0/,
+      /(\d+) of \1 open conversations got exactly one outage notice each; other advice pushed since the failure: 0/,
     );
     expect(stdout).toMatch(/^ {3}Авария на узле.*Ожидаемое восстановление/m);
     expect(stdout).toMatch(/resolved [\d.]+ s later: (\d+) conversations told, \1 outage notices withdrawn/);
