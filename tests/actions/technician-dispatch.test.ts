@@ -8,8 +8,6 @@ import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Generated per run (at least 16 characters, as the config demands): never committed. */
 const FIELD_SECRET = `fs-${randomBytes(24).toString('base64url')}`;
 
@@ -125,29 +123,6 @@ describe('technician visits: dispatched to the field service, retried, audited',
     await bare?.close();
     await new Promise<void>((resolve) => (fieldService ? fieldService.close(() => resolve()) : resolve()));
   });
-
-  /** Waits for the advisor to propose `kind` for the subscriber (the pollers poll every 5 s). */
-  async function proposed(
-    on: TestService,
-    subscriberId: string,
-    kind: string,
-    timeoutMs = 60_000,
-  ): Promise<Suggestion> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { body } = await on.api<{ suggestions: Suggestion[] }>(
-        'GET',
-        `/v1/subscribers/${subscriberId}/diagnosis`,
-        'noc',
-      );
-      const found = body.suggestions.find((s) => s.kind === kind && s.state === 'proposed');
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`no ${kind} for ${subscriberId}: ${JSON.stringify(body.suggestions)}`);
-      await sleep(500);
-    }
-  }
-
   /** Opens a conversation, follows its stream, accepts the suggestion; the action's id. */
   async function accept(
     on: TestService,
@@ -190,7 +165,7 @@ describe('technician visits: dispatched to the field service, retried, audited',
     async () => {
       const cpe = spreadCpes()[0]!;
       const subscriberId = subscriberOf(cpe.id);
-      const visit = await proposed(service, subscriberId, 'technician_visit');
+      const visit = await service.proposed(subscriberId, 'technician_visit');
       expect(visit.text).toMatch(/rebooted \d+ times/);
       const { events, actionId } = await accept(service, subscriberId, visit, 'a-21');
 
@@ -253,7 +228,7 @@ describe('technician visits: dispatched to the field service, retried, audited',
     async () => {
       const cpe = spreadCpes()[1]!;
       const subscriberId = subscriberOf(cpe.id);
-      const visit = await proposed(service, subscriberId, 'technician_visit');
+      const visit = await service.proposed(subscriberId, 'technician_visit');
       const { events, actionId } = await accept(service, subscriberId, visit, 'a-22');
       // The first retry would come 2 s after the refusal, the last about a minute later.
       const finished = await events.waitFor(
@@ -276,7 +251,7 @@ describe('technician visits: dispatched to the field service, retried, audited',
     async () => {
       const cpe = spreadCpes()[2]!;
       const subscriberId = subscriberOf(cpe.id);
-      const visit = await proposed(unconfigured, subscriberId, 'technician_visit');
+      const visit = await unconfigured.proposed(subscriberId, 'technician_visit');
       const { events, actionId } = await accept(unconfigured, subscriberId, visit, 'a-23');
       const finished = await events.waitFor(
         (e) => e.type === 'action.finished' && e.data.id === actionId,

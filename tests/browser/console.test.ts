@@ -12,14 +12,6 @@ const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 /** Where to save the README's screenshots (`VIGIL_CONSOLE_SCREENSHOTS=docs`); unset, none are taken. */
 const SCREENSHOTS = process.env.VIGIL_CONSOLE_SCREENSHOTS;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Suggestion {
-  id: string;
-  kind: string;
-  state: string;
-}
-
 /**
  * The console as a person uses it: Chromium driven by playwright-core against `vigil serve` (built,
  * in a child process) and the simulator over real SNMP. Every click goes through the page; the test
@@ -72,23 +64,6 @@ describe('the operator console in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
     if (viewport) await page.setViewportSize(viewport);
   }
-
-  /** Waits for the advisor to propose `kind` for the subscriber (the pollers poll every 5 s). */
-  async function proposed(subscriberId: string, kind: string, timeoutMs = 45_000): Promise<Suggestion> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { body } = await service.api<{ suggestions: Suggestion[] }>(
-        'GET',
-        `/v1/subscribers/${subscriberId}/diagnosis`,
-        'noc',
-      );
-      const found = body.suggestions.find((s) => s.kind === kind && s.state === 'proposed');
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${kind} for ${subscriberId}`);
-      await sleep(500);
-    }
-  }
-
   it(
     'agent: opens a conversation, sees the remote reboot pushed, accepts it and sees it verified',
     { timeout: 150_000 },
@@ -97,7 +72,7 @@ describe('the operator console in a browser', () => {
       const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'an-0001')!;
       const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
       sim.addFault(cpe.id, 'stale_uptime', { days: 40 });
-      await proposed(subscriber.id, 'remote_reboot');
+      await service.proposed(subscriber.id, 'remote_reboot');
 
       const page = await openConsole('agent');
       await page.getByLabel('Subscriber', { exact: true }).fill(subscriber.id);

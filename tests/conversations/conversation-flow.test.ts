@@ -13,7 +13,6 @@ import {
 } from '../helpers/test-simulator.js';
 
 const exec = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Suggestion {
   id: string;
@@ -68,31 +67,6 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
   const cpes = () => sim.devices.filter((d) => d.kind === 'cpe');
   const subscriberOf = (deviceId: string) =>
     sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(deviceId))!.id;
-
-  /** Waits for the advisor to propose `kind` for the subscriber (the pollers poll every 5 s). */
-  async function proposed(
-    subscriberId: string,
-    kind: string,
-    text: RegExp = /./,
-    timeoutMs = 45_000,
-  ): Promise<Suggestion> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { body } = await service.api<{ suggestions: Suggestion[] }>(
-        'GET',
-        `/v1/subscribers/${subscriberId}/diagnosis`,
-        'noc',
-      );
-      const found = body.suggestions.find(
-        (s) => s.kind === kind && s.state === 'proposed' && text.test(s.text),
-      );
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`no ${kind} for ${subscriberId}: ${JSON.stringify(body.suggestions)}`);
-      await sleep(500);
-    }
-  }
-
   async function open(subscriberId: string, channel: string, agentId: string): Promise<Opened> {
     const { status, body } = await service.api<Opened>('POST', '/v1/conversations', 'agent', {
       subscriberId,
@@ -138,7 +112,7 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
       sim.addFault(cpe.id, 'stale_uptime', { days: 40 });
       sim.addFault(cpe.id, 'line_errors', { perHour: 36_000 });
       // Uptime shows at once; the error rate needs two polls: wait for the text with both numbers.
-      const reboot = await proposed(subscriberId, 'remote_reboot', /errors\/h/);
+      const reboot = await service.proposed(subscriberId, 'remote_reboot', { text: /errors\/h/ });
       expect(reboot.text).toMatch(/Router up \d+ days without a reboot\. [\d.,]+ errors\/h/);
 
       const chat = await open(subscriberId, 'chat', 'a-17');
@@ -230,7 +204,7 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
     await live.waitFor((e) => e.type === 'diagnosis', 5_000);
     live.close();
     sim.addFault(cpe.id, 'wan_down');
-    await proposed(subscriberId, 'consultation');
+    await service.proposed(subscriberId, 'consultation');
     sim.removeFaults(cpe.id);
     const resumed = await stream(opened.conversation.id, opened.lastEventId);
     const created = await resumed.waitFor((e) => e.type === 'suggestion.created', 5_000);
@@ -289,7 +263,7 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
       const cpe = cpes()[3]!;
       const subscriberId = subscriberOf(cpe.id);
       sim.addFault(cpe.id, 'stale_uptime', { days: 50 });
-      const reboot = await proposed(subscriberId, 'remote_reboot');
+      const reboot = await service.proposed(subscriberId, 'remote_reboot');
       const opened = await open(subscriberId, 'chat', 'a-3');
       const events = await stream(opened.conversation.id);
       const before = sim.snapshot(cpe.id).reboots;

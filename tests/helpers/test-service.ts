@@ -10,6 +10,13 @@ import { TEST_REDIS_URL } from './test-redis.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
+export interface ProposedSuggestion {
+  id: string;
+  kind: string;
+  state: string;
+  text: string;
+}
+
 export interface TestService {
   url: string;
   keys: { agent: string; noc: string; admin: string };
@@ -17,6 +24,12 @@ export interface TestService {
   /** `vigil serve` processes started so far, by name. */
   processes: Map<string, ChildService>;
   start(name: string, roles: string): Promise<ChildService>;
+  /** Waits until the advisor proposes `kind` to the subscriber (as NOC sees it in the diagnosis), text matching. */
+  proposed(
+    subscriberId: string,
+    kind: string,
+    options?: { text?: RegExp; timeoutMs?: number },
+  ): Promise<ProposedSuggestion>;
   api<T>(
     method: string,
     path: string,
@@ -94,12 +107,34 @@ export async function startTestService(
   };
   const inventory = await api('PUT', '/v1/inventory', 'admin', sim.fleet.inventory);
   if (inventory.status !== 200) throw new Error(`inventory import failed: ${JSON.stringify(inventory.body)}`);
+  const proposed = async (
+    subscriberId: string,
+    kind: string,
+    options: { text?: RegExp; timeoutMs?: number } = {},
+  ): Promise<ProposedSuggestion> => {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const { body } = await api<{ suggestions: ProposedSuggestion[] }>(
+        'GET',
+        `/v1/subscribers/${subscriberId}/diagnosis`,
+        'noc',
+      );
+      const found = body.suggestions.find(
+        (x) => x.kind === kind && x.state === 'proposed' && (options.text?.test(x.text) ?? true),
+      );
+      if (found) return found;
+      if (Date.now() > deadline)
+        throw new Error(`no ${kind} for ${subscriberId}: ${JSON.stringify(body.suggestions)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
   return {
     url,
     keys,
     env,
     processes: started,
     start,
+    proposed,
     api,
     async close() {
       for (const child of started.values()) await child.stop();
