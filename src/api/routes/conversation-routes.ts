@@ -9,15 +9,15 @@ import { createProbeClient } from '../../actions/probe-client.js';
 import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-decisions.js';
 import { CHANNEL_PATTERN, type Conversation } from '../../conversations/conversation.js';
 import { createConversationStore } from '../../conversations/conversation-store.js';
-import { compareIds, createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
-import { createSseSink, streamJson, type EventSink } from '../../conversations/sse-stream.js';
+import { createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
+import { createSseSink } from '../../conversations/sse-stream.js';
+import { createFollowers } from '../../conversations/follow-conversation.js';
 import { createWsSink, WS_CLOSE, type WsSocket } from '../../conversations/ws-stream.js';
 import { createDiagnosisService, pickLanguage, suggestionView } from '../../diagnosis/diagnosis-service.js';
 import { livePlaybooks } from '../../reload/live-files.js';
 import type { Logger } from '../../platform/logger.js';
 import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
 import { publishEvents } from '../../events/event-log.js';
-import type { StoredEvent } from '../../events/vigil-event.js';
 import { createInventoryStore, type Subscriber } from '../../inventory/index.js';
 import { createRedisConnection } from '../../platform/redis-connection.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
@@ -34,12 +34,6 @@ export interface ConversationRoutesOptions {
   logger: Logger;
   /** SSE comment lines and WebSocket pings this often keep proxies from closing a quiet stream (15 s). */
   heartbeatMs?: number;
-}
-
-/** A client following a conversation, on either transport, for closing it with the conversation. */
-interface FollowedStream {
-  conversationId: string;
-  close(): void;
 }
 
 const CONSOLE = { roles: ['agent', 'noc'] } as const;
@@ -104,9 +98,16 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
   const prober = createProbeClient(options.redisUrl, keys);
   const decisions = { suggestions, actions, queue, outcomes: createOutcomeStore(redis, keys) };
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const streams = new Set<FollowedStream>();
   /** A WebSocket's conversation, checked before the upgrade, for the handler that runs after it. */
   const upgrading = new WeakMap<FastifyRequest, { conversation: Conversation; lastEventId?: string }>();
+  const followers = createFollowers({
+    hub,
+    logger: options.logger,
+    heartbeatMs,
+    touch: (id) => conversations.touch(id, Date.now()),
+    snapshot: (c) => diagnosis.subscriber(c.subscriberId, c.language, Date.now(), { explain: false }),
+  });
+  const follow = followers.follow;
   hub.start();
   registerLocalGauge(
     'vigil_stream_clients',
@@ -130,7 +131,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
 
   app.addHook('onClose', async () => {
     clearInterval(sweep);
-    for (const stream of streams) stream.close();
+    followers.closeAll();
     await hub.stop();
     await prober.close();
     await queue.close();
@@ -295,7 +296,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       if (!conversation)
         throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${request.params.id}"`);
       await conversations.close(conversation.id, Date.now(), 'agent');
-      for (const stream of streams) if (stream.conversationId === conversation.id) stream.close();
+      followers.closeConversation(conversation.id);
       void reply.code(204);
     },
   );
@@ -378,78 +379,6 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     if (lastEventId !== undefined && !STREAM_ID_PATTERN.test(lastEventId))
       throw new AppError('ERR_REQUEST_INVALID', 'Last-Event-ID is not an event id of this service');
     return lastEventId;
-  }
-
-  /**
-   * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
-   * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
-   * after `lastEventId` (or, fresh or too far behind to replay, the diagnosis snapshot) goes out; then
-   * the buffer, then live. Ids only increase on the wire, so an event both replayed and live goes out
-   * once. `open` makes the transport's sink; its onClose (client gone, stream closed) unsubscribes.
-   */
-  async function follow(
-    conversation: Conversation,
-    lastEventId: string | undefined,
-    open: (onClose: () => void) => EventSink,
-  ): Promise<void> {
-    let delivered = lastEventId ?? '0-0';
-    const buffered: StoredEvent[] = [];
-    let replaying = true;
-    const send = (event: StoredEvent): void => {
-      if (compareIds(event.id, delivered) <= 0) return;
-      delivered = event.id;
-      sink.send({ id: event.id, type: event.type, json: streamJson(event) });
-    };
-    const unsubscribe = hub.subscribe(conversation.subscriberId, (event) => {
-      if (replaying) buffered.push(event);
-      else send(event);
-    });
-    const touch = setInterval(() => {
-      conversations
-        .touch(conversation.id, Date.now())
-        .catch((error: unknown) => options.logger.warn({ err: error }, 'conversation touch failed'));
-    }, heartbeatMs);
-    const stream: FollowedStream = { conversationId: conversation.id, close: () => sink.close() };
-    const sink = open(() => {
-      unsubscribe();
-      clearInterval(touch);
-      streams.delete(stream);
-    });
-    if (sink.closed) return;
-    streams.add(stream);
-    try {
-      if (lastEventId === undefined) {
-        // Fresh: the picture now, under the stream's position when we subscribed, so that a reconnect
-        // from its id replays what came after it and nothing from before.
-        delivered = await hub.position();
-        await sendSnapshot();
-      } else {
-        const { events, complete } = await hub.replay(conversation.subscriberId, lastEventId);
-        for (const event of events) send(event);
-        // Too far behind to replay all: the picture now, under the newest id replayed.
-        if (!complete) await sendSnapshot();
-      }
-    } catch (error) {
-      options.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
-      sink.close();
-      return;
-    }
-    replaying = false;
-    for (const event of buffered.splice(0)) send(event);
-
-    async function sendSnapshot(): Promise<void> {
-      const snapshot = await diagnosis.subscriber(
-        conversation.subscriberId,
-        conversation.language,
-        Date.now(),
-        { explain: false },
-      );
-      sink.send({
-        id: delivered === '0-0' ? '0-1' : delivered,
-        type: 'diagnosis',
-        data: { conversationId: conversation.id, ...snapshot },
-      });
-    }
   }
 
   app.post<{ Params: { id: string; sid: string } }>(

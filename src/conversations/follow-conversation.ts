@@ -1,0 +1,103 @@
+import type { StoredEvent } from '../events/vigil-event.js';
+import type { Logger } from '../platform/logger.js';
+import type { Conversation } from './conversation.js';
+import { compareIds, type EventHub } from './event-hub.js';
+import { streamJson, type EventSink } from './sse-stream.js';
+
+/** A client following a conversation, on either transport, for closing it with the conversation. */
+interface FollowedStream {
+  conversationId: string;
+  close(): void;
+}
+
+export interface FollowerDeps {
+  hub: EventHub;
+  logger: Logger;
+  heartbeatMs: number;
+  /** Marks the conversation active (an open stream keeps it from idling out). */
+  touch(conversationId: string): Promise<void>;
+  /** The diagnosis as the conversation sees it now. */
+  snapshot(conversation: Conversation): Promise<object>;
+}
+
+/** The clients following conversations on this API instance, whatever carries them (SSE, WebSocket). */
+export function createFollowers(deps: FollowerDeps) {
+  const streams = new Set<FollowedStream>();
+
+  /**
+   * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
+   * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
+   * after `lastEventId` (or, fresh or too far behind to replay, the diagnosis snapshot) goes out; then
+   * the buffer, then live. Ids only increase on the wire, so an event both replayed and live goes out
+   * once. `open` makes the transport's sink; its onClose (client gone, stream closed) unsubscribes.
+   */
+  async function follow(
+    conversation: Conversation,
+    lastEventId: string | undefined,
+    open: (onClose: () => void) => EventSink,
+  ): Promise<void> {
+    let delivered = lastEventId ?? '0-0';
+    const buffered: StoredEvent[] = [];
+    let replaying = true;
+    const send = (event: StoredEvent): void => {
+      if (compareIds(event.id, delivered) <= 0) return;
+      delivered = event.id;
+      sink.send({ id: event.id, type: event.type, json: streamJson(event) });
+    };
+    const unsubscribe = deps.hub.subscribe(conversation.subscriberId, (event) => {
+      if (replaying) buffered.push(event);
+      else send(event);
+    });
+    const touch = setInterval(() => {
+      deps
+        .touch(conversation.id)
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'conversation touch failed'));
+    }, deps.heartbeatMs);
+    const stream: FollowedStream = { conversationId: conversation.id, close: () => sink.close() };
+    const sink = open(() => {
+      unsubscribe();
+      clearInterval(touch);
+      streams.delete(stream);
+    });
+    if (sink.closed) return;
+    streams.add(stream);
+    try {
+      if (lastEventId === undefined) {
+        // Fresh: the picture now, under the stream's position when we subscribed, so that a reconnect
+        // from its id replays what came after it and nothing from before.
+        delivered = await deps.hub.position();
+        await sendSnapshot();
+      } else {
+        const { events, complete } = await deps.hub.replay(conversation.subscriberId, lastEventId);
+        for (const event of events) send(event);
+        // Too far behind to replay all: the picture now, under the newest id replayed.
+        if (!complete) await sendSnapshot();
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
+      sink.close();
+      return;
+    }
+    replaying = false;
+    for (const event of buffered.splice(0)) send(event);
+
+    async function sendSnapshot(): Promise<void> {
+      const snapshot = await deps.snapshot(conversation);
+      sink.send({
+        id: delivered === '0-0' ? '0-1' : delivered,
+        type: 'diagnosis',
+        data: { conversationId: conversation.id, ...snapshot },
+      });
+    }
+  }
+
+  return {
+    follow,
+    closeConversation(conversationId: string): void {
+      for (const stream of streams) if (stream.conversationId === conversationId) stream.close();
+    },
+    closeAll(): void {
+      for (const stream of streams) stream.close();
+    },
+  };
+}
