@@ -21,9 +21,9 @@ import { countInto } from '../metrics/fleet-counters.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { outcomeOf } from '../outcomes/outcome.js';
 import { rebootGuardsNow } from './reboot-guards-now.js';
+import { waitForReboot } from './wait-for-reboot.js';
 import type { ProbeClient } from './probe-client.js';
 
-const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 /**
  * Claims the reboot SET for one action and its device together, or nothing: the action's SET is marked
  * sent (once: a job run again never sends it again) and the device's reboot is expected, unless another
@@ -277,21 +277,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
   ): Promise<ActionRecord> {
     const setAt = action.setSentAt ?? Date.now();
     const deadline = setAt + deps.config.actions.rebootVerifyMs;
-    let back: number | undefined;
-    let uptimeS = 0;
-    while (Date.now() < deadline) {
-      const answer = await snmpGet({ ...target, timeoutMs: 1_000, retries: 0 }, [SYS_UPTIME]);
-      const value = answer.varbinds[0]?.value;
-      if (answer.outcome === 'ok' && typeof value === 'object' && value.type === 'TimeTicks') {
-        uptimeS = value.value / 100;
-        // Back from a reboot: it has been up no longer than since our SET (with slack for clocks).
-        if (uptimeS * 1000 <= Date.now() - setAt + 5_000) {
-          back = Date.now();
-          break;
-        }
-      }
-      await sleep(checkEveryMs);
-    }
+    const { back, uptimeS } = await waitForReboot(target, setAt, deadline, checkEveryMs);
     const ledgerEntry = {
       deviceId: device.id,
       parentId: device.parentId,
