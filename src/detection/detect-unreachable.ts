@@ -18,6 +18,8 @@ function evidence(ctx: DetectorContext): Evidence {
   const values = { failures, outcome: ctx.poll.outcome };
   // auth_failed: the device answers, but not to us; the cure is credentials, not a truck.
   if (ctx.poll.outcome === 'auth_failed') return { summary: 'SNMP credentials rejected', values };
+  // malformed: the device answers with bytes that are no valid SNMP answer (firmware, or not our device).
+  if (ctx.poll.outcome === 'malformed') return { summary: 'answers with malformed SNMP messages', values };
   const polls = `${formatCount(failures)} poll${failures === 1 ? '' : 's'} in a row`;
   const cause = ctx.poll.outcome === 'transport_error' ? ' (network error)' : '';
   return { summary: `no answer to ${polls}${cause}`, values };

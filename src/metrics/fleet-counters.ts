@@ -10,7 +10,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 export const FLEET_SERIES = {
   vigil_polls_total: {
     type: 'counter',
-    help: 'Device polls, by outcome (ok, timeout, auth_failed, error_status, transport_error).',
+    help: 'Device polls, by outcome (ok, partial, timeout, auth_failed, transport_error, malformed).',
   },
   vigil_poll_duration_seconds: { type: 'histogram', help: 'Time to poll one device (all its requests).' },
   vigil_traps_total: {
@@ -20,6 +20,18 @@ export const FLEET_SERIES = {
   vigil_findings_opened_total: { type: 'counter', help: 'Findings opened, by kind.' },
   vigil_suggestions_total: { type: 'counter', help: 'Suggestions entering a state, by kind and state.' },
   vigil_actions_total: { type: 'counter', help: 'Actions finished, by kind and result.' },
+  vigil_enqueue_failures_total: {
+    type: 'counter',
+    help: 'Jobs that could not be queued (Redis down, a refused job id), by queue and what queued them.',
+  },
+  vigil_accepted_swept_total: {
+    type: 'counter',
+    help: 'Accepted suggestions found without their action by the sweeper, by what it did (queued, failed).',
+  },
+  vigil_reboots_refused_total: {
+    type: 'counter',
+    help: 'Reboot SETs refused at their claim, by the guard that held (cooldown, max_per_24h, concurrent_under_parent).',
+  },
   vigil_webhook_deliveries_total: {
     type: 'counter',
     help: 'Alert deliveries, by result (delivered, retried, dead).',

@@ -2,7 +2,8 @@
  * What one poll of one device gives: an outcome (a misbehaving device is an outcome, never an
  * exception), the decoded sample, and how the poll went.
  */
-export type PollOutcome = 'ok' | 'partial' | 'timeout' | 'auth_failed' | 'transport_error';
+/** `malformed`: the device answered, but with bytes that are not a valid answer to what was asked. */
+export type PollOutcome = 'ok' | 'partial' | 'timeout' | 'auth_failed' | 'transport_error' | 'malformed';
 
 export type SampleValue = number | string | null;
 

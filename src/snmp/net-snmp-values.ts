@@ -21,6 +21,16 @@ const EXCEPTION_CODES: Record<SnmpException, number> = {
   endOfMibView: T.EndOfMibView as number,
 };
 
+const EXCEPTIONS = new Map<number, SnmpException>(
+  Object.entries(EXCEPTION_CODES).map(([name, code]) => [code, name as SnmpException]),
+);
+
+/** RFC 2578 section 3.5: at most 128 sub-identifiers, each below 2^32. */
+const MAX_OID_ARCS = 128;
+const OID_TEXT = /^\d{1,10}(\.\d{1,10}){1,127}$/;
+const IPV4_TEXT = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const UINT32_LIMIT = 2 ** 32;
+
 export function counter64ToBuffer(value: bigint): Buffer {
   const buffer = Buffer.alloc(8);
   buffer.writeBigUInt64BE(BigInt.asUintN(64, value));
@@ -38,33 +48,66 @@ export function toNetSnmpVarbind(
   return { oid, type: TYPE_CODES[value.type], value: value.value };
 }
 
-/** A value net-snmp decoded → ours; undefined for types we do not accept (e.g. Opaque in a SET). */
-export function fromNetSnmpValue(type: number, value: unknown): SnmpValue | undefined {
+const isUint32 = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < UINT32_LIMIT;
+
+/** True when `text` is a dotted OID within RFC 2578's limits. */
+export function isValidOid(text: unknown): text is string {
+  if (typeof text !== 'string' || !OID_TEXT.test(text)) return false;
+  const arcs = text.split('.');
+  return arcs.length <= MAX_OID_ARCS && arcs.every((arc) => Number(arc) < UINT32_LIMIT);
+}
+
+/**
+ * A value net-snmp decoded → ours, validated: net-snmp hands over whatever the datagram held (a
+ * truncated Counter64 arrives as null, an Integer of any size, types we never asked for), and every
+ * byte of it came from a device or a trap sender we do not control. Undefined for anything that is not
+ * a well-formed value of a type we accept; the caller turns that into a `malformed` outcome or a
+ * dropped trap. Never throws.
+ */
+export function fromNetSnmpValue(type: unknown, value: unknown): SnmpValue | undefined {
   switch (type) {
     case T.Integer:
-      return { type: 'Integer', value: Number(value) };
+      // SMIv2 Integer32 is 32-bit (RFC 2578 section 7.1.1); agents that send unsigned values above
+      // 2^31 in an INTEGER exist, so any safe integer is read as the number it is.
+      return typeof value === 'number' && Number.isSafeInteger(value)
+        ? { type: 'Integer', value }
+        : undefined;
     case T.Counter:
-      return { type: 'Counter32', value: Number(value) };
+      return isUint32(value) ? { type: 'Counter32', value } : undefined;
     case T.Gauge:
-      return { type: 'Gauge32', value: Number(value) };
+      return isUint32(value) ? { type: 'Gauge32', value } : undefined;
     case T.TimeTicks:
-      return { type: 'TimeTicks', value: Number(value) };
-    case T.Counter64:
-      return {
-        type: 'Counter64',
-        value: Buffer.isBuffer(value) ? bufferToBigint(value) : BigInt(value as number),
-      };
+      return isUint32(value) ? { type: 'TimeTicks', value } : undefined;
+    case T.Counter64: {
+      // BER keeps a leading zero octet for values with the top bit set: 1 to 9 content octets.
+      if (!Buffer.isBuffer(value) || value.length === 0 || value.length > 9) return undefined;
+      if (value.length === 9 && value[0] !== 0) return undefined;
+      return { type: 'Counter64', value: bufferToBigint(value) };
+    }
     case T.OctetString:
-      return { type: 'OctetString', value: value as Buffer };
+      return Buffer.isBuffer(value) ? { type: 'OctetString', value } : undefined;
     case T.OID:
-      return { type: 'ObjectIdentifier', value: String(value) };
+      return isValidOid(value) ? { type: 'ObjectIdentifier', value } : undefined;
     case T.IpAddress:
-      return { type: 'IpAddress', value: String(value) };
+      return typeof value === 'string' && IPV4_TEXT.test(value) ? { type: 'IpAddress', value } : undefined;
     case T.Null:
-      return { type: 'Null', value: null };
+      return value === null || value === undefined ? { type: 'Null', value: null } : undefined;
     default:
       return undefined;
   }
+}
+
+/** An SNMPv2 exception (noSuchObject, noSuchInstance, endOfMibView) by net-snmp's type code. */
+export function exceptionOf(type: unknown): SnmpException | undefined {
+  return typeof type === 'number' ? EXCEPTIONS.get(type) : undefined;
+}
+
+/** net-snmp's name of a type code, for a reason text ("Counter64"), or the number. */
+export function typeName(type: unknown): string {
+  const name =
+    typeof type === 'number' ? (snmp.ObjectType as unknown as Record<number, unknown>)[type] : undefined;
+  return typeof name === 'string' ? name : `type ${String(type).slice(0, 8)}`;
 }
 
 /** net-snmp hands Counter64 out as a big-endian buffer of 1–9 bytes (BER keeps the sign octet). */

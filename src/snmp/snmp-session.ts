@@ -1,8 +1,10 @@
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { AuthProfile } from './auth-profile.js';
-import { fromNetSnmpValue, toNetSnmpVarbind } from './net-snmp-values.js';
+import { exceptionOf, fromNetSnmpValue, isValidOid, toNetSnmpVarbind, typeName } from './net-snmp-values.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
-import type { SnmpException, SnmpValue, SnmpVarbind } from './snmp-value.js';
+import type { SnmpValue, SnmpVarbind } from './snmp-value.js';
 
 export interface SnmpTarget {
   host: string;
@@ -13,26 +15,19 @@ export interface SnmpTarget {
 }
 
 /** What happened to a request: a device that misbehaves is an outcome, never an exception. */
-export type SnmpOutcome = 'ok' | 'timeout' | 'auth_failed' | 'error_status' | 'transport_error';
+export type SnmpOutcome = 'ok' | 'timeout' | 'auth_failed' | 'error_status' | 'transport_error' | 'malformed';
 
 export interface SnmpResult {
   outcome: SnmpOutcome;
   varbinds: SnmpVarbind[];
-  /** Human-readable reason for anything but ok (never contains a credential). */
+  /** Why, for anything but ok: our own words, never a library's message (which can hold a community). */
   reason?: string;
   durationMs: number;
 }
 
-const T = snmp.ObjectType as unknown as Record<string, number>;
-const EXCEPTIONS = new Map<number, SnmpException>([
-  [T.NoSuchObject as number, 'noSuchObject'],
-  [T.NoSuchInstance as number, 'noSuchInstance'],
-  [T.EndOfMibView as number, 'endOfMibView'],
-]);
-
 interface NetSnmpVarbind {
-  oid: string;
-  type: number;
+  oid: unknown;
+  type: unknown;
   value: unknown;
 }
 
@@ -46,51 +41,97 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
   };
   if (profile.version === '3') {
     const user = (write ? profile.writeUser : undefined) ?? profile.user;
-    if (!user) throw new Error(`auth profile ${profile.name} has no SNMPv3 user`);
+    if (!user) throw new MissingCredential(`auth profile ${profile.name} has no SNMPv3 user`);
     return snmp.createV3Session(target.host, toNetSnmpUser(user) as unknown as snmp.User, {
       ...options,
       version: snmp.Version3,
     });
   }
   const community = (write ? profile.writeCommunity : undefined) ?? profile.community;
-  if (!community) throw new Error(`auth profile ${profile.name} has no community`);
+  if (!community) throw new MissingCredential(`auth profile ${profile.name} has no community`);
   const version = profile.version === '1' ? snmp.Version1 : snmp.Version2c;
   return snmp.createSession(target.host, community.reveal(), { ...options, version });
 }
 
-function decode(varbinds: NetSnmpVarbind[]): SnmpVarbind[] {
-  return varbinds.map((vb) => {
-    const exception = EXCEPTIONS.get(vb.type);
-    if (exception) return { oid: vb.oid, value: exception };
-    const value: SnmpValue = fromNetSnmpValue(vb.type, vb.value) ?? { type: 'Null', value: null };
-    return { oid: vb.oid, value };
-  });
+class MissingCredential extends Error {}
+
+/** Varbinds net-snmp decoded → ours; the first invalid one makes the whole answer malformed. */
+function decode(varbinds: readonly NetSnmpVarbind[]): SnmpVarbind[] | { malformed: string } {
+  const out: SnmpVarbind[] = [];
+  for (const [i, vb] of varbinds.entries()) {
+    if (!isValidOid(vb?.oid)) return { malformed: `varbind ${i + 1}: invalid OID` };
+    const exception = exceptionOf(vb.type);
+    if (exception) {
+      out.push({ oid: vb.oid, value: exception });
+      continue;
+    }
+    const value = fromNetSnmpValue(vb.type, vb.value);
+    if (!value) return { malformed: `varbind ${i + 1} (${vb.oid}): invalid ${typeName(vb.type)} value` };
+    out.push({ oid: vb.oid, value });
+  }
+  return out;
 }
 
 const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
+const ERROR_STATUS = snmp.ErrorStatus as unknown as Record<number, string>;
 /** RFC 3416 section 3: authorizationError(16), the agent's access control refusing this principal. */
 const AUTHORIZATION_ERROR = 16;
 
+/** ResponseInvalidError codes of net-snmp → our outcome and words. */
+const INVALID_ANSWERS = new Map<number | undefined, { outcome: SnmpOutcome; reason: string }>([
+  [
+    INVALID.EAuthFailure,
+    { outcome: 'auth_failed', reason: 'authentication failed (USM report or wrong digest)' },
+  ],
+  [
+    INVALID.ECouldNotDecrypt,
+    { outcome: 'auth_failed', reason: 'the answer could not be decrypted (privacy key)' },
+  ],
+  [INVALID.ENotInTimeWindow, { outcome: 'auth_failed', reason: 'the answer is outside the USM time window' }],
+  [
+    INVALID.ECommunityNoMatch,
+    { outcome: 'malformed', reason: 'the answer carries another community than the request' },
+  ],
+  [
+    INVALID.EVersionNoMatch,
+    { outcome: 'malformed', reason: 'the answer carries another SNMP version than the request' },
+  ],
+  [INVALID.EReqResOidNoMatch, { outcome: 'malformed', reason: 'the answer does not match the OIDs asked' }],
+  [INVALID.EOutOfOrder, { outcome: 'malformed', reason: 'the walk went backwards (OIDs not increasing)' }],
+  [
+    INVALID.EUnknownObjectType,
+    { outcome: 'malformed', reason: 'the answer holds a value of an unknown type' },
+  ],
+  [
+    INVALID.EIp4AddressSize,
+    { outcome: 'malformed', reason: 'the answer holds an IpAddress that is not 4 octets' },
+  ],
+  [INVALID.EBadVarbindList, { outcome: 'malformed', reason: 'the answer holds a broken varbind list' }],
+  [INVALID.EUnknownPduType, { outcome: 'malformed', reason: 'the answer is not a Response PDU' }],
+  [INVALID.EUnexpectedReport, { outcome: 'malformed', reason: 'unexpected Report PDU' }],
+]);
+
+const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{1,20}$/;
+
 /**
- * Classifies a net-snmp failure. Authentication problems arrive as USM reports (RFC 3414 section 3.2:
- * usmStatsWrongDigests, usmStatsUnknownUserNames, usmStatsNotInTimeWindows, …), which net-snmp turns
- * into ResponseInvalidError code EAuthFailure, or as a local digest/decryption failure; an agent whose
+ * Classifies a net-snmp failure in our own words. Library messages are never passed on: net-snmp's
+ * "Community 'X' in request does not match …" names the community, and any text could hold bytes a
+ * device chose. Authentication problems arrive as USM reports (RFC 3414 section 3.2), which net-snmp
+ * turns into ResponseInvalidError EAuthFailure, or as a local digest/decryption failure; an agent whose
  * VACM (RFC 3415) refuses a valid user answers authorizationError. All of them mean the device answers
  * but not to us: the cure is credentials, so they are auth_failed, not a transport problem.
  */
 export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: string } {
-  const message = error instanceof Error ? error.message : String(error);
   if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError)
     return { outcome: 'timeout', reason: 'request timed out' };
   const code = (error as { code?: unknown } | null)?.code;
-  if (
-    (error instanceof snmp.ResponseInvalidError &&
-      (code === INVALID.EAuthFailure ||
-        code === INVALID.ECouldNotDecrypt ||
-        code === INVALID.ENotInTimeWindow)) ||
-    /authentication|digest|unknown user|usmStats|decrypt|wrong.*key|not in time window/i.test(message)
-  ) {
-    return { outcome: 'auth_failed', reason: message };
+  if (error instanceof snmp.ResponseInvalidError) {
+    return (
+      INVALID_ANSWERS.get(code as number) ?? {
+        outcome: 'malformed',
+        reason: `invalid answer (net-snmp code ${Number(code) || 0})`,
+      }
+    );
   }
   if (error instanceof snmp.RequestFailedError) {
     const status = (error as { status?: unknown }).status;
@@ -99,26 +140,67 @@ export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: s
         outcome: 'auth_failed',
         reason: 'authorizationError: the agent refuses this user or security level',
       };
-    return { outcome: 'error_status', reason: message };
+    const name = typeof status === 'number' ? ERROR_STATUS[status] : undefined;
+    return { outcome: 'error_status', reason: `error-status ${name ?? 'genErr'}` };
   }
+  if (error instanceof MissingCredential) return { outcome: 'transport_error', reason: error.message };
+  if (error instanceof WalkTimedOut) return { outcome: 'timeout', reason: error.message };
+  const message = error instanceof Error ? error.message : '';
   // Node's OpenSSL 3 ships DES only in its legacy provider (RFC 3414's CBC-DES privacy protocol).
   if (/digital envelope routines::unsupported/.test(message))
     return {
       outcome: 'transport_error',
-      reason: `${message}: this Node.js has no DES; use AES, or run with NODE_OPTIONS=--openssl-legacy-provider`,
+      reason: 'this Node.js has no DES; use AES, or run with NODE_OPTIONS=--openssl-legacy-provider',
     };
-  return { outcome: 'transport_error', reason: message };
+  if (typeof code === 'string' && SYSTEM_ERROR_CODE.test(code))
+    return { outcome: 'transport_error', reason: `network error (${code})` };
+  if (message === 'Socket forcibly closed') return { outcome: 'transport_error', reason: 'socket closed' };
+  return { outcome: 'transport_error', reason: 'unexpected SNMP library error' };
 }
+
+type MessageListener = (datagram: Buffer, rinfo: RemoteInfo) => void;
+
+/**
+ * net-snmp decodes answers inside its socket's message handler, where a throw (a value its encoder or
+ * ours cannot take, a broken USM header) would reach the process. The session's handler is wrapped:
+ * datagrams from anywhere but the target are dropped (a connected client's behaviour, RFC 3417
+ * section 3.1 transport addresses), and whatever throws is reported to `onThrow` for the request it broke.
+ */
+function guardSession(session: snmp.Session, target: SnmpTarget, onThrow: (error: unknown) => void): void {
+  const socket = (session as unknown as { dgram?: Socket }).dgram;
+  if (!socket) return;
+  const listeners = socket.listeners('message') as MessageListener[];
+  socket.removeAllListeners('message');
+  const expectedAddress = isIP(target.host) === 4 ? target.host : undefined;
+  socket.on('message', (datagram: Buffer, rinfo: RemoteInfo) => {
+    if (expectedAddress && (rinfo.address !== expectedAddress || rinfo.port !== target.port)) return;
+    for (const listener of listeners) {
+      try {
+        listener(datagram, rinfo);
+      } catch (error) {
+        onThrow(error);
+      }
+    }
+  });
+}
+
+const MALFORMED_ANSWER = 'the device answered with a malformed SNMP message';
 
 function run(
   target: SnmpTarget,
   write: boolean,
-  call: (session: snmp.Session, done: (error: unknown, varbinds?: NetSnmpVarbind[]) => void) => void,
+  call: (
+    session: snmp.Session,
+    done: (error: unknown, varbinds?: readonly NetSnmpVarbind[], note?: string) => void,
+  ) => void,
 ): Promise<SnmpResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    let session: snmp.Session;
+    let session: snmp.Session | undefined;
     let settled = false;
+    // A datagram that net-snmp could not parse: ignored (anyone can send one), but if the request then
+    // times out, the device most likely sent it, and "malformed" says more than "timeout".
+    let sawMalformed = false;
     const finish = (result: Omit<SnmpResult, 'durationMs'>): void => {
       if (settled) return;
       settled = true;
@@ -127,22 +209,33 @@ function run(
       } catch {
         // Already closed by a socket error: nothing left to release.
       }
-      resolve({ ...result, durationMs: performance.now() - started });
+      const outcome =
+        result.outcome === 'timeout' && sawMalformed
+          ? { outcome: 'malformed' as const, reason: MALFORMED_ANSWER }
+          : {};
+      resolve({ ...result, ...outcome, durationMs: performance.now() - started });
     };
     try {
       session = openSession(target, write);
     } catch (error) {
-      return finish({
-        outcome: 'transport_error',
-        varbinds: [],
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      return finish({ varbinds: [], ...classifyError(error) });
     }
-    session.on('error', (error: unknown) => finish({ varbinds: [], ...classifyError(error) }));
-    call(session, (error, varbinds) => {
-      if (error) finish({ varbinds: [], ...classifyError(error) });
-      else finish({ outcome: 'ok', varbinds: decode(varbinds ?? []) });
+    session.on('error', () => {
+      sawMalformed = true;
     });
+    guardSession(session, target, () =>
+      finish({ outcome: 'malformed', varbinds: [], reason: MALFORMED_ANSWER }),
+    );
+    try {
+      call(session, (error, varbinds, note) => {
+        if (error) return finish({ varbinds: [], ...classifyError(error) });
+        const decoded = decode(varbinds ?? []);
+        if ('malformed' in decoded) finish({ outcome: 'malformed', varbinds: [], reason: decoded.malformed });
+        else finish({ outcome: 'ok', varbinds: decoded, ...(note ? { reason: note } : {}) });
+      });
+    } catch (error) {
+      finish({ varbinds: [], ...classifyError(error) });
+    }
   });
 }
 
@@ -162,31 +255,51 @@ export function snmpSet(
   );
 }
 
-/** Walks a subtree with GetBulk (GetNext on v1), stopping after `maxVarbinds` so a buggy agent cannot loop us. */
+/** A walk that reached its bound: what it collected so far is kept, the rest is not asked. */
+class WalkBounded extends Error {}
+
+/**
+ * Walks a subtree with GetBulk (GetNext on v1), bounded so that a buggy or hostile agent cannot keep us:
+ * at most `maxVarbinds` varbinds (the rows past it are left out, and `reason` says so) and at most
+ * `deadlineMs` in all (an agent answering one varbind at a time, forever, is a timeout).
+ */
 export function snmpWalk(
   target: SnmpTarget,
   oid: string,
-  options: { maxRepetitions?: number; maxVarbinds?: number } = {},
+  options: { maxRepetitions?: number; maxVarbinds?: number; deadlineMs?: number } = {},
 ): Promise<SnmpResult> {
   const maxVarbinds = options.maxVarbinds ?? 10_000;
+  const deadlineMs = options.deadlineMs ?? 30_000;
   return run(target, false, (session, done) => {
     const collected: NetSnmpVarbind[] = [];
-    let failure: unknown;
+    let finished = false;
+    const end = (error: unknown): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(deadline);
+      if (error instanceof WalkBounded) done(null, collected.slice(0, maxVarbinds), error.message);
+      else done(error, collected);
+    };
+    const deadline = setTimeout(
+      () => end(new WalkTimedOut(`walk did not finish within ${Math.round(deadlineMs / 1000)} s`)),
+      deadlineMs,
+    );
     session.subtree(
       oid,
       options.maxRepetitions ?? 20,
       (varbinds) => {
+        if (finished) return true;
         collected.push(...(varbinds as NetSnmpVarbind[]));
-        if (collected.length >= maxVarbinds) {
-          failure = new Error(`walk of ${oid} stopped after ${maxVarbinds} varbinds`);
-          return true;
-        }
-        return false;
+        if (collected.length < maxVarbinds) return false;
+        end(new WalkBounded(`walk stopped after ${maxVarbinds} varbinds`));
+        return true;
       },
-      (error) => done(error ?? failure, collected),
+      (error) => end(error),
     );
   });
 }
+
+class WalkTimedOut extends Error {}
 
 /** A session kept open for repeated requests to one target (one UDP socket, reused). */
 export interface SnmpConnection {
@@ -196,16 +309,27 @@ export interface SnmpConnection {
 
 export function openSnmpConnection(target: SnmpTarget): SnmpConnection {
   const session = openSession(target, false);
-  // Socket errors surface on the request that meets them; the session itself must not throw.
+  const waiting = new Set<(result: Omit<SnmpResult, 'durationMs'>) => void>();
+  // A parse failure surfaces on the request that meets it (as a timeout); the session must not throw.
   session.on('error', () => undefined);
+  guardSession(session, target, () => {
+    for (const settle of waiting) settle({ outcome: 'malformed', varbinds: [], reason: MALFORMED_ANSWER });
+  });
   return {
     get(oids) {
       const started = performance.now();
       return new Promise((resolve) => {
+        const settle = (result: Omit<SnmpResult, 'durationMs'>): void => {
+          if (!waiting.delete(settle)) return;
+          resolve({ ...result, durationMs: performance.now() - started });
+        };
+        waiting.add(settle);
         session.get(oids, (error, varbinds) => {
-          const durationMs = performance.now() - started;
-          if (error) resolve({ varbinds: [], durationMs, ...classifyError(error) });
-          else resolve({ outcome: 'ok', varbinds: decode(varbinds as NetSnmpVarbind[]), durationMs });
+          if (error) return settle({ varbinds: [], ...classifyError(error) });
+          const decoded = decode(varbinds as NetSnmpVarbind[]);
+          if ('malformed' in decoded)
+            settle({ outcome: 'malformed', varbinds: [], reason: decoded.malformed });
+          else settle({ outcome: 'ok', varbinds: decoded });
         });
       });
     },

@@ -1,10 +1,10 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import snmp from 'net-snmp';
 import type { Secret } from '../shared/secret.js';
 import type { SnmpVersion, UsmUser } from './auth-profile.js';
-import { fromNetSnmpValue } from './net-snmp-values.js';
+import { exceptionOf, fromNetSnmpValue, isValidOid, typeName } from './net-snmp-values.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
-import type { SnmpException, SnmpVarbind } from './snmp-value.js';
+import type { SnmpVarbind } from './snmp-value.js';
 import { TRAP_OIDS } from './trap-sender.js';
 
 export type TrapKind =
@@ -81,16 +81,10 @@ const KINDS = new Map<string, TrapKind>([
   [`${SNMP_TRAPS}.5`, 'authenticationFailure'],
 ]);
 
-const T = snmp.ObjectType as unknown as Record<string, number>;
-const EXCEPTIONS = new Map<number, SnmpException>([
-  [T.NoSuchObject as number, 'noSuchObject'],
-  [T.NoSuchInstance as number, 'noSuchInstance'],
-  [T.EndOfMibView as number, 'endOfMibView'],
-]);
 const PDU = snmp.PduType as unknown as Record<string, number>;
 const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
 
-type RawVarbind = { oid: string; type: number; value: unknown };
+type RawVarbind = { oid: unknown; type: unknown; value: unknown };
 interface RawPdu {
   type: number;
   scoped?: boolean;
@@ -104,10 +98,18 @@ interface RawPdu {
 type RawNotification = { pdu: RawPdu; rinfo: TrapSource };
 type Received = Omit<Trap, 'source' | 'receivedAt' | 'version'> | { malformed: string };
 
-function toVarbind(vb: RawVarbind): SnmpVarbind {
-  const exception = EXCEPTIONS.get(vb.type);
-  if (exception) return { oid: vb.oid, value: exception };
-  return { oid: vb.oid, value: fromNetSnmpValue(vb.type, vb.value) ?? { type: 'Null', value: null } };
+/** A notification's varbinds, validated: the first one that is not a well-formed value rejects the trap. */
+function toVarbinds(raw: unknown): SnmpVarbind[] | { malformed: string } {
+  if (!Array.isArray(raw)) return { malformed: 'no varbind list' };
+  const varbinds: SnmpVarbind[] = [];
+  for (const [i, vb] of (raw as RawVarbind[]).entries()) {
+    if (!isValidOid(vb?.oid)) return { malformed: `varbind ${i + 1}: invalid OID` };
+    const exception = exceptionOf(vb.type);
+    const value = exception ?? fromNetSnmpValue(vb.type, vb.value);
+    if (!value) return { malformed: `varbind ${i + 1}: invalid ${typeName(vb.type)} value` };
+    varbinds.push({ oid: vb.oid, value });
+  }
+  return varbinds;
 }
 
 /**
@@ -118,17 +120,23 @@ function toVarbind(vb: RawVarbind): SnmpVarbind {
  * community is a credential and a Trap is handed to code that logs.
  */
 function trapFromPdu(pdu: RawPdu): Received {
-  const varbinds = (pdu.varbinds ?? []).map(toVarbind);
+  const varbinds = toVarbinds(pdu.varbinds);
+  if ('malformed' in varbinds) return varbinds;
   const inform = pdu.type === PDU.InformRequest;
   if (pdu.type === PDU.Trap) {
     const enterprise = pdu.enterprise ?? '';
     const generic = pdu.generic ?? -1;
-    if (generic < 0 || generic > ENTERPRISE_SPECIFIC)
-      return { malformed: `generic-trap ${generic} out of range` };
+    if (!Number.isInteger(generic) || generic < 0 || generic > ENTERPRISE_SPECIFIC)
+      return { malformed: `generic-trap ${String(generic).slice(0, 12)} out of range` };
+    if (!isValidOid(enterprise)) return { malformed: 'invalid enterprise OID' };
+    const specific = pdu.specific ?? 0;
+    if (!Number.isSafeInteger(specific) || specific < 0) return { malformed: 'invalid specific-trap' };
+    if (pdu.upTime !== undefined && !(Number.isInteger(pdu.upTime) && pdu.upTime >= 0))
+      return { malformed: 'invalid time-stamp' };
+    if (pdu.agentAddr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(String(pdu.agentAddr)))
+      return { malformed: 'invalid agent-addr' };
     const trapOid =
-      generic === ENTERPRISE_SPECIFIC
-        ? `${enterprise}.0.${pdu.specific ?? 0}`
-        : `${SNMP_TRAPS}.${generic + 1}`;
+      generic === ENTERPRISE_SPECIFIC ? `${enterprise}.0.${specific}` : `${SNMP_TRAPS}.${generic + 1}`;
     return {
       inform,
       kind: KINDS.get(trapOid) ?? 'enterprise',
@@ -163,17 +171,19 @@ function trapFromPdu(pdu: RawPdu): Received {
   };
 }
 
-/** net-snmp's reasons for refusing a datagram, as our rejection codes; messages are never passed on. */
+/**
+ * net-snmp's reasons for refusing a datagram, as our rejection codes and our own words: its messages
+ * are never passed on, since they can name a community or carry whatever bytes the sender chose.
+ */
 function rejectionOf(error: Error): { reason: TrapRejection; detail?: string } {
   const code = (error as { code?: unknown }).code;
-  if (error.name === 'ProcessingError')
-    return {
-      reason: 'malformed',
-      detail: String((error as { error?: Error }).error?.message ?? error.message),
-    };
+  if (error.name === 'ProcessingError') {
+    const inner = (error as { error?: Error }).error;
+    return { reason: 'malformed', detail: `undecodable datagram (${inner?.name ?? 'Error'})` };
+  }
   if (error instanceof snmp.ResponseInvalidError) {
     if (code === INVALID.EAuthFailure || code === INVALID.ECouldNotDecrypt) return { reason: 'auth_failed' };
-    return { reason: 'malformed', detail: `invalid message (code ${String(code)})` };
+    return { reason: 'malformed', detail: `invalid message (net-snmp code ${Number(code) || 0})` };
   }
   if (error instanceof snmp.RequestFailedError) {
     // Net-snmp's message names the community it refused: a near-miss of a real one must not reach a log.
@@ -181,8 +191,32 @@ function rejectionOf(error: Error): { reason: TrapRejection; detail?: string } {
     if (/user not found/i.test(error.message)) return { reason: 'unknown_user' };
     return { reason: 'auth_failed', detail: 'security level below the user’s' };
   }
-  if (error.name === 'RequestInvalidError') return { reason: 'unsupported_pdu', detail: error.message };
-  return { reason: 'socket_error', detail: error.message };
+  if (error.name === 'RequestInvalidError')
+    return { reason: 'unsupported_pdu', detail: 'not a notification PDU' };
+  const systemCode = typeof code === 'string' && /^E[A-Z0-9_]{1,20}$/.test(code) ? ` (${code})` : '';
+  return { reason: 'socket_error', detail: `socket error${systemCode}` };
+}
+
+type MessageListener = (datagram: Buffer, rinfo: RemoteInfo) => void;
+
+/**
+ * net-snmp's Receiver decodes, authenticates and (for an InformRequest) re-encodes and sends the reply
+ * inside the socket's message handler, and some of that is outside its own try: an inform carrying a
+ * value its encoder refuses (a BitString, an Integer above 2^31) throws there, which would end the
+ * process. Each socket's handler is wrapped, and a throw is one more malformed datagram.
+ */
+function guardSocket(socket: Socket, onThrow: (rinfo: RemoteInfo) => void): void {
+  const listeners = socket.listeners('message') as MessageListener[];
+  socket.removeAllListeners('message');
+  socket.on('message', (datagram: Buffer, rinfo: RemoteInfo) => {
+    for (const listener of listeners) {
+      try {
+        listener(datagram, rinfo);
+      } catch {
+        onThrow(rinfo);
+      }
+    }
+  });
 }
 
 /**
@@ -215,6 +249,14 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
     }
   };
   const deliver = (error: Error | null, notification: RawNotification | null): void => {
+    try {
+      receive(error, notification);
+    } catch {
+      // Our own decoding of what net-snmp handed over failed on something unforeseen: drop it, counted.
+      reject('handler_error');
+    }
+  };
+  const receive = (error: Error | null, notification: RawNotification | null): void => {
     const rinfo = (error as { rinfo?: TrapSource } | null)?.rinfo ?? notification?.rinfo;
     const source = rinfo ? { address: rinfo.address, port: rinfo.port } : undefined;
     if (error || !notification) {
@@ -263,6 +305,14 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
       getAuthorizer(): { addCommunity(c: string): void; addUser(u: Record<string, unknown>): void };
     }
   ).getAuthorizer();
+  for (const socket of sockets)
+    guardSocket(socket, (rinfo) =>
+      reject(
+        'malformed',
+        { address: rinfo.address, port: rinfo.port },
+        'the datagram broke the SNMP decoder',
+      ),
+    );
   for (const community of options.communities)
     authorizer.addCommunity(typeof community === 'string' ? community : community.reveal());
   for (const user of options.users) authorizer.addUser(toNetSnmpUser(user));
