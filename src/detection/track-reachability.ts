@@ -5,7 +5,10 @@ import type { DetectionState } from './detection-state.js';
 /** The outcomes in which the device gave no usable answer. A partial answer is an answer. */
 export function isFailedOutcome(outcome: PollOutcome): boolean {
   return (
-    outcome === 'timeout' || outcome === 'transport_error' || outcome === 'auth_failed' || outcome === 'malformed'
+    outcome === 'timeout' ||
+    outcome === 'transport_error' ||
+    outcome === 'auth_failed' ||
+    outcome === 'malformed'
   );
 }
 

@@ -18,7 +18,14 @@ export type RecentPoint = [
 ];
 
 export const RECENT_POINTS = 12;
-const OUTCOME_CODES = { ok: 0, partial: 1, timeout: 2, auth_failed: 3, transport_error: 4, malformed: 5 } as const;
+const OUTCOME_CODES = {
+  ok: 0,
+  partial: 1,
+  timeout: 2,
+  auth_failed: 3,
+  transport_error: 4,
+  malformed: 5,
+} as const;
 
 export interface RecentSampleView {
   at: string;
