@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import { API_ROLES, type ApiRole } from '../config/load-config.js';
 import { AppError } from '../shared/app-error.js';
 import { keyIdOf, type ApiKeyVerifier, type Principal } from './api-key-verifier.js';
@@ -30,7 +30,18 @@ const CHALLENGE_INVALID = 'Bearer realm="vigil", error="invalid_token"';
  * client cannot make us parse a 64 MiB upload. Roles are not a hierarchy: a route lists every role
  * it admits, so reading the route tells the whole story.
  */
-export function registerAuth(app: FastifyInstance, verifier: ApiKeyVerifier): void {
+export function registerAuth(
+  app: FastifyInstance,
+  verifier: ApiKeyVerifier,
+  options: {
+    /** Called before a 401 (no key, wrong key); may throw instead (429 once the address is over its budget). */
+    rejected?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** Called once the key is known, before its role is checked; may throw (429 past the key's budget). */
+    identified?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  } = {},
+): void {
+  const rejected = options.rejected ?? (() => Promise.resolve());
+  const identified = options.identified ?? (() => Promise.resolve());
   app.decorateRequest('principal', null);
   app.addHook('onRoute', declareAccess);
 
@@ -41,6 +52,7 @@ export function registerAuth(app: FastifyInstance, verifier: ApiKeyVerifier): vo
 
     const token = bearerToken(request);
     if (token === undefined) {
+      await rejected(request, reply);
       void reply.header('www-authenticate', CHALLENGE);
       throw new AppError(
         HTTP_CODES.authMissing,
@@ -50,10 +62,12 @@ export function registerAuth(app: FastifyInstance, verifier: ApiKeyVerifier): vo
     const principal = await verifier.verify(token);
     if (!principal) {
       request.log.info({ keyId: keyIdOf(token) }, 'unknown API key');
+      await rejected(request, reply);
       void reply.header('www-authenticate', CHALLENGE_INVALID);
       throw new AppError(HTTP_CODES.authInvalid, 'The API key is not known or has been revoked.');
     }
     request.principal = principal;
+    await identified(request, reply);
     const roles = config.roles ?? DEFAULT_ROLES;
     if (!roles.includes(principal.role)) {
       throw new AppError(

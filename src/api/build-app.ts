@@ -3,9 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { ApiDeps } from './api-deps.js';
 import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.js';
 import { createStoredApiKeys } from './stored-api-keys.js';
-import rateLimit from '@fastify/rate-limit';
-import { AppError } from '../shared/app-error.js';
+import { DEFAULT_CALLER_LIMITS, type TrustProxy } from '../config/caller-limits.js';
 import { registerAuth } from './auth.js';
+import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
 import { serializeRequest } from './request-log-serializer.js';
@@ -13,10 +13,10 @@ import { genRequestId, registerSecurityHeaders } from './security-headers.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { registerRoutes } from './routes/index.js';
 
-/** Every route's default; a bulk upload (PUT /v1/inventory) raises its own with the `bodyLimit` route option. */
 /** Requests a minute one API key may make on one instance (VIGIL_RATE_LIMIT_PER_MINUTE). */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60_000;
 
+/** Every route's default; a bulk upload (PUT /v1/inventory) raises its own with the `bodyLimit` route option. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** For the route that takes a whole inventory (100k devices as JSON is ~30 MiB). */
@@ -35,8 +35,12 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     { module: 'api' },
     { serializers: { req: serializeRequest } },
   );
+  const limits = { ...DEFAULT_CALLER_LIMITS, ...deps.config.callerLimits };
   const app = Fastify({
     loggerInstance,
+    // Off by default: X-Forwarded-For is anyone's to send, and per-address limits must not trust it.
+    // Behind a proxy, VIGIL_TRUST_PROXY names it, so request.ip (logs, limits) is the real client.
+    trustProxy: trustProxyOption(limits.trustProxy),
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: genRequestId,
     // Report every invalid field at once, so a console developer fixes a request in one round trip;
@@ -51,6 +55,14 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   // At the root and before auth: its hooks then close the socket of every upgrade refused (401, 404).
   // Console clients send nothing on their sockets, hence the small frames.
   void app.register(websocket, { options: { maxPayload: 4 * 1024 }, errorHandler: closeBrokenSocket });
+  // Limits run before auth for anonymous callers (per address), at auth for a missing or wrong key
+  // (per address, a smaller budget) and once the key is known (per key id): see caller-rate-limits.ts.
+  const rateLimits = registerCallerRateLimits(app, {
+    anonymousPerMinute: limits.anonymousPerMinute,
+    failedAuthPerMinute: limits.failedAuthPerMinute,
+    keyPerMinute: deps.config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+  });
+  app.addHook('onRequest', rateLimits.beforeAuth);
   // Bootstrap keys from the environment first, then the keys admins registered (stored hashed).
   registerAuth(
     app,
@@ -59,29 +71,20 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
         createStaticKeyVerifier(deps.config.apiKeys),
         createStoredApiKeys(deps.redis, deps.keys).verifier(),
       ),
+    { rejected: rateLimits.authRejected, identified: rateLimits.identified },
   );
-
-  // Per key (per address before auth has named one), after auth so the key is known; in memory per
-  // instance: a limit against a runaway client, not an accounting system.
-  void app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: deps.config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-    keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) =>
-      new AppError(
-        'ERR_RATE_LIMITED',
-        `more than ${context.max} requests a minute for this key; retry in ${context.after}`,
-        {
-          retryable: true,
-        },
-      ),
-  });
 
   void app.register(healthRoutes, { redis: deps.redis });
   registerRoutes(app, deps);
   return app;
+}
+
+/** A hop count as the function Fastify runs for one (its types leave the number out): trust the nearest `hops`. */
+function trustProxyOption(
+  trustProxy: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  return (_address, hop) => hop < trustProxy;
 }
 
 /** A socket that errs after the upgrade (a client gone without a close frame) is ended, not an error. */

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error.js';
+import { parseCallerLimits, type CallerLimits } from './caller-limits.js';
 import { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from '../correlation/correlation-config.js';
 import { Secret } from '../shared/secret.js';
 import {
@@ -43,6 +44,11 @@ export interface Config {
   actions: ActionsConfig;
   /** Requests a minute per API key per API instance (VIGIL_RATE_LIMIT_PER_MINUTE, default 60,000). */
   rateLimitPerMinute?: number;
+  /**
+   * Limits on API callers before and after their key is known, trustProxy, and conversation opens
+   * (src/config/caller-limits.ts); what is left out takes DEFAULT_CALLER_LIMITS.
+   */
+  callerLimits?: Partial<CallerLimits>;
 }
 
 export interface ActionsConfig {
@@ -113,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
   const rateLimitPerMinute = rateLimit === undefined ? undefined : Number(rateLimit);
   if (rateLimitPerMinute !== undefined && (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1))
     problems.push(`VIGIL_RATE_LIMIT_PER_MINUTE: a positive integer, got "${rateLimit}"`);
+  const callerLimits = parseCallerLimits(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -131,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     correlation,
     actions,
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+    callerLimits,
   };
 }
 

@@ -22,7 +22,8 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
   app.get(
     '/healthz',
     {
-      config: { public: true },
+      // Never rate limited: a load balancer probing often must not lose an instance to a 429.
+      config: { public: true, rateLimit: false },
       logLevel: 'warn',
       schema: {
         summary: 'Liveness: the process answers',
@@ -36,7 +37,8 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
   app.get(
     '/readyz',
     {
-      config: { public: true },
+      // Never rate limited: a load balancer probing often must not lose an instance to a 429.
+      config: { public: true, rateLimit: false },
       logLevel: 'warn',
       schema: {
         summary: 'Readiness: Redis answers PING',
