@@ -1,10 +1,5 @@
 import type { SnmpException, SnmpValue } from './snmp-value.js';
 
-/**
- * Decodes an SNMPv1/v2c GetResponse (RFC 3416) straight from the datagram: a hand-written BER reader
- * for the one message shape the poll path receives, with every length bounds-checked. A malformed
- * datagram gives `undefined`, never an exception: a broken agent is an outcome.
- */
 export interface DecodedVarbind {
   /** The OID's BER content octets (a view into the datagram), compared with what was asked. */
   oid: Buffer;
@@ -18,6 +13,16 @@ export interface DecodedResponse {
   errorStatus: number;
   errorIndex: number;
   varbinds: DecodedVarbind[];
+}
+
+/**
+ * How far a broken datagram could be read: once the request-id is known, the request it answers can be
+ * told that its device sent garbage (the outcome `malformed`) instead of waiting for a timeout.
+ */
+export interface MalformedResponse {
+  malformed: string;
+  requestId?: number;
+  community?: Buffer;
 }
 
 class Malformed extends Error {}
@@ -58,11 +63,16 @@ function unsignedInt(buf: Buffer, start: number, length: number): number {
 }
 
 function oidText(buf: Buffer, start: number, length: number): string {
+  // X.690 8.19: base-128 sub-identifiers, the last octet of each without bit 8; RFC 2578 caps an OID at
+  // 128 sub-identifiers of 32 bits.
+  if (length === 0 || length > 128 * 5 || (buf[start + length - 1] as number) & 0x80)
+    throw new Malformed('oid');
   const arcs: number[] = [];
   let arc = 0;
   for (let i = start; i < start + length; i++) {
     const byte = buf[i] as number;
     arc = arc * 128 + (byte & 0x7f);
+    if (arc >= 2 ** 32 + 80) throw new Malformed('oid arc');
     if (!(byte & 0x80)) {
       if (arcs.length === 0) arcs.push(arc < 80 ? Math.floor(arc / 40) : 2, arc < 80 ? arc % 40 : arc - 80);
       else arcs.push(arc);
@@ -79,10 +89,12 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
     case 0x04:
       return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
     case 0x05:
+      if (length !== 0) throw new Malformed('null');
       return { type: 'Null', value: null };
     case 0x06:
       return { type: 'ObjectIdentifier', value: oidText(buf, start, length) };
     case 0x40:
+      if (length !== 4) throw new Malformed('ipaddress');
       return { type: 'IpAddress', value: [...buf.subarray(start, start + length)].join('.') };
     case 0x41:
       return { type: 'Counter32', value: unsignedInt(buf, start, length) };
@@ -97,18 +109,25 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
       return { type: 'Counter64', value: BigInt.asUintN(64, big) };
     }
     case 0x80:
-      return 'noSuchObject';
     case 0x81:
-      return 'noSuchInstance';
     case 0x82:
-      return 'endOfMibView';
+      if (length !== 0) throw new Malformed('exception');
+      return tag === 0x80 ? 'noSuchObject' : tag === 0x81 ? 'noSuchInstance' : 'endOfMibView';
     default:
       // Opaque and anything else we do not read: shown as its bytes.
       return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
   }
 }
 
-export function decodeGetResponse(datagram: Buffer): DecodedResponse | undefined {
+/**
+ * Decodes an SNMPv1/v2c GetResponse (RFC 3416) straight from the datagram: a hand-written BER reader
+ * for the one message shape the poll path receives, with every length bounds-checked and every value
+ * checked against its type. A malformed datagram gives a MalformedResponse, never an exception: a
+ * broken agent is an outcome.
+ */
+export function decodeGetResponse(datagram: Buffer): DecodedResponse | MalformedResponse {
+  let requestId: number | undefined;
+  let communityBytes: Buffer | undefined;
   try {
     const c: Cursor = { buf: datagram, pos: 0, end: datagram.length };
     const message = header(c, 0x30);
@@ -117,7 +136,7 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | undefined
     const version = signedInt(datagram, c.pos, v.length);
     c.pos += v.length;
     const community = header(c, 0x04);
-    const communityBytes = datagram.subarray(c.pos, c.pos + community.length);
+    communityBytes = datagram.subarray(c.pos, c.pos + community.length);
     c.pos += community.length;
     header(c, 0xa2);
     const fields: number[] = [];
@@ -125,6 +144,7 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | undefined
       const field = header(c, 0x02);
       fields.push(signedInt(datagram, c.pos, field.length));
       c.pos += field.length;
+      if (i === 0) requestId = fields[0];
     }
     const list = header(c, 0x30);
     const listEnd = c.pos + list.length;
@@ -148,7 +168,11 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | undefined
       errorIndex: fields[2] as number,
       varbinds,
     };
-  } catch {
-    return undefined;
+  } catch (error) {
+    return {
+      malformed: error instanceof Malformed ? error.message : 'undecodable',
+      ...(requestId !== undefined ? { requestId } : {}),
+      ...(communityBytes !== undefined ? { community: communityBytes } : {}),
+    };
   }
 }

@@ -12,6 +12,8 @@ export interface GetRequestTemplate {
   /** Each requested OID, BER-encoded (content bytes only), to check a response without decoding it. */
   readonly encodedOids: readonly Buffer[];
   readonly oids: readonly string[];
+  /** The community's bytes, which an answer must echo (RFC 1901); a view into `bytes`. */
+  readonly community: Buffer;
 }
 
 /** Request ids stay in [2^24, 2^31): always exactly 4 content bytes, so the encoding stays minimal. */
@@ -82,15 +84,22 @@ export function createGetRequestTemplate(
   const requestId = Buffer.from([TAG.integer, 4, 0x01, 0, 0, 0]);
   const pduBody = Buffer.concat([requestId, encodeInteger(0), encodeInteger(0), varbinds]);
   const pdu = tlv(TAG.getRequest, pduBody);
+  const communityBytes = Buffer.from(community, 'utf8');
   const header = Buffer.concat([
     encodeInteger(version === '1' ? 0 : 1),
-    tlv(TAG.octetString, Buffer.from(community, 'utf8')),
+    tlv(TAG.octetString, communityBytes),
   ]);
   const message = tlv(TAG.sequence, Buffer.concat([header, pdu]));
   // The request-id content sits right after the PDU's tag and length.
   const pduOffset = message.length - pdu.length;
   const pduHeaderLength = 1 + encodeLength(pduBody.length).length;
-  return { bytes: message, requestIdOffset: pduOffset + pduHeaderLength + 2, encodedOids, oids: [...oids] };
+  return {
+    bytes: message,
+    requestIdOffset: pduOffset + pduHeaderLength + 2,
+    encodedOids,
+    oids: [...oids],
+    community: communityBytes,
+  };
 }
 
 /** A copy of the template with this request's id, ready to send. */

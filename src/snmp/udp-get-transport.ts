@@ -19,7 +19,7 @@ export interface GetOptions {
 }
 
 export interface GetOutcome {
-  outcome: 'ok' | 'timeout' | 'error_status' | 'transport_error';
+  outcome: 'ok' | 'timeout' | 'error_status' | 'transport_error' | 'malformed';
   /** In the order of the template's OIDs (RFC 3416: a GetResponse keeps the request's order). */
   values: (SnmpValue | SnmpException)[];
   errorStatus?: number;
@@ -45,8 +45,10 @@ interface Pending {
 export interface UdpGetTransportStats {
   sent: number;
   received: number;
-  /** Datagrams that were not a GetResponse we were waiting for: malformed, late, spoofed. */
+  /** Datagrams that were not a GetResponse we were waiting for: undecodable, late, spoofed. */
   ignored: number;
+  /** Answers from the target that were broken (a request finished as `malformed`). */
+  malformed: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export class UdpGetTransport {
   private readonly pending = new Map<number, Pending>();
   private nextId = MIN_REQUEST_ID + Math.floor(Math.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID));
   private readonly ready: Promise<void>;
-  readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0 };
+  readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0, malformed: 0 };
 
   constructor() {
     this.socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
@@ -101,7 +103,11 @@ export class UdpGetTransport {
     this.stats.sent += 1;
     pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
     this.socket.send(pending.packet, pending.target.port, pending.target.host, (error) => {
-      if (error) this.finish(requestId, { outcome: 'transport_error', values: [], reason: error.message });
+      if (error) {
+        const code = (error as { code?: unknown }).code;
+        const reason = typeof code === 'string' ? `network error (${code.slice(0, 24)})` : 'send failed';
+        this.finish(requestId, { outcome: 'transport_error', values: [], reason });
+      }
     });
   }
 
@@ -135,15 +141,26 @@ export class UdpGetTransport {
   private receive(datagram: Buffer, rinfo: RemoteInfo): void {
     this.stats.received += 1;
     const response = decodeGetResponse(datagram);
-    const pending = response ? this.pending.get(response.requestId) : undefined;
-    // Only the target we asked may answer: a datagram from elsewhere with a matching id is ignored.
+    const pending = response.requestId !== undefined ? this.pending.get(response.requestId) : undefined;
+    // Only the target we asked may answer, with the community we sent (RFC 1901: an agent echoes it):
+    // a datagram from elsewhere, or one that guessed the id but not the community, is ignored.
     if (
-      !response ||
+      response.requestId === undefined ||
       !pending ||
       rinfo.address !== pending.target.host ||
-      rinfo.port !== pending.target.port
+      rinfo.port !== pending.target.port ||
+      (response.community !== undefined && !response.community.equals(pending.template.community))
     ) {
       this.stats.ignored += 1;
+      return;
+    }
+    if ('malformed' in response) {
+      this.stats.malformed += 1;
+      this.finish(response.requestId, {
+        outcome: 'malformed',
+        values: [],
+        reason: `malformed answer (${response.malformed})`,
+      });
       return;
     }
     if (response.errorStatus !== 0) {
