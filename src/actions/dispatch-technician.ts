@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Secret } from '../shared/secret.js';
 import { AppError } from '../shared/app-error.js';
+import { RESPONSE_BODY_CAP_BYTES, readCappedBody } from '../platform/read-capped-body.js';
 
 export interface DispatchRequest {
   actionId: string;
@@ -16,7 +17,7 @@ export interface DispatchRequest {
  * POSTs a technician visit to the field service: JSON, signed with HMAC-SHA256 over
  * `<timestamp>.<body>` (`X-Vigil-Signature: t=<unix s>,v1=<hex>`, as Stripe-style receivers check it),
  * with the action id as `Idempotency-Key` so a retried dispatch books one visit. Throws a retryable
- * error on anything but a 2xx with a ticket id.
+ * error on anything but a 2xx with a ticket id (a reply over 64 KiB, read no further, has none).
  */
 export async function dispatchTechnician(
   url: string,
@@ -45,14 +46,21 @@ export async function dispatchTechnician(
       cause: error,
     });
   }
-  const text = await response.text();
+  // A ticket id needs a few bytes: past 64 KiB the answer is not read (nor held in memory) at all.
+  const answer = await readCappedBody(response);
   if (!response.ok)
     throw new AppError('ERR_FIELD_SERVICE_UNAVAILABLE', `field service answered ${response.status}`, {
       retryable: response.status >= 500 || response.status === 429,
     });
+  if (answer.overCap)
+    throw new AppError(
+      'ERR_FIELD_SERVICE_INVALID',
+      `field service answered ${response.status} with a reply over ${RESPONSE_BODY_CAP_BYTES / 1024} KiB; no ticketId read from it`,
+      { retryable: true },
+    );
   let ticketId: unknown;
   try {
-    const parsed = JSON.parse(text) as { ticketId?: unknown; id?: unknown };
+    const parsed = JSON.parse(answer.text) as { ticketId?: unknown; id?: unknown };
     ticketId = parsed.ticketId ?? parsed.id;
   } catch {
     ticketId = undefined;

@@ -7,6 +7,7 @@ import { decodeEvent } from '../events/event-log.js';
 import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
+import { bodyExcerpt, readCappedBody } from '../platform/read-capped-body.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { countInto } from '../metrics/fleet-counters.js';
@@ -210,14 +211,24 @@ export function createAlertsRole(
             signal: AbortSignal.timeout(options.timeoutMs),
             redirect: 'manual',
           });
-          await response.arrayBuffer();
         } catch (error) {
           throw new DeliveryError(`unreachable: ${(error as Error).message}`);
         }
+        // Only the first 64 KiB, for the dead letter's excerpt: a receiver answering 300 MB costs no more.
+        const answer = await readCappedBody(response);
         if (response.status < 200 || response.status >= 300) {
           const retryAfter = retryAfterMs(response.headers.get('retry-after'));
-          throw new DeliveryError(`answered ${response.status}`, retryAfter);
+          const excerpt = bodyExcerpt(answer);
+          throw new DeliveryError(
+            `answered ${response.status}${excerpt === '' ? '' : `: ${excerpt}`}`,
+            retryAfter,
+          );
         }
+        if (answer.overCap)
+          log.warn(
+            { subscriptionId, deliveryId: delivery.id, status: response.status, readBytes: answer.bytes },
+            'receiver accepted the alert with an answer over the body cap; the rest was not read',
+          );
         await store.delivered(subscriptionId, delivery);
         await count('delivered');
         sent += 1;

@@ -1,6 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { parseCallerLimits, type CallerLimits } from './caller-limits.js';
 import { DEFAULT_CORRELATION_CONFIG, type CorrelationConfig } from '../correlation/correlation-config.js';
+import { allowedHostsProblems } from '../alerts/allowed-host.js';
 import { Secret } from '../shared/secret.js';
 import {
   AUTH_PROTOCOLS,
@@ -60,8 +61,9 @@ export interface ActionsConfig {
   /** A conversation with no activity this long closes (VIGIL_CONVERSATION_IDLE_MINUTES). */
   conversationIdleMs: number;
   /**
-   * Hosts webhook subscriptions may point at (VIGIL_WEBHOOK_ALLOWED_HOSTS, comma-separated, `*.example.net`
-   * for a domain's hosts); empty: no webhook can be created, so user input never aims requests inside.
+   * Hosts and ports webhook subscriptions may point at (VIGIL_WEBHOOK_ALLOWED_HOSTS, comma-separated:
+   * `host` for the scheme's default port, `host:port`, `host:*`, `*.example.net[:…]`, `[::1]:8080`; see
+   * src/alerts/allowed-host.ts); empty: no webhook can be created, so user input never aims requests inside.
    */
   webhookAllowedHosts: string[];
 }
@@ -162,6 +164,7 @@ function parseActions(env: Env, problems: string[]): ActionsConfig {
     .split(',')
     .map((host) => host.trim().toLowerCase())
     .filter((host) => host !== '');
+  problems.push(...allowedHostsProblems(actions.webhookAllowedHosts));
   const url = env.VIGIL_FIELD_SERVICE_URL;
   if (url !== undefined && url !== '') {
     if (!/^https?:\/\/\S+$/.test(url)) problems.push('VIGIL_FIELD_SERVICE_URL: an http(s) URL');

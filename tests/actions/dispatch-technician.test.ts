@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dispatchTechnician, type DispatchRequest } from '../../src/actions/dispatch-technician.js';
 import { AppError } from '../../src/shared/app-error.js';
 import { Secret } from '../../src/shared/secret.js';
+import { memoryPeakDuring, MiB, streamHugeAnswer, type StreamedAnswer } from '../helpers/huge-answer.js';
 
 /** Generated per run: nothing secret lives in the repository. */
 const SECRET = `fs-${randomBytes(24).toString('hex')}`;
@@ -181,5 +182,62 @@ describe('dispatchTechnician against a field service over HTTP', () => {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+describe('dispatchTechnician against a field service that answers 200 MB', () => {
+  let server: Server;
+  let url: string;
+  let status = 201;
+  let streamed: StreamedAnswer | undefined;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        streamed = streamHugeAnswer(res, status, 200 * MiB, { 'content-type': 'application/json' });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/visits`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function dispatchMeasured(): Promise<{ error: AppError; rssGrowth: number; buffers: number }> {
+    const { result, peak } = await memoryPeakDuring(() =>
+      dispatchTechnician(url, new Secret(SECRET), request, 30_000).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    expect(result).toBeInstanceOf(AppError);
+    // The field service was cut off, not read to its end.
+    expect((await streamed!.done).finished).toBe(false);
+    return { error: result as AppError, rssGrowth: peak.rss, buffers: peak.arrayBuffers };
+  }
+
+  it('a 2xx over 64 KiB books no ticket: a retryable ERR_FIELD_SERVICE_INVALID, memory flat', async () => {
+    status = 201;
+    const { error, rssGrowth, buffers } = await dispatchMeasured();
+    expect(error.code).toBe('ERR_FIELD_SERVICE_INVALID');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(
+      'field service answered 201 with a reply over 64 KiB; no ticketId read from it',
+    );
+    expect(buffers).toBeLessThan(16 * MiB);
+    expect(rssGrowth).toBeLessThan(48 * MiB);
+  });
+
+  it('a 503 over 64 KiB is still just "answered 503", retryable, memory flat', async () => {
+    status = 503;
+    const { error, rssGrowth, buffers } = await dispatchMeasured();
+    expect(error.code).toBe('ERR_FIELD_SERVICE_UNAVAILABLE');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('field service answered 503');
+    expect(buffers).toBeLessThan(16 * MiB);
+    expect(rssGrowth).toBeLessThan(48 * MiB);
   });
 });

@@ -10,40 +10,52 @@ import { createLogger } from '../../src/platform/logger.js';
 import type { ProcessRole } from '../../src/platform/process-role.js';
 import { Secret } from '../../src/shared/secret.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+import { memoryPeakDuring, MiB, streamHugeAnswer, type StreamedAnswer } from '../helpers/huge-answer.js';
 
 interface Received {
   body: string;
   headers: IncomingMessage['headers'];
 }
 
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  /** A body of this many bytes, generated as the client reads it. */
+  hugeBytes?: number;
+}
+
 /** A field system listening for alerts; answers with whatever the test queues (200 by default). */
 function startReceiver(): Promise<{
   server: Server;
   url: string;
+  port: number;
   received: Received[];
-  answers: { status: number; headers?: Record<string, string> }[];
+  answers: Answer[];
+  /** Huge answers sent so far, in order. */
+  streamed: StreamedAnswer[];
 }> {
   const received: Received[] = [];
-  const answers: { status: number; headers?: Record<string, string> }[] = [];
+  const answers: Answer[] = [];
+  const streamed: StreamedAnswer[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       received.push({ body, headers: req.headers });
       const answer = answers.shift() ?? { status: 200 };
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end();
+      if (answer.hugeBytes !== undefined)
+        streamed.push(streamHugeAnswer(res, answer.status, answer.hugeBytes, answer.headers));
+      else {
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end();
+      }
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        server,
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
-        received,
-        answers,
-      }),
-    ),
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({ server, url: `http://127.0.0.1:${port}/alerts`, port, received, answers, streamed });
+    }),
   );
 }
 
@@ -78,7 +90,10 @@ describe('outage alerts to webhooks', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     t = await buildTestApp({
-      config: { actions: { ...DEFAULT_ACTIONS_CONFIG, webhookAllowedHosts: ['127.0.0.1'] } },
+      // The receiver's port only: a bare "127.0.0.1" would allow port 80 alone.
+      config: {
+        actions: { ...DEFAULT_ACTIONS_CONFIG, webhookAllowedHosts: [`127.0.0.1:${receiver.port}`] },
+      },
     });
     role = createAlertsRole(
       {
@@ -94,6 +109,7 @@ describe('outage alerts to webhooks', () => {
   afterAll(async () => {
     await role?.close();
     await t?.close();
+    receiver?.server.closeAllConnections();
     receiver?.server.close();
   });
 
@@ -134,6 +150,28 @@ describe('outage alerts to webhooks', () => {
     expect((await post({ url: receiver.url, secret: 'short' })).statusCode).toBe(400);
     expect((await post({ url: receiver.url, secret }, t.auth.noc)).statusCode).toBe(403);
     expect((await post({ url: receiver.url, secret }, t.auth.agent)).statusCode).toBe(403);
+  });
+
+  it('refuses the allowed host on another port with a problem+json that names the port', async () => {
+    const other = receiver.port === 65_535 ? receiver.port - 1 : receiver.port + 1;
+    for (const url of [`http://127.0.0.1:${other}/alerts`, 'http://127.0.0.1/alerts']) {
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: t.auth.admin,
+        payload: { url, secret },
+      });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const port = new URL(url).port || '80';
+      expect(refused.json()).toMatchObject({
+        code: 'ERR_WEBHOOK_FORBIDDEN',
+        status: 403,
+        detail: expect.stringContaining(`port ${port} of host "127.0.0.1" is not allowed`) as string,
+      });
+    }
+    const list = await t.app.inject({ method: 'GET', url: '/v1/webhooks', headers: t.auth.admin });
+    expect(list.json<{ items: unknown[] }>().items).toHaveLength(1);
   });
 
   it('delivers incident events in order, signed and verifiable, with the affected subscribers', async () => {
@@ -252,5 +290,49 @@ describe('outage alerts to webhooks', () => {
     await publish('incident.opened', incident('outage:an-6', ['sub-6']), ['sub-6']);
     await until(() => receiver.received.slice(before).find((r) => r.body.includes('outage:an-6')));
     expect(receiver.received.slice(before).some((r) => r.body.includes('outage:an-5'))).toBe(false);
+  });
+
+  const deadLetters = async () =>
+    (await t.app.inject({ method: 'GET', url: '/v1/webhooks/dead-letters', headers: t.auth.noc })).json<{
+      items: { id: string; attempts: number; lastError: string; payload: { incident: { id: string } } }[];
+    }>().items;
+
+  it('a receiver that accepts with a 200 MB answer: delivered once, read to 64 KiB only, memory flat', async () => {
+    const before = receiver.received.length;
+    const streamedBefore = receiver.streamed.length;
+    receiver.answers.push({ status: 200, hugeBytes: 200 * MiB });
+    const { peak } = await memoryPeakDuring(async () => {
+      await publish('incident.opened', incident('outage:bs-20', ['sub-20']), ['sub-20']);
+      // Delivered: the next alert goes out after it (deliveries are in order).
+      await publish('incident.opened', incident('outage:bs-21', ['sub-21']), ['sub-21']);
+      await until(() => receiver.received.slice(before).find((r) => r.body.includes('outage:bs-21')));
+    });
+    const [huge] = receiver.streamed.slice(streamedBefore);
+    const served = await huge!.done;
+    expect(served.finished).toBe(false);
+    expect(receiver.received.slice(before).filter((r) => r.body.includes('outage:bs-20'))).toHaveLength(1);
+    expect(await deadLetters()).toEqual([]);
+    expect(peak.arrayBuffers).toBeLessThan(16 * MiB);
+    expect(peak.rss).toBeLessThan(48 * MiB);
+  });
+
+  it('a 500 with a 200 MB answer every time: dead-lettered with a short excerpt, memory flat', async () => {
+    const streamedBefore = receiver.streamed.length;
+    receiver.answers.push(...Array.from({ length: 3 }, () => ({ status: 500, hugeBytes: 200 * MiB })));
+    const { result: dead, peak } = await memoryPeakDuring(async () => {
+      await publish('incident.opened', incident('outage:bs-22', ['sub-22']), ['sub-22']);
+      return until(async () => {
+        const items = await deadLetters();
+        return items.length > 0 ? items : undefined;
+      });
+    });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.payload.incident.id).toBe('outage:bs-22');
+    expect(dead[0]!.attempts).toBe(3);
+    expect(dead[0]!.lastError).toBe(`answered 500: ${'x'.repeat(200)}… [body over 64 KiB, not read further]`);
+    const served = await Promise.all(receiver.streamed.slice(streamedBefore).map((a) => a.done));
+    expect(served.map((a) => a.finished)).toEqual([false, false, false]);
+    expect(peak.arrayBuffers).toBeLessThan(16 * MiB);
+    expect(peak.rss).toBeLessThan(48 * MiB);
   });
 });
