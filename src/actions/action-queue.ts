@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { ActionRecord } from './action.js';
 
@@ -15,7 +16,7 @@ const ATTEMPTS: Record<ActionRecord['kind'], number> = {
 
 /** BullMQ job ids may not contain ':'; action ids do, so the job id is the action id, encoded. */
 export function actionJobId(actionId: string): string {
-  return `action-${Buffer.from(actionId).toString('base64url')}`;
+  return queueJobId('action', actionId);
 }
 
 export function createActionQueue(connection: Redis, keys: RedisKeys): Queue {

@@ -20,31 +20,18 @@ import { dispatchTechnician } from './dispatch-technician.js';
 import { countInto } from '../metrics/fleet-counters.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { outcomeOf } from '../outcomes/outcome.js';
-import { rebootGuardsNow } from './reboot-guards-now.js';
+import { claimReboot } from './claim-reboot.js';
+import { rebootGuardsNow, rebootGuardsOf } from './reboot-guards-now.js';
 import { waitForReboot } from './wait-for-reboot.js';
 import type { ProbeClient } from './probe-client.js';
 
-/**
- * Claims the reboot SET for one action and its device together, or nothing: the action's SET is marked
- * sent (once: a job run again never sends it again) and the device's reboot is expected, unless another
- * action's reboot of the device is expected already. The guards read the reboot ledger, written only
- * after a claim: two actions that passed their guards at the same moment (two NOC clicks, a NOC reboot
- * and an accepted suggestion) meet here, and one reboots. 1 claimed; 0 this action's SET was claimed
- * before; -1 another reboot of the device came first. The record gets `setSentAt` appended rather than
- * re-encoded, which would turn an empty array into an object.
- */
-const CLAIM_DEVICE_SET = `
-local json = redis.call('HGET', KEYS[1], ARGV[1])
-if not json then return 0 end
-if cjson.decode(json).setSentAt then return 0 end
-local expected = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') or 0
-if expected > tonumber(ARGV[3]) then return -1 end
-redis.call('HSET', KEYS[1], ARGV[1], string.sub(json, 1, -2) .. ',"setSentAt":' .. ARGV[3] .. '}')
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
-return 1`;
-
 /** Fresh polls after a reboot before a finding that did not clear counts as persisting (rates need two). */
 const VERIFY_POLLS = 4;
+/**
+ * How long after the verification deadline a reboot's slot under its parent outlives a worker that
+ * died mid-verification: the fresh polls after the device is back (VERIFY_POLLS, each up to 15 s).
+ */
+const SLOT_GRACE_MS = 2 * 60_000;
 
 export interface ActionRunnerDeps {
   config: Config;
@@ -209,37 +196,35 @@ export function createActionRunner(deps: ActionRunnerDeps) {
         current = await start(current);
       }
       const now = Date.now();
-      const claimed = await redis.eval(
-        CLAIM_DEVICE_SET,
-        2,
-        keys.actionRecords(),
-        keys.expectedReboots(),
-        current.id,
-        device.id,
-        String(now),
-        String(now + deps.config.actions.rebootVerifyMs),
-      );
-      if (claimed === -1)
+      // The last word on the guards that count reboots, with the device and a slot under its parent
+      // claimed in one script, and the ledger written before the SET leaves (see claim-reboot.ts).
+      const claim = await claimReboot(redis, keys, {
+        actionId: current.id,
+        requestedBy: current.requestedBy,
+        deviceId: device.id,
+        parentId: device.parentId,
+        now,
+        expectedUntil: now + deps.config.actions.rebootVerifyMs,
+        slotUntil: now + deps.config.actions.rebootVerifyMs + SLOT_GRACE_MS,
+        guards: rebootGuardsOf(deps.playbooks, suggestion?.ruleId),
+      });
+      if (claim.result === 'refused') {
+        const pipeline = redis.pipeline();
+        countInto(pipeline, keys, 'vigil_reboots_refused_total', { guard: claim.guard });
+        await pipeline.exec();
         return finish(current, {
           result: 'failed',
-          reason: `not rebooted: cooldown — another reboot of ${device.id} went out at the same time`,
+          reason: `not rebooted: ${claim.guard} — ${claim.reason}`,
         });
-      if (claimed === 1) {
+      }
+      if (claim.result === 'claimed') {
         current = { ...current, setSentAt: now };
         // The SET leaves right after the claim, nothing awaited between: a worker killed in between is
         // the one case where the reboot is not sent (at most once, never twice), and it is reported.
         // One attempt, no retries: a lost answer may mean it is already rebooting; verification tells.
-        const sending = snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
+        const sent = await snmpSet({ ...target, timeoutMs: 3_000, retries: 0 }, [
           { oid: probe.reboot.oid, value: { type: 'Integer', value: probe.reboot.value } },
         ]);
-        await ledger.started({
-          deviceId: device.id,
-          parentId: device.parentId,
-          at: now,
-          actionId: current.id,
-          by: current.requestedBy,
-        });
-        const sent = await sending;
         await actions.audit({
           at: now,
           what: 'reboot.sent',
@@ -308,7 +293,7 @@ export function createActionRunner(deps: ActionRunnerDeps) {
     return cleared
       ? finish(action, {
           result: 'succeeded',
-          reason: `${backIn}${causes.size > 0 ? `; ${[...causes].map((id) => id.split(':')[1]).join(', ')} cleared` : ''}`,
+          reason: `${backIn}${causes.size > 0 ? `; ${[...causes].map((id) => findingKindOf(id, device.id)).join(', ')} cleared` : ''}`,
           findingCleared: true,
         })
       : finish(action, {
@@ -381,3 +366,9 @@ export function createActionRunner(deps: ActionRunnerDeps) {
 }
 
 export type ActionRunner = ReturnType<typeof createActionRunner>;
+
+/** Finding ids are `<deviceId>:<kind>[:<subject>]`; the device id may hold ':' itself. */
+function findingKindOf(findingId: string, deviceId: string): string {
+  const rest = findingId.startsWith(`${deviceId}:`) ? findingId.slice(deviceId.length + 1) : findingId;
+  return rest.split(':')[0] ?? rest;
+}

@@ -7,16 +7,6 @@ import { actionView, type ActionRecord } from './action.js';
 /** The audit trail is capped in entries, not time: about a year of a large desk's actions. */
 const AUDIT_MAXLEN = 1_000_000;
 
-/** Marks the SET as sent only if it was not: the one gate between an action and a second reboot. */
-const CLAIM_SET = `
-local json = redis.call('HGET', KEYS[1], ARGV[1])
-if not json then return 0 end
-local a = cjson.decode(json)
-if a.setSentAt then return 0 end
-a.setSentAt = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(a))
-return 1`;
-
 export interface AuditEntry {
   at: number;
   /** accepted, dismissed, action.started, action.finished, reboot.requested… */
@@ -48,10 +38,6 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
       if (event) appendEvent(pipeline, keys, event);
       if (audit) appendAudit(pipeline, keys, audit);
       await pipeline.exec();
-    },
-    /** True for the one caller that may send the reboot SET; false for everyone after. */
-    async claimSet(id: string, now: number): Promise<boolean> {
-      return (await redis.eval(CLAIM_SET, 1, records, id, String(now))) === 1;
     },
     async audit(entry: AuditEntry): Promise<void> {
       const pipeline = redis.pipeline();

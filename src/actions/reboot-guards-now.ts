@@ -6,6 +6,7 @@ import {
   DEFAULT_REBOOT_GUARDS,
   type GuardCheck,
   type Playbook,
+  type RebootGuards,
 } from '../playbooks/index.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
 
@@ -39,7 +40,6 @@ export async function rebootGuardsNow(
   ]);
   const ancestorIds = ancestors.map((a) => a.id);
   const findings = Object.values(state.get(device.id)?.detection.findings ?? {});
-  const playbook = deps.playbooks.find((p) => p.rules.some((r) => r.id === ruleId));
   return checkRebootGuards(
     {
       now,
@@ -53,6 +53,12 @@ export async function rebootGuardsNow(
       reachable: !findings.some((f) => f.kind === 'unreachable'),
       language: 'en',
     },
-    playbook?.guards.reboot ?? DEFAULT_REBOOT_GUARDS,
+    rebootGuardsOf(deps.playbooks, ruleId),
   );
+}
+
+/** The reboot guards of the playbook whose rule proposed the reboot; the defaults for a NOC reboot. */
+export function rebootGuardsOf(playbooks: readonly Playbook[], ruleId?: string): RebootGuards {
+  const playbook = playbooks.find((p) => p.rules.some((r) => r.id === ruleId));
+  return playbook?.guards.reboot ?? DEFAULT_REBOOT_GUARDS;
 }

@@ -3,12 +3,7 @@ import type { RebootHistory } from '../playbooks/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 
 /** Longer than any guard looks back (24 h) and than the escalation needs; older entries are trimmed. */
-const HISTORY_RETENTION_MS = 7 * 24 * 3_600_000;
-/**
- * A reboot still "running" after this long belongs to a worker that died before verification: it no
- * longer holds a slot under its parent (a reboot and its verification take a few minutes at most).
- */
-const RUNNING_STALE_MS = 15 * 60_000;
+export const HISTORY_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** One reboot Vigil sent; `cleared` is set once verification knows whether it fixed the finding. */
 export interface RebootEntry {
@@ -18,14 +13,27 @@ export interface RebootEntry {
   cleared?: boolean;
 }
 
+/** A history entry as stored: its JSON, in this key order, is how `finished` finds it again. */
+export function ledgerMember(entry: RebootEntry): string {
+  return JSON.stringify({
+    at: entry.at,
+    actionId: entry.actionId,
+    by: entry.by,
+    ...(entry.cleared !== undefined ? { cleared: entry.cleared } : {}),
+  });
+}
+
 /**
  * What the reboot guards read: when Vigil rebooted each device and whether it helped, and which reboots
- * are running under each parent. Actions write it; the planner reads it.
+ * are running under each parent. An entry is started by the reboot's claim, in one script with the SET's
+ * claim and the parent's slot (src/actions/claim-reboot.ts), before the SET leaves; the slot's score is
+ * when it expires, so a worker that died mid-verification holds it only until then. Actions write it;
+ * the planner reads it.
  */
 export interface RebootLedger {
   histories(deviceIds: readonly string[], now: number): Promise<Map<string, RebootHistory>>;
+  /** Slots held under each parent now (released by `finished`, or expired). */
   runningUnder(parentIds: readonly string[], now: number): Promise<Map<string, number>>;
-  started(entry: RebootEntry & { deviceId: string; parentId: string | null }): Promise<void>;
   finished(
     entry: RebootEntry & { deviceId: string; parentId: string | null; cleared: boolean },
   ): Promise<void>;
@@ -60,25 +68,22 @@ export function createRebootLedger(redis: Redis, keys: RedisKeys): RebootLedger 
       const result = new Map<string, number>();
       if (parentIds.length === 0) return result;
       const pipeline = redis.pipeline();
-      for (const id of parentIds) pipeline.zcount(keys.runningReboots(id), now - RUNNING_STALE_MS, '+inf');
+      for (const id of parentIds) pipeline.zcount(keys.runningReboots(id), `(${now}`, '+inf');
       const replies = (await pipeline.exec()) ?? [];
       parentIds.forEach((id, i) => result.set(id, Number(replies[i]?.[1] ?? 0)));
       return result;
     },
 
-    async started({ deviceId, parentId, ...entry }) {
-      const pipeline = redis.pipeline();
-      pipeline.zadd(keys.rebootHistory(deviceId), entry.at, JSON.stringify(entry));
-      pipeline.zremrangebyscore(keys.rebootHistory(deviceId), 0, entry.at - HISTORY_RETENTION_MS);
-      if (parentId !== null) pipeline.zadd(keys.runningReboots(parentId), entry.at, entry.actionId);
-      await pipeline.exec();
-    },
-
     async finished({ deviceId, parentId, cleared, ...entry }) {
       const pipeline = redis.pipeline();
-      // Members are the entry's JSON: replace the open entry by the one with its outcome.
-      pipeline.zrem(keys.rebootHistory(deviceId), JSON.stringify(entry));
-      pipeline.zadd(keys.rebootHistory(deviceId), entry.at, JSON.stringify({ ...entry, cleared }));
+      // Members are the entry's JSON: replace the open entry (or an outcome written by an earlier run
+      // of the same verification) by the one with its outcome, so one reboot stays one entry.
+      pipeline.zrem(
+        keys.rebootHistory(deviceId),
+        ledgerMember(entry),
+        ledgerMember({ ...entry, cleared: !cleared }),
+      );
+      pipeline.zadd(keys.rebootHistory(deviceId), entry.at, ledgerMember({ ...entry, cleared }));
       if (parentId !== null) pipeline.zrem(keys.runningReboots(parentId), entry.actionId);
       await pipeline.exec();
     },

@@ -32,6 +32,18 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'Reboot SETs refused at their claim, by the guard that held (cooldown, max_per_24h, concurrent_under_parent).',
   },
+  vigil_enqueue_failures_total: {
+    type: 'counter',
+    help: 'Jobs that could not be queued (Redis down, a refused job id), by queue and what queued them.',
+  },
+  vigil_accepted_swept_total: {
+    type: 'counter',
+    help: 'Accepted suggestions found without their action by the sweeper, by what it did (queued, failed).',
+  },
+  vigil_reboots_refused_total: {
+    type: 'counter',
+    help: 'Reboot SETs refused at their claim, by the guard that held (cooldown, max_per_24h, concurrent_under_parent).',
+  },
   vigil_webhook_deliveries_total: {
     type: 'counter',
     help: 'Alert deliveries, by result (delivered, retried, dead).',
