@@ -28,6 +28,8 @@ export interface StackOptions {
   split: boolean;
   /** Run the service with --cpu-prof, profiles written here when it stops. */
   cpuProfDir?: string;
+  /** VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: the bench opens through one agent key, at its --rate. */
+  opensPerKeyPerMinute: number;
   say: (line: string) => void;
 }
 
@@ -143,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       VIGIL_TRAP_PORT: String(trapPort),
       VIGIL_PROBES_DIR: probesDir,
       VIGIL_POLL_SHARDS: String(options.pollShards),
+      VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: String(options.opensPerKeyPerMinute),
       VIGIL_OUTAGE_SETTLE_SECONDS: String(options.settleSeconds),
       VIGIL_OUTAGE_RESOLVE_SECONDS: '2',
       VIGIL_HOST: '127.0.0.1',

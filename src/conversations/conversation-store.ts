@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
@@ -19,14 +19,72 @@ redis.call('SREM', KEYS[3] .. c.subscriberId, ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 return 1`;
 
+/**
+ * Opens a conversation under its bounds, atomically, so concurrent opens cannot pass a bound together
+ * nor make two conversations of one: a second open of the same key, subscriber, channel and agent within
+ * the reuse window gets the one still open (touched); else the key's and the subscriber's counters for
+ * this minute are checked and taken; then the record, the indexes and the contact are written.
+ * KEYS: records, open set, subscriber's set, subscriber's contacts, reuse, key counter, subscriber counter.
+ * ARGV: id, JSON, now, reuse ms (0: off), key max, subscriber max, counter window ms, contacts ttl ms.
+ * Returns {'reused', json} | {'opened', json} | {'limited', 'key'|'subscriber', pttl}.
+ */
+const OPEN_BOUNDED = `
+local now = tonumber(ARGV[3])
+if ARGV[4] ~= '0' then
+  local existing = redis.call('GET', KEYS[5])
+  if existing then
+    local json = redis.call('HGET', KEYS[1], existing)
+    if json and cjson.decode(json).state == 'open' then
+      redis.call('ZADD', KEYS[2], 'XX', now, existing)
+      return {'reused', json}
+    end
+  end
+end
+local counters = {{KEYS[6], tonumber(ARGV[5]), 'key'}, {KEYS[7], tonumber(ARGV[6]), 'subscriber'}}
+for _, c in ipairs(counters) do
+  if tonumber(redis.call('GET', c[1]) or '0') >= c[2] then
+    return {'limited', c[3], redis.call('PTTL', c[1])}
+  end
+end
+for _, c in ipairs(counters) do
+  if redis.call('INCR', c[1]) == 1 then redis.call('PEXPIRE', c[1], ARGV[7]) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[4], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[4], ARGV[8])
+if ARGV[4] ~= '0' then redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[4]) end
+return {'opened', ARGV[2]}`;
+
+/** The bounds one open is checked against (VIGIL_CONVERSATION_*; see src/config/caller-limits.ts). */
+export interface OpenBounds {
+  /** The opener's API key id (never the token): its budget, and part of what makes an open "the same". */
+  keyId: string;
+  /** A second open of the same key, subscriber, channel and agent within this long returns the open one; 0: never. */
+  reuseMs: number;
+  perKeyPerMinute: number;
+  perSubscriberPerMinute: number;
+}
+
+export type OpenResult =
+  | { outcome: 'opened' | 'reused'; conversation: Conversation }
+  | { outcome: 'limited'; by: 'key' | 'subscriber'; retryAfterMs: number };
+
+const MINUTE_MS = 60_000;
+/** Every contact counts for "did the subscriber come back within 72 h" (src/outcomes/). */
+const CONTACTS_RETENTION_MS = 90 * 24 * 3_600_000;
+
 /** Closed conversations stay readable a week (audit, outcome learning), then go. */
 const CLOSED_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export interface ConversationStore {
+  /** A new conversation, or the same one opened moments ago, or the bound that refused it. */
   open(
     input: Omit<Conversation, 'id' | 'state' | 'openedAt' | 'lastActivityAt'>,
     now: number,
-  ): Promise<Conversation>;
+    bounds: OpenBounds,
+  ): Promise<OpenResult>;
   get(id: string): Promise<Conversation | undefined>;
   /** The conversation, open; 404 when unknown, 409 when closed. */
   requireOpen(id: string): Promise<Conversation>;
@@ -45,7 +103,7 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
     return json === null ? undefined : (JSON.parse(json) as Conversation);
   };
   return {
-    async open(input, now) {
+    async open(input, now, bounds) {
       const conversation: Conversation = {
         id: `cv-${randomUUID()}`,
         ...input,
@@ -53,16 +111,36 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
         openedAt: now,
         lastActivityAt: now,
       };
-      await redis
-        .multi()
-        .hset(records, conversation.id, JSON.stringify(conversation))
-        .zadd(keys.openConversations(), now, conversation.id)
-        .sadd(keys.subscriberConversations(conversation.subscriberId), conversation.id)
-        // Every contact counts for "did the subscriber come back within 72 h" (src/outcomes/).
-        .zadd(keys.contacts(conversation.subscriberId), now, String(now))
-        .pexpire(keys.contacts(conversation.subscriberId), 90 * 24 * 3_600_000)
-        .exec();
-      return conversation;
+      const reply = (await redis.eval(
+        OPEN_BOUNDED,
+        7,
+        records,
+        keys.openConversations(),
+        keys.subscriberConversations(input.subscriberId),
+        keys.contacts(input.subscriberId),
+        keys.conversationReuse(sameOpenDigest(bounds.keyId, input)),
+        keys.conversationOpens('key', bounds.keyId),
+        keys.conversationOpens('subscriber', input.subscriberId),
+        conversation.id,
+        JSON.stringify(conversation),
+        String(now),
+        String(Math.max(0, Math.round(bounds.reuseMs))),
+        String(bounds.perKeyPerMinute),
+        String(bounds.perSubscriberPerMinute),
+        String(MINUTE_MS),
+        String(CONTACTS_RETENTION_MS),
+      )) as [string, string, number?];
+      const [outcome, value, pttl] = reply;
+      if (outcome === 'limited')
+        return {
+          outcome,
+          by: value === 'key' ? 'key' : 'subscriber',
+          retryAfterMs: typeof pttl === 'number' && pttl > 0 ? pttl : MINUTE_MS,
+        };
+      return {
+        outcome: outcome === 'reused' ? 'reused' : 'opened',
+        conversation: JSON.parse(value) as Conversation,
+      };
     },
     get,
     async requireOpen(id) {
@@ -116,4 +194,18 @@ export function createConversationStore(redis: Redis, keys: RedisKeys): Conversa
         .exec();
     },
   };
+}
+
+/**
+ * What makes two opens the same conversation: the key, the subscriber, the channel and the agent (a
+ * console retrying or a double click). Another agent, or another key, opens its own. Hashed so that
+ * any character in the ids makes a well-formed key, and no id is readable in it.
+ */
+function sameOpenDigest(
+  keyId: string,
+  input: Pick<Conversation, 'subscriberId' | 'channel' | 'agentId'>,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([keyId, input.subscriberId, input.channel, input.agentId]))
+    .digest('base64url');
 }

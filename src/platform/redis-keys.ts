@@ -57,6 +57,15 @@ export interface RedisKeys {
   closedConversations(): string;
   /** Set of one subscriber's open conversation ids. */
   subscriberConversations(subscriberId: string): string;
+  /**
+   * String (expires): the conversation a second open of the same key, subscriber, channel and agent
+   * returns within the reuse window; `digest` hashes those four (see conversation-store.ts).
+   */
+  conversationReuse(digest: string): string;
+  /** Counter (expires with its minute) of conversations opened per API key id, or per subscriber. */
+  conversationOpens(scope: 'key' | 'subscriber', id: string): string;
+  /** String (SET NX PX): held while one fresh probe of a subscriber's equipment serves every open. */
+  conversationProbe(subscriberId: string): string;
   /** Hash action id → action JSON (what was done, by whom, its progress and outcome). */
   actionRecords(): string;
   /** Hash device id → until when (ms) a reboot by Vigil is expected: detection does not call it unexpected. */
@@ -153,6 +162,9 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     openConversations: () => k('conversations', 'open'),
     closedConversations: () => k('conversations', 'closed'),
     subscriberConversations: (subscriberId) => k('conversations', 'subscriber', subscriberId),
+    conversationReuse: (digest) => k('conversations', 'reuse', digest),
+    conversationOpens: (scope, id) => k('conversations', 'opens', scope, id),
+    conversationProbe: (subscriberId) => k('conversations', 'probe', subscriberId),
     actionRecords: () => k('actions', 'records'),
     expectedReboots: () => k('actions', 'expected-reboots'),
     audit: () => k('audit'),

@@ -8,7 +8,7 @@ import { actionView } from '../../actions/action.js';
 import { createProbeClient } from '../../actions/probe-client.js';
 import { acceptSuggestion, dismissSuggestion } from '../../actions/suggestion-decisions.js';
 import { CHANNEL_PATTERN, type Conversation } from '../../conversations/conversation.js';
-import { createConversationStore } from '../../conversations/conversation-store.js';
+import { createConversationStore, type OpenBounds } from '../../conversations/conversation-store.js';
 import { createEventHub, STREAM_ID_PATTERN } from '../../conversations/event-hub.js';
 import { createSseSink } from '../../conversations/sse-stream.js';
 import { createFollowers } from '../../conversations/follow-conversation.js';
@@ -34,6 +34,8 @@ export interface ConversationRoutesOptions {
   logger: Logger;
   /** SSE comment lines and WebSocket pings this often keep proxies from closing a quiet stream (15 s). */
   heartbeatMs?: number;
+  /** Bounds on opens (VIGIL_CONVERSATION_*): per key and per subscriber a minute, and the reuse window. */
+  opens: Omit<OpenBounds, 'keyId'>;
 }
 
 const CONSOLE = { roles: ['agent', 'noc'] } as const;
@@ -167,9 +169,24 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     return found[0] as Subscriber;
   }
 
-  /** Fresh polls of the subscriber's equipment, pushed as a `diagnosis` event when they are in. */
+  /**
+   * Fresh polls of the subscriber's equipment, pushed as a `diagnosis` event when they are in. One per
+   * subscriber per reuse window, whatever the number of opens: the event goes to every stream of the
+   * subscriber, so the conversations opened meanwhile get it too (its `conversationId` names the one
+   * whose open started it).
+   */
   function probeAndPush(conversation: Conversation, deviceIds: string[]): void {
     void (async () => {
+      if (options.opens.reuseMs > 0) {
+        const first = await redis.set(
+          keys.conversationProbe(conversation.subscriberId),
+          conversation.id,
+          'PX',
+          options.opens.reuseMs,
+          'NX',
+        );
+        if (first === null) return;
+      }
       const reports = await Promise.all(deviceIds.map((id) => prober.probe(id, 15_000)));
       const fresh = await diagnosis.subscriber(conversation.subscriberId, conversation.language, Date.now(), {
         explain: false,
@@ -207,7 +224,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     {
       config: CONSOLE,
       schema: {
-        summary: 'Open a conversation with a subscriber: the diagnosis snapshot at once, then live events',
+        summary:
+          'Open a conversation with a subscriber: the diagnosis snapshot at once, then live events ' +
+          '(201; 200 with the conversation already open for the same key, subscriber, channel and agent)',
         tags: ['conversations'],
         body: {
           type: 'object',
@@ -222,7 +241,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
             language: { type: 'string', enum: [...LANGUAGES] },
           },
         },
-        response: { 201: anyObject, 404: problem, 409: problem, 422: problem },
+        response: { 200: anyObject, 201: anyObject, 404: problem, 409: problem, 422: problem, 429: problem },
       },
     },
     async (request, reply) => {
@@ -231,7 +250,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
         subscriber.language === 'ru' || subscriber.language === 'en' ? subscriber.language : 'en';
       const language = request.body.language ?? pickLanguage(request.headers['accept-language'], preferred);
       const now = Date.now();
-      const conversation = await conversations.open(
+      const opened = await conversations.open(
         {
           subscriberId: subscriber.id,
           channel: request.body.channel,
@@ -239,12 +258,28 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
           language,
         },
         now,
+        { ...options.opens, keyId: request.principal?.keyId ?? '' },
       );
+      if (opened.outcome === 'limited') {
+        const seconds = Math.max(1, Math.ceil(opened.retryAfterMs / 1000));
+        void reply.header('retry-after', String(seconds));
+        throw new AppError(
+          'ERR_RATE_LIMITED',
+          opened.by === 'key'
+            ? `more than ${options.opens.perKeyPerMinute} conversations a minute opened with this key; retry in ${seconds} s`
+            : `more than ${options.opens.perSubscriberPerMinute} conversations a minute opened for this subscriber; retry in ${seconds} s`,
+          { retryable: true },
+        );
+      }
+      const { conversation } = opened;
       // The stream position before the snapshot: a client that follows from here misses nothing after it.
       const position = await hub.position();
-      const snapshot = await diagnosis.subscriber(subscriber.id, language, now, { explain: false });
-      probeAndPush(conversation, subscriber.deviceIds);
-      void reply.code(201);
+      const snapshot = await diagnosis.subscriber(subscriber.id, conversation.language, now, {
+        explain: false,
+      });
+      // The same open again (a retry, a double click) is the conversation already open: 200, no new probe.
+      if (opened.outcome === 'opened') probeAndPush(conversation, subscriber.deviceIds);
+      void reply.code(opened.outcome === 'opened' ? 201 : 200);
       return {
         conversation: view(conversation),
         diagnosis: snapshot,

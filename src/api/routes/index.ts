@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
+import { DEFAULT_CALLER_LIMITS } from '../../config/caller-limits.js';
+import type { Config } from '../../config/load-config.js';
 import { deviceRoutes } from './device-routes.js';
 import { inventoryRoutes } from './inventory-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
@@ -52,6 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     playbooksDir: deps.config.playbooksDir,
     idleMs: deps.config.actions.conversationIdleMs,
     logger: deps.logger,
+    opens: conversationOpenBounds(deps.config),
   });
   void app.register(actionRoutes, {
     redis: deps.redis,
@@ -88,4 +91,14 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   void app.register(consoleRoutes);
   void app.register(meRoutes);
+}
+
+/** The bounds on conversation opens, from VIGIL_CONVERSATION_* (defaults in caller-limits.ts). */
+function conversationOpenBounds(config: Config) {
+  const limits = { ...DEFAULT_CALLER_LIMITS, ...config.callerLimits };
+  return {
+    reuseMs: limits.conversationReuseMs,
+    perKeyPerMinute: limits.conversationOpensPerKeyPerMinute,
+    perSubscriberPerMinute: limits.conversationOpensPerSubscriberPerMinute,
+  };
 }
