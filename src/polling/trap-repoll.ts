@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { countInto } from '../metrics/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
+import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-receiver.js';
@@ -42,25 +43,36 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       return;
     }
     await countTrap('known');
-    // One re-poll per device per second, however many traps a flapping link sends.
+    // One re-poll per device per second, however many traps a flapping link sends. The job ids carry
+    // the device id encoded: BullMQ refuses ':' in an id, and inventory ids may hold one.
     const second = Math.floor(trap.receivedAt / 1000);
-    await deps.probeQueue.add(
-      'probe',
-      { deviceId, cause: `trap:${trap.kind}` },
-      { jobId: `trap-${deviceId}-${second}`, removeOnComplete: 1000, removeOnFail: 1000 },
-    );
-    // A second poll shortly after: findings need two polls in a row, and the trap path must not wait for
-    // the next scheduled one (up to a whole interval).
-    await deps.probeQueue.add(
-      'probe',
-      { deviceId, cause: `trap:${trap.kind}:confirm` },
-      {
-        jobId: `trap-confirm-${deviceId}-${second}`,
-        delay: 1_500,
-        removeOnComplete: 1000,
-        removeOnFail: 1000,
-      },
-    );
+    let queued = true;
+    try {
+      await deps.probeQueue.add(
+        'probe',
+        { deviceId, cause: `trap:${trap.kind}` },
+        { jobId: queueJobId('trap', deviceId, second), removeOnComplete: 1000, removeOnFail: 1000 },
+      );
+      // A second poll shortly after: findings need two polls in a row, and the trap path must not wait
+      // for the next scheduled one (up to a whole interval).
+      await deps.probeQueue.add(
+        'probe',
+        { deviceId, cause: `trap:${trap.kind}:confirm` },
+        {
+          jobId: queueJobId('trap_confirm', deviceId, second),
+          delay: 1_500,
+          removeOnComplete: 1000,
+          removeOnFail: 1000,
+        },
+      );
+    } catch (error) {
+      queued = false;
+      // Never silent: the trap is still recorded below, and the next scheduled poll sees the device.
+      log.warn({ err: error, deviceId, kind: trap.kind }, 'trap: re-poll could not be queued');
+      const pipeline = deps.redis.pipeline();
+      countInto(pipeline, deps.keys, 'vigil_enqueue_failures_total', { queue: 'probe', by: 'trap' });
+      await pipeline.exec().catch(() => undefined);
+    }
     await deps.redis.xadd(
       deps.keys.trapEvents(),
       'MAXLEN',
@@ -76,7 +88,7 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       'receivedAt',
       String(trap.receivedAt),
     );
-    log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
+    if (queued) log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
   };
   try {
     return await createTrapReceiver({
