@@ -69,6 +69,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     port: flags.port ?? config.port,
   };
   logRedisState(context.redis, logger);
+  stopOnEscape(logger);
 
   const shutdown = createShutdown({ logger, deadlineMs: SHUTDOWN_DEADLINE_MS });
   shutdown.add('redis', 'redis', () => closeRedis(context.redis));
@@ -88,6 +89,26 @@ async function serve(flags: ServeFlags): Promise<void> {
   logger.info({ ok }, 'vigil stopped');
   // Exit explicitly: after the deadline something still holds the event loop, by definition.
   process.exit(ok ? 0 : 1);
+}
+
+/**
+ * The last line, not the fix: every input boundary turns bad input into an outcome, so an exception
+ * that reaches the process is a bug. It is logged by its type and where it came from — never its
+ * message, which may quote a credential or attacker-chosen bytes — and the process exits, because its
+ * state is unknown; the supervisor restarts it and BullMQ re-runs the jobs it held.
+ */
+function stopOnEscape(logger: Logger): void {
+  const log = logger.child({ module: 'process' });
+  const escape = (kind: string) => (error: unknown) => {
+    const stack = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 6).join('\n') : '';
+    log.fatal(
+      { kind, type: error instanceof Error ? error.name : typeof error, stack },
+      'unhandled error: stopping',
+    );
+    process.exit(70);
+  };
+  process.on('uncaughtException', escape('uncaughtException'));
+  process.on('unhandledRejection', escape('unhandledRejection'));
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one means the operator will not wait for the deadline. */

@@ -17,21 +17,13 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'SNMP traps received, by whether they came from a known device.',
   },
+  vigil_traps_rejected_total: {
+    type: 'counter',
+    help: 'Datagrams at the trap port dropped, by reason (malformed, unknown_community, unknown_user, auth_failed, unsupported_pdu, socket_error, handler_error).',
+  },
   vigil_findings_opened_total: { type: 'counter', help: 'Findings opened, by kind.' },
   vigil_suggestions_total: { type: 'counter', help: 'Suggestions entering a state, by kind and state.' },
   vigil_actions_total: { type: 'counter', help: 'Actions finished, by kind and result.' },
-  vigil_enqueue_failures_total: {
-    type: 'counter',
-    help: 'Jobs that could not be queued (Redis down, a refused job id), by queue and what queued them.',
-  },
-  vigil_accepted_swept_total: {
-    type: 'counter',
-    help: 'Accepted suggestions found without their action by the sweeper, by what it did (queued, failed).',
-  },
-  vigil_reboots_refused_total: {
-    type: 'counter',
-    help: 'Reboot SETs refused at their claim, by the guard that held (cooldown, max_per_24h, concurrent_under_parent).',
-  },
   vigil_enqueue_failures_total: {
     type: 'counter',
     help: 'Jobs that could not be queued (Redis down, a refused job id), by queue and what queued them.',

@@ -5,7 +5,12 @@ import type { Logger } from '../platform/logger.js';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
-import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-receiver.js';
+import {
+  createTrapReceiver,
+  type Trap,
+  type TrapReceiver,
+  type TrapRejection,
+} from '../snmp/trap-receiver.js';
 
 export interface TrapRepollDeps {
   redis: Redis;
@@ -90,16 +95,41 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
     );
     if (queued) log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
   };
+  // Rejections are counted in memory and written once a second: a flood of garbage at the trap port
+  // must not become a flood of Redis commands.
+  const rejected = new Map<TrapRejection, number>();
+  const flushRejected = async (): Promise<void> => {
+    if (rejected.size === 0) return;
+    const pipeline = deps.redis.pipeline();
+    for (const [reason, count] of rejected)
+      countInto(pipeline, deps.keys, 'vigil_traps_rejected_total', { reason }, count);
+    rejected.clear();
+    await pipeline.exec().catch(() => undefined);
+  };
+  const flushTimer = setInterval(() => void flushRejected(), 1_000);
+  flushTimer.unref();
   try {
-    return await createTrapReceiver({
+    const receiver = await createTrapReceiver({
       port: deps.port,
       address: deps.host,
       communities,
       users,
       onTrap,
-      onRejected: (reason, source) => log.debug({ reason, source: source?.address }, 'trap rejected'),
+      onRejected: (reason, source, detail) => {
+        rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+        log.debug({ reason, source: source?.address, detail }, 'trap rejected');
+      },
     });
+    return {
+      stats: receiver.stats,
+      close: async () => {
+        clearInterval(flushTimer);
+        await receiver.close();
+        await flushRejected();
+      },
+    };
   } catch (error) {
+    clearInterval(flushTimer);
     // Several pollers on one machine share one trap port: the first binds it, the others go on without.
     log.warn({ err: error, port: deps.port }, 'trap receiver not started');
     return undefined;

@@ -38,6 +38,8 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
     timeout: target.timeoutMs ?? 2_000,
     retries: target.retries ?? 1,
     idBitsSize: 32,
+    // An answer whose OIDs are not the ones asked is not an answer (read by position, it would be wrong).
+    reportOidMismatchErrors: true,
   };
   if (profile.version === '3') {
     const user = (write ? profile.writeUser : undefined) ?? profile.user;
