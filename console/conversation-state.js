@@ -56,6 +56,8 @@ export function applyEvent(view, event) {
   const logged = event.id === '' ? view : { ...view, log: [logLine(event), ...view.log].slice(0, LOG_LINES) };
   const data = event.data;
   switch (event.type) {
+    // A reset (the stream could not resume from the last id) carries the same picture: start from it.
+    case 'reset':
     case 'diagnosis':
       return withDiagnosis(logged, /** @type {Diagnosis} */ (/** @type {unknown} */ (data)));
     case 'suggestion.created':
@@ -119,7 +121,7 @@ function summarize(event) {
   }
   if (event.type.startsWith('suggestion.')) return `${str(data.kind)} ${str(data.state)}`;
   if (event.type.startsWith('incident.')) return `${str(data.id)} ${str(data.state)}`;
-  if (event.type === 'diagnosis') {
+  if (event.type === 'diagnosis' || event.type === 'reset') {
     const suggestions = Array.isArray(data.suggestions) ? data.suggestions.length : 0;
     return `${suggestions} suggestion(s)`;
   }

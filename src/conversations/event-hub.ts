@@ -6,8 +6,23 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
-/** How far back a reconnecting stream may replay, in stream entries scanned (about an hour of a busy fleet). */
-const MAX_REPLAY_SCAN = 50_000;
+/**
+ * How far back a reconnecting stream may replay, in stream entries read (minutes of a busy fleet); past
+ * it the client gets a `reset` with the picture now. Read in pages, each one Redis round trip, so one
+ * replay holds the event loop a few milliseconds at a time, and ten at once cannot stall it.
+ */
+export const MAX_REPLAY_ENTRIES = 10_000;
+const REPLAY_PAGE = 500;
+
+/**
+ * Why a reconnecting client gets a `reset` (the picture now) instead of the events it missed:
+ * `malformed` (not an event id), `future` (newer than any event: another Redis, or a forged id),
+ * `expired` (older than the stream keeps: events after it are gone), `too_far` (more than
+ * MAX_REPLAY_ENTRIES events behind).
+ */
+export type ResetReason = 'malformed' | 'future' | 'expired' | 'too_far';
+
+export type Replay = { events: StoredEvent[] } | { reset: ResetReason };
 
 /**
  * One tail of the outward event stream per API process, fanned out in memory to the streams connected
@@ -94,29 +109,32 @@ export function createEventHub(deps: { redis: Redis; reader: Redis; keys: RedisK
     /** The stream's newest id: where a fresh stream starts. */
     position: (): Promise<string> => lastEventId(redis, keys),
     /**
-     * One subscriber's events after `afterId`, oldest first, scanning at most MAX_REPLAY_SCAN entries;
-     * `complete` is false when the scan stopped short (or the id is older than the stream keeps).
+     * One subscriber's events after `afterId`, oldest first, up to the stream's end now; or why the
+     * client must start again from a snapshot. Decided first from the stream's head alone (XINFO
+     * STREAM: one O(1) call), so an id too old, in the future or malformed costs no scan at all.
      */
-    async replay(
-      subscriberId: string,
-      afterId: string,
-    ): Promise<{ events: StoredEvent[]; complete: boolean }> {
+    async replay(subscriberId: string, afterId: string): Promise<Replay> {
+      if (!STREAM_ID_PATTERN.test(afterId)) return { reset: 'malformed' };
+      const head = await streamHead(redis, keys.events());
+      if (compareIds(afterId, head.lastId) > 0) return { reset: 'future' };
+      if (head.lostAfter !== undefined && compareIds(afterId, head.lostAfter) < 0)
+        return { reset: 'expired' };
       const events: StoredEvent[] = [];
       let cursor = afterId;
-      let scanned = 0;
-      const [oldest] = await redis.xrange(keys.events(), '-', '+', 'COUNT', 1);
-      const complete = oldest === undefined || compareIds(oldest[0], afterId) <= 0 || afterId === '0';
-      while (scanned < MAX_REPLAY_SCAN) {
-        const batch = await redis.xrange(keys.events(), `(${cursor}`, '+', 'COUNT', 2000);
-        if (batch.length === 0) return { events, complete };
-        for (const [id, fields] of batch) {
+      for (let read = 0; compareIds(cursor, head.lastId) < 0;) {
+        if (read >= MAX_REPLAY_ENTRIES) return { reset: 'too_far' };
+        const page = await redis.xrange(keys.events(), `(${cursor}`, head.lastId, 'COUNT', REPLAY_PAGE);
+        if (page.length === 0) break;
+        read += page.length;
+        for (const [id, fields] of page) {
           cursor = id;
+          // The subscriber list first: most events concern others, and their data need not be parsed.
+          if (!concerns(fields, subscriberId)) continue;
           const event = decodeEvent(id, fields);
-          if (event?.subscriberIds.includes(subscriberId)) events.push(event);
+          if (event) events.push(event);
         }
-        scanned += batch.length;
       }
-      return { events, complete: false };
+      return { events };
     },
     listening: (): number => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
   };
@@ -132,3 +150,43 @@ export function compareIds(a: string, b: string): number {
 }
 
 export const STREAM_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
+
+/**
+ * What replay needs from the stream's head: its newest id, and the id before which entries may be
+ * gone. Retention trims the oldest entries, so once any was trimmed (Redis 7 says so: `entries-added`
+ * exceeds `length`; before 7, assume it was) an id older than the first entry kept may have lost
+ * some; and `max-deleted-entry-id` (Redis 7) names the newest one deleted by hand. No stream at all:
+ * nothing was ever kept.
+ */
+async function streamHead(redis: Redis, key: string): Promise<{ lastId: string; lostAfter?: string }> {
+  let info: unknown[];
+  try {
+    info = (await redis.xinfo('STREAM', key)) as unknown[];
+  } catch (error) {
+    if (error instanceof Error && /no such key/i.test(error.message)) return { lastId: '0-0' };
+    throw error;
+  }
+  const field = (name: string): unknown => {
+    const at = info.indexOf(name);
+    return at >= 0 && at % 2 === 0 ? info[at + 1] : undefined;
+  };
+  const last = field('last-generated-id');
+  const lastId = typeof last === 'string' ? last : '0-0';
+  const first = field('first-entry');
+  const firstId = Array.isArray(first) && typeof first[0] === 'string' ? first[0] : lastId;
+  const added = field('entries-added');
+  const trimmed = added === undefined || Number(added) > Number(field('length'));
+  const maxDeleted = field('max-deleted-entry-id');
+  const lost = [trimmed ? firstId : '0-0', typeof maxDeleted === 'string' ? maxDeleted : '0-0'].sort(
+    compareIds,
+  );
+  const lostAfter = lost[1] ?? '0-0';
+  return lostAfter === '0-0' ? { lastId } : { lastId, lostAfter };
+}
+
+/** Whether an entry's `subscribers` field (comma-separated ids) names the subscriber. */
+function concerns(fields: string[], subscriberId: string): boolean {
+  for (let i = 0; i + 1 < fields.length; i += 2)
+    if (fields[i] === 'subscribers') return `,${fields[i + 1] as string},`.includes(`,${subscriberId},`);
+  return false;
+}

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { Conversation } from './conversation.js';
-import { compareIds, type EventHub } from './event-hub.js';
+import { compareIds, type EventHub, type ResetReason } from './event-hub.js';
 import { streamJson, type EventSink } from './sse-stream.js';
 
 /** A client following a conversation, on either transport, for closing it with the conversation. */
@@ -27,16 +27,18 @@ export function createFollowers(deps: FollowerDeps) {
   /**
    * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
    * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
-   * after `lastEventId` (or, fresh or too far behind to replay, the diagnosis snapshot) goes out; then
-   * the buffer, then live. Ids only increase on the wire, so an event both replayed and live goes out
-   * once. `open` makes the transport's sink; its onClose (client gone, stream closed) unsubscribes.
+   * after `lastEventId` goes out (or, fresh, the `diagnosis` snapshot; or, when the id cannot be
+   * replayed from — malformed, in the future, older than the stream keeps, too far behind — a `reset`
+   * carrying the same snapshot and the reason); then the buffer, then live. Ids only increase on the
+   * wire, so an event both replayed and live goes out once. `open` makes the transport's sink; its
+   * onClose (client gone, stream closed) unsubscribes.
    */
   async function follow(
     conversation: Conversation,
     lastEventId: string | undefined,
     open: (onClose: () => void) => EventSink,
   ): Promise<void> {
-    let delivered = lastEventId ?? '0-0';
+    let delivered = '0-0';
     const buffered: StoredEvent[] = [];
     let replaying = true;
     const send = (event: StoredEvent): void => {
@@ -62,16 +64,16 @@ export function createFollowers(deps: FollowerDeps) {
     if (sink.closed) return;
     streams.add(stream);
     try {
-      if (lastEventId === undefined) {
-        // Fresh: the picture now, under the stream's position when we subscribed, so that a reconnect
-        // from its id replays what came after it and nothing from before.
+      const replay =
+        lastEventId === undefined ? undefined : await deps.hub.replay(conversation.subscriberId, lastEventId);
+      if (replay === undefined || 'reset' in replay) {
+        // The picture now, under the stream's position when we subscribed, so that a reconnect from its
+        // id replays what came after it and nothing from before.
         delivered = await deps.hub.position();
-        await sendSnapshot();
+        await sendSnapshot(replay?.reset);
       } else {
-        const { events, complete } = await deps.hub.replay(conversation.subscriberId, lastEventId);
-        for (const event of events) send(event);
-        // Too far behind to replay all: the picture now, under the newest id replayed.
-        if (!complete) await sendSnapshot();
+        delivered = lastEventId as string;
+        for (const event of replay.events) send(event);
       }
     } catch (error) {
       deps.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
@@ -81,12 +83,17 @@ export function createFollowers(deps: FollowerDeps) {
     replaying = false;
     for (const event of buffered.splice(0)) send(event);
 
-    async function sendSnapshot(): Promise<void> {
+    /** `diagnosis` for a fresh stream; `reset` (with its reason) for one that cannot resume. */
+    async function sendSnapshot(reset?: ResetReason): Promise<void> {
       const snapshot = await deps.snapshot(conversation);
       sink.send({
         id: delivered === '0-0' ? '0-1' : delivered,
-        type: 'diagnosis',
-        data: { conversationId: conversation.id, ...snapshot },
+        type: reset === undefined ? 'diagnosis' : 'reset',
+        data: {
+          conversationId: conversation.id,
+          ...(reset === undefined ? {} : { reason: reset }),
+          ...snapshot,
+        },
       });
     }
   }
