@@ -340,6 +340,20 @@ export function createActionRunner(deps: ActionRunnerDeps) {
 
   return {
     actions,
+    /**
+     * Closes an action that will not run (the sweeper's call: its job gave up, or it was never queued
+     * and is too old to run now) as failed with `reason`. An action that finished already only has its
+     * suggestion moved after it (a crash between the two).
+     */
+    async settle(actionId: string, reason: string): Promise<ActionRecord | undefined> {
+      const action = await actions.get(actionId);
+      if (!action) return undefined;
+      if (action.state === 'succeeded' || action.state === 'failed') {
+        await moveSuggestion(action, action.state, action.outcome?.reason ?? action.state);
+        return action;
+      }
+      return finish(action, { result: 'failed', reason });
+    },
     /** Runs the action to its outcome; throws only to have the queue retry (a dispatch that failed). */
     async run(actionId: string, finalAttempt = true): Promise<ActionRecord | undefined> {
       const action = await actions.get(actionId);

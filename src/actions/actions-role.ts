@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { livePlaybooks, liveProbes } from '../reload/live-files.js';
@@ -6,7 +6,10 @@ import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { ACTIONS_QUEUE } from './action-queue.js';
+import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
+import { tryLock } from '../platform/redis-lock.js';
+import { createAcceptedSweeper } from './accepted-sweeper.js';
+import { ACTIONS_QUEUE, createActionQueue } from './action-queue.js';
 import { createActionRunner } from './action-runner.js';
 import { createProbeClient, type ProbeClient } from './probe-client.js';
 
@@ -39,6 +42,10 @@ export function createActionsRole(
   let worker: Worker | undefined;
   let prober: ProbeClient | undefined;
   let connection: Redis | undefined;
+  let queueConnection: Redis | undefined;
+  let queue: Queue | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
   return {
     name: 'worker-actions',
     stage: 'workers',
@@ -80,8 +87,41 @@ export function createActionsRole(
         ),
       );
       worker.on('error', (error) => log.warn({ err: error }, 'actions worker error'));
+
+      // Accepts whose action was never queued (a crash between the compare-and-set and the enqueue).
+      // Every worker runs the sweeper; a lock held for one period makes it one sweep per period.
+      queueConnection = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-actions-sweeper');
+      queue = createActionQueue(queueConnection, context.keys);
+      const { acceptSweepMs, acceptGraceMs, acceptExpireMs } = context.config.actions;
+      const sweeper = createAcceptedSweeper({
+        redis: context.redis,
+        keys: context.keys,
+        queue,
+        suggestions: createSuggestionStore(context.redis, context.keys),
+        actions: runner.actions,
+        runner,
+        logger: context.logger,
+        graceMs: acceptGraceMs,
+        expireMs: acceptExpireMs,
+      });
+      const sweep = async (): Promise<void> => {
+        if (!(await tryLock(context.redis, context.keys.acceptedSweepLock(), acceptSweepMs - 100))) return;
+        const report = await sweeper.sweep();
+        if (report.queued + report.failed > 0) log.info(report, 'accepted suggestions swept');
+      };
+      sweepTimer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = sweep()
+          .catch((error: unknown) => log.warn({ err: error }, 'accepted sweep failed'))
+          .finally(() => (sweeping = undefined));
+      }, acceptSweepMs);
+      sweepTimer.unref();
     },
     async close() {
+      clearInterval(sweepTimer);
+      await sweeping;
+      await queue?.close();
+      queueConnection?.disconnect();
       await worker?.close();
       await prober?.close();
       connection?.disconnect();

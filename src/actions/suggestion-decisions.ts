@@ -73,19 +73,11 @@ export async function acceptSuggestion(
       state: 'accepted',
       reason: `accepted in conversation ${conversation.id} (${conversation.channel})`,
       by: agentOf(conversation),
+      conversationId: conversation.id,
     });
     if (!(await deps.suggestions.transition(accepted, { event: updated(accepted) }))) continue;
-    const action: ActionRecord = {
-      id: `${record.id}@${accepted.version}`,
-      kind: record.kind,
-      deviceId: record.deviceId,
-      suggestionId: record.id,
-      conversationId: conversation.id,
-      subscriberIds: record.subscriberIds,
-      requestedBy: agentOf(conversation),
-      requestedAt: now,
-      state: 'queued',
-    };
+    // A crash from here to the enqueue leaves it accepted without a job: the sweeper queues it.
+    const action = acceptedAction(accepted);
     await deps.actions.create(action);
     await enqueueAction(deps.queue, action);
     await deps.actions.audit({
@@ -103,6 +95,25 @@ export async function acceptSuggestion(
   throw new AppError('ERR_SUGGESTION_CONFLICT', `suggestion ${suggestionId} keeps changing; try again`, {
     retryable: true,
   });
+}
+
+/**
+ * The action of an accepted suggestion, all from its record: keyed by the suggestion id and the version
+ * accepted, so the accept and the sweeper (accepted-sweeper.ts) build the same action and job.
+ */
+export function acceptedAction(accepted: SuggestionRecord): ActionRecord {
+  const decision = accepted.history.findLast((t) => t.state === 'accepted');
+  return {
+    id: `${accepted.id}@${accepted.version}`,
+    kind: accepted.kind,
+    deviceId: accepted.deviceId,
+    suggestionId: accepted.id,
+    ...(decision?.conversationId ? { conversationId: decision.conversationId } : {}),
+    subscriberIds: accepted.subscriberIds,
+    requestedBy: decision?.by ?? 'unknown',
+    requestedAt: decision?.at ?? accepted.updatedAt,
+    state: 'queued',
+  };
 }
 
 /** The agent says no (with a reason): it stays dismissed while its cause lasts. */

@@ -61,6 +61,14 @@ export interface ActionsConfig {
   /** A conversation with no activity this long closes (VIGIL_CONVERSATION_IDLE_MINUTES). */
   conversationIdleMs: number;
   /**
+   * The sweeper of accepted suggestions whose action was never queued: it looks every `acceptSweepMs`
+   * (VIGIL_ACCEPT_SWEEP_SECONDS, 20) at accepts older than `acceptGraceMs` (VIGIL_ACCEPT_GRACE_SECONDS,
+   * 30) and queues their action, or fails it when older than `acceptExpireMs` (VIGIL_ACCEPT_EXPIRE_SECONDS, 600).
+   */
+  acceptSweepMs: number;
+  acceptGraceMs: number;
+  acceptExpireMs: number;
+  /**
    * Hosts and ports webhook subscriptions may point at (VIGIL_WEBHOOK_ALLOWED_HOSTS, comma-separated:
    * `host` for the scheme's default port, `host:port`, `host:*`, `*.example.net[:…]`, `[::1]:8080`; see
    * src/alerts/allowed-host.ts); empty: no webhook can be created, so user input never aims requests inside.
@@ -71,6 +79,9 @@ export interface ActionsConfig {
 export const DEFAULT_ACTIONS_CONFIG: ActionsConfig = {
   rebootVerifyMs: 300_000,
   conversationIdleMs: 30 * 60_000,
+  acceptSweepMs: 20_000,
+  acceptGraceMs: 30_000,
+  acceptExpireMs: 600_000,
   webhookAllowedHosts: [],
 };
 
@@ -160,6 +171,19 @@ function parseActions(env: Env, problems: string[]): ActionsConfig {
       problems.push(`VIGIL_CONVERSATION_IDLE_MINUTES: a number of minutes up to 1440, got "${idle}"`);
     else actions.conversationIdleMs = value * 60_000;
   }
+  const sweep = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (Number.isFinite(value) && value >= min && value <= max) return value * 1000;
+    problems.push(`${name}: a number of seconds from ${min} to ${max}, got "${raw}"`);
+    return undefined;
+  };
+  actions.acceptSweepMs = sweep('VIGIL_ACCEPT_SWEEP_SECONDS', 1, 300) ?? actions.acceptSweepMs;
+  actions.acceptGraceMs = sweep('VIGIL_ACCEPT_GRACE_SECONDS', 1, 3600) ?? actions.acceptGraceMs;
+  actions.acceptExpireMs = sweep('VIGIL_ACCEPT_EXPIRE_SECONDS', 10, 86_400) ?? actions.acceptExpireMs;
+  if (actions.acceptExpireMs <= actions.acceptGraceMs)
+    problems.push('VIGIL_ACCEPT_EXPIRE_SECONDS: must be longer than VIGIL_ACCEPT_GRACE_SECONDS');
   actions.webhookAllowedHosts = (env.VIGIL_WEBHOOK_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((host) => host.trim().toLowerCase())

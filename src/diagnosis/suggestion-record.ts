@@ -29,6 +29,8 @@ export interface SuggestionTransition {
   /** Why, for people: "finding cpe-000042:error_rate cleared", "dismissed by agent a-17: customer declined". */
   reason: string;
   by?: string;
+  /** accepted: the conversation it was accepted in (the action is given in it). */
+  conversationId?: string;
 }
 
 /** A suggestion as stored and shown: the plan's suggestion in both languages, with its state and history. */

@@ -37,6 +37,8 @@ export interface SuggestionStore {
 /**
  * Writes one record if its stored version is the one it was read at (one less than the record's),
  * with its event and live-set and retention changes, atomically: either all of it happens or none.
+ * An accepted record enters the accepted index in the same write (and leaves it when it moves on), so
+ * an accept whose action was never queued (a crash right after the compare-and-set) is found.
  */
 const WRITE_IF_VERSION = `
 local current = redis.call('HGET', KEYS[2], ARGV[1]) or '0'
@@ -49,6 +51,7 @@ if ARGV[7] ~= '' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[12], '*', 'type', ARGV[7], 'at', ARGV[8], 'subscribers', ARGV[9], 'devices', ARGV[10], 'data', ARGV[11])
 end
 if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[13], 1) end
+if ARGV[14] == 'add' then redis.call('ZADD', KEYS[7], ARGV[15], ARGV[1]) elseif ARGV[14] == 'remove' then redis.call('ZREM', KEYS[7], ARGV[1]) end
 return 1`;
 
 export function createSuggestionStore(redis: Redis, keys: RedisKeys): SuggestionStore {
@@ -182,13 +185,14 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
       : '';
     pipeline.eval(
       WRITE_IF_VERSION,
-      6,
+      7,
       recordsKey,
       keys.suggestionVersions(),
       keys.events(),
       keys.deviceSuggestions(deviceId),
       keys.closedSuggestions(),
       keys.metricCounters(),
+      keys.acceptedSuggestions(),
       record.id,
       String(record.version - 1),
       String(record.version),
@@ -202,8 +206,16 @@ export function createSuggestionStore(redis: Redis, keys: RedisKeys): Suggestion
       event ? JSON.stringify(event.data) : '',
       String(EVENTS_MAXLEN),
       counted,
+      acceptedIndex(record.state),
+      String(record.updatedAt),
     );
   }
+}
+
+/** Proposed records are never in the accepted index; every state after accepted leaves it. */
+function acceptedIndex(state: SuggestionRecord['state']): 'add' | 'remove' | '' {
+  if (state === 'accepted') return 'add';
+  return state === 'proposed' ? '' : 'remove';
 }
 
 /** Drops closed records past their retention (unless the same cause made them live again). */

@@ -45,6 +45,13 @@ export interface RedisKeys {
   deviceSuggestions(deviceId: string): string;
   /** Sorted set suggestion id → when it closed, to trim closed records after their retention. */
   closedSuggestions(): string;
+  /**
+   * Sorted set suggestion id → when it was accepted, while it is `accepted` (written with the accept's
+   * compare-and-set): the sweeper finds accepts whose action was never queued here.
+   */
+  acceptedSuggestions(): string;
+  /** Lock taken by the worker that sweeps accepted suggestions this period (one sweep at a time). */
+  acceptedSweepLock(): string;
   /** Sorted set of one device's reboots by Vigil: member JSON {at, by, cleared}, score = when. */
   rebootHistory(deviceId: string): string;
   /** Sorted set of reboots running under one parent: suggestion/action id → when it started. */
@@ -156,6 +163,8 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     suggestionVersions: () => k('suggestions', 'versions'),
     deviceSuggestions: (deviceId) => k('suggestions', 'device', deviceId),
     closedSuggestions: () => k('suggestions', 'closed'),
+    acceptedSuggestions: () => k('suggestions', 'accepted'),
+    acceptedSweepLock: () => k('suggestions', 'accepted-sweep-lock'),
     rebootHistory: (deviceId) => k('actions', 'reboots', deviceId),
     runningReboots: (parentId) => k('actions', 'running', parentId),
     conversationRecords: () => k('conversations', 'records'),
