@@ -31,9 +31,11 @@ interface Cursor {
   buf: Buffer;
   pos: number;
   end: number;
+  /** An enclosing length claimed more than the datagram holds. */
+  truncated?: boolean;
 }
 
-function header(c: Cursor, expectedTag?: number): { tag: number; length: number } {
+function header(c: Cursor, expectedTag?: number, clamp = false): { tag: number; length: number } {
   if (c.pos + 2 > c.end) throw new Malformed('truncated');
   const tag = c.buf[c.pos++] as number;
   if (expectedTag !== undefined && tag !== expectedTag) throw new Malformed(`tag ${tag}`);
@@ -44,7 +46,11 @@ function header(c: Cursor, expectedTag?: number): { tag: number; length: number 
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + (c.buf[c.pos++] as number);
   }
-  if (c.pos + length > c.end) throw new Malformed('overrun');
+  if (c.pos + length > c.end) {
+    if (!clamp) throw new Malformed('overrun');
+    c.truncated = true;
+    length = c.end - c.pos;
+  }
   return { tag, length };
 }
 
@@ -113,9 +119,13 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
     case 0x82:
       if (length !== 0) throw new Malformed('exception');
       return tag === 0x80 ? 'noSuchObject' : tag === 0x81 ? 'noSuchInstance' : 'endOfMibView';
-    default:
-      // Opaque and anything else we do not read: shown as its bytes.
+    case 0x44: // Opaque (RFC 2578 section 7.1.9; UCD-SNMP wraps floats in it)
+    case 0x45: // NsapAddress (RFC 1442)
+    case 0x47: // UInteger32 (RFC 1442)
       return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
+    default:
+      // A BIT STRING, a SEQUENCE, a PDU tag or any other type is no value an SNMP agent may send.
+      throw new Malformed(`type ${tag}`);
   }
 }
 
@@ -130,7 +140,9 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | Malformed
   let communityBytes: Buffer | undefined;
   try {
     const c: Cursor = { buf: datagram, pos: 0, end: datagram.length };
-    const message = header(c, 0x30);
+    // The message and PDU lengths may claim more than arrived (a truncated answer): read on as far as
+    // the request-id, so that the request it answers learns its device sent garbage.
+    const message = header(c, 0x30, true);
     c.end = c.pos + message.length;
     const v = header(c, 0x02);
     const version = signedInt(datagram, c.pos, v.length);
@@ -138,7 +150,7 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | Malformed
     const community = header(c, 0x04);
     communityBytes = datagram.subarray(c.pos, c.pos + community.length);
     c.pos += community.length;
-    header(c, 0xa2);
+    header(c, 0xa2, true);
     const fields: number[] = [];
     for (let i = 0; i < 3; i++) {
       const field = header(c, 0x02);
@@ -146,6 +158,7 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | Malformed
       c.pos += field.length;
       if (i === 0) requestId = fields[0];
     }
+    if (c.truncated) throw new Malformed('truncated');
     const list = header(c, 0x30);
     const listEnd = c.pos + list.length;
     const varbinds: DecodedVarbind[] = [];

@@ -86,6 +86,8 @@ export function fromNetSnmpValue(type: unknown, value: unknown): SnmpValue | und
       return { type: 'Counter64', value: bufferToBigint(value) };
     }
     case T.OctetString:
+    case T.Opaque:
+      // Opaque (RFC 2578 section 7.1.9) is kept as its bytes: UCD-SNMP wraps floats in it.
       return Buffer.isBuffer(value) ? { type: 'OctetString', value } : undefined;
     case T.OID:
       return isValidOid(value) ? { type: 'ObjectIdentifier', value } : undefined;

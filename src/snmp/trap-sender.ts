@@ -1,5 +1,7 @@
 import snmp from 'net-snmp';
+import type { UsmUser } from './auth-profile.js';
 import { toNetSnmpVarbind } from './net-snmp-values.js';
+import { toNetSnmpUser } from './net-snmp-user.js';
 import type { SnmpValue } from './snmp-value.js';
 
 /** Standard notifications of SNMPv2-MIB and IF-MIB (RFC 3418, RFC 2863) the simulator sends. */
@@ -43,5 +45,38 @@ export function sendTrap(request: TrapRequest): Promise<void> {
     // net-snmp substitutes its own process uptime for a falsy upTime: a device just booted reports 1, not 0.
     const upTime = Math.max(1, request.uptimeTicks);
     session.trap(request.trapOid, varbinds as snmp.Varbind[], { upTime } as never, done);
+  });
+}
+
+/**
+ * Sends one SNMPv3 trap as `user` (authNoPriv or authPriv per the user's keys), net-snmp acting as the
+ * authoritative engine `engineId` (RFC 3414 section 1.5.1: the sender of a trap is authoritative).
+ */
+export function sendTrapV3(request: {
+  targetHost: string;
+  targetPort: number;
+  user: UsmUser;
+  engineId: string;
+  trapOid: string;
+  varbinds: { oid: string; value: SnmpValue }[];
+}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const session = snmp.createV3Session(
+      request.targetHost,
+      toNetSnmpUser(request.user) as unknown as snmp.User,
+      {
+        version: snmp.Version3,
+        trapPort: request.targetPort,
+        engineID: request.engineId,
+      },
+    );
+    const done = (error?: Error | null): void => {
+      session.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    session.on('error', done);
+    const varbinds = request.varbinds.map((vb) => toNetSnmpVarbind(vb.oid, vb.value));
+    session.trap(request.trapOid, varbinds as snmp.Varbind[], done);
   });
 }
