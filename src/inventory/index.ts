@@ -4,8 +4,14 @@
  */
 export * from './inventory-types.js';
 export { parseInventory, detectInventoryFormat, type ParseInventoryOptions } from './parse-inventory.js';
-export { inventoryFromDocument } from './parse-inventory-json.js';
-export { validateInventory, assertValidInventory, type ValidationResult } from './validate-inventory.js';
+export { inventoryFromDocument, tooDeepInDocument } from './parse-inventory-json.js';
+export {
+  validateInventory,
+  assertValidInventory,
+  inventoryInvalid,
+  type ValidationResult,
+} from './validate-inventory.js';
+export { INVENTORY_LIMITS } from './inventory-limits.js';
 export { readInventory } from './read-inventory.js';
 export { normalizePhone } from './normalize-phone.js';
 export { createInventoryStore, type InventoryStore, type InventoryStoreDeps } from './inventory-store.js';

@@ -1,7 +1,11 @@
-import { emptyRows, INVENTORY_ENTITIES, type ParsedInventory } from './inventory-types.js';
+import { findDeepNesting } from './find-deep-nesting.js';
+import { DOCUMENT_ROW_DEPTH, INVENTORY_LIMITS, tooDeepReason } from './inventory-limits.js';
+import { emptyRows, INVENTORY_ENTITIES, type ParsedInventory, type RowError } from './inventory-types.js';
 
 /** Reads the JSON document `{"sites": [...], "devices": [...], "subscribers": [...]}`. */
 export function parseInventoryJson(text: string): ParsedInventory {
+  const tooDeep = tooDeepInDocument(text);
+  if (tooDeep.length > 0) return { format: 'json', rows: emptyRows(), errors: tooDeep };
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -57,4 +61,18 @@ export function inventoryFromDocument(document: unknown): ParsedInventory {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Rows of a JSON document text with a field nested deeper than INVENTORY_LIMITS.maxFieldDepth, found
+ * before the text is parsed (see findDeepNesting); empty when the document may be parsed. The document
+ * is refused as a whole, so only these rows are reported: fix them and the rest is checked.
+ */
+export function tooDeepInDocument(text: string): RowError[] {
+  return findDeepNesting(text, DOCUMENT_ROW_DEPTH + INVENTORY_LIMITS.maxFieldDepth).map(
+    ([entity, index, field]) => ({
+      location: typeof entity === 'string' && typeof index === 'number' ? `${entity}[${index}]` : 'document',
+      reason: tooDeepReason(field),
+    }),
+  );
 }

@@ -1,3 +1,5 @@
+import { findDeepNesting } from './find-deep-nesting.js';
+import { INVENTORY_LIMITS, LINE_ROW_DEPTH, tooDeepReason } from './inventory-limits.js';
 import { isRecord } from './parse-inventory-json.js';
 import { emptyRows, type InventoryEntity, type ParsedInventory } from './inventory-types.js';
 
@@ -20,6 +22,12 @@ export function parseInventoryNdjson(text: string): ParsedInventory {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
     const location = `line ${index + 1}`;
+    const [tooDeep] = findDeepNesting(line, LINE_ROW_DEPTH + INVENTORY_LIMITS.maxFieldDepth);
+    if (tooDeep) {
+      // Not parsed at all: JSON.parse would pay for every level, and nothing deeper could be stored.
+      parsed.errors.push({ location, reason: tooDeepReason(tooDeep[0]) });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);

@@ -1,3 +1,5 @@
+import { findDeepNesting } from './find-deep-nesting.js';
+import { DOCUMENT_ROW_DEPTH, INVENTORY_LIMITS } from './inventory-limits.js';
 import { parseInventoryCsv } from './parse-inventory-csv.js';
 import { parseInventoryJson } from './parse-inventory-json.js';
 import { parseInventoryNdjson } from './parse-inventory-ndjson.js';
@@ -36,6 +38,9 @@ export function detectInventoryFormat(text: string, fileName?: string): Inventor
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (!body.startsWith('{')) return 'csv';
   const firstLine = body.split('\n', 1)[0] ?? '';
+  // A line too deep to parse cheaply is told apart by its text; either parser then refuses it, located.
+  if (findDeepNesting(firstLine, DOCUMENT_ROW_DEPTH + INVENTORY_LIMITS.maxFieldDepth).length > 0)
+    return /"type"\s*:\s*"(site|device|subscriber)"/.test(firstLine) ? 'ndjson' : 'json';
   try {
     const first: unknown = JSON.parse(firstLine);
     if (typeof first === 'object' && first !== null && typeof (first as { type?: unknown }).type === 'string')

@@ -97,16 +97,17 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
 /** Validates, or throws ERR_INVENTORY_INVALID whose `details` lists every {location, reason}. */
 export function assertValidInventory(parsed: ParsedInventory): Inventory {
   const { inventory, errors } = validateInventory(parsed);
-  if (errors.length > 0) {
-    throw new AppError(
-      'ERR_INVENTORY_INVALID',
-      `inventory has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored`,
-      {
-        details: errors,
-      },
-    );
-  }
+  if (errors.length > 0) throw inventoryInvalid(errors);
   return inventory;
+}
+
+/** ERR_INVENTORY_INVALID (HTTP 422) listing every {location, reason}. */
+export function inventoryInvalid(errors: RowError[]): AppError {
+  return new AppError(
+    'ERR_INVENTORY_INVALID',
+    `inventory has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was stored`,
+    { details: errors },
+  );
 }
 
 interface Checked<T> {

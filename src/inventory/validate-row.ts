@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { checkRowLimits, describeValue } from './check-row-limits.js';
+import { INVENTORY_LIMITS, KNOWN_FIELD_MAX_LENGTH } from './inventory-limits.js';
 import { normalizePhone } from './normalize-phone.js';
 import {
   DEFAULT_SNMP_PORT,
@@ -15,8 +17,10 @@ import {
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const ID_PATTERN = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
 const ID = ID_PATTERN;
+const ID_MAX = 128;
 /** Probe and auth profile names, as in probes/*.yaml and VIGIL_SNMP_<NAME>_*. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const PROFILE_MAX = 64;
 /** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
 const HOST_NAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -30,6 +34,11 @@ const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 const SECRET_FIELD = /(community|authkey|privkey|password|passphrase|secret)$/;
 const KIND = new RegExp(`^(${DEVICE_KINDS.join('|')})$`);
 
+/** The fields each record knows; any other is an extra field, kept as given within INVENTORY_LIMITS. */
+const SITE_FIELDS = ['id', 'name'] as const;
+const DEVICE_FIELDS = ['id', 'kind', 'parentId', 'site', 'model', 'profile', 'host', 'port', 'auth'] as const;
+const SUBSCRIBER_FIELDS = ['id', 'name', 'account', 'phone', 'deviceIds', 'site', 'language'] as const;
+
 type Reader = ReturnType<typeof rowReader>;
 
 function rowReader(row: InventoryRow, errors: RowError[]) {
@@ -41,17 +50,23 @@ function rowReader(row: InventoryRow, errors: RowError[]) {
   return {
     fail,
     value,
-    /** A required or optional string; `pattern` says what a valid one looks like. */
+    /**
+     * A required or optional string; `pattern` says what a valid one looks like. Its length is checked
+     * first, so no pattern ever runs over a megabyte, and the message quotes at most an excerpt.
+     */
     string(
       field: string,
       required: boolean,
       pattern?: RegExp,
       what = 'a non-empty string',
+      maxLength: number = INVENTORY_LIMITS.maxStringLength,
     ): string | undefined {
       const v = value[field];
       if (v === undefined || v === null || v === '') return required ? fail(`missing "${field}"`) : undefined;
+      if (typeof v === 'string' && v.length > maxLength)
+        return fail(`"${field}" is ${v.length} characters long; at most ${maxLength}`);
       if (typeof v !== 'string' || (pattern && !pattern.test(v)))
-        return fail(`"${field}" must be ${what}, got ${JSON.stringify(v)}`);
+        return fail(`"${field}" must be ${what}, got ${describeValue(v)}`);
       return v;
     },
   };
@@ -62,7 +77,7 @@ function checkSecrets(r: Reader): boolean {
   for (const field in r.value) {
     if (!SECRET_FIELD.test(field.toLowerCase().replace(/[_-]/g, ''))) continue;
     r.fail(
-      `field "${field}" looks like an SNMP credential; credentials belong in VIGIL_SNMP_<AUTH>_* environment variables, never in the inventory`,
+      `field ${describeValue(field)} looks like an SNMP credential; credentials belong in VIGIL_SNMP_<AUTH>_* environment variables, never in the inventory`,
     );
     clean = false;
   }
@@ -74,8 +89,9 @@ export function validateSiteRow(row: InventoryRow, errors: RowError[]): Site | u
   const r = rowReader(row, errors);
   const before = errors.length;
   checkSecrets(r);
-  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)');
-  const name = r.string('name', true);
+  checkRowLimits(row.value, SITE_FIELDS, r.fail);
+  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)', ID_MAX);
+  const name = r.string('name', true, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.name);
   if (errors.length > before || id === undefined || name === undefined) return undefined;
   return { ...row.value, id, name };
 }
@@ -84,20 +100,27 @@ export function validateDeviceRow(row: InventoryRow, errors: RowError[]): Device
   const r = rowReader(row, errors);
   const before = errors.length;
   checkSecrets(r);
-  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)');
+  checkRowLimits(row.value, DEVICE_FIELDS, r.fail);
+  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)', ID_MAX);
   const kind = r.string('kind', true, KIND, `one of ${DEVICE_KINDS.join(', ')}`) as DeviceKind | undefined;
-  const parentId = r.string('parentId', false, ID, 'a device id or null') ?? null;
-  r.string('site', false, ID, 'a site id');
-  r.string('model', false);
-  const profile = r.string('profile', true, PROFILE_NAME, 'a probe profile name such as "cpe-router"');
-  const host = r.string('host', true);
+  const parentId = r.string('parentId', false, ID, 'a device id or null', ID_MAX) ?? null;
+  r.string('site', false, ID, 'a site id', ID_MAX);
+  r.string('model', false, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.model);
+  const profile = r.string(
+    'profile',
+    true,
+    PROFILE_NAME,
+    'a probe profile name such as "cpe-router"',
+    PROFILE_MAX,
+  );
+  const host = r.string('host', true, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.host);
   if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host))
-    r.fail(`"host" must be an IPv4 or IPv6 address or a host name, got ${JSON.stringify(host)}`);
-  const auth = r.string('auth', true, PROFILE_NAME, 'an auth profile name such as "sim"');
+    r.fail(`"host" must be an IPv4 or IPv6 address or a host name, got ${describeValue(host)}`);
+  const auth = r.string('auth', true, PROFILE_NAME, 'an auth profile name such as "sim"', PROFILE_MAX);
   const rawPort = row.value.port;
   const port = rawPort === undefined || rawPort === null ? DEFAULT_SNMP_PORT : rawPort;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    r.fail(`"port" must be an integer 1-65535, got ${JSON.stringify(rawPort)}`);
+    r.fail(`"port" must be an integer 1-65535, got ${describeValue(rawPort)}`);
   }
   if (errors.length > before || !id || !kind || !profile || !host || !auth) return undefined;
   return { ...row.value, id, kind, parentId, profile, host, port: port as number, auth };
@@ -107,28 +130,41 @@ export function validateSubscriberRow(row: InventoryRow, errors: RowError[]): Su
   const r = rowReader(row, errors);
   const before = errors.length;
   checkSecrets(r);
-  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)');
-  r.string('name', false);
+  checkRowLimits(row.value, SUBSCRIBER_FIELDS, r.fail);
+  const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)', ID_MAX);
+  r.string('name', false, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.name);
   r.string(
     'account',
     false,
     /^\S(.{0,126}\S)?$/,
     'an account number (no surrounding spaces, at most 128 characters)',
+    ID_MAX,
   );
-  r.string('site', false, ID, 'a site id');
-  r.string('language', false, LANGUAGE, 'a language tag such as "ru" or "en"');
-  const rawPhone = r.string('phone', false);
+  r.string('site', false, ID, 'a site id', ID_MAX);
+  r.string(
+    'language',
+    false,
+    LANGUAGE,
+    'a language tag such as "ru" or "en"',
+    KNOWN_FIELD_MAX_LENGTH.language,
+  );
+  const rawPhone = r.string('phone', false, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.phone);
   const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
   if (rawPhone !== undefined && phone === undefined)
-    r.fail(`"phone" must be a phone number of 5-15 digits, got ${JSON.stringify(rawPhone)}`);
+    r.fail(`"phone" must be a phone number of 5-15 digits, got ${describeValue(rawPhone)}`);
   const deviceIds = row.value.deviceIds;
   if (deviceIds === undefined || deviceIds === null)
     r.fail('missing "deviceIds" (a list of device ids; it may be empty)');
+  else if (Array.isArray(deviceIds) && deviceIds.length > INVENTORY_LIMITS.maxDeviceIds)
+    r.fail(`"deviceIds" names ${deviceIds.length} devices; at most ${INVENTORY_LIMITS.maxDeviceIds}`);
   else if (
     !Array.isArray(deviceIds) ||
     !deviceIds.every((d): d is string => typeof d === 'string' && ID.test(d))
   ) {
-    r.fail(`"deviceIds" must be a list of device ids, got ${JSON.stringify(deviceIds)}`);
+    const bad: unknown = Array.isArray(deviceIds)
+      ? (deviceIds as unknown[]).find((d) => typeof d !== 'string' || !ID.test(d))
+      : deviceIds;
+    r.fail(`"deviceIds" must be a list of device ids, got ${describeValue(bad)}`);
   } else if (new Set(deviceIds).size !== deviceIds.length) r.fail('"deviceIds" names a device twice');
   if (errors.length > before || !id) return undefined;
   const subscriber: Subscriber = { ...row.value, id, deviceIds: deviceIds as string[] };
