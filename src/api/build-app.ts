@@ -61,6 +61,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     anonymousPerMinute: limits.anonymousPerMinute,
     failedAuthPerMinute: limits.failedAuthPerMinute,
     keyPerMinute: deps.config.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    redis: deps.redis,
+    keys: deps.keys,
   });
   app.addHook('onRequest', rateLimits.beforeAuth);
   // Bootstrap keys from the environment first, then the keys admins registered (stored hashed).

@@ -1,5 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { countInto } from '../metrics/fleet-counters.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 
 export interface CallerRateLimitOptions {
@@ -9,6 +12,9 @@ export interface CallerRateLimitOptions {
   failedAuthPerMinute: number;
   /** Requests a minute per API key, once auth has named it. */
   keyPerMinute: number;
+  /** Where the 429s are counted (vigil_http_rate_limited_total), once a second. */
+  redis: Redis;
+  keys: RedisKeys;
 }
 
 export interface CallerRateLimits {
@@ -24,7 +30,7 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 /** Whose budget ran out, as the answer says it. */
 const EXCEEDED = {
   anonymous: 'from this address without a key',
-  failed: 'from this address with a missing or wrong key',
+  failed_auth: 'from this address with a missing or wrong key',
   key: 'for this key',
 } as const;
 type Bucket = keyof typeof EXCEEDED;
@@ -47,12 +53,12 @@ export function registerCallerRateLimits(
   // Its store only (an LRU of 5,000 entries per budget, so a flood of addresses cannot grow memory);
   // the hooks below decide when each budget applies.
   void app.register(rateLimit, { global: false });
-  let limiters: Record<'anonymous' | 'failed' | 'key', Limiter> | undefined;
+  let limiters: Record<Bucket, Limiter> | undefined;
   // createRateLimit exists once the plugin has loaded, which is before any request.
   const limiter = (): NonNullable<typeof limiters> =>
     (limiters ??= {
       anonymous: app.createRateLimit({ max: options.anonymousPerMinute, timeWindow: MINUTE_MS }),
-      failed: app.createRateLimit({ max: options.failedAuthPerMinute, timeWindow: MINUTE_MS }),
+      failed_auth: app.createRateLimit({ max: options.failedAuthPerMinute, timeWindow: MINUTE_MS }),
       key: app.createRateLimit({
         max: options.keyPerMinute,
         timeWindow: MINUTE_MS,
@@ -60,18 +66,35 @@ export function registerCallerRateLimits(
       }),
     });
 
+  // 429s are counted in memory and written once a second: a flood must not become a flood of writes.
+  const refused = new Map<Bucket, number>();
+  const flush = async (): Promise<void> => {
+    if (refused.size === 0) return;
+    const pipeline = options.redis.pipeline();
+    for (const [bucket, count] of refused)
+      countInto(pipeline, options.keys, 'vigil_http_rate_limited_total', { bucket }, count);
+    refused.clear();
+    await pipeline.exec().catch(() => undefined);
+  };
+  const timer = setInterval(() => void flush(), 1_000);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flush();
+  });
+
   return {
     async beforeAuth(request, reply) {
       const config = request.routeOptions.config;
       if (config.rateLimit === false) return;
       if (config.public === true || request.is404)
-        await enforce(limiter().anonymous, request, reply, 'anonymous');
+        await enforce(limiter().anonymous, request, reply, 'anonymous', refused);
     },
     async authRejected(request, reply) {
-      await enforce(limiter().failed, request, reply, 'failed');
+      await enforce(limiter().failed_auth, request, reply, 'failed_auth', refused);
     },
     async identified(request, reply) {
-      if (request.principal) await enforce(limiter().key, request, reply, 'key');
+      if (request.principal) await enforce(limiter().key, request, reply, 'key', refused);
     },
   };
 }
@@ -81,9 +104,11 @@ async function enforce(
   request: FastifyRequest,
   reply: FastifyReply,
   bucket: Bucket,
+  refused: Map<Bucket, number>,
 ): Promise<void> {
   const result = await limiter(request);
   if (result.isAllowed || !result.isExceeded) return;
+  refused.set(bucket, (refused.get(bucket) ?? 0) + 1);
   const retryAfterSeconds = Math.max(1, result.ttlInSeconds);
   void reply
     .header('retry-after', String(retryAfterSeconds))

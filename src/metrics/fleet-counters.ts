@@ -36,6 +36,10 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'Reboot SETs refused at their claim, by the guard that held (cooldown, max_per_24h, concurrent_under_parent).',
   },
+  vigil_http_rate_limited_total: {
+    type: 'counter',
+    help: 'Requests answered 429, by the budget spent (anonymous, failed_auth, key per address or key; conversation_key, conversation_subscriber for opens).',
+  },
   vigil_webhook_deliveries_total: {
     type: 'counter',
     help: 'Alert deliveries, by result (delivered, retried, dead).',

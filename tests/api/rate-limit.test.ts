@@ -76,6 +76,12 @@ describe('rate limit before authentication, per client address', () => {
     expect(
       (await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc })).statusCode,
     ).toBe(200);
+    // Counted for the NOC, by budget.
+    await expect
+      .poll(async () => (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc })).body, {
+        timeout: 5_000,
+      })
+      .toMatch(/^vigil_http_rate_limited_total\{bucket="failed_auth"\} 2$/m);
     // The wrong token is named by its key id in logs, never in clear; the valid ones neither.
     const logs = t.logLines.join('\n');
     expect(logs).toContain('rate limited');

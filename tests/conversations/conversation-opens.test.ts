@@ -180,6 +180,8 @@ describe('bounds on opens', () => {
     expect(statuses).toEqual([201, 201, 201]);
     expectLimited(await open(t, { subscriberId: 'sub-7', channel: 'email', agentId: 'a-1' }));
     expectLimited(await open(t, { subscriberId: 'sub-7', channel: 'app', agentId: 'a-9' }, 'noc'));
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc });
+    expect(metrics.body).toMatch(/^vigil_http_rate_limited_total\{bucket="conversation_subscriber"\} 2$/m);
     // The open one is still returned: it makes nothing new.
     expect((await open(t, { subscriberId: 'sub-7', channel: 'chat', agentId: 'a-1' })).statusCode).toBe(200);
     expect((await open(t, { subscriberId: 'sub-8', channel: 'chat', agentId: 'a-1' })).statusCode).toBe(201);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../../actions/action-queue.js';
 import { createActionStore } from '../../actions/action-store.js';
+import { countInto } from '../../metrics/fleet-counters.js';
 import { registerLocalGauge } from '../../metrics/render-metrics.js';
 import { createOutcomeStore } from '../../outcomes/outcome-store.js';
 import { actionView } from '../../actions/action.js';
@@ -262,6 +263,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
         { ...options.opens, keyId: request.principal?.keyId ?? '' },
       );
       if (opened.outcome === 'limited') {
+        const counted = redis.pipeline();
+        countInto(counted, keys, 'vigil_http_rate_limited_total', { bucket: `conversation_${opened.by}` });
+        await counted.exec().catch(() => undefined);
         const seconds = Math.max(1, Math.ceil(opened.retryAfterMs / 1000));
         void reply.header('retry-after', String(seconds));
         throw new AppError(
