@@ -347,7 +347,8 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       config: CONSOLE,
       schema: {
         summary:
-          "The conversation's events (server-sent events), replayed from Last-Event-ID after a reconnect",
+          "The conversation's events (server-sent events), replayed from Last-Event-ID after a reconnect " +
+          '(or, when that id cannot be resumed from, a `reset` event with the snapshot)',
         tags: ['conversations'],
         params: conversationParams,
         querystring: streamQuery,
@@ -380,7 +381,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
     schema: {
       summary:
         "The conversation's events over a WebSocket (one JSON text frame {id, type, data} each), " +
-        'replayed from ?lastEventId= after a reconnect',
+        'replayed from ?lastEventId= after a reconnect (or a `reset` event with the snapshot)',
       tags: ['conversations'],
       params: conversationParams,
       querystring: streamQuery,
