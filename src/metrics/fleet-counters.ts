@@ -38,7 +38,7 @@ export const FLEET_SERIES = {
   },
   vigil_http_rate_limited_total: {
     type: 'counter',
-    help: 'Requests answered 429, by the budget spent (anonymous, failed_auth, key per address or key; conversation_key, conversation_subscriber for opens).',
+    help: 'Requests answered 429, by the budget spent: anonymous and failed_auth (per address), key (per API key), conversation_key and conversation_subscriber (conversation opens).',
   },
   vigil_webhook_deliveries_total: {
     type: 'counter',
