@@ -60,7 +60,7 @@ const ADDRESS_INDEX_REFRESH_MS = DEFAULT_POLLER_OPTIONS.syncEveryMs;
 const secret = (): string => randomBytes(18).toString('base64url');
 
 /** A UDP port free now on 127.0.0.1 (the service binds it a moment later). */
-async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -220,7 +220,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /** The shipped probes with one interval (a probe allows 5 s at least), a 1 s timeout and 1 retry. */
-function writeProbes(from: string, to: string, intervalSeconds: number): void {
+export function writeProbes(from: string, to: string, intervalSeconds: number): void {
   mkdirSync(to);
   for (const name of readdirSync(from)) {
     if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;

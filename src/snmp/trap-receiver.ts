@@ -291,7 +291,8 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
       // Our own dgram factory, to know when the socket is bound or failed to bind.
       dgramModule: {
         createSocket: (type: 'udp4') => {
-          const socket = createSocket(type);
+          // A burst of traps (an outage, or a flood) waits in the kernel instead of being dropped.
+          const socket = createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
           sockets.push(socket);
           return socket;
         },

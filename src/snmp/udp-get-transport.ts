@@ -179,9 +179,9 @@ export class UdpGetTransport {
       response.varbinds.every((vb, i) => vb.oid.equals(asked[i] as Buffer));
     if (!matches) {
       this.finish(response.requestId, {
-        outcome: 'transport_error',
+        outcome: 'malformed',
         values: [],
-        reason: 'response does not answer the OIDs asked',
+        reason: 'the answer does not match the OIDs asked',
       });
       return;
     }
