@@ -174,10 +174,10 @@ export function createAlertsRole(
     if (claimed.length > 0) await route(claimed.filter(([, fields]) => fields !== null));
   }
 
-  async function createGroup(): Promise<void> {
+  async function createGroup(client: Redis = redis): Promise<void> {
     try {
       // From now on: alerts are about outages happening, not a replay of the stream's history.
-      await redis.xgroup('CREATE', keys.events(), GROUP, '$', 'MKSTREAM');
+      await client.xgroup('CREATE', keys.events(), GROUP, '$', 'MKSTREAM');
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
@@ -261,7 +261,9 @@ export function createAlertsRole(
     async start() {
       reader = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts-reader');
       connection = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts');
-      await createGroup();
+      // On the worker connection, which waits for Redis: at start the command connection may not be
+      // ready yet, and it fails fast rather than queue.
+      await createGroup(connection);
       queue = new Queue(ALERTS_QUEUE, { connection, prefix: keys.bullPrefix() });
       worker = new Worker(ALERTS_QUEUE, pump, {
         connection,
