@@ -4,7 +4,7 @@
  */
 
 export type Language = 'en' | 'ru';
-export type Role = 'agent' | 'noc';
+export type Role = 'agent' | 'noc' | 'admin';
 
 export interface Problem {
   status: number;

@@ -63,19 +63,15 @@ export function createApi(key, language) {
 /** @typedef {ReturnType<typeof createApi>} Api */
 
 /**
- * What a key may do, asked of the API itself (it has no "who am I"): an incident list answers NOC keys,
- * refuses agent keys with 403, and unknown keys with 401.
+ * What a key may do, asked of the API itself (GET /v1/me answers every role): no probing of a route
+ * that refuses the key, so an agent's sign-in logs no 403. An unknown key is the API's 401.
  * @param {string} key
  * @returns {Promise<Role>}
  */
 export async function roleOfKey(key) {
-  try {
-    await createApi(key, 'en').get('/v1/incidents?limit=1');
-    return 'noc';
-  } catch (error) {
-    if (error instanceof ApiError && error.problem.status === 403) return 'agent';
-    throw error;
-  }
+  const me = /** @type {{ role?: string }} */ (await createApi(key, 'en').get('/v1/me'));
+  if (me.role === 'agent' || me.role === 'noc' || me.role === 'admin') return me.role;
+  throw new ApiError({ status: 403, code: 'ERR_HTTP', detail: `unknown role "${String(me.role)}"` });
 }
 
 /** A path segment: ids hold ':' and '@', which must not be read as anything but the id. */

@@ -5,6 +5,7 @@ import { AgentView } from './agent-view.js';
 import { language, setLanguage, t } from './i18n.js';
 import { NocView } from './noc-view.js';
 import { ProblemNote } from './problem-note.js';
+import { homeOf, viewsFor } from './role-views.js';
 
 /** @typedef {import('./api-types.js').Role} Role */
 /** @typedef {import('./api-types.js').Language} Language */
@@ -21,8 +22,9 @@ function hashPath() {
 }
 
 /**
- * The console: asks for an API key once per tab, learns its role from the API, then shows the agent
- * or the NOC view. Alt+1 / Alt+2 switch views and Alt+L the language, from anywhere.
+ * The console: asks for an API key once per tab, learns its role from the API, then shows the views
+ * that role may use (role-views.js) and no other. Alt+1 / Alt+2 switch between those views and Alt+L
+ * the language, from anywhere.
  */
 function App() {
   const [key, setKey] = useState(() => sessionStorage.getItem(KEY_ITEM));
@@ -43,7 +45,7 @@ function App() {
     roleOfKey(key).then(
       (found) => {
         setRole(found);
-        if (hashPath().length === 0) location.hash = found === 'agent' ? '#/agent' : '#/noc/incidents';
+        if (hashPath().length === 0) location.hash = homeOf(found);
       },
       (/** @type {unknown} */ caught) => {
         sessionStorage.removeItem(KEY_ITEM);
@@ -59,18 +61,26 @@ function App() {
     setLang(next);
   };
 
+  const views = role ? viewsFor(role) : [];
   useEffect(() => {
     const onKey = (/** @type {KeyboardEvent} */ e) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.code === 'Digit1') location.hash = '#/agent';
-      else if (e.code === 'Digit2') location.hash = '#/noc/incidents';
+      const target = views.find((v) => v.shortcut === e.code);
+      if (target) location.hash = target.href;
       else if (e.code === 'KeyL') switchLanguage(language() === 'en' ? 'ru' : 'en');
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [role]);
+
+  // A bookmark or a typed hash to a view the role may not use lands on the role's own view instead.
+  const requested = path[0] ?? (role ? homeOf(role).split('/')[1] : undefined);
+  const allowed = role !== null && views.some((v) => v.name === requested);
+  useEffect(() => {
+    if (role && !allowed) location.replace(homeOf(role));
+  }, [role, allowed]);
 
   const signOut = () => {
     sessionStorage.clear();
@@ -79,19 +89,25 @@ function App() {
     location.hash = '';
   };
 
-  const view = path[0] ?? (role === 'agent' ? 'agent' : 'noc');
+  const view = allowed ? requested : undefined;
+  const shortcuts = [
+    ...views.map((v) => `Alt+${v.shortcut.slice(-1)} ${t(v.label)}`),
+    `Alt+L ${t('nav.language')}`,
+  ].join(' · ');
   document.title = t('title');
   return html`
     <header class="top">
       <h1>Vigil</h1>
       ${
-        key &&
+        views.length > 1 &&
         html`<nav aria-label=${t('title')}>
-          <a href="#/agent" aria-current=${view === 'agent' ? 'page' : undefined}>${t('nav.agent')}</a>
-          <a href="#/noc/incidents" aria-current=${view === 'noc' ? 'page' : undefined}>${t('nav.noc')}</a>
+          ${views.map(
+            (v) =>
+              html`<a href=${v.href} aria-current=${view === v.name ? 'page' : undefined}>${t(v.label)}</a>`,
+          )}
         </nav>`
       }
-      <span class="muted shortcuts">${t('nav.shortcuts')}</span>
+      <span class="muted shortcuts">${shortcuts}</span>
       <div class="lang" role="group" aria-label="Language / Язык">
         ${
           /** @type {Language[]} */ (['en', 'ru']).map(
@@ -107,15 +123,8 @@ function App() {
     <main>
       ${!key && html`<${KeyForm} error=${error} onKey=${(/** @type {string} */ k) => setKey(k)} />`}
       ${key && !role && html`<p class="muted">${t('key.checking')}</p>`}
-      ${api && role && view === 'agent' && html`<${AgentView} api=${api} />`}
-      ${
-        api &&
-        role &&
-        view === 'noc' &&
-        (role === 'noc'
-          ? html`<${NocView} api=${api} path=${path.slice(1)} />`
-          : html`<p class="problem" role="alert">${t('role.forbidden')}</p>`)
-      }
+      ${api && view === 'agent' && html`<${AgentView} api=${api} />`}
+      ${api && view === 'noc' && html`<${NocView} api=${api} path=${path.slice(1)} />`}
     </main>
   `;
 }

@@ -6,7 +6,13 @@ import { kindLabel, language, t } from './i18n.js';
 /** @typedef {import('./api-types.js').Suggestion} Suggestion */
 /** @typedef {import('./api-types.js').Action} Action */
 
-const REASONS = ['sug.reason.declined', 'sug.reason.done', 'sug.reason.irrelevant'];
+/**
+ * Dismissal reasons as the effectiveness report counts them (GET /v1/reports/effectiveness,
+ * dismissReasons): one code per reason, whatever the console's language, so "declined" in English and
+ * in Russian add up to one row. The first is preselected: the commonest reason, one click away.
+ * `other` asks for the agent's own words, which the report then counts as they are.
+ */
+export const DISMISS_REASONS = ['subscriber_declined', 'already_done', 'not_the_problem', 'other'];
 
 /**
  * One suggestion: what to do and why, its state, and for a proposed one Accept and Dismiss (with a
@@ -20,7 +26,8 @@ const REASONS = ['sug.reason.declined', 'sug.reason.done', 'sug.reason.irrelevan
  */
 export function SuggestionCard({ suggestion, action, onAccept, onDismiss }) {
   const [dismissing, setDismissing] = useState(false);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(DISMISS_REASONS[0] ?? 'other');
+  const [own, setOwn] = useState('');
   const [busy, setBusy] = useState(false);
   const proposed = suggestion.state === 'proposed' && onAccept !== undefined && onDismiss !== undefined;
 
@@ -37,7 +44,7 @@ export function SuggestionCard({ suggestion, action, onAccept, onDismiss }) {
   /** @param {SubmitEvent} event */
   const submitDismissal = (event) => {
     event.preventDefault();
-    const given = reason.trim();
+    const given = reason === 'other' ? own.trim() : reason;
     if (given === '' || !onDismiss) return;
     void run(() => onDismiss(suggestion, given)).then(() => setDismissing(false));
   };
@@ -81,16 +88,29 @@ export function SuggestionCard({ suggestion, action, onAccept, onDismiss }) {
         >
           <label>
             ${t('sug.reason')}
-            <input
-              list="dismiss-reasons"
-              required
-              maxlength="500"
+            <select
+              name="reason"
               value=${reason}
               autofocus
-              onInput=${(/** @type {InputEvent} */ e) => setReason(/** @type {HTMLInputElement} */ (e.target).value)}
-            />
+              onChange=${(/** @type {Event} */ e) => setReason(/** @type {HTMLSelectElement} */ (e.target).value)}
+            >
+              ${DISMISS_REASONS.map((code) => html`<option value=${code}>${t(`sug.reason.${code}`)}</option>`)}
+            </select>
           </label>
-          <datalist id="dismiss-reasons">${REASONS.map((key) => html`<option value=${t(key)} />`)}</datalist>
+          ${
+            reason === 'other' &&
+            html`<label>
+              ${t('sug.reason.own')}
+              <input
+                name="own-reason"
+                required
+                maxlength="500"
+                value=${own}
+                autofocus
+                onInput=${(/** @type {InputEvent} */ e) => setOwn(/** @type {HTMLInputElement} */ (e.target).value)}
+              />
+            </label>`
+          }
           <button class="primary" disabled=${busy}>${t('sug.confirmDismiss')}</button>
           <button type="button" onClick=${() => setDismissing(false)}>${t('sug.cancel')}</button>
         </form>`
