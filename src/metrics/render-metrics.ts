@@ -14,6 +14,22 @@ interface Gauge {
   samples: { labels?: Record<string, string>; value: number }[];
 }
 
+/**
+ * Devices per status that add up to the inventory. The pollers' index holds a device once it has been
+ * polled; a device never polled yet is in no set, and it is `unknown` all the same (describeDeviceState
+ * says so for one device). So unknown is the inventory less the devices seen up, degraded or down.
+ */
+function devicesByStatus(indexed: readonly number[], inventory: number) {
+  const seen = DEVICE_STATUSES.reduce(
+    (sum, status, i) => (status === 'unknown' ? sum : sum + (indexed[i] ?? 0)),
+    0,
+  );
+  return DEVICE_STATUSES.map((status, i) => ({
+    labels: { status },
+    value: status === 'unknown' ? Math.max(indexed[i] ?? 0, inventory - seen) : (indexed[i] ?? 0),
+  }));
+}
+
 /** Values only this process knows (its open event streams), registered by the part that has them. */
 const localGauges = new Map<string, { help: string; read: () => number }>();
 export function registerLocalGauge(name: string, help: string, read: () => number): void {
@@ -55,6 +71,7 @@ export function createMetricsRenderer(deps: {
     const now = Date.now();
     const pipeline = redis.pipeline();
     for (const status of DEVICE_STATUSES) pipeline.zcard(keys.devicesByStatus(status));
+    pipeline.hlen(keys.inventoryPart('device-records'));
     for (const kind of FINDING_KINDS) pipeline.zcard(keys.devicesByFinding(kind));
     for (let shard = 0; shard < deps.pollShards; shard++)
       pipeline.zrange(keys.pollDue(shard), 0, 0, 'WITHSCORES');
@@ -63,7 +80,10 @@ export function createMetricsRenderer(deps: {
     pipeline.hkeys(keys.webhookSubscriptions());
     const replies = ((await pipeline.exec()) ?? []).map(([, value]) => value);
     let i = 0;
-    const devices = DEVICE_STATUSES.map((status) => ({ labels: { status }, value: Number(replies[i++]) }));
+    const devices = devicesByStatus(
+      DEVICE_STATUSES.map(() => Number(replies[i++])),
+      Number(replies[i++]),
+    );
     const findings = FINDING_KINDS.map((kind) => ({ labels: { kind }, value: Number(replies[i++]) }));
     let lag = 0;
     for (let shard = 0; shard < deps.pollShards; shard++) {

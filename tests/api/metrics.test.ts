@@ -48,6 +48,22 @@ describe('GET /metrics', () => {
       expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/);
   });
 
+  it('counts a device never polled as unknown, so the statuses add up to the inventory', async () => {
+    const { redis, keys } = t.testRedis;
+    // Five devices in the inventory; the pollers have seen three (up, up, down), two never.
+    const records = keys.inventoryPart('device-records');
+    for (const id of ['cpe-1', 'cpe-2', 'cpe-3', 'cpe-4', 'cpe-5'])
+      await redis.hset(records, id, JSON.stringify({ id, kind: 'cpe' }));
+    await redis.zadd(keys.devicesByStatus('up'), 0, 'cpe-1', 0, 'cpe-2');
+    await redis.zadd(keys.devicesByStatus('down'), 0, 'cpe-3');
+
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc })).body;
+    const count = (status: string) =>
+      Number(new RegExp(`^vigil_devices\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    expect(count('unknown')).toBe(2);
+    expect(count('unknown') + count('up') + count('degraded') + count('down')).toBe(5);
+  });
+
   it('is not for agents, nor anonymous', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.agent })).statusCode).toBe(
       403,
