@@ -3,6 +3,7 @@ import { seg } from './api.js';
 import { formatDuration, formatTime } from './format.js';
 import { t } from './i18n.js';
 import { ProblemNote } from './problem-note.js';
+import { AXES } from './chart-axis.js';
 import { Sparkline } from './sparkline.js';
 import { useLoader } from './use-loader.js';
 
@@ -10,12 +11,38 @@ import { useLoader } from './use-loader.js';
 /** @typedef {import('./api-types.js').DeviceDetail} DeviceDetail */
 /** @typedef {import('./api-types.js').RecentPoll} RecentPoll */
 
-/** The numbers of GET /v1/devices/{id} state.recent worth a chart, in the order NOC reads them. */
+/**
+ * The numbers of GET /v1/devices/{id} state.recent worth a chart, in the order NOC reads them, each on
+ * its own honest axis (chart-axis.js). Memory and temperature show only on devices that report them.
+ */
 const CHARTS = /** @type {const} */ ([
-  { key: 'uptimeSeconds', label: 'chart.uptime', scale: 1 / 86_400, digits: 2 },
-  { key: 'upstreamErrorsPerHour', label: 'chart.errors', scale: 1, digits: 0 },
-  { key: 'cpuPercent', label: 'chart.cpu', scale: 1, digits: 0 },
-  { key: 'signalDbm', label: 'chart.signal', scale: 1, digits: 1 },
+  {
+    key: 'uptimeSeconds',
+    label: 'chart.uptime',
+    unit: 'unit.days',
+    axis: AXES.uptimeDays,
+    scale: 1 / 86_400,
+    digits: 2,
+  },
+  {
+    key: 'upstreamErrorsPerHour',
+    label: 'chart.errors',
+    unit: 'unit.perHour',
+    axis: AXES.upstreamErrorsPerHour,
+    scale: 1,
+    digits: 0,
+  },
+  { key: 'cpuPercent', label: 'chart.cpu', unit: '%', axis: AXES.cpuPercent, scale: 1, digits: 0 },
+  { key: 'memoryPercent', label: 'chart.memory', unit: '%', axis: AXES.memoryPercent, scale: 1, digits: 0 },
+  {
+    key: 'temperatureCelsius',
+    label: 'chart.temperature',
+    unit: '°C',
+    axis: AXES.temperatureCelsius,
+    scale: 1,
+    digits: 0,
+  },
+  { key: 'signalDbm', label: 'chart.signal', unit: 'unit.dbm', axis: AXES.signalDbm, scale: 1, digits: 1 },
 ]);
 
 /**
@@ -88,6 +115,8 @@ export function DevicePage({ api, id }) {
             html`<${Sparkline}
               key=${c.key}
               label=${t(c.label)}
+              unit=${t(c.unit)}
+              axis=${c.axis}
               digits=${c.digits}
               points=${recent.map((p) => ({ at: p.at, value: scaled(p[c.key], c.scale) }))}
               always=${c.key === 'uptimeSeconds'}

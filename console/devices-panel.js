@@ -1,5 +1,5 @@
 /* global fetch, URLSearchParams */
-import { html, useState } from './vendor/htm-preact.js';
+import { html, useEffect, useState } from './vendor/htm-preact.js';
 import { seg } from './api.js';
 import { formatTime } from './format.js';
 import { t } from './i18n.js';
@@ -10,6 +10,7 @@ import { useLoader } from './use-loader.js';
 /** @typedef {import('./api-types.js').Device} Device */
 /** @typedef {import('./api-types.js').Page<Device>} DevicePage */
 
+/** Worst first: the order of the pills, and the order in which the panel picks where to open. */
 const STATUSES = ['down', 'degraded', 'up', 'unknown'];
 const KINDS = ['cpe', 'access_node', 'base_station'];
 /** Finding kinds NOC filters by most (README "Detection"). */
@@ -29,11 +30,21 @@ const PAGE = 100;
 
 /**
  * Devices by what the pollers see (status, open finding) and by kind, a page at a time through the
- * API's cursors. Status counts come from /metrics (vigil_devices{status}), read by the same NOC key.
+ * API's cursors. Status counts come from /metrics (vigil_devices{status}), read by the same NOC key;
+ * they add up to the inventory (a device never polled is `unknown`). The panel opens on the worst
+ * status that has devices (down, else degraded), or on all of them: never on an empty list while
+ * devices are in trouble. Once open, it stays on what NOC picks.
  * @param {{ api: Api }} props
  */
 export function DevicesPanel({ api }) {
-  const [status, setStatus] = useState('down');
+  const counts = useLoader(() => statusCounts(api), [api], 10_000);
+  const [picked, setStatus] = useState(/** @type {string | null} */ (null));
+  const [opening, setOpening] = useState(/** @type {string | null} */ (null));
+  useEffect(() => {
+    if (opening === null && (counts.data !== undefined || counts.error))
+      setOpening(openingStatus(counts.data));
+  }, [counts.data, counts.error]);
+  const status = picked ?? opening;
   const [kind, setKind] = useState('');
   const [finding, setFinding] = useState('');
   const [pages, setPages] = useState(/** @type {DevicePage[]} */ ([]));
@@ -43,9 +54,10 @@ export function DevicesPanel({ api }) {
   if (finding) query.set('finding', finding);
   const first = useLoader(async () => {
     setPages([]);
+    // Not before the counts say where to open: one request, no flash of the wrong list.
+    if (status === null) return undefined;
     return /** @type {DevicePage} */ (await api.get(`/v1/devices?${query.toString()}`));
   }, [api, status, kind, finding]);
-  const counts = useLoader(() => statusCounts(api), [api], 10_000);
   const all = first.data ? [first.data, ...pages] : [];
   const devices = all.flatMap((p) => p.items);
   const next = all[all.length - 1]?.nextCursor;
@@ -98,7 +110,11 @@ export function DevicesPanel({ api }) {
       </form>
       <p class="muted" role="status">${t('noc.updated')} ${formatTime(first.loadedAt)}</p>
       <${ProblemNote} error=${first.error} />
-      ${first.data && devices.length === 0 && html`<p class="muted">${t('dev.none')}</p>`}
+      ${
+        first.data &&
+        devices.length === 0 &&
+        html`<p class="muted" data-empty>${describeEmpty({ status: status ?? '', kind, finding })}</p>`
+      }
       ${
         devices.length > 0 &&
         html`<table>
@@ -134,6 +150,28 @@ export function DevicesPanel({ api }) {
       ${next && html`<button onClick=${() => void more()}>${t('dev.more')}</button>`}
     </section>
   `;
+}
+
+/**
+ * Where the panel opens: the worst status with devices in it (down, then degraded), else every device.
+ * @param {Map<string, number> | undefined} counts
+ */
+export function openingStatus(counts) {
+  for (const status of ['down', 'degraded']) if ((counts?.get(status) ?? 0) > 0) return status;
+  return '';
+}
+
+/**
+ * "No devices match status down · kind cpe.": an empty list says which filter emptied it.
+ * @param {{ status: string, kind: string, finding: string }} filter
+ */
+export function describeEmpty({ status, kind, finding }) {
+  const parts = [
+    status && `${t('dev.status').toLowerCase()} ${status}`,
+    kind && `${t('dev.kind').toLowerCase()} ${kind}`,
+    finding && `${t('dev.finding').toLowerCase()} ${finding}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? t('dev.noneAtAll') : `${t('dev.none')} ${parts.join(' · ')}.`;
 }
 
 /**
