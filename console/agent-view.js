@@ -5,6 +5,7 @@ import { applyEvent, initialView } from './conversation-state.js';
 import { followEvents } from './event-stream.js';
 import { formatDuration, formatTime } from './format.js';
 import { language, t } from './i18n.js';
+import { etaWords, noteWords, resolvedWords } from './incident-words.js';
 import { ProblemNote } from './problem-note.js';
 import { SuggestionCard } from './suggestion-card.js';
 
@@ -264,7 +265,7 @@ function IncidentList({ view }) {
               <strong>${i.id}</strong>
               <span class="badge state-${i.state}">${i.state}</span>
               <span
-                >${[i.kind, i.cause, i.eta && `${t('inc.eta')} ${formatTime(i.eta)}`, i.note].filter(Boolean).join(' · ')}</span
+                >${[i.kind, i.cause, etaWords(i), resolvedWords(i), noteWords(i)].filter(Boolean).join(' · ')}</span
               >
             </li>`,
         )}

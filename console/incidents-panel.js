@@ -2,6 +2,7 @@ import { html, useState } from './vendor/htm-preact.js';
 import { seg } from './api.js';
 import { formatTime, fromLocalInput, toLocalInput } from './format.js';
 import { t } from './i18n.js';
+import { noteWords, resolvedWords } from './incident-words.js';
 import { ProblemNote } from './problem-note.js';
 import { useLoader } from './use-loader.js';
 
@@ -14,7 +15,8 @@ const REFRESH_MS = 3_000;
 
 /**
  * Pending, open and recently resolved incidents, newest first, with how many devices and subscribers
- * each cuts off; NOC acknowledges one, and sets its ETA and note (shown in every notice).
+ * each cuts off; NOC acknowledges one, and sets its ETA and note (every notice quotes the note as the
+ * NOC's words, in whatever language it was typed). A resolved one's ETA and note read as past.
  * @param {{ api: Api }} props
  */
 export function IncidentsPanel({ api }) {
@@ -108,9 +110,12 @@ function IncidentRow({ incident: i, onAck, onEdit }) {
       </td>
       <td class="num" data-count="devices">${i.affectedDeviceIds?.length ?? 0}</td>
       <td class="num" data-count="subscribers">${i.affectedSubscriberIds?.length ?? 0}</td>
-      <td>${i.eta ? formatTime(i.eta) : '—'}</td>
-      <td>
-        ${i.note ?? ''}
+      <td data-eta>
+        ${live ? (i.eta ? formatTime(i.eta) : '—') : i.eta ? `${t('inc.wasExpected')} ${formatTime(i.eta)}` : '—'}
+        ${!live && html`<div class="muted">${resolvedWords(i)}</div>`}
+      </td>
+      <td data-note class=${live ? '' : 'muted'}>
+        ${noteWords(i)}
         ${i.acknowledgedBy && html`<div class="muted">${t('inc.acked')} ${i.acknowledgedBy}</div>`}
       </td>
       <td>
@@ -155,7 +160,7 @@ function EditRow({ incident, onSave, onCancel }) {
             />
           </label>
           <label class="grow">
-            ${t('inc.note')}
+            ${t('inc.note')} <span class="muted">${t('inc.noteHint')}</span>
             <input
               maxlength="2000"
               value=${note}

@@ -72,7 +72,7 @@ describe('plan: outages', () => {
         id: 'cpe-1:outage_notice:inc-7',
         kind: 'outage_notice',
         priority: 1,
-        text: 'Outage upstream of the subscriber (inc-7); their equipment is not at fault. Service expected back by 2026-11-20 11:30 UTC. Fibre cut near the depot.',
+        text: 'Outage upstream of the subscriber (inc-7); their equipment is not at fault. Service expected back by 2026-11-20 11:30 UTC. NOC note: "Fibre cut near the depot."',
         cause: { findingIds: [], incidentId: 'inc-7' },
       }),
     ]);
@@ -87,6 +87,13 @@ describe('plan: outages', () => {
     const result = run({ language: 'ru', incidents: [outage({ kind: 'planned_works' })] });
     expect(result.suggestions.map((s) => s.text)).toEqual([
       'Авария на узле, к которому подключён абонент (inc-7); проблема не в его оборудовании.',
+    ]);
+  });
+
+  it('quotes the NOC note as their words in a Russian notice, never as a sentence of its own', () => {
+    const result = run({ language: 'ru', incidents: [outage({ note: 'Fibre cut near the depot.' })] });
+    expect(result.suggestions.map((s) => s.text)).toEqual([
+      'Авария на узле, к которому подключён абонент (inc-7); проблема не в его оборудовании. Примечание NOC: «Fibre cut near the depot.»',
     ]);
   });
 

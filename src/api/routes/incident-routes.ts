@@ -100,6 +100,9 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       config: NOC,
       schema: {
         summary: 'Set or clear the ETA (ISO 8601) and the note agents read to subscribers',
+        description:
+          "The note is NOC's words as typed, in any language: every outage notice quotes it, marked as NOC's " +
+          '("NOC note: …", «Примечание NOC: …»), in the notice\'s own language around it. Null clears a field.',
         tags: ['incidents'],
         params: idParams,
         body: {
@@ -108,7 +111,11 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
           minProperties: 1,
           properties: {
             eta: { type: ['string', 'null'], format: 'date-time' },
-            note: { type: ['string', 'null'], maxLength: 2000 },
+            note: {
+              type: ['string', 'null'],
+              maxLength: 2000,
+              description: 'quoted as typed in every notice, marked as the NOC’s words',
+            },
           },
         },
         response: { 200: anyObject, 404: problem, 409: problem },
