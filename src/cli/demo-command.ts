@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { ensureRedis } from '../platform/private-redis.js';
-import { createRedisConnection } from '../platform/redis-connection.js';
-import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
-import { createApiClient } from '../demo/api-client.js';
-import { startChildService, type ChildService } from '../demo/child-service.js';
-import { playDemoStory } from '../demo/demo-story.js';
-import { startProgressView } from '../demo/progress-view.js';
+import type { ChildService } from '../demo/child-service.js';
+import { createStatusLine } from '../demo/status-line.js';
 import { positiveInt } from './cli-parsers.js';
 
 interface DemoFlags {
@@ -39,11 +34,30 @@ export function registerDemoCommand(program: Command): void {
 }
 
 async function demo(flags: DemoFlags): Promise<void> {
-  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const [
+    { ensureRedis },
+    { createApiClient },
+    { startChildService },
+    { playDemoStory },
+    { startProgressView },
+  ] = await Promise.all([
+    import('../platform/private-redis.js'),
+    import('../demo/api-client.js'),
+    import('../demo/child-service.js'),
+    import('../demo/demo-story.js'),
+    import('../demo/progress-view.js'),
+  ]);
+  // The story's lines scroll; the live numbers stay on one line at the bottom of a terminal.
+  const screen = createStatusLine(process.stdout);
+  const say = screen.say;
   const workDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
   const children: ChildService[] = [];
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const envFile = resolve('.vigil', 'demo.env');
+  let wroteEnvFile = false;
   const cleanup = async (): Promise<void> => {
+    screen.stop();
+    if (wroteEnvFile) rmSync(envFile, { force: true });
     for (const child of children.reverse()) await child.stop();
     await redis.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -112,8 +126,33 @@ async function demo(flags: DemoFlags): Promise<void> {
     children.push(service);
     const apiUrl = String(service.ready.url);
     say(`   API ${apiUrl} (OpenAPI at ${apiUrl}/docs)`);
+    // Everything needed to follow along goes out before the story, not after its minute.
+    if (!flags.once) {
+      writeEnvFile(envFile, {
+        VIGIL_URL: apiUrl,
+        VIGIL_ADMIN_KEY: adminKey,
+        VIGIL_NOC_KEY: nocKey,
+        VIGIL_AGENT_KEY: agentKey,
+        VIGIL_SIM_URL: String(sim.ready.control),
+        // The Redis and prefix the service uses: `vigil explain` and `vigil inventory` read them too.
+        REDIS_URL: redis.url,
+        VIGIL_REDIS_PREFIX: env.VIGIL_REDIS_PREFIX as string,
+      });
+      wroteEnvFile = true;
+      say(
+        `   The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`,
+      );
+      say(
+        `   API keys, REDIS_URL and VIGIL_REDIS_PREFIX are in ${envFile} (mode 600): source it in another shell`,
+      );
+    } else {
+      say(
+        `   The console: ${apiUrl}/console/ (keys are made per run; without --once they go to .vigil/demo.env)`,
+      );
+    }
+    say('');
 
-    const stopProgress = startProgressView(apiUrl, nocKey, say);
+    const stopProgress = startProgressView(apiUrl, nocKey, screen.status);
     await playDemoStory({
       api: createApiClient(apiUrl, adminKey),
       noc: createApiClient(apiUrl, nocKey),
@@ -125,21 +164,15 @@ async function demo(flags: DemoFlags): Promise<void> {
 
     if (flags.once) {
       stopProgress();
+      screen.stop();
       say('Demo finished.');
       return;
     }
-    const envFile = resolve('.vigil', 'demo.env');
-    writeEnvFile(envFile, {
-      VIGIL_URL: apiUrl,
-      VIGIL_ADMIN_KEY: adminKey,
-      VIGIL_NOC_KEY: nocKey,
-      VIGIL_AGENT_KEY: agentKey,
-      VIGIL_SIM_URL: String(sim.ready.control),
-    });
     say('');
-    say(`Running. The demo's API keys are in ${envFile} (mode 600): source it, then for example`);
+    say(`Running. Source ${envFile}, then for example`);
     say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/devices?kind=base_station"');
     say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/metrics"');
+    say('   npx vigil explain --subscriber sub-000042');
     say(
       `The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`,
     );
@@ -149,13 +182,16 @@ async function demo(flags: DemoFlags): Promise<void> {
       process.once('SIGTERM', done);
     });
     stopProgress();
-    rmSync(envFile, { force: true });
   } finally {
     await cleanup();
   }
 }
 
 async function clearPrefix(url: string, prefix: string): Promise<void> {
+  const [{ createRedisConnection }, { deleteKeyPrefix }] = await Promise.all([
+    import('../platform/redis-connection.js'),
+    import('../platform/delete-key-prefix.js'),
+  ]);
   const client = createRedisConnection(url, 'worker', 'vigil-demo');
   try {
     await deleteKeyPrefix(client, prefix);

@@ -1,11 +1,9 @@
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../config/load-config.js';
-import { createDiagnosisService, type DeviceDiagnosis } from '../diagnosis/diagnosis-service.js';
-import { loadPlaybooksOrThrow } from '../diagnosis/load-playbooks.js';
-import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
-import { createRedisKeys } from '../platform/redis-keys.js';
-import { formatExplain, LANGUAGES, type Language } from '../playbooks/index.js';
+import type { DeviceDiagnosis } from '../diagnosis/diagnosis-service.js';
+import { LANGUAGES, type Language } from '../playbooks/playbook-types.js';
 import { isAppError } from '../shared/app-error.js';
+import { openCommandRedis } from './open-redis.js';
+import { readStoredFleet } from './stored-fleet.js';
 
 interface ExplainFlags {
   device?: string;
@@ -35,14 +33,29 @@ async function explain(flags: ExplainFlags): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = loadConfig();
-  const playbooks = await loadPlaybooksOrThrow(flags.playbooks ?? config.playbooksDir);
-  const redis = createRedisConnection(config.redisUrl, 'command', 'vigil-explain');
+  const [{ createDiagnosisService }, { loadPlaybooksOrThrow }, { formatExplain }] = await Promise.all([
+    import('../diagnosis/diagnosis-service.js'),
+    import('../diagnosis/load-playbooks.js'),
+    import('../playbooks/index.js'),
+  ]);
+  const opened = await openCommandRedis('vigil-explain');
+  const { config, redis, keys, where } = opened;
+  const deviceText = (d: DeviceDiagnosis): string => deviceLines(d, formatExplain);
   try {
-    await waitForRedis(redis);
+    const playbooks = await loadPlaybooksOrThrow(flags.playbooks ?? config.playbooksDir);
+    // An empty prefix (the wrong Redis, or the wrong VIGIL_REDIS_PREFIX) would answer "status unknown,
+    // no findings" for anything: say what is missing, and where we looked, instead.
+    const fleet = await readStoredFleet(redis, keys);
+    if (fleet.devices === 0 && fleet.subscribers === 0) {
+      process.stderr.write(
+        `vigil explain: no inventory at all at ${where}; check REDIS_URL and VIGIL_REDIS_PREFIX (the demo writes both to .vigil/demo.env)\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
     const service = createDiagnosisService({
       redis,
-      keys: createRedisKeys(config.redisPrefix),
+      keys,
       pollShards: config.pollShards,
       playbooks,
       holdUnreachableMs: config.correlation.settleMs,
@@ -51,10 +64,18 @@ async function explain(flags: ExplainFlags): Promise<void> {
       flags.device !== undefined
         ? await service.device(flags.device, flags.lang)
         : await service.subscriber(flags.subscriber as string, flags.lang);
+    // Without a single poll under this prefix, "status unknown, no findings" is no answer at all.
+    const noPolls =
+      fleet.polls === 0
+        ? `vigil explain: no polls at all at ${where} (${fleet.devices} devices in the inventory): is a poller (vigil serve) running against this Redis and prefix? Status "unknown" below means never polled, not healthy\n`
+        : undefined;
+    if (noPolls) process.exitCode = 1;
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
+      if (noPolls) process.stderr.write(noPolls);
       return;
     }
+    if (noPolls) process.stderr.write(noPolls);
     if ('subscriber' in diagnosis) {
       const s = diagnosis.subscriber;
       const lines = [`subscriber ${s.id}${s.name ? ` (${s.name})` : ''}: devices ${s.deviceIds.join(', ')}`];
@@ -74,7 +95,7 @@ async function explain(flags: ExplainFlags): Promise<void> {
     process.stderr.write(`vigil explain: ${error.message}\n`);
     process.exitCode = 1;
   } finally {
-    redis.disconnect();
+    opened.close();
   }
 }
 
@@ -83,7 +104,10 @@ function incidentLine(i: DeviceDiagnosis['incidents'][number]): string {
   return `${i.kind} ${i.id} [${i.state}] since ${new Date(i.openedAt).toISOString()}: ${i.affectedDeviceIds.length} devices down, ${i.affectedSubscriberIds.length} subscribers${eta}`;
 }
 
-function deviceText(d: DeviceDiagnosis): string {
+function deviceLines(
+  d: DeviceDiagnosis,
+  formatExplain: (explain: NonNullable<DeviceDiagnosis['explain']>) => string,
+): string {
   const header = [
     `=== ${d.device.id} (${d.device.kind}${d.device.model ? `, ${d.device.model}` : ''}) status ${d.state.status}`,
   ];

@@ -46,6 +46,11 @@ export interface Config {
   /** Requests a minute per API key per API instance (VIGIL_RATE_LIMIT_PER_MINUTE, default 60,000). */
   rateLimitPerMinute?: number;
   /**
+   * An import may remove at most this share (0..1) of the stored devices or subscribers without
+   * --allow-removals / ?allowRemovals=true (VIGIL_IMPORT_MAX_REMOVAL_SHARE, default 0.1).
+   */
+  importMaxRemovalShare?: number;
+  /**
    * Limits on API callers before and after their key is known, trustProxy, and conversation opens
    * (src/config/caller-limits.ts); what is left out takes DEFAULT_CALLER_LIMITS.
    */
@@ -133,6 +138,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitPerMinute !== undefined && (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 1))
     problems.push(`VIGIL_RATE_LIMIT_PER_MINUTE: a positive integer, got "${rateLimit}"`);
   const callerLimits = parseCallerLimits(env, problems);
+  const removalShare = env.VIGIL_IMPORT_MAX_REMOVAL_SHARE;
+  const importMaxRemovalShare = removalShare === undefined ? undefined : Number(removalShare);
+  if (
+    importMaxRemovalShare !== undefined &&
+    (removalShare?.trim() === '' ||
+      !Number.isFinite(importMaxRemovalShare) ||
+      importMaxRemovalShare < 0 ||
+      importMaxRemovalShare > 1)
+  )
+    problems.push(`VIGIL_IMPORT_MAX_REMOVAL_SHARE: a number from 0 to 1, got "${removalShare}"`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -151,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     correlation,
     actions,
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+    ...(importMaxRemovalShare !== undefined ? { importMaxRemovalShare } : {}),
     callerLimits,
   };
 }

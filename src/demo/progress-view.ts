@@ -25,13 +25,14 @@ export function parseProgress(metrics: string): Progress {
 }
 
 /**
- * The demo's live view: every few seconds one line of what the service is doing, read from its
- * Prometheus endpoint as any operator's dashboard would. Returns the stop function.
+ * The demo's live view: every few seconds what the service is doing, read from its Prometheus
+ * endpoint as any operator's dashboard would, handed to `status` (one updating line on a terminal,
+ * see createStatusLine). Returns the stop function.
  */
 export function startProgressView(
   url: string,
   nocToken: string,
-  say: (line: string) => void,
+  status: (line: string) => void,
   everyMs = 5_000,
 ): () => void {
   let stopped = false;
@@ -41,7 +42,7 @@ export function startProgressView(
     const p = parseProgress(await response.text());
     if (stopped) return;
     const n = (x: number) => Math.round(x).toLocaleString('en');
-    say(
+    status(
       `   · live: ${n(p.polls)} polls · ${n(p.findings)} devices with findings · ${n(p.incidents)} incidents · ${n(p.proposed)} suggestions made · ${n(p.actions)} actions done · ${n(p.streams)} console streams`,
     );
   };

@@ -13,6 +13,15 @@ export function isFailedOutcome(outcome: PollOutcome): boolean {
 }
 
 /**
+ * `no_credentials`: nothing was sent (the device's auth profile is not configured here), so the poll
+ * says nothing about the device, either way: it is not a failure (a device we cannot ask is not
+ * unreachable, and must not open an `unreachable` finding or count towards an outage) nor an answer.
+ */
+export function isUnaskedOutcome(outcome: PollOutcome): boolean {
+  return outcome === 'no_credentials';
+}
+
+/**
  * Counts consecutive failures and successes and derives `reachable` with the probe's own hysteresis:
  * false after unreachableAfterFailures failures in a row, true again after reachableAfterSuccesses
  * successes (or at the first answer ever). Flapping counts changes of this debounced state, never of
@@ -24,6 +33,8 @@ export function trackReachability(
   thresholds: Thresholds,
   now: number,
 ): DetectionState {
+  // Counts, reachability and flaps stay as they were; only "when and how we last tried" moves.
+  if (isUnaskedOutcome(outcome)) return { ...state, lastPollAt: now, lastOutcome: outcome };
   const failed = isFailedOutcome(outcome);
   const consecutiveFailures = failed ? state.consecutiveFailures + 1 : 0;
   const consecutiveSuccesses = failed ? 0 : state.consecutiveSuccesses + 1;

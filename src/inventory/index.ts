@@ -14,6 +14,18 @@ export {
 export { INVENTORY_LIMITS } from './inventory-limits.js';
 export { readInventory } from './read-inventory.js';
 export { normalizePhone } from './normalize-phone.js';
+export {
+  missingAuthProfiles,
+  authProfileVariables,
+  type MissingAuthProfile,
+} from './missing-auth-profiles.js';
 export { createInventoryStore, type InventoryStore, type InventoryStoreDeps } from './inventory-store.js';
 export type { ImportResult, ImportOptions } from './import-inventory.js';
+export { diffFingerprints, SAMPLE_IDS, type InventoryDiff, type ChangeSamples } from './diff-inventory.js';
+export {
+  DEFAULT_MAX_REMOVAL_SHARE,
+  removalsOverShare,
+  describeExcess,
+  type RemovalExcess,
+} from './removal-guard.js';
 export type { DeviceFilter, DevicePage } from './list-devices.js';

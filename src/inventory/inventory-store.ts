@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { InventoryPart, RedisKeys } from '../platform/redis-keys.js';
+import { diffInventory, type InventoryDiff } from './diff-inventory.js';
 import { exportInventory } from './export-inventory.js';
 import { importInventory, type ImportOptions, type ImportResult } from './import-inventory.js';
 import { listDevices, type DeviceFilter, type DevicePage } from './list-devices.js';
@@ -47,6 +48,8 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     importInventory: (inventory: Inventory, options?: ImportOptions): Promise<ImportResult> =>
       importInventory(redis, keys, inventory, options),
     exportInventory: (): Promise<Inventory> => exportInventory(redis, keys),
+    /** What importing `inventory` would change; writes nothing. */
+    diffInventory: (inventory: Inventory): Promise<InventoryDiff> => diffInventory(redis, keys, inventory),
 
     getDevice: async (id: string): Promise<Device | undefined> => (await getDevices([id]))[0],
     /** Same order as `ids`; undefined where no device has that id. */

@@ -10,7 +10,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 export const FLEET_SERIES = {
   vigil_polls_total: {
     type: 'counter',
-    help: 'Device polls, by outcome (ok, partial, timeout, auth_failed, transport_error, malformed).',
+    help: 'Device polls, by outcome (ok, partial, timeout, auth_failed, transport_error, malformed, no_credentials).',
   },
   vigil_poll_duration_seconds: { type: 'histogram', help: 'Time to poll one device (all its requests).' },
   vigil_traps_total: {

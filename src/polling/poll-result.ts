@@ -2,8 +2,13 @@
  * What one poll of one device gives: an outcome (a misbehaving device is an outcome, never an
  * exception), the decoded sample, and how the poll went.
  */
-/** `malformed`: the device answered, but with bytes that are not a valid answer to what was asked. */
-export type PollOutcome = 'ok' | 'partial' | 'timeout' | 'auth_failed' | 'transport_error' | 'malformed';
+/**
+ * `malformed`: the device answered, but with bytes that are not a valid answer to what was asked.
+ * `no_credentials`: nothing was sent, because the device's auth profile has no VIGIL_SNMP_<PROFILE>_*
+ * variables in this process's environment: our configuration's fault, not the device's.
+ */
+export type PollOutcome =
+  'ok' | 'partial' | 'timeout' | 'auth_failed' | 'transport_error' | 'malformed' | 'no_credentials';
 
 export type SampleValue = number | string | null;
 

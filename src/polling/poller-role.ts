@@ -101,7 +101,12 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
         log: ctx.logger,
       });
       const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
-      const fleet = { redis: ctx.redis, keys: ctx.keys, logger: ctx.logger };
+      const fleet = {
+        redis: ctx.redis,
+        keys: ctx.keys,
+        logger: ctx.logger,
+        authProfiles: ctx.config.authProfiles,
+      };
       await syncSchedule(fleet, schedule, service, true);
 
       connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');

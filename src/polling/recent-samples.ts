@@ -25,6 +25,7 @@ const OUTCOME_CODES = {
   auth_failed: 3,
   transport_error: 4,
   malformed: 5,
+  no_credentials: 6,
 } as const;
 
 export interface RecentSampleView {

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import { createInventoryStore, type Device } from '../inventory/index.js';
+import { createInventoryStore, missingAuthProfiles, type Device } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { createDeviceStatusIndex } from './device-status-index.js';
 import type { PollService } from './poll-service.js';
 import type { ScheduleStore } from './schedule-store.js';
 
@@ -9,6 +10,8 @@ export interface FleetContext {
   redis: Redis;
   keys: RedisKeys;
   logger: Logger;
+  /** The auth profiles this process has credentials for: the sync warns of those the inventory lacks. */
+  authProfiles?: { has(name: string): boolean };
 }
 
 /** Which inventory import is in force (changes with every import that changed something). */
@@ -45,15 +48,45 @@ export async function syncSchedule(
     intervalMs: service.probeFor(device).intervalSeconds * 1000,
   }));
   const result = await schedule.sync(scheduled, Date.now());
+  // The import's switch already fixed the status and finding indexes; this heals what older
+  // versions or a hand edit left (ids the inventory lacks, devices in no status set).
+  const healed = await createDeviceStatusIndex(ctx.redis, ctx.keys).heal(devices.map((d) => d.id));
   await ctx.redis.hset(ctx.keys.pollMeta(), {
     syncedImport: version,
     syncedAt: new Date().toISOString(),
     devices: String(devices.length),
   });
   ctx.logger.info(
-    { module: 'polling', devices: devices.length, ...result },
+    {
+      module: 'polling',
+      devices: devices.length,
+      ...result,
+      indexDropped: healed.dropped,
+      indexAdded: healed.added,
+    },
     'poll schedule synced with the inventory',
   );
+  // At start and once per import (whichever poller syncs it): devices that will never be asked.
+  if (ctx.authProfiles) warnMissingAuthProfiles(ctx.logger, devices, ctx.authProfiles);
+}
+
+function warnMissingAuthProfiles(
+  logger: Logger,
+  devices: Device[],
+  configured: { has(name: string): boolean },
+): void {
+  for (const missing of missingAuthProfiles(devices, configured)) {
+    logger.warn(
+      {
+        module: 'polling',
+        profile: missing.profile,
+        devices: missing.devices,
+        deviceIds: missing.deviceIds,
+        variables: missing.variables,
+      },
+      'auth profile named by the inventory has no credentials: its devices are not polled (no_credentials)',
+    );
+  }
 }
 
 /**

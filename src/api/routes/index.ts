@@ -29,6 +29,10 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     redis: deps.redis,
     keys: deps.keys,
     pollShards: deps.config.pollShards,
+    authProfiles: deps.config.authProfiles,
+    ...(deps.config.importMaxRemovalShare !== undefined
+      ? { maxRemovalShare: deps.config.importMaxRemovalShare }
+      : {}),
   });
   void app.register(deviceRoutes, {
     redis: deps.redis,
