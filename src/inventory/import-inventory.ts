@@ -29,6 +29,9 @@ export interface ImportOptions {
  * swap costs O(parts), not O(rows). The price is the old and new inventory both in memory during an
  * import.
  *
+ * Removed devices lose their place in the pollers' status and finding indexes in the same swap, and
+ * new ones enter as `unknown`: counts and listings by status never show a device the inventory lacks.
+ *
  * Idempotency: records are stored as canonical JSON and fingerprinted; re-importing the same data
  * counts everything unchanged and writes nothing but the import metadata. Removed rows are whatever
  * the live inventory had that this one lacks: they disappear with the swap and are counted.
@@ -59,7 +62,14 @@ export async function importInventory(
     await dropStaging(redis, keys);
     try {
       await stageInventory(redis, keys, inventory, encoded);
-      if (!(await commitInventory(redis, keys, lock.token, meta))) {
+      // Which devices leave and which arrive: the switch updates the pollers' indexes with them.
+      const before = previous?.devices ?? new Map<string, string>();
+      const after = encoded.fingerprints.devices;
+      const devices = {
+        dropped: [...before.keys()].filter((id) => !after.has(id)),
+        added: [...after.keys()].filter((id) => !before.has(id)),
+      };
+      if (!(await commitInventory(redis, keys, lock.token, meta, devices))) {
         throw new AppError(
           'ERR_INVENTORY_LOCKED',
           'the import lock expired before the import finished; nothing was stored',

@@ -1,5 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { INVENTORY_PARTS, type InventoryPart, type RedisKeys } from '../platform/redis-keys.js';
+import { deviceIndexKeys } from '../polling/device-status-index.js';
 import { serializeFingerprints, type EncodedInventory } from './encode-inventory.js';
 import type { Device, Inventory, Subscriber } from './inventory-types.js';
 
@@ -15,7 +16,14 @@ const STAGING_TTL_MS = 3_600_000;
  * reader sees the whole old inventory or the whole new one, never a mix; UNLINK frees the old values in
  * the background, so swapping a 1M-device inventory does not stall Redis. Refuses (returns 0) when the
  * import no longer holds the lock.
- * KEYS: lock, meta, live parts..., staged parts...; ARGV: token, part count, meta field/value pairs.
+ *
+ * The same script keeps the pollers' device indexes true to the new inventory (see
+ * src/polling/device-status-index.ts): devices it drops leave every status and finding set and the
+ * expected-reboot hash, devices it adds join `unknown` unless a status set already has them. So
+ * counts and `?status=` listings never see a removed device, not even for a moment. The cost is
+ * O(dropped x sets + added) inside the script, in commands of 1,000 members.
+ * KEYS: lock, meta, live parts..., staged parts..., index sets (unknown first)..., expected reboots;
+ * ARGV: token, part count, index set count, dropped ids and added ids (newline-joined), meta pairs.
  */
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -28,8 +36,34 @@ for i = 1, n do
     redis.call('PERSIST', live)
   end
 end
+local firstIndex, indexCount = 3 + 2 * n, tonumber(ARGV[3])
+local expected = KEYS[firstIndex + indexCount]
+local function each1000(text, fn)
+  local batch = {}
+  for id in string.gmatch(text, '[^\\n]+') do
+    batch[#batch + 1] = id
+    if #batch == 1000 then fn(batch); batch = {} end
+  end
+  if #batch > 0 then fn(batch) end
+end
+each1000(ARGV[4], function(ids)
+  for k = firstIndex, firstIndex + indexCount - 1 do redis.call('ZREM', KEYS[k], unpack(ids)) end
+  redis.call('HDEL', expected, unpack(ids))
+end)
+each1000(ARGV[5], function(ids)
+  local placed = {}
+  for k = firstIndex + 1, firstIndex + 3 do
+    local scores = redis.call('ZMSCORE', KEYS[k], unpack(ids))
+    for i = 1, #ids do if scores[i] then placed[i] = true end end
+  end
+  local args = {}
+  for i = 1, #ids do
+    if not placed[i] then args[#args + 1] = '0'; args[#args + 1] = ids[i] end
+  end
+  if #args > 0 then redis.call('ZADD', KEYS[firstIndex], unpack(args)) end
+end)
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('HSET', KEYS[2], unpack(ARGV, 6))
 return 1`;
 
 export const SEPARATOR = '\u0000';
@@ -100,19 +134,26 @@ export async function commitInventory(
   keys: RedisKeys,
   lockToken: string,
   meta: Record<string, string>,
+  devices: { dropped: readonly string[]; added: readonly string[] } = { dropped: [], added: [] },
 ): Promise<boolean> {
   const live = INVENTORY_PARTS.map((part) => keys.inventoryPart(part));
   const staged = INVENTORY_PARTS.map((part) => keys.inventoryPart(part, true));
+  const indexes = deviceIndexKeys(keys);
   const metaArgs = Object.entries(meta).flat();
   const committed = await redis.eval(
     COMMIT,
-    2 + live.length * 2,
+    2 + live.length * 2 + indexes.length + 1,
     keys.inventoryLock(),
     keys.inventoryMeta(),
     ...live,
     ...staged,
+    ...indexes,
+    keys.expectedReboots(),
     lockToken,
     String(live.length),
+    String(indexes.length),
+    devices.dropped.join('\n'),
+    devices.added.join('\n'),
     ...metaArgs,
   );
   return committed === 1;

@@ -12,7 +12,7 @@ import type { PollResult } from './poll-result.js';
 import type { PollerDeviceState, PollerStateStore } from './poller-state-store.js';
 import type { Probe } from './probe-types.js';
 import { appendRecent, recentPoint } from './recent-samples.js';
-import { createDeviceStatusIndex, statusFacts, type StatusFacts } from './device-status-index.js';
+import { statusFacts, type StatusChange, type StatusFacts } from './device-status-index.js';
 
 export interface PollReport {
   deviceId: string;
@@ -49,7 +49,6 @@ export function createPollService(deps: PollServiceDeps): PollService {
   const concurrency = deps.concurrency ?? 256;
   const log = deps.log.child({ module: 'polling' });
   const warnedProfiles = new Set<string>();
-  const statusIndex = createDeviceStatusIndex(deps.redis, deps.keys);
 
   const probeFor = (device: Device): Probe => {
     const probe = deps.probes.get(device.profile);
@@ -208,9 +207,13 @@ export function createPollService(deps: PollServiceDeps): PollService {
         }
       });
       await Promise.all(workers);
-      await deps.states.save(states);
-      await statusIndex.update(statusChanges);
-      await publish(reports);
+      // State and index entries in one script, and only for devices still in the inventory: an
+      // import that removed a device while it was being polled is not undone by this write.
+      const { skipped } = await deps.states.saveLive(
+        states.map((state, i) => ({ state, change: statusChanges[i] as StatusChange })),
+      );
+      const gone = new Set(skipped);
+      await publish(gone.size === 0 ? reports : reports.filter((r) => !gone.has(r.deviceId)));
       return reports;
     },
   };

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { DEVICE_STATUSES, liveIndexWrites, type StatusChange } from './device-status-index.js';
 import { shardOf } from './poll-schedule.js';
 import type { TableIndices } from './poll-plan.js';
 import type { RecentPoint } from './recent-samples.js';
@@ -23,7 +24,48 @@ export interface PollerDeviceState {
 export interface PollerStateStore {
   load(ids: readonly string[]): Promise<Map<string, PollerDeviceState>>;
   save(states: readonly PollerDeviceState[]): Promise<void>;
+  /**
+   * What a poll writes, in one script: each device's state and its status-index changes, only for
+   * devices the inventory still holds. A poll that was running while an import removed its device
+   * therefore writes nothing back (no state, no index entry). Answers the ids it skipped.
+   */
+  saveLive(
+    entries: readonly { state: PollerDeviceState; change: StatusChange }[],
+  ): Promise<{ skipped: string[] }>;
 }
+
+/**
+ * KEYS[1]: the inventory's device ids, KEYS[2..5]: the status sets, then every other key the entries
+ * name; ARGV[1]: entry count, then per entry: device id, its state key's index in KEYS, the packed
+ * state, and its index writes: "=k" (in status set k and no other), "+k" (ZADD), "-k" (ZREM).
+ * The status check costs one ZSCORE per device; a write only when the status moved.
+ * Answers the ids not in the inventory.
+ */
+const SAVE_LIVE = `
+local skipped = {}
+local j = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local id, stateKey, state, ops = ARGV[j], tonumber(ARGV[j + 1]), ARGV[j + 2], ARGV[j + 3]
+  j = j + 4
+  if redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('HSET', KEYS[stateKey], id, state)
+    for sign, k in string.gmatch(ops, '([=+-])(%d+)') do
+      k = tonumber(k)
+      if sign == '=' then
+        if not redis.call('ZSCORE', KEYS[k], id) then
+          redis.call('ZADD', KEYS[k], 0, id)
+          for other = 2, 5 do
+            if other ~= k then redis.call('ZREM', KEYS[other], id) end
+          end
+        end
+      elseif sign == '+' then redis.call('ZADD', KEYS[k], 0, id)
+      else redis.call('ZREM', KEYS[k], id) end
+    end
+  else
+    skipped[#skipped + 1] = id
+  end
+end
+return skipped`;
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
@@ -69,6 +111,31 @@ export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: nu
       const replies = (await pipeline.exec()) ?? [];
       const failed = replies.find(([error]) => error);
       if (failed?.[0]) throw failed[0];
+    },
+
+    async saveLive(entries) {
+      if (entries.length === 0) return { skipped: [] };
+      const keyIndex = new Map<string, number>();
+      const indexOf = (key: string): number => {
+        let index = keyIndex.get(key);
+        if (index === undefined) keyIndex.set(key, (index = keyIndex.size + 1));
+        return index;
+      };
+      indexOf(keys.inventoryPart('device-ids'));
+      for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status));
+      const args: (string | Buffer)[] = [String(entries.length)];
+      for (const { state, change } of entries) {
+        const id = state.detection.deviceId;
+        const writes = liveIndexWrites(keys, change);
+        const ops = [
+          `=${indexOf(writes.status)}`,
+          ...writes.remove.map((key) => `-${indexOf(key)}`),
+          ...writes.add.map((key) => `+${indexOf(key)}`),
+        ];
+        args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packr.pack(state), ops.join(''));
+      }
+      const skipped = (await redis.eval(SAVE_LIVE, keyIndex.size, ...keyIndex.keys(), ...args)) as string[];
+      return { skipped };
     },
   };
 }

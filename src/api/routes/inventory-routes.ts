@@ -221,20 +221,35 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     async (request) => {
       const { kind, site, parent, cursor, limit, status, finding } = request.query;
       if (status !== undefined || finding !== undefined) {
-        // The pollers' index gives the page; inventory filters then apply within it (a page may be short).
-        const page = await statusIndex.page(
-          { ...(status ? { status } : {}), ...(finding ? { finding } : {}) },
-          cursor,
-          limit ?? 100,
-        );
-        const items = (await store.getDevices(page.ids)).filter(
-          (d): d is Device =>
-            d !== undefined &&
-            (kind === undefined || d.kind === kind) &&
-            (site === undefined || d.site === site) &&
-            (parent === undefined || d.parentId === parent),
-        );
-        return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+        // The pollers' index gives live ids in order; inventory filters apply within them, reading on
+        // until the page is full or 20,000 ids were read (then the page is short and nextCursor goes on).
+        const want = limit ?? 100;
+        const items: Device[] = [];
+        let from = cursor;
+        let examined = 0;
+        for (;;) {
+          const page = await statusIndex.page(
+            { ...(status ? { status } : {}), ...(finding ? { finding } : {}) },
+            from,
+            want,
+          );
+          const devices = await store.getDevices(page.ids);
+          for (const d of devices) {
+            if (d === undefined) continue;
+            if (kind !== undefined && d.kind !== kind) continue;
+            if (site !== undefined && d.site !== site) continue;
+            if (parent !== undefined && d.parentId !== parent) continue;
+            items.push(d);
+            if (items.length === want) {
+              const last = d.id === page.ids[page.ids.length - 1];
+              return last && !page.nextCursor ? { items } : { items, nextCursor: d.id };
+            }
+          }
+          if (!page.nextCursor) return { items };
+          from = page.nextCursor;
+          examined += page.ids.length;
+          if (examined >= 20_000) return { items, nextCursor: from };
+        }
       }
       return store.listDevices({
         ...(kind !== undefined ? { kind } : {}),
