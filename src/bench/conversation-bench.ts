@@ -4,9 +4,9 @@ import { PROBE_QUEUE } from '../polling/poller-role.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { openSse, type SseEvent, type SseStream } from './bench-http.js';
 import { startStack, type Stack } from './conversation-bench-stack.js';
+import { BENCH_PHASES, type BenchPhase } from './bench-phases.js';
 
-export const BENCH_PHASES = ['open', 'faults', 'outage'] as const;
-export type BenchPhase = (typeof BENCH_PHASES)[number];
+export { BENCH_PHASES, type BenchPhase };
 
 export interface ConversationBenchOptions {
   redisUrl: string;

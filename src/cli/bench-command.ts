@@ -1,16 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { formatAdviseBench, runAdviseBench } from '../bench/advise-bench.js';
-import {
-  BENCH_PHASES,
-  formatConversationBench,
-  runConversationBench,
-  type BenchPhase,
-} from '../bench/conversation-bench.js';
-import { runInventoryBench } from '../bench/inventory-bench.js';
-import { formatFuzzBench, runFuzzBench } from '../bench/fuzz-bench.js';
-import { runPollBench } from '../bench/poll-bench.js';
-import { runSimBench } from '../bench/sim-bench.js';
+import { BENCH_PHASES, type BenchPhase } from '../bench/bench-phases.js';
 import { loadConfig } from '../config/load-config.js';
 import { positiveInt } from './cli-parsers.js';
 
@@ -67,6 +57,7 @@ export function registerBenchCommand(program: Command): void {
         const log = (line: string): void => {
           if (!flags.json) process.stderr.write(`${line}\n`);
         };
+        const { runSimBench } = await import('../bench/sim-bench.js');
         const result = await runSimBench(flags, log);
         process.stdout.write(`${JSON.stringify(result)}\n`);
       },
@@ -77,6 +68,7 @@ export function registerBenchCommand(program: Command): void {
     .description("import the simulated fleet's inventory twice (first, then idempotent) and time it")
     .option('--devices <n>', 'fleet size', positiveInt, 100_000)
     .action(async (flags: { devices: number }) => {
+      const { runInventoryBench } = await import('../bench/inventory-bench.js');
       const result = await runInventoryBench(loadConfig().redisUrl, flags.devices);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
@@ -122,6 +114,7 @@ export function registerBenchCommand(program: Command): void {
             process.stderr.write(`${line}
 `);
         };
+        const { runPollBench } = await import('../bench/poll-bench.js');
         const result = await runPollBench(
           {
             devices: flags.devices,
@@ -183,6 +176,7 @@ export function registerBenchCommand(program: Command): void {
         json?: boolean;
       }) => {
         const config = loadConfig();
+        const { runAdviseBench, formatAdviseBench } = await import('../bench/advise-bench.js');
         const { prefix: _prefix, ...result } = await runAdviseBench(
           {
             redisUrl: config.redisUrl,
@@ -247,6 +241,8 @@ export function registerBenchCommand(program: Command): void {
         json?: boolean;
       }) => {
         const config = loadConfig();
+        const { runConversationBench, formatConversationBench } =
+          await import('../bench/conversation-bench.js');
         const result = await runConversationBench(
           {
             redisUrl: config.redisUrl,
@@ -296,6 +292,7 @@ export function registerBenchCommand(program: Command): void {
         json?: boolean;
       }) => {
         const config = loadConfig();
+        const { runFuzzBench, formatFuzzBench } = await import('../bench/fuzz-bench.js');
         const result = await runFuzzBench(
           {
             redisUrl: config.redisUrl,

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { loadProbes } from '../polling/load-probes.js';
-import { formatProbeError } from '../polling/probe-error.js';
-import { loadPlaybooks } from '../diagnosis/load-playbooks.js';
-import { formatPlaybookError } from '../playbooks/index.js';
 
 export interface CheckOptions {
   probesDir: string;
@@ -21,6 +17,13 @@ export interface CheckResult {
 
 /** `vigil check` without the process: loads and compiles, and says what it found. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const [{ loadProbes }, { formatProbeError }, { loadPlaybooks }, { formatPlaybookError }] =
+    await Promise.all([
+      import('../polling/load-probes.js'),
+      import('../polling/probe-error.js'),
+      import('../diagnosis/load-playbooks.js'),
+      import('../playbooks/index.js'),
+    ]);
   const lines: string[] = [];
   const loaded = await loadProbes(options.probesDir);
   let failed = false;

@@ -1,8 +1,4 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadProbes } from '../polling/load-probes.js';
-import { probeOnce } from '../polling/probe-once.js';
-import { probeOnceText } from '../polling/probe-once-text.js';
-import { formatProbeError } from '../polling/probe-error.js';
 import { Secret } from '../shared/secret.js';
 import {
   AUTH_PROTOCOLS,
@@ -121,6 +117,13 @@ export function registerProbeCommand(program: Command): void {
     const profile = authProfileFromFlags(flags);
     if ('error' in profile) return usage(profile.error);
 
+    // Loaded here: net-snmp and the probe compiler are this command's, not `vigil --help`'s.
+    const [{ loadProbes }, { probeOnce }, { probeOnceText }, { formatProbeError }] = await Promise.all([
+      import('../polling/load-probes.js'),
+      import('../polling/probe-once.js'),
+      import('../polling/probe-once-text.js'),
+      import('../polling/probe-error.js'),
+    ]);
     const loaded = await loadProbes(flags.probes);
     if ('errors' in loaded) {
       process.stderr.write(loaded.errors.map((e) => `${formatProbeError(e)}\n`).join(''));

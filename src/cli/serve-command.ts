@@ -1,16 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Redis } from 'ioredis';
-import { createApiRole, type ApiRole } from '../api/api-role.js';
-import { createPollerRole } from '../polling/poller-role.js';
-import { createAdvisorRole } from '../diagnosis/advisor-role.js';
-import { createActionsRole } from '../actions/actions-role.js';
-import { createAlertsRole } from '../alerts/alerts-role.js';
+import type { ApiRole } from '../api/api-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
-import { createLogger, type Logger } from '../platform/logger.js';
-import { composeRoles, startRoles, type ProcessRole } from '../platform/process-role.js';
-import { createRedisConnection } from '../platform/redis-connection.js';
+import type { Logger } from '../platform/logger.js';
+import type { ProcessRole } from '../platform/process-role.js';
 import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
-import { createShutdown } from '../platform/shutdown.js';
 
 export const SERVE_ROLES = ['api', 'poller', 'worker'] as const;
 export type ServeRole = (typeof SERVE_ROLES)[number];
@@ -33,16 +27,27 @@ interface RoleContext {
   port: number;
 }
 
-/** How each role is built; a later issue replaces a placeholder with its real factory, nothing else changes. */
-const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => ProcessRole> = {
-  api: (context) => createApiRole(context),
-  poller: (context) => createPollerRole(context),
-  worker: (context) =>
-    composeRoles('worker', 'workers', [
+/**
+ * How each role is built. Each loads its modules when the process runs it (fastify for the API,
+ * BullMQ and net-snmp for the poller), so `vigil --help` and the other commands never load them.
+ */
+const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => Promise<ProcessRole>> = {
+  api: async (context) => (await import('../api/api-role.js')).createApiRole(context),
+  poller: async (context) => (await import('../polling/poller-role.js')).createPollerRole(context),
+  worker: async (context) => {
+    const [{ composeRoles }, { createAdvisorRole }, { createActionsRole }, { createAlertsRole }] =
+      await Promise.all([
+        import('../platform/process-role.js'),
+        import('../diagnosis/advisor-role.js'),
+        import('../actions/actions-role.js'),
+        import('../alerts/alerts-role.js'),
+      ]);
+    return composeRoles('worker', 'workers', [
       createAdvisorRole(context),
       createActionsRole(context),
       createAlertsRole(context),
-    ]),
+    ]);
+  },
 };
 
 export function registerServeCommand(program: Command): void {
@@ -59,6 +64,14 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(flags: ServeFlags): Promise<void> {
   const config = loadConfig();
+  const [{ createLogger }, { startRoles }, { createRedisConnection }, { createShutdown }] = await Promise.all(
+    [
+      import('../platform/logger.js'),
+      import('../platform/process-role.js'),
+      import('../platform/redis-connection.js'),
+      import('../platform/shutdown.js'),
+    ],
+  );
   const logger = createLogger({ level: config.logLevel });
   const context: RoleContext = {
     config,
@@ -75,7 +88,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   shutdown.add('redis', 'redis', () => closeRedis(context.redis));
   const stopSignal = waitForStopSignal(logger);
 
-  const roles = flags.roles.map((name) => ROLE_FACTORIES[name](context));
+  const roles = await Promise.all(flags.roles.map((name) => ROLE_FACTORIES[name](context)));
   await startRoles(roles, shutdown, logger);
   const api = roles.find((role): role is ApiRole => role.name === 'api');
   logger.info(

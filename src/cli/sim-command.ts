@@ -1,10 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createLogger } from '../platform/logger.js';
-import { buildControlApi } from '../sim/control-api.js';
-import { loadScenario, playScenario } from '../sim/scenario.js';
-import { simCredentialsFromEnv } from '../sim/sim-credentials.js';
-import { Simulator } from '../sim/simulator.js';
 import { parseHostPort, positiveInt } from './cli-parsers.js';
 
 interface SimFlags {
@@ -47,6 +42,20 @@ export function registerSimCommand(program: Command): void {
     .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
     .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
     .action(async (flags: SimFlags) => {
+      // Loaded here, not at the top: `vigil --help` and the other commands need none of it.
+      const [
+        { createLogger },
+        { buildControlApi },
+        { loadScenario, playScenario },
+        { simCredentialsFromEnv },
+        { Simulator },
+      ] = await Promise.all([
+        import('../platform/logger.js'),
+        import('../sim/control-api.js'),
+        import('../sim/scenario.js'),
+        import('../sim/sim-credentials.js'),
+        import('../sim/simulator.js'),
+      ]);
       const log = createLogger({ name: 'vigil-sim', level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
       const startedAt = performance.now();
       const simulator = await Simulator.start({
