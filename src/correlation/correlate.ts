@@ -21,6 +21,12 @@ export interface CorrelateInput {
   /** The incidents still pending or open after the previous step (resolved ones are ignored). */
   incidents: readonly Incident[];
   maintenance: readonly MaintenanceWindow[];
+  /**
+   * Devices whose last poll answered (status up or degraded): evidence that they and their subscribers
+   * have service. A silent parent over answering devices is no outage of them (see silenceStands), and
+   * an outage never lists a subscriber with an answering device. Absent: no such evidence.
+   */
+  answering?: ReadonlySet<string>;
   config?: Partial<CorrelationConfig>;
 }
 
@@ -40,7 +46,8 @@ export interface CorrelateOutput {
 export function correlate(input: CorrelateInput): CorrelateOutput {
   const config = { ...DEFAULT_CORRELATION_CONFIG, ...input.config };
   const { now, topology } = input;
-  const { candidates, roots } = findOutageRoots(input.findingsByDevice, topology, config);
+  const answering = input.answering ?? new Set<string>();
+  const { candidates, roots } = findOutageRoots(input.findingsByDevice, topology, config, answering);
 
   const next = new Map<string, Incident>();
   const changes: IncidentChange[] = [];
@@ -59,7 +66,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
   }
 
   for (const [root, previous] of previousByRoot) {
-    const holds = outageHolds(root, input.findingsByDevice, topology, config);
+    const holds = outageHolds(root, input.findingsByDevice, topology, config, answering);
     const cause = candidates.get(root) ?? (holds ? previous.cause : undefined);
     const stepped = stepExisting(previous, cause, input, config);
     if (stepped.change) changes.push(stepped.change);
@@ -158,13 +165,18 @@ function describe(root: string, cause: IncidentCause, input: CorrelateInput, bas
   const below = topology.descendantsOf(root);
   const affected = [root, ...below.filter((id) => (findingsByDevice.get(id) ?? []).some(isDownFinding))];
   const window = activeWindow(root, input.maintenance, topology, now);
+  // A subscriber whose own equipment answers has service: never affected, never sent a notice.
+  const served = new Set(topology.subscribersOf(below.filter((id) => input.answering?.has(id))));
   return {
     ...base,
     kind: window ? 'planned_works' : 'outage',
     rootDeviceId: root,
     cause,
     affectedDeviceIds: [...new Set(affected)].sort(),
-    affectedSubscriberIds: [...topology.subscribersOf([root, ...below])].sort(),
+    affectedSubscriberIds: topology
+      .subscribersOf([root, ...below])
+      .filter((id) => !served.has(id))
+      .sort(),
     suppressAlerts: window !== undefined,
     ...(window ? { maintenanceWindowId: window.id } : {}),
   };
@@ -195,6 +207,8 @@ function inhibitedFindings(incidents: readonly Incident[], input: CorrelateInput
   const inhibited = new Set<string>();
   for (const incident of incidents) {
     for (const deviceId of input.topology.descendantsOf(incident.rootDeviceId)) {
+      // A device that answers is not under the outage: its own trouble is still advised on.
+      if (input.answering?.has(deviceId)) continue;
       for (const finding of input.findingsByDevice.get(deviceId) ?? []) inhibited.add(finding.id);
     }
   }

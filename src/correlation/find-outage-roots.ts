@@ -25,6 +25,7 @@ export function findOutageRoots(
   findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
   topology: CorrelationTopology,
   config: CorrelationConfig,
+  answering: ReadonlySet<string> = NO_EVIDENCE,
 ): OutageRoots {
   const down = new Set<string>();
   for (const [deviceId, findings] of findingsByDevice) {
@@ -37,7 +38,8 @@ export function findOutageRoots(
     // A CPE that is down is its own trouble; a device with children down takes them with it.
     const isParent =
       topology.childrenOf(deviceId).length > 0 || findings.some((f) => f.kind === 'base_station_down');
-    if (isParent) candidates.set(deviceId, 'parent_down');
+    if (isParent && silenceStands(deviceId, findingsByDevice, topology, config, answering))
+      candidates.set(deviceId, 'parent_down');
   }
 
   const parentsOfDown = new Set<string>();
@@ -55,6 +57,36 @@ export function findOutageRoots(
     if (!ancestorsOf(topology, deviceId).some((a) => candidates.has(a))) roots.set(deviceId, cause);
   }
   return { candidates, roots };
+}
+
+const NO_EVIDENCE: ReadonlySet<string> = new Set();
+
+/**
+ * Whether a parent's own down sign is an outage of what hangs below it. A base station reporting its
+ * cells off speaks for its service, so that always stands. A parent that merely stops answering SNMP
+ * may have lost only its management plane (filtered, or a made-up parent in the inventory) while its
+ * children carry traffic: its silence stands when no device below answers (all silent, or no
+ * evidence at all yet), and when devices below answer only if the silent ones are at least
+ * `childShareThreshold` of those with evidence. Otherwise it is the parent's own `unreachable`, no outage.
+ */
+export function silenceStands(
+  parent: string,
+  findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
+  topology: CorrelationTopology,
+  config: CorrelationConfig,
+  answering: ReadonlySet<string>,
+): boolean {
+  const own = findingsByDevice.get(parent) ?? [];
+  if (own.some((f) => f.kind === 'base_station_down')) return true;
+  if (answering.size === 0) return true;
+  let answered = 0;
+  let silent = 0;
+  for (const id of topology.descendantsOf(parent)) {
+    if (answering.has(id)) answered += 1;
+    else if ((findingsByDevice.get(id) ?? []).some(isDownFinding)) silent += 1;
+  }
+  if (answered === 0) return true;
+  return silent / (silent + answered) >= config.childShareThreshold;
 }
 
 function childrenShareDown(
@@ -92,9 +124,10 @@ export function outageHolds(
   findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
   topology: CorrelationTopology,
   config: CorrelationConfig,
+  answering: ReadonlySet<string> = NO_EVIDENCE,
 ): boolean {
   const isDown = (id: string) => (findingsByDevice.get(id) ?? []).some(isDownFinding);
-  if (isDown(root)) return true;
+  if (isDown(root) && silenceStands(root, findingsByDevice, topology, config, answering)) return true;
   const children = topology.childrenOf(root);
   const unreachable = children.filter(isDown).length;
   return unreachable > 0 && unreachable / children.length >= config.childShareThreshold;

@@ -28,7 +28,10 @@ export interface Incident {
   recoveringSince?: number;
   /** The root plus every unreachable device below it, sorted. */
   affectedDeviceIds: string[];
-  /** Every subscriber behind the root, transitively, sorted: a dead root cuts them all off. */
+  /**
+   * Every subscriber behind the root, transitively, sorted (a dead root cuts them all off), except those
+   * with a device that answers its polls: they have service and are never sent a notice.
+   */
   affectedSubscriberIds: string[];
   /** ISO 8601, set by NOC. */
   eta?: string;

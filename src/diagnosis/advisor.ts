@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
   correlate,
+  isDownFinding,
   topologyFromInventory,
   ancestorsOf,
   DEFAULT_CORRELATION_CONFIG,
@@ -13,6 +14,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Playbook } from '../playbooks/index.js';
 import type { FindingsMirror } from './findings-mirror.js';
+import { devicesToWeigh, loadAnswering } from './answering-devices.js';
 import { createIncidentStore } from './incident-store.js';
 import { createMaintenanceStore } from './maintenance-store.js';
 import { planDevice } from './plan-device.js';
@@ -192,12 +194,24 @@ export function createAdvisor(deps: AdvisorDeps) {
       const changes = await incidentStore.locked(async () => {
         // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
         const previous = await incidentStore.active();
+        // What answers below each possible root: a silent parent over answering devices is no outage.
+        const downParents = [...mirror.byDevice]
+          .filter(([id, findings]) => findings.some(isDownFinding) && topology.childrenOf(id).length > 0)
+          .map(([id]) => id);
+        const answering = await loadAnswering(
+          redis,
+          keys,
+          devicesToWeigh([...downParents, ...previous.map((i) => i.rootDeviceId)], (id) =>
+            topology.descendantsOf(id),
+          ),
+        );
         const result = correlate({
           now,
           topology,
           findingsByDevice: mirror.byDevice,
           incidents: previous,
           maintenance: windows,
+          answering,
           ...(deps.correlation ? { config: deps.correlation } : {}),
         });
         const before = new Map(previous.map((i) => [i.id, JSON.stringify(i)]));

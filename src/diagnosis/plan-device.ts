@@ -44,7 +44,9 @@ export function planDevice(
 ): DevicePlan & { input: PlanInput; settlingUntil?: number } {
   const { device } = facts;
   const covering = activeIncidents.filter(
-    (i) => i.rootDeviceId === device.id || facts.ancestorIds.includes(i.rootDeviceId),
+    (i) =>
+      i.rootDeviceId === device.id ||
+      (facts.ancestorIds.includes(i.rootDeviceId) && affects(i, device.id, facts.subscriberIds)),
   );
   const inhibitedBy = covering.filter((i) => i.rootDeviceId !== device.id);
   const settling = facts.findings.filter(
@@ -104,4 +106,24 @@ export function planDevice(
     input: input('en'),
     ...(settlingUntil !== undefined ? { settlingUntil } : {}),
   };
+}
+
+const affectedSets = new WeakMap<Incident, { devices: Set<string>; subscribers: Set<string> }>();
+
+/**
+ * Whether an incident above a device reaches it: the device is one of its affected devices, or serves
+ * one of its affected subscribers. A device that answers under a silent parent is neither (its
+ * subscribers have service, see correlate): it gets no outage notice and its own findings are advised on.
+ */
+function affects(incident: Incident, deviceId: string, subscriberIds: readonly string[]): boolean {
+  let sets = affectedSets.get(incident);
+  if (!sets) {
+    sets = {
+      devices: new Set(incident.affectedDeviceIds),
+      subscribers: new Set(incident.affectedSubscriberIds),
+    };
+    affectedSets.set(incident, sets);
+  }
+  const { devices, subscribers } = sets;
+  return devices.has(deviceId) || subscriberIds.some((id) => subscribers.has(id));
 }

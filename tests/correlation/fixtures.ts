@@ -84,6 +84,8 @@ export interface Step {
   /** The devices unreachable at that moment. */
   down: readonly string[];
   extra?: readonly Finding[];
+  /** The devices whose last poll answered (status up or degraded) at that moment. */
+  answering?: readonly string[];
   /** Applied to the incidents before this step, as NOC would between steps. */
   edit?: (incidents: Incident[]) => Incident[];
 }
@@ -111,6 +113,7 @@ export function run(
       findingsByDevice: findings(step.down, step.extra),
       incidents: step.edit ? step.edit(incidents) : incidents,
       maintenance: options.maintenance ?? [],
+      ...(step.answering ? { answering: new Set(step.answering) } : {}),
       ...(options.config ? { config: options.config } : {}),
     });
     incidents = last.incidents;
