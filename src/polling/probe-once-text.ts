@@ -12,11 +12,16 @@ export function probeOnceText(report: ProbeReport): string {
   const { target, probe, meta } = report;
   const address = target.address && target.address !== target.host ? ` (${target.address})` : '';
   lines.push(`vigil probe ${target.host}:${target.port}${address}, ${authText(report)}`);
+  // The probe and what chose it; not a device kind, which the generic probe could only guess.
   const why =
     probe.selectedBy === 'profile'
-      ? 'named with --profile'
-      : `${probe.selectedBy === 'fallback' ? 'fallback' : 'matched'}${probe.sysObjectId ? ` for sysObjectID ${probe.sysObjectId}` : ''}`;
-  lines.push(`probe: ${probe.name} (${why}), device kind ${probe.deviceKind}`);
+      ? `named with --profile${probe.sysObjectId ? `; sysObjectID ${probe.sysObjectId}` : ''}`
+      : probe.selectedBy === 'fallback'
+        ? probe.sysObjectId
+          ? `fallback: no probe claims sysObjectID ${probe.sysObjectId}`
+          : 'fallback: no sysObjectID known'
+        : `matched sysObjectID ${probe.sysObjectId ?? '?'}`;
+  lines.push(`probe: ${probe.name} (${why})`);
   const polls = meta.polls.length;
   lines.push(
     `outcome: ${report.outcome}${report.reason ? ` — ${report.reason}` : ''}` +
@@ -37,11 +42,18 @@ export function probeOnceText(report: ProbeReport): string {
     const width = Math.max(0, ...names.map((n) => n.length));
     for (const name of names) {
       const rate = report.rates[name];
-      const shown = formatValue(sample.scalars[name] ?? null);
+      const info = report.scalars?.[name];
+      const value = sample.scalars[name] ?? null;
+      const shown =
+        value === null
+          ? `-  (${info?.missing ?? 'no value'})`
+          : formatScalar(name, value, info?.kind, info?.unit);
       lines.push(
         `  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`,
       );
     }
+    if (report.notInProbe && report.notInProbe.length > 0)
+      lines.push(`  not in this probe: ${report.notInProbe.join(', ')} (nothing judges them on this device)`);
     for (const [table, rows] of Object.entries(sample.tables)) {
       lines.push('', `${table} (${Object.keys(rows).length} rows)`);
       lines.push(...alignedTable(rows));
@@ -75,6 +87,37 @@ function authText(report: ProbeReport): string {
 function findingText(finding: Finding): string {
   const subject = finding.subject === undefined ? '' : `[${finding.subject}]`;
   return `${finding.severity.padEnd(8)} ${finding.kind}${subject}: ${finding.evidence.summary}`;
+}
+
+/** Units a person reads: "%", "°C", " dBm" after the number; uptime in days and hours. */
+const UNIT_SUFFIX: Record<string, string> = { percent: '%', celsius: ' °C', dBm: ' dBm', dB: ' dB' };
+/** Well-known metrics (README "Probes") have their unit even where a probe does not declare it. */
+const WELL_KNOWN_UNITS: Record<string, string> = {
+  cpuLoad: 'percent',
+  temperature: 'celsius',
+  signal: 'dBm',
+};
+
+export function formatScalar(name: string, value: SampleValue, kind?: string, unit?: string): string {
+  if (value === null) return '-';
+  if (typeof value === 'number' && kind === 'timeticks') return formatDuration(value);
+  const shown = formatValue(value);
+  if (typeof value !== 'number') return shown;
+  const u = unit ?? WELL_KNOWN_UNITS[name];
+  if (u === undefined) return shown;
+  return `${shown}${UNIT_SUFFIX[u] ?? ` ${u}`}`;
+}
+
+/** Seconds as "41 d 3 h (3,553,200 s)", "2 h 5 min", "34.8 s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d} d ${h} h (${s.toLocaleString('en')} s)`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 function formatValue(value: SampleValue): string {

@@ -7,7 +7,8 @@ import { computeRates } from './compute-rates.js';
 import { FALLBACK_PROBE } from './load-probes.js';
 import { createDevicePoller } from './poll-device.js';
 import type { PollOutcome, PollSample, Rates } from './poll-result.js';
-import type { DeviceKind, Probe } from './probe-types.js';
+import type { DeviceKind, Probe, ValueKind } from './probe-types.js';
+import { missingValueReasons, notInProbe } from './probe-once-missing.js';
 import { selectProbe } from './select-probe.js';
 
 /** SNMPv2-MIB sysObjectID.0 (RFC 3418): what the device says it is. */
@@ -63,6 +64,10 @@ export interface ProbeReport {
   rates: Rates;
   /** Findings detect() opens over these polls with thresholds that open at once: "if this persisted". */
   findings: Finding[];
+  /** Each scalar's type and unit as the probe declares them, and for one without a value, why. */
+  scalars?: Record<string, { kind: ValueKind; unit?: string; missing?: string }>;
+  /** Well-known metrics detectors read (cpuLoad, temperature, signal, …) that this probe does not poll. */
+  notInProbe?: string[];
 }
 
 export function shownAuth(profile: AuthProfile): ShownAuth {
@@ -175,6 +180,18 @@ export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport>
   } finally {
     await transport.close();
   }
+  // Why a value is missing is worth one more GET per missing scalar: a person reads this output.
+  const missing = sample ? await missingValueReasons(snmpTarget, probe, sample) : {};
+  const scalars = Object.fromEntries(
+    probe.scalars.map((metric) => [
+      metric.name,
+      {
+        kind: metric.kind,
+        ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
+        ...(missing[metric.name] !== undefined ? { missing: missing[metric.name] } : {}),
+      },
+    ]),
+  );
   meta.durationMs = Math.round(performance.now() - started);
   return {
     ...base,
@@ -185,6 +202,8 @@ export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport>
     ...(sample ? { sample } : {}),
     rates,
     findings: Object.values(state.findings),
+    scalars,
+    notInProbe: notInProbe(probe),
   };
 }
 
