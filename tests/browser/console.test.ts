@@ -22,7 +22,7 @@ describe('the operator console in a browser', () => {
   let redis: TestRedis;
   let service: TestService;
   let browser: Browser;
-  /** Console errors and uncaught exceptions of every page (a CSP violation is one). */
+  /** Console errors, uncaught exceptions and refused requests of every page (a CSP violation is one). */
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -41,13 +41,16 @@ describe('the operator console in a browser', () => {
     await redis?.close();
   });
 
-  async function openConsole(role: 'agent' | 'noc'): Promise<Page> {
+  async function openConsole(role: 'agent' | 'noc' | 'admin'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      // The agent's key is refused on the incident list: that 403 is how the console learns its role.
-      if (message.type() === 'error' && !/status of 403/.test(message.text()))
-        pageErrors.push(`console: ${message.text()}`);
+      if (message.type() === 'error') pageErrors.push(`console (${role}): ${message.text()}`);
+    });
+    // The console asks GET /v1/me for the key's role and offers only what the role may use: no
+    // request of any page may be refused for its role.
+    page.on('response', (response) => {
+      if (response.status() === 403) pageErrors.push(`403 (${role}): ${response.url()}`);
     });
     await page.goto(`${service.url}/console/`);
     await page.getByLabel('Your Vigil API key').fill(service.keys[role]);
@@ -75,6 +78,14 @@ describe('the operator console in a browser', () => {
       await service.proposed(subscriber.id, 'remote_reboot');
 
       const page = await openConsole('agent');
+      // Only the agent's own view: no NOC tab, no Alt+2 shortcut, and Alt+2 leads nowhere.
+      await page.getByRole('heading', { name: 'Open a conversation' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('link', { name: 'NOC' }).count()).toBe(0);
+      expect(await page.locator('.shortcuts').textContent()).not.toMatch(/NOC|Alt\+2/);
+      await page.keyboard.press('Alt+Digit2');
+      await page.goto(`${service.url}/console/#/noc/devices`);
+      await page.getByRole('heading', { name: 'Open a conversation' }).waitFor({ timeout: 10_000 });
+      expect(new URL(page.url()).hash).toBe('#/agent');
       await page.getByLabel('Subscriber', { exact: true }).fill(subscriber.id);
       await page.getByLabel('Agent id').fill('a-17');
       await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -84,6 +95,18 @@ describe('the operator console in a browser', () => {
       expect(await card.getAttribute('data-state')).toBe('proposed');
       expect(await card.locator('.suggestion-text').textContent()).toMatch(/Router up \d+ days/);
       await expect.poll(() => page.locator('.badge.stream-live').count(), { timeout: 10_000 }).toBe(1);
+
+      // Dismiss offers the reasons the effectiveness report counts, the commonest already chosen.
+      await card.getByRole('button', { name: 'Dismiss' }).click();
+      const reason = card.getByLabel('Reason');
+      expect(await reason.inputValue()).toBe('subscriber_declined');
+      expect(await reason.locator('option').allTextContents()).toEqual([
+        'Subscriber declined',
+        'Already done',
+        'Not the subscriber’s problem',
+        'Other…',
+      ]);
+      await card.getByRole('button', { name: 'Cancel' }).click();
 
       const before = sim.snapshot(cpe.id).reboots;
       await card.getByRole('button', { name: 'Accept' }).click();
@@ -125,8 +148,12 @@ describe('the operator console in a browser', () => {
       const page = await openConsole('noc');
       const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="open"]');
       await row.waitFor({ timeout: 60_000 });
-      expect(await row.locator('[data-count="subscribers"]').textContent()).toBe(String(subscribers));
       // Its routers fall unreachable poll by poll; the list follows (it re-reads every 3 s).
+      await expect
+        .poll(async () => Number(await row.locator('[data-count="subscribers"]').textContent()), {
+          timeout: 30_000,
+        })
+        .toBe(subscribers);
       await expect
         .poll(async () => Number(await row.locator('[data-count="devices"]').textContent()), {
           timeout: 30_000,
@@ -160,6 +187,101 @@ describe('the operator console in a browser', () => {
       await page.getByRole('link', { name: 'bs-0001' }).first().click();
       await page.locator('.charts svg').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('h2 .badge').textContent()).toBe('down');
+      await page.close();
+    },
+  );
+
+  it(
+    'agent in Russian: the outage notice quotes the English NOC note as NOC’s words, not as Russian',
+    { timeout: 90_000 },
+    async () => {
+      const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'bs-0001')!;
+      const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
+      const page = await openConsole('agent');
+      await page.keyboard.press('Alt+KeyL');
+      await page.getByLabel('Абонент', { exact: true }).fill(subscriber.id);
+      await page.getByLabel('Id оператора').fill('a-18');
+      await page.getByRole('button', { name: 'Открыть', exact: true }).click();
+      const text = page.locator('.suggestion[data-kind="outage_notice"] .suggestion-text');
+      await expect
+        .poll(() => text.textContent(), { timeout: 30_000 })
+        .toMatch(/Примечание NOC: «Power restored by 12:30; crew on site»/);
+      const words = (await text.textContent())!;
+      expect(words).toMatch(/^Авария на узле/);
+      // The English words appear once, inside the quote, and nowhere as a sentence of the notice.
+      expect(words.replace(/«[^»]*»/, '')).not.toMatch(/Power|crew/);
+      await page.close();
+    },
+  );
+
+  it('NOC: once the outage resolves, its ETA and note read as past', { timeout: 150_000 }, async () => {
+    sim.removeFaults('bs-0001');
+    const page = await openConsole('noc');
+    const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="resolved"]');
+    await row.waitFor({ timeout: 120_000 });
+    expect(await row.locator('[data-eta]').textContent()).toMatch(/was expected .*2030.*resolved at /);
+    expect(await row.locator('[data-note]').textContent()).toMatch(
+      /NOC note while open: “Power restored by 12:30; crew on site”/,
+    );
+    expect(await row.getByRole('button').count()).toBe(0);
+    await page.close();
+  });
+
+  it(
+    'NOC devices: counts add up to the fleet, the tab opens on the degraded devices, an empty filter says so, charts are honest',
+    { timeout: 150_000 },
+    async () => {
+      const fleet = sim.fleet.inventory.devices.length;
+      // The last router away from the base station (the agent's test rebooted the first one).
+      const cpe = sim.fleet.inventory.devices.findLast((d) => d.kind === 'cpe' && d.parentId !== 'bs-0001')!;
+      sim.addFault(cpe.id, 'stale_uptime', { days: 40 });
+      // Down: none once bs-0001 is back; degraded: this router at least.
+      const gauge = async (status: string) => {
+        const metrics = await fetch(`${service.url}/metrics`, {
+          headers: { authorization: `Bearer ${service.keys.noc}` },
+        });
+        const text = await metrics.text();
+        return Number(new RegExp(`^vigil_devices\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+      };
+      await expect.poll(() => gauge('down'), { timeout: 90_000, interval: 1_000 }).toBe(0);
+      await expect.poll(() => gauge('degraded'), { timeout: 30_000, interval: 1_000 }).toBeGreaterThan(0);
+
+      const page = await openConsole('noc');
+      await page.getByRole('link', { name: 'Devices' }).click();
+      await page.locator('table tbody tr').first().waitFor({ timeout: 15_000 });
+      expect(await page.locator('input[name="status"]:checked').inputValue()).toBe('degraded');
+      expect(await page.locator('table tbody tr', { hasText: cpe.id }).count()).toBe(1);
+      const counts: Record<string, number> = {};
+      for (const label of await page.locator('.segmented label').all())
+        counts[await label.locator('input').inputValue()] = Number(
+          await label.locator('.count').textContent(),
+        );
+      expect(counts['']).toBe(fleet);
+      expect(counts.down! + counts.degraded! + counts.up! + counts.unknown!).toBe(fleet);
+
+      // An empty list names the filter that emptied it.
+      await page.locator('.segmented label', { hasText: /^\s*down/ }).click();
+      await expect
+        .poll(() => page.locator('[data-empty]').textContent(), { timeout: 10_000 })
+        .toBe('No devices match status down.');
+
+      // The router's page: temperature (constant in the simulator) is drawn flat, CPU on 0–100 %.
+      await page.goto(`${service.url}/console/#/noc/devices/${encodeURIComponent(cpe.id)}`);
+      const temperature = page.locator('svg[aria-label^="Temperature"]');
+      // Attached, not "visible": Playwright calls a flat line hidden, as its box has no height.
+      await temperature.locator('polyline').waitFor({ state: 'attached', timeout: 30_000 });
+      const ys = (await temperature.locator('polyline').getAttribute('points'))!
+        .split(' ')
+        .map((point) => Number(point.split(',')[1]));
+      expect(ys.length).toBeGreaterThan(1);
+      expect(new Set(ys).size).toBe(1);
+      const cpu = page.locator('svg[aria-label^="CPU"]');
+      expect([await cpu.getAttribute('data-min'), await cpu.getAttribute('data-max')]).toEqual(['0', '100']);
+      expect(await cpu.locator('text.axis').allTextContents()).toEqual(
+        expect.arrayContaining(['100 %', '0 %']),
+      );
+      await screenshot(page, 'console-device.png');
+      sim.removeFaults(cpe.id);
       await page.close();
     },
   );
