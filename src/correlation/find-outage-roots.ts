@@ -63,7 +63,7 @@ const NO_EVIDENCE: ReadonlySet<string> = new Set();
 
 /**
  * Whether a parent's own down sign is an outage of what hangs below it. A base station reporting its
- * cells off speaks for its service, so that always stands. A parent that merely stops answering SNMP
+ * cells off (it answers) speaks for its service, so that always stands. A parent that merely stops answering SNMP
  * may have lost only its management plane (filtered, or a made-up parent in the inventory) while its
  * children carry traffic: its silence stands when no device below answers (all silent, or no
  * evidence at all yet), and when devices below answer only if the silent ones are at least
@@ -77,7 +77,10 @@ export function silenceStands(
   answering: ReadonlySet<string>,
 ): boolean {
   const own = findingsByDevice.get(parent) ?? [];
-  if (own.some((f) => f.kind === 'base_station_down')) return true;
+  // base_station_down is raised by two judgements: the cells (the station answers and says its radios
+  // are off: evidence `cellsDown`) and reachability (it does not answer: silence like any other).
+  if (own.some((f) => f.kind === 'base_station_down' && f.evidence.values.cellsDown !== undefined))
+    return true;
   if (answering.size === 0) return true;
   let answered = 0;
   let silent = 0;

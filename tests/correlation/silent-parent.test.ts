@@ -72,14 +72,34 @@ describe('correlate: a silent parent weighed against its children', () => {
     for (const id of answering) expect(last.inhibited.has(`${id}:unreachable`)).toBe(false);
   });
 
+  const cellsOff = {
+    ...finding('bs-1', 'base_station_down'),
+    evidence: { summary: 'all 3 cells down while the station answers', values: { cellsDown: 3, cells: 3 } },
+  };
+  const noAnswer = {
+    ...finding('bs-1', 'base_station_down'),
+    evidence: { summary: 'no answer to 3 polls in a row', values: { failures: 3 } },
+  };
+
   it('keeps a base station that reports its cells off as an outage, but lists only subscribers without service', () => {
+    const step = { down: [c1, c2], extra: [cellsOff], answering: ['bs-1', c3, c4] };
     const { last } = run(fleet.topology, [
-      { at: 0, down: [c1, c2], extra: [finding('bs-1', 'base_station_down')], answering: ['bs-1', c3, c4] },
-      { at: 90, down: [c1, c2], extra: [finding('bs-1', 'base_station_down')], answering: ['bs-1', c3, c4] },
+      { at: 0, ...step },
+      { at: 90, ...step },
     ]);
     const incident = only(last.incidents);
     expect(incident.cause).toBe('parent_down');
     expect(incident.affectedSubscriberIds).toEqual(['sub-1', 'sub-2']);
+  });
+
+  it('treats a base station that does not answer (base_station_down by silence) like any silent parent', () => {
+    const step = { down: [], extra: [noAnswer], answering: [c1, c2, c3, c4] };
+    const { last, log } = run(fleet.topology, [
+      { at: 0, ...step },
+      { at: 90, ...step },
+    ]);
+    expect(last.incidents).toEqual([]);
+    expect(log).toEqual([]);
   });
 
   it('resolves a pending outage once the children are heard from, announcing nothing', () => {
