@@ -11,11 +11,16 @@ export interface ProbeError {
   /** Dotted key path inside the file; empty for the whole file or a YAML syntax error. */
   path: string;
   message: string;
+  /** 1-based column, where it is known to the character (YAML syntax errors). */
+  column?: number;
 }
 
 /** `probes/cpe-gpon.yaml:14 tables.interfaces.columns.ifOperStatus: unknown type "enumm"` */
 export function formatProbeError(error: ProbeError): string {
-  const where = error.line > 0 ? `${error.file}:${error.line}` : error.file;
+  const where =
+    error.line > 0
+      ? `${error.file}:${error.line}${error.column !== undefined ? `:${error.column}` : ''}`
+      : error.file;
   return error.path ? `${where} ${error.path}: ${error.message}` : `${where}: ${error.message}`;
 }
 

@@ -148,10 +148,11 @@ describe('compilePlaybooks on bad files', () => {
       `${BAD}/bad-placeholders.yaml:10`,
       `${BAD}/bad-placeholders.yaml:15`,
       `${BAD}/bad-placeholders.yaml:15`,
-      `${BAD}/bad-syntax.yaml:2:`,
-      `${BAD}/bad-syntax.yaml:2:`,
+      `${BAD}/bad-syntax.yaml:2:1:`,
     ]);
-    expect(errors.at(-1)).toContain('must be sufficiently indented');
+    expect(errors.at(-1)).toMatch(
+      /^\S+:2:1: YAML syntax error: .*must be sufficiently indented.*\(a "\{" or "\[" opened above is not closed\)$/,
+    );
   });
 
   it('rejects a rule id used in two files', () => {

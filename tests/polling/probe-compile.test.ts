@@ -205,8 +205,9 @@ describe('compileProbe on bad files', () => {
   it('reports YAML syntax errors and files that are not a map', () => {
     // Inline rather than a fixture file: Prettier refuses to parse a broken YAML file in the tree.
     const unclosed = MINIMAL.replace('type: timeticks }', 'type: timeticks');
+    // One error with its column and one sentence, not the parser's cascade of complaints.
     expect(inline(unclosed).map(formatProbeError)).toEqual([
-      'probes/inline.yaml:5: Flow map in block collection must be sufficiently indented and end with a }',
+      'probes/inline.yaml:5:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (a "{" or "[" opened above is not closed)',
     ]);
     expect(errorsOf(`${BAD}/bad-shape.yaml`)).toEqual([
       `${BAD}/bad-shape.yaml:1: a probe is a YAML map with name, description, deviceKinds and scalars`,
