@@ -3,6 +3,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import { countChanges, deserializeFingerprints, encodeInventory, hasChanges } from './encode-inventory.js';
 import { acquireInventoryLock } from './inventory-lock.js';
+import { DEFAULT_MAX_REMOVAL_SHARE, removalsOverShare, removalsRefused } from './removal-guard.js';
 import { commitInventory, dropStaging, stageInventory } from './write-inventory.js';
 import type { ImportCounts, Inventory } from './inventory-types.js';
 
@@ -17,6 +18,13 @@ export interface ImportOptions {
   lockTtlMs?: number;
   /** Injected for tests and logs; defaults to the wall clock. */
   now?: () => Date;
+  /**
+   * Refuse (ERR_INVENTORY_REMOVALS, nothing written) an import that would remove more than this share
+   * of the stored devices or subscribers (default 0.1), unless `allowRemovals`.
+   */
+  maxRemovalShare?: number;
+  /** The shrink is meant (`--allow-removals`, `?allowRemovals=true`). */
+  allowRemovals?: boolean;
 }
 
 /**
@@ -35,6 +43,9 @@ export interface ImportOptions {
  * Idempotency: records are stored as canonical JSON and fingerprinted; re-importing the same data
  * counts everything unchanged and writes nothing but the import metadata. Removed rows are whatever
  * the live inventory had that this one lacks: they disappear with the swap and are counted.
+ *
+ * Shrinks: removing more than `maxRemovalShare` of the stored devices or subscribers is refused unless
+ * `allowRemovals`, decided under the lock from the same counts, so a mistaken file removes nothing.
  */
 export async function importInventory(
   redis: Redis,
@@ -48,6 +59,11 @@ export async function importInventory(
     const previous = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
     const counts = countChanges(previous, encoded.fingerprints);
     const changed = previous === undefined || hasChanges(counts);
+    if (!options.allowRemovals) {
+      const maxShare = options.maxRemovalShare ?? DEFAULT_MAX_REMOVAL_SHARE;
+      const excess = removalsOverShare(counts, maxShare);
+      if (excess.length > 0) throw removalsRefused(excess, counts, maxShare);
+    }
     const meta = {
       importedAt: (options.now?.() ?? new Date()).toISOString(),
       counts: JSON.stringify(counts),

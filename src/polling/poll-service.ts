@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { countInto, observeInto } from '../metrics/fleet-counters.js';
 import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
-import type { Device, InventoryStore } from '../inventory/index.js';
+import { authProfileVariables, type Device, type InventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
@@ -77,12 +77,14 @@ export function createPollService(deps: PollServiceDeps): PollService {
     const profile = deps.authProfiles.get(device.auth);
     let output: { result: PollResult; indices: PollerDeviceState['indices'] };
     if (!profile) {
-      // A device whose credentials are not configured is an outcome the NOC must see, not a crash.
+      // A device whose credentials are not configured is an outcome the NOC must see, not a crash; and
+      // not auth_failed, which reads as "the device refused us": nothing was sent (see syncSchedule).
+      const [community, user] = authProfileVariables(device.auth);
       output = {
         result: {
           deviceId: device.id,
-          outcome: 'auth_failed',
-          reason: `auth profile "${device.auth}" is not configured (VIGIL_SNMP_*)`,
+          outcome: 'no_credentials',
+          reason: `auth profile "${device.auth}" has no credentials in this poller's environment (${community} or ${user})`,
           meta: { durationMs: 0, retries: 0, pdus: 0 },
         },
         indices: prior?.indices ?? {},

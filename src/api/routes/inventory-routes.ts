@@ -9,6 +9,7 @@ import {
   DEVICE_KINDS,
   inventoryFromDocument,
   inventoryInvalid,
+  missingAuthProfiles,
   parseInventory,
   tooDeepInDocument,
   type Device,
@@ -29,6 +30,10 @@ export interface InventoryRoutesOptions {
   pollShards?: number;
   /** Largest inventory upload; 100k devices as JSON is ~30 MiB. */
   bodyLimitBytes?: number;
+  /** Auth profiles with credentials in this process's environment: an import warns of the others. */
+  authProfiles?: { has(name: string): boolean };
+  /** Share of stored devices or subscribers an import may remove without ?allowRemovals=true (default 0.1). */
+  maxRemovalShare?: number;
 }
 
 /** Raw-text inventory formats accepted besides application/json. */
@@ -99,7 +104,7 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     else void parseJson(request, body as string, done);
   });
 
-  app.put(
+  app.put<{ Querystring: { allowRemovals?: boolean } }>(
     '/v1/inventory',
     {
       config: ADMIN,
@@ -107,6 +112,17 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       schema: {
         summary: 'Replace the whole inventory (sites, devices, subscribers); idempotent',
         tags: ['inventory'],
+        querystring: {
+          type: 'object',
+          properties: {
+            allowRemovals: {
+              type: 'boolean',
+              default: false,
+              description:
+                'the import may remove more than the allowed share (VIGIL_IMPORT_MAX_REMOVAL_SHARE, default 10%) of the stored devices or subscribers; without it such an import is refused with 409 ERR_INVENTORY_REMOVALS and its counts',
+            },
+          },
+        },
         body: {
           content: {
             'application/json': { schema: inventoryBody },
@@ -142,6 +158,22 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
                 type: 'object',
                 properties: { sites: entityCounts, devices: entityCounts, subscribers: entityCounts },
               },
+              warnings: {
+                type: 'array',
+                description:
+                  'auth profiles the inventory names that have no VIGIL_SNMP_<PROFILE>_* credentials in the environment: their devices are not polled (outcome no_credentials)',
+                items: {
+                  type: 'object',
+                  properties: {
+                    code: { type: 'string', enum: ['auth_profile_missing'] },
+                    profile: { type: 'string' },
+                    devices: { type: 'integer' },
+                    deviceIds: { type: 'array', items: { type: 'string' } },
+                    variables: { type: 'array', items: { type: 'string' } },
+                    message: { type: 'string' },
+                  },
+                },
+              },
             },
           },
           409: problem,
@@ -157,7 +189,10 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
           ? parseInventory(request.body, { format })
           : inventoryFromDocument(request.body);
       const inventory = assertValidInventory(parsed);
-      const result = await store.importInventory(inventory);
+      const result = await store.importInventory(inventory, {
+        allowRemovals: request.query.allowRemovals === true,
+        ...(options.maxRemovalShare !== undefined ? { maxRemovalShare: options.maxRemovalShare } : {}),
+      });
       request.log.info(
         { module: 'inventory', counts: result.counts, changed: result.changed },
         'inventory imported',
@@ -167,7 +202,13 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
         devices: inventory.devices.length,
         subscribers: inventory.subscribers.length,
       };
-      return { changed: result.changed, rows, counts: result.counts };
+      const warnings = options.authProfiles
+        ? missingAuthProfiles(inventory.devices, options.authProfiles).map((m) => ({
+            code: 'auth_profile_missing',
+            ...m,
+          }))
+        : [];
+      return { changed: result.changed, rows, counts: result.counts, warnings };
     },
   );
 
