@@ -8,7 +8,7 @@ import { language, t } from './i18n.js';
 const WIDTH = 320;
 const HEIGHT = 96;
 /** The plot: left of it the value axis' labels, under it the first and last poll's times. */
-const LEFT = 46;
+const LEFT = 60;
 const RIGHT = 314;
 const TOP = 8;
 const BOTTOM = 76;

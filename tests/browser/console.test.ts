@@ -286,6 +286,16 @@ describe('the operator console in a browser', () => {
     },
   );
 
+  it('admin: the NOC view alone (the API opens conversations for agent and noc keys), nothing refused', async () => {
+    const page = await openConsole('admin');
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('link', { name: 'Agent' }).count()).toBe(0);
+    expect(await page.locator('.shortcuts').textContent()).toMatch(/^Alt\+2 NOC · Alt\+L language$/);
+    await page.goto(`${service.url}/console/#/agent`);
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe('#/noc/incidents');
+    await page.close();
+  });
+
   it('runs under its CSP without a single violation or script error', () => {
     expect(pageErrors).toEqual([]);
   });
