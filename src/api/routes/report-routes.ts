@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createInventoryStore } from '../../inventory/index.js';
 import { effectiveness, REPORT_DIMENSIONS, type ReportDimension } from '../../outcomes/effectiveness.js';
+import { INFORMING_KINDS, informingReport, isInforming, SOLVING_KINDS } from '../../outcomes/informing.js';
 import { CAME_BACK_WITHIN_MS } from '../../outcomes/outcome.js';
 import { createOutcomeStore } from '../../outcomes/outcome-store.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
@@ -59,12 +60,19 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
         from,
         to + CAME_BACK_WITHIN_MS,
       );
+      const modelOf = (id: string) => models.get(id);
+      const informing = closed.filter((o) => isInforming(o.kind));
+      const solving = closed.filter((o) => !isInforming(o.kind));
       return {
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         by,
         dimensions: REPORT_DIMENSIONS,
-        rows: effectiveness(closed, contacts, (id) => models.get(id), by),
+        // Actions that can fix something, measured by "solved"; notices and consultations apart, by
+        // whether they were taken up and delivered. `rows` (every kind, as before) stays for old clients.
+        solving: { kinds: SOLVING_KINDS, rows: effectiveness(solving, contacts, modelOf, by) },
+        informing: { kinds: INFORMING_KINDS, rows: informingReport(informing, modelOf, by) },
+        rows: effectiveness(closed, contacts, modelOf, by),
       };
     },
   );
