@@ -3,13 +3,22 @@ import type { PlanSlot } from './poll-plan.js';
 import type { PollSample, SampleValue } from './poll-result.js';
 import type { MetricSpec } from './probe-types.js';
 
+/**
+ * SNMPv2-TC DisplayString is at most 255 octets (RFC 2579): a longer value (a buggy or hostile agent's
+ * 60 kB sysDescr) is cut there, so that it cannot bloat every stored state, sample and event.
+ */
+export const MAX_TEXT_OCTETS = 255;
+
 /** Printable text stays text; anything else (a MAC address, binary) is shown as hex. */
-function octetsToText(value: string | Buffer): string {
-  if (typeof value === 'string') return value;
+function octetsToText(raw: string | Buffer): string {
+  if (typeof raw === 'string')
+    return raw.length > MAX_TEXT_OCTETS ? `${raw.slice(0, MAX_TEXT_OCTETS)}…` : raw;
+  const cut = raw.length > MAX_TEXT_OCTETS;
+  const value = cut ? raw.subarray(0, MAX_TEXT_OCTETS) : raw;
+  const text = value.toString('utf8');
   // eslint-disable-next-line no-control-regex
-  return /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(value.toString('utf8'))
-    ? value.toString('utf8')
-    : value.toString('hex');
+  const shown = /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(text) ? text : value.toString('hex');
+  return cut ? `${shown}…` : shown;
 }
 
 /** One raw SNMP value as the probe says to read it; null when the type does not fit. */
