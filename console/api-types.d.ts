@@ -172,10 +172,28 @@ export interface ReportRow {
   dismissReasons: Record<string, number>;
 }
 
+export interface InformingRow {
+  group: Record<string, string>;
+  closed: number;
+  acknowledged: number;
+  dismissed: number;
+  delivered: number;
+  failed: number;
+  unanswered: number;
+  acknowledgedRate: number | null;
+  deliveredRate: number | null;
+  dismissReasons: Record<string, number>;
+}
+
 export interface Report {
   from: string;
   to: string;
   by: string[];
+  /** Actions that can fix something (remote_reboot, technician_visit): measured by solved. */
+  solving: { kinds: string[]; rows: ReportRow[] };
+  /** Notices and consultations: measured by taken up and delivered, never by solved. */
+  informing: { kinds: string[]; rows: InformingRow[] };
+  /** Every kind together (the earlier shape). */
   rows: ReportRow[];
 }
 

@@ -19,6 +19,15 @@ const COUNTS = /** @type {const} */ ([
   ['solved', 'rep.solved'],
   ['cameBack72h', 'rep.cameBack'],
 ]);
+/** Notices and consultations: nothing to solve, so taken up and delivered instead. */
+const INFORMING_COUNTS = /** @type {const} */ ([
+  ['closed', 'rep.closed'],
+  ['acknowledged', 'rep.acknowledged'],
+  ['dismissed', 'rep.dismissed'],
+  ['unanswered', 'rep.unanswered'],
+  ['delivered', 'rep.delivered'],
+  ['failed', 'rep.failed'],
+]);
 
 /**
  * How suggestions ended, grouped by kind, rule and/or model (GET /v1/reports/effectiveness): the
@@ -83,35 +92,67 @@ export function ReportPanel({ api }) {
       ${data && data.rows.length === 0 && html`<p class="muted">${t('rep.none')}</p>`}
       ${
         data &&
-        data.rows.length > 0 &&
-        html`<table>
-          <thead>
-            <tr>
-              ${data.by.map((d) => html`<th>${d}</th>`)}
-              ${COUNTS.map(([, label]) => html`<th class="num">${t(label)}</th>`)}
-              <th class="num">${t('rep.successRate')}</th>
-              <th class="num">${t('rep.solvedRate')}</th>
-              <th>${t('rep.reasons')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${data.rows.map(
-              (row) =>
-                html`<tr>
-                  ${data.by.map((d) => html`<td>${row.group[d] ?? '—'}</td>`)}
-                  ${COUNTS.map(([key]) => html`<td class="num">${formatNumber(row[key], 0)}</td>`)}
-                  <td class="num">${formatPercent(row.successRate)}</td>
-                  <td class="num">${formatPercent(row.solvedRate)}</td>
-                  <td>
-                    ${Object.entries(row.dismissReasons)
-                      .map(([reason, n]) => `${reason} (${n})`)
-                      .join('; ')}
-                  </td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`
+        data.solving.rows.length > 0 &&
+        html`<h3>${t('rep.solving')}</h3>
+          <table>
+            <thead>
+              <tr>
+                ${data.by.map((d) => html`<th>${d}</th>`)}
+                ${COUNTS.map(([, label]) => html`<th class="num">${t(label)}</th>`)}
+                <th class="num">${t('rep.successRate')}</th>
+                <th class="num">${t('rep.solvedRate')}</th>
+                <th>${t('rep.reasons')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.solving.rows.map(
+                (row) =>
+                  html`<tr>
+                    ${data.by.map((d) => html`<td>${row.group[d] ?? '—'}</td>`)}
+                    ${COUNTS.map(([key]) => html`<td class="num">${formatNumber(row[key], 0)}</td>`)}
+                    <td class="num">${formatPercent(row.successRate)}</td>
+                    <td class="num">${formatPercent(row.solvedRate)}</td>
+                    <td>${reasons(row.dismissReasons)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+      }
+      ${
+        data &&
+        data.informing.rows.length > 0 &&
+        html`<h3>${t('rep.informing')}</h3>
+          <table>
+            <thead>
+              <tr>
+                ${data.by.map((d) => html`<th>${d}</th>`)}
+                ${INFORMING_COUNTS.map(([, label]) => html`<th class="num">${t(label)}</th>`)}
+                <th class="num">${t('rep.acknowledgedRate')}</th>
+                <th class="num">${t('rep.deliveredRate')}</th>
+                <th>${t('rep.reasons')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.informing.rows.map(
+                (row) =>
+                  html`<tr>
+                    ${data.by.map((d) => html`<td>${row.group[d] ?? '—'}</td>`)}
+                    ${INFORMING_COUNTS.map(([key]) => html`<td class="num">${formatNumber(row[key], 0)}</td>`)}
+                    <td class="num">${formatPercent(row.acknowledgedRate)}</td>
+                    <td class="num">${formatPercent(row.deliveredRate)}</td>
+                    <td>${reasons(row.dismissReasons)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
       }
     </section>
   `;
+}
+
+/** "customer_declined (2); not_relevant (1)". @param {Record<string, number>} counts */
+function reasons(counts) {
+  return Object.entries(counts)
+    .map(([reason, n]) => `${reason} (${n})`)
+    .join('; ');
 }
