@@ -258,6 +258,7 @@ describe('the operator console in a browser', () => {
         );
       expect(counts['']).toBe(fleet);
       expect(counts.down! + counts.degraded! + counts.up! + counts.unknown!).toBe(fleet);
+      await screenshot(page, 'console-devices.png');
 
       // An empty list names the filter that emptied it.
       await page.locator('.segmented label', { hasText: /^\s*down/ }).click();
