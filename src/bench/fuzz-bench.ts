@@ -53,6 +53,8 @@ export interface FuzzBenchResult {
     rssStartMb: number;
     rssEndMb: number;
     rssMaxMb: number;
+    /** V8 heap in use, MB, read from /metrics once a minute (the first after the inventory import). */
+    heapMb: number[];
   };
 }
 
@@ -190,11 +192,23 @@ export async function runFuzzBench(
       `service: vigil serve (pid ${serve.pid}); ${devices.length} hostile devices over ${agents.length} behaviours`,
     );
 
+    const heapMb = async (): Promise<number | undefined> => {
+      const answer = await api('GET', '/metrics', 'noc').catch(() => undefined);
+      const line = answer?.text.split('\n').find((l) => l.startsWith('vigil_api_heap_used_bytes '));
+      return line ? Math.round(Number(line.split(' ')[1]) / 2 ** 20) : undefined;
+    };
+    const heap: number[] = [];
     const health = { checks: 0, failures: 0, maxMs: 0 };
     const rss = { start: serve.rssMb(), max: serve.rssMb() };
     let watching = true;
+    let nextHeapAt = 0;
     const watch = (async () => {
       while (watching) {
+        if (Date.now() >= nextHeapAt) {
+          nextHeapAt = Date.now() + 60_000;
+          const mb = await heapMb();
+          if (mb !== undefined) heap.push(mb);
+        }
         const started = performance.now();
         try {
           const answer = await httpJson('GET', `${url}/healthz`, {}, undefined, 5_000);
@@ -280,6 +294,7 @@ export async function runFuzzBench(
         rssStartMb: rss.start,
         rssEndMb: serve.rssMb(),
         rssMaxMb: rss.max,
+        heapMb: heap,
       },
     };
     return result;
@@ -299,6 +314,6 @@ export function formatFuzzBench(r: FuzzBenchResult): string {
     `decoder: ${r.decoder.datagrams} mutated datagrams, ${r.decoder.escapes} escapes, mean ${r.decoder.meanMicros} µs, max ${r.decoder.maxMicros} µs`,
     `trap port: ${r.trapPort.sent} datagrams in ${r.trapPort.seconds} s (${r.trapPort.perSecond}/s), ${r.trapPort.counted} counted by the service; rejected ${JSON.stringify(r.trapPort.rejected)}`,
     `pollers: ${r.hostileAnswers.answers} hostile answers in ${r.hostileAnswers.seconds} s; polls ${JSON.stringify(r.hostileAnswers.polls)}`,
-    `service: ${r.service.crashed ? 'CRASHED' : 'alive'}, ${r.service.escapes} escapes; /healthz ${r.service.healthChecks - r.service.healthFailures}/${r.service.healthChecks} answered, slowest ${r.service.healthMaxMs} ms; RSS ${r.service.rssStartMb} → ${r.service.rssEndMb} MB (max ${r.service.rssMaxMb})`,
+    `service: ${r.service.crashed ? 'CRASHED' : 'alive'}, ${r.service.escapes} escapes; /healthz ${r.service.healthChecks - r.service.healthFailures}/${r.service.healthChecks} answered, slowest ${r.service.healthMaxMs} ms; RSS ${r.service.rssStartMb} → ${r.service.rssEndMb} MB (max ${r.service.rssMaxMb}); V8 heap a minute apart ${r.service.heapMb.join(', ')} MB`,
   ].join('\n');
 }

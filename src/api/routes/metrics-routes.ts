@@ -21,6 +21,11 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     'Resident memory of this API process.',
     () => process.memoryUsage().rss,
   );
+  registerLocalGauge(
+    'vigil_api_heap_used_bytes',
+    'V8 heap in use by this API process (with all roles in one process, the whole service).',
+    () => process.memoryUsage().heapUsed,
+  );
   app.addHook('onClose', async () => {
     await renderer.close();
     queueConnection.disconnect();
