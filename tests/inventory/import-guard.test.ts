@@ -16,6 +16,7 @@ function fleet(n: number, auth = 'sim'): Inventory {
       site: 'site-1',
       profile: 'generic',
       host: `127.40.0.${i + 1}`,
+      port: 161,
       auth,
     })),
     subscribers: Array.from({ length: n }, (_, i) => ({ id: `sub-${i}`, deviceIds: [id(i)] })),

@@ -24,6 +24,7 @@ const inventory: Inventory = {
       parentId: null,
       profile: 'generic',
       host: '127.41.0.1',
+      port: 161,
       auth: 'lab-cpe',
     },
     {
@@ -32,9 +33,18 @@ const inventory: Inventory = {
       parentId: 'bs-lab',
       profile: 'generic',
       host: '127.41.0.2',
+      port: 161,
       auth: 'lab-cpe',
     },
-    { id: 'cpe-ok', kind: 'cpe', parentId: 'bs-lab', profile: 'generic', host: '127.41.0.3', auth: 'sim' },
+    {
+      id: 'cpe-ok',
+      kind: 'cpe',
+      parentId: 'bs-lab',
+      profile: 'generic',
+      host: '127.41.0.3',
+      port: 161,
+      auth: 'sim',
+    },
   ],
   subscribers: [],
 };
