@@ -237,7 +237,7 @@ describe('incidents over HTTP', () => {
     const notices = (await newEvents()).filter((e) => e.type === 'suggestion.updated');
     expect(notices).toHaveLength(6);
     expect((notices[0]!.data as { text: { en: string } }).text.en).toMatch(
-      /Service expected back by .*2026.* Crew on site, fibre cut/,
+      /Service expected back by .*2026.* NOC note: "Crew on site, fibre cut"$/,
     );
   });
 
