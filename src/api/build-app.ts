@@ -5,6 +5,8 @@ import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.j
 import { createStoredApiKeys } from './stored-api-keys.js';
 import { DEFAULT_CALLER_LIMITS, type TrustProxy } from '../config/caller-limits.js';
 import { registerAuth } from './auth.js';
+import { registerOperationDocs } from './operation-docs.js';
+import { toApiTimes } from '../shared/api-times.js';
 import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
@@ -75,6 +77,9 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       ),
     { rejected: rateLimits.authRejected, identified: rateLimits.identified },
   );
+  registerOperationDocs(app);
+  // One time format in every JSON answer: stored epoch milliseconds leave as ISO 8601 (shared/api-times.ts).
+  app.addHook('preSerialization', async (_request, _reply, payload) => toApiTimes(payload));
 
   void app.register(healthRoutes, { redis: deps.redis });
   registerRoutes(app, deps);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { StoredEvent } from '../events/vigil-event.js';
+import { toApiTimes } from '../shared/api-times.js';
 
 /** Events queued for a client that does not read; past this the stream ends and it reconnects and replays. */
 const MAX_QUEUED = 2_000;
@@ -67,12 +68,13 @@ const serialized = new WeakMap<StoredEvent, string>();
  * What a conversation's stream carries of a stored event, serialized once however many streams carry it
  * (an outage reaches thousands). An incident comes as a summary — counts instead of the affected lists,
  * which NOC reads at /v1/incidents/{id} — so each stream gets hundreds of bytes, not the whole outage.
+ * Times are ISO 8601, like every answer of the API (shared/api-times.ts).
  */
 export function streamJson(event: StoredEvent): string {
   let json = serialized.get(event);
   if (json === undefined) {
     const data = event.type.startsWith('incident.') ? incidentSummary(event.data) : event.data;
-    json = JSON.stringify({ at: new Date(event.at).toISOString(), ...(data as object) });
+    json = JSON.stringify({ at: new Date(event.at).toISOString(), ...(toApiTimes(data) as object) });
     serialized.set(event, json);
   }
   return json;

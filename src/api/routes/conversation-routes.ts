@@ -24,6 +24,10 @@ import { createRedisConnection } from '../../platform/redis-connection.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { LANGUAGES, type Language } from '../../playbooks/index.js';
 import { AppError } from '../../shared/app-error.js';
+import { problemResponses } from '../problem-responses.js';
+import { ActionSchema, SuggestionSchema } from '../schemas/suggestion-schemas.js';
+import { ConversationNowSchema, ConversationOpenedSchema } from '../schemas/diagnosis-schemas.js';
+import { Type } from '@sinclair/typebox';
 
 export interface ConversationRoutesOptions {
   redis: Redis;
@@ -40,8 +44,35 @@ export interface ConversationRoutesOptions {
 }
 
 const CONSOLE = { roles: ['agent', 'noc'] } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
-const problem = { $ref: 'Problem#' } as const;
+const C = '/v1/conversations/{id}';
+const conversationNotFound = (path: string) =>
+  problemResponses(path, [['ERR_CONVERSATION_NOT_FOUND', 'no conversation "c-8f2a"']]);
+const conversationClosed = (path: string) =>
+  problemResponses(path, [['ERR_CONVERSATION_CONFLICT', 'conversation "c-8f2a" is closed (agent)']]);
+const suggestionProblems = (path: string) => ({
+  ...problemResponses(path, [
+    ['ERR_CONVERSATION_NOT_FOUND', 'no conversation "c-8f2a"'],
+    [
+      'ERR_SUGGESTION_NOT_FOUND',
+      'no suggestion "cpe-00042:remote_reboot:cpe-00042:stale_uptime" for subscriber sub-000501',
+    ],
+  ]),
+  ...problemResponses(path, [
+    ['ERR_CONVERSATION_CONFLICT', 'conversation "c-8f2a" is closed (agent)'],
+    [
+      'ERR_SUGGESTION_CONFLICT',
+      'suggestion cpe-00042:remote_reboot:cpe-00042:stale_uptime is accepted (by agent:a-17); only a proposed suggestion can be accepted or dismissed',
+    ],
+  ]),
+});
+/** The event stream routes answer with a stream, not JSON; described here for the docs. */
+const eventStream = {
+  description:
+    'text/event-stream: `id`, `event` (diagnosis, suggestion.created, suggestion.updated, suggestion.withdrawn, ' +
+    'action.started, action.finished, incident.opened, incident.updated, incident.resolved, reset) and `data` ' +
+    "(JSON with `at` and the event's fields; times ISO 8601) per event, heartbeat comments every 15 s",
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
 const conversationParams = {
   type: 'object',
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
@@ -229,6 +260,13 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
         summary:
           'Open a conversation with a subscriber: the diagnosis snapshot at once, then live events ' +
           '(201; 200 with the conversation already open for the same key, subscriber, channel and agent)',
+        description:
+          "For the agents' console (agent, noc): finds the subscriber by exactly one of `subscriberId`, " +
+          '`account` or `phone`, and answers at once with the diagnosis snapshot from stored state (no SNMP ' +
+          "on the request path) and `lastEventId`; a fresh probe of the subscriber's equipment runs meanwhile " +
+          'and arrives as a `diagnosis` event. The same open again within a minute (same key, subscriber, ' +
+          'channel, agent) is the open conversation, 200. Opens are limited per key and per subscriber a ' +
+          'minute (429 with `Retry-After`). A phone shared by several subscribers is 409.',
         tags: ['conversations'],
         body: {
           type: 'object',
@@ -243,7 +281,19 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
             language: { type: 'string', enum: [...LANGUAGES] },
           },
         },
-        response: { 200: anyObject, 201: anyObject, 404: problem, 409: problem, 422: problem, 429: problem },
+        response: {
+          200: ConversationOpenedSchema,
+          201: ConversationOpenedSchema,
+          ...problemResponses('/v1/conversations', [
+            ['ERR_SUBSCRIBER_NOT_FOUND', 'no subscriber with account "4410-2291"'],
+            ['ERR_SUBSCRIBER_CONFLICT', '2 subscribers share this phone; open by subscriberId'],
+            ['ERR_CONVERSATION_INVALID', 'give exactly one of subscriberId, account and phone'],
+            [
+              'ERR_RATE_LIMITED',
+              'more than 20 conversations a minute opened for this subscriber; retry in 12 s',
+            ],
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -301,9 +351,12 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       config: CONSOLE,
       schema: {
         summary: 'The conversation and its diagnosis now',
+        description:
+          "For the console: the conversation (open or closed) and its subscriber's diagnosis as stored now; " +
+          'reading an open conversation counts as activity (it does not idle out).',
         tags: ['conversations'],
         params: conversationParams,
-        response: { 200: anyObject, 404: problem },
+        response: { 200: ConversationNowSchema, ...conversationNotFound(C) },
       },
     },
     async (request) => {
@@ -326,9 +379,12 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       config: CONSOLE,
       schema: {
         summary: 'Close the conversation',
+        description:
+          'For the console: closes the conversation and ends its streams (WebSocket close 1000). Idle ' +
+          'conversations close by themselves after VIGIL_CONVERSATION_IDLE_MINUTES.',
         tags: ['conversations'],
         params: conversationParams,
-        response: { 204: { type: 'null' }, 404: problem },
+        response: { 204: { type: 'null', description: 'closed' }, ...conversationNotFound(C) },
       },
     },
     async (request, reply) => {
@@ -349,9 +405,20 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
         summary:
           "The conversation's events (server-sent events), replayed from Last-Event-ID after a reconnect " +
           '(or, when that id cannot be resumed from, a `reset` event with the snapshot)',
+        description:
+          "For the console: the conversation's subscriber's events as server-sent events: `diagnosis` first " +
+          '(the fresh probe), then suggestions, actions and incidents as they happen. After a reconnect, ' +
+          '`Last-Event-ID` (or `?lastEventId=`) replays what was missed; an id the stream no longer keeps ' +
+          'gets a `reset` event with the snapshot. A client that stops reading is cut off after 2,000 ' +
+          'queued events (it reconnects and replays).',
         tags: ['conversations'],
         params: conversationParams,
         querystring: streamQuery,
+        response: {
+          200: eventStream,
+          ...conversationNotFound(`${C}/events`),
+          ...conversationClosed(`${C}/events`),
+        },
       },
     },
     async (request, reply) => {
@@ -382,10 +449,24 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       summary:
         "The conversation's events over a WebSocket (one JSON text frame {id, type, data} each), " +
         'replayed from ?lastEventId= after a reconnect (or a `reset` event with the snapshot)',
+      description:
+        'For the console: the same events over a WebSocket, one JSON text frame `{id, type, data}` each, ' +
+        'resumed with `?lastEventId=`. The key and the conversation are checked before the upgrade, so a ' +
+        'refusal is a plain problem; ping frames are the heartbeat; over 4 MiB unsent closes with 1013.',
       tags: ['conversations'],
       params: conversationParams,
       querystring: streamQuery,
-      response: { 400: problem, 404: problem, 409: problem },
+      response: {
+        101: { type: 'null', description: 'Switching Protocols: the WebSocket is open' },
+        ...problemResponses(`${C}/ws`, [
+          [
+            'ERR_REQUEST_INVALID',
+            'This route is a WebSocket: connect with "Upgrade: websocket" (or follow /events for server-sent events).',
+          ],
+        ]),
+        ...conversationNotFound(`${C}/ws`),
+        ...conversationClosed(`${C}/ws`),
+      },
     },
     // Before the upgrade: a closed or unknown conversation is a 409 or 404 problem, not a socket.
     preHandler: async (request) => {
@@ -430,9 +511,17 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       schema: {
         summary:
           'Accept a suggestion: it runs exactly once; follow action.started / action.finished on the stream',
+        description:
+          "For the console: accepts a proposed suggestion of this conversation's subscriber and queues its " +
+          'action, which runs exactly once (a second click, or a second agent, gets 409). Follow ' +
+          '`action.started` and `action.finished` on the stream; a remote reboot is verified (device back, ' +
+          'uptime reset, findings cleared).',
         tags: ['conversations'],
         params: suggestionParams,
-        response: { 202: anyObject, 404: problem, 409: problem },
+        response: {
+          202: Type.Object({ suggestion: SuggestionSchema, action: ActionSchema }),
+          ...suggestionProblems(`${C}/suggestions/{sid}/accept`),
+        },
       },
     },
     async (request, reply) => {
@@ -449,6 +538,9 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
       config: CONSOLE,
       schema: {
         summary: 'Dismiss a suggestion, with the reason (it stays dismissed while its cause lasts)',
+        description:
+          "For the console: dismisses a proposed suggestion with the agent's reason; it stays dismissed while " +
+          'its cause lasts and the reason is counted in the effectiveness report.',
         tags: ['conversations'],
         params: suggestionParams,
         body: {
@@ -457,7 +549,10 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
           required: ['reason'],
           properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
         },
-        response: { 200: anyObject, 404: problem, 409: problem },
+        response: {
+          200: Type.Object({ suggestion: SuggestionSchema }),
+          ...suggestionProblems(`${C}/suggestions/{sid}/dismiss`),
+        },
       },
     },
     async (request) => {

@@ -9,6 +9,8 @@ import type { PollReport } from '../../polling/poll-service.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
 import { PROBE_QUEUE } from '../../polling/poller-role.js';
 import { AppError } from '../../shared/app-error.js';
+import { problemResponses } from '../problem-responses.js';
+import { ProbeAnswerSchema } from '../schemas/device-schemas.js';
 
 export interface DeviceRoutesOptions {
   redis: Redis;
@@ -49,11 +51,23 @@ export const deviceRoutes: FastifyPluginAsync<DeviceRoutesOptions> = async (app,
       config: { roles: ['noc', 'admin'] },
       schema: {
         summary: 'Poll one device now and return its fresh state',
+        description:
+          'For NOC: puts a priority probe on the queue every poller serves ahead of its schedule, waits ' +
+          'for a poller to run it (up to 15 s) and answers with the poll outcome, the findings it opened, ' +
+          'updated or cleared, and the device state after it. A device that does not answer is an outcome ' +
+          '(`timeout`, `auth_failed`, `no_credentials`…), not an error; no poller running is a 503.',
         tags: ['devices'],
         params: {
           type: 'object',
           properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
           required: ['id'],
+        },
+        response: {
+          200: ProbeAnswerSchema,
+          ...problemResponses('/v1/devices/{id}/probe', [
+            ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
+            ['ERR_POLLER_UNAVAILABLE', 'no poller ran the probe within 15 s; is a poller role running?'],
+          ]),
         },
       },
     },

@@ -5,6 +5,8 @@ import type { RedisKeys } from '../../platform/redis-keys.js';
 import { livePlaybooks } from '../../reload/live-files.js';
 import type { Logger } from '../../platform/logger.js';
 import { LANGUAGES } from '../../playbooks/index.js';
+import { problemResponses } from '../problem-responses.js';
+import { DeviceDiagnosisSchema, SubscriberDiagnosisSchema } from '../schemas/diagnosis-schemas.js';
 
 export interface DiagnosisRoutesOptions {
   logger: Logger;
@@ -27,8 +29,6 @@ const languageQuery = {
     lang: { type: 'string', enum: [...LANGUAGES], description: 'overrides Accept-Language' },
   },
 } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
-const problem = { $ref: 'Problem#' } as const;
 
 /**
  * What is wrong and what to do, for NOC and for debugging the playbooks: the stored picture (findings,
@@ -50,10 +50,20 @@ export const diagnosisRoutes: FastifyPluginAsync<DiagnosisRoutesOptions> = async
       config: { roles: ['noc', 'admin'] },
       schema: {
         summary: "A subscriber's devices, findings, incidents, suggestions and the explanation of each",
+        description:
+          "For NOC and playbook authors: the subscriber's devices with their state and findings (each " +
+          'marked `inhibited` when an incident mutes it), the incidents that cover them, the live ' +
+          'suggestions, and per device `explain`: every playbook rule and guard tried, with its numbers. ' +
+          'Read from stored state; suggestion texts in `?lang=`, else `Accept-Language`.',
         tags: ['diagnosis'],
         params: idParams,
         querystring: languageQuery,
-        response: { 200: anyObject, 404: problem },
+        response: {
+          200: SubscriberDiagnosisSchema,
+          ...problemResponses('/v1/subscribers/{id}/diagnosis', [
+            ['ERR_SUBSCRIBER_NOT_FOUND', 'no subscriber "sub-000501" in the inventory'],
+          ]),
+        },
       },
     },
     async (request) =>
@@ -69,10 +79,18 @@ export const diagnosisRoutes: FastifyPluginAsync<DiagnosisRoutesOptions> = async
       config: { roles: ['noc', 'admin'] },
       schema: {
         summary: "One device's findings, covering incidents, suggestions and the explanation",
+        description:
+          'For NOC: the same picture for one device: its state, findings (with `inhibited`), covering ' +
+          'incidents, live suggestions and the `explain` trace of its playbook.',
         tags: ['diagnosis'],
         params: idParams,
         querystring: languageQuery,
-        response: { 200: anyObject, 404: problem },
+        response: {
+          200: DeviceDiagnosisSchema,
+          ...problemResponses('/v1/devices/{id}/diagnosis', [
+            ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
+          ]),
+        },
       },
     },
     async (request) =>

@@ -4,6 +4,9 @@ import { acknowledge, setEtaNote, type EtaNotePatch } from '../../correlation/in
 import { createIncidentStore } from '../../diagnosis/incident-store.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { AppError } from '../../shared/app-error.js';
+import { problemResponses } from '../problem-responses.js';
+import { Page } from '../schemas/api-schema.js';
+import { IncidentSchema } from '../schemas/incident-schema.js';
 
 export interface IncidentRoutesOptions {
   redis: Redis;
@@ -16,8 +19,15 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 160 } },
   required: ['id'],
 } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
-const problem = { $ref: 'Problem#' } as const;
+const notFound = (path: string) =>
+  problemResponses(path, [['ERR_INCIDENT_NOT_FOUND', 'no incident outage:bs-0002']]);
+const resolved = (path: string) => ({
+  ...notFound(path),
+  ...problemResponses(path, [
+    ['ERR_INCIDENT_CONFLICT', 'incident outage:bs-0002 is resolved; it can no longer be edited'],
+    ['ERR_INCIDENT_LOCKED', 'incidents are being updated; try again in a moment'],
+  ]),
+});
 
 /**
  * Incidents for NOC: the live list, one incident, ack (take ownership) and ETA/note. Edits go through
@@ -34,6 +44,9 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       config: NOC,
       schema: {
         summary: 'Pending and open incidents, newest first; with state=all, recently resolved ones too',
+        description:
+          'For NOC: incidents that are pending (settling) or open, newest first, each with its affected ' +
+          'devices and subscribers, ETA and note; `state=all` adds those resolved recently.',
         tags: ['incidents'],
         querystring: {
           type: 'object',
@@ -42,13 +55,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: anyObject } },
-            required: ['items'],
-          },
-        },
+        response: { 200: Page(IncidentSchema, 'Incidents, newest first.') },
       },
     },
     async (request) => ({
@@ -65,9 +72,12 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       config: NOC,
       schema: {
         summary: 'One incident',
+        description:
+          'For NOC: one incident by id (`outage:<rootDeviceId>`, also for planned works): kind, cause, ' +
+          'state, every affected device and subscriber, ETA, note and who acknowledged it.',
         tags: ['incidents'],
         params: idParams,
-        response: { 200: anyObject, 404: problem },
+        response: { 200: IncidentSchema, ...notFound('/v1/incidents/{id}') },
       },
     },
     async (request) => {
@@ -83,9 +93,12 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
       config: NOC,
       schema: {
         summary: 'Acknowledge an incident: NOC owns it (the caller key is recorded)',
+        description:
+          "For NOC: takes ownership of an incident; the caller's role and key id are recorded and the " +
+          'change is announced as `incident.updated` on the streams and webhooks. A resolved incident is 409.',
         tags: ['incidents'],
         params: idParams,
-        response: { 200: anyObject, 404: problem, 409: problem },
+        response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}/ack') },
       },
     },
     async (request) => {
@@ -118,7 +131,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
             },
           },
         },
-        response: { 200: anyObject, 404: problem, 409: problem },
+        response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}') },
       },
     },
     async (request) => {

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallback } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ApiRole } from '../../config/load-config.js';
@@ -22,6 +23,10 @@ import { createPollerStateStore } from '../../polling/poller-state-store.js';
 import { DEFAULT_POLLER_OPTIONS } from '../../polling/poller-role.js';
 import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
 import { FINDING_KINDS } from '../../detection/finding.js';
+import { problemResponses } from '../problem-responses.js';
+import { Page } from '../schemas/api-schema.js';
+import { DeviceSchema, DeviceWithStateSchema } from '../schemas/device-schemas.js';
+import { SubscriberSchema } from '../schemas/diagnosis-schemas.js';
 
 export interface InventoryRoutesOptions {
   redis: Redis;
@@ -46,7 +51,6 @@ const TEXT_FORMATS: Record<string, InventoryFormat> = {
 // Not object literals at the call site: the auth plugin declares `roles` on FastifyContextConfig.
 const ADMIN: { roles: readonly ApiRole[] } = { roles: ['admin'] };
 const READERS: { roles: readonly ApiRole[] } = { roles: ['noc', 'admin'] };
-const problem = { $ref: 'Problem#' } as const;
 
 const recordList = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
 /**
@@ -58,11 +62,10 @@ const inventoryBody = {
   type: 'object',
   properties: { sites: recordList, devices: recordList, subscribers: recordList },
 } as const;
-const record = {
-  type: 'object',
-  additionalProperties: true,
-  properties: { id: { type: 'string' } },
-} as const;
+const site = Type.Object(
+  { id: Type.String(), name: Type.String() },
+  { additionalProperties: true, description: 'A site; extra fields given at import are kept and shown.' },
+);
 const entityCounts = {
   type: 'object',
   properties: {
@@ -111,6 +114,11 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       bodyLimit,
       schema: {
         summary: 'Replace the whole inventory (sites, devices, subscribers); idempotent',
+        description:
+          'For admins: replaces the whole inventory with the body (JSON, NDJSON or CSV, up to 64 MiB) in ' +
+          'one switch, and answers what changed; sending the same inventory again changes nothing. Every ' +
+          'bad row is listed with its location in one 422 and nothing is stored; another import running ' +
+          'is 409. Removed devices lose their state.',
         tags: ['inventory'],
         querystring: {
           type: 'object',
@@ -176,8 +184,10 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
               },
             },
           },
-          409: problem,
-          422: problem,
+          ...problemResponses('/v1/inventory', [
+            ['ERR_INVENTORY_LOCKED', 'another inventory import is running; try again when it has finished'],
+            ['ERR_INVENTORY_INVALID', 'inventory has 2 errors; nothing was stored'],
+          ]),
         },
       },
     },
@@ -228,6 +238,10 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       config: READERS,
       schema: {
         summary: 'Devices in id order, filtered by kind, site or parent, with cursor pagination',
+        description:
+          'For NOC: inventory records a page at a time (follow `nextCursor`), filtered by kind, site, ' +
+          'parent, and by what the pollers see (`status`, `finding`). With a status or finding filter a ' +
+          'page may come back short with a `nextCursor`: keep following it.',
         tags: ['inventory'],
         querystring: {
           type: 'object',
@@ -252,10 +266,12 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
         response: {
           200: {
             type: 'object',
-            properties: { items: { type: 'array', items: record }, nextCursor: { type: 'string' } },
+            properties: { items: { type: 'array', items: DeviceSchema }, nextCursor: { type: 'string' } },
             required: ['items'],
           },
-          422: problem,
+          ...problemResponses('/v1/devices', [
+            ['ERR_INVENTORY_QUERY_INVALID', 'cursor is not one this API returned'],
+          ]),
         },
       },
     },
@@ -306,7 +322,19 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     '/v1/devices/:id',
     {
       config: READERS,
-      schema: { summary: 'One device', tags: ['inventory'], response: { 200: record, 404: problem } },
+      schema: {
+        summary: 'One device, with what the pollers know of it now',
+        description:
+          'For NOC: the inventory record (extra fields kept) with `state`: status, open findings, the last ' +
+          'poll sample and the recent polls (uptime, CPU, memory, temperature, signal, upstream errors).',
+        tags: ['inventory'],
+        response: {
+          200: DeviceWithStateSchema,
+          ...problemResponses('/v1/devices/{id}', [
+            ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
+          ]),
+        },
+      },
     },
     async (request) => {
       const device = await store.getDevice(request.params.id);
@@ -321,7 +349,18 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
     '/v1/subscribers/:id',
     {
       config: READERS,
-      schema: { summary: 'One subscriber', tags: ['inventory'], response: { 200: record, 404: problem } },
+      schema: {
+        summary: 'One subscriber',
+        description:
+          'For NOC: the inventory record of a subscriber (extra fields kept), with its device ids.',
+        tags: ['inventory'],
+        response: {
+          200: SubscriberSchema,
+          ...problemResponses('/v1/subscribers/{id}', [
+            ['ERR_SUBSCRIBER_NOT_FOUND', 'no subscriber "sub-000501" in the inventory'],
+          ]),
+        },
+      },
     },
     async (request) => {
       const subscriber = await store.getSubscriber(request.params.id);
@@ -340,8 +379,9 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
       config: READERS,
       schema: {
         summary: 'Every site, in id order',
+        description: 'For NOC: every site of the inventory (extra fields kept), in id order.',
         tags: ['inventory'],
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: record } } } },
+        response: { 200: Page(site, 'Every site.') },
       },
     },
     async () => ({ items: await store.listSites() }),

@@ -1,0 +1,95 @@
+import { Type } from '@sinclair/typebox';
+import type { Conversation } from '../../conversations/conversation.js';
+import type { DeviceDiagnosis, SubscriberDiagnosis } from '../../diagnosis/diagnosis-service.js';
+import type { Subscriber } from '../../inventory/index.js';
+import { LANGUAGES } from '../../playbooks/index.js';
+import { documents, IsoTime, Record_, StringEnum } from './api-schema.js';
+import { DeviceSchema, DeviceStateSchema, FindingSchema } from './device-schemas.js';
+import { IncidentSchema } from './incident-schema.js';
+import { SuggestionSchema } from './suggestion-schemas.js';
+
+export const SubscriberSchema = documents<Subscriber>()(
+  Record_(
+    {
+      id: Type.String({ examples: ['sub-000501'] }),
+      name: Type.Optional(Type.String()),
+      account: Type.Optional(Type.String()),
+      phone: Type.Optional(Type.String({ description: '"+" then digits', examples: ['+79161234567'] })),
+      deviceIds: Type.Array(Type.String()),
+      site: Type.Optional(Type.String()),
+      language: Type.Optional(Type.String()),
+    },
+    'A subscriber of the inventory; extra fields given at import are kept and shown.',
+  ),
+);
+
+export const DeviceDiagnosisSchema = documents<DeviceDiagnosis>()(
+  Type.Object({
+    device: DeviceSchema,
+    state: DeviceStateSchema,
+    findings: Type.Array(
+      Record_(
+        {
+          ...FindingSchema.properties,
+          inhibited: Type.Boolean({ description: 'muted by an incident above it (its notice says it all)' }),
+        },
+        'A finding of the device, and whether an incident mutes it.',
+      ),
+    ),
+    incidents: Type.Array(IncidentSchema, { description: 'incidents that cover this device' }),
+    suggestions: Type.Array(SuggestionSchema, { description: 'live suggestions for this device' }),
+    explain: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description: 'every playbook rule and guard tried, with its numbers (diagnosis routes only)',
+        },
+      ),
+    ),
+  }),
+);
+
+export const SubscriberDiagnosisSchema = documents<SubscriberDiagnosis>()(
+  Type.Object(
+    {
+      subscriber: SubscriberSchema,
+      at: IsoTime('when this picture was read'),
+      devices: Type.Array(DeviceDiagnosisSchema),
+      incidents: Type.Array(IncidentSchema),
+      suggestions: Type.Array(SuggestionSchema, { description: 'live suggestions, highest priority first' }),
+    },
+    { description: "A subscriber's equipment, findings, incidents and live suggestions, from stored state." },
+  ),
+);
+
+export const ConversationSchema = documents<Conversation>()(
+  Record_(
+    {
+      id: Type.String(),
+      subscriberId: Type.String(),
+      channel: Type.String({ examples: ['chat'] }),
+      agentId: Type.String(),
+      language: StringEnum(LANGUAGES),
+      state: StringEnum(['open', 'closed'] as const),
+      openedAt: IsoTime(),
+      lastActivityAt: IsoTime(),
+      closedAt: Type.Optional(IsoTime()),
+      closedBy: Type.Optional(StringEnum(['agent', 'idle'] as const)),
+    },
+    "An agent's live contact with a subscriber.",
+  ),
+);
+
+export const ConversationOpenedSchema = Type.Object({
+  conversation: ConversationSchema,
+  diagnosis: SubscriberDiagnosisSchema,
+  lastEventId: Type.String({ description: 'follow the events from here to miss nothing after the snapshot' }),
+  events: Type.String({ description: 'the SSE stream', examples: ['/v1/conversations/c-1/events'] }),
+  ws: Type.String({ description: 'the same events over WebSocket' }),
+});
+
+export const ConversationNowSchema = Type.Object({
+  conversation: ConversationSchema,
+  diagnosis: SubscriberDiagnosisSchema,
+});
