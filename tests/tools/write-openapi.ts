@@ -4,12 +4,14 @@
  * own Redis key prefix on REDIS_URL, default redis://127.0.0.1:6379), so the linted document is exactly
  * what integrators read.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { buildTestApp } from '../helpers/build-test-app.js';
 
 const out = process.argv[2] ?? 'openapi.json';
 const t = await buildTestApp();
 try {
+  await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(t.app.swagger(), null, 2)}\n`);
 } finally {
   await t.close();

@@ -13,6 +13,11 @@ import { createRedisConnection } from '../../platform/redis-connection.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
 import { AppError } from '../../shared/app-error.js';
+import { problemResponses } from '../problem-responses.js';
+import { documents, IsoTime, Page } from '../schemas/api-schema.js';
+import { ActionSchema } from '../schemas/suggestion-schemas.js';
+import type { AuditEntry } from '../../actions/action-store.js';
+import { Type } from '@sinclair/typebox';
 
 export interface ActionRoutesOptions {
   logger: Logger;
@@ -24,8 +29,23 @@ export interface ActionRoutesOptions {
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
-const problem = { $ref: 'Problem#' } as const;
+
+const AuditEntrySchema = documents<AuditEntry & { id: string }>()(
+  Type.Object(
+    {
+      id: Type.String({ description: 'the entry id; pass as `before` for the next page' }),
+      at: IsoTime(),
+      what: Type.String({ examples: ['accepted', 'dismissed', 'reboot.requested', 'action.finished'] }),
+      by: Type.String({ description: '`agent:<agentId>`, `<role>:<keyId>` or the worker' }),
+      deviceId: Type.Optional(Type.String()),
+      subscriberId: Type.Optional(Type.String()),
+      suggestionId: Type.Optional(Type.String()),
+      actionId: Type.Optional(Type.String()),
+      detail: Type.Optional(Type.String()),
+    },
+    { additionalProperties: true },
+  ),
+);
 
 /**
  * NOC's side of actions: a reboot asked for directly (same path and guards as an accepted suggestion),
@@ -59,13 +79,24 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
       schema: {
         summary:
           'Reboot a device now (guards apply); follow the action at /v1/actions/{id} or on the streams',
+        description:
+          'For NOC: reboots a device through the same path as an accepted suggestion: the guards ' +
+          '(cooldown, reboots a day, outage, reachable, concurrent under the parent) are checked first and ' +
+          'a refusal is 409 naming each one; otherwise the action is queued (202), the SNMP SET goes out ' +
+          'once and the reboot is verified. Follow it at `/v1/actions/{id}`; it is in the audit trail.',
         tags: ['actions'],
         params: {
           type: 'object',
           properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
           required: ['id'],
         },
-        response: { 202: anyObject, 404: problem, 409: problem },
+        response: {
+          202: ActionSchema,
+          ...problemResponses('/v1/devices/{id}/reboot', [
+            ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
+            ['ERR_REBOOT_CONFLICT', 'not rebooting cpe-00042: rebooted 3 min ago (cooldown 30 min)'],
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -113,13 +144,21 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
       config: NOC,
       schema: {
         summary: 'One action: who asked, when, its progress and outcome',
+        description:
+          'For NOC: one action by id (the suggestion id, or `noc-reboot:<deviceId>:<ms>`): who asked and ' +
+          'when, its state, when the SET went out, the ticket of a technician visit, and the outcome.',
         tags: ['actions'],
         params: {
           type: 'object',
           properties: { id: { type: 'string', minLength: 1, maxLength: 400 } },
           required: ['id'],
         },
-        response: { 200: anyObject, 404: problem },
+        response: {
+          200: ActionSchema,
+          ...problemResponses('/v1/actions/{id}', [
+            ['ERR_ACTION_NOT_FOUND', 'no action "noc-reboot:cpe-00042"'],
+          ]),
+        },
       },
     },
     async (request) => {
@@ -135,6 +174,10 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
       config: NOC,
       schema: {
         summary: 'The audit trail, newest first: accepts, dismissals, reboots sent, actions and outcomes',
+        description:
+          'For NOC: who did what and when, newest first: accepts and dismissals (with the reason), reboots ' +
+          'requested and sent, action starts and outcomes. Filter by device or subscriber; page with ' +
+          "`before` = the last item's id.",
         tags: ['actions'],
         querystring: {
           type: 'object',
@@ -149,7 +192,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
             },
           },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } } },
+        response: { 200: Page(AuditEntrySchema, 'Audit entries, newest first.') },
       },
     },
     async (request) => {

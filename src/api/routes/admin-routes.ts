@@ -4,6 +4,8 @@ import type { Logger } from '../../platform/logger.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { requestReload } from '../../reload/live-files.js';
 import { AppError } from '../../shared/app-error.js';
+import { Type } from '@sinclair/typebox';
+import { problemResponses } from '../problem-responses.js';
 
 export interface AdminRoutesOptions {
   redis: Redis;
@@ -26,8 +28,22 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
       schema: {
         summary:
           'Reload probes/ and playbooks/ in every process, after checking them (nothing changes on an error)',
+        description:
+          'For admins: compiles probes/ and playbooks/ from disk; any error is a 422 listing every one ' +
+          'with its file:line and nothing changes; otherwise every process (API, pollers, workers) reloads ' +
+          'within seconds and the answer counts what was loaded.',
         tags: ['admin'],
-        response: { 202: { type: 'object', additionalProperties: true }, 422: { $ref: 'Problem#' } },
+        response: {
+          202: Type.Object({
+            generation: Type.Integer({ description: 'bumped by every reload' }),
+            probes: Type.Integer(),
+            playbooks: Type.Integer(),
+            rules: Type.Integer(),
+          }),
+          ...problemResponses('/v1/admin/reload', [
+            ['ERR_RELOAD_INVALID', '1 error(s): the running probes and playbooks stay'],
+          ]),
+        },
       },
     },
     async (request, reply) => {

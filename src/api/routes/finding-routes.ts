@@ -8,6 +8,19 @@ import type { RedisKeys } from '../../platform/redis-keys.js';
 import { SUGGESTION_KINDS } from '../../playbooks/index.js';
 import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
+import { Type } from '@sinclair/typebox';
+import { FindingSchema } from '../schemas/device-schemas.js';
+import { SuggestionSchema } from '../schemas/suggestion-schemas.js';
+
+/** A suggestion as stored: its text in every language (a conversation shows one, see SuggestionSchema). */
+const FleetSuggestionSchema = Type.Object(
+  {
+    ...SuggestionSchema.properties,
+    text: Type.Record(Type.String(), Type.String(), { description: 'by language: ru, en' }),
+    language: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true, description: 'A suggestion across the fleet, in every language.' },
+);
 
 export interface FindingRoutesOptions {
   redis: Redis;
@@ -16,7 +29,6 @@ export interface FindingRoutesOptions {
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
 
 /**
  * NOC lists across the fleet: open findings of a kind (from the pollers' finding index, a page of
@@ -35,7 +47,10 @@ export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (ap
       config: NOC,
       schema: {
         summary: 'Open findings of one kind across the fleet, by device id, with cursor pagination',
-        tags: ['devices'],
+        description:
+          'For NOC: every open finding of one kind (optionally one severity) across the fleet, a page of ' +
+          'devices at a time in device id order; follow `nextCursor` (a page may hold fewer items).',
+        tags: ['findings'],
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -50,7 +65,7 @@ export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (ap
         response: {
           200: {
             type: 'object',
-            properties: { items: { type: 'array', items: anyObject }, nextCursor: { type: 'string' } },
+            properties: { items: { type: 'array', items: FindingSchema }, nextCursor: { type: 'string' } },
           },
         },
       },
@@ -76,7 +91,11 @@ export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (ap
       config: NOC,
       schema: {
         summary: 'Suggestions across the fleet (live by default, or in one state), a page at a time',
-        tags: ['devices'],
+        description:
+          'For NOC: suggestions across the fleet, live ones by default (proposed, accepted, executing, ' +
+          'dismissed) or those in one state, optionally of one kind or one device; follow `nextCursor`. ' +
+          'Texts in both languages, without the history (its last change is `lastChange`).',
+        tags: ['findings'],
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -91,7 +110,10 @@ export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (ap
         response: {
           200: {
             type: 'object',
-            properties: { items: { type: 'array', items: anyObject }, nextCursor: { type: 'string' } },
+            properties: {
+              items: { type: 'array', items: FleetSuggestionSchema },
+              nextCursor: { type: 'string' },
+            },
           },
         },
       },

@@ -2,14 +2,13 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../shared/app-error.js';
 import { HTTP_CODES } from '../problem-catalogue.js';
+import { problemResponses } from '../problem-responses.js';
 
 export interface HealthRoutesOptions {
   redis: Redis;
   /** How long readiness waits for PING; short, because a load balancer probes often. */
   readyTimeoutMs?: number;
 }
-
-const problemResponse = { $ref: 'Problem#' } as const;
 
 /**
  * Liveness and readiness, both public (load balancers and orchestrators hold no key).
@@ -27,6 +26,9 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
       logLevel: 'warn',
       schema: {
         summary: 'Liveness: the process answers',
+        description:
+          'For orchestrators: 200 while the process answers; it touches nothing else, so a Redis outage ' +
+          'never gets API processes restarted. Never rate limited.',
         tags: ['health'],
         response: { 200: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } },
       },
@@ -42,6 +44,9 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
       logLevel: 'warn',
       schema: {
         summary: 'Readiness: Redis answers PING',
+        description:
+          'For load balancers: 200 with the PING time when Redis answers within 1 s, else 503 ' +
+          '(`Retry-After: 2`). Never rate limited.',
         tags: ['health'],
         response: {
           200: {
@@ -49,7 +54,9 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
             properties: { status: { const: 'ready' }, redisMs: { type: 'number' } },
             required: ['status'],
           },
-          503: problemResponse,
+          ...problemResponses('/readyz', [
+            [HTTP_CODES.redisUnavailable, 'Redis does not answer; this instance cannot serve requests.'],
+          ]),
         },
       },
     },

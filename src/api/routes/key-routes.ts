@@ -4,6 +4,7 @@ import { API_ROLES, type ApiRole } from '../../config/load-config.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { Secret } from '../../shared/secret.js';
 import { createStoredApiKeys, type StoredApiKey } from '../stored-api-keys.js';
+import { problemResponses } from '../problem-responses.js';
 
 export interface KeyRoutesOptions {
   redis: Redis;
@@ -43,6 +44,9 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, optio
       config: ADMIN,
       schema: {
         summary: 'Register an API key with a role; the token (≥ 32 characters) is stored only as its SHA-256',
+        description:
+          'For admins: registers a key you generated (e.g. `openssl rand -base64 32`) with a role; Vigil ' +
+          'keeps only its SHA-256 and shows its key id (the first 8 hex digits), never the token.',
         tags: ['keys'],
         body: {
           type: 'object',
@@ -54,7 +58,12 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, optio
             token: { type: 'string', minLength: 32, maxLength: 512, pattern: '^\\S+$' },
           },
         },
-        response: { 201: keySchema },
+        response: {
+          201: keySchema,
+          ...problemResponses('/v1/keys', [
+            ['ERR_KEY_CONFLICT', 'this token is already in use; generate another'],
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -74,6 +83,7 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, optio
       config: ADMIN,
       schema: {
         summary: 'API keys issued through the API (bootstrap keys from VIGIL_API_KEYS are not listed)',
+        description: 'For admins: keys registered through the API, revoked ones included, without secrets.',
         tags: ['keys'],
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: keySchema } } } },
       },
@@ -87,13 +97,17 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, optio
       config: ADMIN,
       schema: {
         summary: 'Revoke a key',
+        description: 'For admins: revokes a key; it is refused from its next request on.',
         tags: ['keys'],
         params: {
           type: 'object',
           properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
           required: ['id'],
         },
-        response: { 200: keySchema },
+        response: {
+          200: keySchema,
+          ...problemResponses('/v1/keys/{id}', [['ERR_KEY_NOT_FOUND', 'no API key "k-5f1c9a2e"']]),
+        },
       },
     },
     async (request) => view(await stored.revoke(request.params.id, Date.now())),

@@ -4,6 +4,7 @@ import type { MaintenanceTarget } from '../../correlation/index.js';
 import { createMaintenanceStore, type StoredMaintenanceWindow } from '../../diagnosis/maintenance-store.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { AppError } from '../../shared/app-error.js';
+import { problemResponses } from '../problem-responses.js';
 
 export interface MaintenanceRoutesOptions {
   redis: Redis;
@@ -16,7 +17,8 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
   required: ['id'],
 } as const;
-const problem = { $ref: 'Problem#' } as const;
+const notFound = (path: string) =>
+  problemResponses(path, [['ERR_MAINTENANCE_NOT_FOUND', 'no maintenance window "mw-7d1c"']]);
 const windowSchema = {
   type: 'object',
   properties: {
@@ -53,6 +55,9 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
       config: NOC,
       schema: {
         summary: 'Declare a maintenance window on one device (deviceId) or one site (site)',
+        description:
+          'For NOC: declares works on one device or one whole site from `startsAt` to `endsAt`; an outage ' +
+          'whose root the window covers becomes planned works (agents are still told; no alert is sent).',
         tags: ['maintenance'],
         body: {
           type: 'object',
@@ -66,7 +71,12 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
             note: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 201: windowSchema, 422: problem },
+        response: {
+          201: windowSchema,
+          ...problemResponses('/v1/maintenance', [
+            ['ERR_MAINTENANCE_INVALID', 'give exactly one of deviceId and site'],
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -95,6 +105,7 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
       config: NOC,
       schema: {
         summary: 'Maintenance windows, current, future and ended in the last week, by start',
+        description: 'For NOC: windows current, future and ended in the last week, ordered by start.',
         tags: ['maintenance'],
         response: {
           200: {
@@ -114,9 +125,10 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
       config: NOC,
       schema: {
         summary: 'One maintenance window',
+        description: 'For NOC: one window by id.',
         tags: ['maintenance'],
         params: idParams,
-        response: { 200: windowSchema, 404: problem },
+        response: { 200: windowSchema, ...notFound('/v1/maintenance/{id}') },
       },
     },
     async (request) => view(await found(request.params.id)),
@@ -128,6 +140,7 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
       config: NOC,
       schema: {
         summary: 'Move or extend a window, or change its note',
+        description: 'For NOC: moves, extends or re-notes a window; an unknown field is 400.',
         tags: ['maintenance'],
         params: idParams,
         body: {
@@ -140,7 +153,13 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
             note: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 200: windowSchema, 404: problem, 422: problem },
+        response: {
+          200: windowSchema,
+          ...notFound('/v1/maintenance/{id}'),
+          ...problemResponses('/v1/maintenance/{id}', [
+            ['ERR_MAINTENANCE_INVALID', 'endsAt must be later than startsAt'],
+          ]),
+        },
       },
     },
     async (request) => {
@@ -161,9 +180,10 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
       config: NOC,
       schema: {
         summary: 'Cancel a maintenance window',
+        description: 'For NOC: cancels a window; an outage it made planned works is an outage again.',
         tags: ['maintenance'],
         params: idParams,
-        response: { 204: { type: 'null' }, 404: problem },
+        response: { 204: { type: 'null', description: 'cancelled' }, ...notFound('/v1/maintenance/{id}') },
       },
     },
     async (request, reply) => {

@@ -10,9 +10,19 @@ export const meRoutes: FastifyPluginAsync = async (app) => {
       config: { roles: API_ROLES },
       schema: {
         summary: "The caller's role and key id (never the key)",
+        description:
+          "For any key: the caller's role and key id (the first 8 hex digits of the token's SHA-256), so " +
+          'a console shows the views the role may use without probing for 403s.',
         tags: ['keys'],
         response: {
-          200: { type: 'object', properties: { role: { type: 'string' }, keyId: { type: 'string' } } },
+          200: {
+            type: 'object',
+            required: ['role', 'keyId'],
+            properties: {
+              role: { type: 'string', enum: [...API_ROLES] },
+              keyId: { type: 'string', examples: ['5f1c9a2e'] },
+            },
+          },
         },
       },
     },

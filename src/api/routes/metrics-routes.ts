@@ -34,7 +34,28 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     '/metrics',
     {
       config: { roles: ['noc', 'admin'] },
-      schema: { summary: 'Prometheus metrics of the fleet and the service (vigil_*)', tags: ['health'] },
+      schema: {
+        summary: 'Prometheus metrics of the fleet and the service (vigil_*)',
+        description:
+          "For Prometheus (scrape with a noc key): the whole service's counters, kept in Redis so any API " +
+          'instance shows the totals (polls, traps, findings, suggestions, actions, webhook deliveries, ' +
+          '429s), gauges read at scrape time (devices by status, open findings and incidents, schedule lag, ' +
+          "queues, conversations, alerts) and this instance's stream clients and memory.",
+        tags: ['metrics'],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: {
+              'text/plain': {
+                schema: {
+                  type: 'string',
+                  examples: ['# TYPE vigil_polls_total counter\nvigil_polls_total{outcome="ok"} 182034\n'],
+                },
+              },
+            },
+          },
+        },
+      },
     },
     async (_request, reply) => {
       void reply.type('text/plain; version=0.0.4; charset=utf-8');

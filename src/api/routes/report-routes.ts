@@ -7,6 +7,33 @@ import { CAME_BACK_WITHIN_MS } from '../../outcomes/outcome.js';
 import { createOutcomeStore } from '../../outcomes/outcome-store.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { AppError } from '../../shared/app-error.js';
+import { Type } from '@sinclair/typebox';
+import type { EffectivenessRow } from '../../outcomes/effectiveness.js';
+import { problemResponses } from '../problem-responses.js';
+import { documents, IsoTime } from '../schemas/api-schema.js';
+
+const count = Type.Integer({ minimum: 0 });
+const ReportRow = documents<EffectivenessRow>()(
+  Type.Object(
+    {
+      group: Type.Record(Type.String(), Type.String(), {
+        examples: [{ kind: 'remote_reboot', model: 'HG8245' }],
+      }),
+      closed: count,
+      accepted: count,
+      dismissed: count,
+      unanswered: Type.Integer({ minimum: 0, description: 'withdrawn or expired before anyone acted' }),
+      succeeded: count,
+      failed: count,
+      solved: Type.Integer({ minimum: 0, description: 'accepted, succeeded, no contact back within 72 h' }),
+      cameBack72h: count,
+      successRate: Type.Union([Type.Number(), Type.Null()], { description: 'succeeded / accepted' }),
+      solvedRate: Type.Union([Type.Number(), Type.Null()], { description: 'solved / accepted' }),
+      dismissReasons: Type.Record(Type.String(), Type.Integer()),
+    },
+    { additionalProperties: true },
+  ),
+);
 
 export interface ReportRoutesOptions {
   redis: Redis;
@@ -28,6 +55,11 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
       schema: {
         summary:
           'How suggestions ended (accepted, dismissed, succeeded, solved without a contact within 72 h), grouped',
+        description:
+          'For NOC: the operator\'s "a reboot solves 30%" measured. Suggestions closed between `from` and ' +
+          '`to`, grouped `by` kind, playbook rule and/or device model: accepted, dismissed (with reasons), ' +
+          'unanswered, succeeded, failed, came back within 72 h and solved. Actions that can fix something ' +
+          '(`solving`) are reported apart from notices and consultations (`informing`).',
         tags: ['reports'],
         querystring: {
           type: 'object',
@@ -38,7 +70,32 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
             by: { type: 'string', pattern: '^(kind|rule|model)(,(kind|rule|model))*$', default: 'kind' },
           },
         },
-        response: { 200: { type: 'object', additionalProperties: true } },
+        response: {
+          200: Type.Object(
+            {
+              from: IsoTime(),
+              to: IsoTime(),
+              by: Type.Array(Type.String()),
+              dimensions: Type.Array(Type.String()),
+              solving: Type.Object(
+                { kinds: Type.Array(Type.String()), rows: Type.Array(ReportRow) },
+                { additionalProperties: true },
+              ),
+              informing: Type.Object(
+                {
+                  kinds: Type.Array(Type.String()),
+                  rows: Type.Array(Type.Object({}, { additionalProperties: true })),
+                },
+                { additionalProperties: true },
+              ),
+              rows: Type.Array(ReportRow, { description: 'every kind together (kept for older clients)' }),
+            },
+            { additionalProperties: true },
+          ),
+          ...problemResponses('/v1/reports/effectiveness', [
+            ['ERR_REPORT_QUERY_INVALID', '"from" must be before "to"'],
+          ]),
+        },
       },
     },
     async (request) => {

@@ -6,6 +6,10 @@ import { createWebhookStore } from '../../alerts/webhook-store.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { AppError } from '../../shared/app-error.js';
 import { Secret } from '../../shared/secret.js';
+import { Type } from '@sinclair/typebox';
+import type { DeadLetter } from '../../alerts/webhook-store.js';
+import { problemResponses } from '../problem-responses.js';
+import { documents, IsoTime, Page, StringEnum } from '../schemas/api-schema.js';
 
 export interface WebhookRoutesOptions {
   redis: Redis;
@@ -15,7 +19,6 @@ export interface WebhookRoutesOptions {
 
 const ADMIN = { roles: ['admin'] } as const;
 const NOC = { roles: ['noc', 'admin'] } as const;
-const problem = { $ref: 'Problem#' } as const;
 const idParams = {
   type: 'object',
   properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
@@ -34,7 +37,23 @@ const subscriptionSchema = {
     pending: { type: 'integer' },
   },
 } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
+const W = '/v1/webhooks';
+const DeadLetterSchema = documents<DeadLetter>()(
+  Type.Object(
+    {
+      id: Type.String({ description: 'the delivery id (X-Vigil-Delivery); replay it by this id' }),
+      subscriptionId: Type.String(),
+      event: StringEnum(['incident.opened', 'incident.updated', 'incident.resolved'] as const),
+      eventId: Type.String({ description: 'the outward stream id of the event' }),
+      payload: Type.Object({}, { additionalProperties: true, description: 'the alert body as it was sent' }),
+      attempts: Type.Integer(),
+      firstAttemptAt: Type.Optional(IsoTime()),
+      lastError: Type.Optional(Type.String({ examples: ['HTTP 502 from the receiver'] })),
+      diedAt: IsoTime('when the last attempt failed'),
+    },
+    { additionalProperties: true, description: 'An alert that failed every attempt.' },
+  ),
+);
 
 interface CreateBody {
   url: string;
@@ -64,6 +83,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       schema: {
         summary:
           'Subscribe a URL to outage alerts (incident.opened / .updated / .resolved), signed with your secret',
+        description:
+          'For admins: subscribes a URL (http or https, to a host in VIGIL_WEBHOOK_ALLOWED_HOSTS) to outage ' +
+          'alerts: incident.opened, incident.updated, incident.resolved, signed with the secret ' +
+          '(`X-Vigil-Signature`), delivered in order with bounded retries. The secret is never shown again.',
         tags: ['alerts'],
         body: {
           type: 'object',
@@ -82,7 +105,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
             description: { type: 'string', maxLength: 500 },
           },
         },
-        response: { 201: subscriptionSchema, 403: problem, 422: problem },
+        response: {
+          201: subscriptionSchema,
+          ...problemResponses(W, [
+            ['ERR_WEBHOOK_FORBIDDEN', 'host "hooks.example.org" is not in VIGIL_WEBHOOK_ALLOWED_HOSTS'],
+            ['ERR_WEBHOOK_INVALID', 'webhook URLs are http or https'],
+          ]),
+        },
       },
     },
     async (request, reply) => {
@@ -109,6 +138,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       config: ADMIN,
       schema: {
         summary: 'Alert subscriptions, with how many alerts wait for each (never their secrets)',
+        description:
+          'For admins: every subscription, with `pending` alerts waiting for each; secrets are never shown.',
         tags: ['alerts'],
         response: {
           200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } },
@@ -126,9 +157,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       config: ADMIN,
       schema: {
         summary: 'Unsubscribe (alerts still waiting are dropped)',
+        description: 'For admins: removes a subscription; its waiting alerts are dropped.',
         tags: ['alerts'],
         params: idParams,
-        response: { 204: { type: 'null' }, 404: problem },
+        response: {
+          204: { type: 'null', description: 'unsubscribed' },
+          ...problemResponses(`${W}/{id}`, [['ERR_WEBHOOK_NOT_FOUND', 'no webhook subscription "wh-3f2a"']]),
+        },
       },
     },
     async (request, reply) => {
@@ -144,12 +179,15 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       config: NOC,
       schema: {
         summary: 'Alerts that failed every attempt, newest first, with the last error',
+        description:
+          'For NOC: alerts whose every attempt failed (8 attempts with backoff), newest first, with the ' +
+          'payload as sent and the last error; replay one once the receiver is fixed.',
         tags: ['alerts'],
         querystring: {
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
         },
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } } },
+        response: { 200: Page(DeadLetterSchema, 'Dead letters, newest first.') },
       },
     },
     async (request) => ({
@@ -166,9 +204,22 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       config: NOC,
       schema: {
         summary: 'Deliver a dead letter again (queued behind its subscription’s waiting alerts)',
+        description:
+          "For NOC: queues a dead letter again behind its subscription's waiting alerts, with fresh " +
+          'attempts; a subscription that no longer exists is 409.',
         tags: ['alerts'],
         params: idParams,
-        response: { 202: anyObject, 404: problem, 409: problem },
+        response: {
+          202: Type.Object({
+            id: Type.String(),
+            subscriptionId: Type.String(),
+            state: Type.Literal('queued'),
+          }),
+          ...problemResponses(`${W}/dead-letters/{id}/replay`, [
+            ['ERR_DEAD_LETTER_NOT_FOUND', 'no dead letter "d-91c2"'],
+            ['ERR_DEAD_LETTER_CONFLICT', 'subscription wh-3f2a no longer exists'],
+          ]),
+        },
       },
     },
     async (request, reply) => {
