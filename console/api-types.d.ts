@@ -1,3 +1,6 @@
+/** A time as the API sends it: ISO 8601; epoch milliseconds from servers before the one time format. */
+export type Instant = string | number;
+
 /**
  * The shapes of the /v1 answers the console reads (see /docs for the whole contract). Only the fields
  * the console shows; everything else passes through untouched.
@@ -24,7 +27,8 @@ export interface Finding {
   deviceId: string;
   kind: string;
   severity: string;
-  since: number;
+  /** ISO 8601 (older servers sent epoch milliseconds). */
+  since: Instant;
   evidence: Evidence;
   inhibited?: boolean;
 }
@@ -69,15 +73,15 @@ export interface Incident {
   state: string;
   rootDeviceId: string;
   cause: string;
-  openedAt: number;
-  updatedAt: number;
-  resolvedAt?: number;
+  openedAt: Instant;
+  updatedAt: Instant;
+  resolvedAt?: Instant;
   affectedDeviceIds?: string[];
   affectedSubscriberIds?: string[];
   eta?: string;
   note?: string;
   acknowledgedBy?: string;
-  acknowledgedAt?: number;
+  acknowledgedAt?: Instant;
 }
 
 /** Snapshots carry the text in the conversation's language; stream events carry both. */
@@ -89,8 +93,8 @@ export interface Suggestion {
   priority: number;
   text: string | Partial<Record<Language, string>>;
   evidence: Evidence[];
-  updatedAt: number;
-  closedAt?: number;
+  updatedAt: Instant;
+  closedAt?: Instant;
 }
 
 export interface Action {

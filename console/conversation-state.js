@@ -19,6 +19,8 @@
  * }} ConversationView
  */
 
+import { timeMs } from './format.js';
+
 /** Events kept in the on-screen log. */
 const LOG_LINES = 40;
 
@@ -99,7 +101,7 @@ function withSuggestion(view, suggestion, type) {
 
 /** Most urgent first (priority 1), then oldest. @param {Suggestion[]} list */
 function sortSuggestions(list) {
-  return [...list].sort((a, b) => a.priority - b.priority || a.updatedAt - b.updatedAt);
+  return [...list].sort((a, b) => a.priority - b.priority || timeMs(a.updatedAt) - timeMs(b.updatedAt));
 }
 
 /** @param {StreamEvent} event @returns {LogLine} */

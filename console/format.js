@@ -16,6 +16,17 @@ export function formatTime(value) {
   });
 }
 
+/**
+ * Milliseconds since the epoch of a time the API sent (ISO 8601, or epoch milliseconds from an older
+ * server), for sorting and arithmetic; 0 when there is none.
+ * @param {string | number | undefined | null} value
+ */
+export function timeMs(value) {
+  if (value === undefined || value === null || value === '') return 0;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
 /** "41 d 3 h", "5 h 12 min", "42 s". @param {number | undefined | null} seconds */
 export function formatDuration(seconds) {
   if (seconds === undefined || seconds === null) return '—';
