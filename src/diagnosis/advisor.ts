@@ -195,15 +195,22 @@ export function createAdvisor(deps: AdvisorDeps) {
         // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
         const previous = await incidentStore.active();
         // What answers below each possible root: a silent parent over answering devices is no outage.
-        const downParents = [...mirror.byDevice]
-          .filter(([id, findings]) => findings.some(isDownFinding) && topology.childrenOf(id).length > 0)
-          .map(([id]) => id);
+        const silentSince = (id: string): number | undefined => {
+          const down = (mirror.byDevice.get(id) ?? []).filter(isDownFinding);
+          return down.length > 0 ? Math.min(...down.map((f) => f.since)) : undefined;
+        };
+        const silentParents = new Map<string, number>();
+        for (const [id] of mirror.byDevice) {
+          const since = silentSince(id);
+          if (since !== undefined && topology.childrenOf(id).length > 0) silentParents.set(id, since);
+        }
+        for (const incident of previous)
+          if (!silentParents.has(incident.rootDeviceId))
+            silentParents.set(incident.rootDeviceId, silentSince(incident.rootDeviceId) ?? incident.openedAt);
         const answering = await loadAnswering(
           redis,
           keys,
-          devicesToWeigh([...downParents, ...previous.map((i) => i.rootDeviceId)], (id) =>
-            topology.descendantsOf(id),
-          ),
+          devicesToWeigh(silentParents, (id) => topology.descendantsOf(id)),
         );
         const result = correlate({
           now,

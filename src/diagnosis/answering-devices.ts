@@ -5,44 +5,45 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 const CHUNK = 1000;
 
 /**
- * Which of these devices answered their last poll (status `up` or `degraded` in the pollers' index):
- * the evidence correlation weighs against a silent parent. Two ZMSCOREs per 1,000 ids, one round trip.
+ * Which devices answered a poll after the silence above them began: the evidence correlation weighs
+ * against a silent parent. `silentSince` maps each device to weigh to when its silent ancestor went
+ * quiet (its down finding's `since`); a device answered after that contradicts the outage, one whose
+ * last answer is older says nothing yet (its next poll will tell), so a base station losing power is
+ * an outage as soon as its own silence is judged, as before the children are polled again. One ZMSCORE
+ * per 1,000 ids, one round trip.
  */
 export async function loadAnswering(
   redis: Redis,
   keys: RedisKeys,
-  ids: readonly string[],
+  silentSince: ReadonlyMap<string, number>,
 ): Promise<Set<string>> {
   const answering = new Set<string>();
-  if (ids.length === 0) return answering;
+  if (silentSince.size === 0) return answering;
+  const ids = [...silentSince.keys()];
   const pipeline = redis.pipeline();
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    chunks.push(chunk);
-    pipeline.zmscore(keys.devicesByStatus('up'), ...chunk);
-    pipeline.zmscore(keys.devicesByStatus('degraded'), ...chunk);
-  }
+  for (let i = 0; i < ids.length; i += CHUNK)
+    pipeline.zmscore(keys.devicesAnsweredAt(), ...ids.slice(i, i + CHUNK));
   const replies = (await pipeline.exec()) ?? [];
-  chunks.forEach((chunk, c) => {
-    const up = replies[2 * c]?.[1] as (string | null)[] | undefined;
-    const degraded = replies[2 * c + 1]?.[1] as (string | null)[] | undefined;
-    chunk.forEach((id, i) => {
-      if ((up?.[i] ?? null) !== null || (degraded?.[i] ?? null) !== null) answering.add(id);
+  replies.forEach(([, scores], c) => {
+    (scores as (string | null)[] | undefined)?.forEach((score, i) => {
+      const id = ids[c * CHUNK + i] as string;
+      if (score !== null && Number(score) > (silentSince.get(id) ?? Infinity)) answering.add(id);
     });
   });
   return answering;
 }
 
 /**
- * The devices whose answers correlation needs this step: everything below a device that is down and
- * has children (a possible outage root), and below the root of every incident still active.
+ * The devices whose answers correlation needs this step — everything below a device that is silent
+ * and has children (a possible outage root), and below the root of every incident still active — each
+ * with when the silence above it began (the latest, where several silent ancestors are weighed).
  */
 export function devicesToWeigh(
-  downParents: Iterable<string>,
+  silentParents: ReadonlyMap<string, number>,
   descendantsOf: (id: string) => readonly string[],
-): string[] {
-  const ids = new Set<string>();
-  for (const parent of downParents) for (const id of descendantsOf(parent)) ids.add(id);
-  return [...ids];
+): Map<string, number> {
+  const since = new Map<string, number>();
+  for (const [parent, at] of silentParents)
+    for (const id of descendantsOf(parent)) since.set(id, Math.max(since.get(id) ?? 0, at));
+  return since;
 }

@@ -27,6 +27,8 @@ export interface RedisKeys {
   devicesByStatus(status: string): string;
   /** Sorted set (score 0, by id) of the devices with an open finding of one kind. */
   devicesByFinding(kind: string): string;
+  /** Sorted set: device id scored by when it last answered a poll (ms): the evidence against a silent parent. */
+  devicesAnsweredAt(): string;
   /** Hash incident id → incident JSON: the active ones and the resolved ones still kept. */
   incidentRecords(): string;
   /** Set of the ids of pending and open incidents (what correlation steps from). */
@@ -154,6 +156,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     trapEvents: () => k('events', 'traps'),
     devicesByStatus: (status) => k('poll', 'status', status),
     devicesByFinding: (kind) => k('poll', 'finding', kind),
+    devicesAnsweredAt: () => k('poll', 'answered-at'),
     incidentRecords: () => k('incidents', 'records'),
     activeIncidents: () => k('incidents', 'active'),
     resolvedIncidents: () => k('incidents', 'resolved'),

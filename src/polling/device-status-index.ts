@@ -37,6 +37,8 @@ export function deviceIndexKeys(keys: RedisKeys): string[] {
   return [
     ...DEVICE_STATUSES.map((status) => keys.devicesByStatus(status)),
     ...FINDING_KINDS.map((kind) => keys.devicesByFinding(kind)),
+    // Not a status set: the import's switch and heal() only drop removed devices from it.
+    keys.devicesAnsweredAt(),
   ];
 }
 

@@ -35,9 +35,10 @@ export interface PollerStateStore {
 }
 
 /**
- * KEYS[1]: the inventory's device ids, KEYS[2..5]: the status sets, then every other key the entries
- * name; ARGV[1]: entry count, then per entry: device id, its state key's index in KEYS, the packed
- * state, and its index writes: "=k" (in status set k and no other), "+k" (ZADD), "-k" (ZREM).
+ * KEYS[1]: the inventory's device ids, KEYS[2..5]: the status sets, KEYS[6]: when each device last
+ * answered, then every other key the entries name; ARGV[1]: entry count, then per entry: device id,
+ * its state key's index in KEYS, the packed state, and its index writes: "=k" (in status set k and no
+ * other), "+k" (ZADD), "-k" (ZREM), "aT" (it answered at T ms).
  * The status check costs one ZSCORE per device; a write only when the status moved.
  * Answers the ids not in the inventory.
  */
@@ -49,9 +50,10 @@ for _ = 1, tonumber(ARGV[1]) do
   j = j + 4
   if redis.call('ZSCORE', KEYS[1], id) then
     redis.call('HSET', KEYS[stateKey], id, state)
-    for sign, k in string.gmatch(ops, '([=+-])(%d+)') do
+    for sign, k in string.gmatch(ops, '([=+a-])(%d+)') do
       k = tonumber(k)
-      if sign == '=' then
+      if sign == 'a' then redis.call('ZADD', KEYS[6], k, id)
+      elseif sign == '=' then
         if not redis.call('ZSCORE', KEYS[k], id) then
           redis.call('ZADD', KEYS[k], 0, id)
           for other = 2, 5 do
@@ -123,11 +125,15 @@ export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: nu
       };
       indexOf(keys.inventoryPart('device-ids'));
       for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status));
+      indexOf(keys.devicesAnsweredAt());
       const args: (string | Buffer)[] = [String(entries.length)];
       for (const { state, change } of entries) {
         const id = state.detection.deviceId;
         const writes = liveIndexWrites(keys, change);
+        const { lastOutcome, lastPollAt } = state.detection;
+        const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
         const ops = [
+          ...(answered ? [`a${Math.round(lastPollAt)}`] : []),
           `=${indexOf(writes.status)}`,
           ...writes.remove.map((key) => `-${indexOf(key)}`),
           ...writes.add.map((key) => `+${indexOf(key)}`),
