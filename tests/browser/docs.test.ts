@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+
+/** Debian's chromium (apt-get install chromium; .ci/run installs it). Playwright never downloads one. */
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The OpenAPI page as an integrator opens it: Swagger UI in Chromium, under the docs' own CSP. */
+describe('the API docs in a browser', () => {
+  let t: TestApp;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    t = await buildTestApp();
+    url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('renders every operation at /docs with no console error (a CSP violation is one)', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${url}/docs`);
+    await page.locator('.opblock').first().waitFor();
+    expect(
+      await page.locator('.opblock-summary-path', { hasText: '/v1/devices/{id}' }).count(),
+    ).toBeGreaterThan(0);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+});
