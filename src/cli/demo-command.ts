@@ -54,6 +54,10 @@ async function demo(flags: DemoFlags): Promise<void> {
   const children: ChildService[] = [];
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const envFile = resolve('.vigil', 'demo.env');
+  const stopSignal = new Promise<'stopped'>((done) => {
+    process.once('SIGINT', () => done('stopped'));
+    process.once('SIGTERM', () => done('stopped'));
+  });
   let wroteEnvFile = false;
   const cleanup = async (): Promise<void> => {
     screen.stop();
@@ -153,7 +157,8 @@ async function demo(flags: DemoFlags): Promise<void> {
     say('');
 
     const stopProgress = startProgressView(apiUrl, nocKey, screen.status);
-    await playDemoStory({
+    // Ctrl-C during the story stops the demo as cleanly as after it: children stopped, env file gone.
+    const story = playDemoStory({
       api: createApiClient(apiUrl, adminKey),
       noc: createApiClient(apiUrl, nocKey),
       agent: { ...createApiClient(apiUrl, agentKey), url: apiUrl, token: agentKey },
@@ -161,6 +166,12 @@ async function demo(flags: DemoFlags): Promise<void> {
       inventoryPath,
       say,
     });
+    if ((await Promise.race([story.then(() => 'told' as const), stopSignal])) !== 'told') {
+      story.catch(() => undefined);
+      stopProgress();
+      say('Stopped during the story.');
+      return;
+    }
 
     if (flags.once) {
       stopProgress();
@@ -177,10 +188,7 @@ async function demo(flags: DemoFlags): Promise<void> {
       `The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`,
     );
     say('Press Ctrl-C to stop.');
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    await stopSignal;
     stopProgress();
   } finally {
     await cleanup();
