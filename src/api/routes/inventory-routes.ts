@@ -186,6 +186,10 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
           },
           ...problemResponses('/v1/inventory', [
             ['ERR_INVENTORY_LOCKED', 'another inventory import is running; try again when it has finished'],
+            [
+              'ERR_INVENTORY_REMOVALS',
+              'the import would remove 2,000 of 2,000 devices (100%), more than the 10% allowed; nothing was stored. An import replaces the whole inventory: if the shrink is meant, import again with --allow-removals (HTTP: ?allowRemovals=true)',
+            ],
             ['ERR_INVENTORY_INVALID', 'inventory has 2 errors; nothing was stored'],
           ]),
         },
