@@ -153,7 +153,7 @@ describe('vigil serve against hostile devices and trap senders', () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       expect(action?.outcome?.result).toBe('failed');
-    expect(action?.outcome?.reason).toBeTruthy();
+      expect(action?.outcome?.reason).toBeTruthy();
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     },
   );
