@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Conversation } from './conversation.js';
 import { compareIds, type EventHub, type ResetReason } from './event-hub.js';
 import { streamJson, type EventSink } from './sse-stream.js';
+import { toApiTimes } from '../shared/api-times.js';
 
 /** A client following a conversation, on either transport, for closing it with the conversation. */
 interface FollowedStream {
@@ -89,11 +90,12 @@ export function createFollowers(deps: FollowerDeps) {
       sink.send({
         id: delivered === '0-0' ? '0-1' : delivered,
         type: reset === undefined ? 'diagnosis' : 'reset',
-        data: {
+        // Times as ISO 8601, like every answer and stored event on the streams (streamJson).
+        data: toApiTimes({
           conversationId: conversation.id,
           ...(reset === undefined ? {} : { reason: reset }),
           ...snapshot,
-        },
+        }),
       });
     }
   }

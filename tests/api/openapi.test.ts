@@ -14,6 +14,7 @@ import { createDeviceStatusIndex, statusFacts } from '../../src/polling/device-s
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 import { createTestAdvisor } from '../helpers/test-advisor.js';
+import { connectSse } from '../helpers/sse-client.js';
 import { TEST_POLL_SHARDS } from '../helpers/test-poll-service.js';
 
 interface Example {
@@ -371,5 +372,25 @@ describe('answers against their schemas', () => {
       Type.Object({ suggestion: SuggestionSchema, action: ActionSchema }),
     );
     expect((accepted.action as { requestedAt: string }).requestedAt).toMatch(/Z$/);
+  });
+
+  it("sends the stream's snapshot (diagnosis) with ISO 8601 times", async () => {
+    const opened = await answer('POST', '/v1/conversations', ConversationOpenedSchema, {
+      subscriberId: 'sub-2',
+      channel: 'chat',
+      agentId: 'a-18',
+    });
+    const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const id = (opened.conversation as { id: string }).id;
+    const stream = await connectSse(`${url}/v1/conversations/${encodeURIComponent(id)}/events`, t.auth.agent);
+    try {
+      const snapshot = await stream.waitFor((e) => e.type === 'diagnosis', 10_000);
+      const findings = (snapshot.data.devices as { state: { findings: { since: unknown }[] } }[])[0]?.state
+        .findings;
+      expect(findings?.[0]?.since).toMatch(/Z$/);
+      expect(epochMsIn(snapshot.data)).toEqual([]);
+    } finally {
+      stream.close();
+    }
   });
 });
