@@ -65,8 +65,10 @@ async function explain(flags: ExplainFlags): Promise<void> {
         ? await service.device(flags.device, flags.lang)
         : await service.subscriber(flags.subscriber as string, flags.lang);
     // Without a single poll under this prefix, "status unknown, no findings" is no answer at all.
+    const explained = 'subscriber' in diagnosis ? diagnosis.devices : [diagnosis];
     const noPolls =
-      fleet.polls === 0
+      fleet.polls === 0 &&
+      explained.every((d) => d.state.status === 'unknown' && d.state.findings.length === 0)
         ? `vigil explain: no polls at all at ${where} (${fleet.devices} devices in the inventory): is a poller (vigil serve) running against this Redis and prefix? Status "unknown" below means never polled, not healthy\n`
         : undefined;
     if (noPolls) process.exitCode = 1;
