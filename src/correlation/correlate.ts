@@ -103,10 +103,20 @@ function stepExisting(
   if (cause === undefined && previous.state === 'pending') return {};
 
   const recoveringSince = cause === undefined ? (previous.recoveringSince ?? now) : undefined;
-  const current = describe(previous.rootDeviceId, cause ?? previous.cause, input, {
+  const described = describe(previous.rootDeviceId, cause ?? previous.cause, input, {
     ...carried(previous),
     ...(recoveringSince !== undefined ? { recoveringSince } : {}),
   });
+  // Once announced, an outage keeps every subscriber it told until it resolves, though their equipment
+  // answers again as power comes back: events reach the subscribers they name, so each conversation
+  // that got the notice also gets the resolution. One whose equipment answers is never added.
+  const current =
+    previous.state === 'open'
+      ? {
+          ...described,
+          affectedSubscriberIds: sortedUnion(previous.affectedSubscriberIds, described.affectedSubscriberIds),
+        }
+      : described;
 
   if (recoveringSince !== undefined && now - recoveringSince >= config.resolveAfterMs) {
     return { change: resolve(current, now) };
@@ -213,4 +223,8 @@ function inhibitedFindings(incidents: readonly Incident[], input: CorrelateInput
     }
   }
   return inhibited;
+}
+
+function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
 }

@@ -113,7 +113,7 @@ describe('correlate: a silent parent weighed against its children', () => {
     expect(log).toEqual([]);
   });
 
-  it('stops listing a subscriber of an open outage whose equipment answers again', () => {
+  it('keeps a subscriber of an open outage whose equipment answers again until it resolves, adds none that answer', () => {
     const topology = tree();
     const all = [
       'bs-1',
@@ -132,7 +132,21 @@ describe('correlate: a silent parent weighed against its children', () => {
     ]);
     const incident = only(last.incidents);
     expect(incident.state).toBe('open');
-    expect(incident.affectedSubscriberIds).not.toContain('sub-an-2-3');
+    expect(incident.affectedSubscriberIds).toContain('sub-an-2-3');
     expect(incident.affectedSubscriberIds).toContain('sub-an-2-2');
+  });
+
+  it('keeps every subscriber it told while it recovers, so each hears it resolved', () => {
+    const { last, changes } = run(fleet.topology, [
+      { at: 0, down: ['bs-1', c1, c2, c3, c4] },
+      { at: 90, down: ['bs-1', c1, c2, c3, c4] },
+      // Power is back: the station and two CPEs answer again, two are still down.
+      { at: 100, down: [c3, c4], answering: [c1, c2] },
+      { at: 110, down: [], answering: [c1, c2, c3, c4] },
+      { at: 200, down: [], answering: [c1, c2, c3, c4] },
+    ]);
+    expect(last.incidents).toHaveLength(0);
+    const resolved = only(changes.filter((c) => c.type === 'resolved'));
+    expect(resolved.incident.affectedSubscriberIds).toEqual(['sub-1', 'sub-2', 'sub-3', 'sub-4']);
   });
 });
