@@ -217,9 +217,12 @@ function inhibitedFindings(incidents: readonly Incident[], input: CorrelateInput
   const inhibited = new Set<string>();
   for (const incident of incidents) {
     for (const deviceId of input.topology.descendantsOf(incident.rootDeviceId)) {
-      // A device that answers is not under the outage: its own trouble is still advised on.
-      if (input.answering?.has(deviceId)) continue;
-      for (const finding of input.findingsByDevice.get(deviceId) ?? []) inhibited.add(finding.id);
+      // A device that answers is not under the outage: its own trouble is still advised on — but not
+      // its unreachable finding, still open while it comes back (it clears after a few answers): that
+      // one the outage explains, and a power-cycle advised for it would be withdrawn a poll later.
+      const answers = input.answering?.has(deviceId) === true;
+      for (const finding of input.findingsByDevice.get(deviceId) ?? [])
+        if (!answers || isDownFinding(finding)) inhibited.add(finding.id);
     }
   }
   return inhibited;

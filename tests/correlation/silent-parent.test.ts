@@ -149,4 +149,17 @@ describe('correlate: a silent parent weighed against its children', () => {
     const resolved = only(changes.filter((c) => c.type === 'resolved'));
     expect(resolved.incident.affectedSubscriberIds).toEqual(['sub-1', 'sub-2', 'sub-3', 'sub-4']);
   });
+
+  it('still holds back the unreachable finding of a device that answers again while the outage lasts', () => {
+    const errors = finding(c1, 'error_rate');
+    const { last } = run(fleet.topology, [
+      { at: 0, down: ['bs-1', c1, c2, c3, c4] },
+      { at: 90, down: ['bs-1', c1, c2, c3, c4] },
+      // c1 answered once: its unreachable clears after a few answers; its line errors are its own.
+      { at: 100, down: ['bs-1', c1, c2, c3, c4], answering: [c1], extra: [errors] },
+    ]);
+    expect(only(last.incidents).state).toBe('open');
+    expect(last.inhibited.has(`${c1}:unreachable`)).toBe(true);
+    expect(last.inhibited.has(errors.id)).toBe(false);
+  });
 });
