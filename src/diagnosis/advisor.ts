@@ -80,6 +80,8 @@ export function createAdvisor(deps: AdvisorDeps) {
   }
 
   /** Every device under (and including) an incident's root. */
+  // Devices an outage covered, by when the hold on their unreachable findings ends after it resolved.
+  const afterOutage = new Map<string, number>();
   const covered = (incident: Incident): string[] => [
     incident.rootDeviceId,
     ...topology.descendantsOf(incident.rootDeviceId),
@@ -114,6 +116,7 @@ export function createAdvisor(deps: AdvisorDeps) {
             findings: mirror.byDevice.get(id) ?? [],
             ...(histories.has(id) ? { history: histories.get(id) } : {}),
             concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+            ...(afterOutage.has(id) ? { unreachableHeldUntil: afterOutage.get(id) } : {}),
           },
           incidents,
           now,
@@ -247,6 +250,10 @@ export function createAdvisor(deps: AdvisorDeps) {
           `incident ${change.type}`,
         );
       }
+      for (const change of changes)
+        if (change.type === 'resolved')
+          for (const id of covered(change.incident)) afterOutage.set(id, now + holdUnreachableMs);
+      for (const [id, until] of afterOutage) if (until <= now) afterOutage.delete(id);
       for (const [id, until] of settling) if (until <= now) pending.add(id);
       const dirty = [...pending].sort();
       pending.clear();

@@ -23,6 +23,11 @@ export interface DeviceFacts {
   findings: readonly Finding[];
   history?: RebootHistory;
   concurrentRebootsUnderParent: number;
+  /**
+   * An outage over the device resolved a moment ago: its unreachable finding, opened under the outage,
+   * is held until then, so a router still coming back gets its chance before a power-cycle is advised.
+   */
+  unreachableHeldUntil?: number;
 }
 
 /**
@@ -49,8 +54,9 @@ export function planDevice(
       (facts.ancestorIds.includes(i.rootDeviceId) && affects(i, device.id, facts.subscriberIds)),
   );
   const inhibitedBy = covering.filter((i) => i.rootDeviceId !== device.id);
+  const afterOutage = facts.unreachableHeldUntil !== undefined && now < facts.unreachableHeldUntil;
   const settling = facts.findings.filter(
-    (f) => f.kind === 'unreachable' && now - f.since < holdUnreachableMs,
+    (f) => f.kind === 'unreachable' && (now - f.since < holdUnreachableMs || afterOutage),
   );
   const findings = facts.findings.map((f) => ({
     ...f,
@@ -58,7 +64,10 @@ export function planDevice(
   }));
   const settlingUntil =
     inhibitedBy.length === 0 && settling.length > 0
-      ? Math.max(...settling.map((f) => f.since + holdUnreachableMs))
+      ? Math.max(
+          ...settling.map((f) => f.since + holdUnreachableMs),
+          afterOutage ? (facts.unreachableHeldUntil as number) : 0,
+        )
       : undefined;
   const incidents: PlanIncident[] = covering.map((i) => {
     const eta = i.eta === undefined ? Number.NaN : Date.parse(i.eta);
