@@ -1,8 +1,10 @@
-import type { RemoteInfo, Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { AuthProfile } from './auth-profile.js';
 import { exceptionOf, fromNetSnmpValue, isValidOid, toNetSnmpVarbind, typeName } from './net-snmp-values.js';
+import { classifyError, MissingCredential, WalkTimedOut, type SnmpOutcome } from './classify-snmp-error.js';
+import { guardMessageListeners } from './guard-message-listeners.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
 import type { SnmpValue, SnmpVarbind } from './snmp-value.js';
 
@@ -14,8 +16,7 @@ export interface SnmpTarget {
   retries?: number;
 }
 
-/** What happened to a request: a device that misbehaves is an outcome, never an exception. */
-export type SnmpOutcome = 'ok' | 'timeout' | 'auth_failed' | 'error_status' | 'transport_error' | 'malformed';
+export type { SnmpOutcome };
 
 export interface SnmpResult {
   outcome: SnmpOutcome;
@@ -55,8 +56,6 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
   return snmp.createSession(target.host, community.reveal(), { ...options, version });
 }
 
-class MissingCredential extends Error {}
-
 /** Varbinds net-snmp decoded → ours; the first invalid one makes the whole answer malformed. */
 function decode(varbinds: readonly NetSnmpVarbind[]): SnmpVarbind[] | { malformed: string } {
   const out: SnmpVarbind[] = [];
@@ -74,116 +73,21 @@ function decode(varbinds: readonly NetSnmpVarbind[]): SnmpVarbind[] | { malforme
   return out;
 }
 
-const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
-const ERROR_STATUS = snmp.ErrorStatus as unknown as Record<number, string>;
-/** RFC 3416 section 3: authorizationError(16), the agent's access control refusing this principal. */
-const AUTHORIZATION_ERROR = 16;
-
-/** ResponseInvalidError codes of net-snmp → our outcome and words. */
-const INVALID_ANSWERS = new Map<number | undefined, { outcome: SnmpOutcome; reason: string }>([
-  [
-    INVALID.EAuthFailure,
-    { outcome: 'auth_failed', reason: 'authentication failed (USM report or wrong digest)' },
-  ],
-  [
-    INVALID.ECouldNotDecrypt,
-    { outcome: 'auth_failed', reason: 'the answer could not be decrypted (privacy key)' },
-  ],
-  [INVALID.ENotInTimeWindow, { outcome: 'auth_failed', reason: 'the answer is outside the USM time window' }],
-  [
-    INVALID.ECommunityNoMatch,
-    { outcome: 'malformed', reason: 'the answer carries another community than the request' },
-  ],
-  [
-    INVALID.EVersionNoMatch,
-    { outcome: 'malformed', reason: 'the answer carries another SNMP version than the request' },
-  ],
-  [INVALID.EReqResOidNoMatch, { outcome: 'malformed', reason: 'the answer does not match the OIDs asked' }],
-  [INVALID.EOutOfOrder, { outcome: 'malformed', reason: 'the walk went backwards (OIDs not increasing)' }],
-  [
-    INVALID.EUnknownObjectType,
-    { outcome: 'malformed', reason: 'the answer holds a value of an unknown type' },
-  ],
-  [
-    INVALID.EIp4AddressSize,
-    { outcome: 'malformed', reason: 'the answer holds an IpAddress that is not 4 octets' },
-  ],
-  [INVALID.EBadVarbindList, { outcome: 'malformed', reason: 'the answer holds a broken varbind list' }],
-  [INVALID.EUnknownPduType, { outcome: 'malformed', reason: 'the answer is not a Response PDU' }],
-  [INVALID.EUnexpectedReport, { outcome: 'malformed', reason: 'unexpected Report PDU' }],
-]);
-
-const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{1,20}$/;
-
 /**
- * Classifies a net-snmp failure in our own words. Library messages are never passed on: net-snmp's
- * "Community 'X' in request does not match …" names the community, and any text could hold bytes a
- * device chose. Authentication problems arrive as USM reports (RFC 3414 section 3.2), which net-snmp
- * turns into ResponseInvalidError EAuthFailure, or as a local digest/decryption failure; an agent whose
- * VACM (RFC 3415) refuses a valid user answers authorizationError. All of them mean the device answers
- * but not to us: the cure is credentials, so they are auth_failed, not a transport problem.
- */
-export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: string } {
-  if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError)
-    return { outcome: 'timeout', reason: 'request timed out' };
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof snmp.ResponseInvalidError) {
-    return (
-      INVALID_ANSWERS.get(code as number) ?? {
-        outcome: 'malformed',
-        reason: `invalid answer (net-snmp code ${Number(code) || 0})`,
-      }
-    );
-  }
-  if (error instanceof snmp.RequestFailedError) {
-    const status = (error as { status?: unknown }).status;
-    if (status === AUTHORIZATION_ERROR)
-      return {
-        outcome: 'auth_failed',
-        reason: 'authorizationError: the agent refuses this user or security level',
-      };
-    const name = typeof status === 'number' ? ERROR_STATUS[status] : undefined;
-    return { outcome: 'error_status', reason: `error-status ${name ?? 'genErr'}` };
-  }
-  if (error instanceof MissingCredential) return { outcome: 'transport_error', reason: error.message };
-  if (error instanceof WalkTimedOut) return { outcome: 'timeout', reason: error.message };
-  const message = error instanceof Error ? error.message : '';
-  // Node's OpenSSL 3 ships DES only in its legacy provider (RFC 3414's CBC-DES privacy protocol).
-  if (/digital envelope routines::unsupported/.test(message))
-    return {
-      outcome: 'transport_error',
-      reason: 'this Node.js has no DES; use AES, or run with NODE_OPTIONS=--openssl-legacy-provider',
-    };
-  if (typeof code === 'string' && SYSTEM_ERROR_CODE.test(code))
-    return { outcome: 'transport_error', reason: `network error (${code})` };
-  if (message === 'Socket forcibly closed') return { outcome: 'transport_error', reason: 'socket closed' };
-  return { outcome: 'transport_error', reason: 'unexpected SNMP library error' };
-}
-
-type MessageListener = (datagram: Buffer, rinfo: RemoteInfo) => void;
-
-/**
- * net-snmp decodes answers inside its socket's message handler, where a throw (a value its encoder or
- * ours cannot take, a broken USM header) would reach the process. The session's handler is wrapped:
- * datagrams from anywhere but the target are dropped (a connected client's behaviour, RFC 3417
- * section 3.1 transport addresses), and whatever throws is reported to `onThrow` for the request it broke.
+ * The session's socket guarded: datagrams from anywhere but the target are dropped (a connected client's
+ * behaviour, RFC 3417 section 3.1 transport addresses), and whatever throws inside net-snmp's handler is
+ * reported to `onThrow` for the request it broke.
  */
 function guardSession(session: snmp.Session, target: SnmpTarget, onThrow: (error: unknown) => void): void {
   const socket = (session as unknown as { dgram?: Socket }).dgram;
   if (!socket) return;
-  const listeners = socket.listeners('message') as MessageListener[];
-  socket.removeAllListeners('message');
   const expectedAddress = isIP(target.host) === 4 ? target.host : undefined;
-  socket.on('message', (datagram: Buffer, rinfo: RemoteInfo) => {
-    if (expectedAddress && (rinfo.address !== expectedAddress || rinfo.port !== target.port)) return;
-    for (const listener of listeners) {
-      try {
-        listener(datagram, rinfo);
-      } catch (error) {
-        onThrow(error);
-      }
-    }
-  });
+  guardMessageListeners(
+    socket,
+    onThrow,
+    (rinfo) =>
+      expectedAddress === undefined || (rinfo.address === expectedAddress && rinfo.port === target.port),
+  );
 }
 
 const MALFORMED_ANSWER = 'the device answered with a malformed SNMP message';
@@ -300,8 +204,6 @@ export function snmpWalk(
     );
   });
 }
-
-class WalkTimedOut extends Error {}
 
 /** A session kept open for repeated requests to one target (one UDP socket, reused). */
 export interface SnmpConnection {

@@ -1,7 +1,9 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import snmp from 'net-snmp';
 import type { Secret } from '../shared/secret.js';
 import type { SnmpVersion, UsmUser } from './auth-profile.js';
+import { guardMessageListeners } from './guard-message-listeners.js';
+import { rejectionOf, TRAP_REJECTIONS, type TrapRejection } from './trap-rejection.js';
 import { exceptionOf, fromNetSnmpValue, isValidOid, typeName } from './net-snmp-values.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
 import type { SnmpVarbind } from './snmp-value.js';
@@ -28,17 +30,7 @@ export interface Trap {
   receivedAt: number;
 }
 
-/** Why a datagram was not delivered as a trap (a metric label, too). */
-export const TRAP_REJECTIONS = [
-  'malformed',
-  'unknown_community',
-  'unknown_user',
-  'auth_failed',
-  'unsupported_pdu',
-  'socket_error',
-  'handler_error',
-] as const;
-export type TrapRejection = (typeof TRAP_REJECTIONS)[number];
+export { TRAP_REJECTIONS, type TrapRejection };
 
 export interface TrapReceiverStats {
   accepted: number;
@@ -82,7 +74,6 @@ const KINDS = new Map<string, TrapKind>([
 ]);
 
 const PDU = snmp.PduType as unknown as Record<string, number>;
-const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
 
 type RawVarbind = { oid: unknown; type: unknown; value: unknown };
 interface RawPdu {
@@ -169,54 +160,6 @@ function trapFromPdu(pdu: RawPdu): Received {
     ...(ticks !== undefined ? { uptimeTicks: ticks } : {}),
     varbinds: rest,
   };
-}
-
-/**
- * net-snmp's reasons for refusing a datagram, as our rejection codes and our own words: its messages
- * are never passed on, since they can name a community or carry whatever bytes the sender chose.
- */
-function rejectionOf(error: Error): { reason: TrapRejection; detail?: string } {
-  const code = (error as { code?: unknown }).code;
-  if (error.name === 'ProcessingError') {
-    const inner = (error as { error?: Error }).error;
-    return { reason: 'malformed', detail: `undecodable datagram (${inner?.name ?? 'Error'})` };
-  }
-  if (error instanceof snmp.ResponseInvalidError) {
-    if (code === INVALID.EAuthFailure || code === INVALID.ECouldNotDecrypt) return { reason: 'auth_failed' };
-    return { reason: 'malformed', detail: `invalid message (net-snmp code ${Number(code) || 0})` };
-  }
-  if (error instanceof snmp.RequestFailedError) {
-    // Net-snmp's message names the community it refused: a near-miss of a real one must not reach a log.
-    if (/community/i.test(error.message)) return { reason: 'unknown_community' };
-    if (/user not found/i.test(error.message)) return { reason: 'unknown_user' };
-    return { reason: 'auth_failed', detail: 'security level below the user’s' };
-  }
-  if (error.name === 'RequestInvalidError')
-    return { reason: 'unsupported_pdu', detail: 'not a notification PDU' };
-  const systemCode = typeof code === 'string' && /^E[A-Z0-9_]{1,20}$/.test(code) ? ` (${code})` : '';
-  return { reason: 'socket_error', detail: `socket error${systemCode}` };
-}
-
-type MessageListener = (datagram: Buffer, rinfo: RemoteInfo) => void;
-
-/**
- * net-snmp's Receiver decodes, authenticates and (for an InformRequest) re-encodes and sends the reply
- * inside the socket's message handler, and some of that is outside its own try: an inform carrying a
- * value its encoder refuses (a BitString, an Integer above 2^31) throws there, which would end the
- * process. Each socket's handler is wrapped, and a throw is one more malformed datagram.
- */
-function guardSocket(socket: Socket, onThrow: (rinfo: RemoteInfo) => void): void {
-  const listeners = socket.listeners('message') as MessageListener[];
-  socket.removeAllListeners('message');
-  socket.on('message', (datagram: Buffer, rinfo: RemoteInfo) => {
-    for (const listener of listeners) {
-      try {
-        listener(datagram, rinfo);
-      } catch {
-        onThrow(rinfo);
-      }
-    }
-  });
 }
 
 /**
@@ -307,7 +250,9 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
     }
   ).getAuthorizer();
   for (const socket of sockets)
-    guardSocket(socket, (rinfo) =>
+    // An inform carrying a value net-snmp's reply encoder refuses (a BitString, an Integer above 2^31)
+    // threw outside its try: one more malformed datagram.
+    guardMessageListeners(socket, (_error, rinfo) =>
       reject(
         'malformed',
         { address: rinfo.address, port: rinfo.port },
