@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChildService, type ChildService } from '../../src/demo/child-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { randomPort, TEST_COMMUNITY, TEST_WRITE_COMMUNITY } from './test-simulator.js';
+import { TEST_COMMUNITY, TEST_WRITE_COMMUNITY } from './test-simulator.js';
 import { TEST_REDIS_URL } from './test-redis.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -59,7 +61,8 @@ export async function startTestService(
     writeFileSync(join(probesDir, name), text);
   }
   const keys = { agent: token(), noc: token(), admin: token() };
-  const port = randomPort();
+  // Ports the OS hands out as free now: a random one may be in use as some socket's ephemeral port.
+  const port = await freePort('tcp');
   const env: Record<string, string> = {
     REDIS_URL: TEST_REDIS_URL,
     VIGIL_REDIS_PREFIX: prefix,
@@ -68,7 +71,7 @@ export async function startTestService(
     VIGIL_SNMP_SIM_VERSION: '2c',
     VIGIL_SNMP_SIM_COMMUNITY: TEST_COMMUNITY,
     VIGIL_SNMP_SIM_WRITE_COMMUNITY: TEST_WRITE_COMMUNITY,
-    VIGIL_TRAP_PORT: String(randomPort()),
+    VIGIL_TRAP_PORT: String(await freePort('udp')),
     VIGIL_PROBES_DIR: probesDir,
     VIGIL_POLL_SHARDS: '8',
     VIGIL_OUTAGE_SETTLE_SECONDS: '2',
@@ -145,4 +148,21 @@ export async function startTestService(
 
 function token(): string {
   return `test-${randomBytes(24).toString('base64url')}`;
+}
+
+/** A port free now on 127.0.0.1 (the service binds it a moment later). */
+async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
+  if (kind === 'udp') {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    const { port } = socket.address();
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    return port;
+  }
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  return address.port;
 }
