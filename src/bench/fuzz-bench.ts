@@ -12,9 +12,9 @@ import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import { Secret } from '../shared/secret.js';
 import { createSeededRandom } from '../sim/seeded-random.js';
-import { decodeGetResponse } from '../snmp/decode-get-response.js';
 import { startBenchChild } from './bench-child.js';
 import { httpJson } from './bench-http.js';
+import { fuzzDecoder, type DecoderFuzzResult } from './fuzz-decoder.js';
 import { freeUdpPort, writeProbes } from './conversation-bench-stack.js';
 
 export interface FuzzBenchOptions {
@@ -34,7 +34,7 @@ export interface FuzzBenchOptions {
 
 export interface FuzzBenchResult {
   seed: number;
-  decoder: { datagrams: number; escapes: number; maxMicros: number; meanMicros: number };
+  decoder: DecoderFuzzResult;
   trapPort: {
     sent: number;
     seconds: number;
@@ -69,39 +69,6 @@ function byLabel(text: string, series: string, label: string): Record<string, nu
     if (match) out[match[1] as string] = (out[match[1] as string] ?? 0) + Number(match[2]);
   }
   return out;
-}
-
-/** (a) The poll path's own decoder, in this process: every datagram timed, none may throw. */
-function fuzzDecoder(seed: number, count: number): FuzzBenchResult['decoder'] {
-  const seeds = craftedSeeds('bench');
-  const random = createSeededRandom(seed);
-  let escapes = 0;
-  let maxMicros = 0;
-  let totalMicros = 0;
-  for (let i = 0; i < count; i++) {
-    const mutation = MUTATIONS[Math.floor(random() * MUTATIONS.length)] ?? 'noise';
-    const datagram = mutateDatagram(
-      seeds[i % seeds.length] as Buffer,
-      mutation,
-      random,
-      seeds[(i + 1) % seeds.length],
-    );
-    const started = performance.now();
-    try {
-      decodeGetResponse(datagram);
-    } catch {
-      escapes += 1;
-    }
-    const micros = (performance.now() - started) * 1000;
-    totalMicros += micros;
-    if (micros > maxMicros) maxMicros = micros;
-  }
-  return {
-    datagrams: count,
-    escapes,
-    maxMicros: Math.round(maxMicros),
-    meanMicros: +(totalMicros / count).toFixed(2),
-  };
 }
 
 /**
