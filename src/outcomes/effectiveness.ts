@@ -27,6 +27,23 @@ export interface EffectivenessRow {
  * 30%" — measured: accepted, the action succeeded, and the subscriber did not get in touch again within
  * 72 h (contacts in the first 10 minutes are the same contact in another channel).
  */
+/** The report group an outcome falls in: its kind, rule and/or device model, as asked. */
+export function groupOf(
+  outcome: Outcome,
+  by: readonly ReportDimension[],
+  modelOf: (deviceId: string) => string | undefined,
+): Partial<Record<ReportDimension, string>> {
+  const group: Partial<Record<ReportDimension, string>> = {};
+  for (const dimension of by)
+    group[dimension] =
+      dimension === 'kind'
+        ? outcome.kind
+        : dimension === 'rule'
+          ? outcome.ruleId
+          : (modelOf(outcome.deviceId) ?? 'unknown');
+  return group;
+}
+
 export function effectiveness(
   outcomes: readonly Outcome[],
   contacts: ReadonlyMap<string, readonly number[]>,
@@ -35,15 +52,7 @@ export function effectiveness(
 ): EffectivenessRow[] {
   const rows = new Map<string, EffectivenessRow>();
   for (const outcome of outcomes) {
-    const group: EffectivenessRow['group'] = {};
-    for (const dimension of by) {
-      group[dimension] =
-        dimension === 'kind'
-          ? outcome.kind
-          : dimension === 'rule'
-            ? outcome.ruleId
-            : (modelOf(outcome.deviceId) ?? 'unknown');
-    }
+    const group = groupOf(outcome, by, modelOf);
     const key = JSON.stringify(group);
     const row = rows.get(key) ?? empty(group);
     rows.set(key, row);

@@ -1,5 +1,5 @@
 import type { SuggestionKind } from '../playbooks/index.js';
-import type { ReportDimension } from './effectiveness.js';
+import { groupOf, type ReportDimension } from './effectiveness.js';
 import type { Outcome } from './outcome.js';
 
 /**
@@ -41,14 +41,7 @@ export function informingReport(
 ): InformingRow[] {
   const rows = new Map<string, InformingRow>();
   for (const outcome of outcomes) {
-    const group: InformingRow['group'] = {};
-    for (const dimension of by)
-      group[dimension] =
-        dimension === 'kind'
-          ? outcome.kind
-          : dimension === 'rule'
-            ? outcome.ruleId
-            : (modelOf(outcome.deviceId) ?? 'unknown');
+    const group = groupOf(outcome, by, modelOf);
     const key = JSON.stringify(group);
     const row = rows.get(key) ?? empty(group);
     rows.set(key, row);
