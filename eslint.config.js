@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );

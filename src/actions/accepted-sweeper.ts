@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
-import { countInto } from '../metrics/fleet-counters.js';
+import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { actionJobId, enqueueAction } from './action-queue.js';

@@ -1,10 +1,11 @@
+import { ACTIONS_QUEUE } from '../platform/queue-names.js';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { ActionRecord } from './action.js';
 
-export const ACTIONS_QUEUE = 'actions';
+export { ACTIONS_QUEUE };
 
 /** A dispatch to the field service is retried with backoff; a reboot's job is only re-run, never re-SET. */
 const ATTEMPTS: Record<ActionRecord['kind'], number> = {

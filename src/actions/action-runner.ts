@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config/load-config.js';
+import type { AuthProfile } from '../snmp/auth-profile.js';
+import type { ActionsConfig } from './actions-config.js';
 import { createIncidentStore } from '../diagnosis/incident-store.js';
 import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
 import { publicSuggestion, withTransition, type SuggestionRecord } from '../diagnosis/suggestion-record.js';
@@ -9,15 +10,15 @@ import { createInventoryStore, type Device } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Playbook, SuggestionKind } from '../playbooks/index.js';
-import { FALLBACK_PROBE } from '../polling/load-probes.js';
+import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
-import type { Probe } from '../polling/probe-types.js';
+import type { Probe } from '../probes/probe-types.js';
 import { isAppError } from '../shared/app-error.js';
 import { snmpGet, snmpSet } from '../snmp/snmp-session.js';
 import type { ActionOutcome, ActionRecord } from './action.js';
 import { actionEvent, createActionStore } from './action-store.js';
 import { dispatchTechnician } from './dispatch-technician.js';
-import { countInto } from '../metrics/fleet-counters.js';
+import { countInto } from '../platform/fleet-counters.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { outcomeOf } from '../outcomes/outcome.js';
 import { claimReboot } from './claim-reboot.js';
@@ -34,7 +35,7 @@ const VERIFY_POLLS = 4;
 const SLOT_GRACE_MS = 2 * 60_000;
 
 export interface ActionRunnerDeps {
-  config: Config;
+  config: { pollShards: number; authProfiles: ReadonlyMap<string, AuthProfile>; actions: ActionsConfig };
   redis: Redis;
   keys: RedisKeys;
   logger: Logger;

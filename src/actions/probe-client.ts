@@ -2,7 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { PollReport } from '../polling/poll-service.js';
-import { PROBE_QUEUE } from '../polling/poller-role.js';
+import { PROBE_QUEUE } from '../platform/queue-names.js';
 
 /**
  * Asks the pollers for a fresh poll of one device, ahead of their schedule, through the probe queue:

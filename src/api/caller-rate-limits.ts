@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { countInto } from '../metrics/fleet-counters.js';
+import { countInto } from '../platform/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 

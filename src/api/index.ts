@@ -1,7 +1,6 @@
 /** The HTTP door: what the process and tests use. Routes are reached through buildApp, never directly. */
 export type { ApiDeps } from './api-deps.js';
 export { buildApp, DEFAULT_BODY_LIMIT_BYTES, INVENTORY_BODY_LIMIT_BYTES } from './build-app.js';
-export { createApiRole, type ApiRole, type ApiRoleOptions } from './api-role.js';
 export {
   chainKeyVerifiers,
   createStaticKeyVerifier,

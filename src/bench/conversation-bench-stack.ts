@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
-import { DEFAULT_POLLER_OPTIONS } from '../polling/poller-role.js';
+import { DEFAULT_POLLER_OPTIONS } from '../roles/poller-role.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
 import { startBenchChild, type BenchChild } from './bench-child.js';
 import { httpJson, type HttpAnswer } from './bench-http.js';

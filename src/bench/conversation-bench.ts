@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { PROBE_QUEUE } from '../polling/poller-role.js';
+import { PROBE_QUEUE } from '../platform/queue-names.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { openSse, type SseEvent, type SseStream } from './bench-http.js';
 import { startStack, type Stack } from './conversation-bench-stack.js';

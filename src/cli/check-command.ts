@@ -17,10 +17,10 @@ export interface CheckResult {
 
 /** `vigil check` without the process: loads and compiles, and says what it found. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const [{ loadProbes }, { formatProbeError }, { loadPlaybooks }, { formatPlaybookError }] =
+  const [{ loadProbes }, { formatYamlFileError }, { loadPlaybooks }, { formatPlaybookError }] =
     await Promise.all([
-      import('../polling/load-probes.js'),
-      import('../polling/probe-error.js'),
+      import('../probes/load-probes.js'),
+      import('../shared/yaml/yaml-file-error.js'),
       import('../diagnosis/load-playbooks.js'),
       import('../playbooks/index.js'),
     ]);
@@ -29,7 +29,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let failed = false;
   if ('errors' in loaded) {
     failed = true;
-    lines.push(...loaded.errors.map(formatProbeError));
+    lines.push(...loaded.errors.map(formatYamlFileError));
     const count = loaded.errors.length;
     lines.push(`probes: ${count} error${count === 1 ? '' : 's'} in ${options.probesDir}`);
   } else {

@@ -118,15 +118,15 @@ export function registerProbeCommand(program: Command): void {
     if ('error' in profile) return usage(profile.error);
 
     // Loaded here: net-snmp and the probe compiler are this command's, not `vigil --help`'s.
-    const [{ loadProbes }, { probeOnce }, { probeOnceText }, { formatProbeError }] = await Promise.all([
-      import('../polling/load-probes.js'),
+    const [{ loadProbes }, { probeOnce }, { probeOnceText }, { formatYamlFileError }] = await Promise.all([
+      import('../probes/load-probes.js'),
       import('../polling/probe-once.js'),
       import('../polling/probe-once-text.js'),
-      import('../polling/probe-error.js'),
+      import('../shared/yaml/yaml-file-error.js'),
     ]);
     const loaded = await loadProbes(flags.probes);
     if ('errors' in loaded) {
-      process.stderr.write(loaded.errors.map((e) => `${formatProbeError(e)}\n`).join(''));
+      process.stderr.write(loaded.errors.map((e) => `${formatYamlFileError(e)}\n`).join(''));
       process.exitCode = 1;
       return;
     }

@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Redis } from 'ioredis';
-import type { ApiRole } from '../api/api-role.js';
+import type { ApiRole } from '../roles/api-role.js';
 import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import type { Logger } from '../platform/logger.js';
-import type { ProcessRole } from '../platform/process-role.js';
+import type { ProcessRole } from '../roles/process-role.js';
 import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
 
 export const SERVE_ROLES = ['api', 'poller', 'worker'] as const;
@@ -32,15 +32,15 @@ interface RoleContext {
  * BullMQ and net-snmp for the poller), so `vigil --help` and the other commands never load them.
  */
 const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => Promise<ProcessRole>> = {
-  api: async (context) => (await import('../api/api-role.js')).createApiRole(context),
-  poller: async (context) => (await import('../polling/poller-role.js')).createPollerRole(context),
+  api: async (context) => (await import('../roles/api-role.js')).createApiRole(context),
+  poller: async (context) => (await import('../roles/poller-role.js')).createPollerRole(context),
   worker: async (context) => {
     const [{ composeRoles }, { createAdvisorRole }, { createActionsRole }, { createAlertsRole }] =
       await Promise.all([
-        import('../platform/process-role.js'),
-        import('../diagnosis/advisor-role.js'),
-        import('../actions/actions-role.js'),
-        import('../alerts/alerts-role.js'),
+        import('../roles/process-role.js'),
+        import('../roles/advisor-role.js'),
+        import('../roles/actions-role.js'),
+        import('../roles/alerts-role.js'),
       ]);
     return composeRoles('worker', 'workers', [
       createAdvisorRole(context),
@@ -67,7 +67,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const [{ createLogger }, { startRoles }, { createRedisConnection }, { createShutdown }] = await Promise.all(
     [
       import('../platform/logger.js'),
-      import('../platform/process-role.js'),
+      import('../roles/process-role.js'),
       import('../platform/redis-connection.js'),
       import('../platform/shutdown.js'),
     ],

@@ -1,5 +1,5 @@
 import { connectSse, type ReceivedEvent } from '../events/sse-client.js';
-import type { StoryContext } from './demo-story.js';
+import type { StoryContext } from './story-context.js';
 
 interface Opened {
   conversation: { id: string; language: string };

@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { ApiClient } from './api-client.js';
+import type { StoryContext } from './story-context.js';
 import { conversationStory } from './conversation-story.js';
 import { outageStory } from './outage-story.js';
 
-export interface StoryContext {
-  /** Admin, NOC and agent clients of the public API, as three different users would hold them. */
-  api: ApiClient;
-  noc: ApiClient;
-  agent: ApiClient & { url: string; token: string };
-  simControlUrl: string;
-  inventoryPath: string;
-  say(line: string): void;
-}
+export type { StoryContext };
 
 interface ImportResult {
   [part: string]: unknown;

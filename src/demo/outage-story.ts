@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connectSse, type SseClient } from '../events/sse-client.js';
-import type { StoryContext } from './demo-story.js';
+import type { StoryContext } from './story-context.js';
 
 interface Incident {
   id: string;

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../polling/probe-types.js';
+import type { Thresholds } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
 import type { Condition, Judgement, SignificantChange, SubjectRef } from './detector.js';
 import { findingId, type Finding, type FindingChange, type FindingKind } from './finding.js';

@@ -1,4 +1,4 @@
-import type { Probe } from '../polling/probe-types.js';
+import type { Probe } from '../probes/probe-types.js';
 import { numberOf, type Condition, type DetectorContext, type Judgement } from './detector.js';
 import { findingId } from './finding.js';
 import { formatDecimal } from './format-evidence.js';

@@ -1,5 +1,5 @@
-import type { PollSample } from '../polling/poll-result.js';
-import type { Thresholds } from '../polling/probe-types.js';
+import type { PollSample } from '../probes/poll-result.js';
+import type { Thresholds } from '../probes/probe-types.js';
 import {
   numberOf,
   type Condition,

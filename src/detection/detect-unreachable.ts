@@ -1,4 +1,4 @@
-import type { DeviceKind } from '../polling/probe-types.js';
+import type { DeviceKind } from '../probes/probe-types.js';
 import type { Condition, DetectorContext, Judgement } from './detector.js';
 import type { Evidence, FindingKind, Severity } from './finding.js';
 import { formatCount } from './format-evidence.js';

@@ -1,5 +1,5 @@
-import type { PollResult, Rates } from '../polling/poll-result.js';
-import type { DeviceKind, Probe } from '../polling/probe-types.js';
+import type { PollResult, Rates } from '../probes/poll-result.js';
+import type { DeviceKind, Probe } from '../probes/probe-types.js';
 import { applyHysteresis } from './apply-hysteresis.js';
 import { detectCells } from './detect-cells.js';
 import { detectErrorRate } from './detect-error-rate.js';

@@ -1,4 +1,4 @@
-import type { PollOutcome, PollSample } from '../polling/poll-result.js';
+import type { PollOutcome, PollSample } from '../probes/poll-result.js';
 import type { Finding } from './finding.js';
 
 /**

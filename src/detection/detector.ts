@@ -1,5 +1,5 @@
-import type { PollResult, PollSample, Rates } from '../polling/poll-result.js';
-import type { DeviceKind, Probe } from '../polling/probe-types.js';
+import type { PollResult, PollSample, Rates } from '../probes/poll-result.js';
+import type { DeviceKind, Probe } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
 import type { Evidence, FindingKind, Severity } from './finding.js';
 

@@ -1,5 +1,5 @@
-import type { PollSample, SampleValue } from '../polling/poll-result.js';
-import type { Probe } from '../polling/probe-types.js';
+import type { PollSample, SampleValue } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
 import { textOf } from './detector.js';
 
 export type InterfaceRow = Record<string, SampleValue>;

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../polling/probe-types.js';
+import type { Thresholds } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
 
 /** unexpected_reboot stays open for an hour of steady uptime, so reboots are kept at least that long. */

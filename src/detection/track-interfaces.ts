@@ -1,4 +1,4 @@
-import type { PollSample } from '../polling/poll-result.js';
+import type { PollSample } from '../probes/poll-result.js';
 import type { DetectionState } from './detection-state.js';
 import { interfaceTable, isAdminUp, operState } from './interface-status.js';
 

@@ -1,5 +1,5 @@
-import type { PollOutcome } from '../polling/poll-result.js';
-import type { Thresholds } from '../polling/probe-types.js';
+import type { PollOutcome } from '../probes/poll-result.js';
+import type { Thresholds } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
 
 /** The outcomes in which the device gave no usable answer. A partial answer is an answer. */

@@ -1,5 +1,5 @@
-import type { PollSample } from '../polling/poll-result.js';
-import type { Probe } from '../polling/probe-types.js';
+import type { PollSample } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
 import { numberOf } from './detector.js';
 

@@ -1,7 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { EVENTS_MAXLEN } from '../events/event-log.js';
 import type { VigilEvent } from '../events/vigil-event.js';
-import { seriesField } from '../metrics/fleet-counters.js';
+import { seriesField } from '../platform/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { SuggestionWrites } from './reconcile-suggestions.js';
 import type { SuggestionRecord } from './suggestion-record.js';

@@ -1,4 +1,4 @@
-import { profileEnvName } from '../config/load-config.js';
+import { profileEnvName } from '../snmp/auth-profile.js';
 import type { Device } from './inventory-types.js';
 
 /** An auth profile the inventory names that the environment does not configure. */

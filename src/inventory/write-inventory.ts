@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { INVENTORY_PARTS, type InventoryPart, type RedisKeys } from '../platform/redis-keys.js';
-import { deviceIndexKeys } from '../polling/device-status-index.js';
+import { deviceIndexKeys } from './device-index-keys.js';
 import { serializeFingerprints, type EncodedInventory } from './encode-inventory.js';
 import type { Device, Inventory, Subscriber } from './inventory-types.js';
 

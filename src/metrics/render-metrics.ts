@@ -1,11 +1,11 @@
+import { QUEUE_NAMES } from '../platform/queue-names.js';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createIncidentStore } from '../diagnosis/incident-store.js';
 import { FINDING_KINDS } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { FLEET_SERIES } from './fleet-counters.js';
+import { FLEET_SERIES } from '../platform/fleet-counters.js';
 
-export const QUEUES = ['poll', 'probe', 'actions', 'alerts'] as const;
 const DEVICE_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 
 interface Gauge {
@@ -48,7 +48,7 @@ export function createMetricsRenderer(deps: {
   pollShards: number;
 }) {
   const { redis, keys } = deps;
-  const queues = QUEUES.map(
+  const queues = QUEUE_NAMES.map(
     (name) => new Queue(name, { connection: deps.queueConnection, prefix: keys.bullPrefix() }),
   );
   const incidents = createIncidentStore(redis, keys);

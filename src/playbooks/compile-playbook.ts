@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { isMap, type Node } from 'yaml';
-import { DURATION_HINT, parseProbeDuration } from '../polling/probe-duration.js';
-import { createProbeReader, type Field, type ProbeReader } from '../polling/probe-reader.js';
+import { DURATION_HINT, parseYamlDuration } from '../shared/yaml/yaml-duration.js';
+import { createYamlReader, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import { compileRule } from './compile-rule.js';
 import { checkLabel, parseMatcher } from './parse-matcher.js';
 import { sortPlaybookErrors, type PlaybookError } from './playbook-error.js';
-import { parseYamlDocument } from '../shared/parse-yaml-document.js';
+import { parseYamlDocument } from '../shared/yaml/parse-yaml-document.js';
 import {
   DEFAULT_REBOOT_GUARDS,
   type InhibitRule,
@@ -30,7 +30,7 @@ export function compilePlaybook(
   const parsed = parseYamlDocument(text, file);
   if ('errors' in parsed) return { errors: parsed.errors };
   const { doc, lineCounter } = parsed;
-  const r = createProbeReader(file, lineCounter);
+  const r = createYamlReader(file, lineCounter);
   if (!isMap(doc.contents)) {
     r.fail(doc.contents, '', 'a playbook is a YAML map with name, description and rules');
     return { errors: r.errors };
@@ -63,7 +63,7 @@ export function compilePlaybook(
 }
 
 function listOf<T>(
-  r: ProbeReader,
+  r: YamlReader,
   field: Field | undefined,
   path: string,
   compile: (node: Node, path: string) => T | undefined,
@@ -76,7 +76,7 @@ function listOf<T>(
   });
 }
 
-function compileGuards(r: ProbeReader, field: Field | undefined): RebootGuards | undefined {
+function compileGuards(r: YamlReader, field: Field | undefined): RebootGuards | undefined {
   if (!field) return DEFAULT_REBOOT_GUARDS;
   const guards = r.map(field.value ?? field.keyNode, 'guards', { allowed: ['reboot'] });
   const rebootField = guards?.get('reboot');
@@ -88,7 +88,7 @@ function compileGuards(r: ProbeReader, field: Field | undefined): RebootGuards |
   const result = { ...DEFAULT_REBOOT_GUARDS };
   const cooldown = fields.get('cooldown');
   if (cooldown) {
-    const seconds = parseProbeDuration(r.scalar(cooldown));
+    const seconds = parseYamlDuration(r.scalar(cooldown));
     if (seconds === undefined)
       r.fail(cooldown.value ?? cooldown.keyNode, 'guards.reboot.cooldown', DURATION_HINT);
     else result.cooldownMs = seconds * 1000;
@@ -104,7 +104,7 @@ function compileGuards(r: ProbeReader, field: Field | undefined): RebootGuards |
   return result;
 }
 
-function compileInhibit(r: ProbeReader, node: Node, path: string, file: string): InhibitRule | undefined {
+function compileInhibit(r: YamlReader, node: Node, path: string, file: string): InhibitRule | undefined {
   const fields = r.map(node, path, {
     allowed: INHIBIT_KEYS,
     required: ['source_matchers', 'target_matchers'],

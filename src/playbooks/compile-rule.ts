@@ -1,9 +1,9 @@
 import { isScalar, type Node } from 'yaml';
 import { FINDING_KINDS } from '../detection/finding.js';
 import { DEVICE_KINDS } from '../inventory/inventory-types.js';
-import { closestWord } from '../polling/probe-closest-word.js';
-import { DURATION_HINT, parseProbeDuration } from '../polling/probe-duration.js';
-import type { Field, ProbeReader } from '../polling/probe-reader.js';
+import { closestWord } from '../shared/yaml/closest-word.js';
+import { DURATION_HINT, parseYamlDuration } from '../shared/yaml/yaml-duration.js';
+import type { Field, YamlReader } from '../shared/yaml/yaml-reader.js';
 import { compileTemplate } from './compile-template.js';
 import { placeholdersFor } from './placeholder-catalogue.js';
 import {
@@ -33,7 +33,7 @@ const RULE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Compiles `rules[i]`; records every error on the reader and returns the rule only when it is whole. */
 export function compileRule(
-  r: ProbeReader,
+  r: YamlReader,
   node: Node,
   path: string,
   file: string,
@@ -96,7 +96,7 @@ export function compileRule(
   };
 }
 
-function compileMatch(r: ProbeReader, field: Field, path: string): RuleMatch | undefined {
+function compileMatch(r: YamlReader, field: Field, path: string): RuleMatch | undefined {
   const fields = r.map(field.value ?? field.keyNode, path, { allowed: MATCH_KEYS });
   if (!fields) return undefined;
   const match: RuleMatch = {};
@@ -131,7 +131,7 @@ function compileMatch(r: ProbeReader, field: Field, path: string): RuleMatch | u
     match.severityAtLeast = words(r, severity, `${path}.severityAtLeast`, SEVERITIES, 'severity', true)?.[0];
   const openFor = findingOnly('openFor');
   if (openFor) {
-    const seconds = parseProbeDuration(r.scalar(openFor));
+    const seconds = parseYamlDuration(r.scalar(openFor));
     if (seconds === undefined) r.fail(openFor.value ?? openFor.keyNode, `${path}.openFor`, DURATION_HINT);
     else match.openForMs = seconds * 1000;
   }
@@ -145,7 +145,7 @@ function compileMatch(r: ProbeReader, field: Field, path: string): RuleMatch | u
 
 /** `suggest`, `priority` and `text: { ru, en }`, shared by a rule and its whenUnreachable fallback. */
 function compileSuggestion(
-  r: ProbeReader,
+  r: YamlReader,
   fields: Map<string, Field>,
   path: string,
   known: readonly string[] | undefined,
@@ -176,7 +176,7 @@ function compileSuggestion(
 
 /** A word or a list of words from a closed set; `single` wants exactly one plain word. */
 function words<T extends string>(
-  r: ProbeReader,
+  r: YamlReader,
   field: Field,
   path: string,
   allowed: readonly T[],

@@ -1,4 +1,4 @@
-import { closestWord } from '../polling/probe-closest-word.js';
+import { closestWord } from '../shared/yaml/closest-word.js';
 import type { TemplatePart } from './playbook-types.js';
 
 const TAG = /\{\{\s*([#/]?)\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;

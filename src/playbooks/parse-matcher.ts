@@ -1,6 +1,6 @@
 import { FINDING_KINDS } from '../detection/finding.js';
 import { DEVICE_KINDS } from '../inventory/inventory-types.js';
-import { closestWord } from '../polling/probe-closest-word.js';
+import { closestWord } from '../shared/yaml/closest-word.js';
 import {
   INCIDENT_KINDS,
   SEVERITIES,

@@ -3,7 +3,7 @@
  * as `file:line path: message`.
  */
 export {
-  formatProbeError as formatPlaybookError,
-  sortProbeErrors as sortPlaybookErrors,
-  type ProbeError as PlaybookError,
-} from '../polling/probe-error.js';
+  formatYamlFileError as formatPlaybookError,
+  sortYamlFileErrors as sortPlaybookErrors,
+  type YamlFileError as PlaybookError,
+} from '../shared/yaml/yaml-file-error.js';

@@ -1,5 +1,5 @@
-import type { PollSample, Rates } from './poll-result.js';
-import type { MetricSpec, Probe } from './probe-types.js';
+import type { PollSample, Rates } from '../probes/poll-result.js';
+import type { MetricSpec, Probe } from '../probes/probe-types.js';
 
 /** sysUpTime's range in seconds: 2^32 hundredths (RFC 2578), about 497.1 days. */
 export const TIMETICKS_RANGE_SECONDS = 2 ** 32 / 100;

@@ -1,7 +1,7 @@
 import type { SnmpException, SnmpValue } from '../snmp/snmp-value.js';
 import type { PlanSlot } from './poll-plan.js';
-import type { PollSample, SampleValue } from './poll-result.js';
-import type { MetricSpec } from './probe-types.js';
+import type { PollSample, SampleValue } from '../probes/poll-result.js';
+import type { MetricSpec } from '../probes/probe-types.js';
 
 /**
  * SNMPv2-TC DisplayString is at most 255 octets (RFC 2579): a longer value (a buggy or hostile agent's

@@ -1,10 +1,8 @@
 import type { Redis } from 'ioredis';
-import { FINDING_KINDS } from '../detection/finding.js';
 import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { deviceStatus, type DeviceStatus } from './describe-device-state.js';
-
-export const DEVICE_STATUSES: readonly DeviceStatus[] = ['unknown', 'up', 'degraded', 'down'];
+import { DEVICE_STATUSES, deviceStatus, type DeviceStatus } from '../detection/device-status.js';
+import { deviceIndexKeys } from '../inventory/device-index-keys.js';
 
 export interface StatusFacts {
   status: DeviceStatus;
@@ -27,19 +25,6 @@ export interface StatusChange {
   id: string;
   before: StatusFacts;
   after: StatusFacts;
-}
-
-/**
- * Every key of the device indexes: the status sets, `unknown` first, then the finding sets. An
- * inventory import removes the devices it drops from all of them in its switch (write-inventory.ts).
- */
-export function deviceIndexKeys(keys: RedisKeys): string[] {
-  return [
-    ...DEVICE_STATUSES.map((status) => keys.devicesByStatus(status)),
-    ...FINDING_KINDS.map((kind) => keys.devicesByFinding(kind)),
-    // Not a status set: the import's switch and heal() only drop removed devices from it.
-    keys.devicesAnsweredAt(),
-  ];
 }
 
 /**

@@ -11,8 +11,8 @@ import {
   type PollPlan,
   type TableIndices,
 } from './poll-plan.js';
-import type { PollOutcome, PollResult } from './poll-result.js';
-import type { Probe } from './probe-types.js';
+import type { PollOutcome, PollResult } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
 
 export interface PollTarget {
   id: string;

@@ -1,4 +1,4 @@
-import type { MetricSpec, Probe } from './probe-types.js';
+import type { MetricSpec, Probe } from '../probes/probe-types.js';
 
 /** Where each value of a GET goes in the sample. */
 export interface PlanSlot {

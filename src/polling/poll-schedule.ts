@@ -30,3 +30,6 @@ export function firstDueMs(id: string, intervalMs: number, nowMs: number): numbe
   const due = cycleStart + offset;
   return due >= nowMs ? due : due + intervalMs;
 }
+
+/** Shards of the poll schedule when VIGIL_POLL_SHARDS says nothing; every poller and API process must agree. */
+export const DEFAULT_POLL_SHARDS = 64;

@@ -1,16 +1,16 @@
 import type { Redis } from 'ioredis';
-import { countInto, observeInto } from '../metrics/fleet-counters.js';
+import { countInto, observeInto } from '../platform/fleet-counters.js';
 import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
 import { authProfileVariables, type Device, type InventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { computeRates } from './compute-rates.js';
-import { FALLBACK_PROBE } from './load-probes.js';
+import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import type { DevicePoller } from './poll-device.js';
-import type { PollResult } from './poll-result.js';
+import type { PollResult } from '../probes/poll-result.js';
 import type { PollerDeviceState, PollerStateStore } from './poller-state-store.js';
-import type { Probe } from './probe-types.js';
+import type { Probe } from '../probes/probe-types.js';
 import { appendRecent, recentPoint } from './recent-samples.js';
 import { statusFacts, type StatusChange, type StatusFacts } from './device-status-index.js';
 

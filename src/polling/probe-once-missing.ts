@@ -1,7 +1,7 @@
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { snmpGet } from '../snmp/snmp-session.js';
-import type { PollSample } from './poll-result.js';
-import type { Probe } from './probe-types.js';
+import type { PollSample } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
 
 /** Scalars detectors read by name (README "Probes"): a probe without one cannot judge that condition. */
 const WELL_KNOWN_SCALARS = ['cpuLoad', 'memoryUsed', 'memorySize', 'temperature', 'signal'] as const;

@@ -1,5 +1,5 @@
 import type { Finding } from '../detection/index.js';
-import type { Rates, SampleValue } from './poll-result.js';
+import type { Rates, SampleValue } from '../probes/poll-result.js';
 import type { ProbeReport } from './probe-once.js';
 
 /**

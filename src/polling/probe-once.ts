@@ -4,12 +4,12 @@ import type { AuthProfile, AuthProtocol, PrivProtocol, SnmpVersion } from '../sn
 import { snmpGet } from '../snmp/snmp-session.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { computeRates } from './compute-rates.js';
-import { FALLBACK_PROBE } from './load-probes.js';
+import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import { createDevicePoller } from './poll-device.js';
-import type { PollOutcome, PollSample, Rates } from './poll-result.js';
-import type { DeviceKind, Probe, ValueKind } from './probe-types.js';
+import type { PollOutcome, PollSample, Rates } from '../probes/poll-result.js';
+import type { DeviceKind, Probe, ValueKind } from '../probes/probe-types.js';
 import { missingValueReasons, notInProbe } from './probe-once-missing.js';
-import { selectProbe } from './select-probe.js';
+import { selectProbe } from '../probes/select-probe.js';
 
 /** SNMPv2-MIB sysObjectID.0 (RFC 3418): what the device says it is. */
 const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';

@@ -1,5 +1,5 @@
-import type { PollResult, Rates } from './poll-result.js';
-import type { Probe } from './probe-types.js';
+import type { PollResult, Rates } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
 
 /**
  * A short window of recent polls per device, for the NOC device page and the console's small chart:

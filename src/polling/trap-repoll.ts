@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { countInto } from '../metrics/fleet-counters.js';
+import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';

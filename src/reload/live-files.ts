@@ -3,9 +3,9 @@ import { loadPlaybooks, loadPlaybooksOrThrow } from '../diagnosis/load-playbooks
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { formatPlaybookError, type Playbook } from '../playbooks/index.js';
-import { loadProbes } from '../polling/load-probes.js';
-import { formatProbeError } from '../polling/probe-error.js';
-import type { Probe } from '../polling/probe-types.js';
+import { loadProbes } from '../probes/load-probes.js';
+import { formatYamlFileError } from '../shared/yaml/yaml-file-error.js';
+import type { Probe } from '../probes/probe-types.js';
 
 /** How often each process looks whether an admin asked for a reload. */
 const CHECK_EVERY_MS = 2_000;
@@ -57,13 +57,13 @@ export async function liveProbes(deps: LiveDeps, dir: string): Promise<ReadonlyM
     const loaded = await loadProbes(dir);
     if ('errors' in loaded)
       throw new Error(
-        `probes in ${dir} do not compile (see vigil check): ${loaded.errors.slice(0, 5).map(formatProbeError).join('; ')}`,
+        `probes in ${dir} do not compile (see vigil check): ${loaded.errors.slice(0, 5).map(formatYamlFileError).join('; ')}`,
       );
     live.probes = new Map(loaded.probes);
     watch(deps, live, async () => {
       const next = await loadProbes(dir);
       if ('errors' in next) {
-        const why = next.errors.slice(0, 5).map(formatProbeError).join('; ');
+        const why = next.errors.slice(0, 5).map(formatYamlFileError).join('; ');
         deps.logger.warn({ dir, why }, 'probes not reloaded: they do not compile; the previous ones stay');
         return;
       }
@@ -111,7 +111,7 @@ export async function requestReload(
     loadPlaybooks(dirs.playbooksDir),
   ]);
   const errors = [
-    ...('errors' in probes ? probes.errors.map(formatProbeError) : []),
+    ...('errors' in probes ? probes.errors.map(formatYamlFileError) : []),
     ...(playbooks === undefined
       ? [`${dirs.playbooksDir}: no such directory`]
       : 'errors' in playbooks

@@ -1,4 +1,4 @@
-import { profileEnvName } from '../config/load-config.js';
+import { profileEnvName } from '../snmp/auth-profile.js';
 import { Secret } from '../shared/secret.js';
 import type { AuthProtocol, PrivProtocol, UsmUser } from '../snmp/auth-profile.js';
 import type { SimCredentials } from './sim-shard.js';

@@ -34,3 +34,8 @@ export interface AuthProfile {
   /** v3 user for SETs; falls back to `user`. */
   writeUser?: UsmUser;
 }
+
+/** Inventory profile names map to env names: "lte-sim" → VIGIL_SNMP_LTE_SIM_*. */
+export function profileEnvName(profile: string): string {
+  return profile.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

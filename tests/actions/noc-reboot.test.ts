@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { loadPlaybooksOrThrow } from '../../src/diagnosis/load-playbooks.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRedisKeys } from '../../src/platform/redis-keys.js';
-import { loadProbes } from '../../src/polling/load-probes.js';
+import { loadProbes } from '../../src/probes/load-probes.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countInto, observeInto } from '../../src/metrics/fleet-counters.js';
+import { countInto, observeInto } from '../../src/platform/fleet-counters.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 
 let t: TestApp;

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.js';
 import { createInventoryStore } from '../../src/inventory/index.js';
-import { PROBE_QUEUE } from '../../src/polling/poller-role.js';
+import { PROBE_QUEUE } from '../../src/platform/queue-names.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 
 /**

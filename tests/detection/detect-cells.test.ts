@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectCells } from '../../src/detection/detect-cells.js';
-import type { DeviceKind } from '../../src/polling/probe-types.js';
+import type { DeviceKind } from '../../src/probes/probe-types.js';
 import { type Row, DEVICE_ID, cell, context, failedPoll, isUnknown, presentOf, sample } from './factories.js';
 
 function judge(cells: Record<string, Row>, kind: DeviceKind = 'base_station') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectErrorRate } from '../../src/detection/detect-error-rate.js';
-import type { Rates } from '../../src/polling/poll-result.js';
+import type { Rates } from '../../src/probes/poll-result.js';
 import {
   type Row,
   HEALTHY_INTERFACES,

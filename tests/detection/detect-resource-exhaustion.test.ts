@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectResourceExhaustion } from '../../src/detection/detect-resource-exhaustion.js';
-import type { SampleValue } from '../../src/polling/poll-result.js';
+import type { SampleValue } from '../../src/probes/poll-result.js';
 import { context, failedPoll, isUnknown, presentOf, sample } from './factories.js';
 
 function judge(scalars: Record<string, SampleValue>) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../src/detection/detect.js';
 import { UPTIME_WRAP_SECONDS } from '../../src/detection/track-uptime.js';
-import type { PollResult } from '../../src/polling/poll-result.js';
+import type { PollResult } from '../../src/probes/poll-result.js';
 import {
   DAY,
   DEVICE_ID,

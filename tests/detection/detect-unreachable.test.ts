@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectUnreachable } from '../../src/detection/detect-unreachable.js';
-import type { PollResult } from '../../src/polling/poll-result.js';
-import type { DeviceKind } from '../../src/polling/probe-types.js';
+import type { PollResult } from '../../src/probes/poll-result.js';
+import type { DeviceKind } from '../../src/probes/probe-types.js';
 import { DEVICE_ID, context, failedPoll, isUnknown, okPoll, presentOf, state } from './factories.js';
 
 interface Case {

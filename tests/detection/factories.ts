@@ -8,8 +8,8 @@ import type {
   PollSample,
   Rates,
   SampleValue,
-} from '../../src/polling/poll-result.js';
-import type { DeviceKind, Probe, Thresholds } from '../../src/polling/probe-types.js';
+} from '../../src/probes/poll-result.js';
+import type { DeviceKind, Probe, Thresholds } from '../../src/probes/probe-types.js';
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 export const INTERVAL_S = 60;

@@ -3,7 +3,7 @@ import type { DetectionState } from '../../src/detection/detection-state.js';
 import { pruneState } from '../../src/detection/prune-state.js';
 import { trackInterfaces } from '../../src/detection/track-interfaces.js';
 import { trackReachability } from '../../src/detection/track-reachability.js';
-import type { PollOutcome } from '../../src/polling/poll-result.js';
+import type { PollOutcome } from '../../src/probes/poll-result.js';
 import { HOUR, MINUTE, T0, THRESHOLDS, iface, sample, state } from './factories.js';
 
 describe('trackReachability (K = 3, S = 2)', () => {

@@ -2,7 +2,7 @@ import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 import type { Config } from '../../src/config/load-config.js';
-import { createAdvisorRole, type AdvisorRole } from '../../src/diagnosis/advisor-role.js';
+import { createAdvisorRole, type AdvisorRole } from '../../src/roles/advisor-role.js';
 import { createIncidentStore } from '../../src/diagnosis/incident-store.js';
 import { initialDetectionState, type Finding } from '../../src/detection/index.js';
 import { createInventoryStore } from '../../src/inventory/index.js';

@@ -1,5 +1,5 @@
-import { loadProbes } from '../../src/polling/load-probes.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import { loadProbes } from '../../src/probes/load-probes.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 
 /** The probes in probes/, as a poller loads them; a test fails at once if they stop compiling. */
 export async function loadShippedProbes(): Promise<ReadonlyMap<string, Probe>> {

@@ -3,7 +3,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createDevicePoller } from '../../src/polling/poll-device.js';
 import { createPollService, type PollService } from '../../src/polling/poll-service.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
 import { loadShippedProbes } from './shipped-probes.js';

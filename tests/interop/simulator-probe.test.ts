@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOnce } from '../../src/polling/probe-once.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { startTestSimulator, v2cProfile, v3Profile } from '../helpers/test-simulator.js';
 import { loadShippedProbes } from '../helpers/shipped-probes.js';

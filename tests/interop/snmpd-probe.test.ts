@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOnce, type ProbeOnceOptions } from '../../src/polling/probe-once.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { AuthProfile } from '../../src/snmp/auth-profile.js';
 import { startSnmpd, type Snmpd } from './start-snmpd.js';

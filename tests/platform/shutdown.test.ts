@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
-import { startRoles, type ProcessRole } from '../../src/platform/process-role.js';
+import { startRoles, type ProcessRole } from '../../src/roles/process-role.js';
 import { createShutdown, type ShutdownStage } from '../../src/platform/shutdown.js';
 
 const logger = createLogger({ level: 'silent' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMetric, MAX_TEXT_OCTETS } from '../../src/polling/decode-sample.js';
-import type { MetricSpec } from '../../src/polling/probe-types.js';
+import type { MetricSpec } from '../../src/probes/probe-types.js';
 
 const text: MetricSpec = { name: 'sysDescr', oid: '1.3.6.1.2.1.1.1.0', kind: 'string', optional: false };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeRates, uptimeWentBack } from '../../src/polling/compute-rates.js';
 import { createDevicePoller, type DevicePoller, type PollTarget } from '../../src/polling/poll-device.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import type { SimDevice } from '../../src/sim/sim-device.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileProbe } from '../../src/polling/compile-probe.js';
-import { formatProbeError, type ProbeError } from '../../src/polling/probe-error.js';
-import type { Probe } from '../../src/polling/probe-types.js';
+import { compileProbe } from '../../src/probes/compile-probe.js';
+import { formatYamlFileError, type YamlFileError } from '../../src/shared/yaml/yaml-file-error.js';
+import type { Probe } from '../../src/probes/probe-types.js';
 
 const GOOD = 'tests/polling/fixtures/probes-good';
 const BAD = 'tests/polling/fixtures/probes-bad';
@@ -12,15 +12,15 @@ function compileFile(file: string): ReturnType<typeof compileProbe> {
 }
 function probeOf(file: string): Probe {
   const result = compileFile(file);
-  if ('errors' in result) throw new Error(result.errors.map(formatProbeError).join('\n'));
+  if ('errors' in result) throw new Error(result.errors.map(formatYamlFileError).join('\n'));
   return result.probe;
 }
 function errorsOf(file: string): string[] {
   const result = compileFile(file);
   if (!('errors' in result)) throw new Error(`${file} compiled, but it should not`);
-  return result.errors.map(formatProbeError);
+  return result.errors.map(formatYamlFileError);
 }
-const inline = (text: string): ProbeError[] => {
+const inline = (text: string): YamlFileError[] => {
   const result = compileProbe(text, 'probes/inline.yaml');
   return 'errors' in result ? result.errors : [];
 };
@@ -206,7 +206,7 @@ describe('compileProbe on bad files', () => {
     // Inline rather than a fixture file: Prettier refuses to parse a broken YAML file in the tree.
     const unclosed = MINIMAL.replace('type: timeticks }', 'type: timeticks');
     // One error with its column and one sentence, not the parser's cascade of complaints.
-    expect(inline(unclosed).map(formatProbeError)).toEqual([
+    expect(inline(unclosed).map(formatYamlFileError)).toEqual([
       'probes/inline.yaml:5:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (a "{" or "[" opened above is not closed)',
     ]);
     expect(errorsOf(`${BAD}/bad-shape.yaml`)).toEqual([

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compileProbes, loadProbes } from '../../src/polling/load-probes.js';
-import { formatProbeError } from '../../src/polling/probe-error.js';
-import type { Probe } from '../../src/polling/probe-types.js';
-import { selectProbe } from '../../src/polling/select-probe.js';
+import { compileProbes, loadProbes } from '../../src/probes/load-probes.js';
+import { formatYamlFileError } from '../../src/shared/yaml/yaml-file-error.js';
+import type { Probe } from '../../src/probes/probe-types.js';
+import { selectProbe } from '../../src/probes/select-probe.js';
 
 const GOOD = 'tests/polling/fixtures/probes-good';
 const BAD = 'tests/polling/fixtures/probes-bad';
 
 async function goodProbes(): Promise<ReadonlyMap<string, Probe>> {
   const loaded = await loadProbes(GOOD);
-  if ('errors' in loaded) throw new Error(loaded.errors.map(formatProbeError).join('\n'));
+  if ('errors' in loaded) throw new Error(loaded.errors.map(formatYamlFileError).join('\n'));
   return loaded.probes;
 }
 
@@ -53,7 +53,7 @@ describe('loadProbes', () => {
       `${BAD}/bad-values.yaml`,
     ]);
     expect(loaded.errors).toHaveLength(1 + 12 + 1 + 15 + 12);
-    expect(formatProbeError(loaded.errors[0]!)).toBe(
+    expect(formatYamlFileError(loaded.errors[0]!)).toBe(
       `${BAD}: no generic.yaml: the fallback probe for devices no other probe matches`,
     );
   });
@@ -69,7 +69,7 @@ describe('loadProbes', () => {
   it('refuses a probe saved as .yml rather than skipping it', async () => {
     const dir = 'tests/polling/fixtures/probes-misnamed';
     const loaded = await loadProbes(dir);
-    expect('errors' in loaded && loaded.errors.map(formatProbeError)).toEqual([
+    expect('errors' in loaded && loaded.errors.map(formatYamlFileError)).toEqual([
       `${dir}: no probe files (*.yaml)`,
       `${dir}/generic.yml: probe files end in .yaml; rename it`,
     ]);
@@ -84,7 +84,7 @@ describe('loadProbes', () => {
       ],
       'p',
     );
-    expect('errors' in result && result.errors.map(formatProbeError)).toEqual([
+    expect('errors' in result && result.errors.map(formatYamlFileError)).toEqual([
       'p/b.yaml:1 match.sysObjectIdPrefixes: 1.3.6.1.4.1.5 is already matched by p/a.yaml',
     ]);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadProbes } from '../../src/polling/load-probes.js';
-import { formatProbeError } from '../../src/polling/probe-error.js';
-import type { MetricSpec, Probe } from '../../src/polling/probe-types.js';
-import { selectProbe } from '../../src/polling/select-probe.js';
+import { loadProbes } from '../../src/probes/load-probes.js';
+import { formatYamlFileError } from '../../src/shared/yaml/yaml-file-error.js';
+import type { MetricSpec, Probe } from '../../src/probes/probe-types.js';
+import { selectProbe } from '../../src/probes/select-probe.js';
 import { DEVICE_MODELS } from '../../src/sim/models/device-models.js';
 import type { MibModel } from '../../src/sim/models/mib-model.js';
 import { parseOid, isOidPrefix, type Oid } from '../../src/snmp/oid.js';
@@ -10,7 +10,7 @@ import type { SimModelName } from '../../src/sim/sim-device.js';
 
 async function shippedProbes(): Promise<ReadonlyMap<string, Probe>> {
   const loaded = await loadProbes('probes');
-  if ('errors' in loaded) throw new Error(loaded.errors.map(formatProbeError).join('\n'));
+  if ('errors' in loaded) throw new Error(loaded.errors.map(formatYamlFileError).join('\n'));
   return loaded.probes;
 }
 

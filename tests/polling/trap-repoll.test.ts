@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.js';
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { createPollerRole, type PollerRole } from '../../src/polling/poller-role.js';
+import { createPollerRole, type PollerRole } from '../../src/roles/poller-role.js';
 import type { PollReport } from '../../src/polling/poll-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../../actions/action-queue.js';
 import { createActionStore } from '../../actions/action-store.js';
-import { countInto } from '../../metrics/fleet-counters.js';
+import { countInto } from '../../platform/fleet-counters.js';
 import { registerLocalGauge } from '../../metrics/render-metrics.js';
 import { createOutcomeStore } from '../../outcomes/outcome-store.js';
 import { actionView } from '../../actions/action.js';

@@ -7,7 +7,7 @@ import type { RedisKeys } from '../../platform/redis-keys.js';
 import { describeDeviceState } from '../../polling/describe-device-state.js';
 import type { PollReport } from '../../polling/poll-service.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
-import { PROBE_QUEUE } from '../../polling/poller-role.js';
+import { PROBE_QUEUE } from '../../platform/queue-names.js';
 import { AppError } from '../../shared/app-error.js';
 import { problemResponses } from '../problem-responses.js';
 import { ProbeAnswerSchema } from '../schemas/device-schemas.js';

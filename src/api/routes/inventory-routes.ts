@@ -20,7 +20,7 @@ import {
 import { MAX_PAGE } from '../../inventory/list-devices.js';
 import { describeDeviceState } from '../../polling/describe-device-state.js';
 import { createPollerStateStore } from '../../polling/poller-state-store.js';
-import { DEFAULT_POLLER_OPTIONS } from '../../polling/poller-role.js';
+import { DEFAULT_POLL_SHARDS } from '../../polling/poll-schedule.js';
 import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
 import { FINDING_KINDS } from '../../detection/finding.js';
 import { problemResponses } from '../problem-responses.js';
@@ -87,7 +87,7 @@ export const inventoryRoutes: FastifyPluginCallback<InventoryRoutesOptions> = (a
   const states = createPollerStateStore(
     options.redis,
     options.keys,
-    options.pollShards ?? DEFAULT_POLLER_OPTIONS.shards,
+    options.pollShards ?? DEFAULT_POLL_SHARDS,
   );
   const bodyLimit = options.bodyLimitBytes ?? 64 * 1024 * 1024;
 

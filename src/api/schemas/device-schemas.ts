@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FINDING_KINDS, type Finding } from '../../detection/finding.js';
 import { DEVICE_KINDS, type Device } from '../../inventory/index.js';
 import type { DeviceStateView } from '../../polling/describe-device-state.js';
-import type { PollSample } from '../../polling/poll-result.js';
+import type { PollSample } from '../../probes/poll-result.js';
 import type { RecentSampleView } from '../../polling/recent-samples.js';
 import { documents, IsoTime, Record_, StringEnum } from './api-schema.js';
 

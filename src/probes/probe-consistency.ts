@@ -1,5 +1,5 @@
 import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
-import type { ProbeReader } from './probe-reader.js';
+import type { YamlReader } from '../shared/yaml/yaml-reader.js';
 import type { MetricSpec, TableSpec, Thresholds } from './probe-types.js';
 
 interface Compiled {
@@ -14,7 +14,7 @@ interface Compiled {
  * Checks between sections of one probe: each section may be valid alone and the probe still
  * promise something no detector can keep (a signal floor with no signal collected).
  */
-export function checkProbeConsistency(r: ProbeReader, probe: Compiled): void {
+export function checkProbeConsistency(r: YamlReader, probe: Compiled): void {
   const scalar = (name: string): MetricSpec | undefined => probe.scalars.find((m) => m.name === name);
   const at = (...path: string[]): Node | undefined => keyNodeAt(probe.top, path);
 

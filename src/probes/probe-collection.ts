@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import { compileMetric } from './probe-metric.js';
-import { joinPath, type Field, type ProbeReader } from './probe-reader.js';
+import { joinPath, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import type { MetricSpec, TableSpec } from './probe-types.js';
 import { WELL_KNOWN_SCALARS, WELL_KNOWN_TABLES } from './probe-well-known.js';
 
@@ -24,7 +24,7 @@ const DEFAULT_MAX_ROWS = 1000;
 
 /** `scalars:` and `tables:` into MetricSpecs and TableSpecs; metric names are unique per map. */
 export function compileCollection(
-  r: ProbeReader,
+  r: YamlReader,
   scalarsField: Field | undefined,
   tablesField: Field | undefined,
 ): CompiledCollection {
@@ -83,7 +83,7 @@ export function compileCollection(
  * Two metrics on one OID are a copy-paste slip (the second was meant to be another column); a
  * scalar inside a walked table's subtree would also be fetched twice.
  */
-export function checkDuplicateOids(r: ProbeReader, placed: readonly PlacedMetric[]): void {
+export function checkDuplicateOids(r: YamlReader, placed: readonly PlacedMetric[]): void {
   const seen = new Map<string, PlacedMetric>();
   for (const metric of placed) {
     const first = seen.get(metric.spec.oid);

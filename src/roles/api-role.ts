@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProcessRole } from '../platform/process-role.js';
-import type { ApiDeps } from './api-deps.js';
-import { buildApp } from './build-app.js';
+import type { ProcessRole } from './process-role.js';
+import type { ApiDeps } from '../api/api-deps.js';
+import { buildApp } from '../api/build-app.js';
 
 export interface ApiRoleOptions extends ApiDeps {
   host: string;

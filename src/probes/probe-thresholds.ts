@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
-import { DURATION_HINT, formatProbeDuration, parseProbeDuration } from './probe-duration.js';
-import { joinPath, type ProbeReader } from './probe-reader.js';
+import { DURATION_HINT, formatYamlDuration, parseYamlDuration } from '../shared/yaml/yaml-duration.js';
+import { joinPath, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import type { DeviceKind, Thresholds } from './probe-types.js';
 
 type Spec =
@@ -51,7 +51,7 @@ export function staleUptimeDefault(deviceKinds: readonly DeviceKind[]): number {
 
 /** `thresholds:` (absent = all defaults) into Thresholds; every out-of-range value is an error. */
 export function compileThresholds(
-  r: ProbeReader,
+  r: YamlReader,
   node: Node | null | undefined,
   path: string,
   deviceKinds: readonly DeviceKind[],
@@ -69,13 +69,13 @@ export function compileThresholds(
     const where = joinPath(path, field.key);
     let value: number | undefined;
     if (spec.type === 'duration') {
-      const seconds = parseProbeDuration(r.scalar(field));
+      const seconds = parseYamlDuration(r.scalar(field));
       if (seconds === undefined) r.fail(field.value ?? field.keyNode, where, DURATION_HINT);
       else if (seconds < spec.min || seconds > spec.max)
         r.fail(
           field.value,
           where,
-          `${formatProbeDuration(seconds)} is out of range ${formatProbeDuration(spec.min)}..${formatProbeDuration(spec.max)}`,
+          `${formatYamlDuration(seconds)} is out of range ${formatYamlDuration(spec.min)}..${formatYamlDuration(spec.max)}`,
         );
       else value = seconds;
     } else if (spec.type === 'count') value = r.integer(field, where, spec.min, spec.max);

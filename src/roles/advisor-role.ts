@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../platform/logger.js';
-import type { ProcessRole } from '../platform/process-role.js';
+import type { ProcessRole } from './process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { tryLock, type HeldLock } from '../platform/redis-lock.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
-import { createAdvisor, type Advisor, type StepReport } from './advisor.js';
-import { createFindingsMirror, type FindingsMirror } from './findings-mirror.js';
+import { createAdvisor, type Advisor, type StepReport } from '../diagnosis/advisor.js';
+import { createFindingsMirror, type FindingsMirror } from '../diagnosis/findings-mirror.js';
 import { livePlaybooks } from '../reload/live-files.js';
 
 export interface AdvisorOptions {

@@ -2,13 +2,13 @@ import { basename } from 'node:path';
 import { isMap } from 'yaml';
 import { checkDuplicateOids, compileCollection } from './probe-collection.js';
 import { checkProbeConsistency } from './probe-consistency.js';
-import { DURATION_HINT, formatProbeDuration, parseProbeDuration } from './probe-duration.js';
-import { sortProbeErrors, type ProbeError } from './probe-error.js';
+import { DURATION_HINT, formatYamlDuration, parseYamlDuration } from '../shared/yaml/yaml-duration.js';
+import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import { checkProbeOid } from './probe-oid.js';
-import { createProbeReader, type Field, type ProbeReader } from './probe-reader.js';
+import { createYamlReader, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import { compileThresholds } from './probe-thresholds.js';
 import type { DeviceKind, Probe } from './probe-types.js';
-import { parseYamlDocument } from '../shared/parse-yaml-document.js';
+import { parseYamlDocument } from '../shared/yaml/parse-yaml-document.js';
 
 const TOP_KEYS = [
   'name',
@@ -33,11 +33,11 @@ const PROBE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
  * Compiles one probe file (pure: the text and its name in, a frozen Probe or every error out).
  * Line numbers come from the YAML nodes, so `vigil check` can say `probes/cpe-gpon.yaml:14`.
  */
-export function compileProbe(text: string, file: string): { probe: Probe } | { errors: ProbeError[] } {
+export function compileProbe(text: string, file: string): { probe: Probe } | { errors: YamlFileError[] } {
   const parsed = parseYamlDocument(text, file);
   if ('errors' in parsed) return { errors: parsed.errors };
   const { doc, lineCounter } = parsed;
-  const r = createProbeReader(file, lineCounter);
+  const r = createYamlReader(file, lineCounter);
   if (!isMap(doc.contents)) {
     r.fail(doc.contents, '', 'a probe is a YAML map with name, description, deviceKinds and scalars');
     return { errors: r.errors };
@@ -74,7 +74,7 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
       r.fail(
         field('timeout')?.value ?? field('interval')?.value,
         'timeout',
-        `timeout × (retries + 1) = ${formatProbeDuration(worst)} must be shorter than the interval ${formatProbeDuration(intervalSeconds)}`,
+        `timeout × (retries + 1) = ${formatYamlDuration(worst)} must be shorter than the interval ${formatYamlDuration(intervalSeconds)}`,
       );
   }
 
@@ -92,7 +92,7 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
   );
   checkProbeConsistency(r, { top: doc.contents, scalars, tables, thresholds, hasPattern: !!patternField });
 
-  if (r.errors.length > 0) return { errors: sortProbeErrors(r.errors) };
+  if (r.errors.length > 0) return { errors: sortYamlFileErrors(r.errors) };
   const probe: Probe = {
     name: name as string,
     source: { file, line: r.lineOf(nameField?.keyNode) },
@@ -112,7 +112,7 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
   return { probe: deepFreeze(probe) };
 }
 
-function compileDeviceKinds(r: ProbeReader, field: Field | undefined): DeviceKind[] | undefined {
+function compileDeviceKinds(r: YamlReader, field: Field | undefined): DeviceKind[] | undefined {
   const items = field ? r.list(field, 'deviceKinds') : undefined;
   if (!field || !items) return undefined;
   const kinds: DeviceKind[] = [];
@@ -133,7 +133,7 @@ function compileDeviceKinds(r: ProbeReader, field: Field | undefined): DeviceKin
 }
 
 /** `match: { sysObjectIdPrefixes: [...] }`; absent for a probe chosen only by name (or the fallback). */
-function compileMatch(r: ProbeReader, field: Field | undefined): string[] {
+function compileMatch(r: YamlReader, field: Field | undefined): string[] {
   if (!field) return [];
   const fields = r.map(field.value ?? field.keyNode, 'match', { allowed: ['sysObjectIdPrefixes'] });
   const listField = fields?.get('sysObjectIdPrefixes');
@@ -150,7 +150,7 @@ function compileMatch(r: ProbeReader, field: Field | undefined): string[] {
 }
 
 function duration(
-  r: ProbeReader,
+  r: YamlReader,
   field: Field | undefined,
   path: string,
   fallbackSeconds: number,
@@ -158,18 +158,18 @@ function duration(
   max: number,
 ): number | undefined {
   if (!field) return fallbackSeconds;
-  const seconds = parseProbeDuration(r.scalar(field));
+  const seconds = parseYamlDuration(r.scalar(field));
   if (seconds === undefined) return r.fail(field.value ?? field.keyNode, path, DURATION_HINT);
   if (seconds < min || seconds > max)
     return r.fail(
       field.value,
       path,
-      `${formatProbeDuration(seconds)} is out of range ${formatProbeDuration(min)}..${formatProbeDuration(max)}`,
+      `${formatYamlDuration(seconds)} is out of range ${formatYamlDuration(min)}..${formatYamlDuration(max)}`,
     );
   return seconds;
 }
 
-function compilePattern(r: ProbeReader, field: Field): string | undefined {
+function compilePattern(r: YamlReader, field: Field): string | undefined {
   const pattern = r.string(field, 'upstreamInterfacePattern');
   if (pattern === undefined) return undefined;
   try {
@@ -185,7 +185,7 @@ function compilePattern(r: ProbeReader, field: Field): string | undefined {
 }
 
 /** `reboot: { oid, value }`: the vendor's reboot object and the INTEGER that triggers it. */
-function compileReboot(r: ProbeReader, field: Field | undefined): { oid: string; value: number } | undefined {
+function compileReboot(r: YamlReader, field: Field | undefined): { oid: string; value: number } | undefined {
   if (!field) return undefined;
   const fields = r.map(field.value ?? field.keyNode, 'reboot', {
     allowed: ['oid', 'value'],

@@ -1,23 +1,22 @@
+import { DEFAULT_POLL_SHARDS } from '../polling/poll-schedule.js';
+import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { createInventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
-import type { ProcessRole } from '../platform/process-role.js';
+import type { ProcessRole } from './process-role.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { liveProbes } from '../reload/live-files.js';
-import { createDevicePoller } from './poll-device.js';
-import { createPollService, type PollReport, type PollService } from './poll-service.js';
-import { createPollerStateStore } from './poller-state-store.js';
-import { createScheduleStore } from './schedule-store.js';
-import { createDeviceHostIndex, syncSchedule } from './sync-schedule.js';
-import { startTrapRepoll } from './trap-repoll.js';
+import { createDevicePoller } from '../polling/poll-device.js';
+import { createPollService, type PollReport, type PollService } from '../polling/poll-service.js';
+import { createPollerStateStore } from '../polling/poller-state-store.js';
+import { createScheduleStore } from '../polling/schedule-store.js';
+import { createDeviceHostIndex, syncSchedule } from '../polling/sync-schedule.js';
+import { startTrapRepoll } from '../polling/trap-repoll.js';
 import type { TrapReceiver } from '../snmp/trap-receiver.js';
-
-export const POLL_QUEUE = 'poll';
-export const PROBE_QUEUE = 'probe';
 
 export interface PollerOptions {
   /** Shards of the fleet: each has its own due set and its own tick job, so pollers share them. */
@@ -35,7 +34,7 @@ export interface PollerOptions {
 }
 
 export const DEFAULT_POLLER_OPTIONS: PollerOptions = {
-  shards: 64,
+  shards: DEFAULT_POLL_SHARDS,
   tickMs: 1_000,
   claimLimit: 5_000,
   // Every shard's tick at once: a tick waits for its slowest device (a timeout), and it must not hold

@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { compileProbe } from './compile-probe.js';
-import { sortProbeErrors, type ProbeError } from './probe-error.js';
+import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import type { Probe } from './probe-types.js';
 
 /** The probe used for a device no other probe claims; it must exist. */
 export const FALLBACK_PROBE = 'generic';
 
-export type ProbeSet = { probes: ReadonlyMap<string, Probe> } | { errors: ProbeError[] };
+export type ProbeSet = { probes: ReadonlyMap<string, Probe> } | { errors: YamlFileError[] };
 
 /** Reads every *.yaml in `dir` and compiles the set; the I/O half of compileProbes(). */
 export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
@@ -20,7 +20,7 @@ export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
   }
   const names = entries.filter((n) => n.endsWith('.yaml'));
   // A probe saved as .yml would be silently skipped and its devices polled by the fallback.
-  const misnamed: ProbeError[] = entries
+  const misnamed: YamlFileError[] = entries
     .filter((n) => n.endsWith('.yml'))
     .map((n) => ({ file: join(dir, n), line: 0, path: '', message: 'probe files end in .yaml; rename it' }));
   const sources = await Promise.all(
@@ -28,7 +28,7 @@ export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
   );
   const compiled = compileProbes(sources, dir);
   if (misnamed.length === 0) return compiled;
-  return { errors: sortProbeErrors([...misnamed, ...('errors' in compiled ? compiled.errors : [])]) };
+  return { errors: sortYamlFileErrors([...misnamed, ...('errors' in compiled ? compiled.errors : [])]) };
 }
 
 /**
@@ -37,7 +37,7 @@ export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
  * missing fallback.
  */
 export function compileProbes(sources: readonly { file: string; text: string }[], dir: string): ProbeSet {
-  const errors: ProbeError[] = [];
+  const errors: YamlFileError[] = [];
   const probes = new Map<string, Probe>();
   for (const { file, text } of sources) {
     const result = compileProbe(text, file);
@@ -65,5 +65,5 @@ export function compileProbes(sources: readonly { file: string; text: string }[]
       path: '',
       message: `no ${FALLBACK_PROBE}.yaml: the fallback probe for devices no other probe matches`,
     });
-  return errors.length > 0 ? { errors: sortProbeErrors(errors) } : { probes };
+  return errors.length > 0 ? { errors: sortYamlFileErrors(errors) } : { probes };
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import { checkProbeOid } from './probe-oid.js';
-import { joinPath, type Field, type ProbeReader } from './probe-reader.js';
+import { joinPath, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import type { MetricSpec, ValueKind } from './probe-types.js';
 import { checkWellKnown, type WellKnownMetric } from './probe-well-known.js';
 
@@ -25,7 +25,7 @@ const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
  * For a column the OID is the column's (RFC 2578 "columnar object"), without the row index.
  */
 export function compileMetric(
-  r: ProbeReader,
+  r: YamlReader,
   field: Field,
   path: string,
   known: WellKnownMetric | undefined,
@@ -95,7 +95,7 @@ export function compileMetric(
 
 /** `values: { 1: up, 2: down }` — the enumeration's integers (e.g. IF-MIB's) and the names samples carry. */
 function compileEnumValues(
-  r: ProbeReader,
+  r: YamlReader,
   node: Node | null,
   path: string,
 ): Record<number, string> | undefined {

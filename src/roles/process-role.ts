@@ -1,5 +1,5 @@
-import type { Logger } from './logger.js';
-import type { Shutdown, ShutdownStage } from './shutdown.js';
+import type { Logger } from '../platform/logger.js';
+import type { Shutdown, ShutdownStage } from '../platform/shutdown.js';
 
 /**
  * One job a `vigil serve` process can do (api, poller, worker). Roles are independent: a process runs

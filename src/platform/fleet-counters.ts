@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import type { RedisKeys } from '../platform/redis-keys.js';
+import type { RedisKeys } from './redis-keys.js';
 
 /**
  * Counters of the whole service, kept in one Redis hash (`<prefix>:metrics:counters`) and incremented

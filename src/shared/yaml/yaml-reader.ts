@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import type { ProbeError } from './probe-error.js';
-import { closestWord } from './probe-closest-word.js';
+import type { YamlFileError } from './yaml-file-error.js';
+import { closestWord } from './closest-word.js';
 
 /** One key of a YAML map with its nodes, so that every later error can point at its line. */
 export interface Field {
@@ -32,8 +32,8 @@ export const CREDENTIALS_MESSAGE =
 export const joinPath = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 /** Reads YAML nodes for the probe compiler, recording an error (and returning undefined) on any misfit. */
-export interface ProbeReader {
-  readonly errors: ProbeError[];
+export interface YamlReader {
+  readonly errors: YamlFileError[];
   lineOf(node: Node | null | undefined): number;
   fail(node: Node | null | undefined, path: string, message: string): undefined;
   map(node: Node | null | undefined, path: string, rules?: MapRules): Map<string, Field> | undefined;
@@ -45,8 +45,8 @@ export interface ProbeReader {
   boolean(field: Field, path: string): boolean | undefined;
 }
 
-export function createProbeReader(file: string, lineCounter: LineCounter): ProbeReader {
-  const errors: ProbeError[] = [];
+export function createYamlReader(file: string, lineCounter: LineCounter): YamlReader {
+  const errors: YamlFileError[] = [];
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lineCounter.linePos(node.range[0]).line : 1;
   const fail = (node: Node | null | undefined, path: string, message: string): undefined => {

@@ -3,15 +3,15 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { livePlaybooks, liveProbes } from '../reload/live-files.js';
 import type { Logger } from '../platform/logger.js';
-import type { ProcessRole } from '../platform/process-role.js';
+import type { ProcessRole } from './process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { tryLock } from '../platform/redis-lock.js';
-import { createAcceptedSweeper } from './accepted-sweeper.js';
-import { ACTIONS_QUEUE, createActionQueue } from './action-queue.js';
-import { createActionRunner } from './action-runner.js';
-import { createProbeClient, type ProbeClient } from './probe-client.js';
+import { createAcceptedSweeper } from '../actions/accepted-sweeper.js';
+import { ACTIONS_QUEUE, createActionQueue } from '../actions/action-queue.js';
+import { createActionRunner } from '../actions/action-runner.js';
+import { createProbeClient, type ProbeClient } from '../actions/probe-client.js';
 
 export interface ActionsContext {
   config: Config;

@@ -4,7 +4,7 @@
  * The compiler collects every one of them before answering, as Prometheus' config loaders do, so a
  * reviewer fixes a file in one pass instead of one error per run.
  */
-export interface ProbeError {
+export interface YamlFileError {
   file: string;
   /** 1-based; 0 when the error is about a directory or the set of files, not one line. */
   line: number;
@@ -16,7 +16,7 @@ export interface ProbeError {
 }
 
 /** `probes/cpe-gpon.yaml:14 tables.interfaces.columns.ifOperStatus: unknown type "enumm"` */
-export function formatProbeError(error: ProbeError): string {
+export function formatYamlFileError(error: YamlFileError): string {
   const where =
     error.line > 0
       ? `${error.file}:${error.line}${error.column !== undefined ? `:${error.column}` : ''}`
@@ -25,6 +25,6 @@ export function formatProbeError(error: ProbeError): string {
 }
 
 /** Errors in reading order: by file, then line; the compiler's own order among equals. */
-export function sortProbeErrors(errors: readonly ProbeError[]): ProbeError[] {
+export function sortYamlFileErrors(errors: readonly YamlFileError[]): YamlFileError[] {
   return [...errors].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }

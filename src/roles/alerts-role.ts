@@ -1,3 +1,4 @@
+import { ALERTS_QUEUE } from '../platform/queue-names.js';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, type Job } from 'bullmq';
@@ -6,18 +7,17 @@ import type { Config } from '../config/load-config.js';
 import { decodeEvent } from '../events/event-log.js';
 import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
-import type { ProcessRole } from '../platform/process-role.js';
+import type { ProcessRole } from './process-role.js';
 import { bodyExcerpt, readCappedBody } from '../platform/read-capped-body.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { countInto } from '../metrics/fleet-counters.js';
-import { alertPayload } from './alert-payload.js';
-import { checkWebhookUrl } from './allowed-host.js';
-import { signPayload } from './sign-payload.js';
-import { ALERT_EVENTS, type AlertEvent, type Delivery } from './webhook.js';
-import { createWebhookStore } from './webhook-store.js';
+import { countInto } from '../platform/fleet-counters.js';
+import { alertPayload } from '../alerts/alert-payload.js';
+import { checkWebhookUrl } from '../alerts/allowed-host.js';
+import { signPayload } from '../alerts/sign-payload.js';
+import { ALERT_EVENTS, type AlertEvent, type Delivery } from '../alerts/webhook.js';
+import { createWebhookStore } from '../alerts/webhook-store.js';
 
-export const ALERTS_QUEUE = 'alerts';
 const GROUP = 'alerts';
 
 export interface AlertsOptions {
