@@ -54,162 +54,183 @@ if ARGV[13] ~= '' then redis.call('HINCRBY', KEYS[6], ARGV[13], 1) end
 if ARGV[14] == 'add' then redis.call('ZADD', KEYS[7], ARGV[15], ARGV[1]) elseif ARGV[14] == 'remove' then redis.call('ZREM', KEYS[7], ARGV[1]) end
 return 1`;
 
+interface StoreContext {
+  redis: Redis;
+  keys: RedisKeys;
+}
+
 export function createSuggestionStore(redis: Redis, keys: RedisKeys): SuggestionStore {
-  const recordsKey = keys.suggestionRecords();
-
-  const records = async (ids: readonly string[]): Promise<Map<string, SuggestionRecord>> => {
-    const result = new Map<string, SuggestionRecord>();
-    if (ids.length === 0) return result;
-    const values = await redis.hmget(recordsKey, ...ids);
-    values.forEach((json, i) => {
-      if (json !== null) result.set(ids[i] as string, JSON.parse(json) as SuggestionRecord);
-    });
-    return result;
-  };
-
-  const liveIds = async (deviceIds: readonly string[]): Promise<Map<string, Set<string>>> => {
-    const result = new Map<string, Set<string>>();
-    if (deviceIds.length === 0) return result;
-    const pipeline = redis.pipeline();
-    for (const id of deviceIds) pipeline.smembers(keys.deviceSuggestions(id));
-    const replies = (await pipeline.exec()) ?? [];
-    deviceIds.forEach((id, i) => {
-      const [error, members] = replies[i] ?? [];
-      if (error) throw error;
-      result.set(id, new Set(members as string[]));
-    });
-    return result;
-  };
-
+  const ctx: StoreContext = { redis, keys };
   return {
-    get: async (id) => (await records([id])).get(id),
-    records,
-    liveIds,
-
-    async liveFor(deviceIds) {
-      const ids = await liveIds(deviceIds);
-      const all = await records([...ids.values()].flatMap((set) => [...set]));
-      const result = new Map<string, SuggestionRecord[]>();
-      for (const [deviceId, set] of ids) {
-        const list = [...set].flatMap((id) => {
-          const record = all.get(id);
-          return record ? [record] : [];
-        });
-        result.set(
-          deviceId,
-          list.sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
-        );
-      }
-      return result;
-    },
-
-    async devicesWithLive() {
-      const prefix = keys.deviceSuggestions('');
-      const devices: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        devices.push(...found.map((key) => key.slice(prefix.length)));
-      } while (cursor !== '0');
-      return [...new Set(devices)];
-    },
-
-    async write(writes, now) {
-      const pipeline = redis.pipeline();
-      const owners: string[] = [];
-      for (const [deviceId, w] of writes) {
-        const written = new Set<string>();
-        for (const record of w.records) {
-          written.add(record.id);
-          const event = w.events.find((e) => (e.data as { id?: string }).id === record.id);
-          const live = w.live.add.includes(record.id)
-            ? 'add'
-            : w.live.remove.includes(record.id)
-              ? 'remove'
-              : '';
-          writeIfVersion(pipeline, record, deviceId, {
-            live,
-            closedAt: w.closed.includes(record.id) ? now : undefined,
-            event,
-            countState: event?.type !== 'suggestion.updated',
-          });
-          owners.push(deviceId);
-        }
-        // Live-set changes without a record change (a dismissed one leaving, a lost member put back).
-        const add = w.live.add.filter((id) => !written.has(id));
-        const remove = w.live.remove.filter((id) => !written.has(id));
-        if (add.length > 0) pipeline.sadd(keys.deviceSuggestions(deviceId), ...add);
-        if (remove.length > 0) pipeline.srem(keys.deviceSuggestions(deviceId), ...remove);
-      }
-      if (pipeline.length === 0) return new Set();
-      const replies = (await pipeline.exec()) ?? [];
-      const conflicts = new Set<string>();
-      owners.forEach((deviceId, i) => {
-        const [error, applied] = replies[i] ?? [];
-        if (error) throw error;
-        if (applied !== 1) conflicts.add(deviceId);
-      });
-      return conflicts;
-    },
-
-    async transition(record, options = {}) {
-      const pipeline = redis.pipeline();
-      writeIfVersion(pipeline, record, record.deviceId, {
-        live: options.live ?? '',
-        closedAt: options.closed ? record.updatedAt : undefined,
-        event: options.event,
-        countState: true,
-      });
-      const [[error, applied] = []] = (await pipeline.exec()) ?? [];
-      if (error) throw error;
-      return applied === 1;
-    },
+    get: async (id) => (await readRecords(ctx, [id])).get(id),
+    records: (ids) => readRecords(ctx, ids),
+    liveIds: (deviceIds) => readLiveIds(ctx, deviceIds),
+    liveFor: (deviceIds) => readLiveFor(ctx, deviceIds),
+    devicesWithLive: () => scanDevicesWithLive(ctx),
+    write: (writes, now) => writeReconciled(ctx, writes, now),
+    transition: (record, options) => writeTransition(ctx, record, options),
   };
+}
 
-  function writeIfVersion(
-    pipeline: ChainableCommander,
-    record: SuggestionRecord,
-    deviceId: string,
-    options: {
-      live: string;
-      closedAt: number | undefined;
-      event: VigilEvent | undefined;
-      countState: boolean;
-    },
-  ): void {
-    const { event } = options;
-    // A new state (not an edit of the text) counts in vigil_suggestions_total.
-    const counted = options.countState
-      ? seriesField('vigil_suggestions_total', { kind: record.kind, state: record.state })
-      : '';
-    pipeline.eval(
-      WRITE_IF_VERSION,
-      7,
-      recordsKey,
-      keys.suggestionVersions(),
-      keys.events(),
-      keys.deviceSuggestions(deviceId),
-      keys.closedSuggestions(),
-      keys.metricCounters(),
-      keys.acceptedSuggestions(),
-      record.id,
-      String(record.version - 1),
-      String(record.version),
-      JSON.stringify(record),
-      options.live,
-      options.closedAt === undefined ? '' : String(options.closedAt),
-      event?.type ?? '',
-      event ? String(event.at) : '',
-      event ? event.subscriberIds.join(',') : '',
-      event ? event.deviceIds.join(',') : '',
-      event ? JSON.stringify(event.data) : '',
-      String(EVENTS_MAXLEN),
-      counted,
-      acceptedIndex(record.state),
-      String(record.updatedAt),
+async function readRecords(
+  ctx: StoreContext,
+  ids: readonly string[],
+): Promise<Map<string, SuggestionRecord>> {
+  const result = new Map<string, SuggestionRecord>();
+  if (ids.length === 0) return result;
+  const values = await ctx.redis.hmget(ctx.keys.suggestionRecords(), ...ids);
+  values.forEach((json, i) => {
+    if (json !== null) result.set(ids[i] as string, JSON.parse(json) as SuggestionRecord);
+  });
+  return result;
+}
+
+async function readLiveIds(
+  ctx: StoreContext,
+  deviceIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  if (deviceIds.length === 0) return result;
+  const pipeline = ctx.redis.pipeline();
+  for (const id of deviceIds) pipeline.smembers(ctx.keys.deviceSuggestions(id));
+  const replies = (await pipeline.exec()) ?? [];
+  deviceIds.forEach((id, i) => {
+    const [error, members] = replies[i] ?? [];
+    if (error) throw error;
+    result.set(id, new Set(members as string[]));
+  });
+  return result;
+}
+
+async function readLiveFor(
+  ctx: StoreContext,
+  deviceIds: readonly string[],
+): Promise<Map<string, SuggestionRecord[]>> {
+  const ids = await readLiveIds(ctx, deviceIds);
+  const all = await readRecords(
+    ctx,
+    [...ids.values()].flatMap((set) => [...set]),
+  );
+  const result = new Map<string, SuggestionRecord[]>();
+  for (const [deviceId, set] of ids) {
+    const list = [...set].flatMap((id) => {
+      const record = all.get(id);
+      return record ? [record] : [];
+    });
+    result.set(
+      deviceId,
+      list.sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
     );
   }
+  return result;
+}
+
+async function scanDevicesWithLive(ctx: StoreContext): Promise<string[]> {
+  const prefix = ctx.keys.deviceSuggestions('');
+  const devices: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await ctx.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    devices.push(...found.map((key) => key.slice(prefix.length)));
+  } while (cursor !== '0');
+  return [...new Set(devices)];
+}
+
+async function writeReconciled(
+  ctx: StoreContext,
+  writes: ReadonlyMap<string, SuggestionWrites>,
+  now: number,
+): Promise<Set<string>> {
+  const pipeline = ctx.redis.pipeline();
+  const owners: string[] = [];
+  for (const [deviceId, w] of writes) {
+    const written = new Set<string>();
+    for (const record of w.records) {
+      written.add(record.id);
+      const event = w.events.find((e) => (e.data as { id?: string }).id === record.id);
+      const live = w.live.add.includes(record.id) ? 'add' : w.live.remove.includes(record.id) ? 'remove' : '';
+      writeIfVersion(ctx, pipeline, record, deviceId, {
+        live,
+        closedAt: w.closed.includes(record.id) ? now : undefined,
+        event,
+        countState: event?.type !== 'suggestion.updated',
+      });
+      owners.push(deviceId);
+    }
+    // Live-set changes without a record change (a dismissed one leaving, a lost member put back).
+    const add = w.live.add.filter((id) => !written.has(id));
+    const remove = w.live.remove.filter((id) => !written.has(id));
+    if (add.length > 0) pipeline.sadd(ctx.keys.deviceSuggestions(deviceId), ...add);
+    if (remove.length > 0) pipeline.srem(ctx.keys.deviceSuggestions(deviceId), ...remove);
+  }
+  if (pipeline.length === 0) return new Set();
+  const replies = (await pipeline.exec()) ?? [];
+  const conflicts = new Set<string>();
+  owners.forEach((deviceId, i) => {
+    const [error, applied] = replies[i] ?? [];
+    if (error) throw error;
+    if (applied !== 1) conflicts.add(deviceId);
+  });
+  return conflicts;
+}
+
+async function writeTransition(
+  ctx: StoreContext,
+  record: SuggestionRecord,
+  options: { event?: VigilEvent; live?: 'add' | 'remove'; closed?: boolean } = {},
+): Promise<boolean> {
+  const pipeline = ctx.redis.pipeline();
+  writeIfVersion(ctx, pipeline, record, record.deviceId, {
+    live: options.live ?? '',
+    closedAt: options.closed ? record.updatedAt : undefined,
+    event: options.event,
+    countState: true,
+  });
+  const [[error, applied] = []] = (await pipeline.exec()) ?? [];
+  if (error) throw error;
+  return applied === 1;
+}
+
+function writeIfVersion(
+  ctx: StoreContext,
+  pipeline: ChainableCommander,
+  record: SuggestionRecord,
+  deviceId: string,
+  options: { live: string; closedAt: number | undefined; event: VigilEvent | undefined; countState: boolean },
+): void {
+  const { keys } = ctx;
+  const { event } = options;
+  // A new state (not an edit of the text) counts in vigil_suggestions_total.
+  const counted = options.countState
+    ? seriesField('vigil_suggestions_total', { kind: record.kind, state: record.state })
+    : '';
+  pipeline.eval(
+    WRITE_IF_VERSION,
+    7,
+    keys.suggestionRecords(),
+    keys.suggestionVersions(),
+    keys.events(),
+    keys.deviceSuggestions(deviceId),
+    keys.closedSuggestions(),
+    keys.metricCounters(),
+    keys.acceptedSuggestions(),
+    record.id,
+    String(record.version - 1),
+    String(record.version),
+    JSON.stringify(record),
+    options.live,
+    options.closedAt === undefined ? '' : String(options.closedAt),
+    event?.type ?? '',
+    event ? String(event.at) : '',
+    event ? event.subscriberIds.join(',') : '',
+    event ? event.deviceIds.join(',') : '',
+    event ? JSON.stringify(event.data) : '',
+    String(EVENTS_MAXLEN),
+    counted,
+    acceptedIndex(record.state),
+    String(record.updatedAt),
+  );
 }
 
 /** Proposed records are never in the accepted index; every state after accepted leaves it. */
