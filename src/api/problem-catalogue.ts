@@ -1,8 +1,10 @@
 import type { AppError } from '../shared/app-error.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { statusTitle } from './problem.js';
 
 /**
- * The one place an error code becomes an HTTP status (house style 3: codes map to statuses once).
+ * The one place an error code (shared/error-codes.ts lists them) becomes an HTTP status and a title
+ * (house style 3: codes map to statuses once).
  * Exact codes first; then the code's last word, so a new `ERR_<DOMAIN>_NOT_FOUND` needs no entry here;
  * then the retry decision. Anything unknown is a 500: a code nobody mapped is our bug, not the client's.
  */
@@ -24,9 +26,9 @@ export const HTTP_CODES = {
   routeNotFound: 'ERR_ROUTE_NOT_FOUND',
   redisUnavailable: 'ERR_REDIS_UNAVAILABLE',
   internal: 'ERR_INTERNAL',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
-const EXACT: Record<string, CatalogueEntry> = {
+const EXACT: Partial<Record<ErrorCode, CatalogueEntry>> = {
   [HTTP_CODES.authMissing]: { status: 401, title: 'Authentication required' },
   [HTTP_CODES.authInvalid]: { status: 401, title: 'Invalid API key' },
   [HTTP_CODES.authForbidden]: { status: 403, title: 'Role not allowed' },
@@ -58,7 +60,7 @@ const SUFFIXES: ReadonlyArray<readonly [suffix: string, status: number]> = [
 ];
 
 export function catalogueEntry(code: string, retryable = false): CatalogueEntry {
-  const exact = EXACT[code];
+  const exact = EXACT[code as ErrorCode];
   if (exact) return exact;
   const bySuffix = SUFFIXES.find(([suffix]) => code.endsWith(suffix));
   if (bySuffix) return { status: bySuffix[1], title: statusTitle(bySuffix[1]) };

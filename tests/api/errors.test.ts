@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/app-error.js';
+import type { ErrorCode } from '../../src/shared/error-codes.js';
 import type { Problem } from '../../src/api/problem.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 
@@ -44,7 +45,8 @@ describe('errors as application/problem+json', () => {
           throw new Error(SECRET_INTERNAL);
         });
         app.get('/v1/test/unmapped-code', { config: { roles } }, () => {
-          throw new AppError('ERR_PLANNER_EXPLODED', SECRET_INTERNAL);
+          // Not in the list of codes: plain JavaScript, or an old build, can still throw one.
+          throw new AppError('ERR_PLANNER_EXPLODED' as ErrorCode, SECRET_INTERNAL);
         });
         app.get('/v1/test/redis-down', { config: { roles } }, () => {
           throw new Error("Stream isn't writeable and enableOfflineQueue options is false");

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogueEntry } from '../../src/api/problem-catalogue.js';
 import { fieldErrorsFrom, MAX_FIELD_ERRORS, problemFromError } from '../../src/api/problem-from-error.js';
 import { AppError } from '../../src/shared/app-error.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/shared/error-codes.js';
 
 describe('catalogueEntry', () => {
   it.each([
@@ -18,6 +19,19 @@ describe('catalogueEntry', () => {
     ['ERR_PLANNER_SURPRISED', 500],
   ])('maps %s to %i', (code, status) => {
     expect(catalogueEntry(code).status).toBe(status);
+  });
+
+  it('gives every listed code a status of its own, but those no API route answers with', () => {
+    const unanswered: ErrorCode[] = [
+      'ERR_INTERNAL', // is the 500
+      'ERR_REQUEST_REJECTED', // takes the status of the Fastify error it stands for
+      'ERR_SIM_START', // the simulator's control API answers it
+      'ERR_FIELD_SERVICE_REJECTED', // a technician dispatch's outcome, in the actions worker
+    ];
+    const unmapped = (Object.keys(ERROR_CODES) as ErrorCode[]).filter(
+      (code) => catalogueEntry(code, ERROR_CODES[code].retryable).status === 500,
+    );
+    expect(unmapped.sort()).toEqual([...unanswered].sort());
   });
 
   it('maps an unknown code to 503 when it is retryable, 500 when not', () => {
@@ -43,6 +57,15 @@ describe('fieldErrorsFrom', () => {
   it('caps a huge list so a problem body stays readable', () => {
     const many = Array.from({ length: 5_000 }, (_, index) => ({ path: `devices[${index}]`, message: 'bad' }));
     expect(fieldErrorsFrom({ errors: many })).toHaveLength(MAX_FIELD_ERRORS);
+  });
+});
+
+describe('AppError retryability', () => {
+  it('comes from its code unless the throw site says otherwise', () => {
+    expect(new AppError('ERR_INVENTORY_LOCKED', 'locked').retryable).toBe(true);
+    expect(new AppError('ERR_DEVICE_NOT_FOUND', 'gone').retryable).toBe(false);
+    expect(new AppError('ERR_SUGGESTION_CONFLICT', 'raced', { retryable: true }).retryable).toBe(true);
+    expect(new AppError('ERR_NOT_LISTED' as ErrorCode, 'from plain JavaScript').retryable).toBe(false);
   });
 });
 
