@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
-import type { Secret } from '../shared/secret.js';
+import { RESPONSE_BODY_CAP_BYTES } from '../platform/read-capped-body.js';
+import { signedPost } from '../platform/signed-post.js';
 import { AppError } from '../shared/app-error.js';
-import { RESPONSE_BODY_CAP_BYTES, readCappedBody } from '../platform/read-capped-body.js';
+import type { Secret } from '../shared/secret.js';
 
 export interface DispatchRequest {
   actionId: string;
@@ -14,10 +14,12 @@ export interface DispatchRequest {
 }
 
 /**
- * POSTs a technician visit to the field service: JSON, signed with HMAC-SHA256 over
- * `<timestamp>.<body>` (`X-Vigil-Signature: t=<unix s>,v1=<hex>`, as Stripe-style receivers check it),
- * with the action id as `Idempotency-Key` so a retried dispatch books one visit. Throws a retryable
- * error on anything but a 2xx with a ticket id (a reply over 64 KiB, read no further, has none).
+ * POSTs a technician visit to the field service through the one signed sender (platform/signed-post.ts:
+ * HMAC-SHA256 over `<timestamp>.<body>` as `X-Vigil-Signature: t=<unix s>,v1=<hex>`, as Stripe-style
+ * receivers check it), with the action id as `Idempotency-Key` so a retried dispatch books one visit.
+ * Returns the ticket id of a 2xx; otherwise throws ERR_FIELD_SERVICE_UNAVAILABLE (worth retrying: 5xx,
+ * 408, 429, unreachable, timed out), ERR_FIELD_SERVICE_REJECTED (not: any other 4xx, a redirect) or
+ * ERR_FIELD_SERVICE_INVALID (a 2xx without a ticket id; a reply over 64 KiB, read no further, has none).
  */
 export async function dispatchTechnician(
   url: string,
@@ -25,53 +27,41 @@ export async function dispatchTechnician(
   request: DispatchRequest,
   timeoutMs = 10_000,
 ): Promise<{ ticketId: string }> {
-  const body = JSON.stringify(request);
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', secret.reveal()).update(`${timestamp}.${body}`).digest('hex');
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': request.actionId,
-        'x-vigil-signature': `t=${timestamp},v1=${signature}`,
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new AppError('ERR_FIELD_SERVICE_UNAVAILABLE', `field service unreachable: ${String(error)}`, {
-      retryable: true,
-      cause: error,
-    });
-  }
+  const outcome = await signedPost({
+    url,
+    secret,
+    body: JSON.stringify(request),
+    headers: { 'idempotency-key': request.actionId },
+    timeoutMs,
+  });
+  if (outcome.verdict !== 'delivered')
+    throw new AppError(
+      outcome.verdict === 'retry' ? 'ERR_FIELD_SERVICE_UNAVAILABLE' : 'ERR_FIELD_SERVICE_REJECTED',
+      `field service ${outcome.reason}`,
+    );
+  const { status, answer } = outcome;
   // A ticket id needs a few bytes: past 64 KiB the answer is not read (nor held in memory) at all.
-  const answer = await readCappedBody(response);
-  if (!response.ok)
-    throw new AppError('ERR_FIELD_SERVICE_UNAVAILABLE', `field service answered ${response.status}`, {
-      retryable: response.status >= 500 || response.status === 429,
-    });
   if (answer.overCap)
     throw new AppError(
       'ERR_FIELD_SERVICE_INVALID',
-      `field service answered ${response.status} with a reply over ${RESPONSE_BODY_CAP_BYTES / 1024} KiB; no ticketId read from it`,
-      { retryable: true },
+      `field service answered ${status} with a reply over ${RESPONSE_BODY_CAP_BYTES / 1024} KiB; no ticketId read from it`,
     );
+  const ticketId = ticketIdOf(answer.text);
+  if (ticketId === undefined)
+    throw new AppError('ERR_FIELD_SERVICE_INVALID', 'field service reply has no ticketId');
+  return { ticketId };
+}
+
+/** `ticketId` (or `id`) of a JSON reply; an empty id is no ticket: nobody could follow the visit up. */
+function ticketIdOf(text: string): string | undefined {
   let ticketId: unknown;
   try {
-    const parsed = JSON.parse(answer.text) as { ticketId?: unknown; id?: unknown };
-    ticketId = parsed.ticketId ?? parsed.id;
+    const parsed = JSON.parse(text) as { ticketId?: unknown; id?: unknown } | null;
+    ticketId = parsed?.ticketId ?? parsed?.id;
   } catch {
-    ticketId = undefined;
+    return undefined;
   }
-  // An empty id is no ticket: the visit may not be booked, and nobody could follow it up.
-  const valid =
-    (typeof ticketId === 'string' && ticketId.trim() !== '') ||
-    (typeof ticketId === 'number' && Number.isFinite(ticketId));
-  if (!valid)
-    throw new AppError('ERR_FIELD_SERVICE_INVALID', 'field service reply has no ticketId', {
-      retryable: true,
-    });
-  return { ticketId: String(ticketId) };
+  if (typeof ticketId === 'string' && ticketId.trim() !== '') return ticketId;
+  if (typeof ticketId === 'number' && Number.isFinite(ticketId)) return String(ticketId);
+  return undefined;
 }

@@ -14,7 +14,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { countInto } from '../platform/fleet-counters.js';
 import { alertPayload } from '../alerts/alert-payload.js';
 import { checkWebhookUrl } from '../alerts/allowed-host.js';
-import { signPayload } from '../alerts/sign-payload.js';
+import { signPayload } from '../platform/sign-payload.js';
 import { ALERT_EVENTS, type AlertEvent, type Delivery } from '../alerts/webhook.js';
 import { createWebhookStore } from '../alerts/webhook-store.js';
 

@@ -57,7 +57,9 @@ describe('dispatchTechnician against a field service over HTTP', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const check = verifySignature(req.headers['x-vigil-signature'], body, SECRET);
         received.push({ headers: req.headers, body, signatureValid: check.valid, signedAt: check.t });
-        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+        // A 3xx points elsewhere on this server: a sender that followed it would be received twice.
+        const location = answer.status >= 300 && answer.status < 400 ? { location: '/v1/elsewhere' } : {};
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...location }).end(answer.body);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -130,8 +132,25 @@ describe('dispatchTechnician against a field service over HTTP', () => {
   it.each([400, 401, 422])('a %i is not: the same request would be refused again', async (status) => {
     answer = { status, body: '{"error":"bad request"}' };
     const error = await failure();
+    expect(error.code).toBe('ERR_FIELD_SERVICE_REJECTED');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain(String(status));
+  });
+
+  it('a 408 is worth retrying: the field service timed the request out, not refused it', async () => {
+    answer = { status: 408, body: '' };
+    const error = await failure();
+    expect(error.code).toBe('ERR_FIELD_SERVICE_UNAVAILABLE');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('a redirect is not followed: the signed request goes to the configured URL only, and is refused', async () => {
+    answer = { status: 307, body: '' };
+    const error = await failure();
+    expect(error.code).toBe('ERR_FIELD_SERVICE_REJECTED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('field service answered 307 (a redirect, not followed)');
+    expect(received).toHaveLength(1);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertsRole } from '../../src/roles/alerts-role.js';
-import { verifySignature } from '../../src/alerts/sign-payload.js';
+import { verifySignature } from '../../src/platform/sign-payload.js';
 import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { publishEvents } from '../../src/events/event-log.js';
 import { createLogger } from '../../src/platform/logger.js';
