@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
+import { startBenchChild, type BenchChild } from './bench-child.js';
 
 export interface SimProcess {
   pid: number;
@@ -26,54 +25,33 @@ export async function startSimProcess(options: {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   const inventoryPath = join(dir, 'inventory.json');
   const community = `bench-${Math.random().toString(36).slice(2)}`;
-  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
   const started = performance.now();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      main,
-      'sim',
-      '--devices',
-      String(options.devices),
-      '--inventory-out',
-      inventoryPath,
-      '--control-port',
-      '0',
-      '--first-octet',
-      String(options.firstOctet),
-      '--port',
-      String(options.port),
-      '--stale-share',
-      '0',
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, VIGIL_SNMP_SIM_COMMUNITY: community } },
-  );
+  let child: BenchChild | undefined;
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await child?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('simulator ready')) resolve();
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`vigil sim exited with code ${code}: ${log.slice(-500)}`)),
-      );
-    });
+    child = await startBenchChild(
+      'vigil sim',
+      [
+        'sim',
+        ...['--devices', String(options.devices), '--inventory-out', inventoryPath],
+        ...['--control-port', '0', '--first-octet', String(options.firstOctet)],
+        ...['--port', String(options.port), '--stale-share', '0'],
+        ...(options.extraArgs ?? []),
+      ],
+      // Its readiness is a log line at info.
+      { VIGIL_SNMP_SIM_COMMUNITY: community, VIGIL_LOG_LEVEL: 'info' },
+      'simulator ready',
+    );
   } catch (error) {
     await stop();
     throw error;
   }
   const inventory = JSON.parse(readFileSync(inventoryPath, 'utf8')) as InventoryDocument;
   return {
-    pid: child.pid as number,
+    pid: child.pid,
     inventory,
     community,
     startSeconds: (performance.now() - started) / 1000,
