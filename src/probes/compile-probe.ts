@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import { isMap } from 'yaml';
 import { checkDuplicateOids, compileCollection } from './probe-collection.js';
 import { checkProbeConsistency } from './probe-consistency.js';
-import { DURATION_HINT, formatYamlDuration, parseYamlDuration } from '../shared/yaml/yaml-duration.js';
 import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import { checkProbeOid } from './probe-oid.js';
 import { createYamlReader, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import { compileThresholds } from './probe-thresholds.js';
+import { compileProbeTiming, type ProbeCompileOptions, type ProbeTiming } from './probe-timing.js';
 import type { DeviceKind, Probe } from './probe-types.js';
 import { parseYamlDocument } from '../shared/yaml/parse-yaml-document.js';
 
@@ -32,8 +32,13 @@ const PROBE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /**
  * Compiles one probe file (pure: the text and its name in, a frozen Probe or every error out).
  * Line numbers come from the YAML nodes, so `vigil check` can say `probes/cpe-gpon.yaml:14`.
+ * `options.minIntervalSeconds` lowers the interval floor (tests poll a second apart).
  */
-export function compileProbe(text: string, file: string): { probe: Probe } | { errors: YamlFileError[] } {
+export function compileProbe(
+  text: string,
+  file: string,
+  options: ProbeCompileOptions = {},
+): { probe: Probe } | { errors: YamlFileError[] } {
   const parsed = parseYamlDocument(text, file);
   if ('errors' in parsed) return { errors: parsed.errors };
   const { doc, lineCounter } = parsed;
@@ -61,22 +66,7 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
   const deviceKinds = compileDeviceKinds(r, field('deviceKinds'));
   const sysObjectIdPrefixes = compileMatch(r, field('match'));
 
-  const intervalSeconds = duration(r, field('interval'), 'interval', 60, 5, 86_400);
-  const timeoutSeconds = duration(r, field('timeout'), 'timeout', 2, 0.1, 60);
-  const retriesField = field('retries');
-  const retries = retriesField ? r.integer(retriesField, 'retries', 0, 10) : 1;
-  const repetitionsField = field('maxRepetitions');
-  // GETBULK max-repetitions (RFC 3416 4.2.3): past ~50 a response of wide rows outgrows one UDP datagram.
-  const maxRepetitions = repetitionsField ? r.integer(repetitionsField, 'maxRepetitions', 1, 100) : 20;
-  if (intervalSeconds && timeoutSeconds && retries !== undefined) {
-    const worst = timeoutSeconds * (retries + 1);
-    if (worst >= intervalSeconds)
-      r.fail(
-        field('timeout')?.value ?? field('interval')?.value,
-        'timeout',
-        `timeout × (retries + 1) = ${formatYamlDuration(worst)} must be shorter than the interval ${formatYamlDuration(intervalSeconds)}`,
-      );
-  }
+  const timing = compileProbeTiming(r, field, options);
 
   const { scalars, tables, placed } = compileCollection(r, field('scalars'), field('tables'));
   checkDuplicateOids(r, placed);
@@ -99,10 +89,7 @@ export function compileProbe(text: string, file: string): { probe: Probe } | { e
     description: description as string,
     deviceKinds: deviceKinds as DeviceKind[],
     sysObjectIdPrefixes,
-    intervalSeconds: intervalSeconds as number,
-    timeoutMs: Math.round((timeoutSeconds as number) * 1000),
-    retries: retries as number,
-    maxRepetitions: maxRepetitions as number,
+    ...(timing as ProbeTiming),
     scalars,
     tables,
     ...(upstreamInterfacePattern !== undefined ? { upstreamInterfacePattern } : {}),
@@ -147,26 +134,6 @@ function compileMatch(r: YamlReader, field: Field | undefined): string[] {
     else prefixes.push(checked.oid);
   });
   return prefixes;
-}
-
-function duration(
-  r: YamlReader,
-  field: Field | undefined,
-  path: string,
-  fallbackSeconds: number,
-  min: number,
-  max: number,
-): number | undefined {
-  if (!field) return fallbackSeconds;
-  const seconds = parseYamlDuration(r.scalar(field));
-  if (seconds === undefined) return r.fail(field.value ?? field.keyNode, path, DURATION_HINT);
-  if (seconds < min || seconds > max)
-    return r.fail(
-      field.value,
-      path,
-      `${formatYamlDuration(seconds)} is out of range ${formatYamlDuration(min)}..${formatYamlDuration(max)}`,
-    );
-  return seconds;
 }
 
 function compilePattern(r: YamlReader, field: Field): string | undefined {

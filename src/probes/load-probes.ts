@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { compileProbe } from './compile-probe.js';
+import type { ProbeCompileOptions } from './probe-timing.js';
 import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import type { Probe } from './probe-types.js';
 
@@ -10,7 +11,7 @@ export const FALLBACK_PROBE = 'generic';
 export type ProbeSet = { probes: ReadonlyMap<string, Probe> } | { errors: YamlFileError[] };
 
 /** Reads every *.yaml in `dir` and compiles the set; the I/O half of compileProbes(). */
-export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
+export async function loadProbes(dir = 'probes', options: ProbeCompileOptions = {}): Promise<ProbeSet> {
   let entries: string[];
   try {
     entries = (await readdir(dir)).sort();
@@ -26,7 +27,7 @@ export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
   const sources = await Promise.all(
     names.map(async (name) => ({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
   );
-  const compiled = compileProbes(sources, dir);
+  const compiled = compileProbes(sources, dir, options);
   if (misnamed.length === 0) return compiled;
   return { errors: sortYamlFileErrors([...misnamed, ...('errors' in compiled ? compiled.errors : [])]) };
 }
@@ -36,11 +37,15 @@ export async function loadProbes(dir = 'probes'): Promise<ProbeSet> {
  * two probes claiming one sysObjectID prefix (which would win is an accident of file order) and a
  * missing fallback.
  */
-export function compileProbes(sources: readonly { file: string; text: string }[], dir: string): ProbeSet {
+export function compileProbes(
+  sources: readonly { file: string; text: string }[],
+  dir: string,
+  options: ProbeCompileOptions = {},
+): ProbeSet {
   const errors: YamlFileError[] = [];
   const probes = new Map<string, Probe>();
   for (const { file, text } of sources) {
-    const result = compileProbe(text, file);
+    const result = compileProbe(text, file, options);
     if ('errors' in result) errors.push(...result.errors);
     else probes.set(result.probe.name, result.probe);
   }

@@ -29,6 +29,8 @@ export interface LiveDeps {
   redis: Redis;
   keys: RedisKeys;
   logger: Logger;
+  /** The process's config, for the probe interval floor (VIGIL_PROBE_MIN_INTERVAL_SECONDS). */
+  config?: { probeMinIntervalSeconds?: number };
 }
 
 /** The process's live playbooks of `dir` (loaded now; throws with every error if they do not compile). */
@@ -54,14 +56,14 @@ export async function livePlaybooks(deps: LiveDeps, dir: string): Promise<readon
 export async function liveProbes(deps: LiveDeps, dir: string): Promise<ReadonlyMap<string, Probe>> {
   const live = await entry(deps, `probes|${dir}`);
   if (!live.probes) {
-    const loaded = await loadProbes(dir);
+    const loaded = await loadProbes(dir, { minIntervalSeconds: deps.config?.probeMinIntervalSeconds });
     if ('errors' in loaded)
       throw new Error(
         `probes in ${dir} do not compile (see vigil check): ${loaded.errors.slice(0, 5).map(formatYamlFileError).join('; ')}`,
       );
     live.probes = new Map(loaded.probes);
     watch(deps, live, async () => {
-      const next = await loadProbes(dir);
+      const next = await loadProbes(dir, { minIntervalSeconds: deps.config?.probeMinIntervalSeconds });
       if ('errors' in next) {
         const why = next.errors.slice(0, 5).map(formatYamlFileError).join('; ');
         deps.logger.warn({ dir, why }, 'probes not reloaded: they do not compile; the previous ones stay');
@@ -104,10 +106,10 @@ function watch(deps: LiveDeps, live: Live, reload: () => Promise<void>): void {
  */
 export async function requestReload(
   deps: LiveDeps,
-  dirs: { probesDir: string; playbooksDir: string },
+  dirs: { probesDir: string; playbooksDir: string; probeMinIntervalSeconds?: number },
 ): Promise<{ errors: string[] } | { generation: number; probes: number; playbooks: number; rules: number }> {
   const [probes, playbooks] = await Promise.all([
-    loadProbes(dirs.probesDir),
+    loadProbes(dirs.probesDir, { minIntervalSeconds: dirs.probeMinIntervalSeconds }),
     loadPlaybooks(dirs.playbooksDir),
   ]);
   const errors = [

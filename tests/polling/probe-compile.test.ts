@@ -202,6 +202,19 @@ describe('compileProbe on bad files', () => {
     );
   });
 
+  it('keeps probes 5 s apart at least, unless the caller lowers the floor (fast tests)', () => {
+    const fast = `${MINIMAL}interval: 1s\ntimeout: 300ms\n`;
+    expect(inline(fast).map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'interval: 1s is out of range 5s..1d',
+    ]);
+    const lowered = compileProbe(fast, 'probes/inline.yaml', { minIntervalSeconds: 0.5 });
+    expect('probe' in lowered && lowered.probe).toMatchObject({ intervalSeconds: 1, timeoutMs: 300 });
+    const tooFast = compileProbe(fast, 'probes/inline.yaml', { minIntervalSeconds: 2 });
+    expect('errors' in tooFast && tooFast.errors.map((e) => e.message)).toEqual([
+      '1s is out of range 2s..1d',
+    ]);
+  });
+
   it('reports YAML syntax errors and files that are not a map', () => {
     // Inline rather than a fixture file: Prettier refuses to parse a broken YAML file in the tree.
     const unclosed = MINIMAL.replace('type: timeticks }', 'type: timeticks');
