@@ -1,4 +1,5 @@
 import snmp from 'net-snmp';
+import { RequestTimedOutError } from './net-snmp-shims.js';
 
 /**
  * The benchmarks' baseline: one GET as anyone would write it with net-snmp — a session, a request, a
@@ -24,12 +25,7 @@ export function bareNetSnmpGet(
     session.get(oids, (error) => {
       session.close();
       if (!error) resolve('ok');
-      else
-        resolve(
-          error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError
-            ? 'timeout'
-            : 'error',
-        );
+      else resolve(error instanceof RequestTimedOutError ? 'timeout' : 'error');
     });
   });
 }

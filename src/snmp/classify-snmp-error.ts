@@ -1,4 +1,10 @@
 import snmp from 'net-snmp';
+import {
+  ERROR_STATUS_NAME,
+  errorFields,
+  RequestTimedOutError,
+  RESPONSE_INVALID_CODE,
+} from './net-snmp-shims.js';
 
 /** What happened to a request: a device that misbehaves is an outcome, never an exception. */
 export type SnmpOutcome = 'ok' | 'timeout' | 'auth_failed' | 'error_status' | 'transport_error' | 'malformed';
@@ -9,8 +15,7 @@ export class MissingCredential extends Error {}
 /** A walk that did not finish within its deadline. */
 export class WalkTimedOut extends Error {}
 
-const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
-const ERROR_STATUS = snmp.ErrorStatus as unknown as Record<number, string>;
+const INVALID = RESPONSE_INVALID_CODE;
 /** RFC 3416 section 3: authorizationError(16), the agent's access control refusing this principal. */
 const AUTHORIZATION_ERROR = 16;
 
@@ -59,9 +64,8 @@ const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{1,20}$/;
  * but not to us: the cure is credentials, so they are auth_failed, not a transport problem.
  */
 export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: string } {
-  if (error instanceof (snmp as unknown as { RequestTimedOutError: new () => Error }).RequestTimedOutError)
-    return { outcome: 'timeout', reason: 'request timed out' };
-  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof RequestTimedOutError) return { outcome: 'timeout', reason: 'request timed out' };
+  const { code } = errorFields(error);
   if (error instanceof snmp.ResponseInvalidError) {
     return (
       INVALID_ANSWERS.get(code as number) ?? {
@@ -71,13 +75,13 @@ export function classifyError(error: unknown): { outcome: SnmpOutcome; reason: s
     );
   }
   if (error instanceof snmp.RequestFailedError) {
-    const status = (error as { status?: unknown }).status;
+    const { status } = errorFields(error);
     if (status === AUTHORIZATION_ERROR)
       return {
         outcome: 'auth_failed',
         reason: 'authorizationError: the agent refuses this user or security level',
       };
-    const name = typeof status === 'number' ? ERROR_STATUS[status] : undefined;
+    const name = typeof status === 'number' ? ERROR_STATUS_NAME[status] : undefined;
     return { outcome: 'error_status', reason: `error-status ${name ?? 'genErr'}` };
   }
   if (error instanceof MissingCredential) return { outcome: 'transport_error', reason: error.message };

@@ -1,24 +1,21 @@
 import snmp from 'net-snmp';
 import type { UsmUser } from './auth-profile.js';
+import { AUTH_PROTOCOL, PRIV_PROTOCOL, type NetSnmpUser } from './net-snmp-shims.js';
 
 /** Our USM user (secrets wrapped) → net-snmp's user object. The one place v3 keys are revealed. */
-export function toNetSnmpUser(user: UsmUser): Record<string, unknown> {
+export function toNetSnmpUser(user: UsmUser): NetSnmpUser {
   const level = user.privKey
     ? snmp.SecurityLevel.authPriv
     : user.authKey
       ? snmp.SecurityLevel.authNoPriv
       : snmp.SecurityLevel.noAuthNoPriv;
-  const result: Record<string, unknown> = { name: user.name, level };
+  const result: NetSnmpUser = { name: user.name, level };
   if (user.authKey) {
-    result.authProtocol = (snmp.AuthProtocols as unknown as Record<string, number>)[
-      user.authProtocol ?? 'sha'
-    ];
+    result.authProtocol = AUTH_PROTOCOL[user.authProtocol ?? 'sha'];
     result.authKey = user.authKey.reveal();
   }
   if (user.privKey) {
-    result.privProtocol = (snmp.PrivProtocols as unknown as Record<string, number>)[
-      user.privProtocol ?? 'aes'
-    ];
+    result.privProtocol = PRIV_PROTOCOL[user.privProtocol ?? 'aes'];
     result.privKey = user.privKey.reveal();
   }
   return result;

@@ -1,7 +1,7 @@
-import snmp from 'net-snmp';
+import { OBJECT_TYPE, type NetSnmpVarbind } from './net-snmp-shims.js';
 import type { SnmpException, SnmpValue } from './snmp-value.js';
 
-const T = snmp.ObjectType as unknown as Record<string, number>;
+const T = OBJECT_TYPE;
 
 const TYPE_CODES: Record<SnmpValue['type'], number> = {
   Integer: T.Integer as number,
@@ -38,10 +38,7 @@ export function counter64ToBuffer(value: bigint): Buffer {
 }
 
 /** Our plain value → the varbind shape net-snmp encodes. Counter64 travels as an 8-byte buffer. */
-export function toNetSnmpVarbind(
-  oid: string,
-  value: SnmpValue | SnmpException,
-): { oid: string; type: number; value: unknown } {
+export function toNetSnmpVarbind(oid: string, value: SnmpValue | SnmpException): NetSnmpVarbind {
   if (typeof value === 'string') return { oid, type: EXCEPTION_CODES[value], value: null };
   if (value.type === 'Counter64')
     return { oid, type: TYPE_CODES.Counter64, value: counter64ToBuffer(value.value) };
@@ -107,8 +104,7 @@ export function exceptionOf(type: unknown): SnmpException | undefined {
 
 /** net-snmp's name of a type code, for a reason text ("Counter64"), or the number. */
 export function typeName(type: unknown): string {
-  const name =
-    typeof type === 'number' ? (snmp.ObjectType as unknown as Record<number, unknown>)[type] : undefined;
+  const name = typeof type === 'number' ? OBJECT_TYPE[type] : undefined;
   return typeof name === 'string' ? name : `type ${String(type).slice(0, 8)}`;
 }
 

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { AuthProfile } from './auth-profile.js';
@@ -6,6 +5,7 @@ import { exceptionOf, fromNetSnmpValue, isValidOid, toNetSnmpVarbind, typeName }
 import { classifyError, MissingCredential, WalkTimedOut, type SnmpOutcome } from './classify-snmp-error.js';
 import { guardMessageListeners } from './guard-message-listeners.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
+import { asSessionUser, sessionSocket, type RawVarbind } from './net-snmp-shims.js';
 import type { SnmpValue, SnmpVarbind } from './snmp-value.js';
 
 export interface SnmpTarget {
@@ -26,12 +26,6 @@ export interface SnmpResult {
   durationMs: number;
 }
 
-interface NetSnmpVarbind {
-  oid: unknown;
-  type: unknown;
-  value: unknown;
-}
-
 function openSession(target: SnmpTarget, write: boolean): snmp.Session {
   const { profile } = target;
   const options = {
@@ -45,7 +39,7 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
   if (profile.version === '3') {
     const user = (write ? profile.writeUser : undefined) ?? profile.user;
     if (!user) throw new MissingCredential(`auth profile ${profile.name} has no SNMPv3 user`);
-    return snmp.createV3Session(target.host, toNetSnmpUser(user) as unknown as snmp.User, {
+    return snmp.createV3Session(target.host, asSessionUser(toNetSnmpUser(user)), {
       ...options,
       version: snmp.Version3,
     });
@@ -57,7 +51,7 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
 }
 
 /** Varbinds net-snmp decoded → ours; the first invalid one makes the whole answer malformed. */
-function decode(varbinds: readonly NetSnmpVarbind[]): SnmpVarbind[] | { malformed: string } {
+function decode(varbinds: readonly RawVarbind[]): SnmpVarbind[] | { malformed: string } {
   const out: SnmpVarbind[] = [];
   for (const [i, vb] of varbinds.entries()) {
     if (!isValidOid(vb?.oid)) return { malformed: `varbind ${i + 1}: invalid OID` };
@@ -79,7 +73,7 @@ function decode(varbinds: readonly NetSnmpVarbind[]): SnmpVarbind[] | { malforme
  * reported to `onThrow` for the request it broke.
  */
 function guardSession(session: snmp.Session, target: SnmpTarget, onThrow: (error: unknown) => void): void {
-  const socket = (session as unknown as { dgram?: Socket }).dgram;
+  const socket = sessionSocket(session);
   if (!socket) return;
   const expectedAddress = isIP(target.host) === 4 ? target.host : undefined;
   guardMessageListeners(
@@ -97,7 +91,7 @@ function run(
   write: boolean,
   call: (
     session: snmp.Session,
-    done: (error: unknown, varbinds?: readonly NetSnmpVarbind[], note?: string) => void,
+    done: (error: unknown, varbinds?: readonly RawVarbind[], note?: string) => void,
   ) => void,
 ): Promise<SnmpResult> {
   const started = performance.now();
@@ -147,7 +141,7 @@ function run(
 
 export function snmpGet(target: SnmpTarget, oids: string[]): Promise<SnmpResult> {
   return run(target, false, (session, done) =>
-    session.get(oids, (error, varbinds) => done(error, varbinds as NetSnmpVarbind[])),
+    session.get(oids, (error, varbinds) => done(error, varbinds as RawVarbind[])),
   );
 }
 
@@ -157,7 +151,7 @@ export function snmpSet(
 ): Promise<SnmpResult> {
   const encoded = varbinds.map((vb) => toNetSnmpVarbind(vb.oid, vb.value));
   return run(target, true, (session, done) =>
-    session.set(encoded as snmp.Varbind[], (error, result) => done(error, result as NetSnmpVarbind[])),
+    session.set(encoded as snmp.Varbind[], (error, result) => done(error, result as RawVarbind[])),
   );
 }
 
@@ -177,7 +171,7 @@ export function snmpWalk(
   const maxVarbinds = options.maxVarbinds ?? 10_000;
   const deadlineMs = options.deadlineMs ?? 30_000;
   return run(target, false, (session, done) => {
-    const collected: NetSnmpVarbind[] = [];
+    const collected: RawVarbind[] = [];
     let finished = false;
     const end = (error: unknown): void => {
       if (finished) return;
@@ -195,7 +189,7 @@ export function snmpWalk(
       options.maxRepetitions ?? 20,
       (varbinds) => {
         if (finished) return true;
-        collected.push(...(varbinds as NetSnmpVarbind[]));
+        collected.push(...(varbinds as RawVarbind[]));
         if (collected.length < maxVarbinds) return false;
         end(new WalkBounded(`walk stopped after ${maxVarbinds} varbinds`));
         return true;
@@ -230,7 +224,7 @@ export function openSnmpConnection(target: SnmpTarget): SnmpConnection {
         waiting.add(settle);
         session.get(oids, (error, varbinds) => {
           if (error) return settle({ varbinds: [], ...classifyError(error) });
-          const decoded = decode(varbinds as NetSnmpVarbind[]);
+          const decoded = decode(varbinds as RawVarbind[]);
           if ('malformed' in decoded)
             settle({ outcome: 'malformed', varbinds: [], reason: decoded.malformed });
           else settle({ outcome: 'ok', varbinds: decoded });

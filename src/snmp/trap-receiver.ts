@@ -1,34 +1,14 @@
 import { createSocket, type Socket } from 'node:dgram';
 import snmp from 'net-snmp';
 import type { Secret } from '../shared/secret.js';
-import type { SnmpVersion, UsmUser } from './auth-profile.js';
+import type { UsmUser } from './auth-profile.js';
 import { guardMessageListeners } from './guard-message-listeners.js';
-import { rejectionOf, TRAP_REJECTIONS, type TrapRejection } from './trap-rejection.js';
-import { exceptionOf, fromNetSnmpValue, isValidOid, typeName } from './net-snmp-values.js';
+import { asReceiver, errorFields, type NetSnmpReceiver, type RawNotification } from './net-snmp-shims.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
-import type { SnmpVarbind } from './snmp-value.js';
-import { TRAP_OIDS } from './trap-sender.js';
+import { trapFromPdu, versionOf, type Trap, type TrapSource } from './trap-from-pdu.js';
+import { rejectionOf, TRAP_REJECTIONS, type TrapRejection } from './trap-rejection.js';
 
-export type TrapKind =
-  'coldStart' | 'warmStart' | 'linkDown' | 'linkUp' | 'authenticationFailure' | 'enterprise';
-
-/** The datagram's source: how the sending device is known (a v1 agent-addr may be stale or NATed). */
-export type TrapSource = { address: string; port: number };
-
-export interface Trap {
-  source: TrapSource;
-  version: SnmpVersion;
-  /** An InformRequest (acknowledged before this is delivered) rather than a trap. */
-  inform: boolean;
-  kind: TrapKind;
-  /** snmpTrapOID.0; for SNMPv1 traps translated per RFC 3584 section 3.1. */
-  trapOid: string;
-  /** The sender's sysUpTime.0 (v2c/v3) or time-stamp (v1), hundredths of a second. */
-  uptimeTicks?: number;
-  /** The notification's own varbinds, without sysUpTime.0 and snmpTrapOID.0. */
-  varbinds: SnmpVarbind[];
-  receivedAt: number;
-}
+export type { Trap, TrapKind, TrapSource } from './trap-from-pdu.js';
 
 export { TRAP_REJECTIONS, type TrapRejection };
 
@@ -58,119 +38,6 @@ export interface TrapReceiver {
   close(): Promise<void>;
 }
 
-/** SNMPv2-MIB (RFC 3418): the first two varbinds of every SNMPv2 notification (RFC 3416 section 4.2.6). */
-const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
-const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
-const SNMP_TRAP_ENTERPRISE = '1.3.6.1.6.3.1.1.4.3.0';
-/** SNMP-COMMUNITY-MIB (RFC 3584) snmpTrapAddress.0. */
-const SNMP_TRAP_ADDRESS = '1.3.6.1.6.3.18.1.3.0';
-/** SNMPv2-MIB snmpTraps: generic-trap g of SNMPv1 is snmpTraps.(g + 1) (RFC 3584 section 3.1 (2)). */
-const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
-const ENTERPRISE_SPECIFIC = 6;
-
-const KINDS = new Map<string, TrapKind>([
-  ...Object.entries(TRAP_OIDS).map(([kind, oid]) => [oid, kind as TrapKind] as const),
-  [`${SNMP_TRAPS}.5`, 'authenticationFailure'],
-]);
-
-const PDU = snmp.PduType as unknown as Record<string, number>;
-
-type RawVarbind = { oid: unknown; type: unknown; value: unknown };
-interface RawPdu {
-  type: number;
-  scoped?: boolean;
-  varbinds: RawVarbind[];
-  enterprise?: string;
-  agentAddr?: string;
-  generic?: number;
-  specific?: number;
-  upTime?: number;
-}
-type RawNotification = { pdu: RawPdu; rinfo: TrapSource };
-type Received = Omit<Trap, 'source' | 'receivedAt' | 'version'> | { malformed: string };
-
-/** A notification's varbinds, validated: the first one that is not a well-formed value rejects the trap. */
-function toVarbinds(raw: unknown): SnmpVarbind[] | { malformed: string } {
-  if (!Array.isArray(raw)) return { malformed: 'no varbind list' };
-  const varbinds: SnmpVarbind[] = [];
-  for (const [i, vb] of (raw as RawVarbind[]).entries()) {
-    if (!isValidOid(vb?.oid)) return { malformed: `varbind ${i + 1}: invalid OID` };
-    const exception = exceptionOf(vb.type);
-    const value = exception ?? fromNetSnmpValue(vb.type, vb.value);
-    if (!value) return { malformed: `varbind ${i + 1}: invalid ${typeName(vb.type)} value` };
-    varbinds.push({ oid: vb.oid, value });
-  }
-  return varbinds;
-}
-
-/**
- * A received notification PDU as a Trap's content (pure). SNMPv2-Trap and InformRequest carry
- * sysUpTime.0 and snmpTrapOID.0 first; an SNMPv1 Trap-PDU is translated as RFC 3584 section 3.1 says:
- * snmpTrapOID.0 is snmpTraps.(generic-trap + 1), or enterprise.0.specific-trap for enterpriseSpecific,
- * and snmpTrapAddress.0 and snmpTrapEnterprise.0 are appended. snmpTrapCommunity.0 is not: a
- * community is a credential and a Trap is handed to code that logs.
- */
-function trapFromPdu(pdu: RawPdu): Received {
-  const varbinds = toVarbinds(pdu.varbinds);
-  if ('malformed' in varbinds) return varbinds;
-  const inform = pdu.type === PDU.InformRequest;
-  if (pdu.type === PDU.Trap) {
-    const enterprise = pdu.enterprise ?? '';
-    const generic = pdu.generic ?? -1;
-    if (!Number.isInteger(generic) || generic < 0 || generic > ENTERPRISE_SPECIFIC)
-      return { malformed: `generic-trap ${String(generic).slice(0, 12)} out of range` };
-    if (!isValidOid(enterprise)) return { malformed: 'invalid enterprise OID' };
-    const specific = pdu.specific ?? 0;
-    if (!Number.isSafeInteger(specific) || specific < 0) return { malformed: 'invalid specific-trap' };
-    if (pdu.upTime !== undefined && !(Number.isInteger(pdu.upTime) && pdu.upTime >= 0))
-      return { malformed: 'invalid time-stamp' };
-    if (pdu.agentAddr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(String(pdu.agentAddr)))
-      return { malformed: 'invalid agent-addr' };
-    const trapOid =
-      generic === ENTERPRISE_SPECIFIC ? `${enterprise}.0.${specific}` : `${SNMP_TRAPS}.${generic + 1}`;
-    return {
-      inform,
-      kind: KINDS.get(trapOid) ?? 'enterprise',
-      trapOid,
-      ...(pdu.upTime !== undefined ? { uptimeTicks: pdu.upTime } : {}),
-      varbinds: [
-        ...varbinds,
-        { oid: SNMP_TRAP_ADDRESS, value: { type: 'IpAddress', value: pdu.agentAddr ?? '0.0.0.0' } },
-        { oid: SNMP_TRAP_ENTERPRISE, value: { type: 'ObjectIdentifier', value: enterprise } },
-      ],
-    };
-  }
-  const [uptime, trapOidVb, ...rest] = varbinds;
-  const trapOid =
-    trapOidVb?.oid === SNMP_TRAP_OID &&
-    typeof trapOidVb.value === 'object' &&
-    trapOidVb.value.type === 'ObjectIdentifier'
-      ? trapOidVb.value.value
-      : undefined;
-  if (trapOid === undefined)
-    return { malformed: 'no snmpTrapOID.0 in the second varbind (RFC 3416 section 4.2.6)' };
-  const ticks =
-    uptime?.oid === SYS_UPTIME && typeof uptime.value === 'object' && typeof uptime.value.value === 'number'
-      ? uptime.value.value
-      : undefined;
-  return {
-    inform,
-    kind: KINDS.get(trapOid) ?? 'enterprise',
-    trapOid,
-    ...(ticks !== undefined ? { uptimeTicks: ticks } : {}),
-    varbinds: rest,
-  };
-}
-
-/**
- * net-snmp hands over the PDU, not the message: a scoped PDU came in SNMPv3 (RFC 3412), a Trap-PDU
- * exists only in SNMPv1 (RFC 1157), and SNMPv2-Trap and InformRequest otherwise came in SNMPv2c.
- */
-function versionOf(pdu: RawPdu): SnmpVersion {
-  if (pdu.scoped) return '3';
-  return pdu.type === PDU.Trap ? '1' : '2c';
-}
-
 /**
  * Receives SNMP notifications (RFC 3413 notification receiver) on net-snmp's Receiver: v1 and v2c traps
  * from the listed communities, v3 traps and informs from the listed USM users; informs are acknowledged
@@ -178,7 +45,6 @@ function versionOf(pdu: RawPdu): SnmpVersion {
  * `stats` and reported to onRejected; nothing a sender does can throw out of here. Resolves once bound.
  */
 export async function createTrapReceiver(options: TrapReceiverOptions): Promise<TrapReceiver> {
-  const clock = options.clock ?? Date.now;
   const stats: TrapReceiverStats = {
     accepted: 0,
     rejected: Object.fromEntries(TRAP_REJECTIONS.map((r) => [r, 0])) as Record<TrapRejection, number>,
@@ -191,64 +57,15 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
       // A failing observer must not take the receiver down with it.
     }
   };
-  const deliver = (error: Error | null, notification: RawNotification | null): void => {
+  const counted: Counted = { options, stats, reject, clock: options.clock ?? Date.now };
+  const { receiver, sockets } = openReceiver(options, (error, notification) => {
     try {
-      receive(error, notification);
+      receive(counted, error, notification);
     } catch {
       // Our own decoding of what net-snmp handed over failed on something unforeseen: drop it, counted.
       reject('handler_error');
     }
-  };
-  const receive = (error: Error | null, notification: RawNotification | null): void => {
-    const rinfo = (error as { rinfo?: TrapSource } | null)?.rinfo ?? notification?.rinfo;
-    const source = rinfo ? { address: rinfo.address, port: rinfo.port } : undefined;
-    if (error || !notification) {
-      const { reason, detail } = rejectionOf(error ?? new Error('empty notification'));
-      reject(reason, source, detail);
-      return;
-    }
-    const content = trapFromPdu(notification.pdu);
-    if ('malformed' in content) return reject('malformed', source, content.malformed);
-    const trap: Trap = {
-      source: source ?? { address: '', port: 0 },
-      version: versionOf(notification.pdu),
-      ...content,
-      receivedAt: clock(),
-    };
-    stats.accepted += 1;
-    try {
-      const pending = options.onTrap(trap);
-      if (pending) pending.catch(() => reject('handler_error', source));
-    } catch {
-      reject('handler_error', source);
-    }
-  };
-
-  const sockets: Socket[] = [];
-  const receiver = snmp.createReceiver(
-    {
-      port: options.port,
-      address: options.address ?? null,
-      transport: 'udp4',
-      ...(options.engineId ? { engineID: options.engineId } : {}),
-      // Our own dgram factory, to know when the socket is bound or failed to bind.
-      dgramModule: {
-        createSocket: (type: 'udp4') => {
-          // A burst of traps (an outage, or a flood) waits in the kernel instead of being dropped.
-          const socket = createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
-          sockets.push(socket);
-          return socket;
-        },
-      },
-    },
-    deliver,
-  ) as { close(callback?: () => void): void };
-
-  const authorizer = (
-    receiver as unknown as {
-      getAuthorizer(): { addCommunity(c: string): void; addUser(u: Record<string, unknown>): void };
-    }
-  ).getAuthorizer();
+  });
   for (const socket of sockets)
     // An inform carrying a value net-snmp's reply encoder refuses (a BitString, an Integer above 2^31)
     // threw outside its try: one more malformed datagram.
@@ -259,11 +76,77 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
         'the datagram broke the SNMP decoder',
       ),
     );
+  const authorizer = receiver.getAuthorizer();
   for (const community of options.communities)
     authorizer.addCommunity(typeof community === 'string' ? community : community.reveal());
   for (const user of options.users) authorizer.addUser(toNetSnmpUser(user));
+  await whenBound(receiver, sockets);
+  return { stats, close: () => closeReceiver(receiver, sockets) };
+}
 
-  await Promise.all(
+/** What handling one notification reads and counts into. */
+interface Counted {
+  options: TrapReceiverOptions;
+  stats: TrapReceiverStats;
+  reject: (reason: TrapRejection, source?: TrapSource, detail?: string) => void;
+  clock: () => number;
+}
+
+/** One notification (or net-snmp's reason for refusing a datagram) → a delivered Trap or a rejection. */
+function receive(counted: Counted, error: Error | null, notification: RawNotification | null): void {
+  const { options, stats, reject } = counted;
+  const rinfo = errorFields(error).rinfo ?? notification?.rinfo;
+  const source = rinfo ? { address: rinfo.address, port: rinfo.port } : undefined;
+  if (error || !notification) {
+    const { reason, detail } = rejectionOf(error ?? new Error('empty notification'));
+    reject(reason, source, detail);
+    return;
+  }
+  const content = trapFromPdu(notification.pdu);
+  if ('malformed' in content) return reject('malformed', source, content.malformed);
+  const trap: Trap = {
+    source: source ?? { address: '', port: 0 },
+    version: versionOf(notification.pdu),
+    ...content,
+    receivedAt: counted.clock(),
+  };
+  stats.accepted += 1;
+  try {
+    const pending = options.onTrap(trap);
+    if (pending) pending.catch(() => reject('handler_error', source));
+  } catch {
+    reject('handler_error', source);
+  }
+}
+
+/** net-snmp's Receiver on sockets of our own making, so that we know when they are bound. */
+function openReceiver(
+  options: TrapReceiverOptions,
+  deliver: (error: Error | null, notification: RawNotification | null) => void,
+): { receiver: NetSnmpReceiver; sockets: Socket[] } {
+  const sockets: Socket[] = [];
+  const receiver: unknown = snmp.createReceiver(
+    {
+      port: options.port,
+      address: options.address ?? null,
+      transport: 'udp4',
+      ...(options.engineId ? { engineID: options.engineId } : {}),
+      dgramModule: {
+        createSocket: (type: 'udp4') => {
+          // A burst of traps (an outage, or a flood) waits in the kernel instead of being dropped.
+          const socket = createSocket({ type, recvBufferSize: 4 * 1024 * 1024 });
+          sockets.push(socket);
+          return socket;
+        },
+      },
+    },
+    deliver,
+  );
+  return { receiver: asReceiver(receiver), sockets };
+}
+
+function whenBound(receiver: NetSnmpReceiver, sockets: readonly Socket[]): Promise<unknown> {
+  return Promise.all(
     sockets.map(
       (socket) =>
         new Promise<void>((resolve, rejectBind) => {
@@ -275,15 +158,13 @@ export async function createTrapReceiver(options: TrapReceiverOptions): Promise<
         }),
     ),
   );
+}
 
-  return {
-    stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        let open = sockets.length;
-        if (open === 0) return resolve();
-        for (const socket of sockets) socket.once('close', () => --open === 0 && resolve());
-        receiver.close();
-      }),
-  };
+function closeReceiver(receiver: NetSnmpReceiver, sockets: readonly Socket[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let open = sockets.length;
+    if (open === 0) return resolve();
+    for (const socket of sockets) socket.once('close', () => --open === 0 && resolve());
+    receiver.close();
+  });
 }

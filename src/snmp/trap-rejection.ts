@@ -1,4 +1,5 @@
 import snmp from 'net-snmp';
+import { errorFields, RESPONSE_INVALID_CODE } from './net-snmp-shims.js';
 
 /** Why a datagram was not delivered as a trap (a metric label, too). */
 export const TRAP_REJECTIONS = [
@@ -12,16 +13,16 @@ export const TRAP_REJECTIONS = [
 ] as const;
 export type TrapRejection = (typeof TRAP_REJECTIONS)[number];
 
-const INVALID = snmp.ResponseInvalidCode as unknown as Record<string, number>;
+const INVALID = RESPONSE_INVALID_CODE;
 
 /**
  * net-snmp's reasons for refusing a datagram, as our rejection codes and our own words: its messages
  * are never passed on, since they can name a community or carry whatever bytes the sender chose.
  */
 export function rejectionOf(error: Error): { reason: TrapRejection; detail?: string } {
-  const code = (error as { code?: unknown }).code;
+  const { code } = errorFields(error);
   if (error.name === 'ProcessingError') {
-    const inner = (error as { error?: Error }).error;
+    const inner = errorFields(error).error;
     return { reason: 'malformed', detail: `undecodable datagram (${inner?.name ?? 'Error'})` };
   }
   if (error instanceof snmp.ResponseInvalidError) {

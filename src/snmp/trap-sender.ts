@@ -2,6 +2,7 @@ import snmp from 'net-snmp';
 import type { UsmUser } from './auth-profile.js';
 import { toNetSnmpVarbind } from './net-snmp-values.js';
 import { toNetSnmpUser } from './net-snmp-user.js';
+import { asSessionUser } from './net-snmp-shims.js';
 import type { SnmpValue } from './snmp-value.js';
 
 /** Standard notifications of SNMPv2-MIB and IF-MIB (RFC 3418, RFC 2863) the simulator sends. */
@@ -61,15 +62,11 @@ export function sendTrapV3(request: {
   varbinds: { oid: string; value: SnmpValue }[];
 }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const session = snmp.createV3Session(
-      request.targetHost,
-      toNetSnmpUser(request.user) as unknown as snmp.User,
-      {
-        version: snmp.Version3,
-        trapPort: request.targetPort,
-        engineID: request.engineId,
-      },
-    );
+    const session = snmp.createV3Session(request.targetHost, asSessionUser(toNetSnmpUser(request.user)), {
+      version: snmp.Version3,
+      trapPort: request.targetPort,
+      engineID: request.engineId,
+    });
     const done = (error?: Error | null): void => {
       session.close();
       if (error) reject(error);
