@@ -1,20 +1,20 @@
 import type { Redis } from 'ioredis';
 import {
   correlate,
-  isDownFinding,
   topologyFromInventory,
   ancestorsOf,
   DEFAULT_CORRELATION_CONFIG,
   type CorrelationConfig,
   type CorrelationTopology,
   type Incident,
+  type IncidentChange,
 } from '../correlation/index.js';
 import { createInventoryStore, type Device } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Playbook } from '../playbooks/index.js';
 import type { FindingsMirror } from './findings-mirror.js';
-import { devicesToWeigh, loadAnswering } from './answering-devices.js';
+import { devicesToWeigh, loadAnswering, silentParents } from './answering-devices.js';
 import { createIncidentStore } from './incident-store.js';
 import { createMaintenanceStore } from './maintenance-store.js';
 import { planDevice } from './plan-device.js';
@@ -43,115 +43,243 @@ export interface StepReport {
   suggestionEvents: number;
 }
 
+interface Plans {
+  planned: number;
+  events: number;
+}
+
 /**
  * The stage after detection: open findings → correlation → incidents, then each affected device's plan
  * → suggestions, stored and announced. One advisor runs at a time (see advisor-role.ts); a step is
  * idempotent, so running one twice, or after a crash, announces nothing twice.
  */
-export function createAdvisor(deps: AdvisorDeps) {
-  const { redis, keys, mirror } = deps;
-  const log = deps.logger.child({ module: 'advisor' });
-  const inventory = createInventoryStore({ redis, keys });
-  const incidentStore = createIncidentStore(redis, keys);
-  const maintenance = createMaintenanceStore(redis, keys);
-  const suggestions = createSuggestionStore(redis, keys);
-  const ledger = createRebootLedger(redis, keys);
-  const outcomes = createOutcomeStore(redis, keys);
+export function createAdvisor(deps: AdvisorDeps): Advisor {
+  return new Advisor(deps);
+}
 
-  let inventoryVersion: string | undefined;
-  let devices = new Map<string, Device>();
-  let topology: CorrelationTopology = topologyFromInventory([]);
-  let incidents: Incident[] = [];
-  const pending = new Set<string>();
+export class Advisor {
+  private readonly log: Logger;
+  private readonly inventory;
+  private readonly incidentStore;
+  private readonly maintenance;
+  private readonly suggestions;
+  private readonly ledger;
+  private readonly outcomes;
+  private readonly holdUnreachableMs: number;
+
+  private inventoryVersion: string | undefined;
+  private devices = new Map<string, Device>();
+  private topology: CorrelationTopology = topologyFromInventory([]);
+  private current: Incident[] = [];
+  private readonly pending = new Set<string>();
   /** Devices whose fresh unreachable finding is held back, and until when: planned again once it is not. */
-  const settling = new Map<string, number>();
-  const holdUnreachableMs = deps.correlation?.settleMs ?? DEFAULT_CORRELATION_CONFIG.settleMs;
+  private readonly settling = new Map<string, number>();
+  /** Devices an outage covered, by when the hold on their unreachable findings ends after it resolved. */
+  private readonly afterOutage = new Map<string, number>();
+
+  constructor(private readonly deps: AdvisorDeps) {
+    const { redis, keys } = deps;
+    this.log = deps.logger.child({ module: 'advisor' });
+    this.inventory = createInventoryStore({ redis, keys });
+    this.incidentStore = createIncidentStore(redis, keys);
+    this.maintenance = createMaintenanceStore(redis, keys);
+    this.suggestions = createSuggestionStore(redis, keys);
+    this.ledger = createRebootLedger(redis, keys);
+    this.outcomes = createOutcomeStore(redis, keys);
+    this.holdUnreachableMs = deps.correlation?.settleMs ?? DEFAULT_CORRELATION_CONFIG.settleMs;
+  }
+
+  /** Loads topology and findings, and marks every device that may need a fresh plan. */
+  async prime(): Promise<void> {
+    await this.syncInventory();
+    await this.deps.mirror.reload();
+    await this.touchAll();
+    this.current = await this.incidentStore.active();
+    for (const incident of this.current) this.touch(this.covered(incident));
+  }
+
+  /** Marks devices to plan on the next step (finding changes, actions that finished). */
+  touch(deviceIds: Iterable<string>): void {
+    for (const id of deviceIds) this.pending.add(id);
+  }
+
+  /** Everything with findings or live suggestions gets a fresh plan next step (time-based rules: openFor). */
+  async touchAll(): Promise<void> {
+    this.touch(this.deps.mirror.byDevice.keys());
+    this.touch(await this.suggestions.devicesWithLive());
+  }
+
+  incidents(): readonly Incident[] {
+    return this.current;
+  }
+
+  async step(now: number): Promise<StepReport> {
+    if (await this.syncInventory()) await this.touchAll();
+    const changes = await this.correlate(now);
+    for (const change of changes) {
+      const { incident } = change;
+      this.log.info(
+        {
+          incident: incident.id,
+          kind: incident.kind,
+          devices: incident.affectedDeviceIds.length,
+          subscribers: incident.affectedSubscriberIds.length,
+        },
+        `incident ${change.type}`,
+      );
+      if (change.type === 'resolved')
+        for (const id of this.covered(incident)) this.afterOutage.set(id, now + this.holdUnreachableMs);
+    }
+    for (const [id, until] of this.afterOutage) if (until <= now) this.afterOutage.delete(id);
+    for (const [id, until] of this.settling) if (until <= now) this.pending.add(id);
+    const dirty = [...this.pending].sort();
+    this.pending.clear();
+    let result: Plans;
+    try {
+      result = await this.planAndWrite(dirty, now);
+    } catch (error) {
+      // Nothing is lost: the devices are planned again on the next step.
+      this.touch(dirty);
+      throw error;
+    }
+    return {
+      at: now,
+      incidentChanges: changes.length,
+      devicesPlanned: result.planned,
+      suggestionEvents: result.events,
+    };
+  }
+
+  trimClosed(now: number): Promise<number> {
+    return trimClosedSuggestions(this.deps.redis, this.deps.keys, now);
+  }
 
   /** Reloads the topology when an import happened; returns true when it did. */
-  async function syncInventory(): Promise<boolean> {
-    const version = (await redis.hget(keys.inventoryMeta(), 'importedAt')) ?? '';
-    if (version === inventoryVersion) return false;
-    const snapshot = await inventory.exportInventory();
-    devices = new Map(snapshot.devices.map((d) => [d.id, d]));
-    topology = topologyFromInventory(snapshot.devices, snapshot.subscribers);
-    inventoryVersion = version;
-    log.info({ devices: devices.size, subscribers: snapshot.subscribers.length }, 'topology loaded');
+  private async syncInventory(): Promise<boolean> {
+    const version = (await this.deps.redis.hget(this.deps.keys.inventoryMeta(), 'importedAt')) ?? '';
+    if (version === this.inventoryVersion) return false;
+    const snapshot = await this.inventory.exportInventory();
+    this.devices = new Map(snapshot.devices.map((d) => [d.id, d]));
+    this.topology = topologyFromInventory(snapshot.devices, snapshot.subscribers);
+    this.inventoryVersion = version;
+    this.log.info(
+      { devices: this.devices.size, subscribers: snapshot.subscribers.length },
+      'topology loaded',
+    );
     return true;
   }
 
   /** Every device under (and including) an incident's root. */
-  // Devices an outage covered, by when the hold on their unreachable findings ends after it resolved.
-  const afterOutage = new Map<string, number>();
-  const covered = (incident: Incident): string[] => [
-    incident.rootDeviceId,
-    ...topology.descendantsOf(incident.rootDeviceId),
-  ];
+  private covered(incident: Incident): string[] {
+    return [incident.rootDeviceId, ...this.topology.descendantsOf(incident.rootDeviceId)];
+  }
 
-  async function planAndWrite(
-    deviceIds: readonly string[],
-    now: number,
-  ): Promise<{ planned: number; events: number }> {
-    let planned = 0;
-    let events = 0;
-    for (let i = 0; i < deviceIds.length; i += PLAN_BATCH) {
-      const batch = deviceIds.slice(i, i + PLAN_BATCH);
-      const present = batch.filter((id) => devices.has(id));
-      const gone = batch.filter((id) => !devices.has(id));
-      const parents = [
-        ...new Set(present.map((id) => devices.get(id)?.parentId).filter((p): p is string => !!p)),
-      ];
-      const [histories, running, liveIds] = await Promise.all([
-        ledger.histories(present, now),
-        ledger.runningUnder(parents, now),
-        suggestions.liveIds(batch),
-      ]);
-      const plans = present.map((id) => {
-        const device = devices.get(id) as Device;
-        return planDevice(
-          deps.playbooks,
-          {
-            device,
-            ancestorIds: ancestorsOf(topology, id),
-            subscriberIds: [...topology.subscribersOf([id])].sort(),
-            findings: mirror.byDevice.get(id) ?? [],
-            ...(histories.has(id) ? { history: histories.get(id) } : {}),
-            concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
-            ...(afterOutage.has(id) ? { unreachableHeldUntil: afterOutage.get(id) } : {}),
-          },
-          incidents,
-          now,
-          holdUnreachableMs,
-        );
+  /** Correlation under the incident lock: the step's incident changes, saved, their devices marked. */
+  private async correlate(now: number): Promise<IncidentChange[]> {
+    const windows = await this.maintenance.list(now);
+    return this.incidentStore.locked(async () => {
+      // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
+      const previous = await this.incidentStore.active();
+      const answering = await loadAnswering(
+        this.deps.redis,
+        this.deps.keys,
+        devicesToWeigh(silentParents(this.deps.mirror.byDevice, this.topology, previous), (id) =>
+          this.topology.descendantsOf(id),
+        ),
+      );
+      const result = correlate({
+        now,
+        topology: this.topology,
+        findingsByDevice: this.deps.mirror.byDevice,
+        incidents: previous,
+        maintenance: windows,
+        answering,
+        ...(this.deps.correlation ? { config: this.deps.correlation } : {}),
       });
-      for (const p of plans) {
-        if (p.settlingUntil !== undefined) settling.set(p.deviceId, p.settlingUntil);
-        else settling.delete(p.deviceId);
-      }
-      const wanted = new Set<string>();
-      for (const set of liveIds.values()) for (const id of set) wanted.add(id);
-      for (const p of plans) for (const s of p.suggestions) wanted.add(s.id);
-      const stored = await suggestions.records([...wanted]);
-      const writes = new Map<string, SuggestionWrites>();
-      for (const p of plans)
-        writes.set(p.deviceId, reconcileSuggestions(p, stored, liveIds.get(p.deviceId) ?? new Set(), now));
-      for (const id of gone) {
-        const live = [...(liveIds.get(id) ?? [])].flatMap((sid) =>
-          stored.has(sid) ? [stored.get(sid)!] : [],
-        );
-        if (live.length > 0) writes.set(id, expireSuggestions(live, now));
-      }
-      // A record an agent or an action changed since it was read is skipped: plan its device again.
-      const conflicts = await suggestions.write(writes, now);
-      for (const id of conflicts) pending.add(id);
-      await recordUnanswered(writes, conflicts, now);
-      planned += plans.length;
-      for (const w of writes.values()) events += w.events.length;
+      const before = new Map(previous.map((i) => [i.id, JSON.stringify(i)]));
+      const after = new Map(result.incidents.map((i) => [i.id, JSON.stringify(i)]));
+      for (const incident of [...previous, ...result.incidents])
+        if (before.get(incident.id) !== after.get(incident.id)) this.touch(this.covered(incident));
+      const changed = before.size !== after.size || [...after].some(([id, json]) => before.get(id) !== json);
+      if (result.changes.length > 0 || changed)
+        await this.incidentStore.saveStep(previous, result.incidents, result.changes);
+      this.current = result.incidents;
+      return result.changes;
+    });
+  }
+
+  private async planAndWrite(deviceIds: readonly string[], now: number): Promise<Plans> {
+    const total: Plans = { planned: 0, events: 0 };
+    for (let i = 0; i < deviceIds.length; i += PLAN_BATCH) {
+      const batch = await this.planBatch(deviceIds.slice(i, i + PLAN_BATCH), now);
+      total.planned += batch.planned;
+      total.events += batch.events;
     }
-    return { planned, events };
+    return total;
+  }
+
+  /** One round trip's devices: plan those still in the inventory, expire the suggestions of those gone. */
+  private async planBatch(batch: readonly string[], now: number): Promise<Plans> {
+    const present = batch.filter((id) => this.devices.has(id));
+    const gone = batch.filter((id) => !this.devices.has(id));
+    const [plans, liveIds] = await Promise.all([
+      this.plansFor(present, now),
+      this.suggestions.liveIds(batch),
+    ]);
+    for (const p of plans) {
+      if (p.settlingUntil !== undefined) this.settling.set(p.deviceId, p.settlingUntil);
+      else this.settling.delete(p.deviceId);
+    }
+    const wanted = new Set<string>();
+    for (const set of liveIds.values()) for (const id of set) wanted.add(id);
+    for (const p of plans) for (const s of p.suggestions) wanted.add(s.id);
+    const stored = await this.suggestions.records([...wanted]);
+    const writes = new Map<string, SuggestionWrites>();
+    for (const p of plans)
+      writes.set(p.deviceId, reconcileSuggestions(p, stored, liveIds.get(p.deviceId) ?? new Set(), now));
+    for (const id of gone) {
+      const live = [...(liveIds.get(id) ?? [])].flatMap((sid) => (stored.has(sid) ? [stored.get(sid)!] : []));
+      if (live.length > 0) writes.set(id, expireSuggestions(live, now));
+    }
+    // A record an agent or an action changed since it was read is skipped: plan its device again.
+    const conflicts = await this.suggestions.write(writes, now);
+    this.touch(conflicts);
+    await this.recordUnanswered(writes, conflicts, now);
+    let events = 0;
+    for (const w of writes.values()) events += w.events.length;
+    return { planned: plans.length, events };
+  }
+
+  private async plansFor(present: readonly string[], now: number): Promise<ReturnType<typeof planDevice>[]> {
+    const parents = [
+      ...new Set(present.map((id) => this.devices.get(id)?.parentId).filter((p): p is string => !!p)),
+    ];
+    const [histories, running] = await Promise.all([
+      this.ledger.histories(present, now),
+      this.ledger.runningUnder(parents, now),
+    ]);
+    return present.map((id) => {
+      const device = this.devices.get(id) as Device;
+      return planDevice(
+        this.deps.playbooks,
+        {
+          device,
+          ancestorIds: ancestorsOf(this.topology, id),
+          subscriberIds: [...this.topology.subscribersOf([id])].sort(),
+          findings: this.deps.mirror.byDevice.get(id) ?? [],
+          ...(histories.has(id) ? { history: histories.get(id) } : {}),
+          concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+          ...(this.afterOutage.has(id) ? { unreachableHeldUntil: this.afterOutage.get(id) } : {}),
+        },
+        this.current,
+        now,
+        this.holdUnreachableMs,
+      );
+    });
   }
 
   /** Suggestions that closed before anyone acted on them (withdrawn, expired): outcomes too. */
-  async function recordUnanswered(
+  private async recordUnanswered(
     writes: ReadonlyMap<string, SuggestionWrites>,
     conflicts: ReadonlySet<string>,
     now: number,
@@ -164,113 +292,6 @@ export function createAdvisor(deps: AdvisorDeps) {
         closed.push(outcomeOf(record, { closedAt: now, decision: 'none' }));
       }
     }
-    await outcomes.record(...closed);
+    await this.outcomes.record(...closed);
   }
-
-  return {
-    /** Loads topology and findings, and marks every device that may need a fresh plan. */
-    async prime(): Promise<void> {
-      await syncInventory();
-      await mirror.reload();
-      for (const id of mirror.byDevice.keys()) pending.add(id);
-      for (const id of await suggestions.devicesWithLive()) pending.add(id);
-      incidents = await incidentStore.active();
-      for (const incident of incidents) for (const id of covered(incident)) pending.add(id);
-    },
-
-    /** Marks devices to plan on the next step (finding changes, actions that finished). */
-    touch(deviceIds: Iterable<string>): void {
-      for (const id of deviceIds) pending.add(id);
-    },
-
-    /** Everything with findings or live suggestions gets a fresh plan next step (time-based rules: openFor). */
-    async touchAll(): Promise<void> {
-      for (const id of mirror.byDevice.keys()) pending.add(id);
-      for (const id of await suggestions.devicesWithLive()) pending.add(id);
-    },
-
-    incidents: (): readonly Incident[] => incidents,
-
-    async step(now: number): Promise<StepReport> {
-      if (await syncInventory()) await this.touchAll();
-      const windows = await maintenance.list(now);
-      const changes = await incidentStore.locked(async () => {
-        // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
-        const previous = await incidentStore.active();
-        // What answers below each possible root: a silent parent over answering devices is no outage.
-        const silentSince = (id: string): number | undefined => {
-          const down = (mirror.byDevice.get(id) ?? []).filter(isDownFinding);
-          return down.length > 0 ? Math.min(...down.map((f) => f.since)) : undefined;
-        };
-        const silentParents = new Map<string, number>();
-        for (const [id] of mirror.byDevice) {
-          const since = silentSince(id);
-          if (since !== undefined && topology.childrenOf(id).length > 0) silentParents.set(id, since);
-        }
-        for (const incident of previous)
-          if (!silentParents.has(incident.rootDeviceId))
-            silentParents.set(incident.rootDeviceId, silentSince(incident.rootDeviceId) ?? incident.openedAt);
-        const answering = await loadAnswering(
-          redis,
-          keys,
-          devicesToWeigh(silentParents, (id) => topology.descendantsOf(id)),
-        );
-        const result = correlate({
-          now,
-          topology,
-          findingsByDevice: mirror.byDevice,
-          incidents: previous,
-          maintenance: windows,
-          answering,
-          ...(deps.correlation ? { config: deps.correlation } : {}),
-        });
-        const before = new Map(previous.map((i) => [i.id, JSON.stringify(i)]));
-        const after = new Map(result.incidents.map((i) => [i.id, JSON.stringify(i)]));
-        for (const incident of [...previous, ...result.incidents]) {
-          if (before.get(incident.id) !== after.get(incident.id))
-            for (const id of covered(incident)) pending.add(id);
-        }
-        if (
-          result.changes.length > 0 ||
-          before.size !== after.size ||
-          [...after].some(([id, json]) => before.get(id) !== json)
-        )
-          await incidentStore.saveStep(previous, result.incidents, result.changes);
-        incidents = result.incidents;
-        return result.changes;
-      });
-      for (const change of changes) {
-        log.info(
-          {
-            incident: change.incident.id,
-            kind: change.incident.kind,
-            devices: change.incident.affectedDeviceIds.length,
-            subscribers: change.incident.affectedSubscriberIds.length,
-          },
-          `incident ${change.type}`,
-        );
-      }
-      for (const change of changes)
-        if (change.type === 'resolved')
-          for (const id of covered(change.incident)) afterOutage.set(id, now + holdUnreachableMs);
-      for (const [id, until] of afterOutage) if (until <= now) afterOutage.delete(id);
-      for (const [id, until] of settling) if (until <= now) pending.add(id);
-      const dirty = [...pending].sort();
-      pending.clear();
-      let result: { planned: number; events: number };
-      try {
-        result = await planAndWrite(dirty, now);
-      } catch (error) {
-        // Nothing is lost: the devices are planned again on the next step.
-        for (const id of dirty) pending.add(id);
-        throw error;
-      }
-      const { planned, events } = result;
-      return { at: now, incidentChanges: changes.length, devicesPlanned: planned, suggestionEvents: events };
-    },
-
-    trimClosed: (now: number) => trimClosedSuggestions(redis, keys, now),
-  };
 }
-
-export type Advisor = ReturnType<typeof createAdvisor>;

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { isDownFinding, type CorrelationTopology, type Incident } from '../correlation/index.js';
+import type { Finding } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 
 /** Ids per ZMSCORE: one command stays well under a millisecond of Redis time. */
@@ -46,4 +48,29 @@ export function devicesToWeigh(
   for (const [parent, at] of silentParents)
     for (const id of descendantsOf(parent)) since.set(id, Math.max(since.get(id) ?? 0, at));
   return since;
+}
+
+/**
+ * Each possible outage root and since when it is silent: a device with children whose findings say it
+ * is down, and every open incident's root. What answers below them decides (a silent parent over
+ * answering devices is no outage).
+ */
+export function silentParents(
+  findingsByDevice: ReadonlyMap<string, readonly Finding[]>,
+  topology: CorrelationTopology,
+  openIncidents: readonly Incident[],
+): Map<string, number> {
+  const silentSince = (id: string): number | undefined => {
+    const down = (findingsByDevice.get(id) ?? []).filter(isDownFinding);
+    return down.length > 0 ? Math.min(...down.map((f) => f.since)) : undefined;
+  };
+  const parents = new Map<string, number>();
+  for (const [id] of findingsByDevice) {
+    const since = silentSince(id);
+    if (since !== undefined && topology.childrenOf(id).length > 0) parents.set(id, since);
+  }
+  for (const incident of openIncidents)
+    if (!parents.has(incident.rootDeviceId))
+      parents.set(incident.rootDeviceId, silentSince(incident.rootDeviceId) ?? incident.openedAt);
+  return parents;
 }
