@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import { readEnv, type Env } from '../shared/env/read-env.js';
 
 /**
  * What fastify's `trustProxy` accepts, as Vigil configures it: off, every hop, a hop count, or the
@@ -35,41 +37,67 @@ export const DEFAULT_CALLER_LIMITS: CallerLimits = {
   conversationReuseMs: 60_000,
 };
 
-type Env = Record<string, string | undefined>;
-
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const d = DEFAULT_CALLER_LIMITS;
+const perMinute = (max: number, fallback: number, description: string) =>
+  Type.Integer({
+    minimum: 1,
+    maximum: max,
+    default: fallback,
+    description: `${description} (default ${fallback}).`,
+  });
+
+/** The callers' limits (README "Configuration"); defaults come from DEFAULT_CALLER_LIMITS. */
+export const CALLER_LIMITS_ENV = Type.Object({
+  VIGIL_TRUST_PROXY: Type.String({
+    default: '',
+    description:
+      'Proxies allowed to name the client in X-Forwarded-For: true, a hop count (1-32) or addresses/CIDRs (default off).',
+  }),
+  VIGIL_RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(
+    1e7,
+    d.anonymousPerMinute,
+    'Requests a minute per client address to public routes and unknown ones',
+  ),
+  VIGIL_RATE_LIMIT_FAILED_AUTH_PER_MINUTE: perMinute(
+    1e7,
+    d.failedAuthPerMinute,
+    'Requests a minute per client address with no key or a wrong one, before 429 replaces 401',
+  ),
+  VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: perMinute(
+    1e7,
+    d.conversationOpensPerKeyPerMinute,
+    'New conversations a minute per API key',
+  ),
+  VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE: perMinute(
+    1e6,
+    d.conversationOpensPerSubscriberPerMinute,
+    'New conversations a minute per subscriber',
+  ),
+  VIGIL_CONVERSATION_REUSE_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: 3600,
+    default: d.conversationReuseMs / 1000,
+    unit: 'seconds',
+    description: `Seconds a repeated open returns the open conversation and one fresh probe serves (default ${d.conversationReuseMs / 1000}; 0 turns both off).`,
+  }),
+});
+
+export type CallerLimitsEnv = StaticDecode<typeof CALLER_LIMITS_ENV>;
 
 /** Reads VIGIL_TRUST_PROXY, VIGIL_RATE_LIMIT_*_PER_MINUTE and VIGIL_CONVERSATION_* limits; problems name their variable. */
 export function parseCallerLimits(env: Env, problems: string[]): CallerLimits {
-  const d = DEFAULT_CALLER_LIMITS;
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}: an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
+  return callerLimitsFromEnv(readEnv(CALLER_LIMITS_ENV, env, problems), problems);
+}
+
+export function callerLimitsFromEnv(values: CallerLimitsEnv, problems: string[]): CallerLimits {
   return {
-    trustProxy: parseTrustProxy(env.VIGIL_TRUST_PROXY, problems),
-    anonymousPerMinute: integer('VIGIL_RATE_LIMIT_ANONYMOUS_PER_MINUTE', d.anonymousPerMinute, 1, 1e7),
-    failedAuthPerMinute: integer('VIGIL_RATE_LIMIT_FAILED_AUTH_PER_MINUTE', d.failedAuthPerMinute, 1, 1e7),
-    conversationOpensPerKeyPerMinute: integer(
-      'VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE',
-      d.conversationOpensPerKeyPerMinute,
-      1,
-      1e7,
-    ),
-    conversationOpensPerSubscriberPerMinute: integer(
-      'VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE',
-      d.conversationOpensPerSubscriberPerMinute,
-      1,
-      1e6,
-    ),
-    conversationReuseMs:
-      integer('VIGIL_CONVERSATION_REUSE_SECONDS', d.conversationReuseMs / 1000, 0, 3600) * 1000,
+    trustProxy: parseTrustProxy(values.VIGIL_TRUST_PROXY, problems),
+    anonymousPerMinute: values.VIGIL_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    failedAuthPerMinute: values.VIGIL_RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+    conversationOpensPerKeyPerMinute: values.VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE,
+    conversationOpensPerSubscriberPerMinute: values.VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE,
+    conversationReuseMs: values.VIGIL_CONVERSATION_REUSE_SECONDS * 1000,
   };
 }
 

@@ -1,0 +1,46 @@
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import { portNumber } from '../shared/env/env-field-types.js';
+import { parseApiKeys, type ApiKey } from './api-keys.js';
+
+/**
+ * The HTTP API's variables (README "Configuration"). They live in src/config/, not src/api/, because
+ * the API sits after config in the pipeline order and config may not import it.
+ */
+export const API_ENV = Type.Object({
+  VIGIL_HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'Address the HTTP API listens on (default 127.0.0.1; 0.0.0.0 for all).',
+  }),
+  VIGIL_PORT: portNumber({ default: 8080, description: 'HTTP port (default 8080; 0 for any free port).' }),
+  VIGIL_API_KEYS: Type.String({
+    default: '',
+    secret: true,
+    description: 'Bootstrap keys, role:token,role:token; tokens at least 16 characters (default none).',
+  }),
+  // No default here: the API's own (60,000) applies, as for a test app built without this setting.
+  VIGIL_RATE_LIMIT_PER_MINUTE: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'Requests a minute per API key per API instance (default 60000).',
+    }),
+  ),
+});
+
+export type ApiEnv = StaticDecode<typeof API_ENV>;
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  apiKeys: ApiKey[];
+  rateLimitPerMinute?: number;
+}
+
+export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig {
+  const rateLimitPerMinute = values.VIGIL_RATE_LIMIT_PER_MINUTE;
+  return {
+    host: values.VIGIL_HOST,
+    port: values.VIGIL_PORT,
+    apiKeys: parseApiKeys(values.VIGIL_API_KEYS, problems),
+    ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+import { Type, type StaticDecode } from '@sinclair/typebox';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The process's plumbing: Redis and logs (README "Configuration"). */
+export const PLATFORM_ENV = Type.Object({
+  // A Redis URL may carry a password (redis://:password@host), so it is never echoed.
+  REDIS_URL: Type.String({
+    pattern: '^rediss?://\\S+$',
+    default: 'redis://127.0.0.1:6379',
+    expected: 'a redis:// or rediss:// URL (redis://host:port)',
+    secret: true,
+    description: 'Redis to use, redis:// or rediss:// (default redis://127.0.0.1:6379).',
+  }),
+  VIGIL_REDIS_PREFIX: Type.String({
+    pattern: '^[a-zA-Z0-9_.-]+$',
+    default: 'vigil',
+    expected: 'letters, digits, "_", "-" and "." only',
+    description: 'First part of every Redis key (default "vigil"); tests give each run its own.',
+  }),
+  VIGIL_LOG_LEVEL: Type.Union(
+    LOG_LEVELS.map((level) => Type.Literal(level)),
+    { default: 'info', description: 'Least level logged, fatal … trace or silent (default info).' },
+  ),
+});
+
+export type PlatformEnv = StaticDecode<typeof PLATFORM_ENV>;
+
+export interface PlatformConfig {
+  redisUrl: string;
+  redisPrefix: string;
+  logLevel: string;
+}
+
+export function platformConfigFromEnv(values: PlatformEnv): PlatformConfig {
+  return {
+    redisUrl: values.REDIS_URL,
+    redisPrefix: values.VIGIL_REDIS_PREFIX,
+    logLevel: values.VIGIL_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,79 @@
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import { portNumber } from '../shared/env/env-field-types.js';
+
+/** Polling's variables (README "Configuration", "Polling"). */
+export const POLLING_ENV = Type.Object({
+  VIGIL_PROBES_DIR: Type.String({
+    default: 'probes',
+    description: 'Directory of probe files (default "probes").',
+  }),
+  VIGIL_POLL_SHARDS: Type.Integer({
+    minimum: 1,
+    maximum: 4096,
+    default: 64,
+    description:
+      'Shards of the poll schedule (default 64); every poller and API process of one Redis must agree.',
+  }),
+  // Fast-test knobs: unset in production, where the probes' and poller's own defaults apply.
+  VIGIL_PROBE_MIN_INTERVAL_SECONDS: Type.Optional(
+    Type.Number({
+      minimum: 0.1,
+      maximum: 3600,
+      unit: 'seconds',
+      description: 'Shortest interval a probe may ask for, in seconds (default 5).',
+    }),
+  ),
+  VIGIL_POLL_TICK_SECONDS: Type.Optional(
+    Type.Number({
+      minimum: 0.05,
+      maximum: 60,
+      unit: 'seconds',
+      description: 'Seconds between ticks of each poll shard (default 1).',
+    }),
+  ),
+  VIGIL_POLL_SYNC_SECONDS: Type.Optional(
+    Type.Number({
+      minimum: 0.1,
+      maximum: 3600,
+      unit: 'seconds',
+      description:
+        'Seconds between checks of the schedule and trap addresses against the inventory (default 15).',
+    }),
+  ),
+  VIGIL_TRAP_HOST: Type.String({
+    default: '127.0.0.1',
+    description: 'Address pollers receive SNMP traps on (default 127.0.0.1).',
+  }),
+  VIGIL_TRAP_PORT: portNumber({
+    default: 10162,
+    description: 'UDP port pollers receive SNMP traps on (default 10162); 0 turns the receiver off.',
+  }),
+});
+
+export type PollingEnv = StaticDecode<typeof POLLING_ENV>;
+
+/** Where probes come from, how the schedule is cut and where traps arrive. */
+export interface PollingConfig {
+  probesDir: string;
+  pollShards: number;
+  probeMinIntervalSeconds?: number;
+  pollTickMs?: number;
+  pollSyncEveryMs?: number;
+  trapHost: string;
+  trapPort: number;
+}
+
+export function pollingConfigFromEnv(values: PollingEnv): PollingConfig {
+  const floor = values.VIGIL_PROBE_MIN_INTERVAL_SECONDS;
+  const tick = values.VIGIL_POLL_TICK_SECONDS;
+  const sync = values.VIGIL_POLL_SYNC_SECONDS;
+  return {
+    probesDir: values.VIGIL_PROBES_DIR,
+    pollShards: values.VIGIL_POLL_SHARDS,
+    ...(floor !== undefined ? { probeMinIntervalSeconds: floor } : {}),
+    ...(tick !== undefined ? { pollTickMs: Math.round(tick * 1000) } : {}),
+    ...(sync !== undefined ? { pollSyncEveryMs: Math.round(sync * 1000) } : {}),
+    trapHost: values.VIGIL_TRAP_HOST,
+    trapPort: values.VIGIL_TRAP_PORT,
+  };
+}
