@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
+import { createOutcomeStore, type OutcomeStore } from '../outcomes/outcome-store.js';
+import { outcomeOf } from '../outcomes/outcome.js';
+import { countInto } from '../platform/fleet-counters.js';
+import type { Logger } from '../platform/logger.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import type { ActionOutcome, ActionRecord } from './action.js';
+import { actionEvent, type ActionStore, type AuditEntry } from './action-store.js';
+import type { SuggestionMover } from './move-suggestion.js';
+
+export interface ActionLifecycleDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  log: Logger;
+  now: () => number;
+  actions: ActionStore;
+  suggestions: SuggestionStore;
+  moveSuggestion: SuggestionMover;
+}
+
+/**
+ * An action's two public moments, each saved with its event and audit entry in one write and followed
+ * by its suggestion: `start` (queued → running, once) and `finish` (the outcome, which the metrics, the
+ * effectiveness report and the advisor learn from).
+ */
+export function createActionLifecycle(deps: ActionLifecycleDeps) {
+  const outcomes = createOutcomeStore(deps.redis, deps.keys);
+  return {
+    /** queued → running; an action already past queued (a re-run job) is returned as it is. */
+    start: (action: ActionRecord) => startAction(deps, action),
+    finish: (action: ActionRecord, outcome: ActionOutcome) => finishAction(deps, outcomes, action, outcome),
+  };
+}
+
+export type ActionLifecycle = ReturnType<typeof createActionLifecycle>;
+
+async function startAction(deps: ActionLifecycleDeps, action: ActionRecord): Promise<ActionRecord> {
+  if (action.state !== 'queued') return action;
+  const at = deps.now();
+  const started: ActionRecord = { ...action, state: 'running', startedAt: at };
+  await deps.actions.save(
+    started,
+    actionEvent('action.started', started, at),
+    auditOf(started, 'action.started', at, started.kind),
+  );
+  await deps.moveSuggestion(started, 'executing', `${started.kind} started`);
+  return started;
+}
+
+async function finishAction(
+  deps: ActionLifecycleDeps,
+  outcomes: OutcomeStore,
+  action: ActionRecord,
+  outcome: ActionOutcome,
+): Promise<ActionRecord> {
+  const now = deps.now();
+  const done: ActionRecord = { ...action, state: outcome.result, finishedAt: now, outcome };
+  const detail = `${done.kind} ${outcome.result}: ${outcome.reason}`;
+  await deps.actions.save(
+    done,
+    actionEvent('action.finished', done, now),
+    auditOf(done, 'action.finished', now, detail),
+  );
+  await deps.moveSuggestion(done, outcome.result, outcome.reason);
+  await recordOutcome(deps, outcomes, done, outcome);
+  // The advisor plans the device again now: an escalation, or what the reboot cleared.
+  await deps.redis.xadd(deps.keys.advisorTouches(), 'MAXLEN', '~', '10000', '*', 'deviceId', done.deviceId);
+  const { id: actionId, kind, deviceId } = done;
+  deps.log.info(
+    { actionId, kind, deviceId, result: outcome.result, reason: outcome.reason },
+    'action finished',
+  );
+  return done;
+}
+
+/** What the effectiveness report and the metrics learn from a finished action. */
+async function recordOutcome(
+  deps: ActionLifecycleDeps,
+  outcomes: OutcomeStore,
+  action: ActionRecord,
+  outcome: ActionOutcome,
+): Promise<void> {
+  const pipeline = deps.redis.pipeline();
+  countInto(pipeline, deps.keys, 'vigil_actions_total', { kind: action.kind, result: outcome.result });
+  await pipeline.exec();
+  const suggestion = action.suggestionId ? await deps.suggestions.get(action.suggestionId) : undefined;
+  if (!suggestion) return;
+  await outcomes.record(
+    outcomeOf(
+      { ...suggestion, subscriberIds: action.subscriberIds },
+      {
+        closedAt: action.finishedAt ?? deps.now(),
+        decision: 'accepted',
+        actionResult: outcome.result,
+        ...(outcome.findingCleared !== undefined ? { findingCleared: outcome.findingCleared } : {}),
+      },
+    ),
+  );
+}
+
+function auditOf(action: ActionRecord, what: string, at: number, detail: string): AuditEntry {
+  return {
+    at,
+    what,
+    by: action.requestedBy,
+    deviceId: action.deviceId,
+    actionId: action.id,
+    ...(action.suggestionId ? { suggestionId: action.suggestionId } : {}),
+    detail,
+  };
+}
