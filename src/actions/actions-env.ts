@@ -53,7 +53,7 @@ export const ACTIONS_ENV = Type.Object({
     secretString({
       minLength: 16,
       description:
-        'HMAC secret of the field-service requests, at least 16 characters; required with the URL.',
+        'HMAC secret of the field-service requests, at least 16 characters (default none; required with the URL).',
     }),
   ),
 });
