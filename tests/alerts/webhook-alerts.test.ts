@@ -11,6 +11,7 @@ import type { ProcessRole } from '../../src/roles/process-role.js';
 import { Secret } from '../../src/shared/secret.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 import { memoryPeakDuring, MiB, streamHugeAnswer, type StreamedAnswer } from '../helpers/huge-answer.js';
+import { sleep, until } from '../helpers/wait.js';
 
 interface Received {
   body: string;
@@ -57,16 +58,6 @@ function startReceiver(): Promise<{
       resolve({ server, url: `http://127.0.0.1:${port}/alerts`, port, received, answers, streamed });
     }),
   );
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const incident = (id: string, subscribers: string[], extra: Record<string, unknown> = {}) => ({
@@ -192,7 +183,8 @@ describe('outage alerts to webhooks', () => {
     const got = await until(() =>
       receiver.received.length >= before + 3 ? receiver.received.slice(before) : undefined,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing more comes: the suggestion event was not routed to anyone.
+    await sleep(300);
     expect(receiver.received.length).toBe(before + 3);
     expect(got.map((r) => r.headers['x-vigil-event'])).toEqual([
       'incident.opened',
@@ -334,5 +326,26 @@ describe('outage alerts to webhooks', () => {
     expect(served.map((a) => a.finished)).toEqual([false, false, false]);
     expect(peak.arrayBuffers).toBeLessThan(16 * MiB);
     expect(peak.rss).toBeLessThan(48 * MiB);
+  });
+
+  it('a receiver that refuses an alert (a 4xx, a redirect) has it dead-lettered after one attempt', async () => {
+    const before = receiver.received.length;
+    receiver.answers.push({ status: 410 }, { status: 307, headers: { location: '/elsewhere' } });
+    await publish('incident.opened', incident('outage:bs-30', ['sub-30']), ['sub-30']);
+    await publish('incident.opened', incident('outage:bs-31', ['sub-31']), ['sub-31']);
+    const refused = await until(async () => {
+      const items = (await deadLetters()).filter((d) =>
+        ['outage:bs-30', 'outage:bs-31'].includes(d.payload.incident.id),
+      );
+      return items.length === 2 ? items : undefined;
+    });
+    expect(refused.map((d) => [d.payload.incident.id, d.attempts, d.lastError]).sort()).toEqual([
+      ['outage:bs-30', 1, 'answered 410'],
+      ['outage:bs-31', 1, 'answered 307 (a redirect, not followed)'],
+    ]);
+    // Each was sent once, and the redirect was not followed.
+    const sent = receiver.received.slice(before);
+    expect(sent.filter((r) => r.body.includes('outage:bs-30'))).toHaveLength(1);
+    expect(sent.filter((r) => r.body.includes('outage:bs-31'))).toHaveLength(1);
   });
 });

@@ -1,0 +1,19 @@
+/** How outage alerts are delivered; tests shorten the delays, production keeps the defaults. */
+export interface AlertsOptions {
+  /** Attempts per delivery before it goes to the dead letters. */
+  attempts: number;
+  /** First retry delay; doubles each attempt up to maxDelayMs. A Retry-After answer wins (up to 5 min). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  /** How often queues with pending alerts get their pump (and stale stream entries are reclaimed). */
+  sweepEveryMs: number;
+}
+
+export const DEFAULT_ALERTS_OPTIONS: AlertsOptions = {
+  attempts: 8,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  timeoutMs: 10_000,
+  sweepEveryMs: 5_000,
+};
