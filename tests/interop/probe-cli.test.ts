@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSnmpd, type Snmpd } from './start-snmpd.js';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 interface Run {
   code: number;
@@ -8,22 +11,18 @@ interface Run {
   stderr: string;
 }
 
-/** `vigil probe …` as a process (through tsx, as main.ts wires it): exit codes and output as a user sees them. */
+/** `vigil probe …` as a process (the built CLI, as npm ci leaves it): exit codes and output as a user sees them. */
 function vigilProbe(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['tests/interop/run-probe-cli.ts', 'probe', ...args],
-      { timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [MAIN, 'probe', ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
-describe('vigil probe on the command line', () => {
+// Each test is a process of its own against one snmpd: they wait on the network, so they run at once.
+describe.concurrent('vigil probe on the command line', () => {
   let snmpd: Snmpd;
 
   beforeAll(async () => {
