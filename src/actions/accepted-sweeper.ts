@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { SuggestionRecord } from '../diagnosis/suggestion-record.js';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
 import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
@@ -49,78 +50,21 @@ export interface SweepReport {
  */
 export function createAcceptedSweeper(deps: AcceptedSweeperDeps) {
   const log = deps.logger.child({ module: 'actions', part: 'accepted-sweeper' });
-  const index = deps.keys.acceptedSuggestions();
-
-  async function count(result: 'queued' | 'failed'): Promise<void> {
-    const pipeline = deps.redis.pipeline();
-    countInto(pipeline, deps.keys, 'vigil_accepted_swept_total', { result });
-    await pipeline.exec();
-  }
-
   return {
     async sweep(now = Date.now()): Promise<SweepReport> {
       const report: SweepReport = { looked: 0, queued: 0, failed: 0 };
-      const due = await deps.redis.zrangebyscore(
-        index,
-        '-inf',
-        now - deps.graceMs,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        BATCH,
-      );
-      const entries: { id: string; score: string }[] = [];
-      for (let i = 0; i + 1 < due.length; i += 2) entries.push({ id: due[i]!, score: due[i + 1]! });
+      const entries = await dueEntries(deps, now);
       const records = await deps.suggestions.records(entries.map((e) => e.id));
       for (const { id, score } of entries) {
         const record = records.get(id);
         if (!record || record.state !== 'accepted') {
           // Moved on (its action started) after the index was read, or gone: nothing to do.
-          await deps.redis.eval(DROP_IF_SAME, 1, index, id, score);
+          await deps.redis.eval(DROP_IF_SAME, 1, deps.keys.acceptedSuggestions(), id, score);
           continue;
         }
         report.looked += 1;
-        const action = acceptedAction(record);
-        const job = await deps.queue.getJob(actionJobId(action.id));
-        const jobState = job ? await job.getState() : undefined;
-        if (
-          jobState !== undefined &&
-          jobState !== 'unknown' &&
-          jobState !== 'completed' &&
-          jobState !== 'failed'
-        )
-          continue; // Waiting, delayed or running: the action will move the suggestion.
-        const acceptedAt = action.requestedAt;
-        const reason =
-          jobState === 'failed' || jobState === 'completed'
-            ? `not run: its job ended (${jobState}) without finishing the action`
-            : now - acceptedAt > deps.expireMs
-              ? `not run: accepted at ${new Date(acceptedAt).toISOString()} but never queued; too late to run now, accept it again if still wanted`
-              : undefined;
-        await deps.actions.create(action);
-        if (reason !== undefined) {
-          await deps.runner.settle(action.id, reason);
-          await count('failed');
-          report.failed += 1;
-          log.warn(
-            { suggestionId: id, actionId: action.id, jobState },
-            'accepted suggestion failed by the sweeper',
-          );
-          continue;
-        }
-        await deps.actions.audit({
-          at: now,
-          what: 'action.swept',
-          by: action.requestedBy,
-          deviceId: action.deviceId,
-          suggestionId: id,
-          actionId: action.id,
-          detail: `accepted ${Math.round((now - acceptedAt) / 1000)} s ago without a queued action: queuing it now`,
-        });
-        await enqueueAction(deps.queue, action);
-        await count('queued');
-        report.queued += 1;
-        log.warn({ suggestionId: id, actionId: action.id }, 'accepted suggestion without an action: queued');
+        const result = await sweepOne(deps, log, record, now);
+        if (result !== 'left') report[result] += 1;
       }
       return report;
     },
@@ -128,3 +72,74 @@ export function createAcceptedSweeper(deps: AcceptedSweeperDeps) {
 }
 
 export type AcceptedSweeper = ReturnType<typeof createAcceptedSweeper>;
+
+/** Accepts older than the grace, oldest first, at most BATCH, with the score each was read at. */
+async function dueEntries(deps: AcceptedSweeperDeps, now: number): Promise<{ id: string; score: string }[]> {
+  const due = await deps.redis.zrangebyscore(
+    deps.keys.acceptedSuggestions(),
+    '-inf',
+    now - deps.graceMs,
+    'WITHSCORES',
+    'LIMIT',
+    0,
+    BATCH,
+  );
+  const entries: { id: string; score: string }[] = [];
+  for (let i = 0; i + 1 < due.length; i += 2) entries.push({ id: due[i]!, score: due[i + 1]! });
+  return entries;
+}
+
+/** One accept still `accepted`: left to its job, failed with a reason, or its action queued now. */
+async function sweepOne(
+  deps: AcceptedSweeperDeps,
+  log: Logger,
+  record: SuggestionRecord,
+  now: number,
+): Promise<'left' | 'queued' | 'failed'> {
+  const action = acceptedAction(record);
+  const job = await deps.queue.getJob(actionJobId(action.id));
+  const jobState = job ? await job.getState() : undefined;
+  // Waiting, delayed or running: the action will move the suggestion.
+  if (jobState !== undefined && !['unknown', 'completed', 'failed'].includes(jobState)) return 'left';
+  const reason = failReason(jobState, action.requestedAt, now, deps.expireMs);
+  await deps.actions.create(action);
+  const ids = { suggestionId: record.id, actionId: action.id };
+  if (reason !== undefined) {
+    await deps.runner.settle(action.id, reason);
+    await count(deps, 'failed');
+    log.warn({ ...ids, jobState }, 'accepted suggestion failed by the sweeper');
+    return 'failed';
+  }
+  await deps.actions.audit({
+    at: now,
+    what: 'action.swept',
+    by: action.requestedBy,
+    deviceId: action.deviceId,
+    ...ids,
+    detail: `accepted ${Math.round((now - action.requestedAt) / 1000)} s ago without a queued action: queuing it now`,
+  });
+  await enqueueAction(deps.queue, action);
+  await count(deps, 'queued');
+  log.warn(ids, 'accepted suggestion without an action: queued');
+  return 'queued';
+}
+
+/** Why an accept without a live job is failed rather than queued, or undefined to queue it. */
+function failReason(
+  jobState: string | undefined,
+  acceptedAt: number,
+  now: number,
+  expireMs: number,
+): string | undefined {
+  if (jobState === 'failed' || jobState === 'completed')
+    return `not run: its job ended (${jobState}) without finishing the action`;
+  if (now - acceptedAt > expireMs)
+    return `not run: accepted at ${new Date(acceptedAt).toISOString()} but never queued; too late to run now, accept it again if still wanted`;
+  return undefined;
+}
+
+async function count(deps: AcceptedSweeperDeps, result: 'queued' | 'failed'): Promise<void> {
+  const pipeline = deps.redis.pipeline();
+  countInto(pipeline, deps.keys, 'vigil_accepted_swept_total', { result });
+  await pipeline.exec();
+}
