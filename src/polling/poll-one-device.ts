@@ -1,0 +1,98 @@
+import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
+import { authProfileVariables, type Device } from '../inventory/index.js';
+import type { AuthProfile } from '../snmp/auth-profile.js';
+import type { PollResult } from '../probes/poll-result.js';
+import type { Probe } from '../probes/probe-types.js';
+import { computeRates } from './compute-rates.js';
+import type { DevicePoller, DevicePollOutput } from './poll-device.js';
+import type { PollerDeviceState } from './poller-state-store.js';
+import { appendRecent, recentPoint } from './recent-samples.js';
+import { statusFacts, type StatusFacts } from './device-status-index.js';
+
+export interface PollReport {
+  deviceId: string;
+  result: PollResult;
+  changes: FindingChange[];
+  findings: Finding[];
+}
+
+/** One device polled and judged: its report, its next stored state and its status before and after. */
+export interface DevicePolled {
+  report: PollReport;
+  state: PollerDeviceState;
+  facts: { id: string; before: StatusFacts; after: StatusFacts };
+}
+
+export interface PollOneInput {
+  device: Device;
+  probe: Probe;
+  /** The device's stored state, whatever probe it was polled with. */
+  previous: PollerDeviceState | undefined;
+  /** Until when a reboot Vigil sent is expected (epoch ms), if one is. */
+  expectedRebootUntil: number | undefined;
+}
+
+/** Polls one device (or records why it cannot be), then runs detection on the result. */
+export async function pollOneDevice(
+  deps: { poller: DevicePoller; authProfiles: ReadonlyMap<string, AuthProfile>; clock: () => number },
+  { device, probe, previous, expectedRebootUntil }: PollOneInput,
+): Promise<DevicePolled> {
+  const prior = previous?.probe === probe.name ? previous : undefined;
+  const profile = deps.authProfiles.get(device.auth);
+  const output = profile
+    ? await deps.poller.poll(
+        { id: device.id, host: device.host, port: device.port, profile },
+        probe,
+        prior?.indices,
+      )
+    : noCredentials(device, prior);
+  const stored = prior?.detection ?? initialDetectionState(device.id);
+  // A reboot Vigil sent is expected, not a fault: the action says until when (see src/actions/).
+  const detectionBefore =
+    expectedRebootUntil !== undefined && expectedRebootUntil > (stored.expectedRebootUntil ?? 0)
+      ? { ...stored, expectedRebootUntil }
+      : stored;
+  const rates = output.result.sample
+    ? computeRates(probe, detectionBefore.lastSample, output.result.sample)
+    : {};
+  const { state: detection, changes } = detect({
+    probe,
+    device: { id: device.id, kind: device.kind },
+    state: detectionBefore,
+    poll: output.result,
+    rates,
+    now: deps.clock(),
+  });
+  return {
+    report: {
+      deviceId: device.id,
+      result: output.result,
+      changes,
+      findings: Object.values(detection.findings),
+    },
+    state: {
+      probe: probe.name,
+      indices: output.indices,
+      detection,
+      recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, deps.clock())),
+    },
+    facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },
+  };
+}
+
+/**
+ * A device whose credentials are not configured is an outcome the NOC must see, not a crash; and not
+ * auth_failed, which reads as "the device refused us": nothing was sent (see syncSchedule).
+ */
+function noCredentials(device: Device, prior: PollerDeviceState | undefined): DevicePollOutput {
+  const [community, user] = authProfileVariables(device.auth);
+  return {
+    result: {
+      deviceId: device.id,
+      outcome: 'no_credentials',
+      reason: `auth profile "${device.auth}" has no credentials in this poller's environment (${community} or ${user})`,
+      meta: { durationMs: 0, retries: 0, pdus: 0 },
+    },
+    indices: prior?.indices ?? {},
+  };
+}
