@@ -56,7 +56,8 @@ export function authProfilesFromEnv(env: Env, problems: string[]): Map<string, A
     const fields = readEnv(AUTH_PROFILE_ENV, lowered, problems, { prefix });
     // A version that is not one is reported; guessing one would only add misleading problems.
     if (env[`${prefix}VERSION`] !== undefined && fields.VERSION === undefined) continue;
-    const profile = authProfileFromFields(envName.toLowerCase().replace(/_/g, '-'), prefix, fields, problems);
+    const name = envName.toLowerCase().replace(/_/g, '-');
+    const profile = authProfileFromFields(name, prefix, fields, env, problems);
     profiles.set(profile.name, profile);
   }
   return profiles;
@@ -66,6 +67,7 @@ function authProfileFromFields(
   name: string,
   prefix: string,
   f: AuthProfileEnv,
+  env: Env,
   problems: string[],
 ): AuthProfile {
   const version = f.VERSION ?? (f.USER !== undefined ? '3' : '2c');
@@ -78,35 +80,42 @@ function authProfileFromFields(
       profile.writeCommunity = f.WRITE_COMMUNITY;
     return profile;
   }
-  const user = usmUser(prefix, f.USER, f.AUTH_KEY, f.PRIV_KEY, f, problems);
+  const user = usmUser(prefix, '', f, env, problems);
   if (user) profile.user = user;
   if (f.WRITE_USER !== undefined) {
-    const writeUser = usmUser(prefix, f.WRITE_USER, f.WRITE_AUTH_KEY, f.WRITE_PRIV_KEY, f, problems);
+    const writeUser = usmUser(prefix, 'WRITE_', f, env, problems);
     if (writeUser) profile.writeUser = writeUser;
   }
   return profile;
 }
 
-/** One USM user; the read and the write user share the profile's protocols. */
+/**
+ * The read user ("") or the write user ("WRITE_"); both share the profile's protocols. Whether a key
+ * was given at all is read from `env`, so a bad auth key (already reported) does not add a second,
+ * wrong problem about privacy.
+ */
 function usmUser(
   prefix: string,
-  name: string | undefined,
-  authKey: AuthProfileEnv['AUTH_KEY'],
-  privKey: AuthProfileEnv['PRIV_KEY'],
+  role: '' | 'WRITE_',
   f: AuthProfileEnv,
+  env: Env,
   problems: string[],
 ): UsmUser | undefined {
+  const name = f[`${role}USER`];
   if (!name) {
-    problems.push(`${prefix}USER: required for SNMP v3`);
+    problems.push(`${prefix}${role}USER: required for SNMP v3`);
     return undefined;
   }
   const user: UsmUser = { name };
+  const authKey = f[`${role}AUTH_KEY`];
   if (authKey !== undefined) {
     user.authProtocol = f.AUTH_PROTOCOL ?? 'sha';
     user.authKey = authKey;
   }
+  if (env[`${prefix}${role}PRIV_KEY`] !== undefined && env[`${prefix}${role}AUTH_KEY`] === undefined)
+    problems.push(`${prefix}${role}PRIV_KEY: privacy needs an auth key too (authPriv)`);
+  const privKey = f[`${role}PRIV_KEY`];
   if (privKey !== undefined) {
-    if (authKey === undefined) problems.push(`${prefix}PRIV_KEY: privacy needs an auth key too (authPriv)`);
     user.privProtocol = f.PRIV_PROTOCOL ?? 'aes';
     user.privKey = privKey;
   }

@@ -262,9 +262,25 @@ describe('loadConfig', () => {
       'VIGIL_SNMP_CORE_USER: required for SNMP v3',
       'VIGIL_SNMP_BAD_VERSION: one of 1, 2c, 3, got "v2"',
     ]);
-    expect(problemsOf({ VIGIL_SNMP_CORE_USER: 'monitor', VIGIL_SNMP_CORE_PRIV_KEY: 'priv-key-1' })).toEqual([
+    expect(
+      problemsOf({
+        VIGIL_SNMP_CORE_USER: 'monitor',
+        VIGIL_SNMP_CORE_PRIV_KEY: 'priv-key-1',
+        VIGIL_SNMP_CORE_WRITE_USER: 'operator',
+        VIGIL_SNMP_CORE_WRITE_PRIV_KEY: 'priv-key-2',
+      }),
+    ).toEqual([
       'VIGIL_SNMP_CORE_PRIV_KEY: privacy needs an auth key too (authPriv)',
+      'VIGIL_SNMP_CORE_WRITE_PRIV_KEY: privacy needs an auth key too (authPriv)',
     ]);
+    // A short auth key is one mistake, not also a missing one.
+    expect(
+      problemsOf({
+        VIGIL_SNMP_CORE_USER: 'monitor',
+        VIGIL_SNMP_CORE_AUTH_KEY: 'short',
+        VIGIL_SNMP_CORE_PRIV_KEY: 'priv-key-1',
+      }),
+    ).toEqual(['VIGIL_SNMP_CORE_AUTH_KEY: at least 8 characters (RFC 3414)']);
   });
 
   it('leaves alone variables it does not know: other tools share the VIGIL_ prefix', () => {
