@@ -67,10 +67,10 @@ describe('the operator console in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
     if (viewport) await page.setViewportSize(viewport);
   }
-  it(
+  it.concurrent(
     'agent: opens a conversation, sees the remote reboot pushed, accepts it and sees it verified',
     { timeout: 150_000 },
-    async () => {
+    async ({ expect }) => {
       // A router under the access node, so the NOC scenario's base station never touches it.
       const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'an-0001')!;
       const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
@@ -132,100 +132,126 @@ describe('the operator console in a browser', () => {
     },
   );
 
-  it(
-    'NOC: a base station goes down and the incident list shows the outage with its subscribers; ack, ETA and note from the page',
-    { timeout: 150_000 },
-    async () => {
-      const behind = new Set(
-        sim.fleet.inventory.devices.filter((d) => d.parentId === 'bs-0001').map((d) => d.id),
-      );
-      const subscribers = sim.fleet.inventory.subscribers.filter((s) =>
-        s.deviceIds.some((id) => behind.has(id)),
-      ).length;
-      expect(subscribers).toBe(9);
-      sim.addFault('bs-0001', 'down');
+  // The outage below bs-0001 and the agent's reboot below an-0001 touch disjoint devices, so they run
+  // at the same time; the outage's steps follow one another.
+  describe('the outage of bs-0001, from down to resolved', { concurrent: true }, () => {
+    it.sequential(
+      'NOC: a base station goes down and the incident list shows the outage with its subscribers; ack, ETA and note from the page',
+      { timeout: 150_000 },
+      async ({ expect }) => {
+        const behind = new Set(
+          sim.fleet.inventory.devices.filter((d) => d.parentId === 'bs-0001').map((d) => d.id),
+        );
+        const subscribers = sim.fleet.inventory.subscribers.filter((s) =>
+          s.deviceIds.some((id) => behind.has(id)),
+        ).length;
+        expect(subscribers).toBe(9);
+        sim.addFault('bs-0001', 'down');
 
-      const page = await openConsole('noc');
-      const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="open"]');
-      await row.waitFor({ timeout: 60_000 });
-      // Its routers fall unreachable poll by poll; the list follows (it re-reads every 3 s).
-      await expect
-        .poll(async () => Number(await row.locator('[data-count="subscribers"]').textContent()), {
-          timeout: 30_000,
-        })
-        .toBe(subscribers);
-      await expect
-        .poll(async () => Number(await row.locator('[data-count="devices"]').textContent()), {
-          timeout: 30_000,
-        })
-        .toBe(1 + behind.size);
+        const page = await openConsole('noc');
+        const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="open"]');
+        await row.waitFor({ timeout: 60_000 });
+        // Its routers fall unreachable poll by poll; the list follows (it re-reads every 3 s).
+        await expect
+          .poll(async () => Number(await row.locator('[data-count="subscribers"]').textContent()), {
+            timeout: 30_000,
+          })
+          .toBe(subscribers);
+        await expect
+          .poll(async () => Number(await row.locator('[data-count="devices"]').textContent()), {
+            timeout: 30_000,
+          })
+          .toBe(1 + behind.size);
 
-      await row.getByRole('button', { name: 'Ack' }).click();
-      await page
-        .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'acknowledged by noc:' })
-        .waitFor({ timeout: 10_000 });
-      await page.locator('tr[data-incident="outage:bs-0001"]').getByRole('button', { name: 'Edit' }).click();
-      await page.getByLabel('ETA').fill('2030-01-01T12:30');
-      await page.getByLabel('Note').fill('Power restored by 12:30; crew on site');
-      await page.keyboard.press('Enter');
-      await page
-        .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'crew on site' })
-        .waitFor({ timeout: 10_000 });
-      const stored = await service.api<{ eta?: string; note?: string; acknowledgedBy?: string }>(
-        'GET',
-        '/v1/incidents/outage:bs-0001',
-        'noc',
-      );
-      expect(stored.body).toMatchObject({
-        note: 'Power restored by 12:30; crew on site',
-        acknowledgedBy: expect.stringMatching(/^noc:/) as unknown,
-      });
-      expect(new Date(stored.body.eta!).getUTCFullYear()).toBe(2030);
-      await screenshot(page, 'console-noc.png');
+        await row.getByRole('button', { name: 'Ack' }).click();
+        await page
+          .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'acknowledged by noc:' })
+          .waitFor({ timeout: 10_000 });
+        await page
+          .locator('tr[data-incident="outage:bs-0001"]')
+          .getByRole('button', { name: 'Edit' })
+          .click();
+        await page.getByLabel('ETA').fill('2030-01-01T12:30');
+        await page.getByLabel('Note').fill('Power restored by 12:30; crew on site');
+        await page.keyboard.press('Enter');
+        await page
+          .locator('tr[data-incident="outage:bs-0001"]', { hasText: 'crew on site' })
+          .waitFor({ timeout: 10_000 });
+        const stored = await service.api<{ eta?: string; note?: string; acknowledgedBy?: string }>(
+          'GET',
+          '/v1/incidents/outage:bs-0001',
+          'noc',
+        );
+        expect(stored.body).toMatchObject({
+          note: 'Power restored by 12:30; crew on site',
+          acknowledgedBy: expect.stringMatching(/^noc:/) as unknown,
+        });
+        expect(new Date(stored.body.eta!).getUTCFullYear()).toBe(2030);
+        await screenshot(page, 'console-noc.png');
 
-      // The root's own page: its polls as a chart, the failed ones marked.
-      await page.getByRole('link', { name: 'bs-0001' }).first().click();
-      await page.locator('.charts svg').first().waitFor({ timeout: 10_000 });
-      expect(await page.locator('h2 .badge').textContent()).toBe('down');
-      await page.close();
-    },
-  );
-
-  it(
-    'agent in Russian: the outage notice quotes the English NOC note as NOC’s words, not as Russian',
-    { timeout: 90_000 },
-    async () => {
-      const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'bs-0001')!;
-      const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
-      const page = await openConsole('agent');
-      await page.keyboard.press('Alt+KeyL');
-      await page.getByLabel('Абонент', { exact: true }).fill(subscriber.id);
-      await page.getByLabel('Id оператора').fill('a-18');
-      await page.getByRole('button', { name: 'Открыть', exact: true }).click();
-      const text = page.locator('.suggestion[data-kind="outage_notice"] .suggestion-text');
-      await expect
-        .poll(() => text.textContent(), { timeout: 30_000 })
-        .toMatch(/Примечание NOC: «Power restored by 12:30; crew on site»/);
-      const words = (await text.textContent())!;
-      expect(words).toMatch(/^Авария на узле/);
-      // The English words appear once, inside the quote, and nowhere as a sentence of the notice.
-      expect(words.replace(/«[^»]*»/, '')).not.toMatch(/Power|crew/);
-      await page.close();
-    },
-  );
-
-  it('NOC: once the outage resolves, its ETA and note read as past', { timeout: 150_000 }, async () => {
-    sim.removeFaults('bs-0001');
-    const page = await openConsole('noc');
-    const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="resolved"]');
-    await row.waitFor({ timeout: 120_000 });
-    expect(await row.locator('[data-eta]').textContent()).toMatch(/was expected .*2030.*resolved at /);
-    expect(await row.locator('[data-note]').textContent()).toMatch(
-      /NOC note while open: “Power restored by 12:30; crew on site”/,
+        // The root's own page: its polls as a chart, the failed ones marked.
+        await page.getByRole('link', { name: 'bs-0001' }).first().click();
+        await page.locator('.charts svg').first().waitFor({ timeout: 10_000 });
+        expect(await page.locator('h2 .badge').textContent()).toBe('down');
+        await page.close();
+      },
     );
-    expect(await row.getByRole('button').count()).toBe(0);
-    await page.close();
+
+    it.sequential(
+      'agent in Russian: the outage notice quotes the English NOC note as NOC’s words, not as Russian',
+      { timeout: 90_000 },
+      async ({ expect }) => {
+        const cpe = sim.fleet.inventory.devices.find((d) => d.kind === 'cpe' && d.parentId === 'bs-0001')!;
+        const subscriber = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpe.id))!;
+        const page = await openConsole('agent');
+        await page.keyboard.press('Alt+KeyL');
+        await page.getByLabel('Абонент', { exact: true }).fill(subscriber.id);
+        await page.getByLabel('Id оператора').fill('a-18');
+        await page.getByRole('button', { name: 'Открыть', exact: true }).click();
+        const text = page.locator('.suggestion[data-kind="outage_notice"] .suggestion-text');
+        await expect
+          .poll(() => text.textContent(), { timeout: 30_000 })
+          .toMatch(/Примечание NOC: «Power restored by 12:30; crew on site»/);
+        const words = (await text.textContent())!;
+        expect(words).toMatch(/^Авария на узле/);
+        // The English words appear once, inside the quote, and nowhere as a sentence of the notice.
+        expect(words.replace(/«[^»]*»/, '')).not.toMatch(/Power|crew/);
+        await page.close();
+      },
+    );
+
+    it.sequential(
+      'NOC: once the outage resolves, its ETA and note read as past',
+      { timeout: 150_000 },
+      async ({ expect }) => {
+        sim.removeFaults('bs-0001');
+        const page = await openConsole('noc');
+        const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="resolved"]');
+        await row.waitFor({ timeout: 120_000 });
+        expect(await row.locator('[data-eta]').textContent()).toMatch(/was expected .*2030.*resolved at /);
+        expect(await row.locator('[data-note]').textContent()).toMatch(
+          /NOC note while open: “Power restored by 12:30; crew on site”/,
+        );
+        expect(await row.getByRole('button').count()).toBe(0);
+        await page.close();
+      },
+    );
   });
+
+  it.concurrent(
+    'admin: the NOC view alone (the API opens conversations for agent and noc keys), nothing refused',
+    // Generous: it shares the machine with the flows running beside it.
+    { timeout: 90_000 },
+    async ({ expect }) => {
+      const page = await openConsole('admin');
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('link', { name: 'Agent' }).count()).toBe(0);
+      expect(await page.locator('.shortcuts').textContent()).toMatch(/^Alt\+2 NOC · Alt\+L language$/);
+      await page.goto(`${service.url}/console/#/agent`);
+      await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).toBe('#/noc/incidents');
+      await page.close();
+    },
+  );
 
   it(
     'NOC devices: counts add up to the fleet, the tab opens on the degraded devices, an empty filter says so, charts are honest',
@@ -286,16 +312,6 @@ describe('the operator console in a browser', () => {
       await page.close();
     },
   );
-
-  it('admin: the NOC view alone (the API opens conversations for agent and noc keys), nothing refused', async () => {
-    const page = await openConsole('admin');
-    await page.getByRole('heading', { name: 'Incidents' }).waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('link', { name: 'Agent' }).count()).toBe(0);
-    expect(await page.locator('.shortcuts').textContent()).toMatch(/^Alt\+2 NOC · Alt\+L language$/);
-    await page.goto(`${service.url}/console/#/agent`);
-    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe('#/noc/incidents');
-    await page.close();
-  });
 
   it('runs under its CSP without a single violation or script error', () => {
     expect(pageErrors).toEqual([]);

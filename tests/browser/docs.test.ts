@@ -25,19 +25,24 @@ describe('the API docs in a browser', () => {
     await t?.close();
   });
 
-  it('renders every operation at /docs with no console error (a CSP violation is one)', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${url}/docs`);
-    await page.locator('.opblock').first().waitFor();
-    expect(
-      await page.locator('.opblock-summary-path', { hasText: '/v1/devices/{id}' }).count(),
-    ).toBeGreaterThan(0);
-    await page.close();
-    expect(errors).toEqual([]);
-  });
+  // Generous: Swagger UI is a few MB of script, slow to load on a loaded machine.
+  it(
+    'renders every operation at /docs with no console error (a CSP violation is one)',
+    { timeout: 90_000 },
+    async () => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${url}/docs`, { timeout: 60_000 });
+      await page.locator('.opblock').first().waitFor({ timeout: 60_000 });
+      expect(
+        await page.locator('.opblock-summary-path', { hasText: '/v1/devices/{id}' }).count(),
+      ).toBeGreaterThan(0);
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  );
 });

@@ -14,6 +14,7 @@ import {
   v2cProfile,
   v3Profile,
 } from '../helpers/test-simulator.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
@@ -218,17 +219,24 @@ describe('vigil sim over real UDP', () => {
       'i',
       '1',
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect((await snmpGet(target(6), [SYS_UPTIME])).outcome).toBe('timeout');
 
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
-    const after = await snmpGet(target(6), [SYS_UPTIME]);
-    expect(after.outcome).toBe('ok');
+    // Back as soon as it answers again (the simulator's reboot takes about 1.5 s).
+    const after = await until(
+      async () => {
+        const answer = await snmpGet({ ...target(6), timeoutMs: 200 }, [SYS_UPTIME]);
+        return answer.outcome === 'ok' ? answer : undefined;
+      },
+      { what: 'the rebooted router to answer' },
+    );
     expect((after.varbinds[0]!.value as { value: number }).value).toBeLessThan(500);
     expect(sim.device(device.id).rebootCount).toBe(1);
 
     const coldStart = Buffer.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x05, 0x01]);
-    expect(traps.some((t) => t.from === device.host && t.packet.includes(coldStart))).toBe(true);
+    await until(() => traps.some((t) => t.from === device.host && t.packet.includes(coldStart)), {
+      what: 'the coldStart trap from its own address',
+    });
   });
 
   it('reboots through Vigil’s client with a v3 write user too', async () => {
@@ -236,7 +244,7 @@ describe('vigil sim over real UDP', () => {
       { oid: REBOOT, value: { type: 'Integer', value: 1 } },
     ]);
     expect(result.outcome).toBe('ok');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => sim.device(cpe(7).id).rebootCount > 0, { what: 'the reboot' });
     expect(sim.device(cpe(7).id).rebootCount).toBe(1);
   });
 
@@ -283,8 +291,9 @@ describe('vigil sim over real UDP', () => {
     const result = await snmpGet(target(8), ['1.3.6.1.2.1.2.2.1.8.1', '1.3.6.1.2.1.25.3.3.1.2.196608']);
     expect(result.varbinds.map((vb) => (vb.value as { value: number }).value)).toEqual([2, 99]);
     const linkDown = Buffer.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x05, 0x03]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(traps.some((t) => t.from === device.host && t.packet.includes(linkDown))).toBe(true);
+    await until(() => traps.some((t) => t.from === device.host && t.packet.includes(linkDown)), {
+      what: 'the linkDown trap',
+    });
   });
 
   it('walks a base station cell table', async () => {
