@@ -44,118 +44,164 @@ export function suggestionView(record: SuggestionRecord, language: Language): Su
   return { ...rest, text: text[language], language };
 }
 
+/** One device's stored facts, before any planning. */
+interface StoredDiagnosis {
+  device: Device;
+  state: DeviceStateView;
+  ancestorIds: string[];
+  /** Pending and open incidents rooted at the device or above it. */
+  covering: Incident[];
+  suggestions: SuggestionView[];
+}
+
+/**
+ * The snapshot a conversation opens with: what is stored, no planning (it must take milliseconds). A
+ * finding is inhibited when an incident above the device covers it.
+ */
+function snapshotOf(stored: StoredDiagnosis): DeviceDiagnosis {
+  const inhibited = stored.covering.some((incident) => incident.rootDeviceId !== stored.device.id);
+  return {
+    device: stored.device,
+    state: stored.state,
+    findings: stored.state.findings.map((f) => ({ ...f, inhibited })),
+    incidents: stored.covering,
+    suggestions: stored.suggestions,
+  };
+}
+
 /**
  * The diagnosis of a subscriber or a device read from what is stored (the pollers' state, incidents,
  * suggestions) plus a fresh plan for the explanation: what the console shows when a conversation opens,
  * what `vigil explain` prints, and what `GET /v1/subscribers/{id}/diagnosis` answers.
  */
-export function createDiagnosisService(deps: {
+export interface DiagnosisDeps {
   redis: Redis;
   keys: RedisKeys;
   pollShards: number;
   playbooks: readonly Playbook[];
   /** The advisor's hold on fresh unreachable findings (the outage settle time), so explain agrees with it. */
   holdUnreachableMs?: number;
-}) {
+}
+
+export function createDiagnosisService(deps: DiagnosisDeps) {
   const { redis, keys } = deps;
-  const inventory = createInventoryStore({ redis, keys });
-  const states = createPollerStateStore(redis, keys, deps.pollShards);
-  const incidents = createIncidentStore(redis, keys);
-  const suggestions = createSuggestionStore(redis, keys);
-  const ledger = createRebootLedger(redis, keys);
-
-  async function diagnoseDevices(
-    devices: readonly Device[],
-    subscriberId: string | undefined,
-    language: Language,
-    now: number,
-    explain = true,
-  ): Promise<DeviceDiagnosis[]> {
-    const ids = devices.map((d) => d.id);
-    const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
-    const [loaded, active, live, histories, running, ancestors] = await Promise.all([
-      states.load(ids),
-      incidents.active(),
-      suggestions.liveFor(ids),
-      ledger.histories(ids, now),
-      ledger.runningUnder(parents, now),
-      Promise.all(devices.map(async (d) => (await inventory.ancestors(d.id)).map((a) => a.id))),
-    ]);
-    return devices.map((device, i) => {
-      const state = describeDeviceState(loaded.get(device.id));
-      const ancestorIds = ancestors[i] ?? [];
-      const history = histories.get(device.id);
-      const covering = active.filter(
-        (incident) => incident.rootDeviceId === device.id || ancestorIds.includes(incident.rootDeviceId),
-      );
-      const suggestionsNow = (live.get(device.id) ?? []).map((r) => suggestionView(r, language));
-      if (!explain) {
-        // The snapshot a conversation opens with: what is stored, no planning (it must take milliseconds).
-        const inhibited = covering.some((incident) => incident.rootDeviceId !== device.id);
-        return {
-          device,
-          state,
-          findings: state.findings.map((f) => ({ ...f, inhibited })),
-          incidents: covering,
-          suggestions: suggestionsNow,
-        };
-      }
-      const plan = planDevice(
-        deps.playbooks,
-        {
-          device,
-          ancestorIds,
-          subscriberIds: subscriberId ? [subscriberId] : [],
-          findings: state.findings,
-          ...(history ? { history } : {}),
-          concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
-        },
-        active,
-        now,
-        deps.holdUnreachableMs ?? 0,
-      );
-      return {
-        device,
-        state,
-        findings: plan.findings.map((f) => ({ ...f, inhibited: f.inhibited ?? false })),
-        incidents: covering,
-        suggestions: suggestionsNow,
-        explain: plan.trace,
-      };
-    });
-  }
-
+  const ctx: DiagnosisContext = {
+    deps,
+    inventory: createInventoryStore({ redis, keys }),
+    states: createPollerStateStore(redis, keys, deps.pollShards),
+    incidents: createIncidentStore(redis, keys),
+    suggestions: createSuggestionStore(redis, keys),
+    ledger: createRebootLedger(redis, keys),
+  };
   return {
-    async device(deviceId: string, language: Language, now = Date.now()): Promise<DeviceDiagnosis> {
-      const device = await inventory.getDevice(deviceId);
-      if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${deviceId}" in the inventory`);
-      const [diagnosis] = await diagnoseDevices([device], undefined, language, now);
-      return diagnosis as DeviceDiagnosis;
-    },
-
-    async subscriber(
+    device: (deviceId: string, language: Language, now = Date.now()): Promise<DeviceDiagnosis> =>
+      diagnoseDevice(ctx, deviceId, language, now),
+    subscriber: (
       subscriberId: string,
       language: Language,
       now = Date.now(),
       options: { explain?: boolean } = {},
-    ): Promise<SubscriberDiagnosis> {
-      const subscriber = await inventory.getSubscriber(subscriberId);
-      if (!subscriber)
-        throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
-      const devices = await inventory.devicesOfSubscriber(subscriberId);
-      const diagnosed = await diagnoseDevices(devices, subscriberId, language, now, options.explain ?? true);
-      const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
-      return {
-        subscriber,
-        at: new Date(now).toISOString(),
-        devices: diagnosed,
-        incidents: [...byId.values()],
-        suggestions: diagnosed
-          .flatMap((d) => d.suggestions)
-          .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
-      };
-    },
+    ): Promise<SubscriberDiagnosis> =>
+      diagnoseSubscriber(ctx, subscriberId, language, now, options.explain ?? true),
   };
+}
+
+interface DiagnosisContext {
+  deps: DiagnosisDeps;
+  inventory: ReturnType<typeof createInventoryStore>;
+  states: ReturnType<typeof createPollerStateStore>;
+  incidents: ReturnType<typeof createIncidentStore>;
+  suggestions: ReturnType<typeof createSuggestionStore>;
+  ledger: ReturnType<typeof createRebootLedger>;
+}
+
+async function diagnoseDevice(
+  ctx: DiagnosisContext,
+  deviceId: string,
+  language: Language,
+  now: number,
+): Promise<DeviceDiagnosis> {
+  const device = await ctx.inventory.getDevice(deviceId);
+  if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${deviceId}" in the inventory`);
+  const [diagnosis] = await diagnoseDevices(ctx, [device], undefined, language, now);
+  return diagnosis as DeviceDiagnosis;
+}
+
+async function diagnoseSubscriber(
+  ctx: DiagnosisContext,
+  subscriberId: string,
+  language: Language,
+  now: number,
+  explain: boolean,
+): Promise<SubscriberDiagnosis> {
+  const subscriber = await ctx.inventory.getSubscriber(subscriberId);
+  if (!subscriber)
+    throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
+  const devices = await ctx.inventory.devicesOfSubscriber(subscriberId);
+  const diagnosed = await diagnoseDevices(ctx, devices, subscriberId, language, now, explain);
+  const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
+  return {
+    subscriber,
+    at: new Date(now).toISOString(),
+    devices: diagnosed,
+    incidents: [...byId.values()],
+    suggestions: diagnosed
+      .flatMap((d) => d.suggestions)
+      .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
+  };
+}
+
+async function diagnoseDevices(
+  ctx: DiagnosisContext,
+  devices: readonly Device[],
+  subscriberId: string | undefined,
+  language: Language,
+  now: number,
+  explain = true,
+): Promise<DeviceDiagnosis[]> {
+  const ids = devices.map((d) => d.id);
+  const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
+  const [loaded, active, live, histories, running, ancestors] = await Promise.all([
+    ctx.states.load(ids),
+    ctx.incidents.active(),
+    ctx.suggestions.liveFor(ids),
+    ctx.ledger.histories(ids, now),
+    ctx.ledger.runningUnder(parents, now),
+    Promise.all(devices.map(async (d) => (await ctx.inventory.ancestors(d.id)).map((a) => a.id))),
+  ]);
+  return devices.map((device, i) => {
+    const ancestorIds = ancestors[i] ?? [];
+    const stored: StoredDiagnosis = {
+      device,
+      state: describeDeviceState(loaded.get(device.id)),
+      ancestorIds,
+      covering: active.filter(
+        (incident) => incident.rootDeviceId === device.id || ancestorIds.includes(incident.rootDeviceId),
+      ),
+      suggestions: (live.get(device.id) ?? []).map((r) => suggestionView(r, language)),
+    };
+    if (!explain) return snapshotOf(stored);
+    const history = histories.get(device.id);
+    const plan = planDevice(
+      ctx.deps.playbooks,
+      {
+        device,
+        ancestorIds,
+        subscriberIds: subscriberId ? [subscriberId] : [],
+        findings: stored.state.findings,
+        ...(history ? { history } : {}),
+        concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+      },
+      active,
+      now,
+      ctx.deps.holdUnreachableMs ?? 0,
+    );
+    return {
+      ...snapshotOf(stored),
+      findings: plan.findings.map((f) => ({ ...f, inhibited: f.inhibited ?? false })),
+      explain: plan.trace,
+    };
+  });
 }
 
 export type DiagnosisService = ReturnType<typeof createDiagnosisService>;
