@@ -8,6 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from './process-role.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { withWorkerErrors } from '../platform/worker-errors.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { liveProbes } from '../reload/live-files.js';
 import { createDevicePoller } from '../polling/poll-device.js';
@@ -128,7 +129,7 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
       workers = [
         new Worker(
           POLL_QUEUE,
-          async (job: Job<{ shard?: number }>) => {
+          withWorkerErrors(async (job: Job<{ shard?: number }>) => {
             if (job.name === 'sync') return syncSchedule(fleet, schedule, activeService, false);
             const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
             if (ids.length === 0) return undefined;
@@ -136,16 +137,16 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
             const reports = await activeService.pollDevices(ids);
             options.onPolled?.(reports);
             return undefined;
-          },
+          }),
           { connection, prefix, concurrency: options.tickConcurrency },
         ),
         new Worker(
           PROBE_QUEUE,
-          async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
+          withWorkerErrors(async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
             const reports = await activeService.pollDevices([job.data.deviceId]);
             options.onPolled?.(reports);
             return reports[0] ?? null;
-          },
+          }),
           { connection, prefix, concurrency: 64 },
         ),
       ];
