@@ -83,93 +83,122 @@ const CHUNK = 500;
  * carries a dead id and a cursor never stops on one.
  */
 export function createDeviceStatusIndex(redis: Redis, keys: RedisKeys) {
-  const inventoryIds = keys.inventoryPart('device-ids');
+  const ctx: IndexContext = { redis, keys, inventoryIds: keys.inventoryPart('device-ids') };
   return {
     /** Records what changed between two polls of each device; a no-op for devices that did not change. */
-    async update(changes: readonly StatusChange[]): Promise<void> {
-      const pipeline = redis.pipeline();
-      let writes = 0;
-      for (const change of changes) {
-        const { add, remove } = statusIndexOps(keys, change);
-        for (const key of remove) pipeline.zrem(key, change.id);
-        for (const key of add) pipeline.zadd(key, 0, change.id);
-        writes += add.length + remove.length;
-      }
-      if (writes > 0) await pipeline.exec();
-    },
-
-    /**
-     * One page of live ids in a status and/or with a finding kind, after `cursor` (an id), in id order.
-     * Ids the inventory no longer holds are skipped, and the page is filled from further on, so a page
-     * is short only at the end and `nextCursor` always names a device on the page.
-     */
-    async page(
-      filter: { status?: string; finding?: string },
-      cursor: string | undefined,
-      limit: number,
-    ): Promise<DeviceIdPage> {
-      const primary =
-        filter.finding !== undefined
-          ? keys.devicesByFinding(filter.finding)
-          : keys.devicesByStatus(filter.status ?? 'unknown');
-      const secondary =
-        filter.finding !== undefined && filter.status !== undefined
-          ? keys.devicesByStatus(filter.status)
-          : undefined;
-      const ids: string[] = [];
-      let from = cursor === undefined ? '-' : `(${cursor}`;
-      const chunkSize = Math.max(limit, CHUNK);
-      for (;;) {
-        const chunk = await redis.zrangebylex(primary, from, '+', 'LIMIT', 0, chunkSize);
-        if (chunk.length === 0) return { ids };
-        const pipeline = redis.pipeline();
-        pipeline.zmscore(inventoryIds, ...chunk);
-        if (secondary) pipeline.zmscore(secondary, ...chunk);
-        const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-          if (error) throw error;
-          return value as (string | null)[];
-        });
-        const [live = [], inSecondary] = replies;
-        for (const [i, id] of chunk.entries()) {
-          if (live[i] === null || (inSecondary && inSecondary[i] === null)) continue;
-          ids.push(id);
-          if (ids.length === limit) {
-            // Only name a cursor when something may follow: the last id of the set ends the listing.
-            const more = i < chunk.length - 1 || chunk.length === chunkSize;
-            return more ? { ids, nextCursor: id } : { ids };
-          }
-        }
-        if (chunk.length < chunkSize) return { ids };
-        from = `(${chunk[chunk.length - 1] as string}`;
-      }
-    },
-
-    /**
-     * Makes the index match the inventory: drops ids the inventory lacks from every set, and puts live
-     * devices that are in no status set into `unknown`. Each chunk is one script that checks the
-     * inventory and the sets itself, so a poll writing meanwhile is never undone. Run by the schedule
-     * sync after an import (it heals indexes written before the switch kept them, or by hand).
-     */
-    async heal(liveIds: readonly string[]): Promise<{ dropped: number; added: number }> {
-      let dropped = 0;
-      let added = 0;
-      for (const key of deviceIndexKeys(keys)) {
-        const members = await redis.zrange(key, 0, -1);
-        for (let i = 0; i < members.length; i += CHUNK) {
-          const chunk = members.slice(i, i + CHUNK);
-          dropped += Number(await redis.eval(DROP_DEAD, 2, key, inventoryIds, ...chunk));
-        }
-      }
-      const statusKeys = DEVICE_STATUSES.map((status) => keys.devicesByStatus(status));
-      for (let i = 0; i < liveIds.length; i += CHUNK) {
-        const chunk = liveIds.slice(i, i + CHUNK);
-        added += Number(
-          await redis.eval(ADD_UNPLACED, 1 + statusKeys.length, inventoryIds, ...statusKeys, ...chunk),
-        );
-      }
-      return { dropped, added };
-    },
+    update: (changes: readonly StatusChange[]) => updateIndex(ctx, changes),
+    page: (filter: StatusFilter, cursor: string | undefined, limit: number) =>
+      pageOfIndex(ctx, filter, cursor, limit),
+    heal: (liveIds: readonly string[]) => healIndex(ctx, liveIds),
   };
+}
+
+interface IndexContext {
+  redis: Redis;
+  keys: RedisKeys;
+  /** The inventory's set of device ids, which every read and heal checks against. */
+  inventoryIds: string;
+}
+
+type StatusFilter = { status?: string; finding?: string };
+
+async function updateIndex({ redis, keys }: IndexContext, changes: readonly StatusChange[]): Promise<void> {
+  const pipeline = redis.pipeline();
+  let writes = 0;
+  for (const change of changes) {
+    const { add, remove } = statusIndexOps(keys, change);
+    for (const key of remove) pipeline.zrem(key, change.id);
+    for (const key of add) pipeline.zadd(key, 0, change.id);
+    writes += add.length + remove.length;
+  }
+  if (writes > 0) await pipeline.exec();
+}
+
+/**
+ * One page of live ids in a status and/or with a finding kind, after `cursor` (an id), in id order.
+ * Ids the inventory no longer holds are skipped, and the page is filled from further on, so a page
+ * is short only at the end and `nextCursor` always names a device on the page.
+ */
+async function pageOfIndex(
+  ctx: IndexContext,
+  filter: StatusFilter,
+  cursor: string | undefined,
+  limit: number,
+): Promise<DeviceIdPage> {
+  const { redis, keys } = ctx;
+  const primary =
+    filter.finding !== undefined
+      ? keys.devicesByFinding(filter.finding)
+      : keys.devicesByStatus(filter.status ?? 'unknown');
+  const secondary =
+    filter.finding !== undefined && filter.status !== undefined
+      ? keys.devicesByStatus(filter.status)
+      : undefined;
+  const ids: string[] = [];
+  let from = cursor === undefined ? '-' : `(${cursor}`;
+  const chunkSize = Math.max(limit, CHUNK);
+  for (;;) {
+    const chunk = await redis.zrangebylex(primary, from, '+', 'LIMIT', 0, chunkSize);
+    if (chunk.length === 0) return { ids };
+    const kept = await keptOfChunk(ctx, chunk, secondary);
+    for (const [i, id] of chunk.entries()) {
+      if (!kept[i]) continue;
+      ids.push(id);
+      if (ids.length === limit) {
+        // Only name a cursor when something may follow: the last id of the set ends the listing.
+        const more = i < chunk.length - 1 || chunk.length === chunkSize;
+        return more ? { ids, nextCursor: id } : { ids };
+      }
+    }
+    if (chunk.length < chunkSize) return { ids };
+    from = `(${chunk[chunk.length - 1] as string}`;
+  }
+}
+
+/** For each id of a chunk: whether the inventory holds it and, when there is one, it is in `secondary`. */
+async function keptOfChunk(
+  { redis, inventoryIds }: IndexContext,
+  chunk: readonly string[],
+  secondary: string | undefined,
+): Promise<boolean[]> {
+  const pipeline = redis.pipeline();
+  pipeline.zmscore(inventoryIds, ...chunk);
+  if (secondary) pipeline.zmscore(secondary, ...chunk);
+  const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as (string | null)[];
+  });
+  const [live = [], inSecondary] = replies;
+  return chunk.map((_, i) => !(live[i] === null || (inSecondary && inSecondary[i] === null)));
+}
+
+/**
+ * Makes the index match the inventory: drops ids the inventory lacks from every set, and puts live
+ * devices that are in no status set into `unknown`. Each chunk is one script that checks the
+ * inventory and the sets itself, so a poll writing meanwhile is never undone. Run by the schedule
+ * sync after an import (it heals indexes written before the switch kept them, or by hand).
+ */
+async function healIndex(
+  { redis, keys, inventoryIds }: IndexContext,
+  liveIds: readonly string[],
+): Promise<{ dropped: number; added: number }> {
+  let dropped = 0;
+  let added = 0;
+  for (const key of deviceIndexKeys(keys)) {
+    const members = await redis.zrange(key, 0, -1);
+    for (let i = 0; i < members.length; i += CHUNK) {
+      const chunk = members.slice(i, i + CHUNK);
+      dropped += Number(await redis.eval(DROP_DEAD, 2, key, inventoryIds, ...chunk));
+    }
+  }
+  const statusKeys = DEVICE_STATUSES.map((status) => keys.devicesByStatus(status));
+  for (let i = 0; i < liveIds.length; i += CHUNK) {
+    const chunk = liveIds.slice(i, i + CHUNK);
+    added += Number(
+      await redis.eval(ADD_UNPLACED, 1 + statusKeys.length, inventoryIds, ...statusKeys, ...chunk),
+    );
+  }
+  return { dropped, added };
 }
 
 export type DeviceStatusIndex = ReturnType<typeof createDeviceStatusIndex>;

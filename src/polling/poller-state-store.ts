@@ -30,9 +30,13 @@ export interface PollerStateStore {
    * devices the inventory still holds. A poll that was running while an import removed its device
    * therefore writes nothing back (no state, no index entry). Answers the ids it skipped.
    */
-  saveLive(
-    entries: readonly { state: PollerDeviceState; change: StatusChange }[],
-  ): Promise<{ skipped: string[] }>;
+  saveLive(entries: readonly LiveEntry[]): Promise<{ skipped: string[] }>;
+}
+
+/** A device's new state and how its status changed, for `saveLive`. */
+export interface LiveEntry {
+  state: PollerDeviceState;
+  change: StatusChange;
 }
 
 /**
@@ -73,76 +77,105 @@ return skipped`;
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
 export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: number): PollerStateStore {
-  const byShard = (ids: readonly string[]): Map<number, string[]> => {
-    const groups = new Map<number, string[]>();
-    for (const id of ids) {
-      const shard = shardOf(id, shards);
-      const group = groups.get(shard) ?? [];
-      group.push(id);
-      groups.set(shard, group);
-    }
-    return groups;
-  };
-
+  const ctx: StoreContext = { redis, keys, shards };
   return {
-    async load(ids) {
-      const result = new Map<string, PollerDeviceState>();
-      const groups = [...byShard(ids)];
-      const pipeline = redis.pipeline();
-      for (const [shard, group] of groups) pipeline.hmgetBuffer(keys.pollState(shard), ...group);
-      const replies = (await pipeline.exec()) ?? [];
-      groups.forEach(([, group], g) => {
-        const [error, values] = replies[g] ?? [];
-        if (error) throw error;
-        (values as (Buffer | null)[]).forEach((value, i) => {
-          if (value) result.set(group[i] as string, packr.unpack(value) as PollerDeviceState);
-        });
-      });
-      return result;
-    },
-
-    async save(states) {
-      if (states.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const state of states) {
-        pipeline.hset(
-          keys.pollState(shardOf(state.detection.deviceId, shards)),
-          state.detection.deviceId,
-          packr.pack(state),
-        );
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      const failed = replies.find(([error]) => error);
-      if (failed?.[0]) throw failed[0];
-    },
-
-    async saveLive(entries) {
-      if (entries.length === 0) return { skipped: [] };
-      const keyIndex = new Map<string, number>();
-      const indexOf = (key: string): number => {
-        let index = keyIndex.get(key);
-        if (index === undefined) keyIndex.set(key, (index = keyIndex.size + 1));
-        return index;
-      };
-      indexOf(keys.inventoryPart('device-ids'));
-      for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status));
-      indexOf(keys.devicesAnsweredAt());
-      const args: (string | Buffer)[] = [String(entries.length)];
-      for (const { state, change } of entries) {
-        const id = state.detection.deviceId;
-        const writes = liveIndexWrites(keys, change);
-        const { lastOutcome, lastPollAt } = state.detection;
-        const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
-        const ops = [
-          ...(answered ? [`a${Math.round(lastPollAt)}`] : []),
-          `=${indexOf(writes.status)}`,
-          ...writes.remove.map((key) => `-${indexOf(key)}`),
-          ...writes.add.map((key) => `+${indexOf(key)}`),
-        ];
-        args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packr.pack(state), ops.join(''));
-      }
-      const skipped = (await redis.eval(SAVE_LIVE, keyIndex.size, ...keyIndex.keys(), ...args)) as string[];
-      return { skipped };
-    },
+    load: (ids) => loadStates(ctx, ids),
+    save: (states) => saveStates(ctx, states),
+    saveLive: (entries) => saveLiveStates(ctx, entries),
   };
+}
+
+interface StoreContext {
+  redis: Redis;
+  keys: RedisKeys;
+  shards: number;
+}
+
+function byShard(ids: readonly string[], shards: number): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const id of ids) {
+    const shard = shardOf(id, shards);
+    const group = groups.get(shard) ?? [];
+    group.push(id);
+    groups.set(shard, group);
+  }
+  return groups;
+}
+
+async function loadStates(
+  { redis, keys, shards }: StoreContext,
+  ids: readonly string[],
+): Promise<Map<string, PollerDeviceState>> {
+  const result = new Map<string, PollerDeviceState>();
+  const groups = [...byShard(ids, shards)];
+  const pipeline = redis.pipeline();
+  for (const [shard, group] of groups) pipeline.hmgetBuffer(keys.pollState(shard), ...group);
+  const replies = (await pipeline.exec()) ?? [];
+  groups.forEach(([, group], g) => {
+    const [error, values] = replies[g] ?? [];
+    if (error) throw error;
+    (values as (Buffer | null)[]).forEach((value, i) => {
+      if (value) result.set(group[i] as string, packr.unpack(value) as PollerDeviceState);
+    });
+  });
+  return result;
+}
+
+async function saveStates(
+  { redis, keys, shards }: StoreContext,
+  states: readonly PollerDeviceState[],
+): Promise<void> {
+  if (states.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const state of states) {
+    pipeline.hset(
+      keys.pollState(shardOf(state.detection.deviceId, shards)),
+      state.detection.deviceId,
+      packr.pack(state),
+    );
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}
+
+async function saveLiveStates(
+  ctx: StoreContext,
+  entries: readonly LiveEntry[],
+): Promise<{ skipped: string[] }> {
+  if (entries.length === 0) return { skipped: [] };
+  const { keys, args } = saveLiveArguments(ctx, entries);
+  const skipped = (await ctx.redis.eval(SAVE_LIVE, keys.length, ...keys, ...args)) as string[];
+  return { skipped };
+}
+
+/** SAVE_LIVE's KEYS and ARGV, as its comment lays them out: each key once, named by its index. */
+function saveLiveArguments(
+  { keys, shards }: StoreContext,
+  entries: readonly LiveEntry[],
+): { keys: string[]; args: (string | Buffer)[] } {
+  const keyIndex = new Map<string, number>();
+  const indexOf = (key: string): number => {
+    let index = keyIndex.get(key);
+    if (index === undefined) keyIndex.set(key, (index = keyIndex.size + 1));
+    return index;
+  };
+  indexOf(keys.inventoryPart('device-ids'));
+  for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status));
+  indexOf(keys.devicesAnsweredAt());
+  const args: (string | Buffer)[] = [String(entries.length)];
+  for (const { state, change } of entries) {
+    const id = state.detection.deviceId;
+    const writes = liveIndexWrites(keys, change);
+    const { lastOutcome, lastPollAt } = state.detection;
+    const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
+    const ops = [
+      ...(answered ? [`a${Math.round(lastPollAt)}`] : []),
+      `=${indexOf(writes.status)}`,
+      ...writes.remove.map((key) => `-${indexOf(key)}`),
+      ...writes.add.map((key) => `+${indexOf(key)}`),
+    ];
+    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packr.pack(state), ops.join(''));
+  }
+  return { keys: [...keyIndex.keys()], args };
 }
