@@ -12,7 +12,7 @@ export function describeExpected(schema: TSchema): string {
   }
   if (schema.type === 'integer' || schema.type === 'number') return describeNumber(schema);
   if (schema.type === 'array')
-    return `a comma-separated list of ${describeExpected(schema.items as TSchema)}`;
+    return `a comma-separated list, each ${describeExpected(schema.items as TSchema)}`;
   if (schema.type === 'string') {
     if (typeof schema.minLength === 'number') return `at least ${schema.minLength} characters`;
     if (typeof schema.pattern === 'string') return `text matching ${schema.pattern}`;
