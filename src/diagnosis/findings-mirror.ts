@@ -17,102 +17,116 @@ export interface FindingsMirror {
   follow(blockMs: number): Promise<Set<string>>;
 }
 
-export function createFindingsMirror(deps: {
+export interface FindingsMirrorDeps {
   redis: Redis;
   /** A connection of its own: XREAD BLOCK holds it while waiting. */
   reader: Redis;
   keys: RedisKeys;
   states: PollerStateStore;
-}): FindingsMirror {
-  const { redis, reader, keys } = deps;
-  let byDevice = new Map<string, Map<string, Finding>>();
-  let lastId = '0-0';
-  // Devices to plan again without a finding change (an action finished): read alongside, from now on.
-  let lastTouchId = '$';
-  const view = new Map<string, readonly Finding[]>();
+}
 
-  const refreshView = (deviceId: string): void => {
-    const findings = byDevice.get(deviceId);
+export function createFindingsMirror(deps: FindingsMirrorDeps): FindingsMirror {
+  return new StreamedFindingsMirror(deps);
+}
+
+class StreamedFindingsMirror implements FindingsMirror {
+  readonly byDevice = new Map<string, readonly Finding[]>();
+  private findings = new Map<string, Map<string, Finding>>();
+  private lastId = '0-0';
+  // Devices to plan again without a finding change (an action finished): read alongside, from now on.
+  private lastTouchId = '$';
+
+  constructor(private readonly deps: FindingsMirrorDeps) {}
+
+  async reload(): Promise<Set<string>> {
+    const { redis, keys } = this.deps;
+    // The stream position first: a change landing during the read is then replayed, never lost.
+    const [newest] = await redis.xrevrange(keys.findingEvents(), '+', '-', 'COUNT', 1);
+    const position = newest?.[0] ?? '0-0';
+    if (this.lastTouchId === '$') {
+      const [touch] = await redis.xrevrange(keys.advisorTouches(), '+', '-', 'COUNT', 1);
+      this.lastTouchId = touch?.[0] ?? '0-0';
+    }
+    const next = await this.readAll();
+    const changed = new Set<string>();
+    for (const id of new Set([...this.findings.keys(), ...next.keys()])) {
+      if (fingerprint(this.findings.get(id)) !== fingerprint(next.get(id))) changed.add(id);
+    }
+    this.findings = next;
+    this.byDevice.clear();
+    for (const id of this.findings.keys()) this.refreshView(id);
+    this.lastId = position;
+    return changed;
+  }
+
+  async follow(blockMs: number): Promise<Set<string>> {
+    const { reader, keys } = this.deps;
+    const touched = new Set<string>();
+    const reply = await reader.xread(
+      'COUNT',
+      5000,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      keys.findingEvents(),
+      keys.advisorTouches(),
+      this.lastId,
+      this.lastTouchId,
+    );
+    for (const [stream, entries] of reply ?? []) {
+      for (const [id, fields] of entries) {
+        const deviceId =
+          stream === keys.advisorTouches() ? this.applyTouch(id, fields) : this.applyChange(id, fields);
+        if (deviceId) touched.add(deviceId);
+      }
+    }
+    return touched;
+  }
+
+  /** Every device in a finding index, with its open findings from the pollers' state. */
+  private async readAll(): Promise<Map<string, Map<string, Finding>>> {
+    const pipeline = this.deps.redis.pipeline();
+    for (const kind of FINDING_KINDS) pipeline.zrange(this.deps.keys.devicesByFinding(kind), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    const ids = [...new Set(replies.flatMap(([, members]) => (members as string[] | null) ?? []))];
+    const states = await this.deps.states.load(ids);
+    const next = new Map<string, Map<string, Finding>>();
+    for (const [id, state] of states) {
+      const findings = Object.values(state.detection.findings);
+      if (findings.length > 0) next.set(id, new Map(findings.map((f) => [f.id, f])));
+    }
+    return next;
+  }
+
+  private applyTouch(id: string, fields: string[]): string | undefined {
+    this.lastTouchId = id;
+    return fields[fields.indexOf('deviceId') + 1];
+  }
+
+  private applyChange(id: string, fields: string[]): string | undefined {
+    this.lastId = id;
+    const change = decodeChange(fields);
+    if (!change) return undefined;
+    const { deviceId } = change.finding;
+    const findings = this.findings.get(deviceId) ?? new Map<string, Finding>();
+    if (change.type === 'cleared') findings.delete(change.finding.id);
+    else findings.set(change.finding.id, change.finding);
+    this.findings.set(deviceId, findings);
+    this.refreshView(deviceId);
+    return deviceId;
+  }
+
+  private refreshView(deviceId: string): void {
+    const findings = this.findings.get(deviceId);
     if (!findings || findings.size === 0) {
-      byDevice.delete(deviceId);
-      view.delete(deviceId);
+      this.findings.delete(deviceId);
+      this.byDevice.delete(deviceId);
     } else
-      view.set(
+      this.byDevice.set(
         deviceId,
         [...findings.values()].sort((a, b) => a.id.localeCompare(b.id)),
       );
-  };
-
-  return {
-    byDevice: view,
-
-    async reload() {
-      // The stream position first: a change landing during the read is then replayed, never lost.
-      const [newest] = await redis.xrevrange(keys.findingEvents(), '+', '-', 'COUNT', 1);
-      const position = newest?.[0] ?? '0-0';
-      if (lastTouchId === '$') {
-        const [touch] = await redis.xrevrange(keys.advisorTouches(), '+', '-', 'COUNT', 1);
-        lastTouchId = touch?.[0] ?? '0-0';
-      }
-      const pipeline = redis.pipeline();
-      for (const kind of FINDING_KINDS) pipeline.zrange(keys.devicesByFinding(kind), 0, -1);
-      const replies = (await pipeline.exec()) ?? [];
-      const ids = [...new Set(replies.flatMap(([, members]) => (members as string[] | null) ?? []))];
-      const states = await deps.states.load(ids);
-      const next = new Map<string, Map<string, Finding>>();
-      for (const [id, state] of states) {
-        const findings = Object.values(state.detection.findings);
-        if (findings.length > 0) next.set(id, new Map(findings.map((f) => [f.id, f])));
-      }
-      const changed = new Set<string>();
-      for (const id of new Set([...byDevice.keys(), ...next.keys()])) {
-        if (fingerprint(byDevice.get(id)) !== fingerprint(next.get(id))) changed.add(id);
-      }
-      byDevice = next;
-      view.clear();
-      for (const id of byDevice.keys()) refreshView(id);
-      lastId = position;
-      return changed;
-    },
-
-    async follow(blockMs) {
-      const touched = new Set<string>();
-      const reply = await reader.xread(
-        'COUNT',
-        5000,
-        'BLOCK',
-        blockMs,
-        'STREAMS',
-        keys.findingEvents(),
-        keys.advisorTouches(),
-        lastId,
-        lastTouchId,
-      );
-      for (const [stream, entries] of reply ?? []) {
-        if (stream === keys.advisorTouches()) {
-          for (const [id, fields] of entries) {
-            lastTouchId = id;
-            const deviceId = fields[fields.indexOf('deviceId') + 1];
-            if (deviceId) touched.add(deviceId);
-          }
-          continue;
-        }
-        for (const [id, fields] of entries) {
-          lastId = id;
-          const change = decodeChange(fields);
-          if (!change) continue;
-          const { deviceId } = change.finding;
-          const findings = byDevice.get(deviceId) ?? new Map<string, Finding>();
-          if (change.type === 'cleared') findings.delete(change.finding.id);
-          else findings.set(change.finding.id, change.finding);
-          byDevice.set(deviceId, findings);
-          refreshView(deviceId);
-          touched.add(deviceId);
-        }
-      }
-      return touched;
-    },
-  };
+  }
 }
 
 function fingerprint(findings: Map<string, Finding> | undefined): string {
