@@ -2,7 +2,6 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.js';
-import { createStoredApiKeys } from './stored-api-keys.js';
 import { DEFAULT_CALLER_LIMITS, type TrustProxy } from '../config/caller-limits.js';
 import { registerAuth } from './auth.js';
 import { registerOperationDocs } from './operation-docs.js';
@@ -71,10 +70,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   registerAuth(
     app,
     deps.apiKeyVerifier ??
-      chainKeyVerifiers(
-        createStaticKeyVerifier(deps.config.apiKeys),
-        createStoredApiKeys(deps.redis, deps.keys).verifier(),
-      ),
+      chainKeyVerifiers(createStaticKeyVerifier(deps.config.apiKeys), deps.services.apiKeys.verifier()),
     { rejected: rateLimits.authRejected, identified: rateLimits.identified },
   );
   registerOperationDocs(app);

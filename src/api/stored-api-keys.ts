@@ -74,3 +74,5 @@ export function createStoredApiKeys(redis: Redis, keys: RedisKeys) {
     },
   };
 }
+
+export type StoredApiKeys = ReturnType<typeof createStoredApiKeys>;

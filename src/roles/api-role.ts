@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProcessRole } from './process-role.js';
 import type { ApiDeps } from '../api/api-deps.js';
+import type { ApiServices } from '../api/api-services.js';
 import { buildApp } from '../api/build-app.js';
+import { createConversationStore } from '../conversations/conversation-store.js';
+import { createIdleSweeper, type IdleSweeper } from '../conversations/idle-sweeper.js';
+import { createApiServices } from './api-services.js';
 
-export interface ApiRoleOptions extends ApiDeps {
+export interface ApiRoleOptions extends Omit<ApiDeps, 'services'> {
   host: string;
   port: number;
 }
@@ -14,22 +18,42 @@ export interface ApiRole extends ProcessRole {
 }
 
 /**
- * The api role: the HTTP app, listening. Closing stops accepting connections and lets in-flight
- * requests finish (Fastify answers 503 to new ones meanwhile); the shutdown deadline bounds it.
+ * The api role: its services (stores, queues, the event hub), the HTTP app over them, listening, and
+ * the idle-conversation sweeper. Closing stops the sweeper, stops accepting connections and lets
+ * in-flight requests finish (Fastify answers 503 to new ones meanwhile), then releases the services;
+ * the shutdown deadline bounds it.
  */
 export function createApiRole(options: ApiRoleOptions): ApiRole {
   const { host, port, ...deps } = options;
+  let services: ApiServices | undefined;
+  let sweeper: IdleSweeper | undefined;
   let app: FastifyInstance | undefined;
   let listeningUrl: string | undefined;
   return {
     name: 'api',
     stage: 'api',
     async start() {
-      app = buildApp(deps);
-      listeningUrl = await app.listen({ host, port });
+      services = await createApiServices(deps);
+      app = buildApp({ ...deps, services });
+      try {
+        listeningUrl = await app.listen({ host, port });
+      } catch (error) {
+        // Not started, so the shutdown will not close it: release what was opened for it now.
+        await app.close();
+        await services.close();
+        throw error;
+      }
+      sweeper = createIdleSweeper({
+        conversations: createConversationStore(deps.redis, deps.keys),
+        idleMs: deps.config.actions.conversationIdleMs,
+        logger: deps.logger.child({ module: 'conversations' }),
+      });
+      sweeper.start();
     },
     async close() {
+      sweeper?.stop();
       await app?.close();
+      await services?.close();
     },
     url: () => listeningUrl,
   };

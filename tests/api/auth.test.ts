@@ -4,10 +4,8 @@ import { buildApp } from '../../src/api/build-app.js';
 import { keyIdOf } from '../../src/api/api-key-verifier.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Problem } from '../../src/api/problem.js';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
-import { Redis } from 'ioredis';
-import { TEST_REDIS_URL } from '../helpers/test-redis.js';
-import { createRedisKeys } from '../../src/platform/redis-keys.js';
+import { buildTestApp, buildTestServices, type TestApp } from '../helpers/build-test-app.js';
+import { createTestRedis, TEST_REDIS_URL } from '../helpers/test-redis.js';
 import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
 
 describe('bearer API keys with roles', () => {
@@ -97,7 +95,8 @@ describe('bearer API keys with roles', () => {
 
 describe('access declarations', () => {
   it('refuse a route with an unknown role, or both public and roles, when it is registered', async () => {
-    const app = buildApp({
+    const testRedis = await createTestRedis();
+    const deps = {
       config: {
         redisUrl: TEST_REDIS_URL,
         redisPrefix: 'x',
@@ -115,10 +114,11 @@ describe('access declarations', () => {
         actions: DEFAULT_ACTIONS_CONFIG,
       },
       logger: createLogger({ level: 'silent' }),
-      // The domain routes build their stores at registration: give them a connection that is never used.
-      redis: new Redis(TEST_REDIS_URL, { lazyConnect: true }),
-      keys: createRedisKeys('vigil-test-unused'),
-    });
+      redis: testRedis.redis,
+      keys: testRedis.keys,
+    };
+    const services = await buildTestServices(deps);
+    const app = buildApp({ ...deps, services });
     expect(() =>
       // @ts-expect-error -- 'operator' is not a role; the type system and the boot check both say so.
       app.get('/v1/test/typo', { config: { roles: ['operator'] } }, () => ({})),
@@ -127,5 +127,7 @@ describe('access declarations', () => {
       /a public route takes no roles/,
     );
     await app.close();
+    await services.close();
+    await testRedis.close();
   });
 });

@@ -2,7 +2,11 @@ import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { ApiServices } from '../../src/api/api-services.js';
 import { buildApp } from '../../src/api/build-app.js';
+import type { Logger } from '../../src/platform/logger.js';
+import type { RedisKeys } from '../../src/platform/redis-keys.js';
+import { createApiServices } from '../../src/roles/api-services.js';
 import type { ApiRole, Config } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { Secret } from '../../src/shared/secret.js';
@@ -19,6 +23,8 @@ export interface TestApp {
   logLines: string[];
   testRedis: TestRedis;
   config: Config;
+  /** The stores, queues and services the app's routes call, as the api role builds them. */
+  services: ApiServices;
   close(): Promise<void>;
 }
 
@@ -62,7 +68,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     { level: config.logLevel },
     { write: (line: string) => void logLines.push(line) },
   );
-  const app = buildApp({ config, logger, redis: options.redis ?? testRedis.redis, keys: testRedis.keys });
+  const deps = { config, logger, redis: options.redis ?? testRedis.redis, keys: testRedis.keys };
+  const services = await buildTestServices(deps);
+  const app = buildApp({ ...deps, services });
   const { routes } = options;
   if (routes) {
     void app.register((scope, _options, done) => {
@@ -81,11 +89,27 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logLines,
     testRedis,
     config,
+    services,
     async close() {
       await app.close();
+      await services.close();
       await testRedis.close();
     },
   };
+}
+
+/**
+ * The api role's services (stores, queues, the event hub, the conversation service) for a test: the
+ * same ones `vigil serve` builds. The idle sweeper is not started; a test runs `createIdleSweeper` itself.
+ * Close them after the app that uses them.
+ */
+export async function buildTestServices(deps: {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+}): Promise<ApiServices> {
+  return createApiServices(deps);
 }
 
 function newToken(): string {

@@ -1,31 +1,24 @@
+import type { Queue } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createActionQueue, enqueueAction } from '../../actions/action-queue.js';
-import { createActionStore } from '../../actions/action-store.js';
+import { enqueueAction } from '../../actions/action-queue.js';
+import type { ActionStore } from '../../actions/action-store.js';
 import { actionView, type ActionRecord } from '../../actions/action.js';
-import { rebootGuardsNow } from '../../actions/reboot-guards-now.js';
-import { createIncidentStore } from '../../diagnosis/incident-store.js';
-import { livePlaybooks } from '../../reload/live-files.js';
-import type { Logger } from '../../platform/logger.js';
-import { createRebootLedger } from '../../diagnosis/reboot-ledger.js';
-import { createInventoryStore } from '../../inventory/index.js';
-import { createRedisConnection } from '../../platform/redis-connection.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
-import { createPollerStateStore } from '../../polling/poller-state-store.js';
+import { rebootGuardsNow, type GuardDeps } from '../../actions/reboot-guards-now.js';
+import type { InventoryStore } from '../../inventory/index.js';
 import { AppError } from '../../shared/app-error.js';
 import { problemResponses } from '../problem-responses.js';
 import { documents, IsoTime, Page } from '../schemas/api-schema.js';
+import { ComposedIdParams, Id, IdParams } from '../schemas/id-params.js';
 import { ActionSchema } from '../schemas/suggestion-schemas.js';
 import type { AuditEntry } from '../../actions/action-store.js';
 import { Type } from '@sinclair/typebox';
 
 export interface ActionRoutesOptions {
-  logger: Logger;
-  redis: Redis;
-  redisUrl: string;
-  keys: RedisKeys;
-  pollShards: number;
-  playbooksDir: string;
+  actions: ActionStore;
+  inventory: InventoryStore;
+  /** What a NOC reboot is checked against now, under the live playbooks. */
+  rebootGuards: GuardDeps;
+  actionQueue: Queue;
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
@@ -51,26 +44,9 @@ const AuditEntrySchema = documents<AuditEntry & { id: string }>()(
  * NOC's side of actions: a reboot asked for directly (same path and guards as an accepted suggestion),
  * one action's record, and the audit trail of every decision and action.
  */
+// eslint-disable-next-line @typescript-eslint/require-await
 export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app, options) => {
-  const { redis, keys } = options;
-  const actions = createActionStore(redis, keys);
-  const inventory = createInventoryStore({ redis, keys });
-  const guardDeps = {
-    inventory,
-    states: createPollerStateStore(redis, keys, options.pollShards),
-    incidents: createIncidentStore(redis, keys),
-    ledger: createRebootLedger(redis, keys),
-    playbooks: await livePlaybooks(
-      { redis: options.redis, keys: options.keys, logger: options.logger },
-      options.playbooksDir,
-    ),
-  };
-  const connection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-noc-actions');
-  const queue = createActionQueue(connection, keys);
-  app.addHook('onClose', async () => {
-    await queue.close();
-    connection.disconnect();
-  });
+  const { actions, inventory, rebootGuards: guardDeps, actionQueue: queue } = options;
 
   app.post<{ Params: { id: string } }>(
     '/v1/devices/:id/reboot',
@@ -85,11 +61,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
           'a refusal is 409 naming each one; otherwise the action is queued (202), the SNMP SET goes out ' +
           'once and the reboot is verified. Follow it at `/v1/actions/{id}`; it is in the audit trail.',
         tags: ['actions'],
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-          required: ['id'],
-        },
+        params: IdParams,
         response: {
           202: ActionSchema,
           ...problemResponses('/v1/devices/{id}/reboot', [
@@ -148,11 +120,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
           'For NOC: one action by id (the suggestion id, or `noc-reboot:<deviceId>:<ms>`): who asked and ' +
           'when, its state, when the SET went out, the ticket of a technician visit, and the outcome.',
         tags: ['actions'],
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 400 } },
-          required: ['id'],
-        },
+        params: ComposedIdParams,
         response: {
           200: ActionSchema,
           ...problemResponses('/v1/actions/{id}', [
@@ -182,8 +150,8 @@ export const actionRoutes: FastifyPluginAsync<ActionRoutesOptions> = async (app,
         querystring: {
           type: 'object',
           properties: {
-            deviceId: { type: 'string', minLength: 1 },
-            subscriberId: { type: 'string', minLength: 1 },
+            deviceId: Id,
+            subscriberId: Id,
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
             before: {
               type: 'string',

@@ -1,22 +1,18 @@
-import { Queue, QueueEvents } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createInventoryStore } from '../../inventory/index.js';
-import { createRedisConnection } from '../../platform/redis-connection.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { InventoryStore } from '../../inventory/index.js';
 import { describeDeviceState } from '../../polling/describe-device-state.js';
 import type { PollReport } from '../../polling/poll-service.js';
-import { createPollerStateStore } from '../../polling/poller-state-store.js';
-import { PROBE_QUEUE } from '../../platform/queue-names.js';
+import type { PollerStateStore } from '../../polling/poller-state-store.js';
 import { AppError } from '../../shared/app-error.js';
+import type { ApiServices } from '../api-services.js';
 import { problemResponses } from '../problem-responses.js';
 import { ProbeAnswerSchema } from '../schemas/device-schemas.js';
+import { IdParams } from '../schemas/id-params.js';
 
 export interface DeviceRoutesOptions {
-  redis: Redis;
-  redisUrl: string;
-  keys: RedisKeys;
-  pollShards: number;
+  inventory: InventoryStore;
+  pollerStates: PollerStateStore;
+  probeNow: ApiServices['probeNow'];
   /** How long a request waits for a poller to run the probe. */
   probeTimeoutMs?: number;
 }
@@ -28,22 +24,8 @@ export interface DeviceRoutesOptions {
 // Async so that Fastify awaits the registration; nothing inside needs to wait.
 // eslint-disable-next-line @typescript-eslint/require-await
 export const deviceRoutes: FastifyPluginAsync<DeviceRoutesOptions> = async (app, options) => {
-  const inventory = createInventoryStore({ redis: options.redis, keys: options.keys });
-  const states = createPollerStateStore(options.redis, options.keys, options.pollShards);
-  const connection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-probes');
-  const prefix = options.keys.bullPrefix();
-  const queue = new Queue(PROBE_QUEUE, { connection, prefix });
-  const events = new QueueEvents(PROBE_QUEUE, {
-    connection: createRedisConnection(options.redisUrl, 'worker', 'vigil-api-probe-events'),
-    prefix,
-  });
+  const { inventory, pollerStates: states } = options;
   const timeoutMs = options.probeTimeoutMs ?? 15_000;
-
-  app.addHook('onClose', async () => {
-    await events.close();
-    await queue.close();
-    connection.disconnect();
-  });
 
   app.post<{ Params: { id: string } }>(
     '/v1/devices/:id/probe',
@@ -57,11 +39,7 @@ export const deviceRoutes: FastifyPluginAsync<DeviceRoutesOptions> = async (app,
           'updated or cleared, and the device state after it. A device that does not answer is an outcome ' +
           '(`timeout`, `auth_failed`, `no_credentials`…), not an error; no poller running is a 503.',
         tags: ['devices'],
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-          required: ['id'],
-        },
+        params: IdParams,
         response: {
           200: ProbeAnswerSchema,
           ...problemResponses('/v1/devices/{id}/probe', [
@@ -75,10 +53,9 @@ export const deviceRoutes: FastifyPluginAsync<DeviceRoutesOptions> = async (app,
       const { id } = request.params;
       if (!(await inventory.getDevice(id)))
         throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${id}" in the inventory`);
-      const job = await queue.add('probe', { deviceId: id }, { removeOnComplete: 1000, removeOnFail: 1000 });
       let report: PollReport | null;
       try {
-        report = (await job.waitUntilFinished(events, timeoutMs)) as PollReport | null;
+        report = await options.probeNow(id, timeoutMs);
       } catch (error) {
         throw new AppError(
           'ERR_POLLER_UNAVAILABLE',

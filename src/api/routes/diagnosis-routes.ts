@@ -1,28 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createDiagnosisService, pickLanguage } from '../../diagnosis/diagnosis-service.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
-import { livePlaybooks } from '../../reload/live-files.js';
-import type { Logger } from '../../platform/logger.js';
+import { pickLanguage, type DiagnosisService } from '../../diagnosis/diagnosis-service.js';
 import { LANGUAGES } from '../../playbooks/index.js';
 import { problemResponses } from '../problem-responses.js';
 import { DeviceDiagnosisSchema, SubscriberDiagnosisSchema } from '../schemas/diagnosis-schemas.js';
+import { IdParams as idParams } from '../schemas/id-params.js';
 
 export interface DiagnosisRoutesOptions {
-  logger: Logger;
-  redis: Redis;
-  keys: RedisKeys;
-  pollShards: number;
-  /** Compiled at registration: the explanation runs the same rules as the advisor. */
-  playbooksDir: string;
-  holdUnreachableMs: number;
+  /** Under the live playbooks: the explanation runs the same rules as the advisor. */
+  diagnosis: DiagnosisService;
 }
-
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-  required: ['id'],
-} as const;
 const languageQuery = {
   type: 'object',
   properties: {
@@ -35,14 +21,9 @@ const languageQuery = {
  * incidents, live suggestions) with a fresh explain of every rule and guard. Agents get the same
  * picture through their conversations.
  */
+// eslint-disable-next-line @typescript-eslint/require-await
 export const diagnosisRoutes: FastifyPluginAsync<DiagnosisRoutesOptions> = async (app, options) => {
-  const diagnosis = createDiagnosisService({
-    ...options,
-    playbooks: await livePlaybooks(
-      { redis: options.redis, keys: options.keys, logger: options.logger },
-      options.playbooksDir,
-    ),
-  });
+  const { diagnosis } = options;
 
   app.get<{ Params: { id: string }; Querystring: { lang?: 'ru' | 'en' } }>(
     '/v1/subscribers/:id/diagnosis',

@@ -1,15 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import { FINDING_KINDS, type Finding } from '../../detection/index.js';
-import { createSuggestionStore } from '../../diagnosis/suggestion-store.js';
+import type { SuggestionStore } from '../../diagnosis/suggestion-store.js';
 import { SUGGESTION_STATES, type SuggestionRecord } from '../../diagnosis/suggestion-record.js';
 import { publicSuggestion } from '../../diagnosis/suggestion-record.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { SUGGESTION_KINDS } from '../../playbooks/index.js';
-import { createDeviceStatusIndex } from '../../polling/device-status-index.js';
-import { createPollerStateStore } from '../../polling/poller-state-store.js';
+import type { DeviceStatusIndex } from '../../polling/device-status-index.js';
+import type { PollerStateStore } from '../../polling/poller-state-store.js';
 import { Type } from '@sinclair/typebox';
 import { FindingSchema } from '../schemas/device-schemas.js';
+import { Id } from '../schemas/id-params.js';
 import { SuggestionSchema } from '../schemas/suggestion-schemas.js';
 
 /** A suggestion as stored: its text in every language (a conversation shows one, see SuggestionSchema). */
@@ -23,9 +24,12 @@ const FleetSuggestionSchema = Type.Object(
 );
 
 export interface FindingRoutesOptions {
+  /** For the fleet-wide scan of suggestion records (HSCAN), which no store method pages yet. */
   redis: Redis;
   keys: RedisKeys;
-  pollShards: number;
+  deviceStatus: DeviceStatusIndex;
+  pollerStates: PollerStateStore;
+  suggestions: SuggestionStore;
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
@@ -36,10 +40,7 @@ const NOC = { roles: ['noc', 'admin'] } as const;
  */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (app, options) => {
-  const { redis, keys } = options;
-  const index = createDeviceStatusIndex(redis, keys);
-  const states = createPollerStateStore(redis, keys, options.pollShards);
-  const suggestions = createSuggestionStore(redis, keys);
+  const { redis, keys, deviceStatus: index, pollerStates: states, suggestions } = options;
 
   app.get<{ Querystring: { kind: string; severity?: string; cursor?: string; limit?: number } }>(
     '/v1/findings',
@@ -102,7 +103,7 @@ export const findingRoutes: FastifyPluginAsync<FindingRoutesOptions> = async (ap
           properties: {
             state: { type: 'string', enum: ['live', ...SUGGESTION_STATES], default: 'live' },
             kind: { type: 'string', enum: [...SUGGESTION_KINDS] },
-            deviceId: { type: 'string', minLength: 1 },
+            deviceId: Id,
             cursor: { type: 'string', pattern: '^\\d+$' },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },

@@ -1,24 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import { acknowledge, setEtaNote, type EtaNotePatch } from '../../correlation/index.js';
-import { createIncidentStore } from '../../diagnosis/incident-store.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { IncidentStore } from '../../diagnosis/incident-store.js';
 import { AppError } from '../../shared/app-error.js';
 import { problemResponses } from '../problem-responses.js';
 import { Page } from '../schemas/api-schema.js';
+import { ComposedIdParams as idParams } from '../schemas/id-params.js';
 import { IncidentSchema } from '../schemas/incident-schema.js';
 
 export interface IncidentRoutesOptions {
-  redis: Redis;
-  keys: RedisKeys;
+  incidents: IncidentStore;
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 160 } },
-  required: ['id'],
-} as const;
 const notFound = (path: string) =>
   problemResponses(path, [['ERR_INCIDENT_NOT_FOUND', 'no incident outage:bs-0002']]);
 const resolved = (path: string) => ({
@@ -36,7 +29,7 @@ const resolved = (path: string) => ({
  */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (app, options) => {
-  const incidents = createIncidentStore(options.redis, options.keys);
+  const { incidents } = options;
 
   app.get<{ Querystring: { state?: 'active' | 'all'; limit?: number } }>(
     '/v1/incidents',

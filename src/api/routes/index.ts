@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
-import { DEFAULT_CALLER_LIMITS } from '../../config/caller-limits.js';
-import type { Config } from '../../config/load-config.js';
 import { deviceRoutes } from './device-routes.js';
-import { inventoryRoutes } from './inventory-routes.js';
+import { inventoryImportRoutes } from './inventory-import-routes.js';
+import { inventoryReadRoutes } from './inventory-read-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
+import { conversationStreamRoutes } from './conversation-stream-routes.js';
+import { suggestionDecisionRoutes } from './suggestion-decision-routes.js';
 import { actionRoutes } from './action-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import { reportRoutes } from './report-routes.js';
@@ -22,87 +23,58 @@ import { consoleRoutes } from './console-routes.js';
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
  * devices → incidents → conversations → actions → alerts → reports). Each is a Fastify plugin that
  * declares full paths under /v1 and, per route, `config: { roles: [...] }`; it receives only the
- * dependencies it uses, never the whole ApiDeps.
+ * services it uses (built by the process, src/roles/api-services.ts), never the whole ApiDeps.
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  void app.register(inventoryRoutes, {
-    redis: deps.redis,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
-    authProfiles: deps.config.authProfiles,
-    ...(deps.config.importMaxRemovalShare !== undefined
-      ? { maxRemovalShare: deps.config.importMaxRemovalShare }
-      : {}),
+  const { services: s, config } = deps;
+  void app.register(inventoryImportRoutes, {
+    inventory: s.inventory,
+    authProfiles: config.authProfiles,
+    ...(config.importMaxRemovalShare !== undefined ? { maxRemovalShare: config.importMaxRemovalShare } : {}),
+  });
+  void app.register(inventoryReadRoutes, {
+    inventory: s.inventory,
+    deviceStatus: s.deviceStatus,
+    pollerStates: s.pollerStates,
   });
   void app.register(deviceRoutes, {
-    redis: deps.redis,
-    redisUrl: deps.config.redisUrl,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
+    inventory: s.inventory,
+    pollerStates: s.pollerStates,
+    probeNow: s.probeNow,
   });
-  void app.register(diagnosisRoutes, {
-    redis: deps.redis,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
-    playbooksDir: deps.config.playbooksDir,
-    holdUnreachableMs: deps.config.correlation.settleMs,
-    logger: deps.logger,
-  });
-  void app.register(incidentRoutes, { redis: deps.redis, keys: deps.keys });
-  void app.register(maintenanceRoutes, { redis: deps.redis, keys: deps.keys });
-  void app.register(conversationRoutes, {
-    redis: deps.redis,
-    redisUrl: deps.config.redisUrl,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
-    playbooksDir: deps.config.playbooksDir,
-    idleMs: deps.config.actions.conversationIdleMs,
-    logger: deps.logger,
-    opens: conversationOpenBounds(deps.config),
-  });
+  void app.register(diagnosisRoutes, { diagnosis: s.diagnosis });
+  void app.register(incidentRoutes, { incidents: s.incidents });
+  void app.register(maintenanceRoutes, { maintenance: s.maintenance });
+  void app.register(conversationRoutes, { conversations: s.conversations });
+  void app.register(conversationStreamRoutes, { conversations: s.conversations });
+  void app.register(suggestionDecisionRoutes, { conversations: s.conversations });
   void app.register(actionRoutes, {
-    redis: deps.redis,
-    redisUrl: deps.config.redisUrl,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
-    playbooksDir: deps.config.playbooksDir,
-    logger: deps.logger,
+    actions: s.actions,
+    inventory: s.inventory,
+    rebootGuards: s.rebootGuards,
+    actionQueue: s.actionQueue,
   });
   void app.register(webhookRoutes, {
-    redis: deps.redis,
-    keys: deps.keys,
-    allowedHosts: deps.config.actions.webhookAllowedHosts,
+    webhooks: s.webhooks,
+    allowedHosts: config.actions.webhookAllowedHosts,
   });
-  void app.register(reportRoutes, { redis: deps.redis, keys: deps.keys });
-  void app.register(keyRoutes, { redis: deps.redis, keys: deps.keys });
-  void app.register(metricsRoutes, {
-    redis: deps.redis,
-    redisUrl: deps.config.redisUrl,
-    keys: deps.keys,
-    pollShards: deps.config.pollShards,
-  });
+  void app.register(reportRoutes, { outcomes: s.outcomes, inventory: s.inventory });
+  void app.register(keyRoutes, { apiKeys: s.apiKeys });
+  void app.register(metricsRoutes, { renderMetrics: s.renderMetrics });
   void app.register(adminRoutes, {
     redis: deps.redis,
     keys: deps.keys,
     logger: deps.logger,
-    probesDir: deps.config.probesDir,
-    playbooksDir: deps.config.playbooksDir,
+    probesDir: config.probesDir,
+    playbooksDir: config.playbooksDir,
   });
   void app.register(findingRoutes, {
     redis: deps.redis,
     keys: deps.keys,
-    pollShards: deps.config.pollShards,
+    deviceStatus: s.deviceStatus,
+    pollerStates: s.pollerStates,
+    suggestions: s.suggestions,
   });
   void app.register(consoleRoutes);
   void app.register(meRoutes);
-}
-
-/** The bounds on conversation opens, from VIGIL_CONVERSATION_* (defaults in caller-limits.ts). */
-function conversationOpenBounds(config: Config) {
-  const limits = { ...DEFAULT_CALLER_LIMITS, ...config.callerLimits };
-  return {
-    reuseMs: limits.conversationReuseMs,
-    perKeyPerMinute: limits.conversationOpensPerKeyPerMinute,
-    perSubscriberPerMinute: limits.conversationOpensPerSubscriberPerMinute,
-  };
 }

@@ -1,14 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import { API_ROLES, type ApiRole } from '../../config/load-config.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
 import { Secret } from '../../shared/secret.js';
-import { createStoredApiKeys, type StoredApiKey } from '../stored-api-keys.js';
+import type { StoredApiKey, StoredApiKeys } from '../stored-api-keys.js';
 import { problemResponses } from '../problem-responses.js';
+import { IdParams } from '../schemas/id-params.js';
 
 export interface KeyRoutesOptions {
-  redis: Redis;
-  keys: RedisKeys;
+  apiKeys: StoredApiKeys;
 }
 
 const ADMIN = { roles: ['admin'] } as const;
@@ -31,7 +29,7 @@ const keySchema = {
  */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, options) => {
-  const stored = createStoredApiKeys(options.redis, options.keys);
+  const stored = options.apiKeys;
   const view = (k: StoredApiKey) => ({
     ...k,
     createdAt: new Date(k.createdAt).toISOString(),
@@ -99,11 +97,7 @@ export const keyRoutes: FastifyPluginAsync<KeyRoutesOptions> = async (app, optio
         summary: 'Revoke a key',
         description: 'For admins: revokes a key; it is refused from its next request on.',
         tags: ['keys'],
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-          required: ['id'],
-        },
+        params: IdParams,
         response: {
           200: keySchema,
           ...problemResponses('/v1/keys/{id}', [['ERR_KEY_NOT_FOUND', 'no API key "k-5f1c9a2e"']]),

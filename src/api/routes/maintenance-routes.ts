@@ -1,22 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { MaintenanceTarget } from '../../correlation/index.js';
-import { createMaintenanceStore, type StoredMaintenanceWindow } from '../../diagnosis/maintenance-store.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { MaintenanceStore, StoredMaintenanceWindow } from '../../diagnosis/maintenance-store.js';
 import { AppError } from '../../shared/app-error.js';
 import { problemResponses } from '../problem-responses.js';
+import { Id, IdParams as idParams } from '../schemas/id-params.js';
 
 export interface MaintenanceRoutesOptions {
-  redis: Redis;
-  keys: RedisKeys;
+  maintenance: MaintenanceStore;
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-  required: ['id'],
-} as const;
 const notFound = (path: string) =>
   problemResponses(path, [['ERR_MAINTENANCE_NOT_FOUND', 'no maintenance window "mw-7d1c"']]);
 const windowSchema = {
@@ -47,7 +40,7 @@ interface WindowBody {
  */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = async (app, options) => {
-  const store = createMaintenanceStore(options.redis, options.keys);
+  const store = options.maintenance;
 
   app.post<{ Body: WindowBody }>(
     '/v1/maintenance',
@@ -64,7 +57,7 @@ export const maintenanceRoutes: FastifyPluginAsync<MaintenanceRoutesOptions> = a
           additionalProperties: false,
           required: ['startsAt', 'endsAt'],
           properties: {
-            deviceId: { type: 'string', minLength: 1, maxLength: 128 },
+            deviceId: Id,
             site: { type: 'string', minLength: 1, maxLength: 128 },
             startsAt: { type: 'string', format: 'date-time' },
             endsAt: { type: 'string', format: 'date-time' },

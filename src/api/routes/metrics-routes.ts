@@ -1,35 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createMetricsRenderer, registerLocalGauge } from '../../metrics/render-metrics.js';
-import { createRedisConnection } from '../../platform/redis-connection.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { ApiServices } from '../api-services.js';
 
 export interface MetricsRoutesOptions {
-  redis: Redis;
-  redisUrl: string;
-  keys: RedisKeys;
-  pollShards: number;
+  renderMetrics: ApiServices['renderMetrics'];
 }
 
 /** `GET /metrics` in the Prometheus text format, for a scraper holding a noc key (bearer_token in its config). */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, options) => {
-  const queueConnection = createRedisConnection(options.redisUrl, 'worker', 'vigil-api-metrics');
-  const renderer = createMetricsRenderer({ ...options, queueConnection });
-  registerLocalGauge(
-    'vigil_api_resident_memory_bytes',
-    'Resident memory of this API process.',
-    () => process.memoryUsage().rss,
-  );
-  registerLocalGauge(
-    'vigil_api_heap_used_bytes',
-    'V8 heap in use by this API process (with all roles in one process, the whole service).',
-    () => process.memoryUsage().heapUsed,
-  );
-  app.addHook('onClose', async () => {
-    await renderer.close();
-    queueConnection.disconnect();
-  });
   app.get(
     '/metrics',
     {
@@ -59,7 +37,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     },
     async (_request, reply) => {
       void reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return renderer.render();
+      return options.renderMetrics();
     },
   );
 };

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createInventoryStore } from '../../inventory/index.js';
+import type { InventoryStore } from '../../inventory/index.js';
 import { effectiveness, REPORT_DIMENSIONS, type ReportDimension } from '../../outcomes/effectiveness.js';
 import { INFORMING_KINDS, informingReport, isInforming, SOLVING_KINDS } from '../../outcomes/informing.js';
 import { CAME_BACK_WITHIN_MS } from '../../outcomes/outcome.js';
-import { createOutcomeStore } from '../../outcomes/outcome-store.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { OutcomeStore } from '../../outcomes/outcome-store.js';
 import { AppError } from '../../shared/app-error.js';
 import { Type } from '@sinclair/typebox';
 import type { EffectivenessRow } from '../../outcomes/effectiveness.js';
@@ -36,8 +34,8 @@ const ReportRow = documents<EffectivenessRow>()(
 );
 
 export interface ReportRoutesOptions {
-  redis: Redis;
-  keys: RedisKeys;
+  outcomes: OutcomeStore;
+  inventory: InventoryStore;
 }
 
 const DAY_MS = 24 * 3_600_000;
@@ -45,8 +43,7 @@ const DAY_MS = 24 * 3_600_000;
 /** What the suggestions achieved: the operator's "a reboot solves 30%" measured, per kind, rule and model. */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, options) => {
-  const outcomes = createOutcomeStore(options.redis, options.keys);
-  const inventory = createInventoryStore({ redis: options.redis, keys: options.keys });
+  const { outcomes, inventory } = options;
 
   app.get<{ Querystring: { from?: string; to?: string; by?: string } }>(
     '/v1/reports/effectiveness',

@@ -1,29 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Redis } from 'ioredis';
 import { checkWebhookUrl } from '../../alerts/allowed-host.js';
 import { ALERT_EVENTS, type AlertEvent, type WebhookSubscription } from '../../alerts/webhook.js';
-import { createWebhookStore } from '../../alerts/webhook-store.js';
-import type { RedisKeys } from '../../platform/redis-keys.js';
+import type { WebhookStore } from '../../alerts/webhook-store.js';
 import { AppError } from '../../shared/app-error.js';
 import { Secret } from '../../shared/secret.js';
 import { Type } from '@sinclair/typebox';
 import type { DeadLetter } from '../../alerts/webhook-store.js';
 import { problemResponses } from '../problem-responses.js';
 import { documents, IsoTime, Page, StringEnum } from '../schemas/api-schema.js';
+import { IdParams as idParams } from '../schemas/id-params.js';
 
 export interface WebhookRoutesOptions {
-  redis: Redis;
-  keys: RedisKeys;
+  webhooks: WebhookStore;
   allowedHosts: readonly string[];
 }
 
 const ADMIN = { roles: ['admin'] } as const;
 const NOC = { roles: ['noc', 'admin'] } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-  required: ['id'],
-} as const;
 const subscriptionSchema = {
   type: 'object',
   properties: {
@@ -69,7 +62,7 @@ interface CreateBody {
  */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
-  const store = createWebhookStore(options.redis, options.keys);
+  const store = options.webhooks;
   const view = async (s: WebhookSubscription) => ({
     ...s,
     createdAt: new Date(s.createdAt).toISOString(),

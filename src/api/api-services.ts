@@ -1,0 +1,46 @@
+import type { Queue } from 'bullmq';
+import type { ActionRecord } from '../actions/action.js';
+import type { ActionStore } from '../actions/action-store.js';
+import type { GuardDeps } from '../actions/reboot-guards-now.js';
+import type { WebhookStore } from '../alerts/webhook-store.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { DiagnosisService } from '../diagnosis/diagnosis-service.js';
+import type { IncidentStore } from '../diagnosis/incident-store.js';
+import type { MaintenanceStore } from '../diagnosis/maintenance-store.js';
+import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
+import type { InventoryStore } from '../inventory/index.js';
+import type { OutcomeStore } from '../outcomes/outcome-store.js';
+import type { DeviceStatusIndex } from '../polling/device-status-index.js';
+import type { PollReport } from '../polling/poll-service.js';
+import type { PollerStateStore } from '../polling/poller-state-store.js';
+import type { StoredApiKeys } from './stored-api-keys.js';
+
+/**
+ * Everything the routes work with, built by the process (src/roles/api-services.ts) — stores, the
+ * conversation service, queues, the pollers' probe queue — so a route only translates HTTP: it never
+ * opens a connection, builds a store or a queue. The process closes it after the app.
+ */
+export interface ApiServices {
+  inventory: InventoryStore;
+  deviceStatus: DeviceStatusIndex;
+  pollerStates: PollerStateStore;
+  incidents: IncidentStore;
+  maintenance: MaintenanceStore;
+  suggestions: SuggestionStore;
+  actions: ActionStore;
+  outcomes: OutcomeStore;
+  webhooks: WebhookStore;
+  apiKeys: StoredApiKeys;
+  /** Stored state with the explain trace, under the live playbooks. */
+  diagnosis: DiagnosisService;
+  conversations: ConversationService<ActionRecord>;
+  /** What a NOC reboot is checked against now (live playbooks included). */
+  rebootGuards: GuardDeps;
+  /** The actions queue a NOC reboot goes on. */
+  actionQueue: Queue;
+  /** A poll of one device now, by a poller; rejects when none ran it within `timeoutMs`. */
+  probeNow: (deviceId: string, timeoutMs: number) => Promise<PollReport | null>;
+  /** The Prometheus text of the whole service. */
+  renderMetrics: () => Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,188 @@
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createActionQueue } from '../actions/action-queue.js';
+import type { ActionRecord } from '../actions/action.js';
+import { createActionStore } from '../actions/action-store.js';
+import { acceptSuggestion, dismissSuggestion, type DecisionDeps } from '../actions/suggestion-decisions.js';
+import { createWebhookStore } from '../alerts/webhook-store.js';
+import type { ApiServices } from '../api/api-services.js';
+import { createStoredApiKeys } from '../api/stored-api-keys.js';
+import { DEFAULT_CALLER_LIMITS } from '../config/caller-limits.js';
+import type { Config } from '../config/load-config.js';
+import { createConversationService, type SuggestionDecider } from '../conversations/conversation-service.js';
+import { createConversationStore, type OpenBounds } from '../conversations/conversation-store.js';
+import { createEventHub } from '../conversations/event-hub.js';
+import { createFreshProbe } from '../conversations/fresh-probe.js';
+import { createDiagnosisService } from '../diagnosis/diagnosis-service.js';
+import { createIncidentStore } from '../diagnosis/incident-store.js';
+import { createMaintenanceStore } from '../diagnosis/maintenance-store.js';
+import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
+import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
+import { createInventoryStore } from '../inventory/index.js';
+import { createMetricsRenderer, registerLocalGauge } from '../metrics/render-metrics.js';
+import { createOutcomeStore } from '../outcomes/outcome-store.js';
+import type { Logger } from '../platform/logger.js';
+import { PROBE_QUEUE } from '../platform/queue-names.js';
+import { createRedisConnection } from '../platform/redis-connection.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { createDeviceStatusIndex } from '../polling/device-status-index.js';
+import type { PollReport } from '../polling/poll-service.js';
+import { createPollerStateStore } from '../polling/poller-state-store.js';
+import { livePlaybooks } from '../reload/live-files.js';
+
+export interface ApiServicesDeps {
+  config: Config;
+  logger: Logger;
+  /** The command connection (fails fast): every store reads and writes through it. */
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+/**
+ * Everything the API's routes call, built once per process: the stores on the command connection, and
+ * the connections that block or wait (the event hub's reader, the queues, the probe queue's events) of
+ * their own. `close()` releases them in reverse; the role calls it after the app has closed.
+ */
+export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServices> {
+  const { config, logger, redis, keys } = deps;
+  const playbooks = await livePlaybooks({ redis, keys, logger }, config.playbooksDir);
+  const stores = createStores(redis, keys, config.pollShards);
+  const diagnosis = createDiagnosisService({
+    redis,
+    keys,
+    pollShards: config.pollShards,
+    playbooks,
+    holdUnreachableMs: config.correlation.settleMs,
+  });
+  const connections: Redis[] = [];
+  const connect = (name: string): Redis => {
+    const connection = createRedisConnection(config.redisUrl, 'worker', name);
+    connections.push(connection);
+    return connection;
+  };
+  const probes = createProbeQueue(connect, keys);
+  const actionQueue = createActionQueue(connect('vigil-api-actions'), keys);
+  const metrics = createMetricsRenderer({
+    redis,
+    keys,
+    queueConnection: connect('vigil-api-metrics'),
+    pollShards: config.pollShards,
+  });
+  const hub = createEventHub({ redis, reader: connect('vigil-event-hub'), keys, logger });
+  const decisions: DecisionDeps = { ...stores, queue: actionQueue };
+  const conversations = createConversationService<ActionRecord>({
+    redis,
+    keys,
+    conversations: createConversationStore(redis, keys),
+    inventory: stores.inventory,
+    diagnosis,
+    hub,
+    freshProbe: createFreshProbe({
+      redis,
+      keys,
+      diagnosis,
+      logger,
+      reuseMs: conversationOpenBounds(config).reuseMs,
+      // A device no poller answers for is a `no_poller` outcome in the pushed diagnosis, not an error.
+      prober: { probe: (id, timeoutMs) => probes.probeNow(id, timeoutMs).catch(() => null) },
+    }),
+    decider: decider(decisions),
+    logger,
+    opens: conversationOpenBounds(config),
+  });
+  hub.start();
+  registerApiGauges(() => conversations.streamClients());
+  return {
+    ...stores,
+    diagnosis,
+    conversations,
+    rebootGuards: {
+      ...stores,
+      states: stores.pollerStates,
+      ledger: createRebootLedger(redis, keys),
+      playbooks,
+    },
+    actionQueue,
+    probeNow: probes.probeNow,
+    renderMetrics: () => metrics.render(),
+    async close() {
+      conversations.closeStreams();
+      await hub.stop();
+      await probes.close();
+      await actionQueue.close();
+      await metrics.close();
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}
+
+/** The stores the routes read and write, all on the command connection. */
+function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
+  return {
+    inventory: createInventoryStore({ redis, keys }),
+    deviceStatus: createDeviceStatusIndex(redis, keys),
+    pollerStates: createPollerStateStore(redis, keys, pollShards),
+    incidents: createIncidentStore(redis, keys),
+    maintenance: createMaintenanceStore(redis, keys),
+    suggestions: createSuggestionStore(redis, keys),
+    actions: createActionStore(redis, keys),
+    outcomes: createOutcomeStore(redis, keys),
+    webhooks: createWebhookStore(redis, keys),
+    apiKeys: createStoredApiKeys(redis, keys),
+  };
+}
+
+/** The pollers' probe queue: a job per device, answered by whichever poller takes it first. */
+function createProbeQueue(connect: (name: string) => Redis, keys: RedisKeys) {
+  const prefix = keys.bullPrefix();
+  const queue = new Queue(PROBE_QUEUE, { connection: connect('vigil-api-probes'), prefix });
+  const events = new QueueEvents(PROBE_QUEUE, { connection: connect('vigil-api-probe-events'), prefix });
+  return {
+    probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
+      const job = await queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
+      return (await job.waitUntilFinished(events, timeoutMs)) as PollReport | null;
+    },
+    async close(): Promise<void> {
+      await events.close();
+      await queue.close();
+    },
+  };
+}
+
+/** Accept and dismiss as the actions domain decides them (compare-and-set, the queue, the audit). */
+function decider(deps: DecisionDeps): SuggestionDecider<ActionRecord> {
+  return {
+    accept: (conversation, suggestionId) => acceptSuggestion(deps, conversation, suggestionId),
+    dismiss: (conversation, suggestionId, reason) =>
+      dismissSuggestion(deps, conversation, suggestionId, reason),
+  };
+}
+
+/** The bounds on conversation opens, from VIGIL_CONVERSATION_* (defaults in caller-limits.ts). */
+function conversationOpenBounds(config: Config): Omit<OpenBounds, 'keyId'> {
+  const limits = { ...DEFAULT_CALLER_LIMITS, ...config.callerLimits };
+  return {
+    reuseMs: limits.conversationReuseMs,
+    perKeyPerMinute: limits.conversationOpensPerKeyPerMinute,
+    perSubscriberPerMinute: limits.conversationOpensPerSubscriberPerMinute,
+  };
+}
+
+/** This process's own gauges on /metrics: its stream clients and its memory. */
+function registerApiGauges(streamClients: () => number): void {
+  registerLocalGauge(
+    'vigil_stream_clients',
+    'Conversation event streams (SSE and WebSocket) open on this API instance.',
+    streamClients,
+  );
+  registerLocalGauge(
+    'vigil_api_resident_memory_bytes',
+    'Resident memory of this API process.',
+    () => process.memoryUsage().rss,
+  );
+  registerLocalGauge(
+    'vigil_api_heap_used_bytes',
+    'V8 heap in use by this API process (with all roles in one process, the whole service).',
+    () => process.memoryUsage().heapUsed,
+  );
+}
