@@ -16,6 +16,7 @@ import { Secret } from '../shared/secret.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { bareNetSnmpGet } from '../snmp/bare-net-snmp-get.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
+import { runPool } from './run-pool.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
 
 export interface PollBenchOptions {
@@ -65,20 +66,6 @@ async function timed(stats: CycleStats, run: () => Promise<void>): Promise<void>
   const used = process.cpuUsage(cpu);
   stats.cycle_walls_s.push(Number(((performance.now() - started) / 1000).toFixed(3)));
   stats.cycle_cpus_s.push(Number(((used.user + used.system) / 1e6).toFixed(3)));
-}
-
-/** Runs `task` over `items` with at most `concurrency` in flight. */
-async function pool<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await task(items[next++] as T);
-    }),
-  );
 }
 
 function targetsInventory(file: string): Inventory {
@@ -185,7 +172,7 @@ export async function runPollBench(
     const community_ = community;
     const runBaseline = () =>
       timed(baseline, () =>
-        pool(devices, options.concurrency, async (device) => {
+        runPool(devices, options.concurrency, async (device) => {
           for (const oids of requestsOf.get(device.id) ?? [SYSTEM_GROUP_OIDS]) {
             const outcome = await bareNetSnmpGet(
               device.host,

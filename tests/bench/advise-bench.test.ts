@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAdviseBench } from '../../src/bench/advise-bench.js';
+import { runAdviseBench } from '../../src/bench/advise/index.js';
 import { TEST_POLL_SHARDS } from '../helpers/test-poll-service.js';
 import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConversationBenchResult } from '../../src/bench/conversation-bench.js';
+import type { ConversationBenchResult } from '../../src/bench/conversation/index.js';
 import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 import { randomPort } from '../helpers/test-simulator.js';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { FuzzBenchResult } from '../../src/bench/fuzz-bench.js';
+import type { FuzzBenchResult } from '../../src/bench/fuzz/index.js';
 import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 
 const exec = promisify(execFile);

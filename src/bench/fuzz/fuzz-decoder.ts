@@ -1,7 +1,7 @@
-import { MUTATIONS, mutateDatagram } from '../fuzz/mutate-datagram.js';
-import { craftedSeeds } from '../fuzz/seed-datagrams.js';
-import { createSeededRandom } from '../sim/seeded-random.js';
-import { decodeGetResponse } from '../snmp/decode-get-response.js';
+import { MUTATIONS, mutateDatagram } from '../../fuzz/mutate-datagram.js';
+import { craftedSeeds } from '../../fuzz/seed-datagrams.js';
+import { createSeededRandom } from '../../sim/seeded-random.js';
+import { decodeGetResponse } from '../../snmp/decode-get-response.js';
 
 export interface DecoderFuzzResult {
   datagrams: number;

@@ -1,0 +1,14 @@
+export interface FuzzBenchOptions {
+  redisUrl: string;
+  probesDir: string;
+  /** Mutated datagrams sent at the running service's trap port. */
+  datagrams: number;
+  /** Hostile answers the service's pollers must meet (counted at the hostile agents). */
+  answers: number;
+  /** Hostile devices in the inventory, spread over the behaviours. */
+  devices: number;
+  seed: number;
+  firstOctet: number;
+  /** Datagrams a second at the trap port. */
+  rate: number;
+}
