@@ -68,6 +68,8 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
     shards: ctx.config.pollShards,
     tickConcurrency: ctx.config.pollShards,
     probesDir: ctx.config.probesDir,
+    tickMs: ctx.config.pollTickMs ?? DEFAULT_POLLER_OPTIONS.tickMs,
+    syncEveryMs: ctx.config.pollSyncEveryMs ?? DEFAULT_POLLER_OPTIONS.syncEveryMs,
     ...overrides,
   };
   const log = ctx.logger.child({ module: 'polling' });
