@@ -9,6 +9,7 @@ import { startChildService, type ChildService } from '../../src/demo/child-servi
 import type { Simulator } from '../../src/sim/simulator.js';
 import { TEST_COMMUNITY, TEST_WRITE_COMMUNITY } from './test-simulator.js';
 import { TEST_REDIS_URL } from './test-redis.js';
+import { until } from './wait.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -41,9 +42,18 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+export interface TestServiceOptions {
+  /**
+   * Seconds between polls of every device (default 5, the production floor). Shorter lowers the floor
+   * (VIGIL_PROBE_MIN_INTERVAL_SECONDS), ticks the shards four times an interval and checks the schedule
+   * against the inventory every second, so a flow waits for polls a second apart, not minutes.
+   */
+  intervalSeconds?: number;
+}
+
 /**
  * `vigil serve` as production runs it — built, in child processes, over a real Redis prefix — polling
- * a test simulator with the shipped probes at a 5 s interval (the shortest a probe allows), and short
+ * a test simulator with the shipped probes at a 5 s interval (or `options.intervalSeconds`), and short
  * outage settle and resolve times. `roles` per process, so a test can kill the worker alone.
  */
 export async function startTestService(
@@ -51,15 +61,10 @@ export async function startTestService(
   prefix: string,
   processes: { name: string; roles: string }[] = [{ name: 'all', roles: 'api,poller,worker' }],
   extraEnv: Record<string, string> = {},
+  options: TestServiceOptions = {},
 ): Promise<TestService> {
-  const probesDir = mkdtempSync(join(tmpdir(), 'vigil-probes-'));
-  for (const name of readdirSync('probes')) {
-    const text = readFileSync(join('probes', name), 'utf8')
-      .replace(/^interval: .*$/m, 'interval: 5s')
-      .replace(/^timeout: .*$/m, 'timeout: 1s')
-      .replace(/^retries: .*$/m, 'retries: 1');
-    writeFileSync(join(probesDir, name), text);
-  }
+  const intervalSeconds = options.intervalSeconds ?? 5;
+  const probesDir = writeTestProbes(intervalSeconds);
   const keys = { agent: token(), noc: token(), admin: token() };
   // Ports the OS hands out as free now: a random one may be in use as some socket's ephemeral port.
   const port = await freePort('tcp');
@@ -78,6 +83,7 @@ export async function startTestService(
     VIGIL_OUTAGE_RESOLVE_SECONDS: '2',
     VIGIL_REBOOT_VERIFY_SECONDS: '30',
     VIGIL_PORT: String(port),
+    ...(intervalSeconds < 5 ? fastPollingEnv(intervalSeconds) : {}),
     ...extraEnv,
   };
   const started = new Map<string, ChildService>();
@@ -94,7 +100,14 @@ export async function startTestService(
     started.set(name, child);
     return child;
   };
-  for (const p of processes) await start(p.name, p.roles);
+  // Started side by side: each process is independent until the inventory below is imported. One that
+  // fails to start takes the others down with it, so no test leaves a process behind.
+  const starts = await Promise.allSettled(processes.map((p) => start(p.name, p.roles)));
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    for (const child of started.values()) await child.stop();
+    throw failed.reason;
+  }
   const url = `http://127.0.0.1:${port}`;
   const api = async <T>(method: string, path: string, key: 'agent' | 'noc' | 'admin', body?: unknown) => {
     const response = await fetch(url + path, {
@@ -115,21 +128,27 @@ export async function startTestService(
     kind: string,
     options: { text?: RegExp; timeoutMs?: number } = {},
   ): Promise<ProposedSuggestion> => {
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    for (;;) {
-      const { body } = await api<{ suggestions: ProposedSuggestion[] }>(
-        'GET',
-        `/v1/subscribers/${subscriberId}/diagnosis`,
-        'noc',
-      );
-      const found = body.suggestions.find(
-        (x) => x.kind === kind && x.state === 'proposed' && (options.text?.test(x.text) ?? true),
-      );
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`no ${kind} for ${subscriberId}: ${JSON.stringify(body.suggestions)}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    let last: ProposedSuggestion[] = [];
+    return until(
+      async () => {
+        const { body } = await api<{ suggestions: ProposedSuggestion[] }>(
+          'GET',
+          `/v1/subscribers/${subscriberId}/diagnosis`,
+          'noc',
+        );
+        last = body.suggestions;
+        return last.find(
+          (x) => x.kind === kind && x.state === 'proposed' && (options.text?.test(x.text) ?? true),
+        );
+      },
+      {
+        timeoutMs: options.timeoutMs ?? 60_000,
+        everyMs: 200,
+        what: `a proposed ${kind} for ${subscriberId}`,
+      },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the diagnosis shows ${JSON.stringify(last)}`);
+    });
   };
   return {
     url,
@@ -143,6 +162,32 @@ export async function startTestService(
       for (const child of started.values()) await child.stop();
       rmSync(probesDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The shipped probes every `intervalSeconds`, with timeouts that fit (a silent device gives up in time). */
+function writeTestProbes(intervalSeconds: number): string {
+  const probesDir = mkdtempSync(join(tmpdir(), 'vigil-probes-'));
+  // timeout × (retries + 1) must stay under the interval: 1 s at 5 s, 0.35 s at 1 s.
+  const timeout = intervalSeconds >= 5 ? '1s' : `${Math.round(intervalSeconds * 350)}ms`;
+  for (const name of readdirSync('probes')) {
+    const text = readFileSync(join('probes', name), 'utf8')
+      .replace(/^interval: .*$/m, `interval: ${intervalSeconds}s`)
+      .replace(/^timeout: .*$/m, `timeout: ${timeout}`)
+      .replace(/^retries: .*$/m, 'retries: 1');
+    writeFileSync(join(probesDir, name), text);
+  }
+  return probesDir;
+}
+
+/** The knobs that let the service poll faster than production allows (README "Tests"). */
+function fastPollingEnv(intervalSeconds: number): Record<string, string> {
+  return {
+    VIGIL_PROBE_MIN_INTERVAL_SECONDS: String(intervalSeconds),
+    VIGIL_POLL_TICK_SECONDS: String(intervalSeconds / 4),
+    VIGIL_POLL_SYNC_SECONDS: '1',
+    // A parent is found silent up to an interval after its children: their own trouble must wait longer.
+    VIGIL_OUTAGE_SETTLE_SECONDS: String(Math.max(2, 2 * intervalSeconds)),
   };
 }
 
