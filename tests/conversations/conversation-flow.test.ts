@@ -54,6 +54,7 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
         { name: 'worker', roles: 'worker' },
       ],
       { VIGIL_TRAP_PORT: String(trapPort) },
+      { intervalSeconds: 1 },
     );
   }, 90_000);
 

@@ -280,7 +280,7 @@ describe('GET /v1/conversations/{id}/ws through serve', () => {
   beforeAll(async () => {
     sim = await startTestSimulator({ firstOctet: 183, devices: 30, fanout: 9 });
     redis = await createTestRedis();
-    service = await startTestService(sim, redis.prefix);
+    service = await startTestService(sim, redis.prefix, undefined, {}, { intervalSeconds: 1 });
   }, 90_000);
 
   afterAll(async () => {

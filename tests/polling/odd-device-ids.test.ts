@@ -12,9 +12,9 @@ import type { TrapReceiver } from '../../src/snmp/trap-receiver.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
+import { until } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Ids the inventory allows (no whitespace, ≤ 128 characters) that a queue or a key could trip on. One
@@ -62,7 +62,13 @@ describe('device ids with any allowed character work through the queues', () => 
     for (const subscriber of inventory.subscribers)
       subscriber.deviceIds = subscriber.deviceIds.map((id) => rename.get(id) ?? id);
     redis = await createTestRedis();
-    service = await startTestService(sim, redis.prefix, undefined, { VIGIL_TRAP_PORT: String(trapPort) });
+    service = await startTestService(
+      sim,
+      redis.prefix,
+      undefined,
+      { VIGIL_TRAP_PORT: String(trapPort) },
+      { intervalSeconds: 1 },
+    );
     probes = new Queue(PROBE_QUEUE, { connection: redis.redis.duplicate(), prefix: redis.keys.bullPrefix() });
   }, 90_000);
 
@@ -88,21 +94,23 @@ describe('device ids with any allowed character work through the queues', () => 
 
   it.each(ODD_IDS)('re-polls %s at once when it sends a trap, and records the trap', async (id) => {
     // The poller learns which address is whose at its schedule sync: a known device's trap is recorded.
-    const deadline = Date.now() + 45_000;
-    let events: [string, string[]][] = [];
-    while (!events.some(([, fields]) => fields[1] === id) && Date.now() < deadline) {
-      await sendLinkDown(hostOf(id), trapPort);
-      await sleep(1_000);
-      events = await redis.redis.xrange(redis.keys.trapEvents(), '-', '+');
-    }
+    const events = await until(
+      async () => {
+        await sendLinkDown(hostOf(id), trapPort);
+        const recorded = await redis.redis.xrange(redis.keys.trapEvents(), '-', '+');
+        return recorded.some(([, fields]) => fields[1] === id) && recorded;
+      },
+      { timeoutMs: 30_000, everyMs: 500, what: `the trap from ${id} recorded` },
+    );
     expect(events.map(([, fields]) => [fields[1], fields[3]])).toContainEqual([id, 'linkDown']);
     // Both the re-poll and its confirming poll ran, for this device, by this name.
-    for (;;) {
-      const causes = (await probeJobsOf(id)).map((j) => j.cause);
-      if (causes.includes('trap:linkDown') && causes.includes('trap:linkDown:confirm')) break;
-      if (Date.now() > deadline) throw new Error(`no trap re-poll of ${id} ran: ${JSON.stringify(causes)}`);
-      await sleep(250);
-    }
+    await until(
+      async () => {
+        const causes = (await probeJobsOf(id)).map((j) => j.cause);
+        return causes.includes('trap:linkDown') && causes.includes('trap:linkDown:confirm');
+      },
+      { timeoutMs: 30_000, everyMs: 100, what: `the trap re-poll and its confirmation of ${id}` },
+    );
     const repoll = (await probeJobsOf(id)).find((j) => j.cause === 'trap:linkDown')!;
     expect(repoll.report).toMatchObject({ deviceId: id, result: { outcome: 'ok' } });
     const counters = await redis.redis.hgetall(redis.keys.metricCounters());
@@ -147,11 +155,13 @@ describe('device ids with any allowed character work through the queues', () => 
     try {
       expect(receiver).toBeDefined();
       const field = seriesField('vigil_enqueue_failures_total', { by: 'trap', queue: 'probe' });
-      const deadline = Date.now() + 10_000;
-      while ((await redis.redis.hget(redis.keys.metricCounters(), field)) === null && Date.now() < deadline) {
-        await sendLinkDown('127.0.0.1', port);
-        await sleep(200);
-      }
+      await until(
+        async () => {
+          await sendLinkDown('127.0.0.1', port);
+          return (await redis.redis.hget(redis.keys.metricCounters(), field)) !== null;
+        },
+        { timeoutMs: 10_000, everyMs: 200, what: 'the failed re-poll counted' },
+      );
       expect(Number(await redis.redis.hget(redis.keys.metricCounters(), field))).toBeGreaterThanOrEqual(1);
       const warned = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(warned).toContainEqual(
