@@ -48,18 +48,76 @@ export function incidentEvent(change: IncidentChange): VigilEvent {
 }
 
 export function createIncidentStore(redis: Redis, keys: RedisKeys): IncidentStore {
-  const records = keys.incidentRecords();
+  return new RedisIncidentStore(redis, keys);
+}
 
-  const read = async (ids: string[]): Promise<Incident[]> => {
-    if (ids.length === 0) return [];
-    const values = await redis.hmget(records, ...ids);
-    return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Incident]));
-  };
+class RedisIncidentStore implements IncidentStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
 
-  const locked = <T>(work: () => Promise<T>): Promise<T> =>
-    withLock(
-      redis,
-      keys.incidentLock(),
+  async active(): Promise<Incident[]> {
+    return this.read((await this.redis.smembers(this.keys.activeIncidents())).sort());
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    return (await this.read([id]))[0];
+  }
+
+  async list({ includeResolved, limit }: { includeResolved: boolean; limit: number }): Promise<Incident[]> {
+    const active = (await this.active()).sort((a, b) => b.openedAt - a.openedAt || a.id.localeCompare(b.id));
+    if (!includeResolved || active.length >= limit) return active.slice(0, limit);
+    const resolvedIds = await this.redis.zrevrange(
+      this.keys.resolvedIncidents(),
+      0,
+      limit - active.length - 1,
+    );
+    const activeIds = new Set(active.map((i) => i.id));
+    // An outage that resolved and opened again under the same root is listed once, as it is now.
+    const resolved = (await this.read(resolvedIds.filter((id) => !activeIds.has(id)))).filter(
+      (i) => i.state === 'resolved',
+    );
+    return [...active, ...resolved];
+  }
+
+  async saveStep(
+    previous: readonly Incident[],
+    next: readonly Incident[],
+    changes: readonly IncidentChange[],
+  ): Promise<void> {
+    const { keys } = this;
+    const records = keys.incidentRecords();
+    const pipeline = this.redis.pipeline();
+    const nextIds = new Set(next.map((i) => i.id));
+    const resolvedIds = new Set<string>();
+    for (const change of changes) {
+      if (change.type !== 'resolved') continue;
+      resolvedIds.add(change.incident.id);
+      if (nextIds.has(change.incident.id)) continue;
+      pipeline.hset(records, change.incident.id, JSON.stringify(change.incident));
+      pipeline.srem(keys.activeIncidents(), change.incident.id);
+      pipeline.zadd(keys.resolvedIncidents(), change.at, change.incident.id);
+    }
+    for (const incident of next) {
+      pipeline.hset(records, incident.id, JSON.stringify(incident));
+      pipeline.sadd(keys.activeIncidents(), incident.id);
+    }
+    for (const incident of previous) {
+      if (nextIds.has(incident.id) || resolvedIds.has(incident.id)) continue;
+      // A pending sign that vanished before it settled was never announced: it leaves no record.
+      pipeline.srem(keys.activeIncidents(), incident.id);
+      pipeline.hdel(records, incident.id);
+    }
+    for (const change of changes) appendEvent(pipeline, keys, incidentEvent(change));
+    await pipeline.exec();
+    if (changes.some((c) => c.type === 'resolved')) await trimResolved(this.redis, keys, Date.now());
+  }
+
+  locked<T>(work: () => Promise<T>): Promise<T> {
+    return withLock(
+      this.redis,
+      this.keys.incidentLock(),
       {
         ttlMs: LOCK_TTL_MS,
         waitMs: LOCK_WAIT_MS,
@@ -70,73 +128,29 @@ export function createIncidentStore(redis: Redis, keys: RedisKeys): IncidentStor
       },
       work,
     );
+  }
 
-  return {
-    active: async () => read((await redis.smembers(keys.activeIncidents())).sort()),
-
-    get: async (id) => (await read([id]))[0],
-
-    async list({ includeResolved, limit }) {
-      const active = (await read((await redis.smembers(keys.activeIncidents())).sort())).sort(
-        (a, b) => b.openedAt - a.openedAt || a.id.localeCompare(b.id),
-      );
-      if (!includeResolved || active.length >= limit) return active.slice(0, limit);
-      const resolvedIds = await redis.zrevrange(keys.resolvedIncidents(), 0, limit - active.length - 1);
-      const activeIds = new Set(active.map((i) => i.id));
-      // An outage that resolved and opened again under the same root is listed once, as it is now.
-      const resolved = (await read(resolvedIds.filter((id) => !activeIds.has(id)))).filter(
-        (i) => i.state === 'resolved',
-      );
-      return [...active, ...resolved];
-    },
-
-    async saveStep(previous, next, changes) {
-      const pipeline = redis.pipeline();
-      const nextIds = new Set(next.map((i) => i.id));
-      const resolvedIds = new Set<string>();
-      for (const change of changes) {
-        if (change.type !== 'resolved') continue;
-        resolvedIds.add(change.incident.id);
-        if (nextIds.has(change.incident.id)) continue;
-        pipeline.hset(records, change.incident.id, JSON.stringify(change.incident));
-        pipeline.srem(keys.activeIncidents(), change.incident.id);
-        pipeline.zadd(keys.resolvedIncidents(), change.at, change.incident.id);
-      }
-      for (const incident of next) {
-        pipeline.hset(records, incident.id, JSON.stringify(incident));
-        pipeline.sadd(keys.activeIncidents(), incident.id);
-      }
-      for (const incident of previous) {
-        if (nextIds.has(incident.id) || resolvedIds.has(incident.id)) continue;
-        // A pending sign that vanished before it settled was never announced: it leaves no record.
-        pipeline.srem(keys.activeIncidents(), incident.id);
-        pipeline.hdel(records, incident.id);
-      }
-      for (const change of changes) appendEvent(pipeline, keys, incidentEvent(change));
+  edit(id: string, apply: Parameters<IncidentStore['edit']>[1]): Promise<Incident> {
+    return this.locked(async () => {
+      const [incident] = await this.read([id]);
+      if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident ${id}`);
+      if (incident.state === 'resolved')
+        throw new AppError('ERR_INCIDENT_CONFLICT', `incident ${id} is resolved; it can no longer be edited`);
+      const { incident: edited, change } = apply(incident);
+      if (edited === incident) return incident;
+      const pipeline = this.redis.pipeline();
+      pipeline.hset(this.keys.incidentRecords(), id, JSON.stringify(edited));
+      if (change) appendEvent(pipeline, this.keys, incidentEvent(change));
       await pipeline.exec();
-      if (changes.some((c) => c.type === 'resolved')) await trimResolved(redis, keys, Date.now());
-    },
+      return edited;
+    });
+  }
 
-    locked,
-
-    edit: (id, apply) =>
-      locked(async () => {
-        const [incident] = await read([id]);
-        if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident ${id}`);
-        if (incident.state === 'resolved')
-          throw new AppError(
-            'ERR_INCIDENT_CONFLICT',
-            `incident ${id} is resolved; it can no longer be edited`,
-          );
-        const { incident: edited, change } = apply(incident);
-        if (edited === incident) return incident;
-        const pipeline = redis.pipeline();
-        pipeline.hset(records, id, JSON.stringify(edited));
-        if (change) appendEvent(pipeline, keys, incidentEvent(change));
-        await pipeline.exec();
-        return edited;
-      }),
-  };
+  private async read(ids: string[]): Promise<Incident[]> {
+    if (ids.length === 0) return [];
+    const values = await this.redis.hmget(this.keys.incidentRecords(), ...ids);
+    return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Incident]));
+  }
 }
 
 async function trimResolved(redis: Redis, keys: RedisKeys, now: number): Promise<void> {
