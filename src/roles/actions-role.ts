@@ -78,7 +78,7 @@ export interface ActionsWorker {
 
 /** The actions queue's worker: each job runs its action through the runner, on a connection of its own. */
 export function startActionsWorker(
-  context: ActionsContext,
+  context: Pick<ActionsContext, 'logger' | 'keys'> & { config: Pick<Config, 'redisUrl'> },
   runner: Pick<ActionRunner, 'run'>,
   options: Pick<ActionsOptions, 'concurrency' | 'lockDurationMs'>,
 ): ActionsWorker {

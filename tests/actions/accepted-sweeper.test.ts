@@ -1,18 +1,20 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionJobId, ACTIONS_QUEUE } from '../../src/actions/action-queue.js';
+import { createAcceptedSweeper, type AcceptedSweeper } from '../../src/actions/accepted-sweeper.js';
+import { actionJobId } from '../../src/actions/action-queue.js';
 import type { ActionRecord } from '../../src/actions/action.js';
 import { createActionStore, type AuditEntry } from '../../src/actions/action-store.js';
 import { acceptedAction } from '../../src/actions/suggestion-decisions.js';
 import { withTransition, type SuggestionRecord } from '../../src/diagnosis/suggestion-record.js';
 import { createSuggestionStore } from '../../src/diagnosis/suggestion-store.js';
+import { createLogger } from '../../src/platform/logger.js';
 import type { SuggestionKind } from '../../src/playbooks/index.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../helpers/wait.js';
+import { startInProcessActions, type InProcessActions } from './in-process-actions.js';
 
 const RULES: Record<SuggestionKind, string> = {
   remote_reboot: 'cpe-reboot-stale-or-errors',
@@ -21,35 +23,50 @@ const RULES: Record<SuggestionKind, string> = {
   technician_visit: 'cpe-technician-hardware',
 };
 
+/** The in-process sweeper's grace: a sweep is asked for at a time past it, never waited for. */
+const GRACE_MS = 2_000;
+
 /**
  * Issue 11: a crash between an accept's compare-and-set and its enqueue left the suggestion `accepted`
  * forever. The inconsistent states are made directly in Redis (the accept's own writes, minus what the
- * crash lost); a real `vigil serve` worker's sweeper, over real BullMQ and the simulator, must finish
- * the job — once.
+ * crash lost). A real `vigil serve` worker's sweeper, over real BullMQ and the simulator, must finish
+ * the job — once; the other cases run the sweeper in this process, sweep by sweep at the time chosen,
+ * with the real actions queue and its worker.
  */
 describe('accepted suggestions without an action are swept', () => {
   let sim: Simulator;
   let redis: TestRedis;
   let service: TestService;
-  let queue: Queue;
+  let local: InProcessActions;
+  let sweeper: AcceptedSweeper;
 
   beforeAll(async () => {
     sim = await startTestSimulator({ firstOctet: 165, devices: 24, fanout: 11 });
     redis = await createTestRedis();
-    service = await startTestService(sim, redis.prefix, undefined, {
-      VIGIL_ACCEPT_SWEEP_SECONDS: '1',
-      VIGIL_ACCEPT_GRACE_SECONDS: '2',
-      VIGIL_ACCEPT_EXPIRE_SECONDS: '60',
-    });
-    queue = new Queue(ACTIONS_QUEUE, {
-      connection: redis.redis.duplicate(),
-      prefix: redis.keys.bullPrefix(),
+    [service, local] = await Promise.all([
+      startTestService(sim, redis.prefix, undefined, {
+        VIGIL_ACCEPT_SWEEP_SECONDS: '1',
+        VIGIL_ACCEPT_GRACE_SECONDS: '1',
+        VIGIL_ACCEPT_EXPIRE_SECONDS: '60',
+      }),
+      startInProcessActions(sim),
+    ]);
+    sweeper = createAcceptedSweeper({
+      redis: local.redis.redis,
+      keys: local.redis.keys,
+      queue: local.queue,
+      suggestions: createSuggestionStore(local.redis.redis, local.redis.keys),
+      actions: local.runner.actions,
+      runner: local.runner,
+      logger: createLogger({ level: 'silent' }),
+      graceMs: GRACE_MS,
+      expireMs: 60_000,
     });
   }, 90_000);
 
   afterAll(async () => {
-    await queue?.close();
     await service?.close();
+    await local?.close();
     await sim?.close();
     await redis?.close();
   });
@@ -59,11 +76,12 @@ describe('accepted suggestions without an action are swept', () => {
     const seen = new Set<number>();
     return sim.devices.filter((d) => d.kind === 'cpe' && !seen.has(d.parentIndex) && seen.add(d.parentIndex));
   };
-  const suggestions = () => createSuggestionStore(redis.redis, redis.keys);
-  const actions = () => createActionStore(redis.redis, redis.keys);
+  const suggestions = (on: TestRedis) => createSuggestionStore(on.redis, on.keys);
+  const actions = (on: TestRedis) => createActionStore(on.redis, on.keys);
 
   /** What the accept's compare-and-set wrote (proposed, then accepted), and nothing after it. */
   async function acceptedWithoutAction(
+    on: TestRedis,
     deviceId: string,
     kind: SuggestionKind,
     acceptedAt = Date.now(),
@@ -88,7 +106,7 @@ describe('accepted suggestions without an action are swept', () => {
       version: 1,
       history: [{ at: acceptedAt - 1_000, state: 'proposed', reason: 'test' }],
     };
-    expect(await suggestions().transition(proposed)).toBe(true);
+    expect(await suggestions(on).transition(proposed)).toBe(true);
     const accepted = withTransition(proposed, {
       at: acceptedAt,
       state: 'accepted',
@@ -96,44 +114,64 @@ describe('accepted suggestions without an action are swept', () => {
       by: 'agent:a-swept',
       conversationId: 'conv-swept',
     });
-    expect(await suggestions().transition(accepted)).toBe(true);
+    expect(await suggestions(on).transition(accepted)).toBe(true);
     return accepted;
   }
 
-  async function settled(suggestionId: string, timeoutMs = 60_000): Promise<SuggestionRecord> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const record = await suggestions().get(suggestionId);
-      if (record && ['succeeded', 'failed'].includes(record.state)) return record;
-      if (Date.now() > deadline) throw new Error(`${suggestionId} still ${record?.state}`);
-      await sleep(250);
-    }
+  async function settled(on: TestRedis, suggestionId: string): Promise<SuggestionRecord> {
+    return until(
+      async () => {
+        const record = await suggestions(on).get(suggestionId);
+        return record && ['succeeded', 'failed'].includes(record.state) ? record : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 100, what: `${suggestionId} settled` },
+    );
   }
 
-  async function auditOf(actionId: string): Promise<string[]> {
-    const trail = await actions().readAudit({ limit: 1000 });
+  async function auditOf(on: TestRedis, actionId: string): Promise<string[]> {
+    const trail = await actions(on).readAudit({ limit: 1000 });
     return trail
       .filter((e: AuditEntry) => e.actionId === actionId)
       .map((e) => e.what)
       .reverse();
   }
 
-  /** A few sweeps more: whatever they would double, they have had the chance to. */
-  const moreSweeps = () => sleep(3_500);
+  /**
+   * Waits until the service's sweeper has started `count` more sweeps (each takes the sweep lock with a
+   * fresh token); the one before the last has then finished: whatever it would double, it had the chance to.
+   */
+  async function serviceSweeps(count: number): Promise<void> {
+    const lock = redis.keys.acceptedSweepLock();
+    const first = await redis.redis.get(lock);
+    const fresh = new Set<string>();
+    await until(
+      async () => {
+        const token = await redis.redis.get(lock);
+        if (token !== null && token !== first) fresh.add(token);
+        return fresh.size >= count;
+      },
+      { timeoutMs: 30_000, everyMs: 50, what: `${count} more sweeps` },
+    );
+  }
+
+  const jobsOf = async (queue: Queue, actionId: string) =>
+    (await queue.getJobs(['completed', 'waiting', 'delayed', 'active', 'failed'], 0, -1)).filter(
+      (j) => (j.data as { actionId: string }).actionId === actionId,
+    );
 
   it(
-    'queues the reboot of an accept that crashed before its action: the device reboots once',
+    'queues the reboot of an accept that crashed before its action: the device reboots once (vigil serve)',
     { timeout: 120_000 },
     async () => {
       const cpe = cpes()[0]!;
       const before = sim.snapshot(cpe.id).reboots;
-      const accepted = await acceptedWithoutAction(cpe.id, 'remote_reboot');
+      const accepted = await acceptedWithoutAction(redis, cpe.id, 'remote_reboot');
       const actionId = acceptedAction(accepted).id;
-      expect(await actions().get(actionId)).toBeUndefined();
+      expect(await actions(redis).get(actionId)).toBeUndefined();
 
-      const done = await settled(accepted.id);
+      const done = await settled(redis, accepted.id);
       expect(done.state).toBe('succeeded');
-      const action = (await actions().get(actionId)) as ActionRecord;
+      const action = (await actions(redis).get(actionId)) as ActionRecord;
       expect(action).toMatchObject({
         state: 'succeeded',
         suggestionId: accepted.id,
@@ -141,9 +179,9 @@ describe('accepted suggestions without an action are swept', () => {
         requestedBy: 'agent:a-swept',
       });
       expect(action.setSentAt).toEqual(expect.any(Number));
-      await moreSweeps();
+      await serviceSweeps(2);
       expect(sim.snapshot(cpe.id).reboots).toBe(before + 1);
-      expect(await auditOf(actionId)).toEqual([
+      expect(await auditOf(redis, actionId)).toEqual([
         'action.swept',
         'action.started',
         'reboot.sent',
@@ -153,62 +191,72 @@ describe('accepted suggestions without an action are swept', () => {
     },
   );
 
-  it(
-    'queues an action whose record was created but whose job was not, once',
-    { timeout: 60_000 },
-    async () => {
-      const cpe = cpes()[1]!;
-      const accepted = await acceptedWithoutAction(cpe.id, 'consultation');
-      const action = acceptedAction(accepted);
-      expect(await actions().create(action)).toBe(true);
+  it('queues an action whose record was created but whose job was not, once', async () => {
+    const cpe = cpes()[1]!;
+    const accepted = await acceptedWithoutAction(local.redis, cpe.id, 'consultation');
+    const action = acceptedAction(accepted);
+    expect(await actions(local.redis).create(action)).toBe(true);
+    const later = accepted.updatedAt + GRACE_MS + 1;
+    // Within the grace its own request may still be queuing it: left alone.
+    expect(await sweeper.sweep(later - 2)).toEqual({ looked: 0, queued: 0, failed: 0 });
+    expect(await sweeper.sweep(later)).toEqual({ looked: 1, queued: 1, failed: 0 });
 
-      expect((await settled(accepted.id)).state).toBe('succeeded');
-      await moreSweeps();
-      expect(await actions().get(action.id)).toMatchObject({
-        state: 'succeeded',
-        outcome: { reason: 'consultation given by agent:a-swept' },
-      });
-      expect(await auditOf(action.id)).toEqual(['action.swept', 'action.started', 'action.finished']);
-    },
-  );
+    expect((await settled(local.redis, accepted.id)).state).toBe('succeeded');
+    for (const at of [later + 1_000, later + 2_000])
+      expect(await sweeper.sweep(at)).toEqual({ looked: 0, queued: 0, failed: 0 });
+    expect(await actions(local.redis).get(action.id)).toMatchObject({
+      state: 'succeeded',
+      outcome: { reason: 'consultation given by agent:a-swept' },
+    });
+    expect(await auditOf(local.redis, action.id)).toEqual([
+      'action.swept',
+      'action.started',
+      'action.finished',
+    ]);
+    expect(await jobsOf(local.queue, action.id)).toHaveLength(1);
+  });
 
-  it(
-    'leaves an accept whose job exists alone: the job runs it, nothing doubles',
-    { timeout: 60_000 },
-    async () => {
-      const cpe = cpes()[1]!;
-      const accepted = await acceptedWithoutAction(cpe.id, 'outage_notice');
-      const action = acceptedAction(accepted);
-      expect(await actions().create(action)).toBe(true);
-      // The job is there but has not run yet (a busy queue), well past the grace.
-      await queue.add(action.kind, { actionId: action.id }, { jobId: actionJobId(action.id), delay: 4_000 });
+  it('leaves an accept whose job exists alone: the job runs it, nothing doubles', async () => {
+    const cpe = cpes()[1]!;
+    const accepted = await acceptedWithoutAction(local.redis, cpe.id, 'outage_notice');
+    const action = acceptedAction(accepted);
+    expect(await actions(local.redis).create(action)).toBe(true);
+    // The job is there but has not run yet (a busy queue), well past the grace.
+    const job = await local.queue.add(
+      action.kind,
+      { actionId: action.id },
+      { jobId: actionJobId(action.id), delay: 10 * 60_000 },
+    );
+    const later = accepted.updatedAt + GRACE_MS + 1;
+    expect(await sweeper.sweep(later)).toEqual({ looked: 1, queued: 0, failed: 0 });
+    expect(await sweeper.sweep(later + 1_000)).toEqual({ looked: 1, queued: 0, failed: 0 });
+    expect(await job.getState()).toBe('delayed');
 
-      expect((await settled(accepted.id)).state).toBe('succeeded');
-      await moreSweeps();
-      expect(await auditOf(action.id)).toEqual(['action.started', 'action.finished']);
-      const jobs = await queue.getJobs(['completed', 'waiting', 'delayed', 'active', 'failed'], 0, -1);
-      expect(jobs.filter((j) => (j.data as { actionId: string }).actionId === action.id)).toHaveLength(1);
-    },
-  );
+    await job.promote();
+    expect((await settled(local.redis, accepted.id)).state).toBe('succeeded');
+    expect(await sweeper.sweep(later + 2_000)).toEqual({ looked: 0, queued: 0, failed: 0 });
+    expect(await auditOf(local.redis, action.id)).toEqual(['action.started', 'action.finished']);
+    expect(await jobsOf(local.queue, action.id)).toHaveLength(1);
+  });
 
-  it(
-    'fails an accept too old to run now, with a reason, and never reboots',
-    { timeout: 60_000 },
-    async () => {
-      const cpe = cpes()[0]!;
-      const before = sim.snapshot(cpe.id).reboots;
-      const accepted = await acceptedWithoutAction(cpe.id, 'remote_reboot', Date.now() - 5 * 60_000);
-      const done = await settled(accepted.id);
-      expect(done.state).toBe('failed');
-      expect(done.history.at(-1)?.reason).toMatch(
-        /^not run: accepted at .* but never queued; too late to run now/,
-      );
-      expect(await actions().get(acceptedAction(accepted).id)).toMatchObject({
-        state: 'failed',
-        outcome: { result: 'failed' },
-      });
-      await moreSweeps();
-      expect(sim.snapshot(cpe.id).reboots).toBe(before);
-    },
-  );
+  it('fails an accept too old to run now, with a reason, and never reboots', async () => {
+    const cpe = cpes()[0]!;
+    const before = sim.snapshot(cpe.id).reboots;
+    const now = Date.now();
+    const accepted = await acceptedWithoutAction(local.redis, cpe.id, 'remote_reboot', now - 5 * 60_000);
+    expect(await sweeper.sweep(now)).toEqual({ looked: 1, queued: 0, failed: 1 });
+    const done = await suggestions(local.redis).get(accepted.id);
+    expect(done?.state).toBe('failed');
+    expect(done?.history.at(-1)?.reason).toMatch(
+      /^not run: accepted at .* but never queued; too late to run now/,
+    );
+    expect(await actions(local.redis).get(acceptedAction(accepted).id)).toMatchObject({
+      state: 'failed',
+      outcome: { result: 'failed' },
+    });
+    for (const at of [now + 1_000, now + 2_000])
+      expect(await sweeper.sweep(at)).toEqual({ looked: 0, queued: 0, failed: 0 });
+    expect(await jobsOf(local.queue, acceptedAction(accepted).id)).toEqual([]);
+    expect(sim.snapshot(cpe.id).reboots).toBe(before);
+  });
 });
