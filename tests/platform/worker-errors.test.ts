@@ -58,34 +58,35 @@ describe('withWorkerErrors on a real BullMQ queue and worker', () => {
     await redis?.close();
   });
 
-  async function settled(name: string): Promise<Job> {
+  async function settled(name: string): Promise<Job | undefined> {
     const added = await queue.add(name, {}, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
     return until(
       async () => {
-        const job = await queue.getJob(added.id ?? '');
-        const state = await job?.getState();
-        return state === 'completed' || state === 'failed' ? job : undefined;
+        // The state first, the job after: read the other way round, a job could be read before its
+        // failed reason was written and its state after.
+        const state = await queue.getJobState(added.id ?? '');
+        return state === 'completed' || state === 'failed' ? queue.getJob(added.id ?? '') : undefined;
       },
       { what: `job ${name} completed or failed` },
     );
   }
 
   it('fails a job at once on an error that can never succeed: one run, not three', async () => {
-    const job = await settled('not-found');
+    const job = (await settled('not-found'))!;
     expect(await job.getState()).toBe('failed');
     expect(runs.get(job.id ?? '')).toBe(1);
     expect(job.failedReason).toBe('ERR_DEVICE_NOT_FOUND: no device "cpe-9"');
   });
 
   it('retries a job whose error is retryable, until it passes', async () => {
-    const job = await settled('locked');
+    const job = (await settled('locked'))!;
     expect(await job.getState()).toBe('completed');
     expect(runs.get(job.id ?? '')).toBe(3);
     expect(job.returnvalue).toBe('done');
   });
 
   it('retries a job on an error that is not ours', async () => {
-    const job = await settled('foreign');
+    const job = (await settled('foreign'))!;
     expect(await job.getState()).toBe('completed');
     expect(runs.get(job.id ?? '')).toBe(3);
   });
