@@ -69,16 +69,7 @@ export function planDevice(
           afterOutage ? (facts.unreachableHeldUntil as number) : 0,
         )
       : undefined;
-  const incidents: PlanIncident[] = covering.map((i) => {
-    const eta = i.eta === undefined ? Number.NaN : Date.parse(i.eta);
-    return {
-      id: i.id,
-      kind: i.kind,
-      open: i.state === 'open',
-      ...(Number.isFinite(eta) ? { eta } : {}),
-      ...(i.note !== undefined ? { note: i.note } : {}),
-    };
-  });
+  const incidents = covering.map(planIncident);
   const input = (language: Language): PlanInput => ({
     now,
     device: {
@@ -95,15 +86,7 @@ export function planDevice(
     language,
   });
   const main = plan(playbooks, input('en'));
-  const texts = new Map<string, Record<Language, string>>();
-  for (const s of main.suggestions) texts.set(s.id, { en: s.text, ru: s.text });
-  for (const language of LANGUAGES) {
-    if (language === 'en') continue;
-    for (const s of plan(playbooks, input(language)).suggestions) {
-      const entry = texts.get(s.id);
-      if (entry) entry[language] = s.text;
-    }
-  }
+  const texts = textsInEveryLanguage(playbooks, main.suggestions, input);
   return {
     deviceId: device.id,
     subscriberIds: facts.subscriberIds,
@@ -115,6 +98,36 @@ export function planDevice(
     input: input('en'),
     ...(settlingUntil !== undefined ? { settlingUntil } : {}),
   };
+}
+
+/** An incident as the playbooks see it: open or settling, its ETA as a time, the NOC's note. */
+function planIncident(i: Incident): PlanIncident {
+  const eta = i.eta === undefined ? Number.NaN : Date.parse(i.eta);
+  return {
+    id: i.id,
+    kind: i.kind,
+    open: i.state === 'open',
+    ...(Number.isFinite(eta) ? { eta } : {}),
+    ...(i.note !== undefined ? { note: i.note } : {}),
+  };
+}
+
+/** Each suggestion's text in every language we speak: the same plan, rendered once per language. */
+function textsInEveryLanguage(
+  playbooks: readonly Playbook[],
+  suggestions: readonly { id: string; text: string }[],
+  input: (language: Language) => PlanInput,
+): Map<string, Record<Language, string>> {
+  const texts = new Map<string, Record<Language, string>>();
+  for (const s of suggestions) texts.set(s.id, { en: s.text, ru: s.text });
+  for (const language of LANGUAGES) {
+    if (language === 'en') continue;
+    for (const s of plan(playbooks, input(language)).suggestions) {
+      const entry = texts.get(s.id);
+      if (entry) entry[language] = s.text;
+    }
+  }
+  return texts;
 }
 
 const affectedSets = new WeakMap<Incident, { devices: Set<string>; subscribers: Set<string> }>();
