@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * What makes a test impure: the helpers that start Redis, the service, the simulator or a device, and
+ * the modules that reach the network, a process or a browser. `npm run test:unit` selects files by
+ * their name (vitest.config.ts), so the name must not lie.
+ */
+const IMPURE = [
+  /helpers\/(test-redis|test-service|test-simulator|sim-device|build-test-app|test-advisor|test-poll-service|sse-client|huge-answer)\.js/,
+  /from 'node:(child_process|dgram|net|http|https)'/,
+  /from '(ioredis|bullmq|net-snmp|playwright-core)'/,
+  /interop\/start-snmpd\.js|fuzz\/hostile-agent\.js|snmp\/(snmp-session|udp-get-transport)\.js/,
+  /\bfetch\(/,
+];
+
+function unitTestFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return unitTestFiles(path);
+    return entry.name.endsWith('.unit.test.ts') ? [path] : [];
+  });
+}
+
+describe('unit test files', () => {
+  it('import nothing that reaches Redis, the network, a process or a browser', () => {
+    const files = unitTestFiles(join(root, 'tests'));
+    expect(files.length).toBeGreaterThan(40);
+    const impure = files.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return IMPURE.filter((pattern) => pattern.test(text)).map(
+        (pattern) => `${relative(root, file)} matches ${String(pattern)}`,
+      );
+    });
+    expect(impure).toEqual([]);
+  });
+});
