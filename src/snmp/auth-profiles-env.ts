@@ -9,8 +9,11 @@ import {
   type UsmUser,
 } from './auth-profile.js';
 
-const oneOf = <T extends string>(values: readonly T[]) =>
-  Type.Union(values.map((value) => Type.Literal<T>(value)));
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((value) => Type.Literal<T>(value)),
+    { description },
+  );
 
 // RFC 3414 section 11.2: pass phrases shorter than 8 octets are rejected by conforming agents.
 const passPhrase = (description: string) =>
@@ -21,13 +24,15 @@ const passPhrase = (description: string) =>
  * credentials"). Which fields a profile needs depends on its version: that part is code below.
  */
 export const AUTH_PROFILE_ENV = Type.Object({
-  VERSION: Type.Optional(oneOf(SNMP_VERSIONS)),
+  VERSION: Type.Optional(oneOf(SNMP_VERSIONS, 'SNMP version (default 3 when USER is set, else 2c).')),
   COMMUNITY: Type.Optional(secretString({ description: 'Read community, required for v1/v2c.' })),
   WRITE_COMMUNITY: Type.Optional(secretString({ description: 'Community for SETs (remote reboot).' })),
   USER: Type.Optional(Type.String({ description: 'USM user name, required for v3.' })),
-  AUTH_PROTOCOL: Type.Optional(oneOf(AUTH_PROTOCOLS)),
+  AUTH_PROTOCOL: Type.Optional(oneOf(AUTH_PROTOCOLS, 'Auth protocol of both users, any case (default sha).')),
   AUTH_KEY: passPhrase('Auth pass phrase: authNoPriv.'),
-  PRIV_PROTOCOL: Type.Optional(oneOf(PRIV_PROTOCOLS)),
+  PRIV_PROTOCOL: Type.Optional(
+    oneOf(PRIV_PROTOCOLS, 'Privacy protocol of both users, any case (default aes).'),
+  ),
   PRIV_KEY: passPhrase('Privacy pass phrase, with AUTH_KEY: authPriv.'),
   WRITE_USER: Type.Optional(Type.String({ description: 'A separate v3 user for SETs.' })),
   WRITE_AUTH_KEY: passPhrase("The write user's auth pass phrase."),
