@@ -1,5 +1,5 @@
 import type { Finding } from '../detection/index.js';
-import type { Rates, SampleValue } from '../probes/poll-result.js';
+import type { PollSample, Rates, SampleValue } from '../probes/poll-result.js';
 import type { ProbeReport } from './probe-once.js';
 
 /**
@@ -8,20 +8,23 @@ import type { ProbeReport } from './probe-once.js';
  * seen persisted. Credentials are never part of a report, so none can be printed here.
  */
 export function probeOnceText(report: ProbeReport): string {
+  const lines = headerLines(report);
+  if (report.sample) lines.push(...sampleLines(report, report.sample));
+  if (report.meta.polls.length < 2 && report.sample)
+    lines.push('', 'rates: one sample only (use --samples 2 or more to turn counters into rates)');
+  lines.push('', 'findings if this persisted (every threshold opening on the first poll that shows it):');
+  if (report.findings.length === 0) lines.push('  none');
+  for (const finding of report.findings) lines.push(`  ${findingText(finding)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Who answered, with which probe and why, and how the polls went. */
+function headerLines(report: ProbeReport): string[] {
   const lines: string[] = [];
   const { target, probe, meta } = report;
   const address = target.address && target.address !== target.host ? ` (${target.address})` : '';
   lines.push(`vigil probe ${target.host}:${target.port}${address}, ${authText(report)}`);
-  // The probe and what chose it; not a device kind, which the generic probe could only guess.
-  const why =
-    probe.selectedBy === 'profile'
-      ? `named with --profile${probe.sysObjectId ? `; sysObjectID ${probe.sysObjectId}` : ''}`
-      : probe.selectedBy === 'fallback'
-        ? probe.sysObjectId
-          ? `fallback: no probe claims sysObjectID ${probe.sysObjectId}`
-          : 'fallback: no sysObjectID known'
-        : `matched sysObjectID ${probe.sysObjectId ?? '?'}`;
-  lines.push(`probe: ${probe.name} (${why})`);
+  lines.push(`probe: ${probe.name} (${selectionText(probe)})`);
   const polls = meta.polls.length;
   lines.push(
     `outcome: ${report.outcome}${report.reason ? ` — ${report.reason}` : ''}` +
@@ -34,43 +37,49 @@ export function probeOnceText(report: ProbeReport): string {
     for (const [i, poll] of meta.polls.entries())
       if (poll.outcome !== 'ok')
         lines.push(`  poll ${i + 1}: ${poll.outcome}${poll.reason ? ` — ${poll.reason}` : ''}`);
+  return lines;
+}
 
-  const sample = report.sample;
-  if (sample) {
-    lines.push('', `sample at ${new Date(sample.at).toISOString()}`);
-    const names = Object.keys(sample.scalars);
-    const width = Math.max(0, ...names.map((n) => n.length));
-    for (const name of names) {
-      const rate = report.rates[name];
-      const info = report.scalars?.[name];
-      const value = sample.scalars[name] ?? null;
-      const shown =
-        value === null
-          ? `-  (${info?.missing ?? 'no value'})`
-          : formatScalar(name, value, info?.kind, info?.unit);
-      lines.push(
-        `  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`,
-      );
-    }
-    if (report.notInProbe && report.notInProbe.length > 0)
-      lines.push(`  not in this probe: ${report.notInProbe.join(', ')} (nothing judges them on this device)`);
-    for (const [table, rows] of Object.entries(sample.tables)) {
-      lines.push('', `${table} (${Object.keys(rows).length} rows)`);
-      lines.push(...alignedTable(rows));
-      const perSecond = tableRates(report.rates, table);
-      if (Object.keys(perSecond).length > 0) {
-        lines.push('', `${table}, per second between the last two samples`);
-        lines.push(...alignedTable(perSecond));
-      }
+/** The probe and what chose it; not a device kind, which the generic probe could only guess. */
+function selectionText(probe: ProbeReport['probe']): string {
+  if (probe.selectedBy === 'profile')
+    return `named with --profile${probe.sysObjectId ? `; sysObjectID ${probe.sysObjectId}` : ''}`;
+  if (probe.selectedBy === 'fallback')
+    return probe.sysObjectId
+      ? `fallback: no probe claims sysObjectID ${probe.sysObjectId}`
+      : 'fallback: no sysObjectID known';
+  return `matched sysObjectID ${probe.sysObjectId ?? '?'}`;
+}
+
+/** The last sample: scalars as a list with their rates, tables as aligned columns. */
+function sampleLines(report: ProbeReport, sample: PollSample): string[] {
+  const lines = ['', `sample at ${new Date(sample.at).toISOString()}`];
+  const names = Object.keys(sample.scalars);
+  const width = Math.max(0, ...names.map((n) => n.length));
+  for (const name of names) {
+    const rate = report.rates[name];
+    const info = report.scalars?.[name];
+    const value = sample.scalars[name] ?? null;
+    const shown =
+      value === null
+        ? `-  (${info?.missing ?? 'no value'})`
+        : formatScalar(name, value, info?.kind, info?.unit);
+    lines.push(
+      `  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`,
+    );
+  }
+  if (report.notInProbe && report.notInProbe.length > 0)
+    lines.push(`  not in this probe: ${report.notInProbe.join(', ')} (nothing judges them on this device)`);
+  for (const [table, rows] of Object.entries(sample.tables)) {
+    lines.push('', `${table} (${Object.keys(rows).length} rows)`);
+    lines.push(...alignedTable(rows));
+    const perSecond = tableRates(report.rates, table);
+    if (Object.keys(perSecond).length > 0) {
+      lines.push('', `${table}, per second between the last two samples`);
+      lines.push(...alignedTable(perSecond));
     }
   }
-  if (polls < 2 && report.sample)
-    lines.push('', 'rates: one sample only (use --samples 2 or more to turn counters into rates)');
-
-  lines.push('', 'findings if this persisted (every threshold opening on the first poll that shows it):');
-  if (report.findings.length === 0) lines.push('  none');
-  for (const finding of report.findings) lines.push(`  ${findingText(finding)}`);
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 function authText(report: ProbeReport): string {

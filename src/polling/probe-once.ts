@@ -1,14 +1,12 @@
 import { lookup } from 'node:dns/promises';
-import { detect, initialDetectionState, type DetectionState, type Finding } from '../detection/index.js';
+import { detect, initialDetectionState, type Finding } from '../detection/index.js';
 import type { AuthProfile, AuthProtocol, PrivProtocol, SnmpVersion } from '../snmp/auth-profile.js';
-import { snmpGet } from '../snmp/snmp-session.js';
-import { UdpGetTransport } from '../snmp/udp-get-transport.js';
-import { computeRates } from './compute-rates.js';
+import { snmpGet, type SnmpTarget } from '../snmp/snmp-session.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
-import { createDevicePoller } from './poll-device.js';
 import type { PollOutcome, PollSample, Rates } from '../probes/poll-result.js';
 import type { DeviceKind, Probe, ValueKind } from '../probes/probe-types.js';
 import { missingValueReasons, notInProbe } from './probe-once-missing.js';
+import { takeProbeSamples } from './probe-once-samples.js';
 import { selectProbe } from '../probes/select-probe.js';
 
 /** SNMPv2-MIB sysObjectID.0 (RFC 3418): what the device says it is. */
@@ -131,58 +129,64 @@ export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport>
   const target = { id: deviceId, host: address, port: options.port, profile: options.profile };
   const snmpTarget = { ...target, timeoutMs: options.timeoutMs ?? 2_000, retries: options.retries ?? 1 };
 
-  let chosen: Probe | undefined;
-  let selectedBy: ProbeReport['probe']['selectedBy'];
-  let sysObjectId: string | undefined;
-  if (options.probeName !== undefined) {
-    chosen = options.probes.get(options.probeName);
-    selectedBy = 'profile';
-    if (!chosen) throw new Error(`no probe named "${options.probeName}"`);
-  } else {
-    const identity = await snmpGet(snmpTarget, [SYS_OBJECT_ID]);
-    if (identity.outcome !== 'ok' && identity.outcome !== 'error_status') {
-      return failedReport(base, identity.outcome, identity.reason, options, clock(), started, address);
-    }
-    const value = identity.varbinds[0]?.value;
-    sysObjectId = typeof value === 'object' && value.type === 'ObjectIdentifier' ? value.value : undefined;
-    chosen = selectProbe(options.probes, sysObjectId);
-    if (!chosen) throw new Error(`no ${FALLBACK_PROBE} probe to fall back on`);
-    selectedBy = chosen.name === FALLBACK_PROBE ? 'fallback' : 'sysObjectID';
-  }
-
-  const probe = probeOnceProbe(chosen, options);
+  const choice = await chooseProbe(options, snmpTarget);
+  if ('failed' in choice)
+    return failedReport(
+      base,
+      choice.failed.outcome,
+      choice.failed.reason,
+      options,
+      clock(),
+      started,
+      address,
+    );
+  const { selectedBy, sysObjectId } = choice;
+  const probe = probeOnceProbe(choice.chosen, options);
   const device = { id: deviceId, kind: deviceKindOf(probe) };
-  const transport = new UdpGetTransport();
-  const poller = createDevicePoller(transport, clock);
-  let state: DetectionState = initialDetectionState(deviceId);
-  let indices = {};
-  let sample: PollSample | undefined;
-  let rates: Rates = {};
-  let last: { outcome: PollOutcome; reason?: string } = { outcome: 'transport_error' };
-  const meta: ProbeReport['meta'] = { durationMs: 0, pdus: 0, retries: 0, polls: [] };
-  try {
-    for (let i = 0; i < options.samples; i++) {
-      if (i > 0) await sleep(options.intervalMs);
-      const output = await poller.poll(target, probe, indices);
-      const { result } = output;
-      indices = output.indices;
-      const pollRates = result.sample ? computeRates(probe, sample, result.sample) : {};
-      if (result.sample) {
-        if (sample) rates = pollRates;
-        sample = result.sample;
-      }
-      state = detect({ probe, device, state, poll: result, rates: pollRates, now: clock() }).state;
-      last = { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) };
-      meta.pdus += result.meta.pdus;
-      meta.retries += result.meta.retries;
-      meta.polls.push({ at: result.sample?.at ?? clock(), ...last });
-    }
-  } finally {
-    await transport.close();
-  }
+  const seen = await takeProbeSamples(target, probe, device, { ...options, clock, sleep });
+  const { sample, meta } = seen;
   // Why a value is missing is worth one more GET per missing scalar: a person reads this output.
   const missing = sample ? await missingValueReasons(snmpTarget, probe, sample) : {};
-  const scalars = Object.fromEntries(
+  meta.durationMs = Math.round(performance.now() - started);
+  return {
+    ...base,
+    target: { ...base.target, address },
+    probe: { name: probe.name, selectedBy, ...(sysObjectId ? { sysObjectId } : {}), deviceKind: device.kind },
+    ...seen.last,
+    meta,
+    ...(sample ? { sample } : {}),
+    rates: seen.rates,
+    findings: Object.values(seen.state.findings),
+    scalars: scalarsOf(probe, missing),
+    notInProbe: notInProbe(probe),
+  };
+}
+
+type ProbeChoice =
+  | { chosen: Probe; selectedBy: ProbeReport['probe']['selectedBy']; sysObjectId?: string }
+  | { failed: { outcome: PollOutcome; reason: string | undefined } };
+
+/** The named probe, or the one the device's sysObjectID selects; a device that does not answer fails. */
+async function chooseProbe(options: ProbeOnceOptions, snmpTarget: SnmpTarget): Promise<ProbeChoice> {
+  if (options.probeName !== undefined) {
+    const chosen = options.probes.get(options.probeName);
+    if (!chosen) throw new Error(`no probe named "${options.probeName}"`);
+    return { chosen, selectedBy: 'profile' };
+  }
+  const identity = await snmpGet(snmpTarget, [SYS_OBJECT_ID]);
+  if (identity.outcome !== 'ok' && identity.outcome !== 'error_status')
+    return { failed: { outcome: identity.outcome, reason: identity.reason } };
+  const value = identity.varbinds[0]?.value;
+  const sysObjectId =
+    typeof value === 'object' && value.type === 'ObjectIdentifier' ? value.value : undefined;
+  const chosen = selectProbe(options.probes, sysObjectId);
+  if (!chosen) throw new Error(`no ${FALLBACK_PROBE} probe to fall back on`);
+  const selectedBy = chosen.name === FALLBACK_PROBE ? 'fallback' : 'sysObjectID';
+  return { chosen, selectedBy, ...(sysObjectId !== undefined ? { sysObjectId } : {}) };
+}
+
+function scalarsOf(probe: Probe, missing: Record<string, string>): NonNullable<ProbeReport['scalars']> {
+  return Object.fromEntries(
     probe.scalars.map((metric) => [
       metric.name,
       {
@@ -192,19 +196,6 @@ export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport>
       },
     ]),
   );
-  meta.durationMs = Math.round(performance.now() - started);
-  return {
-    ...base,
-    target: { ...base.target, address },
-    probe: { name: probe.name, selectedBy, ...(sysObjectId ? { sysObjectId } : {}), deviceKind: device.kind },
-    ...last,
-    meta,
-    ...(sample ? { sample } : {}),
-    rates,
-    findings: Object.values(state.findings),
-    scalars,
-    notInProbe: notInProbe(probe),
-  };
 }
 
 /**
