@@ -34,79 +34,9 @@ const TRAP_EVENTS_MAXLEN = 10_000;
 export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceiver | undefined> {
   const communities = [...deps.authProfiles.values()].flatMap((p) => (p.community ? [p.community] : []));
   const users = [...deps.authProfiles.values()].flatMap((p) => (p.user ? [p.user] : []));
-  const log = deps.log.child({ module: 'traps' });
-  const countTrap = async (source: 'known' | 'unknown'): Promise<void> => {
-    const pipeline = deps.redis.pipeline();
-    countInto(pipeline, deps.keys, 'vigil_traps_total', { source });
-    await pipeline.exec();
-  };
-  const onTrap = async (trap: Trap): Promise<void> => {
-    const deviceId = deps.deviceByHost(trap.source.address);
-    if (!deviceId) {
-      log.debug({ source: trap.source.address, kind: trap.kind }, 'trap from an address no device has');
-      await countTrap('unknown');
-      return;
-    }
-    await countTrap('known');
-    // One re-poll per device per second, however many traps a flapping link sends. The job ids carry
-    // the device id encoded: BullMQ refuses ':' in an id, and inventory ids may hold one.
-    const second = Math.floor(trap.receivedAt / 1000);
-    let queued = true;
-    try {
-      await deps.probeQueue.add(
-        'probe',
-        { deviceId, cause: `trap:${trap.kind}` },
-        { jobId: queueJobId('trap', deviceId, second), removeOnComplete: 1000, removeOnFail: 1000 },
-      );
-      // A second poll shortly after: findings need two polls in a row, and the trap path must not wait
-      // for the next scheduled one (up to a whole interval).
-      await deps.probeQueue.add(
-        'probe',
-        { deviceId, cause: `trap:${trap.kind}:confirm` },
-        {
-          jobId: queueJobId('trap_confirm', deviceId, second),
-          delay: 1_500,
-          removeOnComplete: 1000,
-          removeOnFail: 1000,
-        },
-      );
-    } catch (error) {
-      queued = false;
-      // Never silent: the trap is still recorded below, and the next scheduled poll sees the device.
-      log.warn({ err: error, deviceId, kind: trap.kind }, 'trap: re-poll could not be queued');
-      const pipeline = deps.redis.pipeline();
-      countInto(pipeline, deps.keys, 'vigil_enqueue_failures_total', { queue: 'probe', by: 'trap' });
-      await pipeline.exec().catch(() => undefined);
-    }
-    await deps.redis.xadd(
-      deps.keys.trapEvents(),
-      'MAXLEN',
-      '~',
-      String(TRAP_EVENTS_MAXLEN),
-      '*',
-      'deviceId',
-      deviceId,
-      'kind',
-      trap.kind,
-      'trapOid',
-      trap.trapOid,
-      'receivedAt',
-      String(trap.receivedAt),
-    );
-    if (queued) log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
-  };
-  // Rejections are counted in memory and written once a second: a flood of garbage at the trap port
-  // must not become a flood of Redis commands.
-  const rejected = new Map<TrapRejection, number>();
-  const flushRejected = async (): Promise<void> => {
-    if (rejected.size === 0) return;
-    const pipeline = deps.redis.pipeline();
-    for (const [reason, count] of rejected)
-      countInto(pipeline, deps.keys, 'vigil_traps_rejected_total', { reason }, count);
-    rejected.clear();
-    await pipeline.exec().catch(() => undefined);
-  };
-  const flushTimer = setInterval(() => void flushRejected(), 1_000);
+  const scoped = { ...deps, log: deps.log.child({ module: 'traps' }) };
+  const rejections = new RejectionCounts(deps.redis, deps.keys);
+  const flushTimer = setInterval(() => void rejections.flush(), 1_000);
   flushTimer.unref();
   try {
     const receiver = await createTrapReceiver({
@@ -114,10 +44,10 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       address: deps.host,
       communities,
       users,
-      onTrap,
+      onTrap: (trap) => onTrap(scoped, trap),
       onRejected: (reason, source, detail) => {
-        rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
-        log.debug({ reason, source: source?.address, detail }, 'trap rejected');
+        rejections.add(reason);
+        scoped.log.debug({ reason, source: source?.address, detail }, 'trap rejected');
       },
     });
     return {
@@ -125,13 +55,107 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       close: async () => {
         clearInterval(flushTimer);
         await receiver.close();
-        await flushRejected();
+        await rejections.flush();
       },
     };
   } catch (error) {
     clearInterval(flushTimer);
     // Several pollers on one machine share one trap port: the first binds it, the others go on without.
-    log.warn({ err: error, port: deps.port }, 'trap receiver not started');
+    scoped.log.warn({ err: error, port: deps.port }, 'trap receiver not started');
     return undefined;
+  }
+}
+
+/**
+ * Rejections are counted in memory and written once a second: a flood of garbage at the trap port
+ * must not become a flood of Redis commands.
+ */
+class RejectionCounts {
+  private readonly counts = new Map<TrapRejection, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  add(reason: TrapRejection): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+  }
+
+  async flush(): Promise<void> {
+    if (this.counts.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [reason, count] of this.counts)
+      countInto(pipeline, this.keys, 'vigil_traps_rejected_total', { reason }, count);
+    this.counts.clear();
+    await pipeline.exec().catch(() => undefined);
+  }
+}
+
+async function countTrap(deps: TrapRepollDeps, source: 'known' | 'unknown'): Promise<void> {
+  const pipeline = deps.redis.pipeline();
+  countInto(pipeline, deps.keys, 'vigil_traps_total', { source });
+  await pipeline.exec();
+}
+
+async function onTrap(deps: TrapRepollDeps, trap: Trap): Promise<void> {
+  const { log } = deps;
+  const deviceId = deps.deviceByHost(trap.source.address);
+  if (!deviceId) {
+    log.debug({ source: trap.source.address, kind: trap.kind }, 'trap from an address no device has');
+    await countTrap(deps, 'unknown');
+    return;
+  }
+  await countTrap(deps, 'known');
+  const queued = await queueRepolls(deps, deviceId, trap);
+  await deps.redis.xadd(
+    deps.keys.trapEvents(),
+    'MAXLEN',
+    '~',
+    String(TRAP_EVENTS_MAXLEN),
+    '*',
+    'deviceId',
+    deviceId,
+    'kind',
+    trap.kind,
+    'trapOid',
+    trap.trapOid,
+    'receivedAt',
+    String(trap.receivedAt),
+  );
+  if (queued) log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
+}
+
+/** Queues the trap's re-poll and its confirmation; false (counted and logged) when the queue refused. */
+async function queueRepolls(deps: TrapRepollDeps, deviceId: string, trap: Trap): Promise<boolean> {
+  // One re-poll per device per second, however many traps a flapping link sends. The job ids carry
+  // the device id encoded: BullMQ refuses ':' in an id, and inventory ids may hold one.
+  const second = Math.floor(trap.receivedAt / 1000);
+  try {
+    await deps.probeQueue.add(
+      'probe',
+      { deviceId, cause: `trap:${trap.kind}` },
+      { jobId: queueJobId('trap', deviceId, second), removeOnComplete: 1000, removeOnFail: 1000 },
+    );
+    // A second poll shortly after: findings need two polls in a row, and the trap path must not wait
+    // for the next scheduled one (up to a whole interval).
+    await deps.probeQueue.add(
+      'probe',
+      { deviceId, cause: `trap:${trap.kind}:confirm` },
+      {
+        jobId: queueJobId('trap_confirm', deviceId, second),
+        delay: 1_500,
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      },
+    );
+    return true;
+  } catch (error) {
+    // Never silent: the trap is still recorded, and the next scheduled poll sees the device.
+    deps.log.warn({ err: error, deviceId, kind: trap.kind }, 'trap: re-poll could not be queued');
+    const pipeline = deps.redis.pipeline();
+    countInto(pipeline, deps.keys, 'vigil_enqueue_failures_total', { queue: 'probe', by: 'trap' });
+    await pipeline.exec().catch(() => undefined);
+    return false;
   }
 }
