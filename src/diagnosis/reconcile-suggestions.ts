@@ -29,6 +29,39 @@ export interface SuggestionWrites {
 }
 
 /**
+ * Live suggestions no longer planned leave the live set; a proposed one among them is withdrawn with
+ * the reason. Accepted and executing ones belong to their action and are left alone.
+ */
+function withdrawUnplanned(
+  writes: SuggestionWrites,
+  plan: DevicePlan,
+  planned: ReadonlySet<string>,
+  stored: ReadonlyMap<string, SuggestionRecord>,
+  liveIds: ReadonlySet<string>,
+  now: number,
+): void {
+  for (const id of liveIds) {
+    if (planned.has(id)) continue;
+    const previous = stored.get(id);
+    if (!previous) {
+      writes.live.remove.push(id);
+      continue;
+    }
+    if (ACTION_STATES.includes(previous.state)) continue;
+    writes.live.remove.push(id);
+    if (previous.state !== 'proposed') continue;
+    const record = withTransition(previous, {
+      at: now,
+      state: 'withdrawn',
+      reason: withdrawReason(previous, plan),
+    });
+    emit(writes, 'suggestion.withdrawn', record, now);
+    writes.records.push(record);
+    writes.closed.push(id);
+  }
+}
+
+/**
  * Stored suggestions of one device + its fresh plan → what to write and announce (pure). Same cause,
  * same id: a suggestion still planned is updated in place (an event only when the agent would see a
  * difference); one no longer planned is withdrawn with the reason; a dismissed one stays dismissed while
@@ -77,25 +110,7 @@ export function reconcileSuggestions(
     writes.records.push(record);
   }
 
-  for (const id of liveIds) {
-    if (planned.has(id)) continue;
-    const previous = stored.get(id);
-    if (!previous) {
-      writes.live.remove.push(id);
-      continue;
-    }
-    if (ACTION_STATES.includes(previous.state)) continue;
-    writes.live.remove.push(id);
-    if (previous.state !== 'proposed') continue;
-    const record = withTransition(previous, {
-      at: now,
-      state: 'withdrawn',
-      reason: withdrawReason(previous, plan),
-    });
-    emit(writes, 'suggestion.withdrawn', record, now);
-    writes.records.push(record);
-    writes.closed.push(id);
-  }
+  withdrawUnplanned(writes, plan, planned, stored, liveIds, now);
   return writes;
 }
 
