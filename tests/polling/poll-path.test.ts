@@ -7,8 +7,7 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { createTestPollService } from '../helpers/test-poll-service.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, until } from '../helpers/wait.js';
 
 /** The whole poll path on a real simulator and a real Redis: request, decode, rates, detection, state. */
 describe('poll path: simulator → poll → detection → Redis', () => {
@@ -33,8 +32,11 @@ describe('poll path: simulator → poll → detection → Redis', () => {
     await redis?.close();
   });
 
-  /** Polls the whole fleet `rounds` times, a little over a second apart so counters become rates. */
-  async function rounds(count: number, gapMs = 1_050): Promise<Map<string, string[]>> {
+  /**
+   * Polls the whole fleet `count` times, `gapMs` apart: counters grow between two polls, so they become
+   * rates (a fault's 10 errors a second show as 3 in 300 ms; a line's trickle of one or two an hour, none).
+   */
+  async function rounds(count: number, gapMs = 300): Promise<Map<string, string[]>> {
     let reports = await service.pollDevices(ids);
     for (let i = 1; i < count; i++) {
       await sleep(gapMs);
@@ -91,7 +93,7 @@ describe('poll path: simulator → poll → detection → Redis', () => {
     // Remove them (a stale router's cure is a reboot) and the findings clear; the reboot is reported.
     for (const device of [errors, wan, signal, cpu, memory, down, station]) sim.removeFaults(device!.id);
     sim.reboot(stale!.id);
-    await sleep(1_600);
+    await until(() => sim.snapshot(stale!.id).agentUp, { what: `${stale!.id} back from its reboot` });
     const after = await rounds(3);
     expect(after).toEqual(new Map([[stale!.id, ['unexpected_reboot']]]));
   });
