@@ -1,19 +1,21 @@
 import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.js';
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { PROBE_QUEUE } from '../../src/platform/queue-names.js';
 import { createPollerRole, type PollerRole } from '../../src/roles/poller-role.js';
 import type { PollReport } from '../../src/polling/poll-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
 import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
+import { until } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A trap from a device (Debian's snmptrap, sent from the device's own address) re-polls it at once. */
 describe('traps trigger an immediate re-poll', () => {
@@ -58,7 +60,6 @@ describe('traps trigger an immediate re-poll', () => {
 
   it('re-polls the device a linkDown trap came from, and records the trap', async () => {
     const device = sim.devices.find((d) => d.kind === 'cpe')!;
-    await sleep(500);
     polled.length = 0;
     await exec(
       'snmptrap',
@@ -76,9 +77,22 @@ describe('traps trigger an immediate re-poll', () => {
       ],
       { env: { ...process.env, MIBS: '' } },
     );
-    const sentAt = Date.now();
-    while (!polled.some((r) => r.deviceId === device.id) && Date.now() - sentAt < 3_000) await sleep(20);
-    // Its scheduled poll is a minute away: only the trap can explain a poll this soon.
+    // The poll is the trap's: a probe job queued for it, with the trap as its cause, ran (not the
+    // device's scheduled poll, which may fall at any moment of its minute).
+    const probes = new Queue(PROBE_QUEUE, { connection: redis.redis, prefix: redis.keys.bullPrefix() });
+    try {
+      await until(
+        async () =>
+          (await probes.getJobs(['completed'], 0, -1)).some(
+            (job) =>
+              (job.data as { deviceId: string }).deviceId === device.id &&
+              (job.data as { cause?: string }).cause === 'trap:linkDown',
+          ),
+        { timeoutMs: 15_000, everyMs: 50, what: `the trap's re-poll of ${device.id}` },
+      );
+    } finally {
+      await probes.close();
+    }
     expect(polled.map((r) => r.deviceId)).toContain(device.id);
     const events = await redis.redis.xrange(redis.keys.trapEvents(), '-', '+');
     expect(events.map(([, fields]) => [fields[1], fields[3]])).toContainEqual([device.id, 'linkDown']);
@@ -112,7 +126,26 @@ describe('traps trigger an immediate re-poll', () => {
       ],
       { env: { ...process.env, MIBS: '' } },
     );
-    await sleep(300);
-    expect(await redis.redis.xlen(redis.keys.trapEvents())).toBe(before);
+    // Then a trap that counts, from a device with the community: once it is recorded, the two before it
+    // (sent first, to the same socket) were read and dropped.
+    const known = sim.devices[6]!;
+    await exec(
+      'snmptrap',
+      [
+        '-v2c',
+        '-c',
+        TEST_COMMUNITY,
+        `--clientaddr=${known.host}`,
+        `127.0.0.1:${trapPort}`,
+        '',
+        '1.3.6.1.6.3.1.1.5.1',
+      ],
+      { env: { ...process.env, MIBS: '' } },
+    );
+    await until(async () => (await redis.redis.xlen(redis.keys.trapEvents())) > before, {
+      what: "the known device's trap recorded",
+    });
+    const events = await redis.redis.xrange(redis.keys.trapEvents(), '-', '+');
+    expect(events.slice(before).map(([, fields]) => fields[1])).toEqual([known.id]);
   });
 });
