@@ -10,19 +10,9 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createDeviceStatusIndex, statusFacts } from '../../src/polling/device-status-index.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
+import { until } from '../helpers/wait.js';
 
 const SHARDS = 4;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 /** The worker role's advisor loop: one leader among several processes, taken over when it stops. */
 describe('advisor role', () => {
