@@ -52,98 +52,126 @@ export function createAdvisorRole(
   context: AdvisorContext,
   overrides: Partial<AdvisorOptions> = {},
 ): AdvisorRole {
-  const options = { ...DEFAULT_ADVISOR_OPTIONS, ...overrides };
-  const log = context.logger.child({ module: 'advisor' });
-  let reader: Redis | undefined;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let lock: HeldLock | undefined;
+  return new AdvisorProcess(context, { ...DEFAULT_ADVISOR_OPTIONS, ...overrides });
+}
 
-  async function lead(advisor: Advisor, mirror: FindingsMirror): Promise<void> {
-    await advisor.prime();
-    let lastReplan = Date.now();
-    let lastReload = Date.now();
-    let lastTrim = 0;
-    while (running && lock) {
-      advisor.touch(await mirror.follow(options.followMs));
-      if (!running) break;
-      const now = Date.now();
-      if (now - lastReload >= options.reloadEveryMs) {
-        advisor.touch(await mirror.reload());
-        lastReload = now;
-      }
-      if (now - lastReplan >= options.replanEveryMs) {
-        await advisor.touchAll();
-        lastReplan = now;
-      }
-      if (now - lastTrim >= 3_600_000) {
-        await advisor.trimClosed(now);
-        lastTrim = now;
-      }
-      const report = await advisor.step(now);
-      options.onStep?.(report);
-      if (!(await lock.extend(options.leaseMs))) {
-        log.warn('advisor lease lost; standing by');
-        lock = undefined;
-      }
-    }
+type Playbooks = Awaited<ReturnType<typeof livePlaybooks>>;
+type PollerStates = ReturnType<typeof createPollerStateStore>;
+
+class AdvisorProcess implements AdvisorRole {
+  readonly name = 'worker';
+  readonly stage = 'workers' as const;
+  private readonly log: Logger;
+  private reader: Redis | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private lock: HeldLock | undefined;
+
+  constructor(
+    private readonly context: AdvisorContext,
+    private readonly options: AdvisorOptions,
+  ) {
+    this.log = context.logger.child({ module: 'advisor' });
   }
 
-  async function run(): Promise<void> {
+  async start(): Promise<void> {
+    const { context } = this;
+    // Fail at start, not in the loop, when the playbooks do not compile: `vigil check` says why.
+    await livePlaybooks(context, context.config.playbooksDir);
+    this.reader = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-advisor');
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    // The blocked XREAD holds the loop; disconnecting ends it at once.
+    this.reader?.disconnect();
+    await this.loop;
+  }
+
+  leading(): boolean {
+    return this.lock !== undefined;
+  }
+
+  /** Stands by until the leader lock is free, then advises; any failure starts over with a fresh prime. */
+  private async run(): Promise<void> {
+    const { context, options } = this;
     const playbooks = await livePlaybooks(context, context.config.playbooksDir);
     const states = createPollerStateStore(context.redis, context.keys, context.config.pollShards);
-    while (running) {
+    while (this.running) {
       try {
-        lock = await tryLock(context.redis, context.keys.advisorLeader(), options.leaseMs);
-        if (!lock) {
+        this.lock = await tryLock(context.redis, context.keys.advisorLeader(), options.leaseMs);
+        if (!this.lock) {
           await sleep(Math.min(2_000, options.leaseMs / 3));
           continue;
         }
-        log.info('advising (leader)');
-        const mirror = createFindingsMirror({
-          redis: context.redis,
-          reader: reader as Redis,
-          keys: context.keys,
-          states,
-        });
-        const advisor = createAdvisor({
-          redis: context.redis,
-          keys: context.keys,
-          logger: context.logger,
-          playbooks,
-          mirror,
-          correlation: context.config.correlation,
-        });
-        await lead(advisor, mirror);
+        this.log.info('advising (leader)');
+        await this.lead(playbooks, states);
       } catch (error) {
-        if (!running) break;
-        log.warn({ err: error }, 'advisor step failed; retrying');
+        if (!this.running) break;
+        this.log.warn({ err: error }, 'advisor step failed; retrying');
         // Start over cleanly (a fresh prime); if Redis is gone the lease simply expires.
-        await lock?.release().catch(() => undefined);
-        lock = undefined;
+        await this.lock?.release().catch(() => undefined);
+        this.lock = undefined;
         await sleep(1_000);
       }
     }
-    if (lock) await lock.release().catch(() => undefined);
-    lock = undefined;
+    if (this.lock) await this.lock.release().catch(() => undefined);
+    this.lock = undefined;
   }
 
-  return {
-    name: 'worker',
-    stage: 'workers',
-    async start() {
-      // Fail at start, not in the loop, when the playbooks do not compile: `vigil check` says why.
-      await livePlaybooks(context, context.config.playbooksDir);
-      reader = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-advisor');
-      running = true;
-      loop = run();
-    },
-    async close() {
-      running = false;
-      // The blocked XREAD holds the loop; disconnecting ends it at once.
-      reader?.disconnect();
-      await loop;
-    },
-    leading: () => lock !== undefined,
-  };
+  /** Advises for as long as this process holds the lease. */
+  private async lead(playbooks: Playbooks, states: PollerStates): Promise<void> {
+    const { context, options } = this;
+    const mirror = createFindingsMirror({
+      redis: context.redis,
+      reader: this.reader as Redis,
+      keys: context.keys,
+      states,
+    });
+    const advisor = createAdvisor({
+      redis: context.redis,
+      keys: context.keys,
+      logger: context.logger,
+      playbooks,
+      mirror,
+      correlation: context.config.correlation,
+    });
+    await advisor.prime();
+    const last = { replan: Date.now(), reload: Date.now(), trim: 0 };
+    while (this.running && this.lock) {
+      advisor.touch(await mirror.follow(options.followMs));
+      if (!this.running) break;
+      const now = Date.now();
+      await this.housekeep(advisor, mirror, last, now);
+      const report = await advisor.step(now);
+      options.onStep?.(report);
+      if (!(await this.lock.extend(options.leaseMs))) {
+        this.log.warn('advisor lease lost; standing by');
+        this.lock = undefined;
+      }
+    }
+  }
+
+  /** The periodic work between steps: re-read the findings, plan every device afresh, trim closed records. */
+  private async housekeep(
+    advisor: Advisor,
+    mirror: FindingsMirror,
+    last: { replan: number; reload: number; trim: number },
+    now: number,
+  ): Promise<void> {
+    if (now - last.reload >= this.options.reloadEveryMs) {
+      advisor.touch(await mirror.reload());
+      last.reload = now;
+    }
+    if (now - last.replan >= this.options.replanEveryMs) {
+      await advisor.touchAll();
+      last.replan = now;
+    }
+    if (now - last.trim >= 3_600_000) {
+      await advisor.trimClosed(now);
+      last.trim = now;
+    }
+  }
 }
