@@ -42,29 +42,12 @@ export function parseCsv(text: string): CsvParseResult {
   while (i < text.length) {
     const c = text[i];
     if (c === '"' && field === '' && !badRecord) {
-      const start = line;
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
-      if (!closed) {
-        errors.push({ location: `line ${start}`, reason: 'unterminated quoted field (a " is never closed)' });
+      const quoted = readQuotedField(text, i + 1, line);
+      if (!quoted.closed) {
+        errors.push({ location: `line ${line}`, reason: 'unterminated quoted field (a " is never closed)' });
         return { records, errors };
       }
+      ({ value: field, next: i, line } = quoted);
       const next = text[i];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
         errors.push({
@@ -90,4 +73,32 @@ export function parseCsv(text: string): CsvParseResult {
   }
   if (field !== '' || fields.length > 0) endRecord();
   return { records, errors };
+}
+
+interface QuotedField {
+  value: string;
+  /** Index just past the closing quote (or the end of the text when it never closes). */
+  next: number;
+  /** The line the field ends on: a quoted field may hold line breaks. */
+  line: number;
+  closed: boolean;
+}
+
+/** The inside of a quoted field starting at `start` (just past its opening quote); "" reads as one ". */
+function readQuotedField(text: string, start: number, line: number): QuotedField {
+  let value = '';
+  let i = start;
+  while (i < text.length) {
+    const q = text[i];
+    if (q === '"') {
+      if (text[i + 1] !== '"') return { value, next: i + 1, line, closed: true };
+      value += '"';
+      i += 2;
+      continue;
+    }
+    if (q === '\n') line++;
+    value += q;
+    i++;
+  }
+  return { value, next: i, line, closed: false };
 }

@@ -37,18 +37,37 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
   const siteIds = declaredIds(parsed.rows.sites);
   const deviceIds = declaredIds(parsed.rows.devices);
 
+  checkDeviceReferences(devices, { siteIds, deviceIds }, errors);
+  checkSubscriberReferences(subscribers, { siteIds, deviceIds }, errors);
+
+  const inventory: Inventory = {
+    sites: sites.map((s) => s.record),
+    devices: devices.map((d) => d.record),
+    subscribers: subscribers.map((s) => s.record),
+  };
+  return { inventory, errors: sortByLocation(errors) };
+}
+
+/** Every id the file declares, valid row or not. */
+interface DeclaredIds {
+  siteIds: Set<string>;
+  deviceIds: Set<string>;
+}
+
+/** A device's site and parent name something in the file, and the parents form no loop. */
+function checkDeviceReferences(devices: Checked<Device>[], declared: DeclaredIds, errors: RowError[]): void {
   const parentOf = new Map<string, string>();
   const locationOf = new Map<string, string>();
   for (const { row, record } of devices) {
     locationOf.set(record.id, row.location);
-    if (record.site !== undefined && !siteIds.has(record.site)) {
+    if (record.site !== undefined && !declared.siteIds.has(record.site)) {
       errors.push({
         location: row.location,
         reason: `site "${record.site}" is not in the inventory's sites`,
       });
     }
     if (record.parentId === null) continue;
-    if (!deviceIds.has(record.parentId))
+    if (!declared.deviceIds.has(record.parentId))
       errors.push({
         location: row.location,
         reason: `parentId "${record.parentId}" names no device in the inventory`,
@@ -60,17 +79,24 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
     for (const id of cycle)
       errors.push({ location: locationOf.get(id) ?? id, reason: `topology cycle: ${loop}` });
   }
+}
 
+/** A subscriber's site and devices name something in the file, and no two share an account. */
+function checkSubscriberReferences(
+  subscribers: Checked<Subscriber>[],
+  declared: DeclaredIds,
+  errors: RowError[],
+): void {
   const accounts = new Map<string, string>();
   for (const { row, record } of subscribers) {
-    if (record.site !== undefined && !siteIds.has(record.site)) {
+    if (record.site !== undefined && !declared.siteIds.has(record.site)) {
       errors.push({
         location: row.location,
         reason: `site "${record.site}" is not in the inventory's sites`,
       });
     }
     for (const id of record.deviceIds) {
-      if (!deviceIds.has(id))
+      if (!declared.deviceIds.has(id))
         errors.push({
           location: row.location,
           reason: `deviceIds names "${id}", which is no device in the inventory`,
@@ -85,13 +111,6 @@ export function validateInventory(parsed: ParsedInventory): ValidationResult {
       });
     else accounts.set(record.account, row.location);
   }
-
-  const inventory: Inventory = {
-    sites: sites.map((s) => s.record),
-    devices: devices.map((d) => d.record),
-    subscribers: subscribers.map((s) => s.record),
-  };
-  return { inventory, errors: sortByLocation(errors) };
 }
 
 /** Validates, or throws ERR_INVENTORY_INVALID whose `details` lists every {location, reason}. */
