@@ -14,12 +14,13 @@ export const TEST_POLL_SHARDS = 8;
 
 /**
  * The poll service exactly as a poller builds it, over a simulator's fleet imported into the test's
- * Redis prefix; the shipped probes with short timeouts, so a silent device's polls are quick.
+ * Redis prefix; the shipped probes with short timeouts, so a silent device's polls are quick, and as
+ * many polls in flight as `timing.concurrency` says (a fleet of silent devices waits one timeout, not several).
  */
 export async function createTestPollService(
   sim: Simulator,
   redis: TestRedis,
-  timing: { timeoutMs: number; retries?: number },
+  timing: { timeoutMs: number; retries?: number; concurrency?: number },
 ): Promise<{ service: PollService; close: () => Promise<void> }> {
   const inventory = createInventoryStore({ redis: redis.redis, keys: redis.keys });
   await inventory.importInventory(sim.fleet.inventory);
@@ -39,6 +40,7 @@ export async function createTestPollService(
     poller: createDevicePoller(transport),
     states: createPollerStateStore(redis.redis, redis.keys, TEST_POLL_SHARDS),
     log: createLogger({ level: 'silent' }),
+    ...(timing.concurrency !== undefined ? { concurrency: timing.concurrency } : {}),
   });
   return { service, close: () => transport.close() };
 }
