@@ -99,22 +99,7 @@ export function openSse(
     req.on('response', (res) => {
       clearTimeout(timer);
       response = res;
-      res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk: string) => {
-        bytes += Buffer.byteLength(chunk);
-        // A large event arrives in many chunks: look for its end only in what is new.
-        let from = Math.max(0, buffer.length - 1);
-        buffer += chunk;
-        let at: number;
-        while ((at = buffer.indexOf('\n\n', from)) >= 0) {
-          const block = buffer.slice(0, at);
-          buffer = buffer.slice(at + 2);
-          from = 0;
-          const event = parseBlock(block);
-          if (event) onEvent(event);
-        }
-      });
+      readEventBlocks(res, onEvent, (n) => (bytes += n));
       res.on('end', () => end('ended by the server'));
       res.on('close', () => end('closed'));
       resolve({
@@ -132,6 +117,30 @@ export function openSse(
       });
     });
     req.end();
+  });
+}
+
+/** Calls `onEvent` for each complete event of a response's body, and `onBytes` for each chunk's size. */
+function readEventBlocks(
+  res: IncomingMessage,
+  onEvent: (event: SseEvent) => void,
+  onBytes: (n: number) => void,
+): void {
+  res.setEncoding('utf8');
+  let buffer = '';
+  res.on('data', (chunk: string) => {
+    onBytes(Buffer.byteLength(chunk));
+    // A large event arrives in many chunks: look for its end only in what is new.
+    let from = Math.max(0, buffer.length - 1);
+    buffer += chunk;
+    let at: number;
+    while ((at = buffer.indexOf('\n\n', from)) >= 0) {
+      const block = buffer.slice(0, at);
+      buffer = buffer.slice(at + 2);
+      from = 0;
+      const event = parseBlock(block);
+      if (event) onEvent(event);
+    }
   });
 }
 

@@ -14,19 +14,18 @@ afterAll(() => redis.disconnect());
 
 describe('vigil bench advise', () => {
   it('plans the faulty CPEs, opens and resolves one outage with a notice per CPE, and cleans up', async () => {
+    // The smallest fleet with faulty CPEs both under the outage's root and elsewhere.
+    const sizes = { devices: 400, outageChildren: 40, faultyShare: 0.05, idleSteps: 1 };
     const result = await runAdviseBench({
       redisUrl: TEST_REDIS_URL,
       playbooksDir: 'playbooks',
       pollShards: TEST_POLL_SHARDS,
-      devices: 2_000,
-      outageChildren: 200,
-      faultyShare: 0.05,
-      idleSteps: 2,
+      ...sizes,
     });
 
-    expect(result.devices).toBe(2_000);
-    expect(result.outage_cpes).toBe(200);
-    expect(result.faulty_cpes).toBe(Math.round(result.cpes * 0.05));
+    expect(result.devices).toBe(sizes.devices);
+    expect(result.outage_cpes).toBe(sizes.outageChildren);
+    expect(result.faulty_cpes).toBe(Math.round(result.cpes * sizes.faultyShare));
     expect(result.prime.devices_with_findings).toBe(result.faulty_cpes);
 
     // Every faulty CPE gets its reboot suggestion on the first step.
@@ -50,7 +49,7 @@ describe('vigil bench advise', () => {
     expect(result.recovery.events['suggestion.created']).toBe(faultyUnderRoot);
 
     // Nothing changed: nothing planned, nothing announced.
-    expect(result.idle_step.steps).toBe(2);
+    expect(result.idle_step.steps).toBe(sizes.idleSteps);
     expect(result.replan_all.devices_planned).toBe(result.faulty_cpes);
     expect(result.replan_all.suggestion_events).toBe(0);
     // Every device with findings or live suggestions: the faulty CPEs, the parent and its CPEs.

@@ -66,37 +66,45 @@ type Role = 'agent' | 'noc' | 'admin';
 
 const secret = (): string => randomBytes(18).toString('base64url');
 
-/**
- * The system under test as production runs it: `vigil sim` (one base station with `cpes` LTE CPEs
- * under it, traps to the service) and `vigil serve`, each a process of its own, over a Redis prefix
- * of their own; the inventory imported through the API, and every device polled once before it returns.
- */
-export async function startStack(options: StackOptions): Promise<Stack> {
+/** The run's own directory (probes, inventory), Redis prefix and children, and how to let them all go. */
+function stackResources(options: StackOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-conv-'));
   const probesDir = join(dir, 'probes');
   writeProbes(options.probesDir, probesDir, options.intervalSeconds);
   const prefix = `vigil-bench-conv-${randomBytes(4).toString('hex')}`;
-  const keys = createRedisKeys(prefix);
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-conversations');
-  const tokens = { agent: secret(), noc: secret(), admin: secret() };
-  const communities = { community: secret(), writeCommunity: secret() };
   const children: BenchChild[] = [];
-  const syncEveryMs = options.pollSyncEveryMs ?? DEFAULT_POLLER_OPTIONS.syncEveryMs;
   const close = async (): Promise<void> => {
     for (const child of [...children].reverse()) await child.stop();
     await deleteKeyPrefix(redis, prefix).catch(() => undefined);
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   };
+  return { dir, probesDir, prefix, keys: createRedisKeys(prefix), redis, children, close };
+}
+
+/**
+ * The system under test as production runs it: `vigil sim` (one base station with `cpes` LTE CPEs
+ * under it, traps to the service) and `vigil serve`, each a process of its own, over a Redis prefix
+ * of their own; the inventory imported through the API, and every device polled once before it returns.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { dir, probesDir, prefix, keys, redis, children, close } = stackResources(options);
+  const tokens = { agent: secret(), noc: secret(), admin: secret() };
+  const communities = { community: secret(), writeCommunity: secret() };
+  const syncEveryMs = options.pollSyncEveryMs ?? DEFAULT_POLLER_OPTIONS.syncEveryMs;
   try {
     await waitForRedis(redis);
     const trapPort = await freeUdpPort();
-    const simEnv = {
-      VIGIL_SNMP_SIM_COMMUNITY: communities.community,
-      VIGIL_SNMP_SIM_WRITE_COMMUNITY: communities.writeCommunity,
-    };
-    const inventoryPath = join(dir, 'inventory.json');
-    const sim = await startStackSim({ ...options, trapPort, inventoryPath, env: simEnv });
+    const sim = await startStackSim({
+      ...options,
+      trapPort,
+      inventoryPath: join(dir, 'inventory.json'),
+      env: {
+        VIGIL_SNMP_SIM_COMMUNITY: communities.community,
+        VIGIL_SNMP_SIM_WRITE_COMMUNITY: communities.writeCommunity,
+      },
+    });
     children.push(sim.sim);
     const serve = await startStackServe(
       { ...options, ...communities, prefix, tokens, trapPort, probesDir },
@@ -110,9 +118,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (imported.status !== 200) throw new Error(`inventory import: ${imported.status} ${imported.text}`);
     const importedAt = performance.now();
     const firstCycleSeconds = await firstPolls(redis, keys, sim.inventory.devices.length, options);
-    options.say(
-      `inventory imported; all ${sim.inventory.devices.length} devices polled once in ${firstCycleSeconds.toFixed(1)} s`,
-    );
     return {
       url,
       controlUrl: sim.controlUrl,
@@ -140,18 +145,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-/** Waits until every device is in the pollers' status index as up; the seconds that took. */
+/** Waits until every device is in the pollers' status index as up; the seconds that took, said. */
 async function firstPolls(
   redis: Redis,
   keys: RedisKeys,
   devices: number,
-  options: { intervalSeconds: number },
+  options: { intervalSeconds: number; say: (line: string) => void },
 ): Promise<number> {
   const started = performance.now();
   const deadline = Date.now() + (options.intervalSeconds * 3 + 120) * 1000;
   for (;;) {
     const up = await redis.zcard(keys.devicesByStatus('up'));
-    if (up >= devices) return (performance.now() - started) / 1000;
+    if (up >= devices) {
+      const seconds = (performance.now() - started) / 1000;
+      options.say(`inventory imported; all ${devices} devices polled once in ${seconds.toFixed(1)} s`);
+      return seconds;
+    }
     if (Date.now() > deadline) throw new Error(`only ${up} of ${devices} devices up after the first polls`);
     await sleep(250);
   }

@@ -9,6 +9,8 @@ export interface FuzzBenchOptions {
   devices: number;
   seed: number;
   firstOctet: number;
+  /** Seconds between polls of the hostile devices: 5, or the fast-test floor (VIGIL_PROBE_MIN_INTERVAL_SECONDS). */
+  pollIntervalSeconds?: number;
   /** Datagrams a second at the trap port. */
   rate: number;
 }

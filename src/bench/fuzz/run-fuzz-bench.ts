@@ -38,7 +38,7 @@ export async function runFuzzBench(
   say(`decoder: ${decoder.datagrams} datagrams, ${decoder.escapes} escapes, max ${decoder.maxMicros} µs`);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-fuzz-'));
   const probesDir = join(dir, 'probes');
-  writeProbes(options.probesDir, probesDir, 5);
+  writeProbes(options.probesDir, probesDir, options.pollIntervalSeconds ?? 5);
   const prefix = `vigil-bench-fuzz-${randomBytes(4).toString('hex')}`;
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-fuzz');
   const community = secret();

@@ -25,6 +25,10 @@ async function fuzzBench(flags: FuzzBenchFlags): Promise<void> {
       devices: flags.devices,
       seed: flags.seed,
       firstOctet: flags.firstOctet,
+      // Polled every 5 s, or at the probe floor when a fast test lowers it.
+      ...(config.probeMinIntervalSeconds !== undefined
+        ? { pollIntervalSeconds: config.probeMinIntervalSeconds }
+        : {}),
     },
     (line) => process.stderr.write(`${line}\n`),
   );

@@ -20,7 +20,7 @@ interface PollBenchFlags {
 async function pollBench(flags: PollBenchFlags): Promise<void> {
   const config = loadConfig();
   const say = progressTo(flags.json);
-  const { runPollBench } = await import('../../bench/poll-bench.js');
+  const { runPollBench } = await import('../../bench/poll/index.js');
   const oids = flags.oids
     ?.split(',')
     .map((o) => o.trim())

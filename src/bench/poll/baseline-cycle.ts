@@ -1,0 +1,35 @@
+import type { Device } from '../../inventory/index.js';
+import { bareNetSnmpGet } from '../../snmp/bare-net-snmp-get.js';
+import SYSTEM_GROUP_OIDS from '../bench-oids.js';
+import { runPool } from '../run-pool.js';
+import { timedCycle } from './cycle-stats.js';
+import type { CycleStats } from './poll-bench-types.js';
+
+/**
+ * One cycle of the bare net-snmp loop: each device asked the same OIDs in the same chunks as the poll
+ * path asks it (`requestsOf`; the system group before the first poll is known), a session per request.
+ */
+export function baselineCycle(
+  baseline: CycleStats,
+  devices: readonly Device[],
+  requestsOf: ReadonlyMap<string, string[][]>,
+  options: { concurrency: number; timeoutMs: number; retries: number; community: string },
+): Promise<void> {
+  return timedCycle(baseline, () =>
+    runPool(devices, options.concurrency, async (device) => {
+      for (const oids of requestsOf.get(device.id) ?? [SYSTEM_GROUP_OIDS]) {
+        const outcome = await bareNetSnmpGet(
+          device.host,
+          device.port,
+          options.community,
+          oids,
+          options.timeoutMs,
+          options.retries,
+        );
+        if (outcome === 'ok') baseline.ok += 1;
+        else if (outcome === 'timeout') baseline.timeouts += 1;
+        else baseline.errors += 1;
+      }
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+export interface PollBenchOptions {
+  devices: number;
+  concurrency: number;
+  cycles: number;
+  timeoutMs: number;
+  retries: number;
+  targetsFile?: string;
+  community?: string;
+  oids?: string[];
+  firstOctet: number;
+  port: number;
+  redisUrl: string;
+  probesDir: string;
+}
+
+export interface CycleStats {
+  ok: number;
+  errors: number;
+  timeouts: number;
+  cycle_walls_s: number[];
+  cycle_cpus_s: number[];
+}
+
+export interface PollBenchResult extends CycleStats {
+  devices: number;
+  concurrency: number;
+  varbinds_per_device: number;
+  baseline: CycleStats;
+  /** Devices per second, warm cycles (all but the first), poll path ÷ bare loop. */
+  ratio_warm: number;
+  poll_rate_warm: number;
+  baseline_rate_warm: number;
+  poll_cpu_us_per_device: number;
+  baseline_cpu_us_per_device: number;
+  /** Redis used_memory growth: the inventory plus every device's poller state and indexes. */
+  redis_used_mb: number;
+}
