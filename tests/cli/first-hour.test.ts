@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 import { randomPort } from '../helpers/test-simulator.js';
+import { until } from '../helpers/wait.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -171,11 +172,13 @@ describe('the first hour at the command line', () => {
       const exited = new Promise<number | null>((resolve) => demo.once('exit', resolve));
       const envFile = join(cwd, '.vigil', 'demo.env');
       try {
-        const deadline = Date.now() + 90_000;
         let gone = false;
         void exited.then(() => (gone = true));
-        while (!gone && !(existsSync(envFile) && /1\. Importing/.test(stdout)) && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 200));
+        await until(() => gone || (existsSync(envFile) && /1\. Importing/.test(stdout)), {
+          timeoutMs: 90_000,
+          everyMs: 100,
+          what: 'the demo at its first step',
+        }).catch(() => undefined); // The expectations below say what was missing.
         expect(existsSync(envFile), `no ${envFile}; the demo said:\n${stdout}\n${stderr}`).toBe(true);
         const written = readFileSync(envFile, 'utf8');
         expect(written).toContain(`export REDIS_URL='${TEST_REDIS_URL}'`);
