@@ -63,7 +63,7 @@ export interface PollerRole extends ProcessRole {
  * Any number of poller processes share the work; a killed one's shards are ticked by the others.
  */
 export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOptions> = {}): PollerRole {
-  const options: PollerOptions = {
+  return new PollerProcess(ctx, {
     ...DEFAULT_POLLER_OPTIONS,
     shards: ctx.config.pollShards,
     tickConcurrency: ctx.config.pollShards,
@@ -71,128 +71,167 @@ export function createPollerRole(ctx: PollerContext, overrides: Partial<PollerOp
     tickMs: ctx.config.pollTickMs ?? DEFAULT_POLLER_OPTIONS.tickMs,
     syncEveryMs: ctx.config.pollSyncEveryMs ?? DEFAULT_POLLER_OPTIONS.syncEveryMs,
     ...overrides,
-  };
-  const log = ctx.logger.child({ module: 'polling' });
-  let connection: Redis | undefined;
-  let transport: UdpGetTransport | undefined;
-  let pollQueue: Queue | undefined;
-  let probeQueue: Queue | undefined;
-  let traps: TrapReceiver | undefined;
-  let hostRefresh: NodeJS.Timeout | undefined;
-  let workers: Worker[] = [];
-  let service: PollService | undefined;
+  });
+}
 
-  return {
-    name: 'poller',
-    stage: 'workers',
-    service: () => service,
-    async start() {
-      // A poller waits for Redis at start (BullMQ's advice for workers); the API fails fast instead.
-      await waitForRedis(ctx.redis, 60_000);
-      const probes = await liveProbes(ctx, options.probesDir);
-      transport = new UdpGetTransport();
-      const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
-      service = createPollService({
-        redis: ctx.redis,
-        keys: ctx.keys,
-        inventory,
-        probes,
-        authProfiles: ctx.config.authProfiles,
-        poller: createDevicePoller(transport),
-        states: createPollerStateStore(ctx.redis, ctx.keys, options.shards),
-        log: ctx.logger,
-      });
-      const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
-      const fleet = {
-        redis: ctx.redis,
-        keys: ctx.keys,
-        logger: ctx.logger,
-        authProfiles: ctx.config.authProfiles,
-      };
-      await syncSchedule(fleet, schedule, service, true);
+/** What syncSchedule and the device address index read. */
+type Fleet = Parameters<typeof syncSchedule>[0];
 
-      connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
-      const prefix = ctx.keys.bullPrefix();
-      pollQueue = new Queue(POLL_QUEUE, {
-        connection,
-        prefix,
-        defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
-      });
-      for (let shard = 0; shard < options.shards; shard++) {
-        await pollQueue.upsertJobScheduler(
-          `shard-${shard}`,
-          { every: options.tickMs },
-          { name: 'tick', data: { shard } },
-        );
-      }
-      await pollQueue.upsertJobScheduler('sync', { every: options.syncEveryMs }, { name: 'sync', data: {} });
+class PollerProcess implements PollerRole {
+  readonly name = 'poller';
+  readonly stage = 'workers' as const;
+  private readonly log: Logger;
+  private connection: Redis | undefined;
+  private transport: UdpGetTransport | undefined;
+  private pollQueue: Queue | undefined;
+  private probeQueue: Queue | undefined;
+  private traps: TrapReceiver | undefined;
+  private hostRefresh: NodeJS.Timeout | undefined;
+  private workers: Worker[] = [];
+  private polling: PollService | undefined;
 
-      const activeService = service;
-      workers = [
-        new Worker(
-          POLL_QUEUE,
-          withWorkerErrors(async (job: Job<{ shard?: number }>) => {
-            if (job.name === 'sync') return syncSchedule(fleet, schedule, activeService, false);
-            const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
-            if (ids.length === 0) return undefined;
-            // Not `onPolled?.(await …)`: optional chaining would skip the poll itself when no hook is set.
-            const reports = await activeService.pollDevices(ids);
-            options.onPolled?.(reports);
-            return undefined;
-          }),
-          { connection, prefix, concurrency: options.tickConcurrency },
-        ),
-        new Worker(
-          PROBE_QUEUE,
-          withWorkerErrors(async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
-            const reports = await activeService.pollDevices([job.data.deviceId]);
-            options.onPolled?.(reports);
-            return reports[0] ?? null;
-          }),
-          { connection, prefix, concurrency: 64 },
-        ),
-      ];
-      for (const worker of workers)
-        worker.on('error', (error) => log.warn({ err: error }, 'poller worker error'));
-      probeQueue = new Queue(PROBE_QUEUE, { connection, prefix });
-      if (ctx.config.trapPort > 0) {
-        const hosts = createDeviceHostIndex(fleet);
-        await hosts.refresh();
-        hostRefresh = setInterval(
-          () =>
-            void hosts
-              .refresh()
-              .catch((error: unknown) => log.warn({ err: error }, 'device address index refresh failed')),
-          options.syncEveryMs,
-        );
-        traps = await startTrapRepoll({
-          redis: ctx.redis,
-          keys: ctx.keys,
-          probeQueue,
-          authProfiles: ctx.config.authProfiles,
-          deviceByHost: (address) => hosts.lookup(address),
-          host: ctx.config.trapHost,
-          port: ctx.config.trapPort,
-          log: ctx.logger,
-        });
-      }
-      log.info(
-        {
-          shards: options.shards,
-          probes: [...probes.keys()],
-          traps: traps ? `${ctx.config.trapHost}:${ctx.config.trapPort}` : 'off',
-        },
-        'poller started',
+  constructor(
+    private readonly ctx: PollerContext,
+    private readonly options: PollerOptions,
+  ) {
+    this.log = ctx.logger.child({ module: 'polling' });
+  }
+
+  service(): PollService | undefined {
+    return this.polling;
+  }
+
+  async start(): Promise<void> {
+    const { ctx, options } = this;
+    // A poller waits for Redis at start (BullMQ's advice for workers); the API fails fast instead.
+    await waitForRedis(ctx.redis, 60_000);
+    const probes = await liveProbes(ctx, options.probesDir);
+    this.transport = new UdpGetTransport();
+    const service = createPollService({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      inventory: createInventoryStore({ redis: ctx.redis, keys: ctx.keys }),
+      probes,
+      authProfiles: ctx.config.authProfiles,
+      poller: createDevicePoller(this.transport),
+      states: createPollerStateStore(ctx.redis, ctx.keys, options.shards),
+      log: ctx.logger,
+    });
+    this.polling = service;
+    const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
+    const fleet: Fleet = {
+      redis: ctx.redis,
+      keys: ctx.keys,
+      logger: ctx.logger,
+      authProfiles: ctx.config.authProfiles,
+    };
+    await syncSchedule(fleet, schedule, service, true);
+    this.connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
+    await this.scheduleTicks(this.connection);
+    this.workers = this.startWorkers(this.connection, fleet, schedule, service);
+    this.probeQueue = new Queue(PROBE_QUEUE, { connection: this.connection, prefix: ctx.keys.bullPrefix() });
+    if (ctx.config.trapPort > 0) await this.startTraps(fleet, this.probeQueue);
+    this.log.info(
+      {
+        shards: options.shards,
+        probes: [...probes.keys()],
+        traps: this.traps ? `${ctx.config.trapHost}:${ctx.config.trapPort}` : 'off',
+      },
+      'poller started',
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.hostRefresh) clearInterval(this.hostRefresh);
+    await this.traps?.close();
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.probeQueue?.close();
+    await this.pollQueue?.close();
+    await this.transport?.close();
+    this.connection?.disconnect();
+  }
+
+  /** One job scheduler per shard tick and one for the schedule sync: a few dozen, never one per device. */
+  private async scheduleTicks(connection: Redis): Promise<void> {
+    const { options } = this;
+    this.pollQueue = new Queue(POLL_QUEUE, {
+      connection,
+      prefix: this.ctx.keys.bullPrefix(),
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
+    });
+    for (let shard = 0; shard < options.shards; shard++) {
+      await this.pollQueue.upsertJobScheduler(
+        `shard-${shard}`,
+        { every: options.tickMs },
+        { name: 'tick', data: { shard } },
       );
-    },
-    async close() {
-      if (hostRefresh) clearInterval(hostRefresh);
-      await traps?.close();
-      await Promise.all(workers.map((w) => w.close()));
-      await probeQueue?.close();
-      await pollQueue?.close();
-      await transport?.close();
-      connection?.disconnect();
-    },
-  };
+    }
+    await this.pollQueue.upsertJobScheduler(
+      'sync',
+      { every: options.syncEveryMs },
+      { name: 'sync', data: {} },
+    );
+  }
+
+  /** The tick/sync worker and the on-demand probe worker. */
+  private startWorkers(
+    connection: Redis,
+    fleet: Fleet,
+    schedule: ReturnType<typeof createScheduleStore>,
+    service: PollService,
+  ): Worker[] {
+    const { options } = this;
+    const prefix = this.ctx.keys.bullPrefix();
+    const workers = [
+      new Worker(
+        POLL_QUEUE,
+        withWorkerErrors(async (job: Job<{ shard?: number }>) => {
+          if (job.name === 'sync') return syncSchedule(fleet, schedule, service, false);
+          const ids = await schedule.claimDue(job.data.shard ?? 0, Date.now(), options.claimLimit);
+          if (ids.length === 0) return undefined;
+          // Not `onPolled?.(await …)`: optional chaining would skip the poll itself when no hook is set.
+          const reports = await service.pollDevices(ids);
+          options.onPolled?.(reports);
+          return undefined;
+        }),
+        { connection, prefix, concurrency: options.tickConcurrency },
+      ),
+      new Worker(
+        PROBE_QUEUE,
+        withWorkerErrors(async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
+          const reports = await service.pollDevices([job.data.deviceId]);
+          options.onPolled?.(reports);
+          return reports[0] ?? null;
+        }),
+        { connection, prefix, concurrency: 64 },
+      ),
+    ];
+    for (const worker of workers)
+      worker.on('error', (error) => this.log.warn({ err: error }, 'poller worker error'));
+    return workers;
+  }
+
+  /** The trap receiver, with the device address index it finds a trap's device by. */
+  private async startTraps(fleet: Fleet, probeQueue: Queue): Promise<void> {
+    const { ctx, log } = this;
+    const hosts = createDeviceHostIndex(fleet);
+    await hosts.refresh();
+    this.hostRefresh = setInterval(
+      () =>
+        void hosts
+          .refresh()
+          .catch((error: unknown) => log.warn({ err: error }, 'device address index refresh failed')),
+      this.options.syncEveryMs,
+    );
+    this.traps = await startTrapRepoll({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      probeQueue,
+      authProfiles: ctx.config.authProfiles,
+      deviceByHost: (address) => hosts.lookup(address),
+      host: ctx.config.trapHost,
+      port: ctx.config.trapPort,
+      log: ctx.logger,
+    });
+  }
 }
