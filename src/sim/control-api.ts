@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isAppError } from '../shared/app-error.js';
 import { FAULT_KINDS, isFaultKind } from './fault-kinds.js';
 import type { Simulator } from './simulator.js';
@@ -14,54 +14,62 @@ const STATUS_BY_CODE: Record<string, number> = {
  */
 export function buildControlApi(simulator: Simulator): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
-
-  app.setErrorHandler((error: Error, request, reply) => {
-    const status = isAppError(error)
-      ? (STATUS_BY_CODE[error.code] ?? 500)
-      : ((error as { statusCode?: number }).statusCode ?? 500);
-    void reply
-      .status(status)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: status === 404 ? 'Not Found' : status < 500 ? 'Bad Request' : 'Internal Server Error',
-        status,
-        detail: status < 500 ? error.message : 'internal error',
-        instance: request.url,
-        ...(isAppError(error) ? { code: error.code } : {}),
-      });
-  });
-
+  app.setErrorHandler(sendProblem);
   app.get('/healthz', () => ({ status: 'ok' }));
-
   app.get('/stats', () => simulator.stats());
-
-  app.get<{ Querystring: { kind?: string; faulty?: string; limit?: string; offset?: string } }>(
-    '/devices',
-    (request) => {
-      const { kind, faulty } = request.query;
-      const limit = Math.min(Number(request.query.limit ?? 1000) || 1000, 100_000);
-      const offset = Number(request.query.offset ?? 0) || 0;
-      const matching = simulator.devices.filter(
-        (d) => (kind === undefined || d.kind === kind) && (faulty !== 'true' || d.faults.length > 0),
-      );
-      return {
-        total: matching.length,
-        devices: matching.slice(offset, offset + limit).map((d) => ({
-          id: d.id,
-          kind: d.kind,
-          model: d.modelLabel,
-          host: d.host,
-          port: d.port,
-          parentId: d.parentIndex >= 0 ? simulator.devices[d.parentIndex]?.id : null,
-          faults: d.faults.map((f) => f.kind),
-        })),
-      };
-    },
-  );
-
+  app.get<{ Querystring: DeviceQuery }>('/devices', (request) => listDevices(simulator, request.query));
   app.get<{ Params: { id: string } }>('/devices/:id', (request) => simulator.snapshot(request.params.id));
+  registerFaultRoutes(app, simulator);
+  app.post<{ Params: { id: string } }>('/devices/:id/reboot', (request) => {
+    simulator.reboot(request.params.id);
+    return simulator.snapshot(request.params.id);
+  });
+  return app;
+}
 
+/** Errors as RFC 9457 problem+json, a simulator error's code kept. */
+function sendProblem(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const status = isAppError(error)
+    ? (STATUS_BY_CODE[error.code] ?? 500)
+    : ((error as { statusCode?: number }).statusCode ?? 500);
+  void reply
+    .status(status)
+    .type('application/problem+json')
+    .send({
+      type: 'about:blank',
+      title: status === 404 ? 'Not Found' : status < 500 ? 'Bad Request' : 'Internal Server Error',
+      status,
+      detail: status < 500 ? error.message : 'internal error',
+      instance: request.url,
+      ...(isAppError(error) ? { code: error.code } : {}),
+    });
+}
+
+type DeviceQuery = { kind?: string; faulty?: string; limit?: string; offset?: string };
+
+function listDevices(simulator: Simulator, query: DeviceQuery) {
+  const { kind, faulty } = query;
+  const limit = Math.min(Number(query.limit ?? 1000) || 1000, 100_000);
+  const offset = Number(query.offset ?? 0) || 0;
+  const matching = simulator.devices.filter(
+    (d) => (kind === undefined || d.kind === kind) && (faulty !== 'true' || d.faults.length > 0),
+  );
+  return {
+    total: matching.length,
+    devices: matching.slice(offset, offset + limit).map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      model: d.modelLabel,
+      host: d.host,
+      port: d.port,
+      parentId: d.parentIndex >= 0 ? simulator.devices[d.parentIndex]?.id : null,
+      faults: d.faults.map((f) => f.kind),
+    })),
+  };
+}
+
+/** Add a fault, remove a device's faults, remove one kind of fault. */
+function registerFaultRoutes(app: FastifyInstance, simulator: Simulator): void {
   app.post<{ Params: { id: string }; Body: { kind: string } & Record<string, unknown> }>(
     '/devices/:id/faults',
     {
@@ -80,11 +88,9 @@ export function buildControlApi(simulator: Simulator): FastifyInstance {
       return reply.status(201).send(simulator.snapshot(request.params.id));
     },
   );
-
   app.delete<{ Params: { id: string } }>('/devices/:id/faults', (request) => ({
     removed: simulator.removeFaults(request.params.id),
   }));
-
   app.delete<{ Params: { id: string; kind: string } }>('/devices/:id/faults/:kind', (request) => {
     const { id, kind } = request.params;
     if (!isFaultKind(kind)) {
@@ -96,11 +102,4 @@ export function buildControlApi(simulator: Simulator): FastifyInstance {
     }
     return { removed: simulator.removeFaults(id, kind) };
   });
-
-  app.post<{ Params: { id: string } }>('/devices/:id/reboot', (request) => {
-    simulator.reboot(request.params.id);
-    return simulator.snapshot(request.params.id);
-  });
-
-  return app;
 }

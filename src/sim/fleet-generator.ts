@@ -72,25 +72,73 @@ export function generateFleet(options: FleetOptions): Fleet {
     throw new Error('a fleet needs at least 2 devices');
   if (!Number.isInteger(options.fanout) || options.fanout < 1)
     throw new Error('fanout must be a positive integer');
-  const random = createSeededRandom(options.seed);
   const parentCount = Math.max(1, Math.round(options.devices / (options.fanout + 1)));
-  const cpeCount = options.devices - parentCount;
-  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
-  const parentWidth = Math.max(4, String(parentCount).length);
-  const cpeWidth = Math.max(6, String(cpeCount).length);
+  const builder = new FleetBuilder(options, createSeededRandom(options.seed));
+  // Parents first, then CPEs: the seeded random numbers are drawn in this order, for every seed.
+  builder.addParents(parentCount);
+  builder.addCpes(options.devices - parentCount, parentCount);
+  return { devices: builder.devices, inventory: builder.inventory };
+}
 
-  const devices: SimDevice[] = [];
-  const inventory: InventoryDocument = { sites: [], devices: [], subscribers: [] };
-  const siteOf: string[] = [];
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-  const addDevice = (
+/** The fleet as it grows: simulated devices and the inventory that describes them, index for index. */
+class FleetBuilder {
+  readonly devices: SimDevice[] = [];
+  readonly inventory: InventoryDocument = { sites: [], devices: [], subscribers: [] };
+  private readonly siteOf: string[] = [];
+
+  constructor(
+    private readonly options: FleetOptions,
+    private readonly random: () => number,
+  ) {}
+
+  /** Base stations and access nodes, alternating, each on a site of its own. */
+  addParents(parentCount: number): void {
+    const { random } = this;
+    const parentWidth = Math.max(4, String(parentCount).length);
+    let baseStations = 0;
+    let accessNodes = 0;
+    for (let p = 0; p < parentCount; p++) {
+      const isBaseStation = p % 2 === 0;
+      const number = isBaseStation ? ++baseStations : ++accessNodes;
+      const siteId = `site-${pad(p + 1, parentWidth)}`;
+      const city = CITIES[Math.floor(random() * CITIES.length)] as string;
+      const street = STREETS[Math.floor(random() * STREETS.length)] as string;
+      this.inventory.sites.push({ id: siteId, name: `${city}, ${street} ${1 + Math.floor(random() * 120)}` });
+      // Infrastructure runs for months between maintenance windows.
+      const upDays = 20 + random() * 160;
+      if (isBaseStation)
+        this.addDevice('base_station', 'base-station', `bs-${pad(number, parentWidth)}`, -1, siteId, upDays);
+      else this.addDevice('access_node', 'access-node', `an-${pad(number, parentWidth)}`, -1, siteId, upDays);
+    }
+  }
+
+  /** CPEs in blocks of `fanout` under each parent (LTE under base stations, GPON under access nodes). */
+  addCpes(cpeCount: number, parentCount: number): void {
+    const { random, options } = this;
+    const cpeWidth = Math.max(6, String(cpeCount).length);
+    for (let c = 0; c < cpeCount; c++) {
+      const parentIndex = Math.min(parentCount - 1, Math.floor(c / options.fanout));
+      const parent = this.devices[parentIndex] as SimDevice;
+      const model: SimModelName = parent.kind === 'base_station' ? 'cpe-lte' : 'cpe-gpon';
+      const stale = random() < options.staleShare;
+      const upDays = stale ? 35 + random() * 55 : 0.2 + random() * 20;
+      const site = this.siteOf[parentIndex] as string;
+      const cpe = this.addDevice('cpe', model, `cpe-${pad(c + 1, cpeWidth)}`, parentIndex, site, upDays);
+      this.inventory.subscribers.push(subscriberFor(c, cpe.id, site, random, cpeWidth));
+    }
+  }
+
+  private addDevice(
     kind: SimDeviceKind,
     model: SimModelName,
     id: string,
     parentIndex: number,
     site: string,
     upDays: number,
-  ): SimDevice => {
+  ): SimDevice {
+    const { options, random, devices } = this;
     const index = devices.length;
     const labels = MODEL_LABELS[model];
     const device: SimDevice = {
@@ -110,8 +158,8 @@ export function generateFleet(options: FleetOptions): Fleet {
       rebootCount: 0,
     };
     devices.push(device);
-    siteOf.push(site);
-    inventory.devices.push({
+    this.siteOf.push(site);
+    this.inventory.devices.push({
       id,
       kind,
       parentId: parentIndex >= 0 ? (devices[parentIndex] as SimDevice).id : null,
@@ -123,35 +171,7 @@ export function generateFleet(options: FleetOptions): Fleet {
       auth: options.authProfile,
     });
     return device;
-  };
-
-  let baseStations = 0;
-  let accessNodes = 0;
-  for (let p = 0; p < parentCount; p++) {
-    const isBaseStation = p % 2 === 0;
-    const number = isBaseStation ? ++baseStations : ++accessNodes;
-    const siteId = `site-${pad(p + 1, parentWidth)}`;
-    const city = CITIES[Math.floor(random() * CITIES.length)] as string;
-    const street = STREETS[Math.floor(random() * STREETS.length)] as string;
-    inventory.sites.push({ id: siteId, name: `${city}, ${street} ${1 + Math.floor(random() * 120)}` });
-    // Infrastructure runs for months between maintenance windows.
-    const upDays = 20 + random() * 160;
-    if (isBaseStation)
-      addDevice('base_station', 'base-station', `bs-${pad(number, parentWidth)}`, -1, siteId, upDays);
-    else addDevice('access_node', 'access-node', `an-${pad(number, parentWidth)}`, -1, siteId, upDays);
   }
-
-  for (let c = 0; c < cpeCount; c++) {
-    const parentIndex = Math.min(parentCount - 1, Math.floor(c / options.fanout));
-    const parent = devices[parentIndex] as SimDevice;
-    const model: SimModelName = parent.kind === 'base_station' ? 'cpe-lte' : 'cpe-gpon';
-    const stale = random() < options.staleShare;
-    const upDays = stale ? 35 + random() * 55 : 0.2 + random() * 20;
-    const site = siteOf[parentIndex] as string;
-    const cpe = addDevice('cpe', model, `cpe-${pad(c + 1, cpeWidth)}`, parentIndex, site, upDays);
-    inventory.subscribers.push(subscriberFor(c, cpe.id, site, random, cpeWidth));
-  }
-  return { devices, inventory };
 }
 
 function subscriberFor(

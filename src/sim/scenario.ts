@@ -42,7 +42,7 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
   const errors: string[] = doc.errors.map((e) => `${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message}`);
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-  const byId = new Map(devices.map((d) => [d.id, d]));
+  const fleet: Fleet = { devices, byId: new Map(devices.map((d) => [d.id, d])) };
   const steps: ScenarioStep[] = [];
 
   const root = doc.contents;
@@ -57,57 +57,78 @@ export function loadScenario(path: string, devices: readonly SimDevice[]): Scena
   const faults = root.get('faults', true) as unknown as { items: Node[] };
   faults.items.forEach((node, i) => {
     const line = lineOf(node);
-    const where = `${path}:${line} faults[${i}]`;
-    const step = (node as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
-    if (!isMap(node) || typeof step !== 'object' || step === null)
-      return void errors.push(`${where}: expected a map`);
-    const kind = String(step.kind);
-    if (!isFaultKind(kind)) return void errors.push(`${where}: unknown fault kind "${kind}"`);
-    const params: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(step)) {
-      if (STEP_KEYS.has(key)) continue;
-      if (key in FAULT_PARAMS[kind]) params[key] = value;
-      else errors.push(`${where}: unknown key "${key}" for fault ${kind}`);
-    }
-    const checked = parseFaultParams(kind, params);
-    if ('errors' in checked) for (const e of checked.errors) errors.push(`${where}: ${e}`);
-    const atMs = step.at === undefined ? 0 : parseDuration(step.at);
-    const forMs = step.for === undefined ? undefined : parseDuration(step.for);
-    if (atMs === undefined) errors.push(`${where}: "at" must be a duration like 30s, 2m, 500ms`);
-    if (step.for !== undefined && forMs === undefined)
-      errors.push(`${where}: "for" must be a duration like 30s, 2m`);
-
-    let deviceIds: string[] = [];
-    if (typeof step.device === 'string') {
-      if (!byId.has(step.device)) errors.push(`${where}: no device "${step.device}" in the simulated fleet`);
-      deviceIds = [step.device];
-    } else if (step.select && typeof step.select === 'object') {
-      const select = step.select as Record<string, unknown>;
-      for (const key of Object.keys(select))
-        if (!SELECT_KEYS.has(key)) errors.push(`${where}: unknown select key "${key}"`);
-      const parentId = typeof select.parent === 'string' ? select.parent : undefined;
-      const parent = parentId === undefined ? undefined : byId.get(parentId);
-      if (select.parent !== undefined && !parent)
-        errors.push(`${where}: no parent device "${parentId ?? '(not a string)'}"`);
-      const chosen = devices.filter(
-        (d) =>
-          (select.kind === undefined || d.kind === select.kind) &&
-          (select.model === undefined || d.model === select.model || d.modelLabel === select.model) &&
-          (parent === undefined || d.parentIndex === parent.index),
-      );
-      const skip = Number(select.skip ?? 0);
-      const count = Number(select.count ?? 1);
-      deviceIds = chosen.slice(skip, skip + count).map((d) => d.id);
-      if (deviceIds.length < count)
-        errors.push(`${where}: select matched ${deviceIds.length} devices, wanted ${count}`);
-    } else {
-      errors.push(`${where}: name a "device" or a "select"`);
-    }
-    steps.push({ line, deviceIds, kind, params, atMs: atMs ?? 0, ...(forMs !== undefined ? { forMs } : {}) });
+    const problems = { where: `${path}:${line} faults[${i}]`, errors };
+    const step = parseStep(node, line, fleet, problems);
+    if (step) steps.push(step);
   });
   if (errors.length > 0)
     throw new AppError('ERR_SIM_SCENARIO_INVALID', errors.join('\n'), { details: errors });
   return steps;
+}
+
+type Fleet = { devices: readonly SimDevice[]; byId: ReadonlyMap<string, SimDevice> };
+/** Where in the file a step is, and the list its problems join. */
+type Problems = { where: string; errors: string[] };
+
+/** One entry of `faults`; undefined when it is not even a fault (its problems are in `errors`). */
+function parseStep(
+  node: Node,
+  line: number,
+  fleet: Fleet,
+  { where, errors }: Problems,
+): ScenarioStep | undefined {
+  const step = (node as { toJSON(): unknown }).toJSON() as Record<string, unknown>;
+  if (!isMap(node) || typeof step !== 'object' || step === null)
+    return void errors.push(`${where}: expected a map`);
+  const kind = String(step.kind);
+  if (!isFaultKind(kind)) return void errors.push(`${where}: unknown fault kind "${kind}"`);
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(step)) {
+    if (STEP_KEYS.has(key)) continue;
+    if (key in FAULT_PARAMS[kind]) params[key] = value;
+    else errors.push(`${where}: unknown key "${key}" for fault ${kind}`);
+  }
+  const checked = parseFaultParams(kind, params);
+  if ('errors' in checked) for (const e of checked.errors) errors.push(`${where}: ${e}`);
+  const atMs = step.at === undefined ? 0 : parseDuration(step.at);
+  const forMs = step.for === undefined ? undefined : parseDuration(step.for);
+  if (atMs === undefined) errors.push(`${where}: "at" must be a duration like 30s, 2m, 500ms`);
+  if (step.for !== undefined && forMs === undefined)
+    errors.push(`${where}: "for" must be a duration like 30s, 2m`);
+  const deviceIds = stepDevices(step, fleet, { where, errors });
+  return { line, deviceIds, kind, params, atMs: atMs ?? 0, ...(forMs !== undefined ? { forMs } : {}) };
+}
+
+/** The devices a step names: one by id, or those a `select` matches. */
+function stepDevices(step: Record<string, unknown>, fleet: Fleet, { where, errors }: Problems): string[] {
+  if (typeof step.device === 'string') {
+    if (!fleet.byId.has(step.device))
+      errors.push(`${where}: no device "${step.device}" in the simulated fleet`);
+    return [step.device];
+  }
+  if (!step.select || typeof step.select !== 'object') {
+    errors.push(`${where}: name a "device" or a "select"`);
+    return [];
+  }
+  const select = step.select as Record<string, unknown>;
+  for (const key of Object.keys(select))
+    if (!SELECT_KEYS.has(key)) errors.push(`${where}: unknown select key "${key}"`);
+  const parentId = typeof select.parent === 'string' ? select.parent : undefined;
+  const parent = parentId === undefined ? undefined : fleet.byId.get(parentId);
+  if (select.parent !== undefined && !parent)
+    errors.push(`${where}: no parent device "${parentId ?? '(not a string)'}"`);
+  const chosen = fleet.devices.filter(
+    (d) =>
+      (select.kind === undefined || d.kind === select.kind) &&
+      (select.model === undefined || d.model === select.model || d.modelLabel === select.model) &&
+      (parent === undefined || d.parentIndex === parent.index),
+  );
+  const skip = Number(select.skip ?? 0);
+  const count = Number(select.count ?? 1);
+  const deviceIds = chosen.slice(skip, skip + count).map((d) => d.id);
+  if (deviceIds.length < count)
+    errors.push(`${where}: select matched ${deviceIds.length} devices, wanted ${count}`);
+  return deviceIds;
 }
 
 export interface ScenarioTarget {
