@@ -14,15 +14,16 @@ interface Run {
 /** `vigil probe …` as a process (the built CLI, as npm ci leaves it): exit codes and output as a user sees them. */
 function vigilProbe(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, 'probe', ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, 'probe', ...args], { timeout: 50_000 }, (error, stdout, stderr) => {
       const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
 
-// Each test is a process of its own against one snmpd: they wait on the network, so they run at once.
-describe.concurrent('vigil probe on the command line', () => {
+// Each test is a process of its own against one snmpd: they wait on the network, so they run at once
+// (five at a time, vitest's maxConcurrency), each given a minute as a loaded machine starts node slowly.
+describe.concurrent('vigil probe on the command line', { timeout: 60_000 }, () => {
   let snmpd: Snmpd;
 
   beforeAll(async () => {
