@@ -50,21 +50,59 @@ export function fromWireUser(user: WireUser): UsmUser {
 }
 
 export async function startChildProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
+  const child = forkShardProcess();
+  const shard: ChildShard = { child, pending: new Map(), nextRequestId: 1, closing: false };
+  const ready = whenReady(shard, options);
+  const send = (message: ToShard): void => {
+    if (child.connected) child.send(message);
+  };
+  send({ type: 'init', options: initOptions(options) });
+  await ready;
+
+  return {
+    applyStates: (devices) => send({ type: 'states', devices }),
+    stats: () =>
+      new Promise((resolve) => {
+        const requestId = shard.nextRequestId++;
+        shard.pending.set(requestId, resolve);
+        send({ type: 'stats', requestId });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        shard.closing = true;
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        send({ type: 'close' });
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
+
+/** The shard's process and the stats requests awaiting its answer. */
+interface ChildShard {
+  child: ChildProcess;
+  pending: Map<number, (stats: ShardStats) => void>;
+  nextRequestId: number;
+  closing: boolean;
+}
+
+function forkShardProcess(): ChildProcess {
   // Run from sources (tests), the child runs the TypeScript entry through tsx; built, the JS one.
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(
     new URL(fromSources ? './shard-process.ts' : './shard-process.js', import.meta.url),
   );
-  const child: ChildProcess = fork(entry, [], {
+  return fork(entry, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: fromSources ? ['--import', 'tsx'] : [],
   });
-  const pending = new Map<number, (stats: ShardStats) => void>();
-  let nextRequestId = 1;
-  let closing = false;
+}
 
-  const ready = new Promise<void>((resolve, reject) => {
+/** Dispatches the shard's messages; resolves on its `ready`, rejects if it fails or exits first. */
+function whenReady(shard: ChildShard, options: ShardStartOptions): Promise<void> {
+  const { child, pending } = shard;
+  return new Promise<void>((resolve, reject) => {
     child.on('message', (message: FromShard) => {
       switch (message.type) {
         case 'ready':
@@ -81,49 +119,27 @@ export async function startChildProcessShard(options: ShardStartOptions): Promis
       }
     });
     child.once('exit', (code) => {
-      if (!closing) {
+      if (!shard.closing) {
         options.onProblem(`simulator shard process exited with code ${code}`);
         reject(new Error(`shard process exited with code ${code}`));
       }
     });
   });
+}
 
-  const send = (message: ToShard): void => {
-    if (child.connected) child.send(message);
-  };
+/** The init message's options: secrets revealed for the IPC channel (see toWireUser). */
+function initOptions(options: ShardStartOptions): Extract<ToShard, { type: 'init' }>['options'] {
   const { credentials } = options;
-  send({
-    type: 'init',
-    options: {
-      owned: options.owned,
-      parents: options.parents,
-      rebootSilenceMs: options.rebootSilenceMs,
-      ...(options.trapTarget ? { trapTarget: options.trapTarget } : {}),
-      ...(options.trapCommunity ? { trapCommunity: options.trapCommunity } : {}),
-      credentials: {
-        ...credentials,
-        readUsers: credentials.readUsers.map(toWireUser),
-        writeUsers: credentials.writeUsers.map(toWireUser),
-      },
-    },
-  });
-  await ready;
-
   return {
-    applyStates: (devices) => send({ type: 'states', devices }),
-    stats: () =>
-      new Promise((resolve) => {
-        const requestId = nextRequestId++;
-        pending.set(requestId, resolve);
-        send({ type: 'stats', requestId });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        closing = true;
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        send({ type: 'close' });
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
+    owned: options.owned,
+    parents: options.parents,
+    rebootSilenceMs: options.rebootSilenceMs,
+    ...(options.trapTarget ? { trapTarget: options.trapTarget } : {}),
+    ...(options.trapCommunity ? { trapCommunity: options.trapCommunity } : {}),
+    credentials: {
+      ...credentials,
+      readUsers: credentials.readUsers.map(toWireUser),
+      writeUsers: credentials.writeUsers.map(toWireUser),
+    },
   };
 }
