@@ -11,8 +11,7 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, until } from '../helpers/wait.js';
 
 interface Action {
   id: string;
@@ -36,7 +35,8 @@ interface AuditItem {
 }
 
 /** NOC's direct reboot through the public API: `vigil serve` against the simulator over real SNMP. */
-describe('NOC reboot: POST /v1/devices/{id}/reboot', () => {
+// Concurrent: each test has devices of its own (under parents of their own where it reboots).
+describe.concurrent('NOC reboot: POST /v1/devices/{id}/reboot', () => {
   let sim: Simulator;
   let redis: TestRedis;
   let service: TestService;
@@ -68,19 +68,19 @@ describe('NOC reboot: POST /v1/devices/{id}/reboot', () => {
   const reboot = (deviceId: string, key: 'agent' | 'noc' | 'admin' = 'noc') =>
     service.api<Action & Problem>('POST', `/v1/devices/${encodeURIComponent(deviceId)}/reboot`, key);
 
-  async function finished(actionId: string, timeoutMs = 60_000): Promise<Action> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { status, body } = await service.api<Action>(
-        'GET',
-        `/v1/actions/${encodeURIComponent(actionId)}`,
-        'noc',
-      );
-      expect(status).toBe(200);
-      if (body.state === 'succeeded' || body.state === 'failed') return body;
-      if (Date.now() > deadline) throw new Error(`action ${actionId} still ${body.state}`);
-      await sleep(500);
-    }
+  async function finished(actionId: string): Promise<Action> {
+    return until(
+      async () => {
+        const { status, body } = await service.api<Action>(
+          'GET',
+          `/v1/actions/${encodeURIComponent(actionId)}`,
+          'noc',
+        );
+        expect(status).toBe(200);
+        return body.state === 'succeeded' || body.state === 'failed' ? body : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 100, what: `action ${actionId} finished` },
+    );
   }
 
   async function auditOf(deviceId: string): Promise<AuditItem[]> {
@@ -93,21 +93,26 @@ describe('NOC reboot: POST /v1/devices/{id}/reboot', () => {
     return body.items.slice().reverse();
   }
 
-  /** Waits until the pollers have judged the device: its findings as the diagnosis shows them. */
-  async function findingsOf(deviceId: string, until: (kinds: string[]) => boolean): Promise<string[]> {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const { status, body } = await service.api<{ findings: { kind: string }[] }>(
-        'GET',
-        `/v1/devices/${encodeURIComponent(deviceId)}/diagnosis`,
-        'noc',
-      );
-      expect(status).toBe(200);
-      const kinds = body.findings.map((f) => f.kind);
-      if (until(kinds)) return kinds;
-      if (Date.now() > deadline) throw new Error(`${deviceId} findings stayed ${kinds.join(', ')}`);
-      await sleep(500);
-    }
+  /**
+   * Asks the service's pollers for polls of the device, one after another rather than on their schedule,
+   * until its findings as the diagnosis shows them satisfy `done`.
+   */
+  async function findingsOf(deviceId: string, done: (kinds: string[]) => boolean): Promise<string[]> {
+    const path = `/v1/devices/${encodeURIComponent(deviceId)}`;
+    return until(
+      async () => {
+        expect((await service.api('POST', `${path}/probe`, 'noc')).status).toBe(200);
+        const { status, body } = await service.api<{ findings: { kind: string }[] }>(
+          'GET',
+          `${path}/diagnosis`,
+          'noc',
+        );
+        expect(status).toBe(200);
+        const kinds = body.findings.map((f) => f.kind);
+        return done(kinds) ? kinds : undefined;
+      },
+      { timeoutMs: 45_000, everyMs: 0, what: `${deviceId}'s findings` },
+    );
   }
 
   it(
@@ -199,7 +204,8 @@ describe('NOC reboot: POST /v1/devices/{id}/reboot', () => {
         playbooks: await loadPlaybooksOrThrow(config.playbooksDir),
         probes: loaded.probes,
         prober,
-        checkEveryMs: 200,
+        checkEveryMs: 100,
+        verifyPollEveryMs: 100,
       });
       const now = Date.now();
       const actions: ActionRecord[] = ['a', 'b'].map((n) => ({

@@ -4,8 +4,7 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../helpers/wait.js';
 
 interface Action {
   id: string;
@@ -28,7 +27,8 @@ const CAP = 5;
  * simulator over real SNMP. The guard that reads the ledger cannot hold them (they all read it before
  * any is written); the claim, one script with the device and the parent's slot, does.
  */
-describe('reboots under one parent: the cap is claimed atomically with the device', () => {
+// Concurrent: each test has a parent of its own.
+describe.concurrent('reboots under one parent: the cap is claimed atomically with the device', () => {
   let sim: Simulator;
   let redis: TestRedis;
   let service: TestService;
@@ -53,19 +53,19 @@ describe('reboots under one parent: the cap is claimed atomically with the devic
   const reboot = (deviceId: string) =>
     service.api<Action & Problem>('POST', `/v1/devices/${encodeURIComponent(deviceId)}/reboot`, 'noc');
 
-  async function finished(actionId: string, timeoutMs = 90_000): Promise<Action> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { status, body } = await service.api<Action>(
-        'GET',
-        `/v1/actions/${encodeURIComponent(actionId)}`,
-        'noc',
-      );
-      expect(status).toBe(200);
-      if (body.state === 'succeeded' || body.state === 'failed') return body;
-      if (Date.now() > deadline) throw new Error(`action ${actionId} still ${body.state}`);
-      await sleep(500);
-    }
+  async function finished(actionId: string): Promise<Action> {
+    return until(
+      async () => {
+        const { status, body } = await service.api<Action>(
+          'GET',
+          `/v1/actions/${encodeURIComponent(actionId)}`,
+          'noc',
+        );
+        expect(status).toBe(200);
+        return body.state === 'succeeded' || body.state === 'failed' ? body : undefined;
+      },
+      { timeoutMs: 90_000, everyMs: 100, what: `action ${actionId} finished` },
+    );
   }
 
   it(
@@ -138,7 +138,7 @@ describe('reboots under one parent: the cap is claimed atomically with the devic
       const refused = await reboot(cpe.id);
       expect(refused.status).toBe(409);
       expect(refused.body.errors?.map((e) => e.path)).toEqual(['concurrent_under_parent']);
-      while (Date.now() <= expiresAt) await sleep(250);
+      await until(() => Date.now() > expiresAt, { everyMs: 50, what: 'the slots expired' });
       const asked = await reboot(cpe.id);
       expect(asked.status).toBe(202);
       expect(await finished(asked.body.id)).toMatchObject({ state: 'succeeded' });

@@ -1,12 +1,21 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRecord } from '../../src/actions/action.js';
+import { actionJobId } from '../../src/actions/action-queue.js';
+import { acceptSuggestion } from '../../src/actions/suggestion-decisions.js';
+import type { Conversation } from '../../src/conversations/conversation.js';
+import type { SuggestionRecord } from '../../src/diagnosis/suggestion-record.js';
+import { createSuggestionStore } from '../../src/diagnosis/suggestion-store.js';
+import { Secret } from '../../src/shared/secret.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { connectSse, type SseClient } from '../helpers/sse-client.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
+import { until } from '../helpers/wait.js';
+import { startFakeFieldService, type FakeFieldService } from './fake-field-service.js';
+import { startInProcessActions, type InProcessActions } from './in-process-actions.js';
+import { technicianVisitFor } from './technician-visit-for.js';
 
 /** Generated per run (at least 16 characters, as the config demands): never committed. */
 const FIELD_SECRET = `fs-${randomBytes(24).toString('base64url')}`;
@@ -26,103 +35,134 @@ interface AuditItem {
   suggestionId?: string;
   detail?: string;
 }
-interface FieldRequest {
-  idempotencyKey: string | undefined;
-  signatureValid: boolean;
-  body: {
-    actionId?: string;
-    deviceId?: string;
-    subscriberIds?: string[];
-    reason?: string;
-    evidence?: string[];
-    requestedBy?: string;
-  };
-  status: number;
-}
-
-/** `x-vigil-signature: t=<unix>,v1=<hex>` = HMAC-SHA256(secret, `<t>.<body>`), as the receiver checks it. */
-function signatureValid(header: string | string[] | undefined, body: string): boolean {
-  if (typeof header !== 'string') return false;
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
-  if (!match) return false;
-  const expected = createHmac('sha256', FIELD_SECRET).update(`${match[1]}.${body}`).digest();
-  const given = Buffer.from(match[2] as string, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /**
- * Technician visits end to end through the public API: `vigil serve` against the simulator, a CPE in a
- * reboot loop so the advisor proposes a visit, an agent accepting it in a conversation, and a field
- * service over HTTP that is down for the first request. A second `vigil serve` (its own Redis prefix,
- * the same simulator) runs without a field service configured.
+ * Technician visits. End to end through the public API: `vigil serve` against the simulator, a CPE in
+ * a reboot loop so the advisor proposes a visit, an agent accepting it in a conversation, and a field
+ * service over HTTP that is down for the first request. The refused visit and the missing field
+ * service are the runner's decisions: they run in this process, over the real actions queue and worker,
+ * on a visit accepted as the conversation's accept does it.
  */
 describe('technician visits: dispatched to the field service, retried, audited', () => {
   let sim: Simulator;
   let redis: TestRedis;
-  let bare: TestRedis;
   let service: TestService;
-  /** No VIGIL_FIELD_SERVICE_URL. */
-  let unconfigured: TestService;
-  let fieldService: Server;
+  let local: InProcessActions;
+  /** No field service configured. */
+  let unconfigured: InProcessActions;
+  let field: FakeFieldService;
   const streams: SseClient[] = [];
-  const fieldRequests: FieldRequest[] = [];
-  /** Devices whose visits the field service refuses with a 400 (a request it will never accept). */
-  const refused = new Set<string>();
 
-  const cpes = () => sim.devices.filter((d) => d.kind === 'cpe');
   /** CPEs under different parents, so reboot loops on several never look like one parent's outage. */
   const spreadCpes = () => {
     const seen = new Set<number>();
-    return cpes().filter((d) => !seen.has(d.parentIndex) && seen.add(d.parentIndex));
+    return sim.devices.filter((d) => d.kind === 'cpe' && !seen.has(d.parentIndex) && seen.add(d.parentIndex));
   };
   const subscriberOf = (deviceId: string) =>
     sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(deviceId))!.id;
 
   beforeAll(async () => {
-    // The field service: a 503 on the first request it sees for an action, then a ticket.
-    fieldService = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const body = JSON.parse(text) as FieldRequest['body'];
-        const key = req.headers['idempotency-key'] as string | undefined;
-        const valid = signatureValid(req.headers['x-vigil-signature'], text);
-        const seen = fieldRequests.filter((r) => r.idempotencyKey === key).length;
-        const status = !valid ? 401 : refused.has(body.deviceId ?? '') ? 400 : seen === 0 ? 503 : 201;
-        fieldRequests.push({ idempotencyKey: key, signatureValid: valid, body, status });
-        const reply =
-          status === 201 ? { ticketId: `T-${fieldRequests.length}` } : { error: `status ${status}` };
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
-      });
-    });
-    await new Promise<void>((resolve) => fieldService.listen(0, '127.0.0.1', resolve));
-    const fieldUrl = `http://127.0.0.1:${(fieldService.address() as AddressInfo).port}/v1/visits`;
+    field = await startFakeFieldService(FIELD_SECRET);
 
     sim = await startTestSimulator({ firstOctet: 184, devices: 30, fanout: 9 });
-    [redis, bare] = await Promise.all([createTestRedis(), createTestRedis()]);
-    [service, unconfigured] = await Promise.all([
+    redis = await createTestRedis();
+    [service, local, unconfigured] = await Promise.all([
       startTestService(sim, redis.prefix, undefined, {
-        VIGIL_FIELD_SERVICE_URL: fieldUrl,
+        VIGIL_FIELD_SERVICE_URL: field.url,
         VIGIL_FIELD_SERVICE_SECRET: FIELD_SECRET,
       }),
-      startTestService(sim, bare.prefix),
+      startInProcessActions(sim, {
+        fieldServiceUrl: field.url,
+        fieldServiceSecret: new Secret(FIELD_SECRET),
+      }),
+      startInProcessActions(sim),
     ]);
-    const [dispatched, refusedCpe, unconfiguredCpe] = spreadCpes();
-    refused.add(refusedCpe!.id);
-    for (const cpe of [dispatched!, refusedCpe!, unconfiguredCpe!])
-      sim.addFault(cpe.id, 'reboot_loop', { periodSeconds: 5 });
+    field.refused.add(spreadCpes()[1]!.id);
   }, 120_000);
 
   afterAll(async () => {
     for (const stream of streams) stream.close();
     await service?.close();
+    await local?.close();
     await unconfigured?.close();
     await sim?.close();
     await redis?.close();
-    await bare?.close();
-    await new Promise<void>((resolve) => (fieldService ? fieldService.close(() => resolve()) : resolve()));
+    await field?.close();
   });
+
+  /** A poll of the device now, by the service's pollers, until one gets an answer. */
+  async function polled(deviceId: string): Promise<void> {
+    await until(
+      async () => {
+        const probe = await service.api<{ outcome: string }>('POST', `/v1/devices/${deviceId}/probe`, 'noc');
+        return probe.body.outcome === 'ok';
+      },
+      { timeoutMs: 30_000, everyMs: 100, what: `an answer from ${deviceId}` },
+    );
+  }
+
+  /**
+   * A reboot loop the pollers see three reboots of: a poll before it starts, then one after each boot
+   * (the loop's shortest period, 5 s, apart), asked for rather than waited for on the schedule; then it stops.
+   */
+  async function rebootLoopSeen(deviceId: string): Promise<void> {
+    await polled(deviceId);
+    sim.addFault(deviceId, 'reboot_loop', { periodSeconds: 5 });
+    let bootSeen = 0;
+    for (let reboot = 0; reboot < 3; reboot++) {
+      bootSeen = await until(
+        () => {
+          const now = sim.snapshot(deviceId);
+          const bootAt = Date.now() - now.uptimeSeconds * 1000;
+          return now.agentUp && bootAt > bootSeen + 2_000 ? bootAt : undefined;
+        },
+        { timeoutMs: 30_000, everyMs: 50, what: `boot ${reboot + 1} of ${deviceId}'s loop` },
+      );
+      await polled(deviceId);
+    }
+    // Seen: it stops, so the visit's wording (the reboots counted) stays as the agent read it.
+    sim.removeFaults(deviceId, 'reboot_loop');
+  }
+
+  /** A technician visit as the advisor proposes it for a reboot loop, in the in-process Redis. */
+  async function proposedVisit(on: InProcessActions, deviceId: string): Promise<SuggestionRecord> {
+    const visit = technicianVisitFor(deviceId, subscriberOf(deviceId));
+    expect(await createSuggestionStore(on.redis.redis, on.redis.keys).transition(visit)).toBe(true);
+    return visit;
+  }
+
+  /** Accepts it as the conversation's accept does; the action once it finished. */
+  async function acceptedInProcess(on: InProcessActions, visit: SuggestionRecord, agentId: string) {
+    const conversation: Conversation = {
+      id: `conv-${agentId}`,
+      subscriberId: visit.subscriberIds[0]!,
+      channel: 'chat',
+      agentId,
+      language: 'en',
+      state: 'open',
+      openedAt: Date.now(),
+      lastActivityAt: Date.now(),
+    };
+    const deps = {
+      suggestions: createSuggestionStore(on.redis.redis, on.redis.keys),
+      actions: on.runner.actions,
+      queue: on.queue,
+    };
+    const { action } = await acceptSuggestion(deps, conversation, visit.id);
+    expect(action).toMatchObject({ kind: 'technician_visit', state: 'queued' });
+    return until(
+      async () => {
+        const record = await on.runner.actions.get(action.id);
+        return record && ['succeeded', 'failed'].includes(record.state) ? record : undefined;
+      },
+      { timeoutMs: 30_000, everyMs: 50, what: `action ${action.id} finished` },
+    );
+  }
+
+  async function inProcessAudit(on: InProcessActions, actionId: string) {
+    const trail = await on.runner.actions.readAudit({ limit: 1000 });
+    return trail.filter((e) => e.actionId === actionId).reverse();
+  }
+
   /** Opens a conversation, follows its stream, accepts the suggestion; the action's id. */
   async function accept(
     on: TestService,
@@ -160,11 +200,12 @@ describe('technician visits: dispatched to the field service, retried, audited',
   }
 
   it(
-    'books the visit once: a 503 is retried with the same idempotency key, signed both times, and the ticket reported',
+    'books the visit once: a 503 is retried with the same idempotency key, signed both times, and the ticket reported (vigil serve)',
     { timeout: 120_000 },
     async () => {
       const cpe = spreadCpes()[0]!;
       const subscriberId = subscriberOf(cpe.id);
+      await rebootLoopSeen(cpe.id);
       const visit = await service.proposed(subscriberId, 'technician_visit');
       expect(visit.text).toMatch(/rebooted \d+ times/);
       const { events, actionId } = await accept(service, subscriberId, visit, 'a-21');
@@ -178,8 +219,8 @@ describe('technician visits: dispatched to the field service, retried, audited',
         (e) => e.type === 'action.finished' && e.data.id === actionId,
         60_000,
       );
-      const mine = fieldRequests.filter((r) => r.idempotencyKey === actionId);
-      const ticketId = `T-${fieldRequests.indexOf(mine[1]!) + 1}`;
+      const mine = field.requests.filter((r) => r.idempotencyKey === actionId);
+      const ticketId = `T-${field.requests.indexOf(mine[1]!) + 1}`;
       expect(finished.data).toMatchObject({
         kind: 'technician_visit',
         state: 'succeeded',
@@ -195,7 +236,7 @@ describe('technician visits: dispatched to the field service, retried, audited',
       // The field service saw the first attempt fail and exactly one retry, both signed, one key.
       expect(mine.map((r) => r.status)).toEqual([503, 201]);
       expect(mine.every((r) => r.signatureValid)).toBe(true);
-      expect(fieldRequests.filter((r) => r.body.actionId === actionId)).toHaveLength(2);
+      expect(field.requests.filter((r) => r.body.actionId === actionId)).toHaveLength(2);
       expect(mine[0]!.body).toMatchObject({
         actionId,
         deviceId: cpe.id,
@@ -222,55 +263,38 @@ describe('technician visits: dispatched to the field service, retried, audited',
     },
   );
 
-  it(
-    'a visit the field service refuses (400) fails at once: no retries of a request it will never accept',
-    { timeout: 120_000 },
-    async () => {
-      const cpe = spreadCpes()[1]!;
-      const subscriberId = subscriberOf(cpe.id);
-      const visit = await service.proposed(subscriberId, 'technician_visit');
-      const { events, actionId } = await accept(service, subscriberId, visit, 'a-22');
-      // The first retry would come 2 s after the refusal, the last about a minute later.
-      const finished = await events.waitFor(
-        (e) => e.type === 'action.finished' && e.data.id === actionId,
-        30_000,
-      );
-      expect(finished.data).toMatchObject({ kind: 'technician_visit', state: 'failed' });
-      expect(String((finished.data.outcome as { reason: string }).reason)).toMatch(/400/);
-      expect(finished.data.ticketId).toBeUndefined();
-      const mine = fieldRequests.filter((r) => r.idempotencyKey === actionId);
-      expect(mine.map((r) => r.status)).toEqual([400]);
-      const trail = await auditOf(service, cpe.id, actionId);
-      expect(trail.map((e) => e.what)).toEqual(['suggestion.accepted', 'action.started', 'action.finished']);
-    },
-  );
+  it('a visit the field service refuses (400) fails at once: no retries of a request it will never accept', async () => {
+    const cpe = spreadCpes()[1]!;
+    const visit = await proposedVisit(local, cpe.id);
+    const finished = await acceptedInProcess(local, visit, 'a-22');
+    expect(finished).toMatchObject({ kind: 'technician_visit', state: 'failed' });
+    expect(finished.outcome?.reason).toMatch(/400/);
+    expect(finished.ticketId).toBeUndefined();
+    // The first retry would come 2 s after the refusal; the action is closed, so none is due.
+    const mine = field.requests.filter((r) => r.idempotencyKey === finished.id);
+    expect(mine.map((r) => r.status)).toEqual([400]);
+    const trail = await inProcessAudit(local, finished.id);
+    expect(trail.map((e) => e.what)).toEqual(['suggestion.accepted', 'action.started', 'action.finished']);
+    // Its job ended at the first attempt instead of throwing for a retry.
+    const job = await local.queue.getJob(actionJobId(finished.id));
+    const ended = await until(async () => {
+      const state = await job?.getState();
+      return state === 'completed' || state === 'failed' || state === 'delayed' ? state : undefined;
+    });
+    expect(ended).toBe('completed');
+  });
 
-  it(
-    'with no field service configured, the visit fails and says which setting is missing',
-    { timeout: 120_000 },
-    async () => {
-      const cpe = spreadCpes()[2]!;
-      const subscriberId = subscriberOf(cpe.id);
-      const visit = await unconfigured.proposed(subscriberId, 'technician_visit');
-      const { events, actionId } = await accept(unconfigured, subscriberId, visit, 'a-23');
-      const finished = await events.waitFor(
-        (e) => e.type === 'action.finished' && e.data.id === actionId,
-        30_000,
-      );
-      expect(finished.data).toMatchObject({ kind: 'technician_visit', state: 'failed' });
-      expect(String((finished.data.outcome as { reason: string }).reason)).toMatch(/VIGIL_FIELD_SERVICE_URL/);
-      const record = await unconfigured.api<Record<string, unknown>>(
-        'GET',
-        `/v1/actions/${encodeURIComponent(actionId)}`,
-        'noc',
-      );
-      expect(record.body).toMatchObject({ state: 'failed' });
-      expect(record.body.ticketId).toBeUndefined();
-      const trail = await auditOf(unconfigured, cpe.id, actionId);
-      expect(trail.map((e) => e.what)).toEqual(['suggestion.accepted', 'action.finished']);
-      expect(trail.at(-1)!.detail).toMatch(/VIGIL_FIELD_SERVICE_URL/);
-      // Nothing went to the other service's field service either.
-      expect(fieldRequests.filter((r) => r.idempotencyKey === actionId)).toEqual([]);
-    },
-  );
+  it('with no field service configured, the visit fails and says which setting is missing', async () => {
+    const cpe = spreadCpes()[2]!;
+    const visit = await proposedVisit(unconfigured, cpe.id);
+    const finished: ActionRecord = await acceptedInProcess(unconfigured, visit, 'a-23');
+    expect(finished).toMatchObject({ kind: 'technician_visit', state: 'failed' });
+    expect(finished.outcome?.reason).toMatch(/VIGIL_FIELD_SERVICE_URL/);
+    expect(finished.ticketId).toBeUndefined();
+    const trail = await inProcessAudit(unconfigured, finished.id);
+    expect(trail.map((e) => e.what)).toEqual(['suggestion.accepted', 'action.finished']);
+    expect(trail.at(-1)!.detail).toMatch(/VIGIL_FIELD_SERVICE_URL/);
+    // Nothing went to the field service the other runners use either.
+    expect(field.requests.filter((r) => r.idempotencyKey === finished.id)).toEqual([]);
+  });
 });
