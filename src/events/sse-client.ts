@@ -29,67 +29,83 @@ export async function connectSse(url: string, headers: Record<string, string>): 
     headers: { accept: 'text/event-stream', ...headers },
     signal: controller.signal,
   });
-  const events: ReceivedEvent[] = [];
-  const waiters = new Set<() => void>();
-  if (response.body) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields = new Map<string, string>();
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':') || !line.includes(':')) continue;
-              const colon = line.indexOf(':');
-              fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
-            }
-            if (!fields.has('data')) continue;
-            events.push({
-              id: fields.get('id') ?? '',
-              type: fields.get('event') ?? 'message',
-              data: JSON.parse(fields.get('data') as string) as Record<string, unknown>,
-              receivedAt: Date.now(),
-            });
-            for (const wake of waiters) wake();
-          }
-        }
-      } catch {
-        // Aborted by close(), or the server ended the stream.
-      }
-    })();
-  }
+  const received: Received = { events: [], waiters: new Set() };
+  if (response.body) void readEvents(response.body, received);
   return {
-    events,
+    events: received.events,
     status: response.status,
-    waitFor(match, timeoutMs = 10_000, from = 0) {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          const found = events.slice(from).find(match);
-          if (found) {
-            waiters.delete(wake);
-            clearTimeout(timer);
-            resolve(found);
-          }
-          return found !== undefined;
-        };
-        const wake = (): void => void check();
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(
-            new Error(
-              `no matching event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(wake);
-        check();
-      });
-    },
+    waitFor: (match, timeoutMs = 10_000, from = 0) => waitForEvent(received, match, timeoutMs, from),
     close: () => controller.abort(),
   };
+}
+
+/** The events so far, and the waiters to wake when another arrives. */
+interface Received {
+  events: ReceivedEvent[];
+  waiters: Set<() => void>;
+}
+
+/** Reads the stream's events (blank-line separated blocks of `field: value` lines) as they arrive. */
+async function readEvents(body: AsyncIterable<Uint8Array>, { events, waiters }: Received): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = parseEventBlock(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+        if (!event) continue;
+        events.push(event);
+        for (const wake of waiters) wake();
+      }
+    }
+  } catch {
+    // Aborted by close(), or the server ended the stream.
+  }
+}
+
+function parseEventBlock(block: string): ReceivedEvent | undefined {
+  const fields = new Map<string, string>();
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':') || !line.includes(':')) continue;
+    const colon = line.indexOf(':');
+    fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
+  }
+  if (!fields.has('data')) return undefined;
+  return {
+    id: fields.get('id') ?? '',
+    type: fields.get('event') ?? 'message',
+    data: JSON.parse(fields.get('data') as string) as Record<string, unknown>,
+    receivedAt: Date.now(),
+  };
+}
+
+function waitForEvent(
+  { events, waiters }: Received,
+  match: (event: ReceivedEvent) => boolean,
+  timeoutMs: number,
+  from: number,
+): Promise<ReceivedEvent> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const found = events.slice(from).find(match);
+      if (found) {
+        waiters.delete(wake);
+        clearTimeout(timer);
+        resolve(found);
+      }
+      return found !== undefined;
+    };
+    const wake = (): void => void check();
+    const timer = setTimeout(() => {
+      waiters.delete(wake);
+      reject(
+        new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`),
+      );
+    }, timeoutMs);
+    waiters.add(wake);
+    check();
+  });
 }
