@@ -88,14 +88,12 @@ function runKind(steps: RunnerSteps, action: ActionRecord, finalAttempt: boolean
         }),
       );
     case 'consultation':
-      return lifecycle
-        .start(action)
-        .then((started) =>
-          lifecycle.finish(started, {
-            result: 'succeeded',
-            reason: `consultation given by ${action.requestedBy}`,
-          }),
-        );
+      return lifecycle.start(action).then((started) =>
+        lifecycle.finish(started, {
+          result: 'succeeded',
+          reason: `consultation given by ${action.requestedBy}`,
+        }),
+      );
   }
 }
 
