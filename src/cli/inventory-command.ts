@@ -8,16 +8,11 @@ import {
   type InventoryFormat,
   type RowError,
 } from '../inventory/inventory-types.js';
-import type { InventoryDiff, MissingAuthProfile } from '../inventory/index.js';
+import type { ImportResult } from '../inventory/index.js';
 import { isAppError } from '../shared/app-error.js';
-import { openCommandRedis, type CommandRedis } from './open-redis.js';
-
-interface ImportFlags {
-  format?: InventoryFormat;
-  dryRun?: boolean;
-  allowRemovals?: boolean;
-  json?: boolean;
-}
+import { dryRunImport } from './inventory-dry-run.js';
+import { print, printMissing, type ImportFlags, type ValidFile } from './inventory-output.js';
+import { openCommandRedis } from './open-redis.js';
 
 export function registerInventoryCommands(program: Command): void {
   const inventory = program.command('inventory').description('inventory of subscribers, devices and sites');
@@ -63,8 +58,7 @@ export function registerInventoryCommands(program: Command): void {
 }
 
 async function importCommand(file: string, flags: ImportFlags): Promise<void> {
-  const { parseInventory, validateInventory, createInventoryStore, missingAuthProfiles, removalsOverShare } =
-    await import('../inventory/index.js');
+  const { parseInventory, validateInventory } = await import('../inventory/index.js');
   const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   const parsed = parseInventory(text, { ...(flags.format ? { format: flags.format } : {}), fileName: file });
   const { inventory: valid, errors } = validateInventory(parsed);
@@ -79,91 +73,32 @@ async function importCommand(file: string, flags: ImportFlags): Promise<void> {
     subscribers: valid.subscribers.length,
   };
 
-  if (flags.dryRun) {
-    // The diff needs what is stored; without Redis the dry run still validates, and says what it lacks.
-    let opened: CommandRedis | undefined;
-    let unreachable: string | undefined;
-    try {
-      opened = await openCommandRedis('vigil-inventory', 2_000);
-    } catch (error) {
-      unreachable = error instanceof Error ? error.message : String(error);
-    }
-    try {
-      const diff = opened ? await createInventoryStore(opened).diffInventory(valid) : undefined;
-      const missing = missingAuthProfiles(valid.devices, opened?.config.authProfiles ?? new Map());
-      const share = opened?.config.importMaxRemovalShare ?? (await defaultShare());
-      const refused = diff ? removalsOverShare(diff.counts, share) : [];
-      if (flags.json) {
-        print({
-          ok: true,
-          dryRun: true,
-          format: parsed.format,
-          rows,
-          ...(opened ? { redis: opened.where } : { redisUnavailable: unreachable }),
-          ...(diff ? { diff, wouldRefuse: refused.length > 0 && !flags.allowRemovals } : {}),
-          warnings: missing,
-        });
-        return;
-      }
-      const lines = [
-        `${file}: valid ${parsed.format} inventory, ${rows.sites} sites, ${rows.devices} devices, ${rows.subscribers} subscribers (dry run: nothing stored)`,
-      ];
-      if (diff && opened) lines.push(...diffLines(diff, opened.where));
-      else
-        lines.push(`cannot show the difference with what is stored: ${unreachable ?? 'Redis unavailable'}`);
-      if (refused.length > 0) {
-        const { describeExcess } = await import('../inventory/index.js');
-        lines.push(
-          `an import would ${flags.allowRemovals ? 'remove, as --allow-removals allows,' : 'be REFUSED: it removes'} ${refused.map(describeExcess).join(' and ')} (more than ${Math.round(share * 100)}%)${flags.allowRemovals ? '' : '; add --allow-removals if that is meant'}`,
-        );
-      }
-      process.stdout.write(`${lines.join('\n')}\n`);
-      printMissing(missing);
-    } finally {
-      opened?.close();
-    }
-    return;
-  }
+  const read: ValidFile = { file, format: parsed.format, valid, rows };
+  if (flags.dryRun) await dryRunImport(read, flags);
+  else await storeImport(read, flags);
+}
 
+/** Stores the inventory; a refused shrink is confirmed at a terminal or reported. */
+async function storeImport({ file, format, valid, rows }: ValidFile, flags: ImportFlags): Promise<void> {
+  const { createInventoryStore, missingAuthProfiles } = await import('../inventory/index.js');
   const opened = await openCommandRedis('vigil-inventory');
   try {
     const store = createInventoryStore(opened);
     const share = opened.config.importMaxRemovalShare;
-    const importWith = (allowRemovals: boolean) =>
+    const importWith = (allowRemovals: boolean): Promise<ImportResult> =>
       store.importInventory(valid, {
         allowRemovals,
         ...(share !== undefined ? { maxRemovalShare: share } : {}),
       });
     const startedAt = performance.now();
-    let result;
-    try {
-      result = await importWith(flags.allowRemovals === true);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      // At a terminal a person can confirm the shrink; a script must say --allow-removals.
-      const confirmed =
-        error.code === 'ERR_INVENTORY_REMOVALS' &&
-        !flags.json &&
-        file !== '-' &&
-        process.stdin.isTTY === true &&
-        (await confirm(
-          `vigil inventory import: ${error.message.split('; nothing')[0]}.\nRemove them? [y/N] `,
-        ));
-      if (!confirmed) {
-        if (flags.json)
-          print({ ok: false, code: error.code, message: error.message, details: error.details });
-        else process.stderr.write(`vigil inventory import: ${error.code}: ${error.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      result = await importWith(true);
-    }
+    const result = await importOrConfirm(importWith, file, flags);
+    if (result === undefined) return;
     const elapsedMs = Math.round(performance.now() - startedAt);
     const missing = missingAuthProfiles(valid.devices, opened.config.authProfiles);
     if (flags.json)
       print({
         ok: true,
-        format: parsed.format,
+        format,
         rows,
         counts: result.counts,
         changed: result.changed,
@@ -172,7 +107,7 @@ async function importCommand(file: string, flags: ImportFlags): Promise<void> {
         warnings: missing,
       });
     else {
-      process.stdout.write(formatCounts(file, parsed.format, result.counts, elapsedMs, opened.where));
+      process.stdout.write(formatCounts(file, format, result.counts, elapsedMs, opened.where));
       printMissing(missing);
     }
   } finally {
@@ -180,37 +115,31 @@ async function importCommand(file: string, flags: ImportFlags): Promise<void> {
   }
 }
 
-async function defaultShare(): Promise<number> {
-  return (await import('../inventory/index.js')).DEFAULT_MAX_REMOVAL_SHARE;
-}
-
-function diffLines(diff: InventoryDiff, where: string): string[] {
-  const lines = [
-    diff.stored
-      ? `against the inventory at ${where}:`
-      : `nothing is stored at ${where} yet: everything would be created`,
-  ];
-  for (const entity of INVENTORY_ENTITIES) {
-    const c = diff.counts[entity];
-    const s = diff.samples[entity];
-    lines.push(
-      `  ${entity.padEnd(12)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, removed ${c.removed}`,
-    );
-    for (const change of ['created', 'updated', 'removed'] as const) {
-      const ids = s[change];
-      if (ids.length === 0) continue;
-      const more = c[change] - ids.length;
-      lines.push(
-        `    ${change.padEnd(8)} ${ids.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en')} more` : ''}`,
-      );
+/** The import's result; undefined (reported, exit code 1) when it was refused and not confirmed. */
+async function importOrConfirm(
+  importWith: (allowRemovals: boolean) => Promise<ImportResult>,
+  file: string,
+  flags: ImportFlags,
+): Promise<ImportResult | undefined> {
+  try {
+    return await importWith(flags.allowRemovals === true);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    // At a terminal a person can confirm the shrink; a script must say --allow-removals.
+    const confirmed =
+      error.code === 'ERR_INVENTORY_REMOVALS' &&
+      !flags.json &&
+      file !== '-' &&
+      process.stdin.isTTY === true &&
+      (await confirm(`vigil inventory import: ${error.message.split('; nothing')[0]}.\nRemove them? [y/N] `));
+    if (!confirmed) {
+      if (flags.json) print({ ok: false, code: error.code, message: error.message, details: error.details });
+      else process.stderr.write(`vigil inventory import: ${error.code}: ${error.message}\n`);
+      process.exitCode = 1;
+      return undefined;
     }
+    return importWith(true);
   }
-  return lines;
-}
-
-/** Devices whose auth profile has no credentials here are never polled: say so, naming the variables. */
-function printMissing(missing: MissingAuthProfile[]): void {
-  for (const m of missing) process.stderr.write(`warning: ${m.message}\n`);
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -245,10 +174,6 @@ function formatCounts(
     return `  ${entity.padEnd(12)} created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, removed ${c.removed}\n`;
   });
   return `imported ${file} (${format}) into ${where} in ${elapsedMs} ms\n${rows.join('')}`;
-}
-
-function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 async function readStdin(): Promise<string> {
