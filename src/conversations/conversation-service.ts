@@ -72,11 +72,10 @@ export type OpenAnswer =
  * suggestions, close it. Transport-free: the HTTP routes translate to and from it.
  */
 export function createConversationService<A>(deps: ConversationServiceDeps<A>) {
-  const { conversations, diagnosis, hub } = deps;
+  const { conversations, hub } = deps;
   const clock = deps.clock ?? Date.now;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
-  const snapshot = (c: Conversation, now = clock()) =>
-    diagnosis.subscriber(c.subscriberId, c.language, now, { explain: false });
+  const snapshot = (c: Conversation, now = clock()) => snapshotOf(deps, c, now);
   const followers = createFollowers({
     hub,
     logger: deps.logger,
@@ -84,43 +83,6 @@ export function createConversationService<A>(deps: ConversationServiceDeps<A>) {
     touch: (id) => conversations.touch(id, clock()),
     snapshot: (c) => snapshot(c),
   });
-
-  async function open(request: OpenRequest): Promise<OpenAnswer> {
-    const subscriber = await findSubscriber(deps.inventory, request);
-    const preferred =
-      subscriber.language === 'ru' || subscriber.language === 'en' ? subscriber.language : 'en';
-    const language = request.language ?? pickLanguage(request.acceptLanguage, preferred);
-    const now = clock();
-    const opened = await conversations.open(
-      { subscriberId: subscriber.id, channel: request.channel, agentId: request.agentId, language },
-      now,
-      { ...deps.opens, keyId: request.keyId },
-    );
-    if (opened.outcome === 'limited') return limited(opened.by, opened.retryAfterMs);
-    const { conversation } = opened;
-    // The stream position before the snapshot: a client that follows from here misses nothing after it.
-    const lastEventId = await hub.position();
-    const answer = await snapshot(conversation, now);
-    // The same open again (a retry, a double click) is the conversation already open: no new probe.
-    if (opened.outcome === 'opened') deps.freshProbe(conversation, subscriber.deviceIds);
-    return { outcome: opened.outcome, conversation, diagnosis: answer, lastEventId };
-  }
-
-  async function limited(by: 'key' | 'subscriber', retryAfterMs: number): Promise<OpenAnswer> {
-    const counted = deps.redis.pipeline();
-    countInto(counted, deps.keys, 'vigil_http_rate_limited_total', { bucket: `conversation_${by}` });
-    await counted.exec().catch(() => undefined);
-    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    const message =
-      by === 'key'
-        ? `more than ${deps.opens.perKeyPerMinute} conversations a minute opened with this key; retry in ${seconds} s`
-        : `more than ${deps.opens.perSubscriberPerMinute} conversations a minute opened for this subscriber; retry in ${seconds} s`;
-    return {
-      outcome: 'limited',
-      retryAfterSeconds: seconds,
-      error: new AppError('ERR_RATE_LIMITED', message, { retryable: true }),
-    };
-  }
 
   async function existing(id: string): Promise<Conversation> {
     const conversation = await conversations.get(id);
@@ -136,7 +98,7 @@ export function createConversationService<A>(deps: ConversationServiceDeps<A>) {
   }
 
   return {
-    open,
+    open: (request: OpenRequest) => openConversation(deps, request),
     requireOpen,
     heartbeatMs,
     /** The conversation (open or closed) and its diagnosis now; reading an open one is activity. */
@@ -165,6 +127,58 @@ export function createConversationService<A>(deps: ConversationServiceDeps<A>) {
     /** Ends every stream this instance serves (the API is closing). */
     closeStreams: (): void => followers.closeAll(),
   };
+}
+
+/** A conversation opened (or the same open again), with its snapshot; or the bound that refused it. */
+async function openConversation<A>(
+  deps: ConversationServiceDeps<A>,
+  request: OpenRequest,
+): Promise<OpenAnswer> {
+  const { conversations, hub } = deps;
+  const clock = deps.clock ?? Date.now;
+  const subscriber = await findSubscriber(deps.inventory, request);
+  const preferred = subscriber.language === 'ru' || subscriber.language === 'en' ? subscriber.language : 'en';
+  const language = request.language ?? pickLanguage(request.acceptLanguage, preferred);
+  const now = clock();
+  const opened = await conversations.open(
+    { subscriberId: subscriber.id, channel: request.channel, agentId: request.agentId, language },
+    now,
+    { ...deps.opens, keyId: request.keyId },
+  );
+  if (opened.outcome === 'limited') return limited(deps, opened.by, opened.retryAfterMs);
+  const { conversation } = opened;
+  // The stream position before the snapshot: a client that follows from here misses nothing after it.
+  const lastEventId = await hub.position();
+  const answer = await snapshotOf(deps, conversation, now);
+  // The same open again (a retry, a double click) is the conversation already open: no new probe.
+  if (opened.outcome === 'opened') deps.freshProbe(conversation, subscriber.deviceIds);
+  return { outcome: opened.outcome, conversation, diagnosis: answer, lastEventId };
+}
+
+/** A refused open: counted (vigil_http_rate_limited_total), with when to retry. */
+async function limited<A>(
+  deps: ConversationServiceDeps<A>,
+  by: 'key' | 'subscriber',
+  retryAfterMs: number,
+): Promise<OpenAnswer> {
+  const counted = deps.redis.pipeline();
+  countInto(counted, deps.keys, 'vigil_http_rate_limited_total', { bucket: `conversation_${by}` });
+  await counted.exec().catch(() => undefined);
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const message =
+    by === 'key'
+      ? `more than ${deps.opens.perKeyPerMinute} conversations a minute opened with this key; retry in ${seconds} s`
+      : `more than ${deps.opens.perSubscriberPerMinute} conversations a minute opened for this subscriber; retry in ${seconds} s`;
+  return {
+    outcome: 'limited',
+    retryAfterSeconds: seconds,
+    error: new AppError('ERR_RATE_LIMITED', message, { retryable: true }),
+  };
+}
+
+/** The diagnosis as the conversation's agent sees it: stored state, without the explain trace. */
+function snapshotOf<A>(deps: ConversationServiceDeps<A>, c: Conversation, now: number) {
+  return deps.diagnosis.subscriber(c.subscriberId, c.language, now, { explain: false });
 }
 
 export type ConversationService<A = unknown> = ReturnType<typeof createConversationService<A>>;

@@ -11,9 +11,9 @@ import { DEFAULT_CALLER_LIMITS } from '../config/caller-limits.js';
 import type { Config } from '../config/load-config.js';
 import { createConversationService, type SuggestionDecider } from '../conversations/conversation-service.js';
 import { createConversationStore, type OpenBounds } from '../conversations/conversation-store.js';
-import { createEventHub } from '../conversations/event-hub.js';
-import { createFreshProbe } from '../conversations/fresh-probe.js';
-import { createDiagnosisService } from '../diagnosis/diagnosis-service.js';
+import { createEventHub, type EventHub } from '../conversations/event-hub.js';
+import { createFreshProbe, type DeviceProber } from '../conversations/fresh-probe.js';
+import { createDiagnosisService, type DiagnosisService } from '../diagnosis/diagnosis-service.js';
 import { createIncidentStore } from '../diagnosis/incident-store.js';
 import { createMaintenanceStore } from '../diagnosis/maintenance-store.js';
 import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
@@ -69,26 +69,12 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     pollShards: config.pollShards,
   });
   const hub = createEventHub({ redis, reader: connect('vigil-event-hub'), keys, logger });
-  const decisions: DecisionDeps = { ...stores, queue: actionQueue };
-  const conversations = createConversationService<ActionRecord>({
-    redis,
-    keys,
-    conversations: createConversationStore(redis, keys),
-    inventory: stores.inventory,
+  const conversations = createConversations(deps, {
+    stores,
     diagnosis,
     hub,
-    freshProbe: createFreshProbe({
-      redis,
-      keys,
-      diagnosis,
-      logger,
-      reuseMs: conversationOpenBounds(config).reuseMs,
-      // A device no poller answers for is a `no_poller` outcome in the pushed diagnosis, not an error.
-      prober: { probe: (id, timeoutMs) => probes.probeNow(id, timeoutMs).catch(() => null) },
-    }),
-    decider: decider(decisions),
-    logger,
-    opens: conversationOpenBounds(config),
+    actionQueue,
+    probe: (id, timeoutMs) => probes.probeNow(id, timeoutMs).catch(() => null),
   });
   hub.start();
   registerApiGauges(() => conversations.streamClients());
@@ -114,6 +100,41 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
       for (const connection of connections) connection.disconnect();
     },
   };
+}
+
+/** The conversation service, with the actions domain's accept and dismiss passed in. */
+function createConversations(
+  { redis, keys, config, logger }: ApiServicesDeps,
+  parts: {
+    stores: ReturnType<typeof createStores>;
+    diagnosis: DiagnosisService;
+    hub: EventHub;
+    actionQueue: Queue;
+    /** A device no poller answers for is a `no_poller` outcome in the pushed diagnosis, not an error. */
+    probe: DeviceProber['probe'];
+  },
+) {
+  const { stores, diagnosis } = parts;
+  const opens = conversationOpenBounds(config);
+  return createConversationService<ActionRecord>({
+    redis,
+    keys,
+    conversations: createConversationStore(redis, keys),
+    inventory: stores.inventory,
+    diagnosis,
+    hub: parts.hub,
+    freshProbe: createFreshProbe({
+      redis,
+      keys,
+      diagnosis,
+      logger,
+      reuseMs: opens.reuseMs,
+      prober: { probe: parts.probe },
+    }),
+    decider: decider({ ...stores, queue: parts.actionQueue }),
+    logger,
+    opens,
+  });
 }
 
 /** The stores the routes read and write, all on the command connection. */

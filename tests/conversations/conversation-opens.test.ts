@@ -1,6 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.js';
+import { createConversationStore } from '../../src/conversations/conversation-store.js';
+import { createIdleSweeper } from '../../src/conversations/idle-sweeper.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { PROBE_QUEUE } from '../../src/platform/queue-names.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
@@ -205,5 +208,32 @@ describe('bounds on opens', () => {
     expect(
       (await open(t, { subscriberId: 'sub-1', channel: 'voice', agentId: 'n-1' }, 'noc')).statusCode,
     ).toBe(201);
+  });
+});
+
+describe('idle conversations', () => {
+  it('are closed by the sweeper once idle for the idle time; an active one stays open', async () => {
+    const { t } = await app({});
+    const quiet = (await open(t, { subscriberId: 'sub-1', channel: 'chat', agentId: 'a-1' })).json();
+    const busy = (await open(t, { subscriberId: 'sub-2', channel: 'chat', agentId: 'a-1' })).json();
+    const idleMs = 30 * 60_000;
+    let now = Date.now() + idleMs - 1_000;
+    const sweeper = createIdleSweeper({
+      conversations: createConversationStore(t.testRedis.redis, t.testRedis.keys),
+      idleMs,
+      logger: createLogger({ level: 'silent' }),
+      clock: () => now,
+    });
+    expect(await sweeper.sweep()).toBe(0);
+    // The agent reads the busy one (activity) just before the quiet one's idle time runs out.
+    await createConversationStore(t.testRedis.redis, t.testRedis.keys).touch(busy.conversation.id, now);
+    now += 2_000;
+    expect(await sweeper.sweep()).toBe(1);
+    const read = async (id: string) =>
+      (await t.app.inject({ url: `/v1/conversations/${id}`, headers: t.auth.agent })).json<{
+        conversation: { state: string; closedBy?: string };
+      }>().conversation;
+    expect(await read(quiet.conversation.id)).toMatchObject({ state: 'closed', closedBy: 'idle' });
+    expect((await read(busy.conversation.id)).state).toBe('open');
   });
 });

@@ -50,6 +50,26 @@ const openSchema = {
   },
 };
 
+const nowSchema = {
+  summary: 'The conversation and its diagnosis now',
+  description:
+    "For the console: the conversation (open or closed) and its subscriber's diagnosis as stored now; " +
+    'reading an open conversation counts as activity (it does not idle out).',
+  tags: ['conversations'],
+  params: IdParams,
+  response: { 200: ConversationNowSchema, ...conversationNotFound(C) },
+};
+
+const closeSchema = {
+  summary: 'Close the conversation',
+  description:
+    'For the console: closes the conversation and ends its streams (WebSocket close 1000). Idle ' +
+    'conversations close by themselves after VIGIL_CONVERSATION_IDLE_MINUTES.',
+  tags: ['conversations'],
+  params: IdParams,
+  response: { 204: { type: 'null', description: 'closed' }, ...conversationNotFound(C) },
+};
+
 /**
  * The agents' console: open a conversation for a subscriber (by id, account or phone) and get the
  * diagnosis snapshot at once from stored state, while a fresh probe of their equipment runs and is
@@ -85,18 +105,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
 
   app.get<{ Params: { id: string }; Querystring: { lang?: Language } }>(
     '/v1/conversations/:id',
-    {
-      config: CONSOLE,
-      schema: {
-        summary: 'The conversation and its diagnosis now',
-        description:
-          "For the console: the conversation (open or closed) and its subscriber's diagnosis as stored now; " +
-          'reading an open conversation counts as activity (it does not idle out).',
-        tags: ['conversations'],
-        params: IdParams,
-        response: { 200: ConversationNowSchema, ...conversationNotFound(C) },
-      },
-    },
+    { config: CONSOLE, schema: nowSchema },
     async (request) => {
       const { conversation, diagnosis } = await conversations.now(request.params.id);
       return { conversation: conversationView(conversation), diagnosis };
@@ -105,18 +114,7 @@ export const conversationRoutes: FastifyPluginAsync<ConversationRoutesOptions> =
 
   app.delete<{ Params: { id: string } }>(
     '/v1/conversations/:id',
-    {
-      config: CONSOLE,
-      schema: {
-        summary: 'Close the conversation',
-        description:
-          'For the console: closes the conversation and ends its streams (WebSocket close 1000). Idle ' +
-          'conversations close by themselves after VIGIL_CONVERSATION_IDLE_MINUTES.',
-        tags: ['conversations'],
-        params: IdParams,
-        response: { 204: { type: 'null', description: 'closed' }, ...conversationNotFound(C) },
-      },
-    },
+    { config: CONSOLE, schema: closeSchema },
     async (request, reply) => {
       await conversations.close(request.params.id);
       void reply.code(204);

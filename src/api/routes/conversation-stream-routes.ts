@@ -18,6 +18,7 @@ import { IdParams } from '../schemas/id-params.js';
 export interface ConversationStreamRoutesOptions {
   conversations: ConversationService;
 }
+type Options = ConversationStreamRoutesOptions;
 
 type StreamRequest = FastifyRequest<{ Params: { id: string }; Querystring: { lastEventId?: string } }>;
 
@@ -28,12 +29,7 @@ const NOT_A_WEBSOCKET =
  * A conversation's events, over server-sent events or a WebSocket, replayed from the last event id
  * after a reconnect. The streams this app serves end when it closes.
  */
-export const conversationStreamRoutes: FastifyPluginCallback<ConversationStreamRoutesOptions> = (
-  app,
-  options,
-  done,
-) => {
-  const { conversations } = options;
+export const conversationStreamRoutes: FastifyPluginCallback<Options> = (app, { conversations }, done) => {
   const { heartbeatMs } = conversations;
   /** A WebSocket's conversation, checked before the upgrade, for the handler that runs after it. */
   const upgrading = new WeakMap<FastifyRequest, { conversation: Conversation; lastEventId?: string }>();

@@ -22,6 +22,65 @@ const resolved = (path: string) => ({
   ]),
 });
 
+const listSchema = {
+  summary: 'Pending and open incidents, newest first; with state=all, recently resolved ones too',
+  description:
+    'For NOC: incidents that are pending (settling) or open, newest first, each with its affected ' +
+    'devices and subscribers, ETA and note; `state=all` adds those resolved recently.',
+  tags: ['incidents'],
+  querystring: {
+    type: 'object',
+    properties: {
+      state: { type: 'string', enum: ['active', 'all'], default: 'active' },
+      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    },
+  },
+  response: { 200: Page(IncidentSchema, 'Incidents, newest first.') },
+};
+
+const getSchema = {
+  summary: 'One incident',
+  description:
+    'For NOC: one incident by id (`outage:<rootDeviceId>`, also for planned works): kind, cause, ' +
+    'state, every affected device and subscriber, ETA, note and who acknowledged it.',
+  tags: ['incidents'],
+  params: idParams,
+  response: { 200: IncidentSchema, ...notFound('/v1/incidents/{id}') },
+};
+
+const ackSchema = {
+  summary: 'Acknowledge an incident: NOC owns it (the caller key is recorded)',
+  description:
+    "For NOC: takes ownership of an incident; the caller's role and key id are recorded and the " +
+    'change is announced as `incident.updated` on the streams and webhooks. A resolved incident is 409.',
+  tags: ['incidents'],
+  params: idParams,
+  response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}/ack') },
+};
+
+const patchSchema = {
+  summary: 'Set or clear the ETA (ISO 8601) and the note agents read to subscribers',
+  description:
+    "The note is NOC's words as typed, in any language: every outage notice quotes it, marked as NOC's " +
+    '("NOC note: …", «Примечание NOC: …»), in the notice\'s own language around it. Null clears a field.',
+  tags: ['incidents'],
+  params: idParams,
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      eta: { type: ['string', 'null'], format: 'date-time' },
+      note: {
+        type: ['string', 'null'],
+        maxLength: 2000,
+        description: 'quoted as typed in every notice, marked as the NOC’s words',
+      },
+    },
+  },
+  response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}') },
+};
+
 /**
  * Incidents for NOC: the live list, one incident, ack (take ownership) and ETA/note. Edits go through
  * the incident lock, so the advisor's next step keeps them; each edit of an open incident is announced
@@ -33,24 +92,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
 
   app.get<{ Querystring: { state?: 'active' | 'all'; limit?: number } }>(
     '/v1/incidents',
-    {
-      config: NOC,
-      schema: {
-        summary: 'Pending and open incidents, newest first; with state=all, recently resolved ones too',
-        description:
-          'For NOC: incidents that are pending (settling) or open, newest first, each with its affected ' +
-          'devices and subscribers, ETA and note; `state=all` adds those resolved recently.',
-        tags: ['incidents'],
-        querystring: {
-          type: 'object',
-          properties: {
-            state: { type: 'string', enum: ['active', 'all'], default: 'active' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-          },
-        },
-        response: { 200: Page(IncidentSchema, 'Incidents, newest first.') },
-      },
-    },
+    { config: NOC, schema: listSchema },
     async (request) => ({
       items: await incidents.list({
         includeResolved: request.query.state === 'all',
@@ -61,18 +103,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
 
   app.get<{ Params: { id: string } }>(
     '/v1/incidents/:id',
-    {
-      config: NOC,
-      schema: {
-        summary: 'One incident',
-        description:
-          'For NOC: one incident by id (`outage:<rootDeviceId>`, also for planned works): kind, cause, ' +
-          'state, every affected device and subscriber, ETA, note and who acknowledged it.',
-        tags: ['incidents'],
-        params: idParams,
-        response: { 200: IncidentSchema, ...notFound('/v1/incidents/{id}') },
-      },
-    },
+    { config: NOC, schema: getSchema },
     async (request) => {
       const incident = await incidents.get(request.params.id);
       if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident "${request.params.id}"`);
@@ -82,18 +113,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
 
   app.post<{ Params: { id: string } }>(
     '/v1/incidents/:id/ack',
-    {
-      config: NOC,
-      schema: {
-        summary: 'Acknowledge an incident: NOC owns it (the caller key is recorded)',
-        description:
-          "For NOC: takes ownership of an incident; the caller's role and key id are recorded and the " +
-          'change is announced as `incident.updated` on the streams and webhooks. A resolved incident is 409.',
-        tags: ['incidents'],
-        params: idParams,
-        response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}/ack') },
-      },
-    },
+    { config: NOC, schema: ackSchema },
     async (request) => {
       const by = request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'unknown';
       return incidents.edit(request.params.id, (incident) => acknowledge(incident, by, Date.now()));
@@ -102,31 +122,7 @@ export const incidentRoutes: FastifyPluginAsync<IncidentRoutesOptions> = async (
 
   app.patch<{ Params: { id: string }; Body: EtaNotePatch }>(
     '/v1/incidents/:id',
-    {
-      config: NOC,
-      schema: {
-        summary: 'Set or clear the ETA (ISO 8601) and the note agents read to subscribers',
-        description:
-          "The note is NOC's words as typed, in any language: every outage notice quotes it, marked as NOC's " +
-          '("NOC note: …", «Примечание NOC: …»), in the notice\'s own language around it. Null clears a field.',
-        tags: ['incidents'],
-        params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: {
-            eta: { type: ['string', 'null'], format: 'date-time' },
-            note: {
-              type: ['string', 'null'],
-              maxLength: 2000,
-              description: 'quoted as typed in every notice, marked as the NOC’s words',
-            },
-          },
-        },
-        response: { 200: IncidentSchema, ...resolved('/v1/incidents/{id}') },
-      },
-    },
+    { config: NOC, schema: patchSchema },
     async (request) => {
       const patch: EtaNotePatch = { ...request.body };
       if (typeof patch.eta === 'string') patch.eta = new Date(patch.eta).toISOString();

@@ -68,6 +68,41 @@ const deviceListSchema = {
   },
 };
 
+const deviceSchema = {
+  summary: 'One device, with what the pollers know of it now',
+  description:
+    'For NOC: the inventory record (extra fields kept) with `state`: status, open findings, the last ' +
+    'poll sample and the recent polls (uptime, CPU, memory, temperature, signal, upstream errors).',
+  tags: ['inventory'],
+  params: IdParams,
+  response: {
+    200: DeviceWithStateSchema,
+    ...problemResponses('/v1/devices/{id}', [
+      ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
+    ]),
+  },
+};
+
+const subscriberSchema = {
+  summary: 'One subscriber',
+  description: 'For NOC: the inventory record of a subscriber (extra fields kept), with its device ids.',
+  tags: ['inventory'],
+  params: IdParams,
+  response: {
+    200: SubscriberSchema,
+    ...problemResponses('/v1/subscribers/{id}', [
+      ['ERR_SUBSCRIBER_NOT_FOUND', 'no subscriber "sub-000501" in the inventory'],
+    ]),
+  },
+};
+
+const sitesSchema = {
+  summary: 'Every site, in id order',
+  description: 'For NOC: every site of the inventory (extra fields kept), in id order.',
+  tags: ['inventory'],
+  response: { 200: Page(site, 'Every site.') },
+};
+
 /** Inventory reads for NOC: devices (a page at a time, or one with the pollers' view of it), subscribers, sites. */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const inventoryReadRoutes: FastifyPluginAsync<InventoryReadRoutesOptions> = async (app, options) => {
@@ -91,23 +126,7 @@ export const inventoryReadRoutes: FastifyPluginAsync<InventoryReadRoutesOptions>
 
   app.get<{ Params: { id: string } }>(
     '/v1/devices/:id',
-    {
-      config: READERS,
-      schema: {
-        summary: 'One device, with what the pollers know of it now',
-        description:
-          'For NOC: the inventory record (extra fields kept) with `state`: status, open findings, the last ' +
-          'poll sample and the recent polls (uptime, CPU, memory, temperature, signal, upstream errors).',
-        tags: ['inventory'],
-        params: IdParams,
-        response: {
-          200: DeviceWithStateSchema,
-          ...problemResponses('/v1/devices/{id}', [
-            ['ERR_DEVICE_NOT_FOUND', 'no device "cpe-00042" in the inventory'],
-          ]),
-        },
-      },
-    },
+    { config: READERS, schema: deviceSchema },
     async (request) => {
       const device = await store.getDevice(request.params.id);
       if (!device)
@@ -122,22 +141,7 @@ export const inventoryReadRoutes: FastifyPluginAsync<InventoryReadRoutesOptions>
 
   app.get<{ Params: { id: string } }>(
     '/v1/subscribers/:id',
-    {
-      config: READERS,
-      schema: {
-        summary: 'One subscriber',
-        description:
-          'For NOC: the inventory record of a subscriber (extra fields kept), with its device ids.',
-        tags: ['inventory'],
-        params: IdParams,
-        response: {
-          200: SubscriberSchema,
-          ...problemResponses('/v1/subscribers/{id}', [
-            ['ERR_SUBSCRIBER_NOT_FOUND', 'no subscriber "sub-000501" in the inventory'],
-          ]),
-        },
-      },
-    },
+    { config: READERS, schema: subscriberSchema },
     async (request) => {
       const subscriber = await store.getSubscriber(request.params.id);
       if (!subscriber)
@@ -149,17 +153,7 @@ export const inventoryReadRoutes: FastifyPluginAsync<InventoryReadRoutesOptions>
     },
   );
 
-  app.get(
-    '/v1/sites',
-    {
-      config: READERS,
-      schema: {
-        summary: 'Every site, in id order',
-        description: 'For NOC: every site of the inventory (extra fields kept), in id order.',
-        tags: ['inventory'],
-        response: { 200: Page(site, 'Every site.') },
-      },
-    },
-    async () => ({ items: await store.listSites() }),
-  );
+  app.get('/v1/sites', { config: READERS, schema: sitesSchema }, async () => ({
+    items: await store.listSites(),
+  }));
 };

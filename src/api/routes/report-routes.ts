@@ -40,6 +40,52 @@ export interface ReportRoutesOptions {
 
 const DAY_MS = 24 * 3_600_000;
 
+const effectivenessSchema = {
+  summary:
+    'How suggestions ended (accepted, dismissed, succeeded, solved without a contact within 72 h), grouped',
+  description:
+    'For NOC: the operator\'s "a reboot solves 30%" measured. Suggestions closed between `from` and ' +
+    '`to`, grouped `by` kind, playbook rule and/or device model: accepted, dismissed (with reasons), ' +
+    'unanswered, succeeded, failed, came back within 72 h and solved. Actions that can fix something ' +
+    '(`solving`) are reported apart from notices and consultations (`informing`).',
+  tags: ['reports'],
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      from: { type: 'string', format: 'date-time', description: 'default: 30 days ago' },
+      to: { type: 'string', format: 'date-time', description: 'default: now' },
+      by: { type: 'string', pattern: '^(kind|rule|model)(,(kind|rule|model))*$', default: 'kind' },
+    },
+  },
+  response: {
+    200: Type.Object(
+      {
+        from: IsoTime(),
+        to: IsoTime(),
+        by: Type.Array(Type.String()),
+        dimensions: Type.Array(Type.String()),
+        solving: Type.Object(
+          { kinds: Type.Array(Type.String()), rows: Type.Array(ReportRow) },
+          { additionalProperties: true },
+        ),
+        informing: Type.Object(
+          {
+            kinds: Type.Array(Type.String()),
+            rows: Type.Array(Type.Object({}, { additionalProperties: true })),
+          },
+          { additionalProperties: true },
+        ),
+        rows: Type.Array(ReportRow, { description: 'every kind together (kept for older clients)' }),
+      },
+      { additionalProperties: true },
+    ),
+    ...problemResponses('/v1/reports/effectiveness', [
+      ['ERR_REPORT_QUERY_INVALID', '"from" must be before "to"'],
+    ]),
+  },
+};
+
 /** What the suggestions achieved: the operator's "a reboot solves 30%" measured, per kind, rule and model. */
 // eslint-disable-next-line @typescript-eslint/require-await
 export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, options) => {
@@ -49,51 +95,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     '/v1/reports/effectiveness',
     {
       config: { roles: ['noc', 'admin'] },
-      schema: {
-        summary:
-          'How suggestions ended (accepted, dismissed, succeeded, solved without a contact within 72 h), grouped',
-        description:
-          'For NOC: the operator\'s "a reboot solves 30%" measured. Suggestions closed between `from` and ' +
-          '`to`, grouped `by` kind, playbook rule and/or device model: accepted, dismissed (with reasons), ' +
-          'unanswered, succeeded, failed, came back within 72 h and solved. Actions that can fix something ' +
-          '(`solving`) are reported apart from notices and consultations (`informing`).',
-        tags: ['reports'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', format: 'date-time', description: 'default: 30 days ago' },
-            to: { type: 'string', format: 'date-time', description: 'default: now' },
-            by: { type: 'string', pattern: '^(kind|rule|model)(,(kind|rule|model))*$', default: 'kind' },
-          },
-        },
-        response: {
-          200: Type.Object(
-            {
-              from: IsoTime(),
-              to: IsoTime(),
-              by: Type.Array(Type.String()),
-              dimensions: Type.Array(Type.String()),
-              solving: Type.Object(
-                { kinds: Type.Array(Type.String()), rows: Type.Array(ReportRow) },
-                { additionalProperties: true },
-              ),
-              informing: Type.Object(
-                {
-                  kinds: Type.Array(Type.String()),
-                  rows: Type.Array(Type.Object({}, { additionalProperties: true })),
-                },
-                { additionalProperties: true },
-              ),
-              rows: Type.Array(ReportRow, { description: 'every kind together (kept for older clients)' }),
-            },
-            { additionalProperties: true },
-          ),
-          ...problemResponses('/v1/reports/effectiveness', [
-            ['ERR_REPORT_QUERY_INVALID', '"from" must be before "to"'],
-          ]),
-        },
-      },
+      schema: effectivenessSchema,
     },
     async (request) => {
       const to = request.query.to ? Date.parse(request.query.to) : Date.now();

@@ -56,6 +56,94 @@ interface CreateBody {
   description?: string;
 }
 
+const createSchema = {
+  summary:
+    'Subscribe a URL to outage alerts (incident.opened / .updated / .resolved), signed with your secret',
+  description:
+    'For admins: subscribes a URL (http or https, to a host in VIGIL_WEBHOOK_ALLOWED_HOSTS) to outage ' +
+    'alerts: incident.opened, incident.updated, incident.resolved, signed with the secret ' +
+    '(`X-Vigil-Signature`), delivered in order with bounded retries. The secret is never shown again.',
+  tags: ['alerts'],
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url', 'secret'],
+    properties: {
+      url: { type: 'string', minLength: 8, maxLength: 2000 },
+      secret: { type: 'string', minLength: 16, maxLength: 200 },
+      events: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', enum: [...ALERT_EVENTS] },
+      },
+      includePlannedWorks: { type: 'boolean', default: false },
+      description: { type: 'string', maxLength: 500 },
+    },
+  },
+  response: {
+    201: subscriptionSchema,
+    ...problemResponses(W, [
+      ['ERR_WEBHOOK_FORBIDDEN', 'host "hooks.example.org" is not in VIGIL_WEBHOOK_ALLOWED_HOSTS'],
+      ['ERR_WEBHOOK_INVALID', 'webhook URLs are http or https'],
+    ]),
+  },
+};
+
+const listSchema = {
+  summary: 'Alert subscriptions, with how many alerts wait for each (never their secrets)',
+  description:
+    'For admins: every subscription, with `pending` alerts waiting for each; secrets are never shown.',
+  tags: ['alerts'],
+  response: {
+    200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } },
+  },
+};
+
+const deleteSchema = {
+  summary: 'Unsubscribe (alerts still waiting are dropped)',
+  description: 'For admins: removes a subscription; its waiting alerts are dropped.',
+  tags: ['alerts'],
+  params: idParams,
+  response: {
+    204: { type: 'null', description: 'unsubscribed' },
+    ...problemResponses(`${W}/{id}`, [['ERR_WEBHOOK_NOT_FOUND', 'no webhook subscription "wh-3f2a"']]),
+  },
+};
+
+const deadLettersSchema = {
+  summary: 'Alerts that failed every attempt, newest first, with the last error',
+  description:
+    'For NOC: alerts whose every attempt failed (8 attempts with backoff), newest first, with the ' +
+    'payload as sent and the last error; replay one once the receiver is fixed.',
+  tags: ['alerts'],
+  querystring: {
+    type: 'object',
+    properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  },
+  response: { 200: Page(DeadLetterSchema, 'Dead letters, newest first.') },
+};
+
+const replaySchema = {
+  summary: 'Deliver a dead letter again (queued behind its subscription’s waiting alerts)',
+  description:
+    "For NOC: queues a dead letter again behind its subscription's waiting alerts, with fresh " +
+    'attempts; a subscription that no longer exists is 409.',
+  tags: ['alerts'],
+  params: idParams,
+  response: {
+    202: Type.Object({
+      id: Type.String(),
+      subscriptionId: Type.String(),
+      state: Type.Literal('queued'),
+    }),
+    ...problemResponses(`${W}/dead-letters/{id}/replay`, [
+      ['ERR_DEAD_LETTER_NOT_FOUND', 'no dead letter "d-91c2"'],
+      ['ERR_DEAD_LETTER_CONFLICT', 'subscription wh-3f2a no longer exists'],
+    ]),
+  },
+};
+
 /**
  * Outage alert subscriptions (admin) and the dead letters (NOC): alerts that failed every attempt, to
  * read and replay. A subscription's secret is given once, at creation, and never shown again.
@@ -71,42 +159,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.post<{ Body: CreateBody }>(
     '/v1/webhooks',
-    {
-      config: ADMIN,
-      schema: {
-        summary:
-          'Subscribe a URL to outage alerts (incident.opened / .updated / .resolved), signed with your secret',
-        description:
-          'For admins: subscribes a URL (http or https, to a host in VIGIL_WEBHOOK_ALLOWED_HOSTS) to outage ' +
-          'alerts: incident.opened, incident.updated, incident.resolved, signed with the secret ' +
-          '(`X-Vigil-Signature`), delivered in order with bounded retries. The secret is never shown again.',
-        tags: ['alerts'],
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['url', 'secret'],
-          properties: {
-            url: { type: 'string', minLength: 8, maxLength: 2000 },
-            secret: { type: 'string', minLength: 16, maxLength: 200 },
-            events: {
-              type: 'array',
-              minItems: 1,
-              uniqueItems: true,
-              items: { type: 'string', enum: [...ALERT_EVENTS] },
-            },
-            includePlannedWorks: { type: 'boolean', default: false },
-            description: { type: 'string', maxLength: 500 },
-          },
-        },
-        response: {
-          201: subscriptionSchema,
-          ...problemResponses(W, [
-            ['ERR_WEBHOOK_FORBIDDEN', 'host "hooks.example.org" is not in VIGIL_WEBHOOK_ALLOWED_HOSTS'],
-            ['ERR_WEBHOOK_INVALID', 'webhook URLs are http or https'],
-          ]),
-        },
-      },
-    },
+    { config: ADMIN, schema: createSchema },
     async (request, reply) => {
       const url = checkWebhookUrl(request.body.url, options.allowedHosts);
       const created = await store.create(
@@ -125,40 +178,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     },
   );
 
-  app.get(
-    '/v1/webhooks',
-    {
-      config: ADMIN,
-      schema: {
-        summary: 'Alert subscriptions, with how many alerts wait for each (never their secrets)',
-        description:
-          'For admins: every subscription, with `pending` alerts waiting for each; secrets are never shown.',
-        tags: ['alerts'],
-        response: {
-          200: { type: 'object', properties: { items: { type: 'array', items: subscriptionSchema } } },
-        },
-      },
-    },
-    async () => ({
-      items: await Promise.all((await store.list()).map(({ subscription }) => view(subscription))),
-    }),
-  );
+  app.get('/v1/webhooks', { config: ADMIN, schema: listSchema }, async () => ({
+    items: await Promise.all((await store.list()).map(({ subscription }) => view(subscription))),
+  }));
 
   app.delete<{ Params: { id: string } }>(
     '/v1/webhooks/:id',
-    {
-      config: ADMIN,
-      schema: {
-        summary: 'Unsubscribe (alerts still waiting are dropped)',
-        description: 'For admins: removes a subscription; its waiting alerts are dropped.',
-        tags: ['alerts'],
-        params: idParams,
-        response: {
-          204: { type: 'null', description: 'unsubscribed' },
-          ...problemResponses(`${W}/{id}`, [['ERR_WEBHOOK_NOT_FOUND', 'no webhook subscription "wh-3f2a"']]),
-        },
-      },
-    },
+    { config: ADMIN, schema: deleteSchema },
     async (request, reply) => {
       if (!(await store.remove(request.params.id)))
         throw new AppError('ERR_WEBHOOK_NOT_FOUND', `no webhook subscription "${request.params.id}"`);
@@ -168,21 +194,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.get<{ Querystring: { limit?: number } }>(
     '/v1/webhooks/dead-letters',
-    {
-      config: NOC,
-      schema: {
-        summary: 'Alerts that failed every attempt, newest first, with the last error',
-        description:
-          'For NOC: alerts whose every attempt failed (8 attempts with backoff), newest first, with the ' +
-          'payload as sent and the last error; replay one once the receiver is fixed.',
-        tags: ['alerts'],
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-        },
-        response: { 200: Page(DeadLetterSchema, 'Dead letters, newest first.') },
-      },
-    },
+    { config: NOC, schema: deadLettersSchema },
     async (request) => ({
       items: (await store.deadLetters(request.query.limit ?? 100)).map((d) => ({
         ...d,
@@ -193,28 +205,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   app.post<{ Params: { id: string } }>(
     '/v1/webhooks/dead-letters/:id/replay',
-    {
-      config: NOC,
-      schema: {
-        summary: 'Deliver a dead letter again (queued behind its subscription’s waiting alerts)',
-        description:
-          "For NOC: queues a dead letter again behind its subscription's waiting alerts, with fresh " +
-          'attempts; a subscription that no longer exists is 409.',
-        tags: ['alerts'],
-        params: idParams,
-        response: {
-          202: Type.Object({
-            id: Type.String(),
-            subscriptionId: Type.String(),
-            state: Type.Literal('queued'),
-          }),
-          ...problemResponses(`${W}/dead-letters/{id}/replay`, [
-            ['ERR_DEAD_LETTER_NOT_FOUND', 'no dead letter "d-91c2"'],
-            ['ERR_DEAD_LETTER_CONFLICT', 'subscription wh-3f2a no longer exists'],
-          ]),
-        },
-      },
-    },
+    { config: NOC, schema: replaySchema },
     async (request, reply) => {
       const delivery = await store.replay(request.params.id);
       void reply.code(202);
