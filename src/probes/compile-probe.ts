@@ -54,13 +54,7 @@ export function compileProbe(
   const field = (key: (typeof TOP_KEYS)[number]): Field | undefined => top?.get(key);
 
   const nameField = field('name');
-  const name = nameField ? r.string(nameField, 'name') : undefined;
-  const expected = basename(file).replace(/\.ya?ml$/, '');
-  if (nameField && name !== undefined) {
-    if (!PROBE_NAME.test(name)) r.fail(nameField.value, 'name', `"${name}" is not a kebab-case name`);
-    else if (name !== expected)
-      r.fail(nameField.value, 'name', `"${name}" must equal the file name "${expected}"`);
-  }
+  const name = compileName(r, nameField, file);
   const descriptionField = field('description');
   const description = descriptionField ? r.string(descriptionField, 'description') : undefined;
   const deviceKinds = compileDeviceKinds(r, field('deviceKinds'));
@@ -74,12 +68,8 @@ export function compileProbe(
   const upstreamInterfacePattern = patternField ? compilePattern(r, patternField) : undefined;
   const reboot = compileReboot(r, field('reboot'));
   const thresholdsField = field('thresholds');
-  const thresholds = compileThresholds(
-    r,
-    thresholdsField ? (thresholdsField.value ?? thresholdsField.keyNode) : undefined,
-    'thresholds',
-    deviceKinds ?? [],
-  );
+  const thresholdsNode = thresholdsField ? (thresholdsField.value ?? thresholdsField.keyNode) : undefined;
+  const thresholds = compileThresholds(r, thresholdsNode, 'thresholds', deviceKinds ?? []);
   checkProbeConsistency(r, { top: doc.contents, scalars, tables, thresholds, hasPattern: !!patternField });
 
   if (r.errors.length > 0) return { errors: sortYamlFileErrors(r.errors) };
@@ -97,6 +87,18 @@ export function compileProbe(
     thresholds,
   };
   return { probe: deepFreeze(probe) };
+}
+
+/** The probe's name, which must be kebab-case and equal its file's name. */
+function compileName(r: YamlReader, nameField: Field | undefined, file: string): string | undefined {
+  const name = nameField ? r.string(nameField, 'name') : undefined;
+  const expected = basename(file).replace(/\.ya?ml$/, '');
+  if (nameField && name !== undefined) {
+    if (!PROBE_NAME.test(name)) r.fail(nameField.value, 'name', `"${name}" is not a kebab-case name`);
+    else if (name !== expected)
+      r.fail(nameField.value, 'name', `"${name}" must equal the file name "${expected}"`);
+  }
+  return name;
 }
 
 function compileDeviceKinds(r: YamlReader, field: Field | undefined): DeviceKind[] | undefined {

@@ -54,14 +54,7 @@ export function compileMetric(
     );
 
   const scaleField = fields.get('scale');
-  let scale: number | undefined;
-  if (scaleField) {
-    scale = r.number(scaleField, joinPath(path, 'scale'), -1e12, 1e12);
-    if (scale === 0)
-      scale = r.fail(scaleField.value, joinPath(path, 'scale'), 'a scale of 0 erases every value');
-    if (kind && !SCALABLE.includes(kind))
-      r.fail(scaleField.keyNode, joinPath(path, 'scale'), `scale applies to numbers, not to type ${kind}`);
-  }
+  const scale = scaleField ? compileScale(r, scaleField, path, kind) : undefined;
   const unitField = fields.get('unit');
   const unit = unitField ? r.string(unitField, joinPath(path, 'unit')) : undefined;
   const optionalField = fields.get('optional');
@@ -119,4 +112,19 @@ function compileEnumValues(
   }
   if (fields.size === 0) r.fail(node, path, 'an enum needs at least one value');
   return values;
+}
+
+/** A metric's `scale`: a non-zero number, for numeric types only. */
+function compileScale(
+  r: YamlReader,
+  scaleField: Field,
+  path: string,
+  kind: ValueKind | undefined,
+): number | undefined {
+  let scale = r.number(scaleField, joinPath(path, 'scale'), -1e12, 1e12);
+  if (scale === 0)
+    scale = r.fail(scaleField.value, joinPath(path, 'scale'), 'a scale of 0 erases every value');
+  if (kind && !SCALABLE.includes(kind))
+    r.fail(scaleField.keyNode, joinPath(path, 'scale'), `scale applies to numbers, not to type ${kind}`);
+  return scale;
 }
