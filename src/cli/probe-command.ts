@@ -110,45 +110,48 @@ export function registerProbeCommand(program: Command): void {
     // Usage errors exit 2, apart from the 3 of a device that does not answer; help exits 0.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : PROBE_EXIT.usage));
 
-  command.action(async (rawTarget: string, flags: ProbeFlags) => {
-    const usage = (message: string): never => command.error(message, { exitCode: PROBE_EXIT.usage });
-    const target = parseProbeTarget(rawTarget);
-    if ('error' in target) return usage(target.error);
-    const profile = authProfileFromFlags(flags);
-    if ('error' in profile) return usage(profile.error);
+  command.action((rawTarget: string, flags: ProbeFlags) => probe(command, rawTarget, flags));
+}
 
-    // Loaded here: net-snmp and the probe compiler are this command's, not `vigil --help`'s.
-    const [{ loadProbes }, { probeOnce }, { probeOnceText }, { formatYamlFileError }] = await Promise.all([
-      import('../probes/load-probes.js'),
-      import('../polling/probe-once.js'),
-      import('../polling/probe-once-text.js'),
-      import('../shared/yaml/yaml-file-error.js'),
-    ]);
-    const loaded = await loadProbes(flags.probes);
-    if ('errors' in loaded) {
-      process.stderr.write(loaded.errors.map((e) => `${formatYamlFileError(e)}\n`).join(''));
-      process.exitCode = 1;
-      return;
-    }
-    if (flags.profile !== undefined && !loaded.probes.has(flags.profile))
-      return usage(
-        `--profile: no probe "${flags.profile}" in ${flags.probes} (${[...loaded.probes.keys()].join(', ')})`,
-      );
+/** Checks the target and credentials, loads the probes, polls the device and prints what it answered. */
+async function probe(command: Command, rawTarget: string, flags: ProbeFlags): Promise<void> {
+  const usage = (message: string): never => command.error(message, { exitCode: PROBE_EXIT.usage });
+  const target = parseProbeTarget(rawTarget);
+  if ('error' in target) return usage(target.error);
+  const profile = authProfileFromFlags(flags);
+  if ('error' in profile) return usage(profile.error);
 
-    const report = await probeOnce({
-      ...target,
-      profile,
-      probes: loaded.probes,
-      ...(flags.profile !== undefined ? { probeName: flags.profile } : {}),
-      samples: flags.samples,
-      intervalMs: flags.intervalS * 1000,
-      ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
-      ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
-    });
-    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : probeOnceText(report));
-    const answered = report.outcome === 'ok' || report.outcome === 'partial';
-    if (!answered) process.exitCode = PROBE_EXIT.noAnswer;
+  // Loaded here: net-snmp and the probe compiler are this command's, not `vigil --help`'s.
+  const [{ loadProbes }, { probeOnce }, { probeOnceText }, { formatYamlFileError }] = await Promise.all([
+    import('../probes/load-probes.js'),
+    import('../polling/probe-once.js'),
+    import('../polling/probe-once-text.js'),
+    import('../shared/yaml/yaml-file-error.js'),
+  ]);
+  const loaded = await loadProbes(flags.probes);
+  if ('errors' in loaded) {
+    process.stderr.write(loaded.errors.map((e) => `${formatYamlFileError(e)}\n`).join(''));
+    process.exitCode = 1;
+    return;
+  }
+  if (flags.profile !== undefined && !loaded.probes.has(flags.profile))
+    return usage(
+      `--profile: no probe "${flags.profile}" in ${flags.probes} (${[...loaded.probes.keys()].join(', ')})`,
+    );
+
+  const report = await probeOnce({
+    ...target,
+    profile,
+    probes: loaded.probes,
+    ...(flags.profile !== undefined ? { probeName: flags.profile } : {}),
+    samples: flags.samples,
+    intervalMs: flags.intervalS * 1000,
+    ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+    ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
   });
+  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : probeOnceText(report));
+  const answered = report.outcome === 'ok' || report.outcome === 'partial';
+  if (!answered) process.exitCode = PROBE_EXIT.noAnswer;
 }
 
 function kebab(name: string): string {

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { Logger } from '../platform/logger.js';
+import type { Simulator } from '../sim/simulator.js';
 import { parseHostPort, positiveInt } from './cli-parsers.js';
 
 interface SimFlags {
@@ -41,70 +43,82 @@ export function registerSimCommand(program: Command): void {
     .option('--stale-share <fraction>', 'share of CPEs up for 35-90 days', '0.05')
     .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
     .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
-    .action(async (flags: SimFlags) => {
-      // Loaded here, not at the top: `vigil --help` and the other commands need none of it.
-      const [
-        { createLogger },
-        { buildControlApi },
-        { loadScenario, playScenario },
-        { simCredentialsFromEnv },
-        { Simulator },
-      ] = await Promise.all([
-        import('../platform/logger.js'),
-        import('../sim/control-api.js'),
-        import('../sim/scenario.js'),
-        import('../sim/sim-credentials.js'),
-        import('../sim/simulator.js'),
-      ]);
-      const log = createLogger({ name: 'vigil-sim', level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
-      const startedAt = performance.now();
-      const simulator = await Simulator.start({
-        devices: flags.devices,
-        fanout: flags.fanout,
-        seed: flags.seed,
-        firstOctet: flags.firstOctet,
-        port: flags.port,
-        authProfile: flags.authProfile,
-        staleShare: Number(flags.staleShare),
-        credentials: simCredentialsFromEnv(flags.authProfile),
-        rebootSilenceMs: Number(flags.rebootSeconds) * 1000,
-        ...(flags.trapTarget ? { trapTarget: parseHostPort(flags.trapTarget, '--trap-target') } : {}),
-        ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
-        log,
-      });
-      if (flags.inventoryOut)
-        writeFileSync(flags.inventoryOut, JSON.stringify(simulator.fleet.inventory, null, 1));
-      const scenario = flags.scenario
-        ? playScenario(loadScenario(flags.scenario, simulator.devices), simulator, (error) =>
-            log.warn({ err: error }, 'scenario step failed'),
-          )
-        : undefined;
-      const control = buildControlApi(simulator);
-      const controlUrl = await control.listen({ port: flags.controlPort, host: flags.controlHost });
-      const first = simulator.devices[0];
-      const last = simulator.devices[simulator.devices.length - 1];
-      log.info(
-        {
-          devices: simulator.devices.length,
-          processes: simulator.processCount,
-          addresses: `${first?.host} .. ${last?.host} port ${flags.port}`,
-          control: controlUrl,
-          inventory: flags.inventoryOut,
-          startMs: Math.round(performance.now() - startedAt),
-          rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
-        },
-        'simulator ready',
-      );
+    .action(runSim);
+}
 
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      scenario?.stop();
-      await control.close();
-      await simulator.close();
-      log.info('simulator stopped');
-    });
+/** Starts the fleet and its control API, says where they are, and runs until SIGINT or SIGTERM. */
+async function runSim(flags: SimFlags): Promise<void> {
+  // Loaded here, not at the top: `vigil --help` and the other commands need none of it.
+  const [{ createLogger }, { buildControlApi }, { loadScenario, playScenario }] = await Promise.all([
+    import('../platform/logger.js'),
+    import('../sim/control-api.js'),
+    import('../sim/scenario.js'),
+  ]);
+  const log = createLogger({ name: 'vigil-sim', level: process.env.VIGIL_LOG_LEVEL ?? 'info' });
+  const startedAt = performance.now();
+  const simulator = await startSimulator(flags, log);
+  if (flags.inventoryOut)
+    writeFileSync(flags.inventoryOut, JSON.stringify(simulator.fleet.inventory, null, 1));
+  const scenario = flags.scenario
+    ? playScenario(loadScenario(flags.scenario, simulator.devices), simulator, (error) =>
+        log.warn({ err: error }, 'scenario step failed'),
+      )
+    : undefined;
+  const control = buildControlApi(simulator);
+  const controlUrl = await control.listen({ port: flags.controlPort, host: flags.controlHost });
+  logReady(log, simulator, flags, { controlUrl, startedAt });
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  scenario?.stop();
+  await control.close();
+  await simulator.close();
+  log.info('simulator stopped');
+}
+
+async function startSimulator(flags: SimFlags, log: Logger): Promise<Simulator> {
+  const [{ simCredentialsFromEnv }, { Simulator }] = await Promise.all([
+    import('../sim/sim-credentials.js'),
+    import('../sim/simulator.js'),
+  ]);
+  return Simulator.start({
+    devices: flags.devices,
+    fanout: flags.fanout,
+    seed: flags.seed,
+    firstOctet: flags.firstOctet,
+    port: flags.port,
+    authProfile: flags.authProfile,
+    staleShare: Number(flags.staleShare),
+    credentials: simCredentialsFromEnv(flags.authProfile),
+    rebootSilenceMs: Number(flags.rebootSeconds) * 1000,
+    ...(flags.trapTarget ? { trapTarget: parseHostPort(flags.trapTarget, '--trap-target') } : {}),
+    ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
+    log,
+  });
+}
+
+function logReady(
+  log: Logger,
+  simulator: Simulator,
+  flags: SimFlags,
+  { controlUrl, startedAt }: { controlUrl: string; startedAt: number },
+): void {
+  const first = simulator.devices[0];
+  const last = simulator.devices[simulator.devices.length - 1];
+  log.info(
+    {
+      devices: simulator.devices.length,
+      processes: simulator.processCount,
+      addresses: `${first?.host} .. ${last?.host} port ${flags.port}`,
+      control: controlUrl,
+      inventory: flags.inventoryOut,
+      startMs: Math.round(performance.now() - startedAt),
+      rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    },
+    'simulator ready',
+  );
 }
 
 function positiveIntOrZero(raw: string): number {
