@@ -68,44 +68,7 @@ export function createYamlReader(file: string, lineCounter: LineCounter): YamlRe
     errors,
     lineOf,
     fail,
-    map(node, path, rules = {}) {
-      if (!isMap(node))
-        return fail(node, path, node ? 'expected a map of keys' : 'expected a map, found nothing');
-      const fields = new Map<string, Field>();
-      for (const pair of node.items) {
-        const keyNode = pair.key as Node;
-        const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-        if (key === undefined) {
-          fail(keyNode, path, 'keys must be plain words');
-          continue;
-        }
-        const where = joinPath(path, key);
-        const first = fields.get(key);
-        if (first) {
-          fail(
-            keyNode,
-            where,
-            `duplicate ${rules.noun ?? 'key'} "${key}" (first at line ${lineOf(first.keyNode)})`,
-          );
-          continue;
-        }
-        if (rules.allowed && !rules.allowed.includes(key)) {
-          if (CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_]/g, '')))
-            fail(keyNode, where, CREDENTIALS_MESSAGE);
-          else {
-            // "staleUptimeSeconds" for "staleUptime": a compiled name written where the YAML name goes.
-            const hint =
-              closestWord(key, rules.allowed) ?? rules.allowed.find((word) => key.startsWith(word));
-            fail(keyNode, where, `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
-          }
-          continue;
-        }
-        fields.set(key, { key, keyNode, value: (pair.value as Node | null) ?? null });
-      }
-      for (const key of rules.required ?? [])
-        if (!fields.has(key)) fail(node, joinPath(path, key), `missing (required)`);
-      return fields;
-    },
+    map: (node, path, rules = {}) => readMap({ fail, lineOf }, node, path, rules),
     list(field, path) {
       return isSeq(field.value) ? (field.value.items as Node[]) : fail(at(field), path, 'expected a list');
     },
@@ -132,4 +95,49 @@ export function createYamlReader(file: string, lineCounter: LineCounter): YamlRe
       return typeof value === 'boolean' ? value : fail(at(field), path, 'expected true or false');
     },
   };
+}
+
+/** A YAML map's fields by key; duplicates, unknown keys (credentials above all) and missing ones fail. */
+function readMap(
+  r: Pick<YamlReader, 'fail' | 'lineOf'>,
+  node: Node | null | undefined,
+  path: string,
+  rules: MapRules,
+): Map<string, Field> | undefined {
+  if (!isMap(node))
+    return r.fail(node, path, node ? 'expected a map of keys' : 'expected a map, found nothing');
+  const fields = new Map<string, Field>();
+  for (const pair of node.items) {
+    const keyNode = pair.key as Node;
+    const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+    if (key === undefined) {
+      r.fail(keyNode, path, 'keys must be plain words');
+      continue;
+    }
+    const where = joinPath(path, key);
+    const first = fields.get(key);
+    if (first) {
+      r.fail(
+        keyNode,
+        where,
+        `duplicate ${rules.noun ?? 'key'} "${key}" (first at line ${r.lineOf(first.keyNode)})`,
+      );
+      continue;
+    }
+    if (rules.allowed && !rules.allowed.includes(key)) {
+      r.fail(keyNode, where, unknownKeyMessage(key, rules.allowed));
+      continue;
+    }
+    fields.set(key, { key, keyNode, value: (pair.value as Node | null) ?? null });
+  }
+  for (const key of rules.required ?? [])
+    if (!fields.has(key)) r.fail(node, joinPath(path, key), `missing (required)`);
+  return fields;
+}
+
+function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  if (CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_]/g, ''))) return CREDENTIALS_MESSAGE;
+  // "staleUptimeSeconds" for "staleUptime": a compiled name written where the YAML name goes.
+  const hint = closestWord(key, allowed) ?? allowed.find((word) => key.startsWith(word));
+  return `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
 }
