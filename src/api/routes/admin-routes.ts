@@ -13,6 +13,8 @@ export interface AdminRoutesOptions {
   logger: Logger;
   probesDir: string;
   playbooksDir: string;
+  /** The probe interval floor the pollers compile with (VIGIL_PROBE_MIN_INTERVAL_SECONDS), so a reload agrees. */
+  probeMinIntervalSeconds?: number;
 }
 
 /**

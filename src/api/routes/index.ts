@@ -67,6 +67,9 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     logger: deps.logger,
     probesDir: config.probesDir,
     playbooksDir: config.playbooksDir,
+    ...(config.probeMinIntervalSeconds !== undefined
+      ? { probeMinIntervalSeconds: config.probeMinIntervalSeconds }
+      : {}),
   });
   void app.register(findingRoutes, {
     redis: deps.redis,
