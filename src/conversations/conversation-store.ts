@@ -97,103 +97,122 @@ export interface ConversationStore {
 }
 
 export function createConversationStore(redis: Redis, keys: RedisKeys): ConversationStore {
-  const records = keys.conversationRecords();
-  const get = async (id: string): Promise<Conversation | undefined> => {
-    const json = await redis.hget(records, id);
-    return json === null ? undefined : (JSON.parse(json) as Conversation);
-  };
-  return {
-    async open(input, now, bounds) {
-      const conversation: Conversation = {
-        id: `cv-${randomUUID()}`,
-        ...input,
-        state: 'open',
-        openedAt: now,
-        lastActivityAt: now,
-      };
-      const reply = (await redis.eval(
-        OPEN_BOUNDED,
-        7,
-        records,
-        keys.openConversations(),
-        keys.subscriberConversations(input.subscriberId),
-        keys.contacts(input.subscriberId),
-        keys.conversationReuse(sameOpenDigest(bounds.keyId, input)),
-        keys.conversationOpens('key', bounds.keyId),
-        keys.conversationOpens('subscriber', input.subscriberId),
-        conversation.id,
-        JSON.stringify(conversation),
-        String(now),
-        String(Math.max(0, Math.round(bounds.reuseMs))),
-        String(bounds.perKeyPerMinute),
-        String(bounds.perSubscriberPerMinute),
-        String(MINUTE_MS),
-        String(CONTACTS_RETENTION_MS),
-      )) as [string, string, number?];
-      const [outcome, value, pttl] = reply;
-      if (outcome === 'limited')
-        return {
-          outcome,
-          by: value === 'key' ? 'key' : 'subscriber',
-          retryAfterMs: typeof pttl === 'number' && pttl > 0 ? pttl : MINUTE_MS,
-        };
+  return new RedisConversationStore(redis, keys);
+}
+
+type OpenInput = Parameters<ConversationStore['open']>[0];
+
+class RedisConversationStore implements ConversationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async open(input: OpenInput, now: number, bounds: OpenBounds): Promise<OpenResult> {
+    const { keys } = this;
+    const conversation: Conversation = {
+      id: `cv-${randomUUID()}`,
+      ...input,
+      state: 'open',
+      openedAt: now,
+      lastActivityAt: now,
+    };
+    const [outcome, value, pttl] = (await this.redis.eval(
+      OPEN_BOUNDED,
+      7,
+      keys.conversationRecords(),
+      keys.openConversations(),
+      keys.subscriberConversations(input.subscriberId),
+      keys.contacts(input.subscriberId),
+      keys.conversationReuse(sameOpenDigest(bounds.keyId, input)),
+      keys.conversationOpens('key', bounds.keyId),
+      keys.conversationOpens('subscriber', input.subscriberId),
+      conversation.id,
+      JSON.stringify(conversation),
+      String(now),
+      String(Math.max(0, Math.round(bounds.reuseMs))),
+      String(bounds.perKeyPerMinute),
+      String(bounds.perSubscriberPerMinute),
+      String(MINUTE_MS),
+      String(CONTACTS_RETENTION_MS),
+    )) as [string, string, number?];
+    if (outcome === 'limited')
       return {
-        outcome: outcome === 'reused' ? 'reused' : 'opened',
-        conversation: JSON.parse(value) as Conversation,
+        outcome,
+        by: value === 'key' ? 'key' : 'subscriber',
+        retryAfterMs: typeof pttl === 'number' && pttl > 0 ? pttl : MINUTE_MS,
       };
-    },
-    get,
-    async requireOpen(id) {
-      const conversation = await get(id);
-      if (!conversation) throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${id}"`);
-      if (conversation.state !== 'open')
-        throw new AppError(
-          'ERR_CONVERSATION_CONFLICT',
-          `conversation "${id}" is closed (${conversation.closedBy ?? ''})`,
-        );
-      return conversation;
-    },
-    async touch(id, now) {
-      // XX: only conversations still open (in the set) are refreshed.
-      await redis.zadd(keys.openConversations(), 'XX', now, id);
-    },
-    close: async (id, now, by) =>
-      (await redis.eval(
-        CLOSE_IF_OPEN,
-        4,
-        records,
-        keys.openConversations(),
-        keys.subscriberConversations(''),
-        keys.closedConversations(),
-        id,
-        String(now),
-        by,
-      )) === 1,
-    idle: (idleBefore, limit) =>
-      redis.zrangebyscore(keys.openConversations(), '-inf', idleBefore, 'LIMIT', 0, limit),
-    async openFor(subscriberId) {
-      const ids = await redis.smembers(keys.subscriberConversations(subscriberId));
-      if (ids.length === 0) return [];
-      const values = await redis.hmget(records, ...ids);
-      return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Conversation]));
-    },
-    async trimClosed(now) {
-      const old = await redis.zrangebyscore(
-        keys.closedConversations(),
-        '-inf',
-        now - CLOSED_RETENTION_MS,
-        'LIMIT',
-        0,
-        1000,
+    return {
+      outcome: outcome === 'reused' ? 'reused' : 'opened',
+      conversation: JSON.parse(value) as Conversation,
+    };
+  }
+
+  async get(id: string): Promise<Conversation | undefined> {
+    const json = await this.redis.hget(this.keys.conversationRecords(), id);
+    return json === null ? undefined : (JSON.parse(json) as Conversation);
+  }
+
+  async requireOpen(id: string): Promise<Conversation> {
+    const conversation = await this.get(id);
+    if (!conversation) throw new AppError('ERR_CONVERSATION_NOT_FOUND', `no conversation "${id}"`);
+    if (conversation.state !== 'open')
+      throw new AppError(
+        'ERR_CONVERSATION_CONFLICT',
+        `conversation "${id}" is closed (${conversation.closedBy ?? ''})`,
       );
-      if (old.length === 0) return;
-      await redis
-        .multi()
-        .hdel(records, ...old)
-        .zrem(keys.closedConversations(), ...old)
-        .exec();
-    },
-  };
+    return conversation;
+  }
+
+  async touch(id: string, now: number): Promise<void> {
+    // XX: only conversations still open (in the set) are refreshed.
+    await this.redis.zadd(this.keys.openConversations(), 'XX', now, id);
+  }
+
+  async close(id: string, now: number, by: 'agent' | 'idle'): Promise<boolean> {
+    const { keys } = this;
+    const closed = await this.redis.eval(
+      CLOSE_IF_OPEN,
+      4,
+      keys.conversationRecords(),
+      keys.openConversations(),
+      keys.subscriberConversations(''),
+      keys.closedConversations(),
+      id,
+      String(now),
+      by,
+    );
+    return closed === 1;
+  }
+
+  idle(idleBefore: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.openConversations(), '-inf', idleBefore, 'LIMIT', 0, limit);
+  }
+
+  async openFor(subscriberId: string): Promise<Conversation[]> {
+    const ids = await this.redis.smembers(this.keys.subscriberConversations(subscriberId));
+    if (ids.length === 0) return [];
+    const values = await this.redis.hmget(this.keys.conversationRecords(), ...ids);
+    return values.flatMap((json) => (json === null ? [] : [JSON.parse(json) as Conversation]));
+  }
+
+  async trimClosed(now: number): Promise<void> {
+    const { keys } = this;
+    const old = await this.redis.zrangebyscore(
+      keys.closedConversations(),
+      '-inf',
+      now - CLOSED_RETENTION_MS,
+      'LIMIT',
+      0,
+      1000,
+    );
+    if (old.length === 0) return;
+    await this.redis
+      .multi()
+      .hdel(keys.conversationRecords(), ...old)
+      .zrem(keys.closedConversations(), ...old)
+      .exec();
+  }
 }
 
 /**

@@ -29,118 +29,152 @@ export type Replay = { events: StoredEvent[] } | { reset: ResetReason };
  * here, by subscriber. Every instance tails the same Redis stream, so an event produced anywhere reaches
  * a conversation wherever its stream is connected; a reconnect replays from the stream by id.
  */
-export function createEventHub(deps: { redis: Redis; reader: Redis; keys: RedisKeys; logger: Logger }) {
-  const { redis, reader, keys } = deps;
-  const log = deps.logger.child({ module: 'event-hub' });
-  const listeners = new Map<string, Set<EventListener>>();
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let position = '$';
+export interface EventHubDeps {
+  redis: Redis;
+  /** A connection of its own: XREAD BLOCK holds it while waiting. */
+  reader: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+}
 
-  async function tail(): Promise<void> {
+export function createEventHub(deps: EventHubDeps): EventHub {
+  return new EventHub(deps);
+}
+
+export class EventHub {
+  private readonly log: Logger;
+  private readonly listeners = new Map<string, Set<EventListener>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private cursor = '$';
+
+  constructor(private readonly deps: EventHubDeps) {
+    this.log = deps.logger.child({ module: 'event-hub' });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.tail();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.deps.reader.disconnect();
+    await this.loop;
+  }
+
+  /** Live events for one subscriber from now on; returns the unsubscribe. */
+  subscribe(subscriberId: string, listener: EventListener): () => void {
+    const set = this.listeners.get(subscriberId) ?? new Set();
+    set.add(listener);
+    this.listeners.set(subscriberId, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(subscriberId);
+    };
+  }
+
+  /** The stream's newest id: where a fresh stream starts. */
+  position(): Promise<string> {
+    return lastEventId(this.deps.redis, this.deps.keys);
+  }
+
+  /**
+   * One subscriber's events after `afterId`, oldest first, up to the stream's end now; or why the
+   * client must start again from a snapshot.
+   */
+  replay(subscriberId: string, afterId: string): Promise<Replay> {
+    return replayEvents(this.deps.redis, this.deps.keys, subscriberId, afterId);
+  }
+
+  listening(): number {
+    return [...this.listeners.values()].reduce((sum, set) => sum + set.size, 0);
+  }
+
+  private async tail(): Promise<void> {
+    const { redis, reader, keys } = this.deps;
     let positioned = false;
-    while (running) {
+    while (this.running) {
       try {
         if (!positioned) {
-          position = await lastEventId(redis, keys);
+          this.cursor = await lastEventId(redis, keys);
           positioned = true;
         }
-        const reply = await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', keys.events(), position);
+        const reply = await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', keys.events(), this.cursor);
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
-            position = id;
+            this.cursor = id;
             const event = decodeEvent(id, fields);
-            if (event) dispatch(event);
+            if (event) this.dispatch(event);
           }
         }
       } catch (error) {
-        if (!running) return;
-        log.warn({ err: error }, 'event stream read failed; retrying');
+        if (!this.running) return;
+        this.log.warn({ err: error }, 'event stream read failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
   }
 
-  function dispatch(event: StoredEvent): void {
-    if (listeners.size === 0) return;
+  private dispatch(event: StoredEvent): void {
+    if (this.listeners.size === 0) return;
     // An outage names thousands of subscribers and few have a stream here: walk the smaller side.
-    if (event.subscriberIds.length > listeners.size) {
+    if (event.subscriberIds.length > this.listeners.size) {
       const concerned = new Set(event.subscriberIds);
-      for (const [subscriberId, set] of listeners) if (concerned.has(subscriberId)) deliver(set, event);
+      for (const [subscriberId, set] of this.listeners)
+        if (concerned.has(subscriberId)) this.deliver(set, event);
     } else {
       for (const subscriberId of event.subscriberIds) {
-        const set = listeners.get(subscriberId);
-        if (set) deliver(set, event);
+        const set = this.listeners.get(subscriberId);
+        if (set) this.deliver(set, event);
       }
     }
   }
 
-  function deliver(set: Set<EventListener>, event: StoredEvent): void {
+  private deliver(set: Set<EventListener>, event: StoredEvent): void {
     for (const listener of set) {
       try {
         listener(event);
       } catch (error) {
-        log.error({ err: error }, 'event listener failed');
+        this.log.error({ err: error }, 'event listener failed');
       }
     }
   }
-
-  return {
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = tail();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      reader.disconnect();
-      await loop;
-    },
-    /** Live events for one subscriber from now on; returns the unsubscribe. */
-    subscribe(subscriberId: string, listener: EventListener): () => void {
-      const set = listeners.get(subscriberId) ?? new Set();
-      set.add(listener);
-      listeners.set(subscriberId, set);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(subscriberId);
-      };
-    },
-    /** The stream's newest id: where a fresh stream starts. */
-    position: (): Promise<string> => lastEventId(redis, keys),
-    /**
-     * One subscriber's events after `afterId`, oldest first, up to the stream's end now; or why the
-     * client must start again from a snapshot. Decided first from the stream's head alone (XINFO
-     * STREAM: one O(1) call), so an id too old, in the future or malformed costs no scan at all.
-     */
-    async replay(subscriberId: string, afterId: string): Promise<Replay> {
-      if (!STREAM_ID_PATTERN.test(afterId)) return { reset: 'malformed' };
-      const head = await streamHead(redis, keys.events());
-      if (compareIds(afterId, head.lastId) > 0) return { reset: 'future' };
-      if (head.lostAfter !== undefined && compareIds(afterId, head.lostAfter) < 0)
-        return { reset: 'expired' };
-      const events: StoredEvent[] = [];
-      let cursor = afterId;
-      for (let read = 0; compareIds(cursor, head.lastId) < 0;) {
-        if (read >= MAX_REPLAY_ENTRIES) return { reset: 'too_far' };
-        const page = await redis.xrange(keys.events(), `(${cursor}`, head.lastId, 'COUNT', REPLAY_PAGE);
-        if (page.length === 0) break;
-        read += page.length;
-        for (const [id, fields] of page) {
-          cursor = id;
-          // The subscriber list first: most events concern others, and their data need not be parsed.
-          if (!concerns(fields, subscriberId)) continue;
-          const event = decodeEvent(id, fields);
-          if (event) events.push(event);
-        }
-      }
-      return { events };
-    },
-    listening: (): number => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
-  };
 }
 
-export type EventHub = ReturnType<typeof createEventHub>;
+/**
+ * One subscriber's events after `afterId`, or why the client must start again from a snapshot. Decided
+ * first from the stream's head alone (XINFO STREAM: one O(1) call), so an id too old, in the future or
+ * malformed costs no scan at all.
+ */
+async function replayEvents(
+  redis: Redis,
+  keys: RedisKeys,
+  subscriberId: string,
+  afterId: string,
+): Promise<Replay> {
+  if (!STREAM_ID_PATTERN.test(afterId)) return { reset: 'malformed' };
+  const head = await streamHead(redis, keys.events());
+  if (compareIds(afterId, head.lastId) > 0) return { reset: 'future' };
+  if (head.lostAfter !== undefined && compareIds(afterId, head.lostAfter) < 0) return { reset: 'expired' };
+  const events: StoredEvent[] = [];
+  let cursor = afterId;
+  for (let read = 0; compareIds(cursor, head.lastId) < 0;) {
+    if (read >= MAX_REPLAY_ENTRIES) return { reset: 'too_far' };
+    const page = await redis.xrange(keys.events(), `(${cursor}`, head.lastId, 'COUNT', REPLAY_PAGE);
+    if (page.length === 0) break;
+    read += page.length;
+    for (const [id, fields] of page) {
+      cursor = id;
+      // The subscriber list first: most events concern others, and their data need not be parsed.
+      if (!concerns(fields, subscriberId)) continue;
+      const event = decodeEvent(id, fields);
+      if (event) events.push(event);
+    }
+  }
+  return { events };
+}
 
 /** Orders Redis stream ids ("<ms>-<seq>"). */
 export function compareIds(a: string, b: string): number {

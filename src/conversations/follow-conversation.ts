@@ -25,83 +25,12 @@ export interface FollowerDeps {
 export function createFollowers(deps: FollowerDeps) {
   const streams = new Set<FollowedStream>();
 
-  /**
-   * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
-   * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
-   * after `lastEventId` goes out (or, fresh, the `diagnosis` snapshot; or, when the id cannot be
-   * replayed from — malformed, in the future, older than the stream keeps, too far behind — a `reset`
-   * carrying the same snapshot and the reason); then the buffer, then live. Ids only increase on the
-   * wire, so an event both replayed and live goes out once. `open` makes the transport's sink; its
-   * onClose (client gone, stream closed) unsubscribes.
-   */
-  async function follow(
-    conversation: Conversation,
-    lastEventId: string | undefined,
-    open: (onClose: () => void) => EventSink,
-  ): Promise<void> {
-    let delivered = '0-0';
-    const buffered: StoredEvent[] = [];
-    let replaying = true;
-    const send = (event: StoredEvent): void => {
-      if (compareIds(event.id, delivered) <= 0) return;
-      delivered = event.id;
-      sink.send({ id: event.id, type: event.type, json: streamJson(event) });
-    };
-    const unsubscribe = deps.hub.subscribe(conversation.subscriberId, (event) => {
-      if (replaying) buffered.push(event);
-      else send(event);
-    });
-    const touch = setInterval(() => {
-      deps
-        .touch(conversation.id)
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'conversation touch failed'));
-    }, deps.heartbeatMs);
-    const stream: FollowedStream = { conversationId: conversation.id, close: () => sink.close() };
-    const sink = open(() => {
-      unsubscribe();
-      clearInterval(touch);
-      streams.delete(stream);
-    });
-    if (sink.closed) return;
-    streams.add(stream);
-    try {
-      const replay =
-        lastEventId === undefined ? undefined : await deps.hub.replay(conversation.subscriberId, lastEventId);
-      if (replay === undefined || 'reset' in replay) {
-        // The picture now, under the stream's position when we subscribed, so that a reconnect from its
-        // id replays what came after it and nothing from before.
-        delivered = await deps.hub.position();
-        await sendSnapshot(replay?.reset);
-      } else {
-        delivered = lastEventId as string;
-        for (const event of replay.events) send(event);
-      }
-    } catch (error) {
-      deps.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
-      sink.close();
-      return;
-    }
-    replaying = false;
-    for (const event of buffered.splice(0)) send(event);
-
-    /** `diagnosis` for a fresh stream; `reset` (with its reason) for one that cannot resume. */
-    async function sendSnapshot(reset?: ResetReason): Promise<void> {
-      const snapshot = await deps.snapshot(conversation);
-      sink.send({
-        id: delivered === '0-0' ? '0-1' : delivered,
-        type: reset === undefined ? 'diagnosis' : 'reset',
-        // Times as ISO 8601, like every answer and stored event on the streams (streamJson).
-        data: toApiTimes({
-          conversationId: conversation.id,
-          ...(reset === undefined ? {} : { reason: reset }),
-          ...snapshot,
-        }),
-      });
-    }
-  }
-
   return {
-    follow,
+    follow: (
+      conversation: Conversation,
+      lastEventId: string | undefined,
+      open: (onClose: () => void) => EventSink,
+    ) => follow(deps, streams, conversation, lastEventId, open),
     closeConversation(conversationId: string): void {
       for (const stream of streams) if (stream.conversationId === conversationId) stream.close();
     },
@@ -109,4 +38,87 @@ export function createFollowers(deps: FollowerDeps) {
       for (const stream of streams) stream.close();
     },
   };
+}
+
+/**
+ * One client following a conversation, whatever carries it (SSE or WebSocket). It subscribes before
+ * it reads, so nothing published meanwhile is lost: live events wait in a buffer while the replay
+ * after `lastEventId` goes out (or, fresh, the `diagnosis` snapshot; or, when the id cannot be
+ * replayed from — malformed, in the future, older than the stream keeps, too far behind — a `reset`
+ * carrying the same snapshot and the reason); then the buffer, then live. Ids only increase on the
+ * wire, so an event both replayed and live goes out once. `open` makes the transport's sink; its
+ * onClose (client gone, stream closed) unsubscribes.
+ */
+async function follow(
+  deps: FollowerDeps,
+  streams: Set<FollowedStream>,
+  conversation: Conversation,
+  lastEventId: string | undefined,
+  open: (onClose: () => void) => EventSink,
+): Promise<void> {
+  let delivered = '0-0';
+  const buffered: StoredEvent[] = [];
+  let replaying = true;
+  const send = (event: StoredEvent): void => {
+    if (compareIds(event.id, delivered) <= 0) return;
+    delivered = event.id;
+    sink.send({ id: event.id, type: event.type, json: streamJson(event) });
+  };
+  const unsubscribe = deps.hub.subscribe(conversation.subscriberId, (event) => {
+    if (replaying) buffered.push(event);
+    else send(event);
+  });
+  const touch = setInterval(() => {
+    deps
+      .touch(conversation.id)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'conversation touch failed'));
+  }, deps.heartbeatMs);
+  const stream: FollowedStream = { conversationId: conversation.id, close: () => sink.close() };
+  const sink = open(() => {
+    unsubscribe();
+    clearInterval(touch);
+    streams.delete(stream);
+  });
+  if (sink.closed) return;
+  streams.add(stream);
+  try {
+    const replay =
+      lastEventId === undefined ? undefined : await deps.hub.replay(conversation.subscriberId, lastEventId);
+    if (replay === undefined || 'reset' in replay) {
+      // The picture now, under the stream's position when we subscribed, so that a reconnect from its
+      // id replays what came after it and nothing from before.
+      delivered = await deps.hub.position();
+      await sendSnapshot(deps, sink, conversation, delivered, replay?.reset);
+    } else {
+      delivered = lastEventId as string;
+      for (const event of replay.events) send(event);
+    }
+  } catch (error) {
+    deps.logger.warn({ err: error, conversation: conversation.id }, 'stream replay failed');
+    sink.close();
+    return;
+  }
+  replaying = false;
+  for (const event of buffered.splice(0)) send(event);
+}
+
+/** `diagnosis` for a fresh stream; `reset` (with its reason) for one that cannot resume. */
+async function sendSnapshot(
+  deps: FollowerDeps,
+  sink: EventSink,
+  conversation: Conversation,
+  delivered: string,
+  reset?: ResetReason,
+): Promise<void> {
+  const snapshot = await deps.snapshot(conversation);
+  sink.send({
+    id: delivered === '0-0' ? '0-1' : delivered,
+    type: reset === undefined ? 'diagnosis' : 'reset',
+    // Times as ISO 8601, like every answer and stored event on the streams (streamJson).
+    data: toApiTimes({
+      conversationId: conversation.id,
+      ...(reset === undefined ? {} : { reason: reset }),
+      ...snapshot,
+    }),
+  });
 }
