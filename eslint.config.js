@@ -26,8 +26,8 @@ export default tseslint.config(
     // longer says why in a comment beside an eslint-disable-next-line.
     files: ['src/**/*.ts'],
     rules: {
-      'max-lines': ['warn', { max: 300 }],
-      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
     },
   },
   {

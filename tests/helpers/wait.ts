@@ -32,7 +32,7 @@ export async function until<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `${what} not met within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`,
+        `${what} not met within ${timeoutMs} ms${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
       );
     await sleep(everyMs);
   }
