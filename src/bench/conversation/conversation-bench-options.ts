@@ -1,8 +1,11 @@
 import type { BenchPhase } from '../bench-phases.js';
+import type { StackOptions } from './stack.js';
 
-export interface ConversationBenchOptions {
-  redisUrl: string;
-  probesDir: string;
+/** The service's stack as the bench sets it up (stack.ts), and what the bench itself measures. */
+export interface ConversationBenchOptions extends Omit<
+  StackOptions,
+  'cpes' | 'opensPerKeyPerMinute' | 'say'
+> {
   /** Conversations opened per second, open-loop. */
   rate: number;
   seconds: number;
@@ -14,14 +17,5 @@ export interface ConversationBenchOptions {
   outageSubscribers: number;
   /** Conversations open, each with its stream, when the base station goes down. */
   open: number;
-  intervalSeconds: number;
-  settleSeconds: number;
-  pollShards: number;
-  /** The pollers' address refresh (VIGIL_POLL_SYNC_SECONDS), when not the poller's default: traps wait for it. */
-  pollSyncEveryMs?: number;
-  firstOctet: number;
-  port: number;
-  split: boolean;
-  cpuProfDir?: string;
   phases: readonly BenchPhase[];
 }
