@@ -11,17 +11,10 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
+import { actionFinished, type ActionView } from './action-finished.js';
 import { sleep, until } from '../helpers/wait.js';
 
-interface Action {
-  id: string;
-  kind: string;
-  deviceId: string;
-  state: string;
-  requestedBy: string;
-  setSentAt?: string;
-  outcome?: { result: string; reason: string };
-}
+type Action = ActionView;
 interface Problem {
   code: string;
   detail: string;
@@ -68,20 +61,7 @@ describe.concurrent('NOC reboot: POST /v1/devices/{id}/reboot', () => {
   const reboot = (deviceId: string, key: 'agent' | 'noc' | 'admin' = 'noc') =>
     service.api<Action & Problem>('POST', `/v1/devices/${encodeURIComponent(deviceId)}/reboot`, key);
 
-  async function finished(actionId: string): Promise<Action> {
-    return until(
-      async () => {
-        const { status, body } = await service.api<Action>(
-          'GET',
-          `/v1/actions/${encodeURIComponent(actionId)}`,
-          'noc',
-        );
-        expect(status).toBe(200);
-        return body.state === 'succeeded' || body.state === 'failed' ? body : undefined;
-      },
-      { timeoutMs: 60_000, everyMs: 100, what: `action ${actionId} finished` },
-    );
-  }
+  const finished = (actionId: string): Promise<Action> => actionFinished(service, actionId, 60_000);
 
   async function auditOf(deviceId: string): Promise<AuditItem[]> {
     const { status, body } = await service.api<{ items: AuditItem[] }>(

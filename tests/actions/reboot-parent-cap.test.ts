@@ -4,15 +4,10 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
+import { actionFinished, type ActionView } from './action-finished.js';
 import { until } from '../helpers/wait.js';
 
-interface Action {
-  id: string;
-  deviceId: string;
-  state: string;
-  setSentAt?: string;
-  outcome?: { result: string; reason: string };
-}
+type Action = ActionView;
 interface Problem {
   code: string;
   detail: string;
@@ -53,20 +48,7 @@ describe.concurrent('reboots under one parent: the cap is claimed atomically wit
   const reboot = (deviceId: string) =>
     service.api<Action & Problem>('POST', `/v1/devices/${encodeURIComponent(deviceId)}/reboot`, 'noc');
 
-  async function finished(actionId: string): Promise<Action> {
-    return until(
-      async () => {
-        const { status, body } = await service.api<Action>(
-          'GET',
-          `/v1/actions/${encodeURIComponent(actionId)}`,
-          'noc',
-        );
-        expect(status).toBe(200);
-        return body.state === 'succeeded' || body.state === 'failed' ? body : undefined;
-      },
-      { timeoutMs: 90_000, everyMs: 100, what: `action ${actionId} finished` },
-    );
-  }
+  const finished = (actionId: string): Promise<Action> => actionFinished(service, actionId, 90_000);
 
   it(
     `ten reboots under one parent at once send exactly ${CAP} SETs; the others are refused by concurrent_under_parent`,
