@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export { sleep };
 
 export interface UntilOptions {
-  /** How long to keep asking before failing (default 10 s: generous on a loaded 2-core machine). */
+  /** How long to keep asking before failing (default 20 s: generous on a loaded two-core machine, where four test files share the cores). */
   timeoutMs?: number;
   /** Pause between asks (default 25 ms). */
   everyMs?: number;
@@ -19,7 +19,7 @@ export async function until<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   options: UntilOptions = {},
 ): Promise<T> {
-  const { timeoutMs = 10_000, everyMs = 25, what = 'condition' } = options;
+  const { timeoutMs = 20_000, everyMs = 25, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
