@@ -7,7 +7,7 @@ import { CORRELATION_ENV, correlationConfigFromEnv } from '../correlation/correl
 import { INVENTORY_ENV, inventoryConfigFromEnv } from '../inventory/inventory-env.js';
 import { PLATFORM_ENV, platformConfigFromEnv } from '../platform/platform-env.js';
 import { PLAYBOOKS_ENV, playbooksConfigFromEnv } from '../playbooks/playbooks-env.js';
-import { POLLING_ENV, pollingConfigFromEnv } from '../polling/polling-env.js';
+import { POLLING_ENV, pollingConfigFromEnv, type PollingConfig } from '../polling/polling-env.js';
 import { portNumber } from '../shared/env/env-field-types.js';
 import { readEnv, readEnvVariable, type Env } from '../shared/env/read-env.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
@@ -20,7 +20,8 @@ import { ConfigError } from './config-error.js';
 export { DEFAULT_ACTIONS_CONFIG, type ActionsConfig };
 export { API_ROLES, type ApiKey, type ApiRole } from './api-keys.js';
 
-export interface Config {
+/** The whole configuration: each domain's part (polling's declared in src/polling/polling-env.ts), composed. */
+export interface Config extends PollingConfig {
   redisUrl: string;
   /** Every Redis key starts with this (default "vigil"); tests give each run its own. */
   redisPrefix: string;
@@ -29,21 +30,6 @@ export interface Config {
   logLevel: string;
   apiKeys: ApiKey[];
   authProfiles: Map<string, AuthProfile>;
-  /** Directory of probe files (VIGIL_PROBES_DIR, default "probes"). */
-  probesDir: string;
-  /** Shards of the poll schedule (VIGIL_POLL_SHARDS); every poller and API process must agree. */
-  pollShards: number;
-  /**
-   * Fast-test knobs, absent in production: the probe interval floor (VIGIL_PROBE_MIN_INTERVAL_SECONDS,
-   * default 5), how often each shard ticks (VIGIL_POLL_TICK_SECONDS, default 1) and how often pollers
-   * check the schedule and trap addresses against the inventory (VIGIL_POLL_SYNC_SECONDS, default 15).
-   */
-  probeMinIntervalSeconds?: number;
-  pollTickMs?: number;
-  pollSyncEveryMs?: number;
-  /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
-  trapHost: string;
-  trapPort: number;
   /** Directory of playbook files (VIGIL_PLAYBOOKS_DIR, default "playbooks"). */
   playbooksDir: string;
   /** Outage detection (VIGIL_OUTAGE_SETTLE_SECONDS, _RESOLVE_SECONDS, _CHILD_SHARE, _MIN_CHILDREN). */

@@ -54,11 +54,19 @@ export type PollingEnv = StaticDecode<typeof POLLING_ENV>;
 
 /** Where probes come from, how the schedule is cut and where traps arrive. */
 export interface PollingConfig {
+  /** Directory of probe files (VIGIL_PROBES_DIR, default "probes"). */
   probesDir: string;
+  /** Shards of the poll schedule (VIGIL_POLL_SHARDS); every poller and API process must agree. */
   pollShards: number;
+  /**
+   * Fast-test knobs, absent in production: the probe interval floor (VIGIL_PROBE_MIN_INTERVAL_SECONDS,
+   * default 5), how often each shard ticks (VIGIL_POLL_TICK_SECONDS, default 1) and how often pollers
+   * check the schedule and trap addresses against the inventory (VIGIL_POLL_SYNC_SECONDS, default 15).
+   */
   probeMinIntervalSeconds?: number;
   pollTickMs?: number;
   pollSyncEveryMs?: number;
+  /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
   trapHost: string;
   trapPort: number;
 }
