@@ -13,6 +13,7 @@ const LAYERS = [
   ['platform'],
   ['snmp'],
   ['probes'],
+  ['recordings'],
   ['detection'],
   ['inventory'],
   ['correlation'],
@@ -33,6 +34,7 @@ const LAYERS = [
   ['fuzz'],
   ['bench'],
   ['demo'],
+  ['eval'],
   ['cli'],
 ];
 
