@@ -12,6 +12,7 @@ const TYPE_CODES: Record<SnmpValue['type'], number> = {
   Gauge32: T.Gauge as number,
   TimeTicks: T.TimeTicks as number,
   Counter64: T.Counter64 as number,
+  Opaque: T.Opaque as number,
   Null: T.Null as number,
 };
 
@@ -62,7 +63,11 @@ export function isValidOid(text: unknown): text is string {
  * a well-formed value of a type we accept; the caller turns that into a `malformed` outcome or a
  * dropped trap. Never throws.
  */
-export function fromNetSnmpValue(type: unknown, value: unknown): SnmpValue | undefined {
+export function fromNetSnmpValue(
+  type: unknown,
+  value: unknown,
+  options: { keepOpaque?: boolean } = {},
+): SnmpValue | undefined {
   switch (type) {
     case T.Integer:
       // SMIv2 Integer32 is 32-bit (RFC 2578 section 7.1.1); agents that send unsigned values above
@@ -83,9 +88,12 @@ export function fromNetSnmpValue(type: unknown, value: unknown): SnmpValue | und
       return { type: 'Counter64', value: bufferToBigint(value) };
     }
     case T.OctetString:
-    case T.Opaque:
-      // Opaque (RFC 2578 section 7.1.9) is kept as its bytes: UCD-SNMP wraps floats in it.
       return Buffer.isBuffer(value) ? { type: 'OctetString', value } : undefined;
+    case T.Opaque:
+      // Opaque (RFC 2578 section 7.1.9) is read as its bytes (UCD-SNMP wraps floats in it); a recording
+      // keeps the type so that it is served back as it was answered.
+      if (!Buffer.isBuffer(value)) return undefined;
+      return options.keepOpaque ? { type: 'Opaque', value } : { type: 'OctetString', value };
     case T.OID:
       return isValidOid(value) ? { type: 'ObjectIdentifier', value } : undefined;
     case T.IpAddress:

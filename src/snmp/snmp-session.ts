@@ -51,7 +51,10 @@ function openSession(target: SnmpTarget, write: boolean): snmp.Session {
 }
 
 /** Varbinds net-snmp decoded → ours; the first invalid one makes the whole answer malformed. */
-function decode(varbinds: readonly RawVarbind[]): SnmpVarbind[] | { malformed: string } {
+function decode(
+  varbinds: readonly RawVarbind[],
+  options: { keepOpaque?: boolean } = {},
+): SnmpVarbind[] | { malformed: string } {
   const out: SnmpVarbind[] = [];
   for (const [i, vb] of varbinds.entries()) {
     if (!isValidOid(vb?.oid)) return { malformed: `varbind ${i + 1}: invalid OID` };
@@ -60,7 +63,7 @@ function decode(varbinds: readonly RawVarbind[]): SnmpVarbind[] | { malformed: s
       out.push({ oid: vb.oid, value: exception });
       continue;
     }
-    const value = fromNetSnmpValue(vb.type, vb.value);
+    const value = fromNetSnmpValue(vb.type, vb.value, options);
     if (!value) return { malformed: `varbind ${i + 1} (${vb.oid}): invalid ${typeName(vb.type)} value` };
     out.push({ oid: vb.oid, value });
   }
@@ -202,6 +205,12 @@ export function snmpWalk(
 /** A session kept open for repeated requests to one target (one UDP socket, reused). */
 export interface SnmpConnection {
   get(oids: string[]): Promise<SnmpResult>;
+  /**
+   * The objects after `oid` in one request: GetBulk of `maxRepetitions` (GetNext on v1, which has no
+   * GetBulk), values typed as answered (Opaque kept). The caller checks order and bounds: a recorder
+   * walks with this step by step, so it can skip subtrees and stop where it means to.
+   */
+  getBulk(oid: string, maxRepetitions: number): Promise<SnmpResult>;
   close(): void;
 }
 
@@ -213,24 +222,37 @@ export function openSnmpConnection(target: SnmpTarget): SnmpConnection {
   guardSession(session, target, () => {
     for (const settle of waiting) settle({ outcome: 'malformed', varbinds: [], reason: MALFORMED_ANSWER });
   });
-  return {
-    get(oids) {
-      const started = performance.now();
-      return new Promise((resolve) => {
-        const settle = (result: Omit<SnmpResult, 'durationMs'>): void => {
-          if (!waiting.delete(settle)) return;
-          resolve({ ...result, durationMs: performance.now() - started });
-        };
-        waiting.add(settle);
-        session.get(oids, (error, varbinds) => {
-          if (error) return settle({ varbinds: [], ...classifyError(error) });
-          const decoded = decode(varbinds as RawVarbind[]);
-          if ('malformed' in decoded)
-            settle({ outcome: 'malformed', varbinds: [], reason: decoded.malformed });
-          else settle({ outcome: 'ok', varbinds: decoded });
-        });
+  const request = (
+    send: (callback: (error: unknown, varbinds: unknown) => void) => void,
+    keepOpaque: boolean,
+  ): Promise<SnmpResult> => {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const settle = (result: Omit<SnmpResult, 'durationMs'>): void => {
+        if (!waiting.delete(settle)) return;
+        resolve({ ...result, durationMs: performance.now() - started });
+      };
+      waiting.add(settle);
+      send((error, varbinds) => {
+        if (error) return settle({ varbinds: [], ...classifyError(error) });
+        // GetBulk answers one list per repeated OID: one OID asked, one list.
+        const flat = (varbinds as unknown[]).flat() as RawVarbind[];
+        const decoded = decode(flat, { keepOpaque });
+        if ('malformed' in decoded) settle({ outcome: 'malformed', varbinds: [], reason: decoded.malformed });
+        else settle({ outcome: 'ok', varbinds: decoded });
       });
-    },
+    });
+  };
+  return {
+    get: (oids) => request((callback) => session.get(oids, callback), false),
+    getBulk: (oid, maxRepetitions) =>
+      request(
+        (callback) =>
+          target.profile.version === '1'
+            ? session.getNext([oid], callback)
+            : session.getBulk([oid], 0, maxRepetitions, callback),
+        true,
+      ),
     close() {
       session.close();
     },

@@ -11,12 +11,15 @@ export type SnmpValueType =
   | 'Gauge32'
   | 'TimeTicks'
   | 'Counter64'
+  | 'Opaque'
   | 'Null';
 
 export type SnmpValue =
   | { type: 'Integer' | 'Counter32' | 'Gauge32' | 'TimeTicks'; value: number }
   | { type: 'Counter64'; value: bigint }
   | { type: 'OctetString'; value: string | Buffer }
+  /** Opaque (RFC 2578 section 7.1.9): kept apart only where the type must survive (recordings). */
+  | { type: 'Opaque'; value: Buffer }
   | { type: 'ObjectIdentifier' | 'IpAddress'; value: string }
   | { type: 'Null'; value: null };
 
