@@ -6,6 +6,8 @@ export interface CheckOptions {
   playbooksDir?: string;
   /** The default directory may be absent (nothing to check); one named with --playbooks must exist. */
   playbooksDirOptional?: boolean;
+  /** Also say what each probe polls: every table's row selection and every derived metric's formulas. */
+  explain?: boolean | string;
 }
 
 export interface CheckResult {
@@ -17,13 +19,19 @@ export interface CheckResult {
 
 /** `vigil check` without the process: loads and compiles, and says what it found. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const [{ loadProbes }, { formatYamlFileError }, { loadPlaybooks }, { formatPlaybookError }] =
-    await Promise.all([
-      import('../probes/load-probes.js'),
-      import('../shared/yaml/yaml-file-error.js'),
-      import('../diagnosis/load-playbooks.js'),
-      import('../playbooks/index.js'),
-    ]);
+  const [
+    { loadProbes },
+    { formatYamlFileError },
+    { loadPlaybooks },
+    { formatPlaybookError },
+    { explainProbe },
+  ] = await Promise.all([
+    import('../probes/load-probes.js'),
+    import('../shared/yaml/yaml-file-error.js'),
+    import('../diagnosis/load-playbooks.js'),
+    import('../playbooks/index.js'),
+    import('../probes/explain-derived.js'),
+  ]);
   const lines: string[] = [];
   const loaded = await loadProbes(options.probesDir);
   let failed = false;
@@ -34,6 +42,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     lines.push(`probes: ${count} error${count === 1 ? '' : 's'} in ${options.probesDir}`);
   } else {
     lines.push(`probes: ${loaded.probes.size} ok`);
+    if (options.explain !== undefined && options.explain !== false) {
+      const named = typeof options.explain === 'string' ? options.explain : undefined;
+      const chosen = [...loaded.probes.values()].filter((p) => named === undefined || p.name === named);
+      if (chosen.length === 0) {
+        failed = true;
+        lines.push(`--explain: no probe named "${named ?? ''}" in ${options.probesDir}`);
+      }
+      for (const probe of chosen) lines.push('', ...explainProbe(probe));
+    }
   }
   if (options.playbooksDir !== undefined) {
     const dir = options.playbooksDir;
@@ -63,9 +80,14 @@ export function registerCheckCommand(program: Command): void {
     .description('validate probes/ and playbooks/, every error with file:line; exit 1 on any error')
     .option('--probes <dir>', 'probe directory', 'probes')
     .option('--playbooks <dir>', 'playbook directory (default: playbooks, if present)')
-    .action(async (flags: { probes: string; playbooks?: string }) => {
+    .option(
+      '--explain [probe]',
+      'say which table rows each probe (or the one named) polls and how it derives metrics',
+    )
+    .action(async (flags: { probes: string; playbooks?: string; explain?: boolean | string }) => {
       const result = await runCheck({
         probesDir: flags.probes,
+        ...(flags.explain !== undefined ? { explain: flags.explain } : {}),
         playbooksDir: flags.playbooks ?? 'playbooks',
         playbooksDirOptional: flags.playbooks === undefined,
       });

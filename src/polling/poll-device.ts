@@ -4,6 +4,7 @@ import { snmpGet } from '../snmp/snmp-session.js';
 import type { SnmpException, SnmpValue } from '../snmp/snmp-value.js';
 import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
+import { applyDerived } from '../probes/derived-metric.js';
 import { discoverTableIndices } from './discover-table-indices.js';
 import type { TableIndices } from './poll-plan.js';
 import { PollPlanCache, type CompiledPlan } from './poll-plan-cache.js';
@@ -93,6 +94,7 @@ async function pollDevice(
   if (firstFailure && firstFailure.outcome !== 'error_status' && read.answered === 0)
     return done(firstFailure.outcome, firstFailure.reason ? { reason: firstFailure.reason } : {}, indices);
   const { sample, missing, tableChanged } = decodeSample(compiled.slots, read.values, deps.clock());
+  if (probe.derived.length > 0) applyDerived(probe.derived, sample);
   const partial = missing.length > 0 || firstFailure !== undefined;
   const reason = [...read.problems, ...missingReason(missing)].join('; ');
   return done(

@@ -38,7 +38,7 @@ export class PollPlanCache {
 }
 
 function compilePlan(profile: AuthProfile, probe: Probe, indices: TableIndices): CompiledPlan {
-  const plan = buildPollPlan(probe, indices);
+  const plan = buildPollPlan(probe, indices, undefined, { counter64: profile.version !== '1' });
   const version = profile.version === '1' ? '1' : '2c';
   const templates =
     profile.version === '3'

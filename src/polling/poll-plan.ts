@@ -30,11 +30,16 @@ export function buildPollPlan(
   probe: Probe,
   indices: TableIndices,
   maxVarbindsPerGet = MAX_VARBINDS_PER_GET,
+  { counter64 = true }: { counter64?: boolean } = {},
 ): PollPlan {
-  const slots: PlanSlot[] = probe.scalars.map((metric) => ({ metric }));
+  // SNMPv1 has no Counter64 (RFC 3584 section 4.2.2.1): a v1 agent answers a GET holding one with
+  // noSuchName for the whole PDU, so an optional 64-bit column is not asked; its 32-bit twin is.
+  const asked = (metric: MetricSpec): boolean => counter64 || metric.kind !== 'counter64' || !metric.optional;
+  const slots: PlanSlot[] = probe.scalars.filter(asked).map((metric) => ({ metric }));
   for (const table of probe.tables) {
+    const columns = table.columns.filter(asked);
     for (const index of (indices[table.name] ?? []).slice(0, table.maxRows)) {
-      for (const metric of table.columns) slots.push({ metric, table: table.name, index });
+      for (const metric of columns) slots.push({ metric, table: table.name, index });
     }
   }
   const requests: PollPlan['requests'] = [];

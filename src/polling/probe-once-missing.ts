@@ -15,7 +15,7 @@ const EXCEPTION_TEXT: Record<string, string> = {
 
 /** The well-known scalars this probe does not poll, so `-` is never shown for them without a word. */
 export function notInProbe(probe: Probe): string[] {
-  const polled = new Set(probe.scalars.map((m) => m.name));
+  const polled = new Set([...probe.scalars, ...probe.derived].map((m) => m.name));
   return WELL_KNOWN_SCALARS.filter((name) => !polled.has(name));
 }
 

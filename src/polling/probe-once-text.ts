@@ -60,10 +60,11 @@ function sampleLines(report: ProbeReport, sample: PollSample): string[] {
     const rate = report.rates[name];
     const info = report.scalars?.[name];
     const value = sample.scalars[name] ?? null;
+    const why = info?.derived ?? info?.missing ?? 'no value';
     const shown =
       value === null
-        ? `-  (${info?.missing ?? 'no value'})`
-        : formatScalar(name, value, info?.kind, info?.unit);
+        ? `-  (${why})`
+        : `${formatScalar(name, value, info?.kind, info?.unit)}${info?.derived ? `  (${info.derived})` : ''}`;
     lines.push(
       `  ${name.padEnd(width)}  ${shown}${typeof rate === 'number' ? `  (${formatRate(rate)}/s)` : ''}`,
     );
@@ -110,11 +111,25 @@ const WELL_KNOWN_UNITS: Record<string, string> = {
 export function formatScalar(name: string, value: SampleValue, kind?: string, unit?: string): string {
   if (value === null) return '-';
   if (typeof value === 'number' && kind === 'timeticks') return formatDuration(value);
+  if (typeof value === 'number' && unit === 'bytes') return formatBytes(value);
   const shown = formatValue(value);
   if (typeof value !== 'number') return shown;
   const u = unit ?? WELL_KNOWN_UNITS[name];
   if (u === undefined) return shown;
   return `${shown}${UNIT_SUFFIX[u] ?? ` ${u}`}`;
+}
+
+/** Bytes as "1.0 GiB (1,081,311,232 bytes)". */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const whole = `${Math.round(bytes).toLocaleString('en')} bytes`;
+  return unit === 0 ? whole : `${value.toFixed(1)} ${units[unit]} (${whole})`;
 }
 
 /** Seconds as "41 d 3 h (3,553,200 s)", "2 h 5 min", "34.8 s". */

@@ -8,6 +8,8 @@ import type { DeviceKind, Probe, ValueKind } from '../probes/probe-types.js';
 import { missingValueReasons, notInProbe } from './probe-once-missing.js';
 import { takeProbeSamples } from './probe-once-samples.js';
 import { selectProbe } from '../probes/select-probe.js';
+import { computeDerivedMetric } from '../probes/derived-metric.js';
+import { derivedSourceText } from '../probes/explain-derived.js';
 
 /** SNMPv2-MIB sysObjectID.0 (RFC 3418): what the device says it is. */
 const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
@@ -63,7 +65,7 @@ export interface ProbeReport {
   /** Findings detect() opens over these polls with thresholds that open at once: "if this persisted". */
   findings: Finding[];
   /** Each scalar's type and unit as the probe declares them, and for one without a value, why. */
-  scalars?: Record<string, { kind: ValueKind; unit?: string; missing?: string }>;
+  scalars?: Record<string, { kind: ValueKind; unit?: string; missing?: string; derived?: string }>;
   /** Well-known metrics detectors read (cpuLoad, temperature, signal, …) that this probe does not poll. */
   notInProbe?: string[];
 }
@@ -157,7 +159,7 @@ export async function probeOnce(options: ProbeOnceOptions): Promise<ProbeReport>
     ...(sample ? { sample } : {}),
     rates: seen.rates,
     findings: Object.values(seen.state.findings),
-    scalars: scalarsOf(probe, missing),
+    scalars: { ...scalarsOf(probe, missing), ...(sample ? derivedOf(probe, sample) : {}) },
     notInProbe: notInProbe(probe),
   };
 }
@@ -193,6 +195,20 @@ function scalarsOf(probe: Probe, missing: Record<string, string>): NonNullable<P
         kind: metric.kind,
         ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
         ...(missing[metric.name] !== undefined ? { missing: missing[metric.name] } : {}),
+      },
+    ]),
+  );
+}
+
+/** Each derived metric's unit and which formula and rows gave its value. */
+function derivedOf(probe: Probe, sample: PollSample): NonNullable<ProbeReport['scalars']> {
+  return Object.fromEntries(
+    probe.derived.map((metric) => [
+      metric.name,
+      {
+        kind: 'gauge' as const,
+        ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
+        derived: derivedSourceText(metric, computeDerivedMetric(metric, sample)),
       },
     ]),
   );

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { isMap } from 'yaml';
 import { checkDuplicateOids, compileCollection } from './probe-collection.js';
 import { checkProbeConsistency } from './probe-consistency.js';
+import { compileDerived } from './compile-derived.js';
 import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import { checkProbeOid } from './probe-oid.js';
 import { createYamlReader, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
@@ -21,6 +22,7 @@ const TOP_KEYS = [
   'maxRepetitions',
   'scalars',
   'tables',
+  'derived',
   'upstreamInterfacePattern',
   'reboot',
   'thresholds',
@@ -64,13 +66,21 @@ export function compileProbe(
 
   const { scalars, tables, placed } = compileCollection(r, field('scalars'), field('tables'));
   checkDuplicateOids(r, placed);
+  const derived = compileDerived(r, field('derived'), { scalars, tables });
   const patternField = field('upstreamInterfacePattern');
   const upstreamInterfacePattern = patternField ? compilePattern(r, patternField) : undefined;
   const reboot = compileReboot(r, field('reboot'));
   const thresholdsField = field('thresholds');
   const thresholdsNode = thresholdsField ? (thresholdsField.value ?? thresholdsField.keyNode) : undefined;
   const thresholds = compileThresholds(r, thresholdsNode, 'thresholds', deviceKinds ?? []);
-  checkProbeConsistency(r, { top: doc.contents, scalars, tables, thresholds, hasPattern: !!patternField });
+  checkProbeConsistency(r, {
+    top: doc.contents,
+    scalars,
+    tables,
+    derived,
+    thresholds,
+    hasPattern: !!patternField,
+  });
 
   if (r.errors.length > 0) return { errors: sortYamlFileErrors(r.errors) };
   const probe: Probe = {
@@ -82,6 +92,7 @@ export function compileProbe(
     ...(timing as ProbeTiming),
     scalars,
     tables,
+    derived,
     ...(upstreamInterfacePattern !== undefined ? { upstreamInterfacePattern } : {}),
     ...(reboot ? { reboot } : {}),
     thresholds,

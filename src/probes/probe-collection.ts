@@ -2,6 +2,7 @@ import type { Node } from 'yaml';
 import { compileMetric } from './probe-metric.js';
 import { joinPath, type Field, type YamlReader } from '../shared/yaml/yaml-reader.js';
 import type { MetricSpec, TableSpec } from './probe-types.js';
+import { compileRowSelection } from './compile-row-selection.js';
 import { WELL_KNOWN_SCALARS, WELL_KNOWN_TABLES } from './probe-well-known.js';
 
 /** A compiled metric with where it was written, for cross-checks that point at both places. */
@@ -17,7 +18,7 @@ export interface CompiledCollection {
   placed: PlacedMetric[];
 }
 
-const TABLE_KEYS = ['maxRows', 'columns'] as const;
+const TABLE_KEYS = ['maxRows', 'columns', 'rows'] as const;
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** A big OLT has a few thousand interfaces; a walk longer than this is a buggy agent looping. */
 const DEFAULT_MAX_ROWS = 1000;
@@ -74,7 +75,12 @@ export function compileCollection(
     }
     if (columnFields && columnFields.size === 0)
       r.fail(columnsField?.value, columnsPath, 'a table needs at least one column');
-    if (maxRows !== undefined) tables.push({ name: tableField.key, columns, maxRows });
+    const rowsField = fields.get('rows');
+    const rows = rowsField
+      ? compileRowSelection(r, rowsField, joinPath(tablePath, 'rows'), columns)
+      : undefined;
+    if (maxRows !== undefined)
+      tables.push({ name: tableField.key, columns, maxRows, ...(rows ? { rows } : {}) });
   }
   return { scalars, tables, placed };
 }

@@ -1,11 +1,12 @@
 import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import type { YamlReader } from '../shared/yaml/yaml-reader.js';
-import type { MetricSpec, TableSpec, Thresholds } from './probe-types.js';
+import type { DerivedMetric, MetricSpec, TableSpec, Thresholds } from './probe-types.js';
 
 interface Compiled {
   top: YAMLMap;
   scalars: readonly MetricSpec[];
   tables: readonly TableSpec[];
+  derived: readonly DerivedMetric[];
   thresholds: Thresholds;
   hasPattern: boolean;
 }
@@ -32,17 +33,7 @@ export function checkProbeConsistency(r: YamlReader, probe: Compiled): void {
       'a signal needs thresholds.signalFloorDbm (e.g. -27 for GPON class B+, -110 for LTE RSRP)',
     );
 
-  // Memory percent is used / size: both, in one unit, or neither.
-  const used = scalar('memoryUsed');
-  const size = scalar('memorySize');
-  if (used && !size) r.fail(at('scalars', 'memoryUsed'), 'scalars.memoryUsed', 'needs memorySize as well');
-  if (size && !used) r.fail(at('scalars', 'memorySize'), 'scalars.memorySize', 'needs memoryUsed as well');
-  if (used && size && ((used.unit ?? '') !== (size.unit ?? '') || (used.scale ?? 1) !== (size.scale ?? 1)))
-    r.fail(
-      at('scalars', 'memoryUsed'),
-      'scalars.memoryUsed',
-      'memoryUsed and memorySize must share one unit and scale (the percent is their ratio)',
-    );
+  checkMemoryPair(r, probe, at);
 
   if (probe.hasPattern) {
     const interfaces = probe.tables.find((t) => t.name === 'interfaces');
@@ -54,6 +45,29 @@ export function checkProbeConsistency(r: YamlReader, probe: Compiled): void {
         'matches ifDescr or ifName, but the interfaces table collects neither',
       );
   }
+}
+
+/** Memory percent is used / size: both, in one unit, or neither; each a scalar or derived. */
+function checkMemoryPair(r: YamlReader, probe: Compiled, at: (...path: string[]) => Node | undefined): void {
+  const find = (name: string): { section: string; unit: string; scale: number } | undefined => {
+    const scalar = probe.scalars.find((m) => m.name === name);
+    if (scalar) return { section: 'scalars', unit: scalar.unit ?? '', scale: scalar.scale ?? 1 };
+    const derived = probe.derived.find((m) => m.name === name);
+    // A derived metric's scale is applied inside it: only its unit says what it counts.
+    return derived ? { section: 'derived', unit: derived.unit ?? '', scale: 1 } : undefined;
+  };
+  const used = find('memoryUsed');
+  const size = find('memorySize');
+  if (used && !size)
+    r.fail(at(used.section, 'memoryUsed'), `${used.section}.memoryUsed`, 'needs memorySize as well');
+  if (size && !used)
+    r.fail(at(size.section, 'memorySize'), `${size.section}.memorySize`, 'needs memoryUsed as well');
+  if (used && size && (used.unit !== size.unit || used.scale !== size.scale))
+    r.fail(
+      at(used.section, 'memoryUsed'),
+      `${used.section}.memoryUsed`,
+      'memoryUsed and memorySize must share one unit and scale (the percent is their ratio)',
+    );
 }
 
 /** The key node at a path of map keys, for pointing an error at the line a person wrote. */

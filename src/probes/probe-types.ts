@@ -37,7 +37,70 @@ export interface TableSpec {
   columns: readonly MetricSpec[];
   /** Bound on rows walked: a buggy agent cannot make a walk endless. */
   maxRows: number;
+  /** Which rows are polled, by their columns' values (decided when the table is walked); absent = all. */
+  rows?: RowSelection;
 }
+
+/**
+ * Rows chosen by meaning, not position: row 1 of hrStorageTable is RAM on one agent and a disk on
+ * another, so a probe names the row by its hrStorageType or hrStorageDescr instead of its index.
+ */
+export interface RowSelection {
+  /** A row is kept when it matches any of these (every row when the list is empty)… */
+  where: readonly RowCondition[];
+  /** …and none of these. */
+  except: readonly RowCondition[];
+}
+
+/** Every column named must match (AND); a list of conditions is an OR. */
+export type RowCondition = readonly ColumnMatch[];
+
+/** A column's decoded value (enum name, dotted OID, number or text) equal to a value, or matching a pattern. */
+export interface ColumnMatch {
+  column: string;
+  equals?: string;
+  /** A regular expression source, with its flags apart. */
+  pattern?: { source: string; flags: string };
+}
+
+/**
+ * A scalar computed from what was polled, e.g. memory in use = the RAM row's used × allocation units
+ * − buffers − cache. The first alternative whose terms the agent answered gives the value.
+ */
+export interface DerivedMetric {
+  name: string;
+  unit?: string;
+  alternatives: readonly DerivedFormula[];
+}
+
+/** (Σ sum − Σ minus) × scale. */
+export interface DerivedFormula {
+  sum: readonly DerivedTerm[];
+  minus: readonly DerivedTerm[];
+  scale: number;
+}
+
+export type TableReduce = 'sum' | 'average' | 'max' | 'min';
+
+/** A term without a value makes its formula unavailable, unless it says what to count instead. */
+export type DerivedTerm =
+  | { kind: 'constant'; value: number }
+  | { kind: 'scalar'; name: string; ifMissing?: number }
+  | {
+      kind: 'table';
+      table: string;
+      column: string;
+      /** Rows taken (any of); every polled row when empty. */
+      where: readonly RowCondition[];
+      reduce: TableReduce;
+      /** Multiply each row's value by another of its columns (hrStorageAllocationUnits). */
+      times?: string;
+      /** RFC 3433 EntitySensorPrecision column: the value has this many decimal places. */
+      precision?: string;
+      /** RFC 3433 EntitySensorDataScale column: units(9) = 1, milli(8) = 10^-3, kilo(10) = 10^3. */
+      dataScale?: string;
+      ifMissing?: number;
+    };
 
 export interface Thresholds {
   /** unreachable opens after this many consecutive failed polls… */
@@ -81,6 +144,8 @@ export interface Probe {
   maxRepetitions: number;
   scalars: readonly MetricSpec[];
   tables: readonly TableSpec[];
+  /** Scalars computed from the polled scalars and table rows, after each poll. */
+  derived: readonly DerivedMetric[];
   /**
    * Which interfaces are the upstream (WAN/PON/uplink/backhaul): a regular expression on ifDescr or
    * ifName. wan_down and error_rate look at these first.

@@ -53,6 +53,7 @@ export function probe(
     maxRepetitions: 20,
     scalars: [{ name: 'sysUpTime', oid: '1.3.6.1.2.1.1.3.0', kind: 'timeticks', optional: false }],
     tables: [],
+    derived: [],
     upstreamInterfacePattern: '^(pon|wan)',
     thresholds: { ...THRESHOLDS, ...thresholds },
     ...rest,

@@ -26,9 +26,13 @@ function unanswered(probe: Probe, model: MibModel, includeOptional: boolean): st
   const missing: string[] = [];
   for (const m of probe.scalars)
     if ((includeOptional || !m.optional) && !answers(model, m, false)) missing.push(`scalars.${m.name}`);
-  for (const t of probe.tables)
+  for (const t of probe.tables) {
+    // A table the device lacks altogether has no rows, which is an answer; one it has must have every column.
+    const discovery = t.columns.find((c) => !c.optional) ?? t.columns[0];
+    if (!includeOptional && discovery && !answers(model, discovery, true)) continue;
     for (const c of t.columns)
       if ((includeOptional || !c.optional) && !answers(model, c, true)) missing.push(`${t.name}.${c.name}`);
+  }
   return missing;
 }
 
