@@ -1,0 +1,56 @@
+import type { EvalScore, FindingTally, Tally } from './score-eval.js';
+
+const percent = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+const seconds = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} s`);
+
+/** Columns padded to their widest cell, the first left-aligned and the rest right-aligned. */
+function table(rows: string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+const counts = (t: Tally): string[] => [
+  String(t.tp),
+  String(t.fp),
+  String(t.fn),
+  percent(t.precision),
+  percent(t.recall),
+];
+
+/** The suite's figures as the table `vigil eval` prints, then each failed scenario with its reasons. */
+export function formatEval(score: EvalScore): string {
+  const failed = score.scenarios.filter((s) => !s.passed);
+  const findingRows = Object.entries(score.findings).map(([kind, t]: [string, FindingTally]) => [
+    kind,
+    ...counts(t),
+    seconds(t.detectP50Seconds),
+    seconds(t.detectP95Seconds),
+  ]);
+  const suggestionRows = Object.entries(score.suggestions).map(([kind, t]) => [kind, ...counts(t)]);
+  const { rightTop, detect } = score;
+  const lines = [
+    `vigil eval: ${score.scenarios.length} scenarios, ${score.scenarios.length - failed.length} met every expectation, ${failed.length} did not`,
+    '',
+    ...table([['finding', 'tp', 'fp', 'fn', 'precision', 'recall', 'detect p50', 'p95'], ...findingRows]),
+    '',
+    ...table([['top suggestion', 'tp', 'fp', 'fn', 'precision', 'recall'], ...suggestionRows]),
+    '',
+    `right top suggestion: ${rightTop.right}/${rightTop.judged} subscriber checks (${percent(rightTop.share)}; bar 99%)`,
+    `false outages: ${score.falseOutages} (bar 0)`,
+    `reboots or visits suggested inside an outage: ${score.rebootsOrVisitsInsideOutage} (bar 0)`,
+    `time to detect: p50 ${seconds(detect.p50Seconds)}, p95 ${seconds(detect.p95Seconds)} (${detect.samples} findings)`,
+  ];
+  if (failed.length > 0) {
+    lines.push('', 'scenarios with an expectation not met:');
+    for (const s of failed) {
+      lines.push(`  ${s.name}:`);
+      for (const v of s.violations) lines.push(`    ${v}`);
+    }
+  }
+  return lines.join('\n');
+}
