@@ -27,6 +27,12 @@ export interface CorrelateInput {
    * an outage never lists a subscriber with an answering device. Absent: no such evidence.
    */
   answering?: ReadonlySet<string>;
+  /**
+   * Parents whose silence an outage check confirmed since it began: the parent and most of a sample of
+   * its children failed together, twice (once after a trap announced it). An outage at such a root opens
+   * at once instead of settling, unless a device below it answers (then the root is ambiguous).
+   */
+  confirmedSilent?: ReadonlySet<string>;
   config?: Partial<CorrelationConfig>;
 }
 
@@ -82,7 +88,7 @@ export function correlate(input: CorrelateInput): CorrelateOutput {
       openedAt: Math.min(now, ...(takenOver.get(root) ?? []).map((i) => i.openedAt)),
       updatedAt: now,
     });
-    const settled = settle(pending, now, config);
+    const settled = settle(pending, now, config, confirmedAtRoot(pending, input));
     if (settled.state === 'open') changes.push({ type: 'opened', at: now, incident: settled });
     next.set(settled.id, settled);
   }
@@ -122,7 +128,7 @@ function stepExisting(
     return { change: resolve(current, now) };
   }
   if (previous.state === 'pending') {
-    const settled = settle(current, now, config);
+    const settled = settle(current, now, config, confirmedAtRoot(current, input));
     if (settled.state === 'open') {
       const opened = { ...settled, updatedAt: now };
       return { incident: opened, change: { type: 'opened', at: now, incident: opened } };
@@ -192,8 +198,20 @@ function describe(root: string, cause: IncidentCause, input: CorrelateInput, bas
   };
 }
 
-function settle(incident: Incident, now: number, config: CorrelationConfig): Incident {
-  return now - incident.openedAt >= config.settleMs ? { ...incident, state: 'open' } : incident;
+/** Pending until the settle time has passed, or at once when the root's silence is confirmed. */
+function settle(incident: Incident, now: number, config: CorrelationConfig, confirmed: boolean): Incident {
+  return confirmed || now - incident.openedAt >= config.settleMs ? { ...incident, state: 'open' } : incident;
+}
+
+/**
+ * Whether the outage may skip its settle time: its root is down itself (not a share of its children
+ * under an answering parent), an outage check confirmed that silence, and nothing below it answers.
+ */
+function confirmedAtRoot(incident: Incident, input: CorrelateInput): boolean {
+  if (incident.cause !== 'parent_down' || input.confirmedSilent?.has(incident.rootDeviceId) !== true)
+    return false;
+  const answering = input.answering;
+  return !answering || !input.topology.descendantsOf(incident.rootDeviceId).some((id) => answering.has(id));
 }
 
 function resolve(incident: Incident, now: number, mergedInto?: string): IncidentChange {

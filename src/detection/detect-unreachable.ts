@@ -1,4 +1,5 @@
 import type { DeviceKind } from '../probes/probe-types.js';
+import { announcedSummary } from './announced-silence.js';
 import type { Condition, DetectorContext, Judgement } from './detector.js';
 import type { Evidence, FindingKind, Severity } from './finding.js';
 import { formatCount } from './format-evidence.js';
@@ -16,6 +17,11 @@ function kindAndSeverity(device: DeviceKind): { kind: FindingKind; severity: Sev
 function evidence(ctx: DetectorContext): Evidence {
   const failures = ctx.state.consecutiveFailures;
   const values = { failures, outcome: ctx.poll.outcome };
+  if (ctx.announced)
+    return {
+      summary: announcedSummary(ctx.announced),
+      values: { ...values, alarm: ctx.announced.alarm, reportedBy: ctx.announced.reportedBy },
+    };
   // auth_failed: the device answers, but not to us; the cure is credentials, not a truck.
   if (ctx.poll.outcome === 'auth_failed') return { summary: 'SNMP credentials rejected', values };
   // malformed: the device answers with bytes that are no valid SNMP answer (firmware, or not our device).

@@ -1,5 +1,6 @@
 import type { PollResult, Rates } from '../probes/poll-result.js';
 import type { DeviceKind, Probe } from '../probes/probe-types.js';
+import { primeAnnouncedSilence, type SilenceAnnouncement } from './announced-silence.js';
 import { applyHysteresis } from './apply-hysteresis.js';
 import { detectCells } from './detect-cells.js';
 import { detectErrorRate } from './detect-error-rate.js';
@@ -28,6 +29,11 @@ export interface DetectInput {
   rates: Rates;
   /** The time of this detection (ms since epoch): detection never reads a clock. */
   now: number;
+  /**
+   * A trap announced the device's silence, and `poll` is announcedPoll(): it counts as the failure
+   * that makes the device unreachable, without the polls that would confirm it.
+   */
+  announced?: SilenceAnnouncement;
 }
 
 export interface DetectOutput {
@@ -59,17 +65,27 @@ export const DETECTORS: readonly Detector[] = [
  * shared hysteresis turns judgements into opened, updated and cleared findings.
  */
 export function detect(input: DetectInput): DetectOutput {
-  const { probe, device, poll, rates, now } = input;
+  const { probe, device, poll, rates, now, announced } = input;
   const sample = isFailedOutcome(poll.outcome) ? undefined : poll.sample;
 
-  let state = trackReachability(input.state, poll.outcome, probe.thresholds, now);
+  const before = announced ? primeAnnouncedSilence(input.state, probe.thresholds) : input.state;
+  let state = trackReachability(before, poll.outcome, probe.thresholds, now);
   if (sample) {
     state = trackInterfaces(trackUptime(state, sample, probe), sample);
     state = { ...state, lastSample: sample };
   }
   state = pruneState(state, probe.thresholds, now);
 
-  const ctx: DetectorContext = { probe, device, state, poll, sample, rates, now };
+  const ctx: DetectorContext = {
+    probe,
+    device,
+    state,
+    poll,
+    sample,
+    rates,
+    now,
+    ...(announced ? { announced } : {}),
+  };
   const { pending, findings, changes } = applyHysteresis({
     deviceId: device.id,
     thresholds: probe.thresholds,

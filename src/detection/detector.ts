@@ -1,6 +1,7 @@
 import type { PollResult, PollSample, Rates } from '../probes/poll-result.js';
 import type { DeviceKind, Probe } from '../probes/probe-types.js';
 import type { DetectionState } from './detection-state.js';
+import type { SilenceAnnouncement } from './announced-silence.js';
 import type { Evidence, FindingKind, Severity } from './finding.js';
 
 /**
@@ -17,6 +18,8 @@ export interface DetectorContext {
   sample: PollSample | undefined;
   rates: Rates;
   now: number;
+  /** Set when no poll was made: a trap announced that the device went silent (see announced-silence.ts). */
+  announced?: SilenceAnnouncement;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Playbook } from '../playbooks/index.js';
 import type { FindingsMirror } from './findings-mirror.js';
-import { devicesToWeigh, loadAnswering, silentParents } from './answering-devices.js';
+import { devicesToWeigh, loadAnswering, loadConfirmedSilent, silentParents } from './answering-devices.js';
 import { createIncidentStore } from './incident-store.js';
 import { createMaintenanceStore } from './maintenance-store.js';
 import { planDevice } from './plan-device.js';
@@ -180,13 +180,15 @@ export class Advisor {
     return this.incidentStore.locked(async () => {
       // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
       const previous = await this.incidentStore.active();
-      const answering = await loadAnswering(
-        this.deps.redis,
-        this.deps.keys,
-        devicesToWeigh(silentParents(this.deps.mirror.byDevice, this.topology, previous), (id) =>
-          this.topology.descendantsOf(id),
+      const silent = silentParents(this.deps.mirror.byDevice, this.topology, previous);
+      const [answering, confirmedSilent] = await Promise.all([
+        loadAnswering(
+          this.deps.redis,
+          this.deps.keys,
+          devicesToWeigh(silent, (id) => this.topology.descendantsOf(id)),
         ),
-      );
+        loadConfirmedSilent(this.deps.redis, this.deps.keys, silent),
+      ]);
       const result = correlate({
         now,
         topology: this.topology,
@@ -194,6 +196,7 @@ export class Advisor {
         incidents: previous,
         maintenance: windows,
         answering,
+        confirmedSilent,
         ...(this.deps.correlation ? { config: this.deps.correlation } : {}),
       });
       const before = new Map(previous.map((i) => [i.id, JSON.stringify(i)]));

@@ -74,3 +74,26 @@ export function silentParents(
       parents.set(incident.rootDeviceId, silentSince(incident.rootDeviceId) ?? incident.openedAt);
   return parents;
 }
+
+/**
+ * The silent parents whose silence an outage check confirmed after it began (src/polling/outage-checks.ts):
+ * a confirmation older than the silence belongs to an earlier outage and says nothing now. One ZMSCORE
+ * per 1,000 parents.
+ */
+export async function loadConfirmedSilent(
+  redis: Redis,
+  keys: RedisKeys,
+  silentSince: ReadonlyMap<string, number>,
+): Promise<Set<string>> {
+  const confirmed = new Set<string>();
+  const ids = [...silentSince.keys()];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const scores = await redis.zmscore(keys.devicesSilenceConfirmedAt(), ...chunk);
+    scores.forEach((score, j) => {
+      const id = chunk[j] as string;
+      if (score !== null && Number(score) >= (silentSince.get(id) ?? Infinity)) confirmed.add(id);
+    });
+  }
+  return confirmed;
+}

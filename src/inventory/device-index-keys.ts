@@ -13,5 +13,6 @@ export function deviceIndexKeys(keys: RedisKeys): string[] {
     ...FINDING_KINDS.map((kind) => keys.devicesByFinding(kind)),
     // Not a status set: the import's switch and heal() only drop removed devices from it.
     keys.devicesAnsweredAt(),
+    keys.devicesSilenceConfirmedAt(),
   ];
 }

@@ -21,6 +21,10 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'Datagrams at the trap port dropped, by reason (malformed, unknown_community, unknown_user, auth_failed, unsupported_pdu, socket_error, handler_error).',
   },
+  vigil_trap_announcements_total: {
+    type: 'counter',
+    help: 'Traps from known devices that announced more than a re-poll, by outcome (announced: a device judged silent; check_started: an outage check; subject_not_below_sender and too_soon: ignored).',
+  },
   vigil_findings_opened_total: { type: 'counter', help: 'Findings opened, by kind.' },
   vigil_suggestions_total: { type: 'counter', help: 'Suggestions entering a state, by kind and state.' },
   vigil_actions_total: { type: 'counter', help: 'Actions finished, by kind and result.' },

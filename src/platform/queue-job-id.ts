@@ -20,4 +20,4 @@ export function queueJobId(kind: JobKind, ...parts: readonly (string | number)[]
  * Every kind of custom job id in Vigil. Lower case and '_' only, so no kind followed by '-' is the
  * start of another kind's id.
  */
-export type JobKind = 'action' | 'trap' | 'trap_confirm';
+export type JobKind = 'action' | 'trap' | 'trap_confirm' | 'outage_check' | 'announced';

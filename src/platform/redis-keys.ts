@@ -29,6 +29,15 @@ export interface RedisKeys {
   devicesByFinding(kind: string): string;
   /** Sorted set: device id scored by when it last answered a poll (ms): the evidence against a silent parent. */
   devicesAnsweredAt(): string;
+  /**
+   * Sorted set: parent id scored by when an outage check last confirmed its silence (the parent and
+   * most of a sample of its children failing together): lets correlation skip the settle time.
+   */
+  devicesSilenceConfirmedAt(): string;
+  /** String with a TTL while an outage check of a parent may not start again (its cooldown). */
+  outageCheck(parentId: string): string;
+  /** String with a TTL while a trap may not announce a device's silence again. */
+  trapAnnouncement(deviceId: string): string;
   /** Hash incident id → incident JSON: the active ones and the resolved ones still kept. */
   incidentRecords(): string;
   /** Set of the ids of pending and open incidents (what correlation steps from). */
@@ -157,6 +166,9 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     devicesByStatus: (status) => k('poll', 'status', status),
     devicesByFinding: (kind) => k('poll', 'finding', kind),
     devicesAnsweredAt: () => k('poll', 'answered-at'),
+    devicesSilenceConfirmedAt: () => k('poll', 'silence-confirmed-at'),
+    outageCheck: (parentId) => k('poll', 'outage-check', parentId),
+    trapAnnouncement: (deviceId) => k('traps', 'announced', deviceId),
     incidentRecords: () => k('incidents', 'records'),
     activeIncidents: () => k('incidents', 'active'),
     resolvedIncidents: () => k('incidents', 'resolved'),

@@ -1,4 +1,11 @@
-import { detect, initialDetectionState, type Finding, type FindingChange } from '../detection/index.js';
+import {
+  announcedPoll,
+  detect,
+  initialDetectionState,
+  type Finding,
+  type FindingChange,
+  type SilenceAnnouncement,
+} from '../detection/index.js';
 import { authProfileVariables, type Device } from '../inventory/index.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import type { PollResult } from '../probes/poll-result.js';
@@ -35,8 +42,9 @@ export interface PollOneInput {
 /** Polls one device (or records why it cannot be), then runs detection on the result. */
 export async function pollOneDevice(
   deps: { poller: DevicePoller; authProfiles: ReadonlyMap<string, AuthProfile>; clock: () => number },
-  { device, probe, previous, expectedRebootUntil }: PollOneInput,
+  input: PollOneInput,
 ): Promise<DevicePolled> {
+  const { device, probe, previous } = input;
   const prior = previous?.probe === probe.name ? previous : undefined;
   const profile = deps.authProfiles.get(device.auth);
   const output = profile
@@ -46,6 +54,31 @@ export async function pollOneDevice(
         prior?.indices,
       )
     : noCredentials(device, prior);
+  return judgeOutput(deps.clock, input, output);
+}
+
+/**
+ * A trap said the device went silent (its dying gasp, or its parent's loss-of-signal alarm): judged
+ * as a failed poll that makes it unreachable at once, with nothing sent (see announced-silence.ts).
+ */
+export function announceOneDevice(
+  clock: () => number,
+  input: PollOneInput,
+  announcement: SilenceAnnouncement,
+): DevicePolled {
+  const prior = input.previous?.probe === input.probe.name ? input.previous : undefined;
+  const output = { result: announcedPoll(input.device.id, announcement), indices: prior?.indices ?? {} };
+  return judgeOutput(clock, input, output, announcement);
+}
+
+/** Detection on one poll's output: the report, the next stored state, the status before and after. */
+function judgeOutput(
+  clock: () => number,
+  { device, probe, previous, expectedRebootUntil }: PollOneInput,
+  output: DevicePollOutput,
+  announced?: SilenceAnnouncement,
+): DevicePolled {
+  const prior = previous?.probe === probe.name ? previous : undefined;
   const stored = prior?.detection ?? initialDetectionState(device.id);
   // A reboot Vigil sent is expected, not a fault: the action says until when (see src/actions/).
   const detectionBefore =
@@ -61,7 +94,8 @@ export async function pollOneDevice(
     state: detectionBefore,
     poll: output.result,
     rates,
-    now: deps.clock(),
+    now: clock(),
+    ...(announced ? { announced } : {}),
   });
   return {
     report: {
@@ -74,7 +108,7 @@ export async function pollOneDevice(
       probe: probe.name,
       indices: output.indices,
       detection,
-      recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, deps.clock())),
+      recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
     },
     facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },
   };

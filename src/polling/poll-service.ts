@@ -6,7 +6,14 @@ import type { AuthProfile } from '../snmp/auth-profile.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import type { Probe } from '../probes/probe-types.js';
 import type { DevicePoller } from './poll-device.js';
-import { pollOneDevice, type DevicePolled, type PollOneInput, type PollReport } from './poll-one-device.js';
+import type { SilenceAnnouncement } from '../detection/index.js';
+import {
+  announceOneDevice,
+  pollOneDevice,
+  type DevicePolled,
+  type PollOneInput,
+  type PollReport,
+} from './poll-one-device.js';
 import type { PollerStateStore } from './poller-state-store.js';
 import { publishPollReports } from './publish-poll-reports.js';
 
@@ -29,6 +36,12 @@ export interface PollServiceDeps {
 export interface PollService {
   /** Polls these devices now, runs detection, stores their state and publishes finding changes. */
   pollDevices(ids: readonly string[]): Promise<PollReport[]>;
+  /**
+   * Judges a device silent on a trap's word, without polling it (its dying gasp, its parent's
+   * loss-of-signal alarm), and stores and publishes that like a poll; undefined when it is not in
+   * the inventory.
+   */
+  announceSilence(deviceId: string, announcement: SilenceAnnouncement): Promise<PollReport | undefined>;
   probeFor(device: Device): Probe;
 }
 
@@ -47,14 +60,31 @@ export function createPollService(deps: PollServiceDeps): PollService {
     }
     return deps.probes.get(FALLBACK_PROBE) as Probe;
   };
-  return { probeFor, pollDevices: (ids) => pollDevices({ ...deps, log, probeFor }, ids) };
+  const batchDeps = { ...deps, log, probeFor };
+  return {
+    probeFor,
+    pollDevices: (ids) => pollDevices(batchDeps, ids),
+    announceSilence: async (deviceId, announcement) => {
+      const clock = deps.clock ?? Date.now;
+      const inputs = await loadPollInputs(batchDeps, [deviceId]);
+      const reports = await storeAndPublish(
+        batchDeps,
+        inputs.map((input) => announceOneDevice(clock, input, announcement)),
+      );
+      return reports[0];
+    },
+  };
 }
 
 type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
 
 async function pollDevices(deps: BatchDeps, ids: readonly string[]): Promise<PollReport[]> {
   const inputs = await loadPollInputs(deps, ids);
-  const polled = await pollConcurrently(deps, inputs);
+  return storeAndPublish(deps, await pollConcurrently(deps, inputs));
+}
+
+/** The devices' new states saved and their finding changes published; their reports returned. */
+async function storeAndPublish(deps: BatchDeps, polled: readonly DevicePolled[]): Promise<PollReport[]> {
   // State and index entries in one script, and only for devices still in the inventory: an
   // import that removed a device while it was being polled is not undone by this write.
   const { skipped } = await deps.states.saveLive(

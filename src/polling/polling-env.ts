@@ -44,6 +44,13 @@ export const POLLING_ENV = Type.Object({
     default: '127.0.0.1',
     description: 'Address pollers receive SNMP traps on (default 127.0.0.1).',
   }),
+  VIGIL_OUTAGE_CHECK_CHILDREN: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 5,
+    description:
+      'Children polled with a parent that failed a poll, to confirm an outage without the settle time (default 5); 0 turns the check off.',
+  }),
   VIGIL_TRAP_PORT: portNumber({
     default: 10162,
     description: 'UDP port pollers receive SNMP traps on (default 10162); 0 turns the receiver off.',
@@ -69,6 +76,11 @@ export interface PollingConfig {
   /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
   trapHost: string;
   trapPort: number;
+  /**
+   * Children polled at once with a parent that failed a poll (VIGIL_OUTAGE_CHECK_CHILDREN, default 5;
+   * 0: no outage check, every outage settles). See src/polling/outage-check.ts.
+   */
+  outageCheckChildren?: number;
 }
 
 export function pollingConfigFromEnv(values: PollingEnv): PollingConfig {
@@ -83,5 +95,6 @@ export function pollingConfigFromEnv(values: PollingEnv): PollingConfig {
     ...(sync !== undefined ? { pollSyncEveryMs: Math.round(sync * 1000) } : {}),
     trapHost: values.VIGIL_TRAP_HOST,
     trapPort: values.VIGIL_TRAP_PORT,
+    outageCheckChildren: values.VIGIL_OUTAGE_CHECK_CHILDREN,
   };
 }

@@ -4,6 +4,7 @@ import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import type { AnnouncementOutcome } from './trap-announcements.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import {
   createTrapReceiver,
@@ -22,6 +23,8 @@ export interface TrapRepollDeps {
   host: string;
   port: number;
   log: Logger;
+  /** What a trap announces beyond a re-poll (alarms, a parent's linkDown); absent: re-polls only. */
+  announce?: (deviceId: string, trap: Trap) => Promise<AnnouncementOutcome>;
 }
 
 const TRAP_EVENTS_MAXLEN = 10_000;
@@ -92,6 +95,19 @@ class RejectionCounts {
   }
 }
 
+/** The trap's announcement, counted by outcome; a failure is logged, never thrown at the receiver. */
+async function announce(deps: TrapRepollDeps, deviceId: string, trap: Trap): Promise<void> {
+  try {
+    const outcome = await deps.announce!(deviceId, trap);
+    if (outcome === 'not_an_announcement') return;
+    const pipeline = deps.redis.pipeline();
+    countInto(pipeline, deps.keys, 'vigil_trap_announcements_total', { outcome });
+    await pipeline.exec();
+  } catch (error) {
+    deps.log.warn({ err: error, deviceId, kind: trap.kind }, 'trap: announcement failed');
+  }
+}
+
 async function countTrap(deps: TrapRepollDeps, source: 'known' | 'unknown'): Promise<void> {
   const pipeline = deps.redis.pipeline();
   countInto(pipeline, deps.keys, 'vigil_traps_total', { source });
@@ -108,6 +124,7 @@ async function onTrap(deps: TrapRepollDeps, trap: Trap): Promise<void> {
   }
   await countTrap(deps, 'known');
   const queued = await queueRepolls(deps, deviceId, trap);
+  if (deps.announce) await announce(deps, deviceId, trap);
   await deps.redis.xadd(
     deps.keys.trapEvents(),
     'MAXLEN',

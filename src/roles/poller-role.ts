@@ -16,7 +16,15 @@ import { createPollService, type PollReport, type PollService } from '../polling
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { createDeviceHostIndex, syncSchedule } from '../polling/sync-schedule.js';
-import { startTrapRepoll } from '../polling/trap-repoll.js';
+import { startTrapRepoll, type TrapRepollDeps } from '../polling/trap-repoll.js';
+import { DEFAULT_OUTAGE_CHECK_CONFIG, type RoundVerdict } from '../polling/outage-check.js';
+import {
+  createOutageChecks,
+  OUTAGE_CHECK_JOB,
+  type OutageCheckJob,
+  type OutageChecks,
+} from '../polling/outage-checks.js';
+import { announceFromTrap } from '../polling/trap-announcements.js';
 import type { TrapReceiver } from '../snmp/trap-receiver.js';
 
 export interface PollerOptions {
@@ -107,10 +115,11 @@ class PollerProcess implements PollerRole {
     await waitForRedis(ctx.redis, 60_000);
     const probes = await liveProbes(ctx, options.probesDir);
     this.transport = new UdpGetTransport();
+    const inventory = createInventoryStore({ redis: ctx.redis, keys: ctx.keys });
     const service = createPollService({
       redis: ctx.redis,
       keys: ctx.keys,
-      inventory: createInventoryStore({ redis: ctx.redis, keys: ctx.keys }),
+      inventory,
       probes,
       authProfiles: ctx.config.authProfiles,
       poller: createDevicePoller(this.transport),
@@ -128,9 +137,26 @@ class PollerProcess implements PollerRole {
     await syncSchedule(fleet, schedule, service, true);
     this.connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
     await this.scheduleTicks(this.connection);
-    this.workers = this.startWorkers(this.connection, fleet, schedule, service);
     this.probeQueue = new Queue(PROBE_QUEUE, { connection: this.connection, prefix: ctx.keys.bullPrefix() });
-    if (ctx.config.trapPort > 0) await this.startTraps(fleet, this.probeQueue);
+    const checks = createOutageChecks({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      inventory,
+      probeQueue: this.probeQueue,
+      service,
+      config: {
+        ...DEFAULT_OUTAGE_CHECK_CONFIG,
+        sampleSize: ctx.config.outageCheckChildren ?? DEFAULT_OUTAGE_CHECK_CONFIG.sampleSize,
+      },
+      log: ctx.logger,
+    });
+    this.workers = this.startWorkers(this.connection, fleet, schedule, service, checks);
+    if (ctx.config.trapPort > 0)
+      await this.startTraps(
+        fleet,
+        this.probeQueue,
+        announcer(ctx, inventory, this.probeQueue, service, checks),
+      );
     this.log.info(
       {
         shards: options.shards,
@@ -179,6 +205,7 @@ class PollerProcess implements PollerRole {
     fleet: Fleet,
     schedule: ReturnType<typeof createScheduleStore>,
     service: PollService,
+    checks: OutageChecks,
   ): Worker[] {
     const { options } = this;
     const prefix = this.ctx.keys.bullPrefix();
@@ -192,15 +219,18 @@ class PollerProcess implements PollerRole {
           // Not `onPolled?.(await …)`: optional chaining would skip the poll itself when no hook is set.
           const reports = await service.pollDevices(ids);
           options.onPolled?.(reports);
+          await checks.afterPolls(reports);
           return undefined;
         }),
         { connection, prefix, concurrency: options.tickConcurrency },
       ),
       new Worker(
         PROBE_QUEUE,
-        withWorkerErrors(async (job: Job<{ deviceId: string }>): Promise<PollReport | null> => {
-          const reports = await service.pollDevices([job.data.deviceId]);
+        withWorkerErrors(async (job: Job): Promise<PollReport | RoundVerdict | null> => {
+          if (job.name === OUTAGE_CHECK_JOB) return checks.runRound(job.data as OutageCheckJob);
+          const reports = await service.pollDevices([(job.data as { deviceId: string }).deviceId]);
           options.onPolled?.(reports);
+          await checks.afterPolls(reports);
           return reports[0] ?? null;
         }),
         { connection, prefix, concurrency: 64 },
@@ -212,7 +242,11 @@ class PollerProcess implements PollerRole {
   }
 
   /** The trap receiver, with the device address index it finds a trap's device by. */
-  private async startTraps(fleet: Fleet, probeQueue: Queue): Promise<void> {
+  private async startTraps(
+    fleet: Fleet,
+    probeQueue: Queue,
+    announce: TrapRepollDeps['announce'],
+  ): Promise<void> {
     const { ctx, log } = this;
     const hosts = createDeviceHostIndex(fleet);
     await hosts.refresh();
@@ -232,6 +266,31 @@ class PollerProcess implements PollerRole {
       host: ctx.config.trapHost,
       port: ctx.config.trapPort,
       log: ctx.logger,
+      announce,
     });
   }
+}
+
+/** At most one announcement per device a minute: a real device sends its dying gasp once. */
+const ANNOUNCEMENT_COOLDOWN_MS = 60_000;
+
+/** What a known device's trap announces beyond a re-poll (see trap-announcements.ts). */
+function announcer(
+  ctx: PollerContext,
+  inventory: ReturnType<typeof createInventoryStore>,
+  probeQueue: Queue,
+  service: PollService,
+  checks: OutageChecks,
+): TrapRepollDeps['announce'] {
+  const deps = {
+    redis: ctx.redis,
+    keys: ctx.keys,
+    inventory,
+    probeQueue,
+    service,
+    checks,
+    cooldownMs: ANNOUNCEMENT_COOLDOWN_MS,
+    log: ctx.logger.child({ module: 'traps' }),
+  };
+  return (deviceId, trap) => announceFromTrap(deps, deviceId, trap);
 }

@@ -1,10 +1,12 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createSnmpResponder, type SnmpResponder } from '../snmp/snmp-responder.js';
-import { sendTrap, TRAP_OIDS } from '../snmp/trap-sender.js';
+import { sendTrap, TRAP_OIDS, type TrapRequest } from '../snmp/trap-sender.js';
 import type { UsmUser } from '../snmp/auth-profile.js';
 import { applyReboot, currentBootAtMs, isReachable, uptimeTicks } from './device-dynamics.js';
 import { createSimMibView } from './sim-mib-view.js';
 import { faultOf, type SimDevice } from './sim-device.js';
+import { downAlarm, type DownAlarm } from './down-alarm.js';
+import { ALARM_TRAP_OIDS, alarmVarbinds } from '../snmp/alarm-traps.js';
 
 export interface SimCredentials {
   readCommunities: string[];
@@ -159,6 +161,8 @@ export class SimShard {
     const wasWanDown = previous ? faultOf(previous, 'wan_down') !== undefined : false;
     const isWanDown = faultOf(device, 'wan_down') !== undefined;
     if (previous && wasWanDown !== isWanDown) this.trap(device, isWanDown ? 'linkDown' : 'linkUp');
+    const alarm = downAlarm(previous, device, (d) => this.states.get(d.parentIndex));
+    if (alarm) this.alarm(alarm, previous);
 
     const existing = this.timers.get(device.index);
     if (existing) clearTimeout(existing);
@@ -190,8 +194,7 @@ export class SimShard {
   }
 
   private trap(device: SimDevice, kind: 'coldStart' | 'linkDown' | 'linkUp'): void {
-    const target = this.options.trapTarget;
-    if (!target || !this.isReachable(device, Date.now())) return;
+    if (!this.isReachable(device, Date.now())) return;
     const upstreamIfIndex = 1;
     const varbinds =
       kind === 'coldStart'
@@ -207,12 +210,30 @@ export class SimShard {
               value: { type: 'Integer' as const, value: kind === 'linkDown' ? 2 : 1 },
             },
           ];
+    this.send(device, TRAP_OIDS[kind], varbinds);
+  }
+
+  /**
+   * A down fault's alarm: a dying gasp leaves as the sender goes dark, so it is sent when the sender
+   * could still be heard just before (`previous`); a loss of signal when the reporting parent answers.
+   */
+  private alarm(alarm: DownAlarm, previous: SimDevice | undefined): void {
+    const heard =
+      alarm.alarm === 'dying_gasp'
+        ? previous !== undefined && this.isReachable(previous, Date.now())
+        : this.isReachable(alarm.sender, Date.now());
+    if (heard) this.send(alarm.sender, ALARM_TRAP_OIDS[alarm.alarm], alarmVarbinds(alarm.subject));
+  }
+
+  private send(device: SimDevice, trapOid: string, varbinds: TrapRequest['varbinds']): void {
+    const target = this.options.trapTarget;
+    if (!target) return;
     sendTrap({
       sourceAddress: device.host,
       targetHost: target.host,
       targetPort: target.port,
       community: this.options.trapCommunity ?? this.options.credentials.readCommunities[0] ?? 'public',
-      trapOid: TRAP_OIDS[kind],
+      trapOid,
       uptimeTicks: uptimeTicks(device, Date.now(), this.options.rebootSilenceMs),
       varbinds,
     }).then(
