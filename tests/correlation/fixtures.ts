@@ -86,6 +86,8 @@ export interface Step {
   extra?: readonly Finding[];
   /** The devices whose last poll answered (status up or degraded) at that moment. */
   answering?: readonly string[];
+  /** The parents whose silence an outage check confirmed at that moment. */
+  confirmedSilent?: readonly string[];
   /** Applied to the incidents before this step, as NOC would between steps. */
   edit?: (incidents: Incident[]) => Incident[];
 }
@@ -114,6 +116,7 @@ export function run(
       incidents: step.edit ? step.edit(incidents) : incidents,
       maintenance: options.maintenance ?? [],
       ...(step.answering ? { answering: new Set(step.answering) } : {}),
+      ...(step.confirmedSilent ? { confirmedSilent: new Set(step.confirmedSilent) } : {}),
       ...(options.config ? { config: options.config } : {}),
     });
     incidents = last.incidents;
