@@ -40,7 +40,12 @@ describe('polling a simulated device with its probe', () => {
     const device = gponCpe();
     const first = await poller.poll(target(device), probeFor(device));
     expect(first.result.outcome).toBe('ok');
-    expect(first.indices).toEqual({ interfaces: ['1', '2', '3', '4'] });
+    // RAM is row 2 of this model's hrStorageTable (its flash is row 1): chosen by type, not position.
+    expect(first.indices).toEqual({
+      interfaces: ['1', '2', '3', '4'],
+      storage: ['2'],
+      processors: ['196608'],
+    });
     const again = await poller.poll(target(device), probeFor(device), first.indices);
     expect(again.result.outcome).toBe('ok');
     expect(again.result.meta.pdus).toBe(1);
@@ -54,6 +59,10 @@ describe('polling a simulated device with its probe', () => {
       ifAdminStatus: 'up',
     });
     expect(sample.tables.interfaces!['3']).toMatchObject({ ifDescr: 'lan2', ifOperStatus: 'down' });
+    const memoryPercent =
+      (100 * (sample.scalars.memoryUsed as number)) / (sample.scalars.memorySize as number);
+    expect(memoryPercent).toBeGreaterThan(25);
+    expect(memoryPercent).toBeLessThan(65);
   });
 
   it('polls over SNMPv3 authPriv with the same result', async () => {
@@ -80,7 +89,11 @@ describe('polling a simulated device with its probe', () => {
     const device = sim.devices.filter((d) => d.kind === 'cpe')[3]!;
     sim.addFault(device.id, 'down');
     const probe = { ...probeFor(device), timeoutMs: 200, retries: 1 };
-    const output = await poller.poll(target(device), probe, { interfaces: ['1', '2', '3'] });
+    const output = await poller.poll(target(device), probe, {
+      interfaces: ['1', '2', '3'],
+      storage: ['2'],
+      processors: ['196608'],
+    });
     sim.removeFaults(device.id);
     expect(output.result).toMatchObject({
       deviceId: device.id,

@@ -85,7 +85,7 @@ export const DEVICE_MODELS: Record<SimModelName, MibModel> = {
   'cpe-gpon': compileMibModel(SIM_PRODUCTS['cpe-gpon'], [
     ...systemGroup(SIM_PRODUCTS['cpe-gpon'], describe('GPON home gateway, firmware 3.4.1')),
     ...interfaceTables(CPE_GPON_PORTS),
-    ...hostResources(262_144),
+    ...hostResources({ ramKb: 262_144, layout: 'flash-first', processors: 1 }),
     rebootObject,
     temperatureObject(44),
     opticalRxPowerObject,
@@ -93,7 +93,7 @@ export const DEVICE_MODELS: Record<SimModelName, MibModel> = {
   'cpe-lte': compileMibModel(SIM_PRODUCTS['cpe-lte'], [
     ...systemGroup(SIM_PRODUCTS['cpe-lte'], describe('LTE router, firmware 2.9.7')),
     ...interfaceTables(CPE_LTE_PORTS),
-    ...hostResources(131_072),
+    ...hostResources({ ramKb: 131_072, layout: 'flash-first', processors: 1 }),
     rebootObject,
     temperatureObject(48),
     ...lteSignalObjects,
@@ -101,14 +101,14 @@ export const DEVICE_MODELS: Record<SimModelName, MibModel> = {
   'access-node': compileMibModel(SIM_PRODUCTS['access-node'], [
     ...systemGroup(SIM_PRODUCTS['access-node'], describe('GPON OLT, software 7.1')),
     ...interfaceTables(ACCESS_NODE_PORTS),
-    ...hostResources(4_194_304),
+    ...hostResources({ ramKb: 4_194_304, layout: 'net-snmp', processors: 4 }),
     rebootObject,
     temperatureObject(38),
   ]),
   'base-station': compileMibModel(SIM_PRODUCTS['base-station'], [
     ...systemGroup(SIM_PRODUCTS['base-station'], describe('LTE eNodeB, software 21.3')),
     ...interfaceTables(BASE_STATION_PORTS),
-    ...hostResources(8_388_608),
+    ...hostResources({ ramKb: 8_388_608, layout: 'net-snmp', processors: 4 }),
     rebootObject,
     temperatureObject(35),
     ...cellTable(),
