@@ -19,6 +19,7 @@ interface SimFlags {
   staleShare: string;
   rebootSeconds: string;
   devicesPerProcess?: number;
+  recordings?: string;
 }
 
 export function registerSimCommand(program: Command): void {
@@ -43,6 +44,7 @@ export function registerSimCommand(program: Command): void {
     .option('--stale-share <fraction>', 'share of CPEs up for 35-90 days', '0.05')
     .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
     .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
+    .option('--recordings <dir>', "serve each DIR/*.snmprec as a device too, at addresses after the fleet's")
     .action(runSim);
 }
 
@@ -79,10 +81,13 @@ async function runSim(flags: SimFlags): Promise<void> {
 }
 
 async function startSimulator(flags: SimFlags, log: Logger): Promise<Simulator> {
-  const [{ simCredentialsFromEnv }, { Simulator }] = await Promise.all([
+  const [{ simCredentialsFromEnv }, { Simulator }, { loadRecordings }] = await Promise.all([
     import('../sim/sim-credentials.js'),
     import('../sim/simulator.js'),
+    import('../sim/load-recordings.js'),
   ]);
+  const loaded = flags.recordings ? await loadRecordings(flags.recordings, Date.now()) : undefined;
+  for (const warning of loaded?.warnings ?? []) log.warn({ problem: warning }, 'recording repaired');
   return Simulator.start({
     devices: flags.devices,
     fanout: flags.fanout,
@@ -95,6 +100,7 @@ async function startSimulator(flags: SimFlags, log: Logger): Promise<Simulator> 
     rebootSilenceMs: Number(flags.rebootSeconds) * 1000,
     ...(flags.trapTarget ? { trapTarget: parseHostPort(flags.trapTarget, '--trap-target') } : {}),
     ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
+    ...(loaded ? { recordings: loaded.recordings } : {}),
     log,
   });
 }
@@ -110,6 +116,7 @@ function logReady(
   log.info(
     {
       devices: simulator.devices.length,
+      recordings: simulator.devices.filter((d) => d.model === 'recording').map((d) => `${d.id} ${d.host}`),
       processes: simulator.processCount,
       addresses: `${first?.host} .. ${last?.host} port ${flags.port}`,
       control: controlUrl,

@@ -1,7 +1,8 @@
 import { parseOid } from '../snmp/oid.js';
 import type { SnmpValue } from '../snmp/snmp-value.js';
 import { isAgentUp, uptimeMs } from './device-dynamics.js';
-import { CELLS_PER_BASE_STATION, DEVICE_MODELS } from './models/device-models.js';
+import { CELLS_PER_BASE_STATION } from './models/device-models.js';
+import { modelOf } from './models/model-of.js';
 import { CELL_COLUMNS, SIM_OIDS } from './models/vigil-sim-mib.js';
 import type { SimDevice } from './sim-device.js';
 
@@ -33,7 +34,7 @@ export function deviceSnapshot(
   nowMs: number,
   rebootSilenceMs: number,
 ): DeviceSnapshot {
-  const model = DEVICE_MODELS[device.model];
+  const model = modelOf(device);
   const env = { nowMs, upMs: uptimeMs(device, nowMs, rebootSilenceMs), rebootSilenceMs };
   const read = (oid: string): number | string | undefined => {
     const value: SnmpValue | undefined = model.find(parseOid(oid))?.value(device, env);

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Secret } from '../shared/secret.js';
 import type { UsmUser } from '../snmp/auth-profile.js';
+import type { RecordedDeviceSpec } from './models/recorded-model.js';
 import type { FromShard, ToShard, WireUser } from './shard-messages.js';
 import type { SimDevice } from './sim-device.js';
 import { SimShard, type ShardStats, type SimShardOptions } from './sim-shard.js';
@@ -16,14 +17,18 @@ export interface ShardHandle {
 export type ShardStartOptions = Omit<SimShardOptions, 'onDeviceChanged' | 'onProblem'> & {
   onDeviceChanged(device: SimDevice): void;
   onProblem(message: string): void;
+  /** The recordings among `owned`: a shard process compiles their models (README "Recordings"). */
+  recordings?: RecordedDeviceSpec[];
 };
 
 /** Copies, so the shard's state and the supervisor's mirror never alias, as across processes. */
 const copy = <T>(value: T): T => structuredClone(value);
 
 export async function startInProcessShard(options: ShardStartOptions): Promise<ShardHandle> {
+  // Recordings served in this process are in its registry already (Simulator.start).
+  const { recordings: _registered, ...shardOptions } = options;
   const shard = new SimShard({
-    ...options,
+    ...shardOptions,
     owned: copy(options.owned),
     parents: copy(options.parents),
     onDeviceChanged: (device) => options.onDeviceChanged(copy(device)),
@@ -56,7 +61,7 @@ export async function startChildProcessShard(options: ShardStartOptions): Promis
   const send = (message: ToShard): void => {
     if (child.connected) child.send(message);
   };
-  send({ type: 'init', options: initOptions(options) });
+  send({ type: 'init', options: initOptions(options), recordings: options.recordings ?? [] });
   await ready;
 
   return {

@@ -1,4 +1,5 @@
 import type { UsmUser } from '../snmp/auth-profile.js';
+import type { RecordedDeviceSpec } from './models/recorded-model.js';
 import type { SimDevice } from './sim-device.js';
 import type { ShardStats, SimCredentials, SimShardOptions } from './sim-shard.js';
 
@@ -17,7 +18,7 @@ export type WireShardOptions = Omit<SimShardOptions, 'onDeviceChanged' | 'onProb
 
 /** Supervisor → shard process. Credentials travel over IPC, never on a command line or in env. */
 export type ToShard =
-  | { type: 'init'; options: WireShardOptions }
+  | { type: 'init'; options: WireShardOptions; recordings: RecordedDeviceSpec[] }
   | { type: 'states'; devices: SimDevice[] }
   | { type: 'stats'; requestId: number }
   | { type: 'close' };

@@ -1,3 +1,4 @@
+import { registerRecordedModels } from './models/model-of.js';
 import { fromWireUser } from './shard-handle.js';
 import { SimShard } from './sim-shard.js';
 import type { FromShard, ToShard } from './shard-messages.js';
@@ -22,6 +23,7 @@ async function handle(message: ToShard): Promise<void> {
     case 'init':
       try {
         const { credentials } = message.options;
+        registerRecordedModels(message.recordings);
         shard = new SimShard({
           ...message.options,
           credentials: {

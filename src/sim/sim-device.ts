@@ -2,6 +2,8 @@ import type { FaultKind, FaultParams } from './fault-kinds.js';
 
 export type SimDeviceKind = 'cpe' | 'access_node' | 'base_station';
 export type SimModelName = 'cpe-gpon' | 'cpe-lte' | 'access-node' | 'base-station';
+/** A device served from a recording of a real one (`vigil sim --recordings`): its objects are its own. */
+export const RECORDED_MODEL = 'recording';
 
 export interface ActiveFault {
   kind: FaultKind;
@@ -18,7 +20,7 @@ export interface SimDevice {
   index: number;
   id: string;
   kind: SimDeviceKind;
-  model: SimModelName;
+  model: SimModelName | typeof RECORDED_MODEL;
   /** Inventory model name, e.g. "SimRouter GP-1". */
   modelLabel: string;
   host: string;

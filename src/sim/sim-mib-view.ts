@@ -1,7 +1,7 @@
 import type { MibView } from '../snmp/snmp-responder.js';
 import { uptimeMs } from './device-dynamics.js';
-import { DEVICE_MODELS } from './models/device-models.js';
 import type { ValueEnv } from './models/mib-model.js';
+import { modelOf } from './models/model-of.js';
 import type { SimDevice } from './sim-device.js';
 
 export interface SimMibViewOptions {
@@ -11,7 +11,7 @@ export interface SimMibViewOptions {
   clock?: () => number;
 }
 
-/** Answers SNMP for any simulated device from its model's shared object table and its state. */
+/** Answers SNMP for any simulated device (generated or recorded) from its model's object table and its state. */
 export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice> {
   const clock = options.clock ?? Date.now;
   const env = (device: SimDevice): ValueEnv => {
@@ -25,7 +25,7 @@ export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice>
 
   return {
     get(device, oid) {
-      const model = DEVICE_MODELS[device.model];
+      const model = modelOf(device);
       const entry = model.find(oid);
       if (entry) return entry.value(device, env(device));
       // An object we know with a wrong instance is noSuchInstance; anything else noSuchObject.
@@ -38,7 +38,7 @@ export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice>
       return sameObject ? 'noSuchInstance' : 'noSuchObject';
     },
     next(device, oid) {
-      const model = DEVICE_MODELS[device.model];
+      const model = modelOf(device);
       const index = model.nextIndex(oid);
       if (index < 0) return undefined;
       const entry = model.entries[index];
@@ -47,7 +47,7 @@ export function createSimMibView(options: SimMibViewOptions): MibView<SimDevice>
       return { oid: nextOid, value: entry.value(device, env(device)) };
     },
     set(device, oid, value) {
-      const entry = DEVICE_MODELS[device.model].find(oid);
+      const entry = modelOf(device).find(oid);
       if (!entry?.write) return 'notWritable';
       const action = entry.write(value);
       if (action === 'reboot') {

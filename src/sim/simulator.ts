@@ -6,6 +6,9 @@ import { deviceSnapshot, type DeviceSnapshot } from './device-snapshot.js';
 import { parseFaultParams, type FaultKind } from './fault-kinds.js';
 import { generateFleet, type Fleet, type FleetOptions } from './fleet-generator.js';
 import { startChildProcessShard, startInProcessShard, type ShardHandle } from './shard-handle.js';
+import type { LoadedRecording } from './load-recordings.js';
+import { forgetRecordedModels, registerRecordedModels } from './models/model-of.js';
+import { addRecordedDevices, refuseRecordingFault } from './recorded-fleet.js';
 import type { SimDevice } from './sim-device.js';
 import type { ShardStats, SimCredentials } from './sim-shard.js';
 
@@ -17,6 +20,8 @@ export interface SimulatorOptions extends Omit<FleetOptions, 'nowMs'> {
   trapCommunity?: string;
   /** Defaults to what the open-file limit allows; above it, devices are spread over child processes. */
   devicesPerProcess?: number;
+  /** Recordings of real devices served beside the generated fleet (`--recordings`), after it. */
+  recordings?: readonly LoadedRecording[];
   log: Logger;
 }
 
@@ -52,6 +57,9 @@ export class Simulator {
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const fleet = generateFleet({ ...options, nowMs: Date.now() });
+    const recordings = options.recordings ?? [];
+    addRecordedDevices(fleet, recordings, options);
+    registerRecordedModels(recordings.map((r) => r.spec));
     const simulator = new Simulator(fleet, options);
     await simulator.startShards();
     return simulator;
@@ -84,7 +92,10 @@ export class Simulator {
       const owned = devices.slice(s * perProcess, (s + 1) * perProcess);
       for (const device of owned) this.shardOf[device.index] = s;
       const start = shardCount === 1 ? startInProcessShard : startChildProcessShard;
-      starts.push(start({ ...common, owned }));
+      // A shard process compiles the recordings it serves; in this process they are registered already.
+      const ids = new Set(owned.map((d) => d.id));
+      const recordings = (this.options.recordings ?? []).map((r) => r.spec).filter((r) => ids.has(r.id));
+      starts.push(start({ ...common, owned, recordings }));
     }
     const results = await Promise.allSettled(starts);
     this.shards = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -134,6 +145,7 @@ export class Simulator {
         `fault ${kind} applies to ${allowed.join(', ')}, not to a ${device.kind}`,
       );
     }
+    refuseRecordingFault(device, kind);
     const parsed = parseFaultParams(kind, rawParams);
     if ('errors' in parsed)
       throw new AppError('ERR_SIM_FAULT_INVALID', parsed.errors.join('; '), { details: parsed.errors });
@@ -190,5 +202,6 @@ export class Simulator {
 
   async close(): Promise<void> {
     await Promise.all(this.shards.splice(0).map((s) => s.close()));
+    forgetRecordedModels((this.options.recordings ?? []).map((r) => r.spec.id));
   }
 }
