@@ -10,7 +10,7 @@ import { authProfileVariables, type Device } from '../inventory/index.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import type { PollResult } from '../probes/poll-result.js';
 import type { Probe } from '../probes/probe-types.js';
-import { computeRates } from './compute-rates.js';
+import { computeRates, uptimeWentBack } from './compute-rates.js';
 import type { DevicePoller, DevicePollOutput } from './poll-device.js';
 import type { PollerDeviceState } from './poller-state-store.js';
 import { appendRecent, recentPoint } from './recent-samples.js';
@@ -97,6 +97,12 @@ function judgeOutput(
     now: clock(),
     ...(announced ? { announced } : {}),
   });
+  // Agents number table rows afresh when they start (ifIndex, hrStorageIndex): after a reboot the rows
+  // are walked again on the next poll, so new rows are seen and no cell is read from another row.
+  const rebooted = uptimeWentBack(
+    detectionBefore.lastSample?.scalars.sysUpTime,
+    output.result.sample?.scalars.sysUpTime,
+  );
   return {
     report: {
       deviceId: device.id,
@@ -106,7 +112,7 @@ function judgeOutput(
     },
     state: {
       probe: probe.name,
-      indices: output.indices,
+      indices: rebooted ? {} : output.indices,
       detection,
       recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
     },

@@ -7,6 +7,8 @@ import type { SimDevice } from '../../src/sim/sim-device.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
 import { startTestSimulator, v2cProfile, v3Profile } from '../helpers/test-simulator.js';
 import { loadShippedProbes } from '../helpers/shipped-probes.js';
+import { until } from '../helpers/wait.js';
+import { pollOneDevice } from '../../src/polling/poll-one-device.js';
 
 describe('polling a simulated device with its probe', () => {
   let sim: Simulator;
@@ -122,6 +124,27 @@ describe('polling a simulated device with its probe', () => {
     };
     expect(computeRates(probe, b.result.sample, rebooted)['interfaces.1.ifInErrors']).toBeNull();
     sim.removeFaults(device.id);
+  });
+
+  it('walks the tables again after the device rebooted: agents number their rows afresh on start', async () => {
+    const device = sim.devices.filter((d) => d.model === 'cpe-gpon')[2]!;
+    const probe = probeFor(device);
+    const deps = { poller, authProfiles: new Map([[v2cProfile.name, v2cProfile]]), clock: Date.now };
+    const inventoryDevice = { ...sim.fleet.inventory.devices[device.index]!, auth: v2cProfile.name };
+    const input = { device: inventoryDevice, probe, expectedRebootUntil: undefined };
+    const first = await pollOneDevice(deps, { ...input, previous: undefined });
+    expect(first.state.indices.interfaces).toEqual(['1', '2', '3', '4']);
+    const steady = await pollOneDevice(deps, { ...input, previous: first.state });
+    expect(steady.state.indices).toEqual(first.state.indices);
+
+    sim.reboot(device.id);
+    await until(async () => {
+      const after = await pollOneDevice(deps, { ...input, previous: steady.state });
+      return after.report.result.outcome === 'ok' ? after : undefined;
+    }).then((after) => {
+      expect(after.state.indices).toEqual({});
+      expect(after.report.result.sample?.scalars.sysUpTime).toBeLessThan(60);
+    });
   });
 
   it('tells a TimeTicks wrap from a reboot', () => {
