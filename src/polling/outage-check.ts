@@ -27,6 +27,9 @@ export interface OutageCheckConfig {
  * scheduled poll and both rounds to fail (0.027³ ≈ 2.0e-5) and, in each round, at least 4 of the 5
  * sampled CPEs (P ≈ 5·0.09⁴·0.91 + 0.09⁵ ≈ 3.0e-4, squared ≈ 9.2e-8): ≈ 1.8e-12 per parent and
  * interval: for 1,000 base stations polled every 30 s under that loss for good, one in about 500 years.
+ * After a dying gasp one round of children suffices (the trap's own re-poll of the parent takes the
+ * finding back if it answers): a forged gasp under the same loss confirms with 0.027 × 3.0e-4 ≈ 8e-6,
+ * at most once per parent per cooldown.
  */
 export const DEFAULT_OUTAGE_CHECK_CONFIG: OutageCheckConfig = {
   sampleSize: 5,

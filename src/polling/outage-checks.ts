@@ -18,6 +18,11 @@ export interface OutageCheckJob {
   /** When the check started (ms): names its jobs, so a repeated start cannot queue a round twice. */
   startedAt: number;
   cause: string;
+  /**
+   * A trap announced the parent's silence (its dying gasp): the trap's own re-poll of the parent takes
+   * the finding back if it answers, so the round asks only the children and is done in one CPE timeout.
+   */
+  announced?: boolean;
 }
 
 export interface OutageChecksDeps {
@@ -72,7 +77,7 @@ export function createOutageChecks(deps: OutageChecksDeps): OutageChecks {
     );
     if (fresh === null) return false;
     const rounds = announced ? deps.config.announcedRounds : deps.config.rounds;
-    await queueRound({ parentId, round: 1, rounds, startedAt: clock(), cause }, 0);
+    await queueRound({ parentId, round: 1, rounds, startedAt: clock(), cause, announced }, 0);
     return true;
   };
 
@@ -92,10 +97,10 @@ export function createOutageChecks(deps: OutageChecksDeps): OutageChecks {
     },
     async runRound(job) {
       const sample = sampleChildren(await deps.inventory.childIds(job.parentId), deps.config.sampleSize);
-      const reports = await deps.service.pollDevices([job.parentId, ...sample]);
+      const reports = await deps.service.pollDevices(job.announced ? sample : [job.parentId, ...sample]);
       const byId = new Map(reports.map((r) => [r.deviceId, r.result.outcome]));
       const verdict = judgeRound(
-        byId.get(job.parentId),
+        job.announced ? 'timeout' : byId.get(job.parentId),
         sample.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
         deps.config.silentShare,
       );
