@@ -1,4 +1,5 @@
 import type { AuthProfile } from '../snmp/auth-profile.js';
+import { compareOids, isOidPrefix } from '../snmp/oid.js';
 import { openSnmpConnection, type SnmpResult, type SnmpTarget } from '../snmp/snmp-session.js';
 import { CREDENTIAL_SUBTREES, subtree, type Subtree } from './credential-subtrees.js';
 import { createCredentialRedactor } from './redact-credentials.js';
@@ -28,7 +29,7 @@ const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
 
 /** Walks a device and returns its snmprec text, credentials left out (see CREDENTIAL_SUBTREES). */
 export async function recordDevice(options: RecordDeviceOptions): Promise<RecordDeviceResult> {
-  const roots = options.roots.map(subtree);
+  const roots = disjointRoots(options.roots.map(subtree));
   const skips = [...CREDENTIAL_SUBTREES.map((s) => subtree(s.oid)), ...options.extraSkips.map(subtree)];
   const connection = openSnmpConnection(options.target);
   try {
@@ -62,6 +63,17 @@ export async function recordDevice(options: RecordDeviceOptions): Promise<Record
   } finally {
     connection.close();
   }
+}
+
+/**
+ * Roots in OID order, none inside another: the walk then only ever moves forward, across roots too, so
+ * an agent that goes back is caught wherever it does, and no object is recorded twice.
+ */
+function disjointRoots(roots: Subtree[]): Subtree[] {
+  const sorted = [...roots].sort((a, b) => compareOids(a.oid, b.oid));
+  return sorted.filter(
+    (root, i) => !sorted.slice(0, i).some((earlier) => isOidPrefix(earlier.oid, root.oid)),
+  );
 }
 
 /** Every credential of the profile as text: what must not appear in the file. */
