@@ -1,6 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { progressTo } from './bench/bench-parsers.js';
 import { positiveInt } from './cli-parsers.js';
 
 interface EvalFlags {
@@ -31,7 +30,8 @@ async function evalAction(flags: EvalFlags): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const say = progressTo(flags.json);
+  // Progress goes to stderr even with --json: a full run takes minutes, and stdout stays the report.
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
   say(
     `vigil eval: ${loaded.scenarios.length} scenarios from ${flags.scenarios}, ${flags.concurrency} at a time`,
   );

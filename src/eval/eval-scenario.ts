@@ -15,6 +15,11 @@ export interface EvalScenario {
   description: string;
   /** Part of `vigil eval --quick` (the CI subset). */
   quick: boolean;
+  /**
+   * Why the scenario cannot run yet (what it waits for: a simulator fault, recorded devices): it is
+   * checked, listed and not run, so the gap stays in view.
+   */
+  pending?: string;
   fleet: EvalFleet;
   timeline: TimelineStep[];
   checkpoints: Checkpoint[];
@@ -51,6 +56,10 @@ export interface ClearStep extends StepBase {
 export interface RebootStep extends StepBase {
   action: 'reboot';
 }
+/** NOC reboots the device through Vigil (`POST /v1/devices/{id}/reboot`): verified, and escalated when it did not help. */
+export interface NocRebootStep extends StepBase {
+  action: 'noc_reboot';
+}
 /** NOC declares a maintenance window on the device, from now for `forSeconds` (Vigil's maintenance API). */
 export interface MaintenanceStep extends StepBase {
   action: 'maintenance';
@@ -64,7 +73,7 @@ export interface WrapStep extends StepBase {
   action: 'wrap';
   inSeconds: number;
 }
-export type TimelineStep = FaultStep | ClearStep | RebootStep | MaintenanceStep | WrapStep;
+export type TimelineStep = FaultStep | ClearStep | RebootStep | NocRebootStep | MaintenanceStep | WrapStep;
 
 export type Expectation = 'present' | 'absent' | 'optional';
 

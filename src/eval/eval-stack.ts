@@ -61,6 +61,8 @@ function serveEnv(
     // A parent is found silent up to an interval after its children: their own trouble waits longer.
     VIGIL_OUTAGE_SETTLE_SECONDS: String(Math.max(2, 2 * interval)),
     VIGIL_OUTAGE_RESOLVE_SECONDS: String(Math.max(2, 2 * interval)),
+    // A NOC reboot is verified within the scenario's time, so a reboot that did not help escalates.
+    VIGIL_REBOOT_VERIFY_SECONDS: '30',
     VIGIL_HOST: '127.0.0.1',
     VIGIL_PORT: '0',
   };

@@ -24,7 +24,9 @@ const counts = (t: Tally): string[] => [
 
 /** The suite's figures as the table `vigil eval` prints, then each failed scenario with its reasons. */
 export function formatEval(score: EvalScore): string {
-  const failed = score.scenarios.filter((s) => !s.passed);
+  const failed = score.scenarios.filter((s) => !s.passed && s.pending === undefined);
+  const pending = score.scenarios.filter((s) => s.pending !== undefined);
+  const ran = score.scenarios.length - pending.length;
   const findingRows = Object.entries(score.findings).map(([kind, t]: [string, FindingTally]) => [
     kind,
     ...counts(t),
@@ -34,7 +36,7 @@ export function formatEval(score: EvalScore): string {
   const suggestionRows = Object.entries(score.suggestions).map(([kind, t]) => [kind, ...counts(t)]);
   const { rightTop, detect } = score;
   const lines = [
-    `vigil eval: ${score.scenarios.length} scenarios, ${score.scenarios.length - failed.length} met every expectation, ${failed.length} did not`,
+    `vigil eval: ${ran} scenarios run, ${ran - failed.length} met every expectation, ${failed.length} did not${pending.length > 0 ? `; ${pending.length} pending` : ''}`,
     '',
     ...table([['finding', 'tp', 'fp', 'fn', 'precision', 'recall', 'detect p50', 'p95'], ...findingRows]),
     '',
@@ -45,6 +47,7 @@ export function formatEval(score: EvalScore): string {
     `reboots or visits suggested inside an outage: ${score.rebootsOrVisitsInsideOutage} (bar 0)`,
     `time to detect: p50 ${seconds(detect.p50Seconds)}, p95 ${seconds(detect.p95Seconds)} (${detect.samples} findings)`,
   ];
+  for (const s of pending) lines.push(`pending: ${s.name} (${s.pending ?? ''})`);
   if (failed.length > 0) {
     lines.push('', 'scenarios with an expectation not met:');
     for (const s of failed) {

@@ -7,7 +7,7 @@ import type { EvalFleet, EvalScenario } from './eval-scenario.js';
 import { parseCheckpoints } from './parse-checkpoints.js';
 import { parseTimeline } from './parse-timeline.js';
 
-const TOP_KEYS = ['description', 'quick', 'fleet', 'timeline', 'checkpoints'];
+const TOP_KEYS = ['description', 'quick', 'pending', 'fleet', 'timeline', 'checkpoints'];
 
 /**
  * One scenario file → a checked scenario, or every problem in it at once (`file:line path: message`,
@@ -29,7 +29,9 @@ export function parseEvalScenario(
   if (!fields) return { errors: r.errors };
   const description = fields.get('description');
   const quick = fields.get('quick');
+  const pending = fields.get('pending');
   const head = {
+    pending: pending ? r.string(pending, 'pending') : undefined,
     description: description ? r.string(description, 'description') : undefined,
     quick: quick ? r.boolean(quick, 'quick') : false,
     fleet: readFleet(r, fields.get('fleet')),
@@ -47,6 +49,7 @@ export function parseEvalScenario(
       file,
       description: head.description,
       quick: head.quick,
+      ...(head.pending !== undefined ? { pending: head.pending } : {}),
       fleet: head.fleet,
       timeline,
       checkpoints,

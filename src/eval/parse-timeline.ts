@@ -4,7 +4,7 @@ import { joinPath, type Field } from '../shared/yaml/yaml-reader.js';
 import type { TimelineStep } from './eval-scenario.js';
 import { readDevices, readSeconds, readWord, type ScenarioReading } from './scenario-fields.js';
 
-const ACTIONS = ['fault', 'clear', 'reboot', 'maintenance', 'wrap'] as const;
+const ACTIONS = ['fault', 'clear', 'reboot', 'noc_reboot', 'maintenance', 'wrap'] as const;
 type Action = (typeof ACTIONS)[number];
 const FAULT_PARAM_KEYS = [...new Set(Object.values(FAULT_PARAMS).flatMap((p) => Object.keys(p)))];
 const STEP_KEYS = ['at', ...ACTIONS, 'device', 'devices', 'under', 'for', 'in', ...FAULT_PARAM_KEYS];
@@ -15,6 +15,7 @@ const STEP_KEYS = ['at', ...ACTIONS, 'device', 'devices', 'under', 'for', 'in', 
  *   - { at: 0s, fault: line_errors, device: cpe-000003, perHour: 7200, for: 30s }
  *   - { at: 5s, clear: wan_down, device: cpe-000003 }       # or clear: all
  *   - { at: 5s, reboot: cpe-000003 }                        # the subscriber power-cycles it
+ *   - { at: 5s, noc_reboot: cpe-000003 }                    # NOC reboots it through Vigil
  *   - { at: 0s, maintenance: an-0001, for: 10m }            # NOC's window on the device
  *   - { at: 0s, wrap: cpe-000004, in: 8s }                  # sysUpTime wraps 8 s from now
  */
@@ -39,9 +40,12 @@ function parseStep(s: ScenarioReading, node: Node, path: string): TimelineStep |
   const misplaced = [...fields.keys()].filter((k) => !keysOf(action, fields).includes(k));
   for (const key of misplaced)
     r.fail(fields.get(key)?.keyNode, joinPath(path, key), `"${key}" does not belong to a ${action} step`);
-  if (atSeconds === undefined || misplaced.length > 0) return undefined;
-  if (action === 'fault' || action === 'clear') return faultOrClear(s, action, fields, path, node, base);
-  return deviceStep(s, action, fields, path, base);
+  if (misplaced.length > 0) return undefined;
+  const step =
+    action === 'fault' || action === 'clear'
+      ? faultOrClear(s, action, fields, path, node, base)
+      : deviceStep(s, action, fields, path, base);
+  return atSeconds === undefined ? undefined : step;
 }
 
 /** The keys a step of this action may carry (a fault's own parameters for a fault). */
@@ -54,7 +58,7 @@ function keysOf(action: Action, fields: ReadonlyMap<string, Field>): string[] {
   if (action === 'clear') return ['at', 'clear', 'device', 'devices', 'under'];
   if (action === 'maintenance') return ['at', 'maintenance', 'for'];
   if (action === 'wrap') return ['at', 'wrap', 'in'];
-  return ['at', 'reboot'];
+  return ['at', action];
 }
 
 function faultOrClear(
@@ -96,10 +100,10 @@ function faultOrClear(
   };
 }
 
-/** reboot, maintenance and wrap name their one device as their value. */
+/** reboot, noc_reboot, maintenance and wrap name their one device as their value. */
 function deviceStep(
   s: ScenarioReading,
-  action: 'reboot' | 'maintenance' | 'wrap',
+  action: 'reboot' | 'noc_reboot' | 'maintenance' | 'wrap',
   fields: ReadonlyMap<string, Field>,
   path: string,
   base: { line: number; atSeconds: number },
@@ -113,7 +117,7 @@ function deviceStep(
     deviceField.keyNode,
   );
   if (!deviceIds) return undefined;
-  if (action === 'reboot') return { ...base, action, deviceIds };
+  if (action === 'reboot' || action === 'noc_reboot') return { ...base, action, deviceIds };
   const key = action === 'wrap' ? 'in' : 'for';
   const durationField = fields.get(key);
   if (!durationField)

@@ -88,6 +88,8 @@ async function runStep(step: TimelineStep, stack: Pick<EvalStack, 'api' | 'contr
       );
     else if (step.action === 'reboot')
       expectOk(await stack.control('POST', `${device}/reboot`), `reboot ${id}`);
+    else if (step.action === 'noc_reboot')
+      expectOk(await stack.api('POST', `/v1${device}/reboot`, 'noc'), `NOC reboot of ${id}`);
     else if (step.action === 'maintenance') {
       const now = Date.now();
       const window = {

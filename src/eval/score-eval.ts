@@ -11,6 +11,8 @@ export interface ScenarioResult {
   run: RunVerdict;
   /** The scenario could not be run (a process failed to start): no verdicts. */
   error?: string;
+  /** Not run: what it waits for (its file says). */
+  pending?: string;
   seconds: number;
 }
 
@@ -30,7 +32,7 @@ export interface FindingTally extends Tally {
 }
 
 export interface EvalScore {
-  scenarios: { name: string; passed: boolean; seconds: number; violations: string[] }[];
+  scenarios: { name: string; passed: boolean; pending?: string; seconds: number; violations: string[] }[];
   findings: Record<string, FindingTally>;
   /** Judged on each subscriber's top suggestion; `none` is the right answer for a healthy subscriber. */
   suggestions: Record<string, Tally>;
@@ -114,6 +116,8 @@ export function scoreEval(results: readonly ScenarioResult[]): EvalScore {
         ...r.checkpoints.flatMap((c) => c.violations),
         ...r.run.violations,
       ];
+      if (r.pending !== undefined)
+        return { name: r.name, passed: false, pending: r.pending, seconds: 0, violations: [] };
       return { name: r.name, passed: violations.length === 0, seconds: r.seconds, violations };
     }),
     findings,
