@@ -5,6 +5,7 @@ import type { SnmpException, SnmpValue } from '../snmp/snmp-value.js';
 import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
 import { applyDerived } from '../probes/derived-metric.js';
+import { getSkippingNoSuchName } from './v1-no-such-name.js';
 import { discoverTableIndices } from './discover-table-indices.js';
 import type { TableIndices } from './poll-plan.js';
 import { PollPlanCache, type CompiledPlan } from './poll-plan-cache.js';
@@ -170,10 +171,10 @@ async function getValues(
       pdus: 1,
     };
   }
-  const result = await transport.get(target, template, {
-    timeoutMs: probe.timeoutMs,
-    retries: probe.retries,
-  });
+  const options = { timeoutMs: probe.timeoutMs, retries: probe.retries };
+  let result = await transport.get(target, template, options);
+  if (target.profile.version === '1' && result.outcome === 'error_status')
+    result = await getSkippingNoSuchName(transport, target, oids, result, options);
   return {
     outcome: result.outcome,
     values: result.values,
