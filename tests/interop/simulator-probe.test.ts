@@ -58,4 +58,44 @@ describe('vigil probe against the simulator', () => {
     });
     expect(report.findings.filter((f) => f.kind !== 'stale_uptime')).toEqual([]);
   });
+
+  it('reads an OLT with the generic probe as it reads any agent: RAM by type less cache, every core, the hottest sensor', async () => {
+    const node = sim.devices.find((d) => d.kind === 'access_node')!;
+    const probe = (extra: { samples: number }) =>
+      probeOnce({
+        host: node.host,
+        port: node.port,
+        profile: v2cProfile,
+        probes,
+        probeName: 'generic',
+        intervalMs: 200,
+        ...extra,
+      });
+    const healthy = await probe({ samples: 1 });
+    const scalars = healthy.sample!.scalars;
+    const memoryPercent = (100 * (scalars.memoryUsed as number)) / (scalars.memorySize as number);
+    // The simulator's OLT uses 30-60% of its RAM and keeps most of the rest as cache (Net-SNMP layout).
+    expect(memoryPercent).toBeGreaterThan(25);
+    expect(memoryPercent).toBeLessThan(65);
+    expect(healthy.scalars?.memoryUsed?.derived).toBe('formula 1 of 2: storage rows 1, 6, 7');
+    expect(healthy.scalars?.cpuLoad?.derived).toBe(
+      'formula 1 of 2: processors rows 196608, 196609, 196610, 196611',
+    );
+    // The board sensor in tenths, units; the CPU sensor in millidegrees, 6 °C cooler; the 12 V rail is no temperature.
+    expect(scalars.temperature).toBeGreaterThanOrEqual(38);
+    expect(scalars.temperature).toBeLessThanOrEqual(50);
+    expect(healthy.findings.filter((f) => f.kind === 'resource_exhaustion')).toEqual([]);
+
+    sim.addFault(node.id, 'high_temperature', { celsius: 92 });
+    sim.addFault(node.id, 'high_memory', { percent: 96 });
+    const hot = await probe({ samples: 1 });
+    sim.removeFaults(node.id);
+    expect(hot.sample!.scalars.temperature).toBe(92);
+    expect(
+      hot.findings
+        .filter((f) => f.kind === 'resource_exhaustion')
+        .map((f) => f.subject)
+        .sort(),
+    ).toEqual(['memory', 'temperature']);
+  });
 });

@@ -1,6 +1,7 @@
 import { seeded } from '../device-dynamics.js';
 import { faultOf, type SimModelName } from '../sim-device.js';
 import { hostResources } from './host-resources.js';
+import { entitySensors } from './entity-sensors.js';
 import { interfaceTables, type InterfaceSpec } from './if-table.js';
 import { compileMibModel, gauge, int, str, type MibEntry, type MibModel } from './mib-model.js';
 import { systemGroup } from './system-group.js';
@@ -104,6 +105,7 @@ export const DEVICE_MODELS: Record<SimModelName, MibModel> = {
     ...hostResources({ ramKb: 4_194_304, layout: 'net-snmp', processors: 4 }),
     rebootObject,
     temperatureObject(38),
+    ...entitySensors(38),
   ]),
   'base-station': compileMibModel(SIM_PRODUCTS['base-station'], [
     ...systemGroup(SIM_PRODUCTS['base-station'], describe('LTE eNodeB, software 21.3')),
@@ -111,6 +113,7 @@ export const DEVICE_MODELS: Record<SimModelName, MibModel> = {
     ...hostResources({ ramKb: 8_388_608, layout: 'net-snmp', processors: 4 }),
     rebootObject,
     temperatureObject(35),
+    ...entitySensors(35),
     ...cellTable(),
   ]),
 };
