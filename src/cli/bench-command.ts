@@ -3,6 +3,7 @@ import { registerAdviseBench } from './bench/advise-bench-command.js';
 import { registerConversationsBench } from './bench/conversations-bench-command.js';
 import { registerFuzzBench } from './bench/fuzz-bench-command.js';
 import { registerInventoryBench } from './bench/inventory-bench-command.js';
+import { registerOutageBench } from './bench/outage-bench-command.js';
 import { registerPollBench } from './bench/poll-bench-command.js';
 import { registerSimBench } from './bench/sim-bench-command.js';
 
@@ -15,4 +16,5 @@ export function registerBenchCommand(program: Command): void {
   registerAdviseBench(bench);
   registerConversationsBench(bench);
   registerFuzzBench(bench);
+  registerOutageBench(bench);
 }

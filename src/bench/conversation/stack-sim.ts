@@ -17,6 +17,8 @@ export async function startStackSim(options: {
   firstOctet: number;
   port: number;
   trapPort: number;
+  /** Send traps to the service (default true). */
+  traps?: boolean;
   inventoryPath: string;
   env: Record<string, string>;
   say: (line: string) => void;
@@ -28,7 +30,7 @@ export async function startStackSim(options: {
       ...['--devices', String(options.cpes + 1), '--fanout', String(options.cpes)],
       ...['--stale-share', '0', '--inventory-out', options.inventoryPath, '--control-port', '0'],
       ...['--first-octet', String(options.firstOctet), '--port', String(options.port)],
-      ...['--trap-target', `127.0.0.1:${options.trapPort}`],
+      ...(options.traps === false ? [] : ['--trap-target', `127.0.0.1:${options.trapPort}`]),
     ],
     { ...options.env, VIGIL_LOG_LEVEL: 'info' },
     'simulator ready',

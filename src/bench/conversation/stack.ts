@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,8 +18,12 @@ import { startStackSim } from './stack-sim.js';
 
 export interface StackOptions {
   redisUrl: string;
-  /** The shipped probes, copied with the interval, timeout and retries below. */
+  /** The shipped probes, copied with the interval, timeout and retries below (or as shipped). */
   probesDir: string;
+  /** Keep the shipped probes' own intervals, timeouts and retries (production timing). */
+  shippedProbes?: boolean;
+  /** The simulator sends its traps to the service (default); false: polling alone. */
+  traps?: boolean;
   /** CPEs under the one base station of the fleet (one subscriber each). */
   cpes: number;
   intervalSeconds: number;
@@ -70,7 +74,8 @@ const secret = (): string => randomBytes(18).toString('base64url');
 function stackResources(options: StackOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-conv-'));
   const probesDir = join(dir, 'probes');
-  writeProbes(options.probesDir, probesDir, options.intervalSeconds);
+  if (options.shippedProbes) cpSync(options.probesDir, probesDir, { recursive: true });
+  else writeProbes(options.probesDir, probesDir, options.intervalSeconds);
   const prefix = `vigil-bench-conv-${randomBytes(4).toString('hex')}`;
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-conversations');
   const children: BenchChild[] = [];
