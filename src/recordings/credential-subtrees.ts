@@ -2,10 +2,14 @@ import { isOidPrefix, parseOid, type Oid } from '../snmp/oid.js';
 
 /**
  * Subtrees a recording never asks for: they hold credentials or say who may use which (user names,
- * key-change objects, communities and their security names, access views, notification targets with
- * their parameters). Skipped whatever the agent's view allows, because a fixture outlives the device.
+ * key-change objects, communities and their security names, access views and groups, notification
+ * targets with their parameters), or the command lines of the host's processes, where other programs'
+ * passwords sit (and Net-SNMP cuts them at 128 characters, so a cut key would pass any exact match).
+ * Skipped whatever the agent's view allows, because a fixture outlives the device.
  */
 export const CREDENTIAL_SUBTREES: readonly { oid: string; name: string }[] = [
+  { oid: '1.3.6.1.2.1.25.4.2.1.5', name: 'HOST-RESOURCES-MIB hrSWRunParameters' },
+  { oid: '1.3.6.1.4.1.8072.1.9', name: 'NET-SNMP-VACM-MIB' },
   { oid: '1.3.6.1.6.3.12', name: 'SNMP-TARGET-MIB' },
   { oid: '1.3.6.1.6.3.13', name: 'SNMP-NOTIFICATION-MIB' },
   { oid: '1.3.6.1.6.3.15', name: 'SNMP-USER-BASED-SM-MIB' },
