@@ -31,6 +31,8 @@ export interface OutageBenchResult {
     probes: string;
     settle_s: number;
     runs: number;
+    /** The Redis prefix of each stack (polling alone, with traps), deleted when it stopped. */
+    prefixes: string[];
   };
   polling?: CutFigures;
   traps?: CutFigures;

@@ -18,14 +18,15 @@ function spacingMs(traps: boolean): number {
   return (traps ? 61 : 31) * 1000;
 }
 
-/** Until the base station answers its polls again and no incident is active. */
+/** Until the base station answers its polls again (up, or degraded by a finding of its own) and no incident is active. */
 async function waitRecovered(stack: Stack, deadline: number): Promise<void> {
   for (;;) {
-    const [up, active] = await Promise.all([
+    const [up, degraded, active] = await Promise.all([
       stack.redis.zscore(stack.keys.devicesByStatus('up'), stack.parentId),
+      stack.redis.zscore(stack.keys.devicesByStatus('degraded'), stack.parentId),
       stack.redis.scard(stack.keys.activeIncidents()),
     ]);
-    if (up !== null && active === 0) return;
+    if ((up !== null || degraded !== null) && active === 0) return;
     if (Date.now() > deadline) throw new Error(`${stack.parentId} did not recover after its power came back`);
     await sleep(250);
   }
@@ -40,13 +41,14 @@ async function cutOnce(
   stack: Stack,
   subscriberId: string,
   options: OutageBenchOptions & { traps: boolean },
-): Promise<number | null> {
+  notBefore: number,
+): Promise<{ ms: number | null; faultAt: number }> {
   const opened = await openConversation(stack, subscriberId, 'bench-outage');
   const stream = await watch(stack, opened.conversation.id);
   try {
     await stream.waitFor((e) => e.type === 'diagnosis', 30_000);
     // The cut falls anywhere in the base station's poll interval, as a real one does.
-    await sleep(Math.random() * parentIntervalSeconds(options) * 1000);
+    await sleep(Math.max(0, notBefore - Date.now()) + Math.random() * parentIntervalSeconds(options) * 1000);
     const faultAt = Date.now();
     const cut = await stack.control('POST', `/devices/${stack.parentId}/faults`, { kind: 'down' });
     if (cut.status >= 300) throw new Error(`fault on ${stack.parentId}: ${cut.status} ${cut.text}`);
@@ -54,8 +56,7 @@ async function cutOnce(
     const notice = await stream.waitFor(isNotice, deadlineMs);
     await stack.control('DELETE', `/devices/${stack.parentId}/faults`);
     await waitRecovered(stack, Date.now() + 300_000);
-    await sleep(Math.max(0, faultAt + spacingMs(options.traps) - Date.now()));
-    return notice ? notice.receivedAt - faultAt : null;
+    return { ms: notice ? notice.receivedAt - faultAt : null, faultAt };
   } finally {
     stream.close();
     await stack.api('DELETE', `/v1/conversations/${opened.conversation.id}`, 'agent').catch(() => undefined);
@@ -70,8 +71,11 @@ export async function measureCuts(
   say: (line: string) => void,
 ): Promise<CutFigures> {
   const seconds: (number | null)[] = [];
+  let notBefore = 0;
   for (let i = 0; i < options.runs; i++) {
-    const ms = await cutOnce(stack, subscribers[i % subscribers.length] as string, options);
+    const subscriber = subscribers[i % subscribers.length] as string;
+    const { ms, faultAt } = await cutOnce(stack, subscriber, options, notBefore);
+    notBefore = faultAt + spacingMs(options.traps);
     seconds.push(ms === null ? null : round(ms / 1000, 1));
     say(
       `  cut ${i + 1}/${options.runs}: ${ms === null ? 'no notice' : `notice after ${(ms / 1000).toFixed(1)} s`}`,

@@ -64,10 +64,12 @@ export async function runOutageBench(
         options.quickIntervalSeconds === undefined ? 'shipped' : `every ${options.quickIntervalSeconds} s`,
       settle_s: options.settleSeconds,
       runs: options.runs,
+      prefixes: [],
     },
   };
   await withStack(options, false, say, async (stack) => {
     result.setup.parent = stack.parentId;
+    result.setup.prefixes.push(stack.prefix);
     const subscribers = stack.inventory.subscribers.map((s) => s.id);
     say(`1. polling alone (no traps): ${options.runs} power cuts of ${stack.parentId}`);
     result.polling = await measureCuts(stack, subscribers, { ...options, traps: false }, say);
@@ -75,6 +77,7 @@ export async function runOutageBench(
     result.loss = await measureLoss(stack, options, say);
   });
   await withStack(options, true, say, async (stack) => {
+    result.setup.prefixes.push(stack.prefix);
     await stack.addressesKnown();
     // Other subscribers than the first stack's: a subscriber's conversation opens are rate-limited.
     const subscribers = stack.inventory.subscribers.map((s) => s.id).reverse();
