@@ -1,6 +1,6 @@
 import { parseYamlDocument } from '../shared/yaml/parse-yaml-document.js';
 import { createYamlReader } from '../shared/yaml/yaml-reader.js';
-import type { YamlFileError } from '../shared/yaml/yaml-file-error.js';
+import { sortYamlFileErrors, type YamlFileError } from '../shared/yaml/yaml-file-error.js';
 import type { SimDeviceKind } from './sim-device.js';
 
 /**
@@ -49,5 +49,5 @@ export function parseRecordingSidecar(
     if (value !== undefined && value.length > 128) r.fail(field?.value, key, 'at most 128 characters');
     else if (value !== undefined) sidecar[key] = value;
   }
-  return r.errors.length > 0 ? { errors: r.errors } : sidecar;
+  return r.errors.length > 0 ? { errors: sortYamlFileErrors(r.errors) } : sidecar;
 }
