@@ -60,6 +60,15 @@ export interface RebootStep extends StepBase {
 export interface NocRebootStep extends StepBase {
   action: 'noc_reboot';
 }
+/**
+ * An agent opens a conversation with the subscriber (`POST /v1/conversations`) and accepts its live
+ * suggestion of this kind: a remote reboot is carried out and verified, as from the console.
+ */
+export interface AcceptStep extends StepBase {
+  action: 'accept';
+  suggestion: SuggestionKind;
+  subscriberId: string;
+}
 /** NOC declares a maintenance window on the device, from now for `forSeconds` (Vigil's maintenance API). */
 export interface MaintenanceStep extends StepBase {
   action: 'maintenance';
@@ -73,7 +82,8 @@ export interface WrapStep extends StepBase {
   action: 'wrap';
   inSeconds: number;
 }
-export type TimelineStep = FaultStep | ClearStep | RebootStep | NocRebootStep | MaintenanceStep | WrapStep;
+export type TimelineStep =
+  FaultStep | ClearStep | RebootStep | NocRebootStep | AcceptStep | MaintenanceStep | WrapStep;
 
 export type Expectation = 'present' | 'absent' | 'optional';
 

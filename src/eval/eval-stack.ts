@@ -24,7 +24,7 @@ export interface EvalStackOptions {
   rebootSeconds: number;
 }
 
-export type Role = 'noc' | 'admin';
+export type Role = 'agent' | 'noc' | 'admin';
 
 /** One scenario's system under test: `vigil sim` and `vigil serve` as processes, over a Redis prefix of its own. */
 export interface EvalStack {
@@ -39,14 +39,14 @@ const secret = (): string => randomBytes(18).toString('base64url');
 function serveEnv(
   options: EvalStackOptions,
   run: { prefix: string; probesDir: string; trapPort: number },
-  secrets: Record<'noc' | 'admin' | 'community' | 'write', string>,
+  secrets: Record<Role | 'community' | 'write', string>,
 ): Record<string, string> {
   const interval = options.intervalSeconds;
   return {
     REDIS_URL: options.redisUrl,
     VIGIL_REDIS_PREFIX: run.prefix,
     VIGIL_LOG_LEVEL: 'info',
-    VIGIL_API_KEYS: `noc:${secrets.noc},admin:${secrets.admin}`,
+    VIGIL_API_KEYS: `agent:${secrets.agent},noc:${secrets.noc},admin:${secrets.admin}`,
     VIGIL_SNMP_SIM_VERSION: '2c',
     VIGIL_SNMP_SIM_COMMUNITY: secrets.community,
     VIGIL_SNMP_SIM_WRITE_COMMUNITY: secrets.write,
@@ -99,7 +99,7 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
     await waitForRedis(redis);
     const probesDir = join(dir, 'probes');
     writeProbes(options.probesDir, probesDir, options.intervalSeconds);
-    const secrets = { noc: secret(), admin: secret(), community: secret(), write: secret() };
+    const secrets = { agent: secret(), noc: secret(), admin: secret(), community: secret(), write: secret() };
     const [trapPort, simPort] = [await freeUdpPort(), await freeUdpPort()];
     const inventoryPath = join(dir, 'inventory.json');
     const simEnv = {
@@ -107,16 +107,22 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
       VIGIL_SNMP_SIM_WRITE_COMMUNITY: secrets.write,
       VIGIL_LOG_LEVEL: 'info',
     };
-    const sim = await startBenchChild(
-      'vigil sim',
-      simArgs(options, inventoryPath, simPort, trapPort),
-      simEnv,
-      'simulator ready',
-    );
-    children.push(sim);
     const env = serveEnv(options, { prefix, probesDir, trapPort }, secrets);
-    const serve = await startBenchChild('vigil serve', ['serve'], env, 'vigil started');
-    children.push(serve);
+    // Side by side: neither needs the other to start. Both settle before going on, so the cleanup
+    // stops whichever started when the other failed.
+    const started = await Promise.allSettled([
+      startBenchChild(
+        'vigil sim',
+        simArgs(options, inventoryPath, simPort, trapPort),
+        simEnv,
+        'simulator ready',
+      ),
+      startBenchChild('vigil serve', ['serve'], env, 'vigil started'),
+    ]);
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [sim, serve] = children as [BenchChild, BenchChild];
     const url = String(serve.ready.url);
     const controlUrl = String(sim.ready.control);
     const api = (method: string, path: string, role: Role, body?: unknown): Promise<HttpAnswer> =>

@@ -53,6 +53,7 @@ export function formatEval(score: EvalScore): string {
     for (const s of failed) {
       lines.push(`  ${s.name}:`);
       for (const v of s.violations) lines.push(`    ${v}`);
+      if (s.why.length > 0) lines.push('    why (vigil explain):', ...s.why.map((w) => `      ${w}`));
     }
   }
   return lines.join('\n');

@@ -35,6 +35,8 @@ export interface CheckpointVerdict {
   incidents: IncidentOutcome[];
   /** Each expectation not met, said for a person. */
   violations: string[];
+  /** For each subscriber whose top suggestion was wrong: Vigil's explanation (filled by the run). */
+  why?: Record<string, string[]>;
 }
 
 /**

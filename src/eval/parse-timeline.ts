@@ -2,12 +2,29 @@ import type { Node } from 'yaml';
 import { FAULT_KINDS, FAULT_PARAMS, parseFaultParams, type FaultKind } from '../sim/fault-kinds.js';
 import { joinPath, type Field } from '../shared/yaml/yaml-reader.js';
 import type { TimelineStep } from './eval-scenario.js';
-import { readDevices, readSeconds, readWord, type ScenarioReading } from './scenario-fields.js';
+import { SUGGESTION_KINDS } from '../playbooks/index.js';
+import {
+  readDevices,
+  readSeconds,
+  readSubscribers,
+  readWord,
+  type ScenarioReading,
+} from './scenario-fields.js';
 
-const ACTIONS = ['fault', 'clear', 'reboot', 'noc_reboot', 'maintenance', 'wrap'] as const;
+const ACTIONS = ['fault', 'clear', 'reboot', 'noc_reboot', 'accept', 'maintenance', 'wrap'] as const;
 type Action = (typeof ACTIONS)[number];
 const FAULT_PARAM_KEYS = [...new Set(Object.values(FAULT_PARAMS).flatMap((p) => Object.keys(p)))];
-const STEP_KEYS = ['at', ...ACTIONS, 'device', 'devices', 'under', 'for', 'in', ...FAULT_PARAM_KEYS];
+const STEP_KEYS = [
+  'at',
+  ...ACTIONS,
+  'device',
+  'devices',
+  'under',
+  'subscriber',
+  'for',
+  'in',
+  ...FAULT_PARAM_KEYS,
+];
 
 /**
  * `timeline:` — each step happens `at` a time after the fleet's first polls:
@@ -16,6 +33,7 @@ const STEP_KEYS = ['at', ...ACTIONS, 'device', 'devices', 'under', 'for', 'in', 
  *   - { at: 5s, clear: wan_down, device: cpe-000003 }       # or clear: all
  *   - { at: 5s, reboot: cpe-000003 }                        # the subscriber power-cycles it
  *   - { at: 5s, noc_reboot: cpe-000003 }                    # NOC reboots it through Vigil
+ *   - { at: 5s, accept: remote_reboot, subscriber: sub-000003 }  # an agent accepts it in a conversation
  *   - { at: 0s, maintenance: an-0001, for: 10m }            # NOC's window on the device
  *   - { at: 0s, wrap: cpe-000004, in: 8s }                  # sysUpTime wraps 8 s from now
  */
@@ -44,7 +62,9 @@ function parseStep(s: ScenarioReading, node: Node, path: string): TimelineStep |
   const step =
     action === 'fault' || action === 'clear'
       ? faultOrClear(s, action, fields, path, node, base)
-      : deviceStep(s, action, fields, path, base);
+      : action === 'accept'
+        ? acceptStep(s, fields, path, node, base)
+        : deviceStep(s, action, fields, path, base);
   return atSeconds === undefined ? undefined : step;
 }
 
@@ -56,6 +76,7 @@ function keysOf(action: Action, fields: ReadonlyMap<string, Field>): string[] {
     return ['at', 'fault', 'device', 'devices', 'under', 'for', ...Object.keys(params ?? {})];
   }
   if (action === 'clear') return ['at', 'clear', 'device', 'devices', 'under'];
+  if (action === 'accept') return ['at', 'accept', 'subscriber'];
   if (action === 'maintenance') return ['at', 'maintenance', 'for'];
   if (action === 'wrap') return ['at', 'wrap', 'in'];
   return ['at', action];
@@ -98,6 +119,29 @@ function faultOrClear(
     deviceIds,
     ...(forSeconds !== undefined ? { forSeconds } : {}),
   };
+}
+
+/** `accept: <suggestion kind>` for one `subscriber`: what the agent clicks. */
+function acceptStep(
+  s: ScenarioReading,
+  fields: ReadonlyMap<string, Field>,
+  path: string,
+  node: Node,
+  base: { line: number; atSeconds: number },
+): TimelineStep | undefined {
+  const suggestion = readWord(
+    s.r,
+    fields.get('accept') as Field,
+    joinPath(path, 'accept'),
+    SUGGESTION_KINDS,
+    'suggestion kind',
+  );
+  const subscribers = readSubscribers(s, fields, path, node);
+  if (!suggestion || !subscribers) return undefined;
+  if (subscribers.length !== 1) return s.r.fail(node, path, 'an agent accepts for one subscriber at a time');
+  const subscriberId = subscribers[0] as string;
+  const deviceIds = s.fleet.devicesOfSubscriber.get(subscriberId) ?? [];
+  return { ...base, action: 'accept', suggestion, subscriberId, deviceIds };
 }
 
 /** reboot, noc_reboot, maintenance and wrap name their one device as their value. */

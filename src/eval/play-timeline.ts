@@ -1,7 +1,7 @@
 import type { HttpAnswer } from '../bench/bench-http.js';
 import { UPTIME_WRAP_SECONDS } from '../detection/track-uptime.js';
 import type { EvalStack } from './eval-stack.js';
-import type { TimelineStep } from './eval-scenario.js';
+import type { AcceptStep, TimelineStep } from './eval-scenario.js';
 import type { PlayedStep } from './observation.js';
 
 /** One thing to do at a time after the scenario's start: a step, or the end of a fault's `for`. */
@@ -71,6 +71,7 @@ export function timelineActions(
 }
 
 async function runStep(step: TimelineStep, stack: Pick<EvalStack, 'api' | 'control'>): Promise<void> {
+  if (step.action === 'accept') return acceptSuggestion(stack, step);
   for (const id of step.deviceIds) {
     const device = `/devices/${encodeURIComponent(id)}`;
     if (step.action === 'fault')
@@ -101,6 +102,21 @@ async function runStep(step: TimelineStep, stack: Pick<EvalStack, 'api' | 'contr
       expectOk(await stack.api('POST', '/v1/maintenance', 'noc', window), `maintenance on ${id}`);
     } else await wrapSoon(stack, id, step.inSeconds);
   }
+}
+
+/** The agent's side: open a conversation, accept the subscriber's live suggestion of the kind. */
+async function acceptSuggestion(stack: Pick<EvalStack, 'api'>, step: AcceptStep): Promise<void> {
+  const body = { subscriberId: step.subscriberId, channel: 'chat', agentId: 'vigil-eval' };
+  const opened = await stack.api('POST', '/v1/conversations', 'agent', body);
+  expectOk(opened, `open a conversation with ${step.subscriberId}`);
+  const { conversation, diagnosis } = JSON.parse(opened.text) as {
+    conversation: { id: string };
+    diagnosis: { suggestions: { id: string; kind: string; state: string }[] };
+  };
+  const chosen = diagnosis.suggestions.find((x) => x.kind === step.suggestion && x.state === 'proposed');
+  if (!chosen) throw new Error(`no proposed ${step.suggestion} for ${step.subscriberId} to accept`);
+  const path = `/v1/conversations/${conversation.id}/suggestions/${encodeURIComponent(chosen.id)}/accept`;
+  expectOk(await stack.api('POST', path, 'agent'), `accept ${chosen.id}`);
 }
 
 /** Sets the device's extra uptime so that its TimeTicks wrap `inSeconds` from now. */

@@ -4,6 +4,7 @@ import type { EvalScenario } from './eval-scenario.js';
 import { startEvalStack, type EvalStack, type EvalStackOptions } from './eval-stack.js';
 import { judgeCheckpoint, type CheckpointVerdict } from './judge-checkpoint.js';
 import { judgeRun } from './judge-run.js';
+import { explainMisses } from './explain-misses.js';
 import type { PlayedStep } from './observation.js';
 import { observe } from './observe-vigil.js';
 import { timelineActions } from './play-timeline.js';
@@ -64,7 +65,9 @@ async function play(
       run: async () => {
         const seen = await observe(stack.api, fleet.subscriberIds);
         watch.addIncidents(seen.incidents);
-        checkpoints.push(judgeCheckpoint(checkpoint, seen, fleet, played));
+        const verdict = judgeCheckpoint(checkpoint, seen, fleet, played);
+        const why = await explainMisses(stack.api, verdict);
+        checkpoints.push(Object.keys(why).length > 0 ? { ...verdict, why } : verdict);
       },
     })),
   ].sort((a, b) => a.atSeconds - b.atSeconds || a.order - b.order);

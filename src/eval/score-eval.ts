@@ -32,7 +32,15 @@ export interface FindingTally extends Tally {
 }
 
 export interface EvalScore {
-  scenarios: { name: string; passed: boolean; pending?: string; seconds: number; violations: string[] }[];
+  scenarios: {
+    name: string;
+    passed: boolean;
+    pending?: string;
+    seconds: number;
+    violations: string[];
+    /** Vigil's explanation of each wrong top suggestion. */
+    why: string[];
+  }[];
   findings: Record<string, FindingTally>;
   /** Judged on each subscriber's top suggestion; `none` is the right answer for a healthy subscriber. */
   suggestions: Record<string, Tally>;
@@ -117,8 +125,14 @@ export function scoreEval(results: readonly ScenarioResult[]): EvalScore {
         ...r.run.violations,
       ];
       if (r.pending !== undefined)
-        return { name: r.name, passed: false, pending: r.pending, seconds: 0, violations: [] };
-      return { name: r.name, passed: violations.length === 0, seconds: r.seconds, violations };
+        return { name: r.name, passed: false, pending: r.pending, seconds: 0, violations: [], why: [] };
+      const why = r.checkpoints.flatMap((c) =>
+        Object.entries(c.why ?? {}).flatMap(([subscriberId, lines]) => [
+          `${subscriberId} at ${c.atSeconds}s:`,
+          ...lines.map((line) => `  ${line}`),
+        ]),
+      );
+      return { name: r.name, passed: violations.length === 0, seconds: r.seconds, violations, why };
     }),
     findings,
     suggestions: Object.fromEntries([...suggestionCounts].map(([kind, counts]) => [kind, tally(counts)])),

@@ -88,7 +88,7 @@ describe('judging a checkpoint', () => {
     });
     expect(score.rightTop).toEqual({ right: 20, judged: 20, share: 1 });
     expect(score.suggestions.none).toMatchObject({ tp: 19, fp: 0, fn: 0 });
-    expect(score.scenarios).toEqual([{ name: 's', passed: true, seconds: 1, violations: [] }]);
+    expect(score.scenarios).toEqual([{ name: 's', passed: true, seconds: 1, violations: [], why: [] }]);
   });
 
   it('scores an expected finding that never came as a miss, and the wrong top suggestion as wrong', () => {
