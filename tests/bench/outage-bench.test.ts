@@ -28,7 +28,7 @@ describe('vigil bench outage', () => {
         'bench',
         'outage',
         '--quick',
-        ...['--interval', '5', '--cpes', '20', '--runs', '1', '--loss-intervals', '3'],
+        ...['--interval', '5', '--cpes', '20', '--runs', '1', '--loss-intervals', '3', '--loss-parents', '4'],
         ...['--first-octet', '204', '--port', String(randomPort()), '--json'],
       ],
       {
@@ -47,8 +47,8 @@ describe('vigil bench outage', () => {
     expect(result.polling).toMatchObject({ runs: 1, notified: 1 });
     expect(result.traps).toMatchObject({ runs: 1, notified: 1 });
     // A lost packet is not a failed device.
-    expect(result.loss).toMatchObject({ percent: 30, devices: 21, false_outages: 0, outage_notices: 0 });
-    expect(result.setup.prefixes).toHaveLength(2);
+    expect(result.loss).toMatchObject({ percent: 30, devices: 84, false_outages: 0, outage_notices: 0 });
+    expect(result.setup.prefixes).toHaveLength(3);
     for (const prefix of result.setup.prefixes) expect(await redis.keys(`${prefix}:*`)).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export interface StackSim {
 /** `vigil sim`: one base station with `cpes` CPEs under it, its traps to the service's trap port. */
 export async function startStackSim(options: {
   cpes: number;
+  /** Parents (base stations and access nodes, alternately), each with `cpes` CPEs; default 1. */
+  parents?: number;
   firstOctet: number;
   port: number;
   trapPort: number;
@@ -27,7 +29,7 @@ export async function startStackSim(options: {
     'vigil sim',
     [
       'sim',
-      ...['--devices', String(options.cpes + 1), '--fanout', String(options.cpes)],
+      ...['--devices', String((options.parents ?? 1) * (options.cpes + 1)), '--fanout', String(options.cpes)],
       ...['--stale-share', '0', '--inventory-out', options.inventoryPath, '--control-port', '0'],
       ...['--first-octet', String(options.firstOctet), '--port', String(options.port)],
       ...(options.traps === false ? [] : ['--trap-target', `127.0.0.1:${options.trapPort}`]),

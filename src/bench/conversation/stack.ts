@@ -26,6 +26,8 @@ export interface StackOptions {
   traps?: boolean;
   /** CPEs under the one base station of the fleet (one subscriber each). */
   cpes: number;
+  /** Parents of the fleet, each with `cpes` CPEs (default 1: the base station `parentId`). */
+  parents?: number;
   intervalSeconds: number;
   settleSeconds: number;
   /** VIGIL_POLL_SHARDS of the service. */

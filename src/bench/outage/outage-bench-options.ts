@@ -17,9 +17,13 @@ export interface OutageBenchOptions {
   quickIntervalSeconds?: number;
   /** VIGIL_OUTAGE_SETTLE_SECONDS of the service: production's 90 s unless told. */
   settleSeconds: number;
-  /** Share of requests every device drops in the packet-loss run, and for how many poll intervals. */
+  /**
+   * Share of requests every device drops in the packet-loss run, for how many poll intervals, over a
+   * fleet of its own with this many parents (base stations and access nodes), each with `cpes` CPEs.
+   */
   lossPercent: number;
   lossIntervals: number;
+  lossParents: number;
 }
 
 /** The longest probe interval of the run: how long a device may wait for its next poll. */

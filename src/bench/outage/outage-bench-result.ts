@@ -31,7 +31,7 @@ export interface OutageBenchResult {
     probes: string;
     settle_s: number;
     runs: number;
-    /** The Redis prefix of each stack (polling alone, with traps), deleted when it stopped. */
+    /** The Redis prefix of each stack (polling alone, with traps, the loss run), deleted when it stopped. */
     prefixes: string[];
   };
   polling?: CutFigures;

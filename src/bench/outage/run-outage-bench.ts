@@ -5,9 +5,15 @@ import { measureLoss } from './loss-run.js';
 import { measureCuts } from './power-cut.js';
 
 /** `vigil sim` (one base station, `cpes` CPEs) and `vigil serve`, traps on or off, in a prefix of their own. */
-function stackFor(options: OutageBenchOptions, traps: boolean, say: (line: string) => void): Promise<Stack> {
+function stackFor(
+  options: OutageBenchOptions,
+  traps: boolean,
+  say: (line: string) => void,
+  parents = 1,
+): Promise<Stack> {
   const quick = options.quickIntervalSeconds;
   return startStack({
+    parents,
     redisUrl: options.redisUrl,
     probesDir: options.probesDir,
     shippedProbes: quick === undefined,
@@ -28,11 +34,11 @@ function stackFor(options: OutageBenchOptions, traps: boolean, say: (line: strin
 /** Runs `body` on a fresh stack, stopped (children and Redis prefix) whatever happens, even on Ctrl-C. */
 async function withStack<T>(
   options: OutageBenchOptions,
-  traps: boolean,
+  stackOf: { traps: boolean; parents?: number },
   say: (line: string) => void,
   body: (stack: Stack) => Promise<T>,
 ): Promise<T> {
-  const stack = await stackFor(options, traps, say);
+  const stack = await stackFor(options, stackOf.traps, say, stackOf.parents);
   const interrupted = (): void => {
     void stack.close().finally(() => process.exit(130));
   };
@@ -67,22 +73,27 @@ export async function runOutageBench(
       prefixes: [],
     },
   };
-  await withStack(options, false, say, async (stack) => {
+  await withStack(options, { traps: false }, say, async (stack) => {
     result.setup.parent = stack.parentId;
     result.setup.prefixes.push(stack.prefix);
     const subscribers = stack.inventory.subscribers.map((s) => s.id);
     say(`1. polling alone (no traps): ${options.runs} power cuts of ${stack.parentId}`);
     result.polling = await measureCuts(stack, subscribers, { ...options, traps: false }, say);
-    say(`2. ${options.lossPercent}% packet loss over the fleet for ${options.lossIntervals} poll intervals`);
-    result.loss = await measureLoss(stack, options, say);
   });
-  await withStack(options, true, say, async (stack) => {
+  await withStack(options, { traps: true }, say, async (stack) => {
     result.setup.prefixes.push(stack.prefix);
     await stack.addressesKnown();
     // Other subscribers than the first stack's: a subscriber's conversation opens are rate-limited.
     const subscribers = stack.inventory.subscribers.map((s) => s.id).reverse();
-    say(`3. with traps: ${options.runs} power cuts of ${stack.parentId}`);
+    say(`2. with traps: ${options.runs} power cuts of ${stack.parentId}`);
     result.traps = await measureCuts(stack, subscribers, { ...options, traps: true }, say);
+  });
+  await withStack(options, { traps: true, parents: options.lossParents }, say, async (stack) => {
+    result.setup.prefixes.push(stack.prefix);
+    say(
+      `3. ${options.lossPercent}% packet loss over ${options.lossParents} parents and their CPEs for ${options.lossIntervals} poll intervals`,
+    );
+    result.loss = await measureLoss(stack, options, say);
   });
   return result;
 }

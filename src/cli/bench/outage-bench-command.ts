@@ -10,6 +10,7 @@ interface OutageBenchFlags {
   settle: number;
   lossPercent: number;
   lossIntervals: number;
+  lossParents: number;
   firstOctet: number;
   port: number;
   json?: boolean;
@@ -39,6 +40,7 @@ async function outageBench(this: Command, flags: OutageBenchFlags): Promise<void
       settleSeconds: flags.settle,
       lossPercent: flags.lossPercent,
       lossIntervals: flags.lossIntervals,
+      lossParents: flags.lossParents,
     },
     (line) => process.stderr.write(`${line}\n`),
   );
@@ -60,6 +62,12 @@ export function registerOutageBench(bench: Command): void {
     .option('--settle <s>', 'VIGIL_OUTAGE_SETTLE_SECONDS of the service (production: 90)', positiveInt, 90)
     .option('--loss-percent <n>', 'share of requests every device drops in the loss run', positiveInt, 30)
     .option('--loss-intervals <n>', 'longest poll intervals the loss run lasts', positiveInt, 5)
+    .option(
+      '--loss-parents <n>',
+      'base stations and access nodes of the loss run, each with --cpes CPEs',
+      positiveInt,
+      10,
+    )
     .option('--first-octet <n>', 'address block of the simulated fleet', positiveInt, 188)
     .option('--port <port>', 'UDP port of the simulated fleet', positiveInt, 1161)
     .option('--json', 'also print the result as JSON, as the last line')
