@@ -3,8 +3,9 @@ import type { SnmpValue } from '../snmp/snmp-value.js';
 import { isAgentUp, uptimeMs } from './device-dynamics.js';
 import { CELLS_PER_BASE_STATION } from './models/device-models.js';
 import { modelOf } from './models/model-of.js';
+import { ramInUseShare } from './models/host-resources.js';
 import { CELL_COLUMNS, SIM_OIDS } from './models/vigil-sim-mib.js';
-import type { SimDevice } from './sim-device.js';
+import { RECORDED_MODEL, type SimDevice } from './sim-device.js';
 
 export interface DeviceSnapshot {
   id: string;
@@ -27,6 +28,21 @@ export interface DeviceSnapshot {
 
 const OPER = { 1: 'up', 2: 'down', 3: 'degraded' } as const;
 
+/**
+ * RAM applications use, as the shipped probes read it: the simulator knows it for its own models; a
+ * recording's is its hrStorageRam row (RFC 2790), wherever the agent put it, less nothing.
+ */
+function memoryPercent(device: SimDevice, read: (oid: string) => number | string | undefined): number {
+  if (device.model !== RECORDED_MODEL) return Math.round(100 * ramInUseShare(device));
+  for (let row = 1; row <= HR_STORAGE_ROWS_SEARCHED; row++) {
+    if (read(`1.3.6.1.2.1.25.2.3.1.2.${row}`) !== '1.3.6.1.2.1.25.2.1.2') continue;
+    const size = Number(read(`1.3.6.1.2.1.25.2.3.1.5.${row}`) ?? 0);
+    return size > 0 ? Math.round((100 * Number(read(`1.3.6.1.2.1.25.2.3.1.6.${row}`) ?? 0)) / size) : 0;
+  }
+  return 0;
+}
+const HR_STORAGE_ROWS_SEARCHED = 200;
+
 /** What the control API shows for a device: the values an SNMP manager would read right now. */
 export function deviceSnapshot(
   device: SimDevice,
@@ -42,7 +58,6 @@ export function deviceSnapshot(
     return Buffer.isBuffer(value.value) ? value.value.toString('hex') : value.value;
   };
   const ifCount = Number(read('1.3.6.1.2.1.2.1.0') ?? 0);
-  const ramKb = Number(read('1.3.6.1.2.1.25.2.3.1.5.1') ?? 1);
   const snapshot: DeviceSnapshot = {
     id: device.id,
     kind: device.kind,
@@ -65,7 +80,7 @@ export function deviceSnapshot(
       inErrors: Number(read(`1.3.6.1.2.1.2.2.1.14.${i + 1}`) ?? 0),
     })),
     cpuPercent: Number(read('1.3.6.1.2.1.25.3.3.1.2.196608') ?? 0),
-    memoryPercent: Math.round((100 * Number(read('1.3.6.1.2.1.25.2.3.1.6.1') ?? 0)) / ramKb),
+    memoryPercent: memoryPercent(device, read),
     temperatureCelsius: Number(read(SIM_OIDS.temperature) ?? 0),
   };
   if (device.model === 'cpe-gpon') snapshot.signalDbm = Number(read(SIM_OIDS.opticalRxPower)) / 100;

@@ -89,6 +89,8 @@ describe('vigil probe against the simulator', () => {
     sim.addFault(node.id, 'high_temperature', { celsius: 92 });
     sim.addFault(node.id, 'high_memory', { percent: 96 });
     const hot = await probe({ samples: 1 });
+    // The control API tells what the device holds, as the probe reads it.
+    expect(sim.snapshot(node.id)).toMatchObject({ memoryPercent: 96, temperatureCelsius: 92 });
     sim.removeFaults(node.id);
     expect(hot.sample!.scalars.temperature).toBe(92);
     expect(
