@@ -12,8 +12,8 @@ import {
 interface RecordFlags extends SnmpAuthFlags {
   authProfile?: string;
   out: string;
-  subtree: string[];
-  skip: string[];
+  subtree?: string[];
+  skip?: string[];
   maxVarbinds: number;
   maxSeconds: number;
   maxRepetitions: number;
@@ -33,13 +33,8 @@ export function registerRecordCommand(program: Command): void {
     )
     .option('--auth-profile <name>', 'credentials from VIGIL_SNMP_<NAME>_* instead of the flags above')
     .requiredOption('--out <file>', 'snmprec file to write')
-    .option('--subtree <oid>', 'walk this subtree (repeatable; default 1.3.6.1)', collect, [])
-    .option(
-      '--skip <oid>',
-      'leave this subtree out too (repeatable, e.g. hrSWRun 1.3.6.1.2.1.25.4)',
-      collect,
-      [],
-    )
+    .option('--subtree <oid>', 'walk this subtree (repeatable; default 1.3.6.1)', collect)
+    .option('--skip <oid>', 'leave this subtree out too (repeatable, e.g. hrSWRun 1.3.6.1.2.1.25.4)', collect)
     .option('--max-varbinds <n>', 'stop after this many objects', positiveInt, 20_000)
     .option('--max-seconds <s>', 'stop after this long in all', positiveInt, 120)
     .option('--max-repetitions <n>', 'GetBulk max-repetitions', positiveInt, 20)
@@ -49,8 +44,8 @@ export function registerRecordCommand(program: Command): void {
   command.action((rawTarget: string, flags: RecordFlags) => record(command, rawTarget, flags));
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Checks the flags, walks the device, and writes the file whole (a temporary file renamed). */
@@ -64,14 +59,15 @@ async function record(command: Command, rawTarget: string, flags: RecordFlags): 
     import('../recordings/record-device.js'),
     import('../recordings/snmprec-value.js'),
   ]);
-  const roots = flags.subtree.length > 0 ? flags.subtree : ['1.3.6.1'];
-  const bad = [...roots, ...flags.skip].find((oid) => !isValidOidText(oid.replace(/^\./, '')));
+  const roots = flags.subtree ?? ['1.3.6.1'];
+  const skips = flags.skip ?? [];
+  const bad = [...roots, ...skips].find((oid) => !isValidOidText(oid.replace(/^\./, '')));
   if (bad !== undefined) return usage(`not a numeric OID: "${bad}"`);
 
   const result = await recordDevice({
     target: { ...target, profile, timeoutMs: flags.timeoutMs, retries: flags.retries },
     roots,
-    extraSkips: flags.skip,
+    extraSkips: skips,
     maxVarbinds: flags.maxVarbinds,
     deadlineMs: flags.maxSeconds * 1000,
     maxRepetitions: flags.maxRepetitions,

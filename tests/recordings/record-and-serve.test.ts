@@ -61,16 +61,35 @@ describe('vigil record, then vigil sim --recordings', { timeout: 120_000 }, () =
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('records snmpd over v2c and over v3 authPriv: the system group and ifTable, and no credential', async () => {
+  it('records snmpd over v2c, v3 authPriv and an auth profile: the system group and ifTable, and no credential', async () => {
     const target = `${snmpd.host}:${snmpd.port}`;
     const v3 = ['--version', '3', '--user', snmpd.user.name, '--auth-key', snmpd.user.authKey];
-    const [v2c, authPriv] = await Promise.all([
+    // The same credentials by auth profile, as the service reads them (VIGIL_SNMP_<PROFILE>_*).
+    const profileEnv = { ...process.env, VIGIL_SNMP_LAB_COMMUNITY: snmpd.community };
+    const [v2c, authPriv, byProfile] = await Promise.all([
       vigil(['record', target, '--community', snmpd.community, '--out', join(dir, 'snmpd.snmprec')]),
       vigil(['record', target, ...v3, '--priv-key', snmpd.user.privKey, '--out', join(dir, 'v3.tmp')]),
+      vigil(
+        [
+          'record',
+          target,
+          '--auth-profile',
+          'lab',
+          '--subtree',
+          '1.3.6.1.2.1.1',
+          '--out',
+          join(dir, 'lab.tmp'),
+        ],
+        profileEnv,
+      ),
     ]);
     expect(v2c.stderr).toBe('');
-    expect(v2c.code).toBe(0);
-    expect(authPriv.code).toBe(0);
+    expect(v2c.stdout).toMatch(/^recorded \d+ varbinds from /);
+    expect([v2c.code, authPriv.code, byProfile.code]).toEqual([0, 0, 0]);
+    const lab = await readSnmprecFile(join(dir, 'lab.tmp'));
+    expect(lab.records.every((r) => r.oid.startsWith('1.3.6.1.2.1.1.'))).toBe(true);
+    expect(lab.records.map((r) => r.oid)).toContain(SYS_UPTIME);
+    await rm(join(dir, 'lab.tmp'));
     for (const file of ['snmpd.snmprec', 'v3.tmp']) {
       const text = await readFile(join(dir, file), 'utf8');
       for (const secret of [snmpd.community, snmpd.user.name, snmpd.user.authKey, snmpd.user.privKey])
