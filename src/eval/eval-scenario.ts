@@ -21,6 +21,8 @@ export interface EvalScenario {
    */
   pending?: string;
   fleet: EvalFleet;
+  /** Poll interval of this scenario's service, when it must differ from the run's (`--interval`). */
+  intervalSeconds?: number;
   timeline: TimelineStep[];
   checkpoints: Checkpoint[];
 }

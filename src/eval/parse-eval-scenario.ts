@@ -6,8 +6,9 @@ import { indexFleet, MAX_EVAL_DEVICES } from './eval-fleet.js';
 import type { EvalFleet, EvalScenario } from './eval-scenario.js';
 import { parseCheckpoints } from './parse-checkpoints.js';
 import { parseTimeline } from './parse-timeline.js';
+import { readSeconds } from './scenario-fields.js';
 
-const TOP_KEYS = ['description', 'quick', 'pending', 'fleet', 'timeline', 'checkpoints'];
+const TOP_KEYS = ['description', 'quick', 'pending', 'fleet', 'interval', 'timeline', 'checkpoints'];
 
 /**
  * One scenario file → a checked scenario, or every problem in it at once (`file:line path: message`,
@@ -30,7 +31,9 @@ export function parseEvalScenario(
   const description = fields.get('description');
   const quick = fields.get('quick');
   const pending = fields.get('pending');
+  const interval = fields.get('interval');
   const head = {
+    intervalSeconds: interval ? readInterval(r, interval) : undefined,
     pending: pending ? r.string(pending, 'pending') : undefined,
     description: description ? r.string(description, 'description') : undefined,
     quick: quick ? r.boolean(quick, 'quick') : false,
@@ -50,6 +53,7 @@ export function parseEvalScenario(
       description: head.description,
       quick: head.quick,
       ...(head.pending !== undefined ? { pending: head.pending } : {}),
+      ...(head.intervalSeconds !== undefined ? { intervalSeconds: head.intervalSeconds } : {}),
       fleet: head.fleet,
       timeline,
       checkpoints,
@@ -74,4 +78,11 @@ function readFleet(r: YamlReader, field: Field | undefined): EvalFleet | undefin
   const seed = int('seed', 0, 2 ** 31, 1);
   if (devices === undefined || fanout === undefined || seed === undefined) return undefined;
   return { devices, fanout, seed };
+}
+
+/** `interval: 10s` — 0.5 s to 60 s, like `--interval`. */
+function readInterval(r: YamlReader, field: Field): number | undefined {
+  const seconds = readSeconds(r, field, 'interval');
+  if (seconds === undefined) return undefined;
+  return seconds >= 0.5 && seconds <= 60 ? seconds : r.fail(field.value, 'interval', 'expected 500ms to 60s');
 }

@@ -22,13 +22,14 @@ const FLEET = 'fleet: { devices: 24, fanout: 5, seed: 7 }\n';
 describe('eval scenario files', () => {
   it('reads the fleet, the timeline in time order and the checkpoints, selectors resolved to ids', () => {
     const scenario = scenarioOf(
-      `description: a test\nquick: true\n${FLEET}` +
+      `description: a test\nquick: true\ninterval: 2s\n${FLEET}` +
         [
           'timeline:',
           '  - { at: 6s, reboot: cpe-000002 }',
           '  - { at: 0s, fault: line_errors, device: cpe-000002, perHour: 7200, for: 30s }',
           '  - { at: 1m, maintenance: bs-0001, for: 10m }',
           '  - { at: 2s, wrap: cpe-000003, in: 8s }',
+          '  - { at: 9s, accept: remote_reboot, subscriber: sub-000003 }',
           'checkpoints:',
           '  - at: 12s',
           '    findings: [{ under: bs-0002, kind: unreachable }, { device: cpe-000002, kind: stale_uptime, absent: true }]',
@@ -45,8 +46,14 @@ describe('eval scenario files', () => {
       ['fault', 0],
       ['wrap', 2],
       ['reboot', 6],
+      ['accept', 9],
       ['maintenance', 60],
     ]);
+    expect(scenario.timeline[3]).toMatchObject({
+      suggestion: 'remote_reboot',
+      subscriberId: 'sub-000003',
+      deviceIds: ['cpe-000003'],
+    });
     expect(scenario.timeline[0]).toMatchObject({
       kind: 'line_errors',
       params: { perHour: 7200, persistent: false },
@@ -64,7 +71,7 @@ describe('eval scenario files', () => {
     ]);
     expect(checkpoint?.findings.at(-1)).toMatchObject({ deviceId: 'cpe-000002', expect: 'absent' });
     expect(checkpoint?.suggestions.map((s) => s.subscriberId)).toHaveLength(6);
-    expect(checkpoint?.incidents).toEqual([{ line: 13, rootDeviceId: 'bs-0002', kind: 'outage' }]);
+    expect(checkpoint?.incidents).toEqual([{ line: 15, rootDeviceId: 'bs-0002', kind: 'outage' }]);
   });
 
   it('reports every problem at once with its file:line and a hint for a misspelt word', () => {
@@ -91,7 +98,7 @@ describe('eval scenario files', () => {
       `${FILE}:5 timeline[0].fault: unknown fault kind "stale_uptme" (did you mean "stale_uptime"?); expected one of down, stale_uptime, line_errors, wan_down, reboot_loop, low_signal, high_cpu, packet_loss, slow, high_memory, high_temperature, cell_down, cell_degraded`,
       `${FILE}:6 timeline[1].device: no device "cpe-999999" in this fleet`,
       `${FILE}:7 timeline[2].days: "days" does not belong to a fault step`,
-      `${FILE}:8 timeline[3]: a step does exactly one of fault, clear, reboot, noc_reboot, maintenance, wrap (found 2)`,
+      `${FILE}:8 timeline[3]: a step does exactly one of fault, clear, reboot, noc_reboot, accept, maintenance, wrap (found 2)`,
       `${FILE}:11 checkpoints[0].findings[0].kind: unknown finding kind "stale_uptim" (did you mean "stale_uptime"?); expected one of unreachable, stale_uptime, unexpected_reboot, reboot_loop, interface_down, wan_down, error_rate, low_signal, resource_exhaustion, cell_down, cell_degraded, base_station_down, flapping`,
       `${FILE}:11 checkpoints[0].findings[1]: "absent" and "optional" exclude each other`,
       `${FILE}:12 checkpoints[0].suggestions[0].top: unknown suggestion kind "reboot"; expected one of remote_reboot, technician_visit, consultation, outage_notice, none, any`,
