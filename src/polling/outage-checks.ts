@@ -88,12 +88,15 @@ export function createOutageChecks(deps: OutageChecksDeps): OutageChecks {
       // A parent already down has had its check; its next polls need none.
       const failed = reports.filter((r) => isFailedOutcome(r.result.outcome) && !isDown(r));
       if (failed.length === 0) return;
-      const devices = await deps.inventory.getDevices(failed.map((r) => r.deviceId));
-      for (const device of devices)
-        if (device && PARENT_KINDS.has(device.kind))
-          await start(device.id, { announced: false, cause: 'poll_failed' }).catch((error: unknown) =>
-            log.warn({ err: error, deviceId: device.id }, 'outage check could not be queued'),
-          );
+      try {
+        const devices = await deps.inventory.getDevices(failed.map((r) => r.deviceId));
+        for (const device of devices)
+          if (device && PARENT_KINDS.has(device.kind))
+            await start(device.id, { announced: false, cause: 'poll_failed' });
+      } catch (error) {
+        // The polls are stored already; the outage then settles as it would without a check.
+        log.warn({ err: error }, 'outage check could not be started');
+      }
     },
     async runRound(job) {
       const sample = sampleChildren(await deps.inventory.childIds(job.parentId), deps.config.sampleSize);
