@@ -123,8 +123,10 @@ async function onTrap(deps: TrapRepollDeps, trap: Trap): Promise<void> {
     return;
   }
   await countTrap(deps, 'known');
-  const queued = await queueRepolls(deps, deviceId, trap);
+  // The announcement is stored before the re-polls are queued: a re-poll that read the state before it
+  // would write its answer over the announced finding without clearing it.
   if (deps.announce) await announce(deps, deviceId, trap);
+  const queued = await queueRepolls(deps, deviceId, trap);
   await deps.redis.xadd(
     deps.keys.trapEvents(),
     'MAXLEN',

@@ -174,6 +174,34 @@ describe('with traps', () => {
   );
 
   it(
+    'takes a forged dying gasp back at the next answer, announces a device once a minute, and opens no outage',
+    { timeout: 30_000 },
+    async () => {
+      const an = parentOfKind(h.sim, 'access_node');
+      await sendAlarm(an.host, 'dying_gasp', an.id);
+      await sendAlarm(an.host, 'dying_gasp', an.id);
+      const counters = () => h.redis.redis.hgetall(h.redis.keys.metricCounters());
+      await until(
+        async () => (await counters())['vigil_trap_announcements_total{outcome="too_soon"}'] === '1',
+        {
+          what: 'the repeated trap refused',
+        },
+      );
+      // The trap's own re-poll answers: the access node is reachable again, its finding cleared.
+      await until(
+        async () => {
+          await h.catchUp();
+          return !(h.mirror.byDevice.get(an.id) ?? []).some((f) => f.kind === 'unreachable');
+        },
+        { timeoutMs: 15_000, what: `${an.id} back after the forged trap` },
+      );
+      await h.advisor.step(Date.now());
+      const active = await createIncidentStore(h.redis.redis, h.redis.keys).active();
+      expect(active.filter((i) => i.rootDeviceId === an.id && i.state === 'open')).toEqual([]);
+    },
+  );
+
+  it(
     'opens a base station outage on its dying gasp, with notices, long before the settle time',
     { timeout: 60_000 },
     async () => {
@@ -186,7 +214,7 @@ describe('with traps', () => {
         h.redis.keys.metricCounters(),
         'vigil_trap_announcements_total{outcome="announced"}',
       );
-      expect(Number(announced)).toBe(2);
+      expect(Number(announced)).toBe(3);
       expect(incident.affectedSubscriberIds.length).toBe(childrenOf(h.sim, bs.index).length);
       await until(
         async () => {
