@@ -35,6 +35,7 @@ const LAYERS = [
   ['bench'],
   ['demo'],
   ['eval'],
+  ['drill'],
   ['cli'],
 ];
 
