@@ -1,5 +1,17 @@
 import type { EvalScore, FindingTally, Tally } from './score-eval.js';
 
+/** How the run was made, said under the headline so figures are read with their settings. */
+export interface EvalSettings {
+  intervalSeconds: number;
+  rebootSeconds: number;
+  concurrency: number;
+}
+
+function settingsLine(settings: EvalSettings): string {
+  const settle = Math.max(2, 2 * settings.intervalSeconds);
+  return `polls every ${settings.intervalSeconds} s (unless a scenario sets its own), outages settle in ${settle} s, a rebooted router is silent ${settings.rebootSeconds} s; ${settings.concurrency} scenarios at a time`;
+}
+
 const percent = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 const seconds = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} s`);
 
@@ -23,7 +35,7 @@ const counts = (t: Tally): string[] => [
 ];
 
 /** The suite's figures as the table `vigil eval` prints, then each failed scenario with its reasons. */
-export function formatEval(score: EvalScore): string {
+export function formatEval(score: EvalScore & { settings?: EvalSettings }): string {
   const failed = score.scenarios.filter((s) => !s.passed && s.pending === undefined);
   const pending = score.scenarios.filter((s) => s.pending !== undefined);
   const ran = score.scenarios.length - pending.length;
@@ -37,12 +49,14 @@ export function formatEval(score: EvalScore): string {
   const { rightTop, detect } = score;
   const lines = [
     `vigil eval: ${ran} scenarios run, ${ran - failed.length} met every expectation, ${failed.length} did not${pending.length > 0 ? `; ${pending.length} pending` : ''}`,
+    ...(score.settings ? [settingsLine(score.settings)] : []),
     '',
     ...table([['finding', 'tp', 'fp', 'fn', 'precision', 'recall', 'detect p50', 'p95'], ...findingRows]),
     '',
     ...table([['top suggestion', 'tp', 'fp', 'fn', 'precision', 'recall'], ...suggestionRows]),
     '',
     `right top suggestion: ${rightTop.right}/${rightTop.judged} subscriber checks (${percent(rightTop.share)}; bar 99%)`,
+    `  of those with something to suggest: ${score.rightTopWhenTroubled.right}/${score.rightTopWhenTroubled.judged} (${percent(score.rightTopWhenTroubled.share)})`,
     `false outages: ${score.falseOutages} (bar 0)`,
     `reboots or visits suggested inside an outage: ${score.rebootsOrVisitsInsideOutage} (bar 0)`,
     `time to detect: p50 ${seconds(detect.p50Seconds)}, p95 ${seconds(detect.p95Seconds)} (${detect.samples} findings)`,

@@ -1,4 +1,5 @@
 import { runPool } from '../bench/run-pool.js';
+import type { EvalSettings } from './format-eval.js';
 import type { EvalScenario } from './eval-scenario.js';
 import { runScenario, type ScenarioRunOptions } from './run-scenario.js';
 import { scoreEval, type EvalScore, type ScenarioResult } from './score-eval.js';
@@ -13,7 +14,7 @@ export interface EvalOptions extends Omit<ScenarioRunOptions, 'firstOctet'> {
 export interface EvalReport extends EvalScore {
   /** Every scenario's verdicts in full, for `--json`. */
   results: ScenarioResult[];
-  settings: { intervalSeconds: number; rebootSeconds: number; concurrency: number };
+  settings: EvalSettings;
 }
 
 function pendingResult(scenario: EvalScenario): ScenarioResult {

@@ -45,6 +45,8 @@ export interface EvalScore {
   /** Judged on each subscriber's top suggestion; `none` is the right answer for a healthy subscriber. */
   suggestions: Record<string, Tally>;
   rightTop: { right: number; judged: number; share: number | null };
+  /** The same over subscribers expected to get a suggestion: the healthy majority left out. */
+  rightTopWhenTroubled: { right: number; judged: number; share: number | null };
   falseOutages: number;
   rebootsOrVisitsInsideOutage: number;
   detect: { p50Seconds: number | null; p95Seconds: number | null; samples: number };
@@ -77,7 +79,7 @@ function countCheckpoints(results: readonly ScenarioResult[]) {
   const findingCounts = new Map<string, Counts>(FINDING_KINDS.map((k) => [k, zero()]));
   const detectByKind = new Map<string, number[]>();
   const suggestionCounts = new Map<string, Counts>([...SUGGESTION_KINDS, 'none'].map((k) => [k, zero()]));
-  const top = { right: 0, judged: 0 };
+  const top = { right: 0, judged: 0, troubledRight: 0, troubledJudged: 0 };
   for (const checkpoint of results.flatMap((r) => r.checkpoints)) {
     for (const f of checkpoint.findings) {
       const counts = findingCounts.get(f.kind) as Counts;
@@ -90,8 +92,10 @@ function countCheckpoints(results: readonly ScenarioResult[]) {
     for (const s of checkpoint.suggestions) {
       if (s.expected === 'any') continue;
       top.judged++;
+      if (s.expected !== 'none') top.troubledJudged++;
       if (s.expected === s.observed) {
         top.right++;
+        if (s.expected !== 'none') top.troubledRight++;
         (suggestionCounts.get(s.expected) as Counts).tp++;
       } else {
         (suggestionCounts.get(s.expected) as Counts).fn++;
@@ -137,6 +141,11 @@ export function scoreEval(results: readonly ScenarioResult[]): EvalScore {
     findings,
     suggestions: Object.fromEntries([...suggestionCounts].map(([kind, counts]) => [kind, tally(counts)])),
     rightTop: { right, judged, share: judged === 0 ? null : right / judged },
+    rightTopWhenTroubled: {
+      right: top.troubledRight,
+      judged: top.troubledJudged,
+      share: top.troubledJudged === 0 ? null : top.troubledRight / top.troubledJudged,
+    },
     falseOutages: results.reduce((n, r) => n + r.run.falseOutages.length, 0),
     rebootsOrVisitsInsideOutage: results.reduce((n, r) => n + r.run.suggestedInsideOutage.length, 0),
     detect: {

@@ -102,6 +102,7 @@ describe('judging a checkpoint', () => {
     expect(score.suggestions.remote_reboot).toMatchObject({ tp: 0, fn: 1, recall: 0 });
     expect(score.suggestions.none).toMatchObject({ fp: 1 });
     expect(score.rightTop).toEqual({ right: 19, judged: 20, share: 0.95 });
+    expect(score.rightTopWhenTroubled).toEqual({ right: 0, judged: 1, share: 0 });
     expect(score.scenarios[0]?.passed).toBe(false);
     expect(formatEval(score)).toMatch(/sub-000007 top suggestion none, expected remote_reboot/);
   });
