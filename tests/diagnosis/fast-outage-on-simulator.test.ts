@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ACTIONS_CONFIG, type Config } from '../../src/config/load-config.js';
-import { DEFAULT_CORRELATION_CONFIG, type Incident } from '../../src/correlation/index.js';
+import type { Incident } from '../../src/correlation/index.js';
 import type { Advisor } from '../../src/diagnosis/advisor.js';
 import type { FindingsMirror } from '../../src/diagnosis/findings-mirror.js';
 import { createIncidentStore } from '../../src/diagnosis/incident-store.js';
@@ -16,8 +15,9 @@ import { createPollerRole, type PollerRole } from '../../src/roles/poller-role.j
 import type { Simulator } from '../../src/sim/simulator.js';
 import { ALARM_SUBJECT_OID, ALARM_TRAP_OIDS } from '../../src/snmp/alarm-traps.js';
 import { createTestAdvisor } from '../helpers/test-advisor.js';
-import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
-import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
+import { testPollerConfig } from '../helpers/test-poller-config.js';
+import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { randomPort, startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
 import { until } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
@@ -47,22 +47,7 @@ async function startHarness(firstOctet: number, trapPort: number): Promise<Harne
   });
   const redis = await createTestRedis();
   await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(sim.fleet.inventory);
-  const config: Config = {
-    redisUrl: TEST_REDIS_URL,
-    redisPrefix: redis.prefix,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    apiKeys: [],
-    authProfiles: new Map([['sim', v2cProfile]]),
-    probesDir: 'probes',
-    pollShards: 4,
-    trapHost: '127.0.0.1',
-    trapPort,
-    playbooksDir: 'playbooks',
-    correlation: DEFAULT_CORRELATION_CONFIG,
-    actions: DEFAULT_ACTIONS_CONFIG,
-  };
+  const config = testPollerConfig(redis, trapPort);
   const role = createPollerRole({
     config,
     logger: createLogger({ level: 'silent' }),

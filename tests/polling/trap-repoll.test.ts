@@ -1,18 +1,16 @@
-import { DEFAULT_ACTIONS_CONFIG } from '../../src/config/load-config.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config/load-config.js';
 import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { PROBE_QUEUE } from '../../src/platform/queue-names.js';
 import { createPollerRole, type PollerRole } from '../../src/roles/poller-role.js';
 import type { PollReport } from '../../src/polling/poll-service.js';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
-import { randomPort, startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
-import { DEFAULT_CORRELATION_CONFIG } from '../../src/correlation/index.js';
+import { testPollerConfig } from '../helpers/test-poller-config.js';
+import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { randomPort, startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
 import { until } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
@@ -29,22 +27,7 @@ describe('traps trigger an immediate re-poll', () => {
     sim = await startTestSimulator({ firstOctet: 172, devices: 20, fanout: 9 });
     redis = await createTestRedis();
     await createInventoryStore({ redis: redis.redis, keys: redis.keys }).importInventory(sim.fleet.inventory);
-    const config: Config = {
-      redisUrl: TEST_REDIS_URL,
-      redisPrefix: redis.prefix,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      apiKeys: [],
-      authProfiles: new Map([['sim', v2cProfile]]),
-      probesDir: 'probes',
-      pollShards: 4,
-      trapHost: '127.0.0.1',
-      trapPort,
-      playbooksDir: 'playbooks',
-      correlation: DEFAULT_CORRELATION_CONFIG,
-      actions: DEFAULT_ACTIONS_CONFIG,
-    };
+    const config = testPollerConfig(redis, trapPort);
     role = createPollerRole(
       { config, logger: createLogger({ level: 'silent' }), redis: redis.redis, keys: redis.keys },
       { onPolled: (reports) => polled.push(...reports) },
