@@ -8,6 +8,7 @@ import { registerBenchCommand } from './bench-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerEvalCommand } from './eval-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -25,6 +26,7 @@ registerProbeCommand(program);
 registerExplainCommand(program);
 registerCheckCommand(program);
 registerBenchCommand(program);
+registerEvalCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
 // A command has finished when its action resolves (long-running ones resolve on their stop signal):
