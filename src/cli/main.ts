@@ -8,6 +8,7 @@ import { registerBenchCommand } from './bench-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerRecordCommand } from './record-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { runCommand } from './run-command.js';
 
@@ -23,6 +24,7 @@ registerSimCommand(program);
 registerDemoCommand(program);
 registerInventoryCommands(program);
 registerProbeCommand(program);
+registerRecordCommand(program);
 registerExplainCommand(program);
 registerCheckCommand(program);
 registerBenchCommand(program);
