@@ -8,8 +8,8 @@ import { registerBenchCommand } from './bench-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerExplainCommand } from './explain-command.js';
-import { registerRecordCommand } from './record-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerRecordCommand } from './record-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
