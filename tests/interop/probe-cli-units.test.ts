@@ -36,8 +36,16 @@ describe('vigil probe (built) against Net-SNMP snmpd, as a person reads it', () 
       /^ {2}sysUpTime +(\d+(\.\d)? s|\d+ min \d+ s|\d+ h \d+ min|\d+ d \d+ h \([\d,]+ s\))$/m,
     );
     // Detectors' metrics this probe does not poll are named, not left as a silent "-".
-    expect(stdout).toContain('not in this probe: temperature, signal');
-    // snmpd fills hrProcessorLoad after a minute of samples: a value, or why there is none.
-    expect(stdout).toMatch(/^ {2}cpuLoad +(\d+%|- {2}\(noSuch(Instance|Object): .*\))$/m);
+    expect(stdout).toContain('not in this probe: signal');
+    // snmpd fills hrProcessorLoad after a minute of samples: a value and the formula that gave it, or why none.
+    expect(stdout).toMatch(
+      /^ {2}cpuLoad +(\d+% {2}\(formula [12] of 2: .*\)|- {2}\(none of its 2 formulas had every term\))$/m,
+    );
+    // Memory in bytes, from the RAM row and the buffers and cache rows snmpd reports apart.
+    expect(stdout).toMatch(
+      /^ {2}memoryUsed +[\d.]+ [KMG]iB \([\d,]+ bytes\) {2}\(formula 1 of 2: storage rows \d+, \d+, \d+\)$/m,
+    );
+    // snmpd has no ENTITY-SENSOR-MIB: the derived temperature says it could not be computed.
+    expect(stdout).toMatch(/^ {2}temperature +- {2}\(not computable: a term had no value\)$/m);
   });
 });

@@ -89,7 +89,7 @@ describe.concurrent('vigil probe on the command line', { timeout: 60_000 }, () =
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^outcome: ok/m);
     expect(run.stdout).toMatch(/^interfaces \(\d+ rows\)$/m);
-    expect(run.stdout).toMatch(/^ {2}index +ifDescr +ifAdminStatus/m);
+    expect(run.stdout).toMatch(/^ {2}index +ifDescr +ifType +ifAdminStatus/m);
     expect(run.stdout).toContain('findings if this persisted');
     expect(run.stdout + run.stderr).not.toContain(snmpd.community);
   });
