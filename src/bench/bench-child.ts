@@ -19,7 +19,11 @@ export interface BenchChild {
   rssMb(): number;
   /** Lines logged so far whose `msg` matches, parsed (for warnings worth reporting). */
   logged(msg: RegExp): Record<string, unknown>[];
+  /** True until it has exited. */
+  readonly running: boolean;
   stop(): Promise<void>;
+  /** SIGKILL at once: a crash (the fault drills). */
+  kill(): Promise<void>;
 }
 
 /** The fields of /proc/<pid>/stat after the command name; none once the process is gone. */
@@ -79,6 +83,10 @@ export async function startBenchChild(
     },
     rssMb: () => Math.round((Number(procStat(child.pid)[21] ?? 0) * 4096) / 2 ** 20),
     logged: (msg) => kept.filter((r) => typeof r.msg === 'string' && msg.test(r.msg)),
+    get running() {
+      return child.running;
+    },
     stop: child.stop,
+    kill: child.kill,
   };
 }

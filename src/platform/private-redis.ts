@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { AppError } from '../shared/app-error.js';
+import { freeTcpPort } from './free-tcp-port.js';
 
 export interface RedisEndpoint {
   url: string;
@@ -31,17 +31,6 @@ async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The Redis the demo uses: the one at `url` when it answers; otherwise, when a `redis-server` binary
  * exists, a private one on a free loopback port, keeping nothing on disk, stopped by `stop()`.
@@ -54,7 +43,7 @@ export async function ensureRedis(url: string): Promise<RedisEndpoint> {
       `no Redis answers at ${url} and no redis-server binary is installed`,
     );
   }
-  const port = await freePort();
+  const port = await freeTcpPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
   const server = spawn(
     'redis-server',

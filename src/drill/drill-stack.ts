@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
+import { httpJson, type HttpAnswer } from '../bench/bench-http.js';
+import { freeUdpPort } from '../bench/free-udp-port.js';
+import { writeProbes } from '../bench/write-probes.js';
+import type { InventoryDocument } from '../sim/fleet-generator.js';
+
+export type DrillRole = 'agent' | 'noc' | 'admin';
+
+export interface DrillStackOptions {
+  redisUrl: string;
+  probesDir: string;
+  playbooksDir: string;
+  intervalSeconds: number;
+  fleet: { devices: number; fanout: number; seed: number };
+  /** `vigil serve --roles poller` processes. */
+  pollers: number;
+  /** `vigil serve --roles worker` processes (advisor, actions, alerts). */
+  workers: number;
+  /** Address block of the drill's fleet (127.<n>.0.1 on). */
+  firstOctet: number;
+  rebootSeconds: number;
+  /** Added to every `vigil serve`'s environment (VIGIL_REBOOT_VERIFY_SECONDS…). */
+  serveEnv?: Record<string, string>;
+}
+
+/** The drill's system under test: `vigil sim` and `vigil serve` split by role, each a process. */
+export interface DrillStack {
+  inventory: InventoryDocument;
+  apiUrl: string;
+  /** The bearer token of a role, for a stream the drill opens itself. */
+  token(role: DrillRole): string;
+  api(method: string, path: string, role: DrillRole, body?: unknown, timeoutMs?: number): Promise<HttpAnswer>;
+  control(method: string, path: string, body?: unknown): Promise<HttpAnswer>;
+  /** Every `vigil serve` process by name: api, poller-1, poller-2…, worker-1… */
+  serve: Map<string, BenchChild>;
+  close(): Promise<void>;
+}
+
+const secret = (): string => randomBytes(18).toString('base64url');
+
+type Secrets = Record<DrillRole | 'community' | 'write', string>;
+
+/** API keys and communities made for the run: nothing of the drill's is a secret anywhere else. */
+function drillSecrets(): Secrets {
+  return { agent: secret(), noc: secret(), admin: secret(), community: secret(), write: secret() };
+}
+
+function serveEnv(
+  options: DrillStackOptions,
+  run: { prefix: string; probesDir: string; trapPort: number },
+  secrets: Secrets,
+): Record<string, string> {
+  const interval = options.intervalSeconds;
+  return {
+    REDIS_URL: options.redisUrl,
+    VIGIL_REDIS_PREFIX: run.prefix,
+    VIGIL_LOG_LEVEL: 'info',
+    VIGIL_API_KEYS: `agent:${secrets.agent},noc:${secrets.noc},admin:${secrets.admin}`,
+    VIGIL_SNMP_SIM_VERSION: '2c',
+    VIGIL_SNMP_SIM_COMMUNITY: secrets.community,
+    VIGIL_SNMP_SIM_WRITE_COMMUNITY: secrets.write,
+    VIGIL_TRAP_HOST: '127.0.0.1',
+    VIGIL_TRAP_PORT: String(run.trapPort),
+    VIGIL_PROBES_DIR: run.probesDir,
+    VIGIL_PLAYBOOKS_DIR: resolve(options.playbooksDir),
+    VIGIL_POLL_SHARDS: '8',
+    VIGIL_PROBE_MIN_INTERVAL_SECONDS: String(interval),
+    VIGIL_POLL_TICK_SECONDS: String(interval / 4),
+    VIGIL_POLL_SYNC_SECONDS: '1',
+    VIGIL_OUTAGE_SETTLE_SECONDS: String(Math.max(2, 2 * interval)),
+    VIGIL_OUTAGE_RESOLVE_SECONDS: String(Math.max(2, 2 * interval)),
+    VIGIL_HOST: '127.0.0.1',
+    VIGIL_PORT: '0',
+    ...options.serveEnv,
+  };
+}
+
+function simArgs(
+  options: DrillStackOptions,
+  inventoryPath: string,
+  port: number,
+  trapPort: number,
+): string[] {
+  const { fleet } = options;
+  return [
+    'sim',
+    ...['--devices', String(fleet.devices), '--fanout', String(fleet.fanout), '--seed', String(fleet.seed)],
+    ...['--stale-share', '0', '--reboot-seconds', String(options.rebootSeconds)],
+    ...['--inventory-out', inventoryPath, '--control-port', '0'],
+    ...['--first-octet', String(options.firstOctet), '--port', String(port)],
+    ...['--trap-target', `127.0.0.1:${trapPort}`],
+  ];
+}
+
+/** The `vigil serve` processes by name, in the order they start: the API first, then pollers, then workers. */
+function serveProcesses(options: DrillStackOptions): [string, string][] {
+  const names: [string, string][] = [['api', 'api']];
+  for (let n = 1; n <= options.pollers; n++) names.push([`poller-${n}`, 'poller']);
+  for (let n = 1; n <= options.workers; n++) names.push([`worker-${n}`, 'worker']);
+  return names;
+}
+
+/**
+ * Starts the simulator and `vigil serve` split by role over the drill's Redis, imports the fleet through
+ * the API and returns once every device has been polled once.
+ */
+export async function startDrillStack(options: DrillStackOptions): Promise<DrillStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-drill-'));
+  const prefix = `vigil-drill-${randomBytes(4).toString('hex')}`;
+  const children: BenchChild[] = [];
+  const serve = new Map<string, BenchChild>();
+  const close = async (): Promise<void> => {
+    await Promise.all([...children].reverse().map((child) => child.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const probesDir = join(dir, 'probes');
+    writeProbes(options.probesDir, probesDir, options.intervalSeconds);
+    const secrets = drillSecrets();
+    const [trapPort, simPort] = [await freeUdpPort(), await freeUdpPort()];
+    const inventoryPath = join(dir, 'inventory.json');
+    const simEnv = {
+      VIGIL_SNMP_SIM_COMMUNITY: secrets.community,
+      VIGIL_SNMP_SIM_WRITE_COMMUNITY: secrets.write,
+      VIGIL_LOG_LEVEL: 'info',
+    };
+    const sim = await startBenchChild(
+      'vigil sim',
+      simArgs(options, inventoryPath, simPort, trapPort),
+      simEnv,
+      'simulator ready',
+    );
+    children.push(sim);
+    const env = serveEnv(options, { prefix, probesDir, trapPort }, secrets);
+    for (const [name, role] of serveProcesses(options)) {
+      const child = await startBenchChild(
+        `vigil serve (${name})`,
+        ['serve', '--roles', role],
+        env,
+        'vigil started',
+      );
+      children.push(child);
+      serve.set(name, child);
+    }
+    const apiUrl = String(serve.get('api')?.ready.url);
+    const controlUrl = String(sim.ready.control);
+    const api: DrillStack['api'] = (method, path, role, body, timeoutMs = 30_000) =>
+      httpJson(method, apiUrl + path, { authorization: `Bearer ${secrets[role]}` }, body, timeoutMs);
+    const imported = await api('PUT', '/v1/inventory', 'admin', readFileSync(inventoryPath, 'utf8'), 60_000);
+    if (imported.status !== 200) throw new Error(`inventory import: ${imported.status} ${imported.text}`);
+    await firstPolls(api, options.intervalSeconds);
+    return {
+      inventory: JSON.parse(readFileSync(inventoryPath, 'utf8')) as InventoryDocument,
+      apiUrl,
+      token: (role) => secrets[role],
+      api,
+      control: (method, path, body) => httpJson(method, controlUrl + path, {}, body),
+      serve,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Until no device is left `unknown` (each has been polled once), as NOC would see it. */
+async function firstPolls(api: DrillStack['api'], intervalSeconds: number): Promise<void> {
+  const deadline = Date.now() + (intervalSeconds * 5 + 60) * 1000;
+  for (;;) {
+    const answer = await api('GET', '/v1/devices?status=unknown&limit=1', 'noc');
+    const page = JSON.parse(answer.text) as { items?: unknown[] };
+    if (answer.status === 200 && page.items?.length === 0) return;
+    if (Date.now() > deadline) throw new Error('the fleet was not polled once within the deadline');
+    await sleep(250);
+  }
+}

@@ -1,0 +1,29 @@
+import type { DrillOptions } from './drill-options.js';
+import type { DrillReport } from './drill-report.js';
+import { pollerLossDrill } from './poller-loss-drill.js';
+import { redisFullDrill } from './redis-full-drill.js';
+import { redisRestartDrill } from './redis-restart-drill.js';
+
+/** Every drill by the name `vigil drill <name>` takes, with what it proves. */
+export const DRILLS = {
+  'redis-restart': {
+    run: redisRestartDrill,
+    about: 'Redis SIGKILLed mid-run and restarted from its AOF: no action lost or doubled, 503s meanwhile',
+  },
+  'poller-loss': {
+    run: pollerLossDrill,
+    about: 'one of two pollers SIGKILLed: every device still polled within one interval + 10 s',
+  },
+  'redis-full': {
+    run: redisFullDrill,
+    about: 'Redis at maxmemory (noeviction): writes refused clearly, reads served, recovery when it frees',
+  },
+} as const satisfies Record<string, { run: (options: DrillOptions) => Promise<DrillReport>; about: string }>;
+
+export type DrillName = keyof typeof DRILLS;
+
+export const DRILL_NAMES = Object.keys(DRILLS) as DrillName[];
+
+export function runDrill(name: DrillName, options: DrillOptions): Promise<DrillReport> {
+  return DRILLS[name].run(options);
+}
