@@ -9,6 +9,7 @@ import { registerCheckCommand } from './check-command.js';
 import { registerProbeCommand } from './probe-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerEvalCommand } from './eval-command.js';
+import { registerDrillCommand } from './drill-command.js';
 import { registerRecordCommand } from './record-command.js';
 import { runCommand } from './run-command.js';
 
@@ -29,6 +30,7 @@ registerExplainCommand(program);
 registerCheckCommand(program);
 registerBenchCommand(program);
 registerEvalCommand(program);
+registerDrillCommand(program);
 
 await runCommand(() => program.parseAsync(process.argv));
 // A command has finished when its action resolves (long-running ones resolve on their stop signal):
