@@ -4,10 +4,15 @@ import { join } from 'node:path';
 /**
  * The shipped probes with one interval, a 1 s timeout and 1 retry. The timeout is shortened under a
  * 4 s interval (VIGIL_PROBE_MIN_INTERVAL_SECONDS lets fast tests go there): a probe's timeout ×
- * (retries + 1) must be shorter than its interval.
+ * (retries + 1) must be shorter than its interval. `timeoutMs` overrides it (within that rule).
  */
-export function writeProbes(from: string, to: string, intervalSeconds: number): void {
-  const timeoutMs = Math.min(1_000, Math.floor((intervalSeconds * 1000) / 4));
+export function writeProbes(
+  from: string,
+  to: string,
+  intervalSeconds: number,
+  options: { timeoutMs?: number } = {},
+): void {
+  const timeoutMs = options.timeoutMs ?? Math.min(1_000, Math.floor((intervalSeconds * 1000) / 4));
   mkdirSync(to);
   for (const name of readdirSync(from)) {
     if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;

@@ -98,7 +98,10 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
   try {
     await waitForRedis(redis);
     const probesDir = join(dir, 'probes');
-    writeProbes(options.probesDir, probesDir, options.intervalSeconds);
+    // Two tries of 40% of the interval each: as long as the rule (timeout × tries < interval) allows,
+    // so a loaded machine's stalls are not taken for silent devices.
+    const timeoutMs = Math.min(2_000, Math.floor(options.intervalSeconds * 400));
+    writeProbes(options.probesDir, probesDir, options.intervalSeconds, { timeoutMs });
     const secrets = { agent: secret(), noc: secret(), admin: secret(), community: secret(), write: secret() };
     const [trapPort, simPort] = [await freeUdpPort(), await freeUdpPort()];
     const inventoryPath = join(dir, 'inventory.json');
