@@ -1,6 +1,7 @@
 /** Detection: one poll of one device → findings, with hysteresis. Pure: no I/O, no clock. */
 export { detect, DETECTORS, type DetectInput, type DetectOutput } from './detect.js';
 export { announcedPoll, type SilenceAnnouncement } from './announced-silence.js';
+export { announceUplinkDown, type LinkDownAnnouncement } from './announced-uplink-down.js';
 export { initialDetectionState, type DetectionState } from './detection-state.js';
 export {
   FINDING_KINDS,

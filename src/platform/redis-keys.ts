@@ -34,10 +34,13 @@ export interface RedisKeys {
    * most of a sample of its children failing together): lets correlation skip the settle time.
    */
   devicesSilenceConfirmedAt(): string;
-  /** String with a TTL while an outage check of a parent may not start again (its cooldown). */
-  outageCheck(parentId: string): string;
-  /** String with a TTL while a trap may not announce a device's silence again. */
-  trapAnnouncement(deviceId: string): string;
+  /**
+   * String with a TTL while an outage check of a parent may not start again (its cooldown), one for
+   * checks a trap's alarm started and one for those a failed poll or a linkDown did.
+   */
+  outageCheck(parentId: string, startedBy: 'alarm' | 'poll'): string;
+  /** String with a TTL while a trap may not announce the same of a device again (`what`: the alarm). */
+  trapAnnouncement(deviceId: string, what: string): string;
   /** Hash incident id → incident JSON: the active ones and the resolved ones still kept. */
   incidentRecords(): string;
   /** Set of the ids of pending and open incidents (what correlation steps from). */
@@ -167,8 +170,8 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     devicesByFinding: (kind) => k('poll', 'finding', kind),
     devicesAnsweredAt: () => k('poll', 'answered-at'),
     devicesSilenceConfirmedAt: () => k('poll', 'silence-confirmed-at'),
-    outageCheck: (parentId) => k('poll', 'outage-check', parentId),
-    trapAnnouncement: (deviceId) => k('traps', 'announced', deviceId),
+    outageCheck: (parentId, startedBy) => k('poll', 'outage-check', startedBy, parentId),
+    trapAnnouncement: (deviceId, what) => k('traps', 'announced', what, deviceId),
     incidentRecords: () => k('incidents', 'records'),
     activeIncidents: () => k('incidents', 'active'),
     resolvedIncidents: () => k('incidents', 'resolved'),

@@ -67,9 +67,10 @@ export function createOutageChecks(deps: OutageChecksDeps): OutageChecks {
 
   const start: OutageChecks['start'] = async (parentId, { announced, cause }) => {
     if (!enabled) return false;
-    // The bound on whatever asks (a failing poll, a flood of forged traps): one check per cooldown.
+    // The bound on whatever asks (a failing poll, a flood of forged traps): one check per cooldown,
+    // apart for alarms, so a linkDown just before a power loss does not hold back its dying gasp's check.
     const fresh = await deps.redis.set(
-      deps.keys.outageCheck(parentId),
+      deps.keys.outageCheck(parentId, announced ? 'alarm' : 'poll'),
       '1',
       'PX',
       deps.config.cooldownMs,

@@ -1,9 +1,11 @@
 import {
   announcedPoll,
+  announceUplinkDown,
   detect,
   initialDetectionState,
   type Finding,
   type FindingChange,
+  type LinkDownAnnouncement,
   type SilenceAnnouncement,
 } from '../detection/index.js';
 import { authProfileVariables, type Device } from '../inventory/index.js';
@@ -69,6 +71,38 @@ export function announceOneDevice(
   const prior = input.previous?.probe === input.probe.name ? input.previous : undefined;
   const output = { result: announcedPoll(input.device.id, announcement), indices: prior?.indices ?? {} };
   return judgeOutput(clock, input, output, announcement);
+}
+
+/**
+ * A parent's linkDown trap on its uplink or backhaul: `wan_down` opened at once on the state its last
+ * poll left (see announced-uplink-down.ts); undefined when that changes nothing (never polled, not an
+ * upstream interface, already open). No poll was made: the report's result repeats the last outcome.
+ */
+export function announceLinkDown(
+  clock: () => number,
+  input: PollOneInput,
+  announcement: LinkDownAnnouncement,
+): DevicePolled | undefined {
+  const prior = input.previous?.probe === input.probe.name ? input.previous : undefined;
+  if (!prior) return undefined;
+  const { state, changes } = announceUplinkDown(prior.detection, input.probe, announcement, clock());
+  if (changes.length === 0) return undefined;
+  const deviceId = input.device.id;
+  return {
+    report: {
+      deviceId,
+      result: {
+        deviceId,
+        outcome: prior.detection.lastOutcome ?? 'ok',
+        reason: `linkDown announced by a trap from ${announcement.reportedBy}`,
+        meta: { durationMs: 0, retries: 0, pdus: 0 },
+      },
+      changes,
+      findings: Object.values(state.findings),
+    },
+    state: { ...prior, detection: state },
+    facts: { id: deviceId, before: statusFacts(prior.detection), after: statusFacts(state) },
+  };
 }
 
 /** Detection on one poll's output: the report, the next stored state, the status before and after. */

@@ -6,8 +6,9 @@ import type { AuthProfile } from '../snmp/auth-profile.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import type { Probe } from '../probes/probe-types.js';
 import type { DevicePoller } from './poll-device.js';
-import type { SilenceAnnouncement } from '../detection/index.js';
+import type { LinkDownAnnouncement, SilenceAnnouncement } from '../detection/index.js';
 import {
+  announceLinkDown,
   announceOneDevice,
   pollOneDevice,
   type DevicePolled,
@@ -42,6 +43,8 @@ export interface PollService {
    * the inventory.
    */
   announceSilence(deviceId: string, announcement: SilenceAnnouncement): Promise<PollReport | undefined>;
+  /** Opens `wan_down` on a trap's word that an upstream interface went down; undefined when nothing changed. */
+  announceLinkDown(deviceId: string, announcement: LinkDownAnnouncement): Promise<PollReport | undefined>;
   probeFor(device: Device): Probe;
 }
 
@@ -61,18 +64,14 @@ export function createPollService(deps: PollServiceDeps): PollService {
     return deps.probes.get(FALLBACK_PROBE) as Probe;
   };
   const batchDeps = { ...deps, log, probeFor };
+  const clock = deps.clock ?? Date.now;
   return {
     probeFor,
     pollDevices: (ids) => pollDevices(batchDeps, ids),
-    announceSilence: async (deviceId, announcement) => {
-      const clock = deps.clock ?? Date.now;
-      const inputs = await loadPollInputs(batchDeps, [deviceId]);
-      const reports = await storeAndPublish(
-        batchDeps,
-        inputs.map((input) => announceOneDevice(clock, input, announcement)),
-      );
-      return reports[0];
-    },
+    announceSilence: (deviceId, announcement) =>
+      storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
+    announceLinkDown: (deviceId, announcement) =>
+      storeAnnounced(batchDeps, deviceId, (input) => announceLinkDown(clock, input, announcement)),
   };
 }
 
@@ -83,8 +82,26 @@ async function pollDevices(deps: BatchDeps, ids: readonly string[]): Promise<Pol
   return storeAndPublish(deps, await pollConcurrently(deps, inputs));
 }
 
+/**
+ * What a trap announced about one device, judged on its stored state and stored like a poll, though
+ * not counted as one (no request went out).
+ */
+async function storeAnnounced(
+  deps: BatchDeps,
+  deviceId: string,
+  judge: (input: PollOneInput) => DevicePolled | undefined,
+): Promise<PollReport | undefined> {
+  const inputs = await loadPollInputs(deps, [deviceId]);
+  const judged = inputs.flatMap((input) => judge(input) ?? []);
+  return (await storeAndPublish(deps, judged, { polls: false }))[0];
+}
+
 /** The devices' new states saved and their finding changes published; their reports returned. */
-async function storeAndPublish(deps: BatchDeps, polled: readonly DevicePolled[]): Promise<PollReport[]> {
+async function storeAndPublish(
+  deps: BatchDeps,
+  polled: readonly DevicePolled[],
+  counted: { polls: boolean } = { polls: true },
+): Promise<PollReport[]> {
   // State and index entries in one script, and only for devices still in the inventory: an
   // import that removed a device while it was being polled is not undone by this write.
   const { skipped } = await deps.states.saveLive(
@@ -96,6 +113,7 @@ async function storeAndPublish(deps: BatchDeps, polled: readonly DevicePolled[])
     deps.redis,
     deps.keys,
     gone.size === 0 ? reports : reports.filter((r) => !gone.has(r.deviceId)),
+    counted,
   );
   return reports;
 }

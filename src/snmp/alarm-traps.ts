@@ -47,3 +47,21 @@ export function alarmOf(trap: {
 export function alarmVarbinds(subject: string): { oid: string; value: SnmpValue }[] {
   return [{ oid: ALARM_SUBJECT_OID, value: { type: 'OctetString', value: subject } }];
 }
+
+/** IF-MIB ifIndex and ifAdminStatus columns (RFC 2863): a linkDown trap's first two varbinds. */
+const IF_INDEX = '1.3.6.1.2.1.2.2.1.1.';
+const IF_ADMIN_STATUS = '1.3.6.1.2.1.2.2.1.7.';
+
+/**
+ * The interface a linkDown trap names (pure): the instance of its ifIndex varbind, unless the trap
+ * says the interface is administratively down (shut on purpose: no fault). Undefined when it names none.
+ */
+export function linkDownIfIndex(trap: { varbinds: readonly SnmpVarbind[] }): string | undefined {
+  const named = trap.varbinds.find((vb) => vb.oid.startsWith(IF_INDEX));
+  if (!named) return undefined;
+  const ifIndex = named.oid.slice(IF_INDEX.length);
+  if (!/^\d{1,10}$/.test(ifIndex)) return undefined;
+  const admin = trap.varbinds.find((vb) => vb.oid === `${IF_ADMIN_STATUS}${ifIndex}`)?.value;
+  if (typeof admin === 'object' && admin.type === 'Integer' && admin.value !== 1) return undefined;
+  return ifIndex;
+}

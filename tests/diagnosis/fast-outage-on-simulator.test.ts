@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/correlation/index.js';
+import type { Finding } from '../../src/detection/index.js';
 import type { Advisor } from '../../src/diagnosis/advisor.js';
 import type { FindingsMirror } from '../../src/diagnosis/findings-mirror.js';
 import { createIncidentStore } from '../../src/diagnosis/incident-store.js';
@@ -186,6 +187,23 @@ describe('with traps', () => {
     },
   );
 
+  it("opens an access node's wan_down at once on its linkDown trap", { timeout: 30_000 }, async () => {
+    const an = parentOfKind(h.sim, 'access_node');
+    h.sim.addFault(an.id, 'wan_down');
+    const opened = await until(
+      async () => {
+        const entries = await h.redis.redis.xrange(h.redis.keys.findingEvents(), '-', '+');
+        return entries
+          .map(([, fields]) => JSON.parse(fields[fields.indexOf('finding') + 1] ?? '{}') as Finding)
+          .find((f) => f.deviceId === an.id && f.kind === 'wan_down');
+      },
+      { timeoutMs: 15_000, what: `wan_down on ${an.id}` },
+    );
+    // Opened by the trap itself (the polls it pulled forward would have said "admin up, oper down").
+    expect(opened.evidence.values).toMatchObject({ ifIndex: '1', interface: 'uplink0', reportedBy: an.id });
+    h.sim.removeFaults(an.id);
+  });
+
   it(
     'opens a base station outage on its dying gasp, with notices, long before the settle time',
     { timeout: 60_000 },
@@ -199,7 +217,7 @@ describe('with traps', () => {
         h.redis.keys.metricCounters(),
         'vigil_trap_announcements_total{outcome="announced"}',
       );
-      expect(Number(announced)).toBe(3);
+      expect(Number(announced)).toBe(4);
       expect(incident.affectedSubscriberIds.length).toBe(childrenOf(h.sim, bs.index).length);
       await until(
         async () => {

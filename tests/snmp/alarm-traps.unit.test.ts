@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ALARM_SUBJECT_OID, ALARM_TRAP_OIDS, alarmOf, alarmVarbinds } from '../../src/snmp/alarm-traps.js';
+import {
+  ALARM_SUBJECT_OID,
+  ALARM_TRAP_OIDS,
+  alarmOf,
+  alarmVarbinds,
+  linkDownIfIndex,
+} from '../../src/snmp/alarm-traps.js';
 import type { SnmpVarbind } from '../../src/snmp/snmp-value.js';
 
 const trap = (trapOid: string, varbinds: SnmpVarbind[] = []) => ({ trapOid, varbinds });
@@ -36,5 +42,20 @@ describe('alarm traps', () => {
       alarm: 'dying_gasp',
       subject: 'an-0001',
     });
+  });
+
+  it('reads the interface a linkDown names, unless it was shut on purpose', () => {
+    const int = (value: number) => ({ type: 'Integer' as const, value });
+    expect(linkDownIfIndex({ varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.3', value: int(3) }] })).toBe('3');
+    expect(
+      linkDownIfIndex({
+        varbinds: [
+          { oid: '1.3.6.1.2.1.2.2.1.1.3', value: int(3) },
+          { oid: '1.3.6.1.2.1.2.2.1.7.3', value: int(2) },
+        ],
+      }),
+    ).toBeUndefined();
+    expect(linkDownIfIndex({ varbinds: [] })).toBeUndefined();
+    expect(linkDownIfIndex({ varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.x', value: int(1) }] })).toBeUndefined();
   });
 });
