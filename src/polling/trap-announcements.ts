@@ -50,7 +50,8 @@ export async function announceFromTrap(
   const subjectId = said.subject ?? senderId;
   const subject = await deps.inventory.getDevice(subjectId);
   if (!subject || (subjectId !== senderId && subject.parentId !== senderId)) {
-    deps.log.warn(
+    // Counted by the caller (vigil_trap_announcements_total); debug only: a flood must not flood the log.
+    deps.log.debug(
       { senderId, subject: subjectId.slice(0, 128), alarm: said.alarm },
       'trap names a device not below its sender',
     );
