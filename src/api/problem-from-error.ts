@@ -2,6 +2,7 @@ import { isAppError } from '../shared/app-error.js';
 import { catalogueEntry, catalogueEntryFor, HTTP_CODES } from './problem-catalogue.js';
 import { problemType, statusTitle, type Problem, type ProblemFieldError } from './problem.js';
 import { isRedisUnavailable } from './is-redis-unavailable.js';
+import { isRedisFull } from '../platform/is-redis-full.js';
 
 /** Never the internal message: it may name hosts, keys or library internals. The log has the rest. */
 export const GENERIC_DETAIL = 'An internal error occurred; the request id identifies it in the server logs.';
@@ -46,6 +47,13 @@ export function problemFromError(error: unknown, instance: string): Problem {
       code: error.code,
       ...(errors ? { errors } : {}),
     };
+  }
+  if (isRedisFull(error)) {
+    return coded(
+      HTTP_CODES.redisFull,
+      'Redis is full (maxmemory): nothing was stored; writes are refused until memory frees, retry shortly.',
+      instance,
+    );
   }
   if (isRedisUnavailable(error)) {
     return coded(HTTP_CODES.redisUnavailable, 'Redis is unavailable; retry shortly.', instance);

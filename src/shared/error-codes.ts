@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   ERR_POLLER_UNAVAILABLE: { retryable: true },
   ERR_RATE_LIMITED: { retryable: true },
   ERR_REBOOT_CONFLICT: { retryable: false },
+  // Redis at maxmemory (noeviction): writes are refused until memory frees; reads still answer.
+  ERR_REDIS_FULL: { retryable: true },
   ERR_REDIS_UNAVAILABLE: { retryable: true },
   ERR_RELOAD_INVALID: { retryable: false },
   ERR_REPORT_QUERY_INVALID: { retryable: false },

@@ -16,6 +16,7 @@ describe('catalogueEntry', () => {
     ['ERR_AUTH_EXPIRED', 401],
     ['ERR_AUTH_FORBIDDEN', 403],
     ['ERR_REDIS_UNAVAILABLE', 503],
+    ['ERR_REDIS_FULL', 503],
     ['ERR_PLANNER_SURPRISED', 500],
   ])('maps %s to %i', (code, status) => {
     expect(catalogueEntry(code).status).toBe(status);
@@ -94,5 +95,15 @@ describe('problemFromError', () => {
     );
     expect(problem.status).toBe(404);
     expect(problem.detail).not.toContain('10.0.0.9');
+  });
+
+  it.each([
+    ["OOM command not allowed when used memory > 'maxmemory'."],
+    ["OOM command not allowed when used memory > 'maxmemory'. script: 4f1b…, on @user_script:12."],
+  ])('answers a write Redis refused at maxmemory with 503 ERR_REDIS_FULL, not 500: %s', (message) => {
+    // ioredis rejects with a ReplyError carrying Redis's text; the Redis-full drill met these as 500s.
+    const problem = problemFromError(Object.assign(new Error(message), { name: 'ReplyError' }), '/v1/x');
+    expect(problem).toMatchObject({ status: 503, code: 'ERR_REDIS_FULL' });
+    expect(problem.detail).toContain('nothing was stored');
   });
 });
