@@ -55,6 +55,28 @@ export async function lastPollTimes(stack: DrillStack, ids: readonly string[]): 
   return times;
 }
 
+/**
+ * From `since`, when each device is first seen polled again through the API (an upper bound on the
+ * real time: the drill reads every half second), until all are or `deadlineMs` passes.
+ */
+export async function firstPollsAfter(
+  stack: DrillStack,
+  since: number,
+  deadlineMs: number,
+): Promise<Map<string, number>> {
+  const ids = stack.inventory.devices.map((d) => d.id);
+  const seen = new Map<string, number>();
+  while (seen.size < ids.length && Date.now() - since < deadlineMs) {
+    const times = await lastPollTimes(
+      stack,
+      ids.filter((id) => !seen.has(id)),
+    );
+    for (const [id, at] of times) if (at > since) seen.set(id, Date.now() - since);
+    await sleep(500);
+  }
+  return seen;
+}
+
 /** How many reboots each device's simulator counts (SETs it obeyed). */
 export async function rebootCounts(stack: DrillStack, ids: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();

@@ -1,31 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { check, finishReport, type DrillReport } from './drill-report.js';
 import { drillScale, withDrillStack, type DrillOptions } from './drill-options.js';
-import { lastPollTimes } from './drill-observe.js';
-import type { DrillStack } from './drill-stack.js';
+import { firstPollsAfter } from './drill-observe.js';
 import { lostItems, processesAlive } from './redis-restart-drill.js';
-
-/**
- * From `since`, when each device is first seen polled again through the API (an upper bound on the
- * real time: the drill reads every half second), until all are or `deadlineMs` passes.
- */
-async function firstPollsAfter(
-  stack: DrillStack,
-  since: number,
-  deadlineMs: number,
-): Promise<Map<string, number>> {
-  const ids = stack.inventory.devices.map((d) => d.id);
-  const seen = new Map<string, number>();
-  while (seen.size < ids.length && Date.now() - since < deadlineMs) {
-    const times = await lastPollTimes(
-      stack,
-      ids.filter((id) => !seen.has(id)),
-    );
-    for (const [id, at] of times) if (at > since) seen.set(id, Date.now() - since);
-    await sleep(500);
-  }
-  return seen;
-}
 
 /** One of two pollers SIGKILLed: the other takes its shards, and every device is polled within one interval + 10 s. */
 export async function pollerLossDrill(options: DrillOptions): Promise<DrillReport> {

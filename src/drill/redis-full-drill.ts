@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchChild } from '../bench/bench-child.js';
 import { check, finishReport, type DrillCheck, type DrillReport } from './drill-report.js';
 import { drillScale, withDrillStack, type DrillOptions } from './drill-options.js';
-import { lastPollTimes, rebootCounts, timedRequest, waitFor, type TimedAnswer } from './drill-observe.js';
+import { firstPollsAfter, rebootCounts, timedRequest, waitFor, type TimedAnswer } from './drill-observe.js';
 import type { DrillStack } from './drill-stack.js';
 import {
   acceptPath,
@@ -117,7 +117,7 @@ export async function redisFullDrill(options: DrillOptions): Promise<DrillReport
       await redis.admin().config('SET', 'maxmemory', '0');
       const freedAt = Date.now();
       options.log?.('maxmemory lifted');
-      const recovered = await recover(stack, { accept }, freedAt, target.deviceId);
+      const recovered = await recover(stack, { accept, intervalSeconds }, freedAt, target.deviceId);
       const checks = [...fullChecks(answers, stack.serve), ...recovered.checks, processesAlive(stack)];
       return finishReport(
         {
@@ -128,6 +128,10 @@ export async function redisFullDrill(options: DrillOptions): Promise<DrillReport
           recoveryMs: recovered.recoveryMs,
           lost: lostItems(checks),
           figures: {
+            schedulersMendedLogs: [...stack.serve.values()].reduce(
+              (n, c) => n + c.logged(/mended/).length,
+              0,
+            ),
             usedMemoryBytes: used,
             writesRefused: answers.writes.length,
             maxWriteMs: Math.round(Math.max(...answers.writes.map((a) => a.ms))),
@@ -140,18 +144,19 @@ export async function redisFullDrill(options: DrillOptions): Promise<DrillReport
 }
 
 /** After memory frees: polls written again, the refused accept now accepted and carried out once. */
-async function recover(stack: DrillStack, { accept }: { accept: string }, freedAt: number, deviceId: string) {
+async function recover(
+  stack: DrillStack,
+  { accept, intervalSeconds }: { accept: string; intervalSeconds: number },
+  freedAt: number,
+  deviceId: string,
+) {
   const ids = stack.inventory.devices.map((d) => d.id);
-  const pollMs = await waitFor(
-    async () => {
-      const times = await lastPollTimes(stack, ids);
-      return [...times.values()].some((t) => t > freedAt) ? Date.now() - freedAt : undefined;
-    },
-    30_000,
-    200,
+  const boundMs = intervalSeconds * 1000 + 15_000;
+  const polled = firstPollsAfter(stack, freedAt, boundMs + 5_000).then((first) =>
+    first.size === ids.length ? Math.max(0, ...first.values()) : undefined,
   );
   let actionId = '';
-  const acceptMs = await waitFor(
+  const accepted = waitFor(
     async () => {
       const answer = await stack.api('POST', accept, 'agent');
       if (answer.status !== 202) return undefined;
@@ -161,6 +166,7 @@ async function recover(stack: DrillStack, { accept }: { accept: string }, freedA
     30_000,
     200,
   );
+  const [pollMs, acceptMs] = await Promise.all([polled, accepted]);
   const terminal = await waitFor(
     async () => {
       const answer = await stack.api('GET', `/v1/actions/${encodeURIComponent(actionId)}`, 'noc');
@@ -172,7 +178,11 @@ async function recover(stack: DrillStack, { accept }: { accept: string }, freedA
   );
   const reboots = (await rebootCounts(stack, [deviceId])).get(deviceId);
   const checks = [
-    check('polling writes again once memory frees', pollMs !== undefined, `${pollMs ?? 'never'} ms`),
+    check(
+      `every device polled again within ${boundMs / 1000} s of memory freeing (interval + 15 s)`,
+      pollMs !== undefined && pollMs <= boundMs,
+      `${pollMs ?? 'not all'} ms`,
+    ),
     check(
       'the refused accept is accepted once memory frees',
       acceptMs !== undefined,

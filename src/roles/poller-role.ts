@@ -25,6 +25,7 @@ import {
   type OutageChecks,
 } from '../polling/outage-checks.js';
 import { announceFromTrap } from '../polling/trap-announcements.js';
+import { mendPollSchedulers, schedulePollTicks, STALLED_SCHEDULER_MS } from './poll-schedulers.js';
 import type { TrapReceiver } from '../snmp/trap-receiver.js';
 
 export interface PollerOptions {
@@ -95,6 +96,7 @@ class PollerProcess implements PollerRole {
   private probeQueue: Queue | undefined;
   private traps: TrapReceiver | undefined;
   private hostRefresh: NodeJS.Timeout | undefined;
+  private mending: NodeJS.Timeout | undefined;
   private workers: Worker[] = [];
   private polling: PollService | undefined;
 
@@ -169,6 +171,7 @@ class PollerProcess implements PollerRole {
 
   async close(): Promise<void> {
     if (this.hostRefresh) clearInterval(this.hostRefresh);
+    if (this.mending) clearInterval(this.mending);
     await this.traps?.close();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.probeQueue?.close();
@@ -177,26 +180,23 @@ class PollerProcess implements PollerRole {
     this.connection?.disconnect();
   }
 
-  /** One job scheduler per shard tick and one for the schedule sync: a few dozen, never one per device. */
+  /** The shard ticks' schedulers, and every few seconds a look for a chain BullMQ broke (poll-schedulers.ts). */
   private async scheduleTicks(connection: Redis): Promise<void> {
-    const { options } = this;
-    this.pollQueue = new Queue(POLL_QUEUE, {
+    const { options, log } = this;
+    const queue = new Queue(POLL_QUEUE, {
       connection,
       prefix: this.ctx.keys.bullPrefix(),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
     });
-    for (let shard = 0; shard < options.shards; shard++) {
-      await this.pollQueue.upsertJobScheduler(
-        `shard-${shard}`,
-        { every: options.tickMs },
-        { name: 'tick', data: { shard } },
-      );
-    }
-    await this.pollQueue.upsertJobScheduler(
-      'sync',
-      { every: options.syncEveryMs },
-      { name: 'sync', data: {} },
-    );
+    this.pollQueue = queue;
+    await schedulePollTicks(queue, options);
+    this.mending = setInterval(() => {
+      mendPollSchedulers(queue, options, Date.now())
+        .then((mended) => {
+          if (mended.length > 0) log.warn({ schedulers: mended }, 'poll schedulers had no next job: mended');
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'poll scheduler check failed'));
+    }, STALLED_SCHEDULER_MS);
   }
 
   /** The tick/sync worker and the on-demand probe worker. */

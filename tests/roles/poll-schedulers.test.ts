@@ -1,0 +1,63 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mendPollSchedulers, schedulePollTicks } from '../../src/roles/poll-schedulers.js';
+import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
+
+const schedule = { shards: 2, tickMs: 1_000, syncEveryMs: 1_000 };
+
+describe('poll schedulers', () => {
+  let test: TestRedis | undefined;
+  let queue: Queue | undefined;
+  let connection: Redis | undefined;
+  afterEach(async () => {
+    await queue?.close();
+    connection?.disconnect();
+    await test?.close();
+  });
+
+  async function pollQueue(): Promise<Queue> {
+    test = await createTestRedis();
+    connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue('poll', { connection, prefix: test.keys.bullPrefix() });
+    await schedulePollTicks(queue, schedule);
+    return queue;
+  }
+
+  const nextJobOf = async (q: Queue, id: string): Promise<string | undefined> =>
+    (await q.getJobs(['delayed', 'wait'])).find((job) => job.repeatJobKey === id)?.id;
+
+  it('leaves schedulers whose next job is on time alone', async () => {
+    const q = await pollQueue();
+    expect(await mendPollSchedulers(q, schedule, Date.now())).toEqual([]);
+  });
+
+  it('gives a scheduler whose chain broke (its next job never added) a next job again', async () => {
+    const q = await pollQueue();
+    // What a worker leaves when Redis refuses the next iteration's write (maxmemory): the scheduler's
+    // next time passes with no job behind it.
+    const broken = await nextJobOf(q, 'shard-0');
+    expect(broken).toBeDefined();
+    // BullMQ refuses to remove a scheduler's job, so it goes the way it never came: straight from Redis.
+    await test?.redis.zrem(q.toKey('delayed'), broken as string);
+    await test?.redis.del(q.toKey(broken as string));
+    expect(await nextJobOf(q, 'shard-0')).toBeUndefined();
+    const scheduler = await q.getJobScheduler('shard-0');
+    const later = (scheduler?.next ?? Date.now()) + 10_000;
+
+    const mended = await mendPollSchedulers(q, schedule, later);
+
+    expect(mended).toContain('shard-0');
+    expect(await nextJobOf(q, 'shard-0')).toBeDefined();
+    // The others' jobs were only waiting: still one each, not two.
+    for (const id of ['shard-1', 'sync'])
+      expect((await q.getJobs(['delayed', 'wait'])).filter((job) => job.repeatJobKey === id)).toHaveLength(1);
+  });
+
+  it('puts back a scheduler that is missing altogether', async () => {
+    const q = await pollQueue();
+    await q.removeJobScheduler('sync');
+    expect(await mendPollSchedulers(q, schedule, Date.now())).toEqual(['sync']);
+    expect(await nextJobOf(q, 'sync')).toBeDefined();
+  });
+});
