@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { DRILL_COMMAND_NAMES } from '../../src/cli/drill-command.js';
+import { DRILL_NAMES, type DrillReport } from '../../src/drill/index.js';
+
+const exec = promisify(execFile);
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/**
+ * `vigil drill <name> --quick --json`, built, as CI runs it: each starts its own redis-server, vigil sim
+ * and vigil serve split by role, so the drills run one after another (a file's tests do), never two at once.
+ */
+async function drill(name: string, firstOctet: number): Promise<DrillReport> {
+  const { stdout } = await exec(
+    process.execPath,
+    [MAIN, 'drill', name, '--quick', '--json', '--first-octet', String(firstOctet)],
+    { timeout: 170_000 },
+  ).catch((error: { stdout?: string; stderr?: string }) => {
+    // A failed invariant exits 1 with the report on stdout; anything else is the harness failing.
+    if (!error.stdout?.trim()) throw new Error(`vigil drill ${name} printed no report: ${error.stderr}`);
+    return { stdout: error.stdout };
+  });
+  return JSON.parse(stdout) as DrillReport;
+}
+
+const failed = (report: DrillReport): string[] =>
+  report.checks.filter((c) => !c.pass).map((c) => `${c.invariant}: ${c.measured}`);
+
+describe('fault drills (quick)', () => {
+  it('knows the same drills on the command line as in src/drill', () => {
+    expect([...DRILL_COMMAND_NAMES].sort()).toEqual([...DRILL_NAMES].sort());
+  });
+
+  it(
+    'Redis SIGKILLed and restarted from its AOF: no accepted action lost or doubled, 503s meanwhile, polling back within 5 s',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('redis-restart', 181);
+      expect(failed(report)).toEqual([]);
+      expect(report.checks.length).toBeGreaterThanOrEqual(10);
+      expect(report.figures.requestsWhileDown).toBeGreaterThan(0);
+    },
+  );
+
+  it(
+    'a poller SIGKILLed: every device polled within one interval + 10 s by the other',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('poller-loss', 182);
+      expect(failed(report)).toEqual([]);
+      expect(report.recoveryMs).toBeDefined();
+    },
+  );
+
+  it(
+    'Redis at maxmemory: writes refused with 503 problem+json, reads served, all back once memory frees',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('redis-full', 183);
+      expect(failed(report)).toEqual([]);
+      expect(report.figures.writesRefused).toBeGreaterThan(0);
+    },
+  );
+});
