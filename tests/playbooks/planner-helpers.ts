@@ -49,6 +49,10 @@ const VALUES: Partial<Record<FindingKind, Finding['evidence']>> = {
     values: { ifIndex: 2, interface: 'wan0', operStatus: 'down' },
   },
   resource_exhaustion: { summary: 'memory at 97%', values: { resource: 'memory', percent: 97, ceiling: 90 } },
+  flapping: {
+    summary: 'pon0 went down and up 4 times in 20 minutes',
+    values: { changes: 4, windowSeconds: 3600 },
+  },
 };
 
 export function finding(

@@ -170,3 +170,17 @@ describe('plan: reboot guards', () => {
     expect(guard(result, 'cpe-reboot-stale-or-errors', 'reachable')?.passed).toBe(false);
   });
 });
+
+describe('plan: a line or router that keeps dropping', () => {
+  it('asks the subscriber to check the cable and power, then books a visit after an hour', () => {
+    const result = run({ findings: [finding('flapping')] });
+    expect(result.suggestions.map((s) => [s.kind, s.ruleId])).toEqual([
+      ['consultation', 'cpe-flapping-check-connection'],
+    ]);
+    expect(result.suggestions[0]?.text).toBe(
+      'The router keeps dropping and coming back (pon0 went down and up 4 times in 20 minutes): ask the subscriber to check that the provider cable sits firmly in the router and the wall socket, and that the power adapter is sound.',
+    );
+    const later = run({ findings: [finding('flapping', { since: T0 - 2 * HOUR })] });
+    expect(later.suggestions[0]).toMatchObject({ kind: 'technician_visit', ruleId: 'cpe-flapping-persists' });
+  });
+});

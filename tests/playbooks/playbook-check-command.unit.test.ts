@@ -9,7 +9,7 @@ describe('vigil check on playbooks', () => {
       await runCheck({ probesDir: 'probes', playbooksDir: 'playbooks', playbooksDirOptional: true }),
     ).toEqual({
       exitCode: 0,
-      lines: ['probes: 5 ok', 'playbooks: 1 ok (9 rules)'],
+      lines: ['probes: 5 ok', 'playbooks: 1 ok (11 rules)'],
     });
   });
 

@@ -24,7 +24,7 @@ describe('vigil check', () => {
   it('compiles a playbook directory and counts its rules', async () => {
     expect(await runCheck({ probesDir: 'probes', playbooksDir: 'playbooks' })).toEqual({
       exitCode: 0,
-      lines: ['probes: 5 ok', 'playbooks: 1 ok (9 rules)'],
+      lines: ['probes: 5 ok', 'playbooks: 1 ok (11 rules)'],
     });
   });
 
