@@ -19,6 +19,11 @@ export interface ActionRecord {
   finishedAt?: number;
   /** remote_reboot: when the SET went out. Set once: a job that runs again never sends it again. */
   setSentAt?: number;
+  /**
+   * A NOC reboot (no suggestion behind it): the device's findings open when it started, which its
+   * verification expects cleared, as an accepted reboot's expects its suggestion's causes.
+   */
+  causeFindingIds?: string[];
   /** technician_visit: the field service's ticket. */
   ticketId?: string;
   outcome?: ActionOutcome;

@@ -58,6 +58,7 @@ export function createRemoteReboot(deps: RemoteRebootDeps) {
       if (current.state === 'queued') {
         const blocked = await blockedNow(deps, to.device, suggestion?.ruleId);
         if (blocked !== undefined) return failed(deps, current, blocked);
+        if (!suggestion) current = { ...current, causeFindingIds: await openFindingIds(deps, to.device.id) };
         current = await deps.lifecycle.start(current);
       }
       const sent = await claimAndSend(deps, current, to, suggestion?.ruleId);
@@ -66,6 +67,12 @@ export function createRemoteReboot(deps: RemoteRebootDeps) {
     }
     return deps.verify(current, to.device, to.target, suggestion);
   };
+}
+
+/** What a reboot without a suggestion is meant to cure: whatever the device has open now. */
+async function openFindingIds(deps: RemoteRebootDeps, deviceId: string): Promise<string[]> {
+  const state = (await deps.guards.states.load([deviceId])).get(deviceId);
+  return Object.keys(state?.detection.findings ?? {}).slice(0, 100);
 }
 
 function failed(deps: RemoteRebootDeps, action: ActionRecord, reason: string): Promise<ActionRecord> {

@@ -81,7 +81,7 @@ export function createRebootVerifier(deps: RebootVerifierDeps) {
         escalation: 'technician_visit',
       });
     }
-    const causes = new Set(suggestion?.cause.findingIds ?? []);
+    const causes = new Set(suggestion?.cause.findingIds ?? action.causeFindingIds ?? []);
     const persisting = await persistingAfterPolls(device.id, causes);
     const cleared = persisting.length === 0;
     await deps.ledger.finished({ ...ledgerEntry, cleared });

@@ -209,6 +209,32 @@ describe.concurrent('NOC reboot: POST /v1/devices/{id}/reboot', () => {
     },
   );
 
+  it(
+    'a reboot that does not cure what the device had is failed, with a technician visit to follow',
+    { timeout: 120_000 },
+    async () => {
+      // NOC's reboot has no suggestion behind it: what it should cure is what the device had open.
+      const cpe = spareCpes()[2]!;
+      sim.addFault(cpe.id, 'line_errors', { perHour: 36_000, persistent: true });
+      try {
+        await findingsOf(cpe.id, (kinds) => kinds.includes('error_rate'));
+        const asked = await reboot(cpe.id);
+        expect(asked.status).toBe(202);
+        const done = (await finished(asked.body.id)) as ActionView & { causeFindingIds?: string[] };
+        expect(done.causeFindingIds).toEqual(
+          expect.arrayContaining([expect.stringMatching(`^${cpe.id}:error_rate`)]),
+        );
+        expect(done).toMatchObject({
+          state: 'failed',
+          outcome: { result: 'failed', findingCleared: false, escalation: 'technician_visit' },
+        });
+        expect(done.outcome!.reason).toMatch(/, but error_rate persists$/);
+      } finally {
+        sim.removeFaults(cpe.id);
+      }
+    },
+  );
+
   it('refuses a device that does not answer: the reachable guard', { timeout: 90_000 }, async () => {
     const cpe = spreadCpes()[2]!;
     const before = sim.snapshot(cpe.id).reboots;

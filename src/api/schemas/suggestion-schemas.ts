@@ -69,6 +69,12 @@ export const ActionSchema = documents<ActionRecord>()(
       startedAt: Type.Optional(IsoTime()),
       finishedAt: Type.Optional(IsoTime()),
       setSentAt: Type.Optional(IsoTime('remote_reboot: when the SNMP SET went out (once)')),
+      causeFindingIds: Type.Optional(
+        Type.Array(Type.String(), {
+          description:
+            'a NOC reboot: the findings open when it started, which its verification expects cleared',
+        }),
+      ),
       ticketId: Type.Optional(Type.String({ description: "technician_visit: the field service's ticket" })),
       outcome: Type.Optional(
         Type.Object(
