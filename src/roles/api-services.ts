@@ -23,7 +23,8 @@ import { createMetricsRenderer, registerLocalGauge } from '../metrics/render-met
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import type { Logger } from '../platform/logger.js';
 import { PROBE_QUEUE } from '../platform/queue-names.js';
-import { createRedisConnection } from '../platform/redis-connection.js';
+import { createRedisConnection, type RedisPurpose } from '../platform/redis-connection.js';
+import { READER_STOP_GRACE_MS, waitAtMost } from '../platform/stop-reader-loop.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { createDeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
@@ -55,8 +56,12 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     holdUnreachableMs: config.correlation.settleMs,
   });
   const connections: Redis[] = [];
-  const connect = (name: string): Redis => {
-    const connection = createRedisConnection(config.redisUrl, 'worker', name);
+  // Producers a request waits on (queue adds, queue counts for /metrics) fail fast like the stores, so a
+  // request answers 503 at once when Redis goes away between its steps (between an accept's
+  // compare-and-set and its enqueue) instead of hanging until Redis is back (BullMQ: "Failing fast when
+  // Redis is down"); only blocking readers (the event hub, the probe queue's events) wait for Redis.
+  const connect = (name: string, purpose: RedisPurpose = 'command'): Redis => {
+    const connection = createRedisConnection(config.redisUrl, purpose, name);
     connections.push(connection);
     return connection;
   };
@@ -68,7 +73,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     queueConnection: connect('vigil-api-metrics'),
     pollShards: config.pollShards,
   });
-  const hub = createEventHub({ redis, reader: connect('vigil-event-hub'), keys, logger });
+  const hub = createEventHub({ redis, reader: connect('vigil-event-hub', 'worker'), keys, logger });
   const conversations = createConversations(deps, {
     stores,
     diagnosis,
@@ -93,8 +98,8 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     renderMetrics: () => metrics.render(),
     async close() {
       conversations.closeStreams();
-      await hub.stop();
-      await probes.close();
+      // Independent, and each may spend its reader grace with Redis gone: side by side.
+      await Promise.all([hub.stop(), probes.close()]);
       await actionQueue.close();
       await metrics.close();
       for (const connection of connections) connection.disconnect();
@@ -154,17 +159,21 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
 }
 
 /** The pollers' probe queue: a job per device, answered by whichever poller takes it first. */
-function createProbeQueue(connect: (name: string) => Redis, keys: RedisKeys) {
+function createProbeQueue(connect: (name: string, purpose?: RedisPurpose) => Redis, keys: RedisKeys) {
   const prefix = keys.bullPrefix();
   const queue = new Queue(PROBE_QUEUE, { connection: connect('vigil-api-probes'), prefix });
-  const events = new QueueEvents(PROBE_QUEUE, { connection: connect('vigil-api-probe-events'), prefix });
+  const events = new QueueEvents(PROBE_QUEUE, {
+    connection: connect('vigil-api-probe-events', 'worker'),
+    prefix,
+  });
   return {
     probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
       const job = await queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
       return (await job.waitUntilFinished(events, timeoutMs)) as PollReport | null;
     },
     async close(): Promise<void> {
-      await events.close();
+      // Its blocking reader's close waits for Redis (see waitAtMost): bounded, so the API stops with Redis gone.
+      await waitAtMost(events.close(), READER_STOP_GRACE_MS);
       await queue.close();
     },
   };
