@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { routeAlerts } from './route-alerts.js';
 import type { WebhookStore } from './webhook-store.js';
+import { stopReaderLoop } from '../platform/stop-reader-loop.js';
 
 const GROUP = 'alerts';
 
@@ -127,8 +128,7 @@ export function createAlertConsumer(deps: AlertConsumerDeps) {
     /** Stops reading; disconnecting the reader ends a blocking read at once. */
     async stop(): Promise<void> {
       running = false;
-      deps.reader.disconnect();
-      await loop;
+      await stopReaderLoop(deps.reader, loop);
     },
   };
 }

@@ -3,6 +3,7 @@ import { decodeEvent, lastEventId } from '../events/event-log.js';
 import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { stopReaderLoop } from '../platform/stop-reader-loop.js';
 
 export type EventListener = (event: StoredEvent) => void;
 
@@ -60,8 +61,7 @@ export class EventHub {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.deps.reader.disconnect();
-    await this.loop;
+    await stopReaderLoop(this.deps.reader, this.loop);
   }
 
   /** Live events for one subscriber from now on; returns the unsubscribe. */

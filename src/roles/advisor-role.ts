@@ -10,6 +10,7 @@ import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createAdvisor, type Advisor, type StepReport } from '../diagnosis/advisor.js';
 import { createFindingsMirror, type FindingsMirror } from '../diagnosis/findings-mirror.js';
 import { livePlaybooks } from '../reload/live-files.js';
+import { stopReaderLoop } from '../platform/stop-reader-loop.js';
 
 export interface AdvisorOptions {
   /** Longest wait for a finding change before a step runs anyway (time-based rules, settling outages). */
@@ -85,9 +86,8 @@ class AdvisorProcess implements AdvisorRole {
 
   async close(): Promise<void> {
     this.running = false;
-    // The blocked XREAD holds the loop; disconnecting ends it at once.
-    this.reader?.disconnect();
-    await this.loop;
+    // The blocked XREAD holds the loop; disconnecting ends it (or, Redis gone, the wait is bounded).
+    await stopReaderLoop(this.reader, this.loop);
   }
 
   leading(): boolean {
