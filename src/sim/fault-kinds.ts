@@ -16,6 +16,7 @@ export const FAULT_KINDS = [
   'high_temperature',
   'cell_down',
   'cell_degraded',
+  'lan_down',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -50,6 +51,9 @@ export const FAULT_PARAMS: Record<FaultKind, Record<string, ParamSpec>> = {
   high_temperature: { celsius: { default: 92, min: -40, max: 150, doc: 'board temperature' } },
   cell_down: { cell: { default: 1, min: 1, max: 12, doc: 'cell index on a base station' } },
   cell_degraded: { cell: { default: 1, min: 1, max: 12, doc: 'cell index on a base station' } },
+  lan_down: {
+    ifIndex: { default: 2, min: 1, max: 64, doc: 'a downstream port that was up (lan1 on the CPE models)' },
+  },
 };
 
 /** Faults a reboot cures unless marked persistent: what a power cycle fixes on a real CPE. */

@@ -95,7 +95,7 @@ describe('eval scenario files', () => {
     expect(errors).toEqual([
       `${FILE}:3 timelime: unknown key "timelime" (did you mean "timeline"?)`,
       `${FILE}:5 timeline[0].at: expected a duration with a unit, like 500ms, 60s, 5m, 1h or 30d`,
-      `${FILE}:5 timeline[0].fault: unknown fault kind "stale_uptme" (did you mean "stale_uptime"?); expected one of down, stale_uptime, line_errors, wan_down, reboot_loop, low_signal, high_cpu, packet_loss, slow, high_memory, high_temperature, cell_down, cell_degraded`,
+      `${FILE}:5 timeline[0].fault: unknown fault kind "stale_uptme" (did you mean "stale_uptime"?); expected one of down, stale_uptime, line_errors, wan_down, reboot_loop, low_signal, high_cpu, packet_loss, slow, high_memory, high_temperature, cell_down, cell_degraded, lan_down`,
       `${FILE}:6 timeline[1].device: no device "cpe-999999" in this fleet`,
       `${FILE}:7 timeline[2].days: "days" does not belong to a fault step`,
       `${FILE}:8 timeline[3]: a step does exactly one of fault, clear, reboot, noc_reboot, accept, maintenance, wrap (found 2)`,

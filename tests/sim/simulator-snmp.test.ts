@@ -296,6 +296,25 @@ describe('vigil sim over real UDP', () => {
     });
   });
 
+  it('takes down the LAN port a lan_down fault names, and only that one', async () => {
+    const device = cpe(9);
+    const status = async () =>
+      (
+        await snmpWalk({ host: device.host, port: device.port, profile: v2cProfile }, '1.3.6.1.2.1.2.2.1.8')
+      ).varbinds.map((vb) => (vb.value as { value: number }).value);
+    const before = await status();
+    await control.inject({
+      method: 'POST',
+      url: `/devices/${device.id}/faults`,
+      payload: { kind: 'lan_down', ifIndex: 2 },
+    });
+    const after = await status();
+    expect(before[1]).toBe(1);
+    expect(after).toEqual(before.map((s, i) => (i === 1 ? 2 : s)));
+    await control.inject({ method: 'DELETE', url: `/devices/${device.id}/faults/lan_down` });
+    expect(await status()).toEqual(before);
+  });
+
   it('walks a base station cell table', async () => {
     const station = sim.devices.find((d) => d.kind === 'base_station')!;
     const result = await snmpWalk(

@@ -15,11 +15,17 @@ export interface InterfaceSpec {
   maxBytesPerSecond: number;
 }
 
+/** The fault that holds this port down now: wan_down on the upstream, lan_down on the port it names. */
+function downFault(device: SimDevice, spec: InterfaceSpec, ifIndex: number) {
+  if (spec.upstream) return faultOf(device, 'wan_down');
+  const lan = faultOf(device, 'lan_down');
+  return lan && lan.params.ifIndex === ifIndex ? lan : undefined;
+}
+
 /** Operational status of one interface now: 1 up, 2 down (IF-MIB ifOperStatus). */
-export function operStatus(device: SimDevice, spec: InterfaceSpec): 1 | 2 {
+export function operStatus(device: SimDevice, spec: InterfaceSpec, ifIndex: number): 1 | 2 {
   if (spec.unplugged) return 2;
-  if (spec.upstream && faultOf(device, 'wan_down')) return 2;
-  return 1;
+  return downFault(device, spec, ifIndex) ? 2 : 1;
 }
 
 /** IF-MIB ifTable and ifXTable (RFC 2863) for a fixed list of interfaces. */
@@ -49,8 +55,8 @@ export function interfaceTables(specs: InterfaceSpec[]): MibEntry[] {
       { oid: col(5), value: () => gauge(Math.min(spec.speedMbps * 1e6, 2 ** 32 - 1)) },
       { oid: col(6), value: (d) => str(mac(d)) },
       { oid: col(7), value: () => int(1) },
-      { oid: col(8), value: (d) => int(operStatus(d, spec)) },
-      { oid: col(9), value: (d, env) => ticks(lastChangeTicks(d, spec, env)) },
+      { oid: col(8), value: (d) => int(operStatus(d, spec, ifIndex)) },
+      { oid: col(9), value: (d, env) => ticks(lastChangeTicks(d, spec, ifIndex, env)) },
       { oid: col(10), value: (d, env) => c32(counter32(inRate(d), up(d, env))) },
       { oid: col(11), value: (d, env) => c32(counter32(inRate(d) / 800, up(d, env))) },
       { oid: col(13), value: (d, env) => c32(counter32(inRate(d) / 2e6, up(d, env))) },
@@ -73,9 +79,9 @@ export function interfaceTables(specs: InterfaceSpec[]): MibEntry[] {
 }
 
 /** ifLastChange: sysUpTime when the port last changed state, 0 if it has not changed since boot. */
-function lastChangeTicks(device: SimDevice, spec: InterfaceSpec, env: ValueEnv): number {
-  const wanDown = spec.upstream ? faultOf(device, 'wan_down') : undefined;
-  if (!wanDown) return 0;
-  const sinceBoot = env.upMs - (env.nowMs - wanDown.sinceMs);
+function lastChangeTicks(device: SimDevice, spec: InterfaceSpec, ifIndex: number, env: ValueEnv): number {
+  const fault = downFault(device, spec, ifIndex);
+  if (!fault) return 0;
+  const sinceBoot = env.upMs - (env.nowMs - fault.sinceMs);
   return Math.max(0, Math.floor(sinceBoot / 10));
 }
