@@ -6,11 +6,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const PLATFORM_ENV = Type.Object({
   // A Redis URL may carry a password (redis://:password@host), so it is never echoed.
   REDIS_URL: Type.String({
-    pattern: '^rediss?://\\S+$',
+    pattern: '^(rediss?|redis\\+sentinel)://\\S+$',
     default: 'redis://127.0.0.1:6379',
-    expected: 'a redis:// or rediss:// URL (redis://host:port)',
+    expected:
+      'a redis:// or rediss:// URL (redis://host:port), or redis+sentinel://host:port,host:port/<primary name>',
     secret: true,
-    description: 'Redis to use, redis:// or rediss:// (default redis://127.0.0.1:6379).',
+    description:
+      'Redis to use, redis:// or rediss:// (default redis://127.0.0.1:6379), or Sentinels: redis+sentinel://host:port,host:port/<primary name>.',
   }),
   VIGIL_REDIS_PREFIX: Type.String({
     pattern: '^[a-zA-Z0-9_.-]+$',
