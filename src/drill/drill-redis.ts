@@ -8,6 +8,8 @@ import { freeTcpPort } from '../platform/free-tcp-port.js';
 export interface DrillRedisOptions {
   /** `maxmemory` in bytes at start (0: none); the policy is always `noeviction`, as Vigil needs. */
   maxmemoryBytes?: number;
+  /** A replica of the server on this port (the failover drill's second data node). */
+  replicaOf?: number;
 }
 
 /** A redis-server of the drill's own: AOF on, fsync every second, its own port and directory. */
@@ -29,8 +31,9 @@ export interface DrillRedis {
 /** Debian's redis-server logs this once it has loaded its data and listens. */
 const READY_LINE = /Ready to accept connections/;
 
-function serverArgs(port: number, dir: string, maxmemoryBytes: number): string[] {
+function serverArgs(port: number, dir: string, maxmemoryBytes: number, replicaOf?: number): string[] {
   return [
+    ...(replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
     ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
     // README "Operations": Vigil's queues and records must survive a restart, and nothing may be evicted.
     ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
@@ -42,7 +45,7 @@ function serverArgs(port: number, dir: string, maxmemoryBytes: number): string[]
 export async function startDrillRedis(options: DrillRedisOptions = {}): Promise<DrillRedis> {
   const port = await freeTcpPort();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-drill-redis-'));
-  const args = serverArgs(port, dir, options.maxmemoryBytes ?? 0);
+  const args = serverArgs(port, dir, options.maxmemoryBytes ?? 0, options.replicaOf);
   const start = (): Promise<SupervisedChild> =>
     startChildProcess({
       name: `redis-server :${port}`,

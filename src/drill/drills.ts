@@ -1,6 +1,7 @@
 import type { DrillOptions } from './drill-options.js';
 import type { DrillReport } from './drill-report.js';
 import { pollerLossDrill } from './poller-loss-drill.js';
+import { redisFailoverDrill } from './redis-failover-drill.js';
 import { redisFullDrill } from './redis-full-drill.js';
 import { redisRestartDrill } from './redis-restart-drill.js';
 
@@ -13,6 +14,11 @@ export const DRILLS = {
   'poller-loss': {
     run: pollerLossDrill,
     about: 'one of two pollers SIGKILLed: every device still polled within one interval + 10 s',
+  },
+  'redis-failover': {
+    run: redisFailoverDrill,
+    about:
+      'the Redis primary SIGKILLed under Sentinel: Vigil follows the new primary within down-after + 5 s',
   },
   'redis-full': {
     run: redisFullDrill,

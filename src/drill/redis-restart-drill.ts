@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DrillRedis } from './drill-redis.js';
 import { check, finishReport, type DrillCheck, type DrillReport } from './drill-report.js';
 import type { DrillStack } from './drill-stack.js';
 import { drillScale, withDrillStack, type DrillOptions } from './drill-options.js';
@@ -64,7 +63,7 @@ export async function redisRestartDrill(options: DrillOptions): Promise<DrillRep
       const checks = [
         ...downtimeChecks(whileDown),
         ...recovery.checks,
-        ...(await actionChecks(stack, redis, prepared.reboots, options.quick)),
+        ...(await actionChecks(stack, prepared.reboots, options.quick)),
         ...(await streamInvariants(stack, prepared)),
         processesAlive(stack),
       ];
@@ -188,8 +187,14 @@ function figuresWhileDown(answers: TimedAnswer[]): Record<string, number> {
   };
 }
 
-/** From Redis back: the API answering again, and a device polled again. */
-async function measureRecovery(stack: DrillStack, backAt: number, quick: boolean) {
+/** From Redis back: the API answering again, and a device polled again (≤ 5 s, or `pollBoundMs`). */
+async function measureRecovery(
+  stack: DrillStack,
+  backAt: number,
+  quick: boolean,
+  pollBoundMs = 5_000,
+  since = 'Redis is back',
+) {
   const ids = stack.inventory.devices.map((d) => d.id);
   const apiBack = await waitFor(
     async () => {
@@ -208,10 +213,10 @@ async function measureRecovery(stack: DrillStack, backAt: number, quick: boolean
     200,
   );
   const checks = [
-    check('the API is ready again after Redis is back', apiBack !== undefined, `${apiBack ?? '—'} ms`),
+    check(`the API is ready again after ${since}`, apiBack !== undefined, `${apiBack ?? '—'} ms`),
     check(
-      'polling resumes within 5 s of Redis back',
-      pollResumeMs !== undefined && pollResumeMs <= 5_000,
+      `polling resumes within ${pollBoundMs / 1000} s of ${since}`,
+      pollResumeMs !== undefined && pollResumeMs <= pollBoundMs,
       `${pollResumeMs ?? 'never'} ms`,
     ),
   ];
@@ -221,12 +226,7 @@ async function measureRecovery(stack: DrillStack, backAt: number, quick: boolean
 }
 
 /** Every accepted action terminal, each target rebooted exactly once (the simulator counts SETs). */
-async function actionChecks(
-  stack: DrillStack,
-  _redis: DrillRedis,
-  reboots: RebootCase[],
-  quick: boolean,
-): Promise<DrillCheck[]> {
+async function actionChecks(stack: DrillStack, reboots: RebootCase[], quick: boolean): Promise<DrillCheck[]> {
   const states = new Map<string, string>();
   await waitFor(
     async () => {
@@ -281,4 +281,4 @@ function lostItems(checks: DrillCheck[]): string[] {
   return failed.length === 0 ? ['nothing (freshness only)'] : failed;
 }
 
-export { processesAlive, lostItems };
+export { accept, actionChecks, lostItems, measureRecovery, prepare, processesAlive, type RebootCase };

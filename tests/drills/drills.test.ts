@@ -63,4 +63,14 @@ describe('fault drills (quick)', () => {
       expect(report.figures.writesRefused).toBeGreaterThan(0);
     },
   );
+
+  it(
+    'the Redis primary SIGKILLed under Sentinel: Vigil follows the promoted replica within down-after + 5 s, nothing lost or doubled',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('redis-failover', 184);
+      expect(failed(report)).toEqual([]);
+      expect(report.checks.map((c) => c.invariant)).toContain('the Sentinels promoted the replica');
+    },
+  );
 });
