@@ -10,7 +10,7 @@ const UNIT = 'tests/**/*.unit.test.ts';
 /**
  * The fault drills each start a redis-server, the simulator and four `vigil serve` processes: too heavy
  * to share two cores with the rest of the suite, so they are a project of their own, run one file at a
- * time by `npm run test:drills` (about 80 s here).
+ * time by `npm run test:drills` (about 90 s here).
  */
 const DRILLS = 'tests/drills/**/*.test.ts';
 

@@ -68,7 +68,7 @@ async function failover(
   const killedAt = Date.now();
   options.log?.('primary killed (SIGKILL)');
   const boundMs = DOWN_AFTER_MS + FOLLOW_SLACK_MS;
-  const recovery = await measureRecovery(stack, killedAt, options.quick, boundMs, 'the primary died');
+  const recovery = await measureRecovery(stack, killedAt, options.quick, boundMs, 'the primary’s kill');
   const promoted = await redis.sentinels.primaryPort();
   await accept(stack, late);
   const checks = [
