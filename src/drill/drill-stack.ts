@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
 import { httpJson, type HttpAnswer } from '../bench/bench-http.js';
 import { freeUdpPort } from '../bench/free-udp-port.js';
 import { writeProbes } from '../bench/write-probes.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
+import { firstPolls, serveEnv, simArgs } from '../eval/eval-stack.js';
 
 export type DrillRole = 'agent' | 'noc' | 'admin';
 
@@ -50,51 +50,16 @@ function drillSecrets(): Secrets {
   return { agent: secret(), noc: secret(), admin: secret(), community: secret(), write: secret() };
 }
 
-function serveEnv(
+/**
+ * `vigil serve`'s environment as vigil eval sets it (eval-stack.ts: fast polls, short settle times), with
+ * the drill's own additions.
+ */
+function drillServeEnv(
   options: DrillStackOptions,
   run: { prefix: string; probesDir: string; trapPort: number },
   secrets: Secrets,
 ): Record<string, string> {
-  const interval = options.intervalSeconds;
-  return {
-    REDIS_URL: options.redisUrl,
-    VIGIL_REDIS_PREFIX: run.prefix,
-    VIGIL_LOG_LEVEL: 'info',
-    VIGIL_API_KEYS: `agent:${secrets.agent},noc:${secrets.noc},admin:${secrets.admin}`,
-    VIGIL_SNMP_SIM_VERSION: '2c',
-    VIGIL_SNMP_SIM_COMMUNITY: secrets.community,
-    VIGIL_SNMP_SIM_WRITE_COMMUNITY: secrets.write,
-    VIGIL_TRAP_HOST: '127.0.0.1',
-    VIGIL_TRAP_PORT: String(run.trapPort),
-    VIGIL_PROBES_DIR: run.probesDir,
-    VIGIL_PLAYBOOKS_DIR: resolve(options.playbooksDir),
-    VIGIL_POLL_SHARDS: '8',
-    VIGIL_PROBE_MIN_INTERVAL_SECONDS: String(interval),
-    VIGIL_POLL_TICK_SECONDS: String(interval / 4),
-    VIGIL_POLL_SYNC_SECONDS: '1',
-    VIGIL_OUTAGE_SETTLE_SECONDS: String(Math.max(2, 2 * interval)),
-    VIGIL_OUTAGE_RESOLVE_SECONDS: String(Math.max(2, 2 * interval)),
-    VIGIL_HOST: '127.0.0.1',
-    VIGIL_PORT: '0',
-    ...options.serveEnv,
-  };
-}
-
-function simArgs(
-  options: DrillStackOptions,
-  inventoryPath: string,
-  port: number,
-  trapPort: number,
-): string[] {
-  const { fleet } = options;
-  return [
-    'sim',
-    ...['--devices', String(fleet.devices), '--fanout', String(fleet.fanout), '--seed', String(fleet.seed)],
-    ...['--stale-share', '0', '--reboot-seconds', String(options.rebootSeconds)],
-    ...['--inventory-out', inventoryPath, '--control-port', '0'],
-    ...['--first-octet', String(options.firstOctet), '--port', String(port)],
-    ...['--trap-target', `127.0.0.1:${trapPort}`],
-  ];
+  return { ...serveEnv(options, run, secrets), ...options.serveEnv };
 }
 
 /** The `vigil serve` processes by name, in the order they start: the API first, then pollers, then workers. */
@@ -136,7 +101,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
       'simulator ready',
     );
     children.push(sim);
-    const env = serveEnv(options, { prefix, probesDir, trapPort }, secrets);
+    const env = drillServeEnv(options, { prefix, probesDir, trapPort }, secrets);
     for (const [name, role] of serveProcesses(options)) {
       const child = await startBenchChild(
         `vigil serve (${name})`,
@@ -166,17 +131,5 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
   } catch (error) {
     await close();
     throw error;
-  }
-}
-
-/** Until no device is left `unknown` (each has been polled once), as NOC would see it. */
-async function firstPolls(api: DrillStack['api'], intervalSeconds: number): Promise<void> {
-  const deadline = Date.now() + (intervalSeconds * 5 + 60) * 1000;
-  for (;;) {
-    const answer = await api('GET', '/v1/devices?status=unknown&limit=1', 'noc');
-    const page = JSON.parse(answer.text) as { items?: unknown[] };
-    if (answer.status === 200 && page.items?.length === 0) return;
-    if (Date.now() > deadline) throw new Error('the fleet was not polled once within the deadline');
-    await sleep(250);
   }
 }

@@ -36,7 +36,7 @@ export interface EvalStack {
 const secret = (): string => randomBytes(18).toString('base64url');
 
 /** `vigil serve` polling every `intervalSeconds`, outages settling in two intervals (the fast-test knobs). */
-function serveEnv(
+export function serveEnv(
   options: EvalStackOptions,
   run: { prefix: string; probesDir: string; trapPort: number },
   secrets: Record<Role | 'community' | 'write', string>,
@@ -68,7 +68,12 @@ function serveEnv(
   };
 }
 
-function simArgs(options: EvalStackOptions, inventoryPath: string, port: number, trapPort: number): string[] {
+export function simArgs(
+  options: EvalStackOptions,
+  inventoryPath: string,
+  port: number,
+  trapPort: number,
+): string[] {
   const { fleet } = options;
   return [
     'sim',
@@ -141,7 +146,7 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
 }
 
 /** Until no device is left `unknown` (each has been polled once), as NOC would see it. */
-async function firstPolls(
+export async function firstPolls(
   api: (method: string, path: string, role: Role) => Promise<HttpAnswer>,
   intervalSeconds: number,
 ): Promise<void> {
