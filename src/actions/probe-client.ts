@@ -3,6 +3,7 @@ import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { PollReport } from '../polling/poll-service.js';
 import { PROBE_QUEUE } from '../platform/queue-names.js';
+import { waitForJob } from '../platform/wait-for-job.js';
 
 /**
  * Asks the pollers for a fresh poll of one device, ahead of their schedule, through the probe queue:
@@ -21,7 +22,7 @@ export function createProbeClient(redisUrl: string, keys: RedisKeys) {
     async probe(deviceId: string, timeoutMs: number): Promise<PollReport | null> {
       const job = await queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
       try {
-        return (await job.waitUntilFinished(events, timeoutMs)) as PollReport | null;
+        return (await waitForJob(queue, events, job.id ?? '', timeoutMs)) as PollReport | null;
       } catch {
         return null;
       }

@@ -1,4 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
+import { waitForJob } from '../platform/wait-for-job.js';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../actions/action-queue.js';
 import type { ActionRecord } from '../actions/action.js';
@@ -169,7 +170,7 @@ function createProbeQueue(connect: (name: string, purpose?: RedisPurpose) => Red
   return {
     probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
       const job = await queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
-      return (await job.waitUntilFinished(events, timeoutMs)) as PollReport | null;
+      return (await waitForJob(queue, events, job.id ?? '', timeoutMs)) as PollReport | null;
     },
     async close(): Promise<void> {
       // Its blocking reader's close waits for Redis (see waitAtMost): bounded, so the API stops with Redis gone.
