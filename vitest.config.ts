@@ -13,6 +13,12 @@ const UNIT = 'tests/**/*.unit.test.ts';
  * time by `npm run test:drills` (about 90 s here).
  */
 const DRILLS = 'tests/drills/**/*.test.ts';
+/**
+ * End-to-end runs of whole stacks through the built CLI (`vigil bench outage --quick`, `vigil eval
+ * --quick`): each starts its own simulator and service for a minute or two, so they run apart too
+ * (`npm run test:stacks`), keeping `npm test` within its four minutes.
+ */
+const STACKS = ['tests/bench/outage-bench.test.ts', 'tests/eval/eval-command.test.ts'];
 
 export default defineConfig({
   test: {
@@ -35,10 +41,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, UNIT, DRILLS],
+          exclude: [...configDefaults.exclude, UNIT, DRILLS, ...STACKS],
         },
       },
       { extends: true, test: { name: 'drills', include: [DRILLS], fileParallelism: false } },
+      { extends: true, test: { name: 'stacks', include: STACKS } },
     ],
   },
 });
