@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DeviceTurns } from './device-turns.js';
 import type { Device, InventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -65,13 +66,18 @@ export function createPollService(deps: PollServiceDeps): PollService {
   };
   const batchDeps = { ...deps, log, probeFor };
   const clock = deps.clock ?? Date.now;
+  const turns = new DeviceTurns();
   return {
     probeFor,
-    pollDevices: (ids) => pollDevices(batchDeps, ids),
+    pollDevices: (ids) => turns.run(ids, () => pollDevices(batchDeps, ids)),
     announceSilence: (deviceId, announcement) =>
-      storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
+      turns.run([deviceId], () =>
+        storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
+      ),
     announceLinkDown: (deviceId, announcement) =>
-      storeAnnounced(batchDeps, deviceId, (input) => announceLinkDown(clock, input, announcement)),
+      turns.run([deviceId], () =>
+        storeAnnounced(batchDeps, deviceId, (input) => announceLinkDown(clock, input, announcement)),
+      ),
   };
 }
 
