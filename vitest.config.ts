@@ -14,11 +14,16 @@ const UNIT = 'tests/**/*.unit.test.ts';
  */
 const DRILLS = 'tests/drills/**/*.test.ts';
 /**
- * End-to-end runs of whole stacks through the built CLI (`vigil bench outage --quick`, `vigil eval
- * --quick`): each starts its own simulator and service for a minute or two, so they run apart too
- * (`npm run test:stacks`), keeping `npm test` within its four minutes.
+ * End-to-end runs of whole stacks (`vigil bench outage --quick`, `vigil eval --quick`, the demo's story,
+ * outage detection at production settle times): each keeps its own simulator and service busy for a
+ * minute or two, so they run apart too (`npm run test:stacks`), keeping `npm test` within its minutes.
  */
-const STACKS = ['tests/bench/outage-bench.test.ts', 'tests/eval/eval-command.test.ts'];
+const STACKS = [
+  'tests/bench/outage-bench.test.ts',
+  'tests/eval/eval-command.test.ts',
+  'tests/cli/demo-and-help.test.ts',
+  'tests/diagnosis/fast-outage-on-simulator.test.ts',
+];
 
 export default defineConfig({
   test: {
