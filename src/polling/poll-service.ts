@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { DeviceTurns } from './device-turns.js';
 import type { Device, InventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -66,18 +65,13 @@ export function createPollService(deps: PollServiceDeps): PollService {
   };
   const batchDeps = { ...deps, log, probeFor };
   const clock = deps.clock ?? Date.now;
-  const turns = new DeviceTurns();
   return {
     probeFor,
-    pollDevices: (ids) => turns.run(ids, () => pollDevices(batchDeps, ids)),
+    pollDevices: (ids) => pollDevices(batchDeps, ids),
     announceSilence: (deviceId, announcement) =>
-      turns.run([deviceId], () =>
-        storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
-      ),
+      storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
     announceLinkDown: (deviceId, announcement) =>
-      turns.run([deviceId], () =>
-        storeAnnounced(batchDeps, deviceId, (input) => announceLinkDown(clock, input, announcement)),
-      ),
+      storeAnnounced(batchDeps, deviceId, (input) => announceLinkDown(clock, input, announcement)),
   };
 }
 
