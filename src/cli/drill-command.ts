@@ -9,7 +9,13 @@ interface DrillFlags {
 }
 
 /** Kept here so `vigil --help` loads no drill module; a test holds it equal to src/drill/drills.ts. */
-export const DRILL_COMMAND_NAMES = ['redis-restart', 'poller-loss', 'redis-full', 'redis-failover'] as const;
+export const DRILL_COMMAND_NAMES = [
+  'redis-restart',
+  'poller-loss',
+  'redis-full',
+  'redis-failover',
+  'lossy-network',
+] as const;
 type Name = (typeof DRILL_COMMAND_NAMES)[number];
 
 function drillName(raw: string): Name {

@@ -1,5 +1,6 @@
 import type { DrillOptions } from './drill-options.js';
 import type { DrillReport } from './drill-report.js';
+import { lossyNetworkDrill } from './lossy-network-drill.js';
 import { pollerLossDrill } from './poller-loss-drill.js';
 import { redisFailoverDrill } from './redis-failover-drill.js';
 import { redisFullDrill } from './redis-full-drill.js';
@@ -23,6 +24,11 @@ export const DRILLS = {
   'redis-full': {
     run: redisFullDrill,
     about: 'Redis at maxmemory (noeviction): writes refused clearly, reads served, recovery when it frees',
+  },
+  'lossy-network': {
+    run: lossyNetworkDrill,
+    about:
+      '30% packet loss fleet-wide for 10 intervals: no false outage or unreachable, real faults still found',
   },
 } as const satisfies Record<string, { run: (options: DrillOptions) => Promise<DrillReport>; about: string }>;
 

@@ -73,4 +73,14 @@ describe('fault drills (quick)', () => {
       expect(report.checks.map((c) => c.invariant)).toContain('the Sentinels promoted the replica');
     },
   );
+
+  it(
+    '30% packet loss at every device for ten intervals: no false outage or unreachable pushed, real faults still raised',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('lossy-network', 185);
+      expect(failed(report)).toEqual([]);
+      expect(report.figures.watchedConversations).toBeGreaterThan(0);
+    },
+  );
 });
