@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { METRICS_CONTENT_TYPE } from '../../metrics/render-metrics.js';
 import type { ApiServices } from '../api-services.js';
 
 export interface MetricsRoutesOptions {
@@ -18,7 +19,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
           "For Prometheus (scrape with a noc key): the whole service's counters, kept in Redis so any API " +
           'instance shows the totals (polls, traps, findings, suggestions, actions, webhook deliveries, ' +
           '429s), gauges read at scrape time (devices by status, open findings and incidents, schedule lag, ' +
-          "queues, conversations, alerts) and this instance's stream clients and memory.",
+          "queues, conversations, alerts, the advisor leader, whether Redis answered), this instance's stream " +
+          "clients and prom-client's process metrics (CPU, memory, heap, GC, event-loop lag, handles).",
         tags: ['metrics'],
         response: {
           200: {
@@ -36,7 +38,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       },
     },
     async (_request, reply) => {
-      void reply.type('text/plain; version=0.0.4; charset=utf-8');
+      void reply.type(METRICS_CONTENT_TYPE);
       return options.renderMetrics();
     },
   );
