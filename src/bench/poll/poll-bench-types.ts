@@ -25,13 +25,23 @@ export interface PollBenchResult extends CycleStats {
   devices: number;
   concurrency: number;
   varbinds_per_device: number;
-  baseline: CycleStats;
+  baseline: CycleStats & { sessions: number };
+  /** What each side does in a cycle, so the ratio can be read for what it compares. */
+  fairness: { poll_path: string; baseline: string; both: string };
   /** Devices per second, warm cycles (all but the first), poll path ÷ bare loop. */
   ratio_warm: number;
+  /** Devices per second, the first cycle (the poll path's discovery, the loop's sessions created). */
+  ratio_cold: number;
   poll_rate_warm: number;
   baseline_rate_warm: number;
+  poll_rate_cold: number;
+  baseline_rate_cold: number;
   poll_cpu_us_per_device: number;
   baseline_cpu_us_per_device: number;
+  poll_cpu_us_per_device_cold: number;
+  baseline_cpu_us_per_device_cold: number;
   /** Redis used_memory growth: the inventory plus every device's poller state and indexes. */
   redis_used_mb: number;
+  /** MEMORY USAGE of the run's own keys (inventory, poller state, indexes): exact on a shared Redis. */
+  redis_keys_mb: number;
 }

@@ -5,26 +5,46 @@ const warm = (values: number[]): number => {
   const rest = values.length > 1 ? values.slice(1) : values;
   return rest.reduce((a, b) => a + b, 0) / rest.length;
 };
+const cold = (values: number[]): number => values[0] ?? Number.NaN;
+const ratio = (a: number, b: number): number => Number((a / b).toFixed(2));
+const perDeviceUs = (cpuSeconds: number, devices: number): number => Math.round((cpuSeconds * 1e6) / devices);
 
-/** Both sides' cycles as rates and CPU per device, and their ratio. */
+/** Both sides' cycles as rates and CPU per device, and their ratios cold and warm. */
 export function pollReport(
   poll: CycleStats,
-  baseline: CycleStats,
-  run: { devices: number; concurrency: number; varbindsPerDevice: number; redisUsedMb: number },
+  baseline: CycleStats & { sessions: number },
+  run: {
+    devices: number;
+    concurrency: number;
+    varbindsPerDevice: number;
+    redisUsedMb: number;
+    redisKeysMb: number;
+    fairness: PollBenchResult['fairness'];
+  },
 ): PollBenchResult {
-  const pollRate = run.devices / warm(poll.cycle_walls_s);
-  const baselineRate = run.devices / warm(baseline.cycle_walls_s);
+  const rate = (walls: number[], of: (v: number[]) => number): number => run.devices / of(walls);
+  const pollWarm = rate(poll.cycle_walls_s, warm);
+  const baselineWarm = rate(baseline.cycle_walls_s, warm);
+  const pollCold = rate(poll.cycle_walls_s, cold);
+  const baselineCold = rate(baseline.cycle_walls_s, cold);
   return {
     ...poll,
     devices: run.devices,
     concurrency: run.concurrency,
     varbinds_per_device: run.varbindsPerDevice,
     baseline,
-    ratio_warm: Number((pollRate / baselineRate).toFixed(2)),
-    poll_rate_warm: Math.round(pollRate),
-    baseline_rate_warm: Math.round(baselineRate),
-    poll_cpu_us_per_device: Math.round((warm(poll.cycle_cpus_s) * 1e6) / run.devices),
-    baseline_cpu_us_per_device: Math.round((warm(baseline.cycle_cpus_s) * 1e6) / run.devices),
+    fairness: run.fairness,
+    ratio_warm: ratio(pollWarm, baselineWarm),
+    ratio_cold: ratio(pollCold, baselineCold),
+    poll_rate_warm: Math.round(pollWarm),
+    baseline_rate_warm: Math.round(baselineWarm),
+    poll_rate_cold: Math.round(pollCold),
+    baseline_rate_cold: Math.round(baselineCold),
+    poll_cpu_us_per_device: perDeviceUs(warm(poll.cycle_cpus_s), run.devices),
+    baseline_cpu_us_per_device: perDeviceUs(warm(baseline.cycle_cpus_s), run.devices),
+    poll_cpu_us_per_device_cold: perDeviceUs(cold(poll.cycle_cpus_s), run.devices),
+    baseline_cpu_us_per_device_cold: perDeviceUs(cold(baseline.cycle_cpus_s), run.devices),
     redis_used_mb: run.redisUsedMb,
+    redis_keys_mb: run.redisKeysMb,
   };
 }

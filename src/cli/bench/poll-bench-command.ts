@@ -42,9 +42,16 @@ async function pollBench(flags: PollBenchFlags): Promise<void> {
     },
     say,
   );
+  say(`poll path: ${result.fairness.poll_path}`);
+  say(`bare loop: ${result.fairness.baseline}`);
+  say(`both: ${result.fairness.both}`);
   say(
-    `poll path ${result.poll_rate_warm} devices/s (${result.poll_cpu_us_per_device} µs CPU each), bare net-snmp ${result.baseline_rate_warm} devices/s (${result.baseline_cpu_us_per_device} µs CPU each): ratio ${result.ratio_warm}`,
+    `warm: poll path ${result.poll_rate_warm} devices/s (${result.poll_cpu_us_per_device} µs CPU each), bare net-snmp ${result.baseline_rate_warm} devices/s (${result.baseline_cpu_us_per_device} µs CPU each): ratio ${result.ratio_warm}`,
   );
+  say(
+    `cold: poll path ${result.poll_rate_cold} devices/s (${result.poll_cpu_us_per_device_cold} µs CPU each), bare net-snmp ${result.baseline_rate_cold} devices/s (${result.baseline_cpu_us_per_device_cold} µs CPU each): ratio ${result.ratio_cold}`,
+  );
+  say(`Redis: +${result.redis_used_mb} MB used_memory, ${result.redis_keys_mb} MB in the run's keys`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
