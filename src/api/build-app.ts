@@ -8,6 +8,7 @@ import { registerOperationDocs } from './operation-docs.js';
 import { toApiTimes } from '../shared/api-times.js';
 import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
+import { DEFAULT_LOAD_SHEDDING, registerLoadShedding } from './load-shedding.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
 import { serializeRequest } from './request-log-serializer.js';
 import { genRequestId, registerSecurityHeaders } from './security-headers.js';
@@ -50,6 +51,12 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   });
 
   registerErrorHandling(app);
+  // A request refused under load ends in an onRequest hook, before its route does any work.
+  registerLoadShedding(
+    app,
+    { ...DEFAULT_LOAD_SHEDDING, ...deps.config.loadShedding },
+    { redis: deps.redis, keys: deps.keys },
+  );
   registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
   registerOpenApi(app);
   // WebSocket upgrades are routed like any request, so auth and route checks answer them with a problem.

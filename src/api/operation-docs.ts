@@ -64,6 +64,11 @@ function documentOperation(route: RouteOptions): void {
         [HTTP_CODES.redisUnavailable, 'Redis is not answering; retry in a few seconds.'],
       ]),
     );
+    add(
+      problemResponses(path, [
+        [HTTP_CODES.overloaded, 'this API instance is busy and refuses new work for now; retry in 2 s'],
+      ]),
+    );
   }
 
   const response: Record<string, unknown> = { ...schema.response };

@@ -26,6 +26,7 @@ export const HTTP_CODES = {
   routeNotFound: 'ERR_ROUTE_NOT_FOUND',
   redisUnavailable: 'ERR_REDIS_UNAVAILABLE',
   redisFull: 'ERR_REDIS_FULL',
+  overloaded: 'ERR_API_OVERLOADED',
   internal: 'ERR_INTERNAL',
 } as const satisfies Record<string, ErrorCode>;
 
@@ -40,6 +41,7 @@ const EXACT: Partial<Record<ErrorCode, CatalogueEntry>> = {
   [HTTP_CODES.routeNotFound]: { status: 404, title: 'Route not found' },
   [HTTP_CODES.redisUnavailable]: { status: 503, title: 'Redis unavailable' },
   [HTTP_CODES.redisFull]: { status: 503, title: 'Redis full' },
+  [HTTP_CODES.overloaded]: { status: 503, title: 'Overloaded' },
   [HTTP_CODES.internal]: { status: 500, title: 'Internal error' },
   ERR_INVENTORY_INVALID: { status: 422, title: 'Invalid inventory' },
   ERR_INVENTORY_LOCKED: { status: 409, title: 'Inventory import in progress' },

@@ -24,6 +24,32 @@ export const API_ENV = Type.Object({
       description: 'Requests a minute per API key per API instance (default 60000).',
     }),
   ),
+  // No defaults here either: the API's own (api/load-shedding.ts) apply, as for a test app without them.
+  VIGIL_SHED_EVENT_LOOP_DELAY_MS: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      unit: 'ms',
+      description:
+        'Mean event-loop delay over two 200 ms samples above which the API refuses writes and opens with 503 (reads at 4 times it) (default 50; 0 turns it off).',
+    }),
+  ),
+  VIGIL_SHED_EVENT_LOOP_UTILIZATION: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description:
+        'Event-loop utilisation (0-1) over two 200 ms samples above which the API refuses writes and opens with 503 (default 0.9; 0 turns it off).',
+    }),
+  ),
+  VIGIL_SHED_RETRY_AFTER_SECONDS: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 600,
+      unit: 'seconds',
+      description: 'Retry-After of a request refused under load (default 2).',
+    }),
+  ),
 });
 
 export type ApiEnv = StaticDecode<typeof API_ENV>;
@@ -33,6 +59,14 @@ export interface ApiConfig {
   port: number;
   apiKeys: ApiKey[];
   rateLimitPerMinute?: number;
+  /** Load shedding's limits where the environment sets them (api/load-shedding.ts has the defaults). */
+  loadShedding?: {
+    maxEventLoopDelayMs?: number;
+    maxEventLoopUtilization?: number;
+    retryAfterSeconds?: number;
+    /** Not from the environment: tests set it. */
+    readDelayFactor?: number;
+  };
 }
 
 export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig {
@@ -42,5 +76,16 @@ export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig 
     port: values.VIGIL_PORT,
     apiKeys: parseApiKeys(values.VIGIL_API_KEYS, problems),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
+    loadShedding: {
+      ...(values.VIGIL_SHED_EVENT_LOOP_DELAY_MS !== undefined
+        ? { maxEventLoopDelayMs: values.VIGIL_SHED_EVENT_LOOP_DELAY_MS }
+        : {}),
+      ...(values.VIGIL_SHED_EVENT_LOOP_UTILIZATION !== undefined
+        ? { maxEventLoopUtilization: values.VIGIL_SHED_EVENT_LOOP_UTILIZATION }
+        : {}),
+      ...(values.VIGIL_SHED_RETRY_AFTER_SECONDS !== undefined
+        ? { retryAfterSeconds: values.VIGIL_SHED_RETRY_AFTER_SECONDS }
+        : {}),
+    },
   };
 }

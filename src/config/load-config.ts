@@ -12,7 +12,7 @@ import { portNumber } from '../shared/env/env-field-types.js';
 import { readEnv, readEnvVariable, type Env } from '../shared/env/read-env.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { authProfilesFromEnv } from '../snmp/auth-profiles-env.js';
-import { API_ENV, apiConfigFromEnv } from './api-env.js';
+import { API_ENV, apiConfigFromEnv, type ApiConfig } from './api-env.js';
 import type { ApiKey } from './api-keys.js';
 import { CALLER_LIMITS_ENV, callerLimitsFromEnv, type CallerLimits } from './caller-limits.js';
 import { ConfigError } from './config-error.js';
@@ -37,6 +37,8 @@ export interface Config extends PollingConfig {
   actions: ActionsConfig;
   /** Requests a minute per API key per API instance (VIGIL_RATE_LIMIT_PER_MINUTE, default 60,000). */
   rateLimitPerMinute?: number;
+  /** When the API sheds load (VIGIL_SHED_*); what is left out takes api/load-shedding.ts's defaults. */
+  loadShedding?: ApiConfig['loadShedding'];
   /**
    * An import may remove at most this share (0..1) of the stored devices or subscribers without
    * --allow-removals / ?allowRemovals=true (VIGIL_IMPORT_MAX_REMOVAL_SHARE, default 0.1).

@@ -19,7 +19,7 @@ export const FLEET_SERIES = {
   },
   vigil_traps_rejected_total: {
     type: 'counter',
-    help: 'Datagrams at the trap port dropped, by reason (malformed, unknown_community, unknown_user, auth_failed, unsupported_pdu, socket_error, handler_error).',
+    help: 'Datagrams at the trap port dropped, by reason (malformed, unknown_community, unknown_user, auth_failed, unsupported_pdu, socket_error, handler_error, overloaded: more traps in hand than the receiver takes at once).',
   },
   vigil_trap_announcements_total: {
     type: 'counter',
@@ -43,6 +43,10 @@ export const FLEET_SERIES = {
   vigil_http_rate_limited_total: {
     type: 'counter',
     help: 'Requests answered 429, by the budget spent: anonymous and failed_auth (per address), key (per API key), conversation_key and conversation_subscriber (conversation opens).',
+  },
+  vigil_http_shed_total: {
+    type: 'counter',
+    help: 'Requests an API instance refused with 503 to shed load, by the pressure measured (eventLoopDelay, eventLoopUtilization).',
   },
   vigil_webhook_deliveries_total: {
     type: 'counter',

@@ -10,6 +10,8 @@
  */
 export const ERROR_CODES = {
   ERR_ACTION_NOT_FOUND: { retryable: false },
+  // The API instance is shedding load (its event loop late or busy): the same request succeeds later.
+  ERR_API_OVERLOADED: { retryable: true },
   ERR_AUTH_FORBIDDEN: { retryable: false },
   ERR_AUTH_INVALID: { retryable: false },
   ERR_AUTH_MISSING: { retryable: false },

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       port: 8080,
       logLevel: 'info',
       apiKeys: [],
+      loadShedding: {},
       authProfiles: new Map(),
       probesDir: 'probes',
       pollShards: 64,
@@ -93,6 +94,9 @@ describe('loadConfig', () => {
       VIGIL_FIELD_SERVICE_SECRET: FIELD_SECRET,
       VIGIL_WEBHOOK_ALLOWED_HOSTS: 'Hooks.Example.NET, ,[::1]:*',
       VIGIL_IMPORT_MAX_REMOVAL_SHARE: '0',
+      VIGIL_SHED_EVENT_LOOP_DELAY_MS: '80',
+      VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0.95',
+      VIGIL_SHED_RETRY_AFTER_SECONDS: '5',
     });
     const { apiKeys, actions, ...rest } = config;
     expect(apiKeys.map((key) => [key.role, key.token.reveal()])).toEqual([['agent', AGENT_TOKEN]]);
@@ -114,6 +118,7 @@ describe('loadConfig', () => {
       port: 0,
       logLevel: 'debug',
       rateLimitPerMinute: 120,
+      loadShedding: { maxEventLoopDelayMs: 80, maxEventLoopUtilization: 0.95, retryAfterSeconds: 5 },
       authProfiles: new Map(),
       probesDir: '/etc/vigil/probes',
       pollShards: 8,
@@ -325,6 +330,9 @@ describe('loadConfig', () => {
       'VIGIL_RATE_LIMIT_PER_MINUTE',
       'VIGIL_REBOOT_VERIFY_SECONDS',
       'VIGIL_REDIS_PREFIX',
+      'VIGIL_SHED_EVENT_LOOP_DELAY_MS',
+      'VIGIL_SHED_EVENT_LOOP_UTILIZATION',
+      'VIGIL_SHED_RETRY_AFTER_SECONDS',
       'VIGIL_TRAP_HOST',
       'VIGIL_TRAP_PORT',
       'VIGIL_TRUST_PROXY',

@@ -61,6 +61,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     playbooksDir: 'playbooks',
     correlation: DEFAULT_CORRELATION_CONFIG,
     actions: DEFAULT_ACTIONS_CONFIG,
+    // Off: four test files share two cores, and a test must not meet a 503 for a neighbour's CPU
+    // (tests/api/load-shedding.test.ts turns it on).
+    loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 },
     ...options.config,
   };
   const logLines: string[] = [];

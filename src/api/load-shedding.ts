@@ -1,0 +1,129 @@
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { countInto } from '../platform/fleet-counters.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { HTTP_CODES } from './problem-catalogue.js';
+import { PROBLEM_CONTENT_TYPE, problemInstance, problemType, type Problem } from './problem.js';
+
+/** When the API refuses new work to keep its event loop answering (VIGIL_SHED_*; 0 turns a limit off). */
+export interface LoadSheddingOptions {
+  /** Mean event-loop delay (ms) over a sample above which writes, opens and probes are refused. */
+  maxEventLoopDelayMs: number;
+  /** Event-loop utilisation (0–1) over a sample above which writes, opens and probes are refused. */
+  maxEventLoopUtilization: number;
+  /** Reads are refused only past this many times maxEventLoopDelayMs: they are what the flood must not starve. */
+  readDelayFactor: number;
+  retryAfterSeconds: number;
+}
+
+export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
+  maxEventLoopDelayMs: 50,
+  maxEventLoopUtilization: 0.9,
+  readDelayFactor: 4,
+  retryAfterSeconds: 2,
+};
+
+/** Short enough to answer a flood within a fraction of a second, long enough for a mean that means something. */
+const SAMPLE_INTERVAL_MS = 200;
+/** Samples in a row over a limit before shedding: one long synchronous task (an import) is not a flood. */
+const SUSTAINED_SAMPLES = 2;
+
+type Pressure = 'eventLoopDelay' | 'eventLoopUtilization';
+
+/**
+ * Load shedding on @fastify/under-pressure: when the event loop has been late or busy for two samples in
+ * a row, new work (anything but a read) answers 503 problem+json with Retry-After in its onRequest hook,
+ * before the route does any work, so the loop keeps time for reads, streams and health; reads are refused only when the loop is several
+ * times later still. Health and readiness (routes with `rateLimit: false`) are never refused, so an
+ * orchestrator does not restart a busy instance. Refusals are counted (vigil_http_shed_total) once a second.
+ */
+export function registerLoadShedding(
+  app: FastifyInstance,
+  options: LoadSheddingOptions,
+  counters: { redis: Redis; keys: RedisKeys },
+): void {
+  if (options.maxEventLoopDelayMs <= 0 && options.maxEventLoopUtilization <= 0) return;
+  const sustained = trackSustained(app, options);
+  const shed = new Map<string, number>();
+  const flush = async (): Promise<void> => {
+    if (shed.size === 0) return;
+    const pipeline = counters.redis.pipeline();
+    for (const [pressure, count] of shed)
+      countInto(pipeline, counters.keys, 'vigil_http_shed_total', { pressure }, count);
+    shed.clear();
+    await pipeline.exec().catch(() => undefined);
+  };
+  const timer = setInterval(() => void flush(), 1_000);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    sustained.stop();
+    await flush();
+  });
+  const pressureHandler = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: string,
+    value: number | undefined,
+  ): Problem | undefined => {
+    const pressure = type as Pressure;
+    if (!shouldShed(request, pressure, value ?? 0, options, sustained.samples())) return undefined;
+    shed.set(pressure, (shed.get(pressure) ?? 0) + 1);
+    return refuse(request, reply, options.retryAfterSeconds);
+  };
+  void app.register(underPressure, {
+    sampleInterval: SAMPLE_INTERVAL_MS,
+    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    maxEventLoopUtilization: options.maxEventLoopUtilization,
+    eventLoopUtilizationMode: 'interval',
+    // under-pressure sends what the handler returns and goes on when it returns nothing (its
+    // handlePressure); its types say void, so the cast.
+    pressureHandler: pressureHandler as unknown as (request: FastifyRequest, reply: FastifyReply) => void,
+  });
+}
+
+function shouldShed(
+  request: FastifyRequest,
+  pressure: Pressure,
+  value: number,
+  options: LoadSheddingOptions,
+  samplesOver: number,
+): boolean {
+  if (request.routeOptions.config.rateLimit === false) return false;
+  if (samplesOver < SUSTAINED_SAMPLES) return false;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return true;
+  return pressure === 'eventLoopDelay' && value > options.maxEventLoopDelayMs * options.readDelayFactor;
+}
+
+/** The problem the shed request gets, sent as it is: no error handler, no warning logged per request. */
+function refuse(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): Problem {
+  void reply.code(503).header('retry-after', String(retryAfterSeconds)).type(PROBLEM_CONTENT_TYPE);
+  return {
+    type: problemType(HTTP_CODES.overloaded),
+    title: 'Overloaded',
+    status: 503,
+    detail: `this API instance is busy and refuses new work for now; retry in ${retryAfterSeconds} s`,
+    instance: problemInstance(request),
+    code: HTTP_CODES.overloaded,
+  };
+}
+
+/** How many samples in a row the loop has been over a limit, read from under-pressure's own measures. */
+function trackSustained(
+  app: FastifyInstance,
+  options: LoadSheddingOptions,
+): { samples(): number; stop(): void } {
+  let over = 0;
+  const timer = setInterval(() => {
+    // memoryUsage exists once the plugin has loaded, which is before any request.
+    if (typeof app.memoryUsage !== 'function') return;
+    const { eventLoopDelay, eventLoopUtilized } = app.memoryUsage();
+    const busy =
+      (options.maxEventLoopDelayMs > 0 && eventLoopDelay > options.maxEventLoopDelayMs) ||
+      (options.maxEventLoopUtilization > 0 && eventLoopUtilized > options.maxEventLoopUtilization);
+    over = busy ? over + 1 : 0;
+  }, SAMPLE_INTERVAL_MS);
+  timer.unref();
+  return { samples: () => over, stop: () => clearInterval(timer) };
+}

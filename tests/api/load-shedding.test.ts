@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+import { sleep, until } from '../helpers/wait.js';
+
+const opened: TestApp[] = [];
+afterEach(async () => {
+  for (const t of opened.splice(0)) await t.close();
+});
+
+async function app(readDelayFactor: number): Promise<TestApp> {
+  const t = await buildTestApp({
+    config: {
+      loadShedding: {
+        maxEventLoopDelayMs: 5,
+        maxEventLoopUtilization: 0,
+        retryAfterSeconds: 3,
+        readDelayFactor,
+      },
+    },
+  });
+  opened.push(t);
+  return t;
+}
+
+/** Keeps this process's event loop late (50 ms of work each turn) until stopped: what a flood does to it. */
+function lateLoop(): () => void {
+  const timer = setInterval(() => {
+    const end = performance.now() + 50;
+    while (performance.now() < end);
+  }, 1);
+  return () => clearInterval(timer);
+}
+
+const open = (t: TestApp) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/v1/conversations',
+    headers: t.auth.agent,
+    payload: { subscriberId: 'sub-none', channel: 'chat', agentId: 'agent-1' },
+  });
+
+describe('load shedding', () => {
+  it('refuses new work with 503 problem+json and Retry-After while the loop is late; reads and health still answer', async () => {
+    const t = await app(1_000);
+    const stop = lateLoop();
+    try {
+      const refused = await until(
+        async () => {
+          const answer = await open(t);
+          return answer.statusCode === 503 ? answer : undefined;
+        },
+        { what: 'a conversation open refused under load' },
+      );
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.headers['retry-after']).toBe('3');
+      expect(refused.json()).toMatchObject({ code: 'ERR_API_OVERLOADED', status: 503 });
+      expect((await open(t)).statusCode).toBe(503);
+      // Reads are refused only far later than writes; health and readiness never.
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc })).statusCode,
+      ).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      stop();
+    }
+    // The loop on time again: opens are served (here a 404 for a subscriber nobody imported), and the refusals counted.
+    const served = await until(
+      async () => {
+        const answer = await open(t);
+        return answer.statusCode !== 503 ? answer : undefined;
+      },
+      { what: 'opens served again' },
+    );
+    expect(served.statusCode).toBe(404);
+    await sleep(1_100);
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc });
+    expect(metrics.body).toMatch(/^vigil_http_shed_total\{pressure="eventLoopDelay"\} [1-9]\d*$/m);
+  });
+
+  it('refuses reads too once the loop is late past their own limit', async () => {
+    const t = await app(1);
+    const stop = lateLoop();
+    try {
+      const refused = await until(
+        async () => {
+          const answer = await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc });
+          return answer.statusCode === 503 ? answer : undefined;
+        },
+        { what: 'a read refused under load' },
+      );
+      expect(refused.json()).toMatchObject({ code: 'ERR_API_OVERLOADED' });
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      stop();
+    }
+  });
+});
