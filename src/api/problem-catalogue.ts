@@ -45,6 +45,7 @@ const EXACT: Partial<Record<ErrorCode, CatalogueEntry>> = {
   [HTTP_CODES.internal]: { status: 500, title: 'Internal error' },
   ERR_INVENTORY_INVALID: { status: 422, title: 'Invalid inventory' },
   ERR_INVENTORY_LOCKED: { status: 409, title: 'Inventory import in progress' },
+  ERR_INVENTORY_PRECONDITION_FAILED: { status: 412, title: 'Inventory changed' },
   ERR_INVENTORY_REMOVALS: { status: 409, title: 'Import would remove too much of the inventory' },
   ERR_RATE_LIMITED: { status: 429, title: 'Too many requests' },
 };

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   ERR_INTERNAL: { retryable: false },
   ERR_INVENTORY_INVALID: { retryable: false },
   ERR_INVENTORY_LOCKED: { retryable: true },
+  // If-Match / If-None-Match did not hold: the inventory changed since the caller read its ETag.
+  ERR_INVENTORY_PRECONDITION_FAILED: { retryable: false },
   ERR_INVENTORY_QUERY_INVALID: { retryable: false },
   ERR_INVENTORY_REMOVALS: { retryable: false },
   ERR_KEY_CONFLICT: { retryable: false },
