@@ -1,17 +1,14 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { countInto } from '../platform/fleet-counters.js';
+import { TrapCounts } from './trap-counts.js';
+import { createTrapGate } from './trap-gate.js';
 import type { Logger } from '../platform/logger.js';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AnnouncementOutcome } from './trap-announcements.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
-import {
-  createTrapReceiver,
-  type Trap,
-  type TrapReceiver,
-  type TrapRejection,
-} from '../snmp/trap-receiver.js';
+import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-receiver.js';
 
 export interface TrapRepollDeps {
   redis: Redis;
@@ -32,24 +29,43 @@ const TRAP_EVENTS_MAXLEN = 10_000;
 /**
  * Traps are a device telling us it changed (coldStart, linkDown, …): a trap from a known device puts
  * an on-demand probe of it at the head of the line and is recorded; anything else is counted and
- * dropped. Accepted credentials are those of the configured auth profiles.
+ * dropped. Accepted credentials are those of the configured auth profiles. A device's repeats of one
+ * kind within a second are counted and not handled again (its re-poll is already queued).
  */
 export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceiver | undefined> {
   const communities = [...deps.authProfiles.values()].flatMap((p) => (p.community ? [p.community] : []));
   const users = [...deps.authProfiles.values()].flatMap((p) => (p.user ? [p.user] : []));
-  const scoped = { ...deps, log: deps.log.child({ module: 'traps' }) };
-  const rejections = new RejectionCounts(deps.redis, deps.keys);
-  const flushTimer = setInterval(() => void rejections.flush(), 1_000);
+  const counts = new TrapCounts(deps.redis, deps.keys);
+  const scoped = { ...deps, log: deps.log.child({ module: 'traps' }), counts };
+  const flushTimer = setInterval(() => void counts.flush(), 1_000);
   flushTimer.unref();
+  const gate = createTrapGate();
   try {
     const receiver = await createTrapReceiver({
       port: deps.port,
       address: deps.host,
       communities,
       users,
-      onTrap: (trap) => onTrap(scoped, trap),
+      onTrap: (trap) => {
+        const deviceId = deps.deviceByHost(trap.source.address);
+        counts.add('vigil_traps_total', { source: deviceId ? 'known' : 'unknown' });
+        if (!deviceId) {
+          scoped.log.debug(
+            { source: trap.source.address, kind: trap.kind },
+            'trap from an address no device has',
+          );
+          return undefined;
+        }
+        const admitted = gate.admit(deviceId, trap);
+        if (admitted === 'repeat') return undefined;
+        if (admitted === 'full') {
+          counts.add('vigil_traps_rejected_total', { reason: 'overloaded' });
+          return undefined;
+        }
+        return onTrap(scoped, deviceId, trap).finally(() => gate.release());
+      },
       onRejected: (reason, source, detail) => {
-        rejections.add(reason);
+        counts.add('vigil_traps_rejected_total', { reason });
         scoped.log.debug({ reason, source: source?.address, detail }, 'trap rejected');
       },
     });
@@ -58,7 +74,7 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
       close: async () => {
         clearInterval(flushTimer);
         await receiver.close();
-        await rejections.flush();
+        await counts.flush();
       },
     };
   } catch (error) {
@@ -66,32 +82,6 @@ export async function startTrapRepoll(deps: TrapRepollDeps): Promise<TrapReceive
     // Several pollers on one machine share one trap port: the first binds it, the others go on without.
     scoped.log.warn({ err: error, port: deps.port }, 'trap receiver not started');
     return undefined;
-  }
-}
-
-/**
- * Rejections are counted in memory and written once a second: a flood of garbage at the trap port
- * must not become a flood of Redis commands.
- */
-class RejectionCounts {
-  private readonly counts = new Map<TrapRejection, number>();
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
-
-  add(reason: TrapRejection): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-  }
-
-  async flush(): Promise<void> {
-    if (this.counts.size === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const [reason, count] of this.counts)
-      countInto(pipeline, this.keys, 'vigil_traps_rejected_total', { reason }, count);
-    this.counts.clear();
-    await pipeline.exec().catch(() => undefined);
   }
 }
 
@@ -108,21 +98,7 @@ async function announce(deps: TrapRepollDeps, deviceId: string, trap: Trap): Pro
   }
 }
 
-async function countTrap(deps: TrapRepollDeps, source: 'known' | 'unknown'): Promise<void> {
-  const pipeline = deps.redis.pipeline();
-  countInto(pipeline, deps.keys, 'vigil_traps_total', { source });
-  await pipeline.exec();
-}
-
-async function onTrap(deps: TrapRepollDeps, trap: Trap): Promise<void> {
-  const { log } = deps;
-  const deviceId = deps.deviceByHost(trap.source.address);
-  if (!deviceId) {
-    log.debug({ source: trap.source.address, kind: trap.kind }, 'trap from an address no device has');
-    await countTrap(deps, 'unknown');
-    return;
-  }
-  await countTrap(deps, 'known');
+async function onTrap(deps: TrapRepollDeps, deviceId: string, trap: Trap): Promise<void> {
   // The announcement is stored before the re-polls are queued: a re-poll that read the state before it
   // would write its answer over the announced finding without clearing it.
   if (deps.announce) await announce(deps, deviceId, trap);
@@ -142,7 +118,7 @@ async function onTrap(deps: TrapRepollDeps, trap: Trap): Promise<void> {
     'receivedAt',
     String(trap.receivedAt),
   );
-  if (queued) log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
+  if (queued) deps.log.info({ deviceId, kind: trap.kind }, 'trap: device re-polled now');
 }
 
 /** Queues the trap's re-poll and its confirmation; false (counted and logged) when the queue refused. */

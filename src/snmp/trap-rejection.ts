@@ -10,6 +10,8 @@ export const TRAP_REJECTIONS = [
   'unsupported_pdu',
   'socket_error',
   'handler_error',
+  // More traps in hand than the trap handler takes at once (a flood): dropped before any work.
+  'overloaded',
 ] as const;
 export type TrapRejection = (typeof TRAP_REJECTIONS)[number];
 
