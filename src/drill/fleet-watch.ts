@@ -33,17 +33,29 @@ export async function devicesWithFinding(stack: DrillStack, kind: string): Promi
   return ids;
 }
 
-/** Incident ids NOC sees, active and recently resolved (GET /v1/incidents?state=all). */
+/**
+ * Incidents announced (open, or resolved since), as NOC sees them (GET /v1/incidents?state=all). A
+ * pending one is a sign still settling, never announced: it is no outage unless it opens.
+ */
 export async function incidentIds(stack: DrillStack): Promise<Set<string>> {
+  const states = await incidentStates(stack);
+  return new Set([...states].filter(([, state]) => state !== 'pending').map(([id]) => id));
+}
+
+async function incidentStates(stack: DrillStack): Promise<Map<string, string>> {
   const answer = await stack.api('GET', '/v1/incidents?state=all&limit=1000', 'noc');
   if (answer.status !== 200) throw new Error(`GET /v1/incidents: ${answer.status} ${answer.text}`);
-  return new Set((JSON.parse(answer.text) as { items: { id: string }[] }).items.map((i) => i.id));
+  const { items } = JSON.parse(answer.text) as { items: { id: string; state: string }[] };
+  return new Map(items.map((i) => [i.id, i.state]));
 }
 
 export interface FleetSightings {
   /** Device id → how many samples showed it with an open `unreachable`. */
   unreachable: Map<string, number>;
+  /** Announced incidents (open or resolved). */
   incidents: Set<string>;
+  /** Outage signs seen pending (settling), announced or not. */
+  pending: Set<string>;
   samples: number;
 }
 
@@ -53,14 +65,19 @@ export async function watchFleet(
   untilMs: number,
   everyMs: number,
 ): Promise<FleetSightings> {
-  const seen: FleetSightings = { unreachable: new Map(), incidents: new Set(), samples: 0 };
+  const seen: FleetSightings = {
+    unreachable: new Map(),
+    incidents: new Set(),
+    pending: new Set(),
+    samples: 0,
+  };
   while (Date.now() < untilMs) {
     const [unreachable, incidents] = await Promise.all([
       devicesWithFinding(stack, 'unreachable'),
-      incidentIds(stack),
+      incidentStates(stack),
     ]);
     for (const id of unreachable) seen.unreachable.set(id, (seen.unreachable.get(id) ?? 0) + 1);
-    for (const id of incidents) seen.incidents.add(id);
+    for (const [id, state] of incidents) (state === 'pending' ? seen.pending : seen.incidents).add(id);
     seen.samples += 1;
     await sleep(Math.max(0, Math.min(everyMs, untilMs - Date.now())));
   }

