@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import {
-  correlate,
   topologyFromInventory,
   ancestorsOf,
   DEFAULT_CORRELATION_CONFIG,
@@ -10,13 +9,12 @@ import {
   type IncidentChange,
 } from '../correlation/index.js';
 import { createInventoryStore, type Device } from '../inventory/index.js';
+import { failpoint } from '../platform/failpoints.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Playbook } from '../playbooks/index.js';
 import type { FindingsMirror } from './findings-mirror.js';
-import { devicesToWeigh, loadAnswering, loadConfirmedSilent, silentParents } from './answering-devices.js';
-import { createIncidentStore } from './incident-store.js';
-import { createMaintenanceStore } from './maintenance-store.js';
+import { IncidentCorrelator } from './incident-correlator.js';
 import { planDevice } from './plan-device.js';
 import { createRebootLedger } from './reboot-ledger.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
@@ -60,8 +58,6 @@ export function createAdvisor(deps: AdvisorDeps): Advisor {
 export class Advisor {
   private readonly log: Logger;
   private readonly inventory;
-  private readonly incidentStore;
-  private readonly maintenance;
   private readonly suggestions;
   private readonly ledger;
   private readonly outcomes;
@@ -70,7 +66,7 @@ export class Advisor {
   private inventoryVersion: string | undefined;
   private devices = new Map<string, Device>();
   private topology: CorrelationTopology = topologyFromInventory([]);
-  private current: Incident[] = [];
+  private readonly correlator: IncidentCorrelator;
   private readonly pending = new Set<string>();
   /** Devices whose fresh unreachable finding is held back, and until when: planned again once it is not. */
   private readonly settling = new Map<string, number>();
@@ -81,12 +77,11 @@ export class Advisor {
     const { redis, keys } = deps;
     this.log = deps.logger.child({ module: 'advisor' });
     this.inventory = createInventoryStore({ redis, keys });
-    this.incidentStore = createIncidentStore(redis, keys);
-    this.maintenance = createMaintenanceStore(redis, keys);
     this.suggestions = createSuggestionStore(redis, keys);
     this.ledger = createRebootLedger(redis, keys);
     this.outcomes = createOutcomeStore(redis, keys);
     this.holdUnreachableMs = deps.correlation?.settleMs ?? DEFAULT_CORRELATION_CONFIG.settleMs;
+    this.correlator = new IncidentCorrelator(deps);
   }
 
   /** Loads topology and findings, and marks every device that may need a fresh plan. */
@@ -94,8 +89,7 @@ export class Advisor {
     await this.syncInventory();
     await this.deps.mirror.reload();
     await this.touchAll();
-    this.current = await this.incidentStore.active();
-    for (const incident of this.current) this.touch(this.covered(incident));
+    for (const incident of await this.correlator.load()) this.touch(this.covered(incident));
   }
 
   /** Marks devices to plan on the next step (finding changes, actions that finished). */
@@ -110,7 +104,7 @@ export class Advisor {
   }
 
   incidents(): readonly Incident[] {
-    return this.current;
+    return this.correlator.incidents();
   }
 
   async step(now: number): Promise<StepReport> {
@@ -130,6 +124,8 @@ export class Advisor {
       if (change.type === 'resolved')
         for (const id of this.covered(incident)) this.afterOutage.set(id, now + this.holdUnreachableMs);
     }
+    // A drill's crash point: the step's incidents saved and announced, its plans (the notices) not yet.
+    for (const change of changes) await failpoint('advisor:mid-step', change.incident.id);
     for (const [id, until] of this.afterOutage) if (until <= now) this.afterOutage.delete(id);
     for (const [id, until] of this.settling) if (until <= now) this.pending.add(id);
     const dirty = [...this.pending].sort();
@@ -174,40 +170,11 @@ export class Advisor {
     return [incident.rootDeviceId, ...this.topology.descendantsOf(incident.rootDeviceId)];
   }
 
-  /** Correlation under the incident lock: the step's incident changes, saved, their devices marked. */
-  private async correlate(now: number): Promise<IncidentChange[]> {
-    const windows = await this.maintenance.list(now);
-    return this.incidentStore.locked(async () => {
-      // Re-read under the lock: a NOC edit (ETA, note, ack) since the last step must be kept.
-      const previous = await this.incidentStore.active();
-      const silent = silentParents(this.deps.mirror.byDevice, this.topology, previous);
-      const [answering, confirmedSilent] = await Promise.all([
-        loadAnswering(
-          this.deps.redis,
-          this.deps.keys,
-          devicesToWeigh(silent, (id) => this.topology.descendantsOf(id)),
-        ),
-        loadConfirmedSilent(this.deps.redis, this.deps.keys, silent),
-      ]);
-      const result = correlate({
-        now,
-        topology: this.topology,
-        findingsByDevice: this.deps.mirror.byDevice,
-        incidents: previous,
-        maintenance: windows,
-        answering,
-        confirmedSilent,
-        ...(this.deps.correlation ? { config: this.deps.correlation } : {}),
-      });
-      const before = new Map(previous.map((i) => [i.id, JSON.stringify(i)]));
-      const after = new Map(result.incidents.map((i) => [i.id, JSON.stringify(i)]));
-      for (const incident of [...previous, ...result.incidents])
-        if (before.get(incident.id) !== after.get(incident.id)) this.touch(this.covered(incident));
-      const changed = before.size !== after.size || [...after].some(([id, json]) => before.get(id) !== json);
-      if (result.changes.length > 0 || changed)
-        await this.incidentStore.saveStep(previous, result.incidents, result.changes);
-      this.current = result.incidents;
-      return result.changes;
+  private correlate(now: number): Promise<IncidentChange[]> {
+    return this.correlator.step(now, {
+      topology: this.topology,
+      inventoryVersion: this.inventoryVersion ?? '',
+      changed: (incident) => this.touch(this.covered(incident)),
     });
   }
 
@@ -274,7 +241,7 @@ export class Advisor {
           concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
           ...(this.afterOutage.has(id) ? { unreachableHeldUntil: this.afterOutage.get(id) } : {}),
         },
-        this.current,
+        this.correlator.incidents(),
         now,
         this.holdUnreachableMs,
       );

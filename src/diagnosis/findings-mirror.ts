@@ -11,6 +11,8 @@ import type { RedisKeys } from '../platform/redis-keys.js';
  */
 export interface FindingsMirror {
   readonly byDevice: ReadonlyMap<string, readonly Finding[]>;
+  /** Goes up whenever `byDevice` changes: correlation's inputs are the same while it holds. */
+  readonly version: number;
   /** Reads everything afresh; returns the devices whose findings differ from before. */
   reload(): Promise<Set<string>>;
   /** Applies the changes published since the last call, waiting up to `blockMs` for the first; returns the devices touched. */
@@ -31,6 +33,7 @@ export function createFindingsMirror(deps: FindingsMirrorDeps): FindingsMirror {
 
 class StreamedFindingsMirror implements FindingsMirror {
   readonly byDevice = new Map<string, readonly Finding[]>();
+  version = 0;
   private findings = new Map<string, Map<string, Finding>>();
   private lastId = '0-0';
   // Devices to plan again without a finding change (an action finished): read alongside, from now on.
@@ -56,6 +59,7 @@ class StreamedFindingsMirror implements FindingsMirror {
     this.byDevice.clear();
     for (const id of this.findings.keys()) this.refreshView(id);
     this.lastId = position;
+    if (changed.size > 0) this.version += 1;
     return changed;
   }
 
@@ -113,6 +117,7 @@ class StreamedFindingsMirror implements FindingsMirror {
     else findings.set(change.finding.id, change.finding);
     this.findings.set(deviceId, findings);
     this.refreshView(deviceId);
+    this.version += 1;
     return deviceId;
   }
 

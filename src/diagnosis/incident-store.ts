@@ -15,6 +15,8 @@ const LOCK_WAIT_MS = 5_000;
 export interface IncidentStore {
   /** Pending and open incidents: what the next correlation step starts from. */
   active(): Promise<Incident[]>;
+  /** Changes whenever an incident is written: what `active()` returned stays current while it holds. */
+  version(): Promise<string>;
   get(id: string): Promise<Incident | undefined>;
   /** Active ones first, then the most recently resolved, newest first, up to `limit` in all. */
   list(options: { includeResolved: boolean; limit: number }): Promise<Incident[]>;
@@ -59,6 +61,10 @@ class RedisIncidentStore implements IncidentStore {
 
   async active(): Promise<Incident[]> {
     return this.read((await this.redis.smembers(this.keys.activeIncidents())).sort());
+  }
+
+  async version(): Promise<string> {
+    return (await this.redis.get(this.keys.incidentsVersion())) ?? '0';
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -110,6 +116,7 @@ class RedisIncidentStore implements IncidentStore {
       pipeline.hdel(records, incident.id);
     }
     for (const change of changes) appendEvent(pipeline, keys, incidentEvent(change));
+    pipeline.incr(keys.incidentsVersion());
     await pipeline.exec();
     if (changes.some((c) => c.type === 'resolved')) await trimResolved(this.redis, keys, Date.now());
   }
@@ -141,6 +148,7 @@ class RedisIncidentStore implements IncidentStore {
       const pipeline = this.redis.pipeline();
       pipeline.hset(this.keys.incidentRecords(), id, JSON.stringify(edited));
       if (change) appendEvent(pipeline, this.keys, incidentEvent(change));
+      pipeline.incr(this.keys.incidentsVersion());
       await pipeline.exec();
       return edited;
     });

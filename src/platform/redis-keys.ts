@@ -49,6 +49,8 @@ export interface RedisKeys {
   resolvedIncidents(): string;
   /** Lock held by whoever writes incidents (the advisor's step, a NOC edit), so no write is lost. */
   incidentLock(): string;
+  /** Counter bumped by every incident write (a step's save, a NOC edit): a reader's cache stays valid while it holds. */
+  incidentsVersion(): string;
   /** Hash window id → maintenance window JSON. */
   maintenanceWindows(): string;
   /** Hash suggestion id → suggestion record JSON (state, texts, history). */
@@ -176,6 +178,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     activeIncidents: () => k('incidents', 'active'),
     resolvedIncidents: () => k('incidents', 'resolved'),
     incidentLock: () => k('incidents', 'lock'),
+    incidentsVersion: () => k('incidents', 'version'),
     maintenanceWindows: () => k('maintenance', 'windows'),
     suggestionRecords: () => k('suggestions', 'records'),
     suggestionVersions: () => k('suggestions', 'versions'),

@@ -66,7 +66,7 @@ export async function setUpAdviseRun(
       harness,
       now: () => now,
       tick,
-      idleSteps: options.idleSteps ?? 5,
+      idleSteps: options.idleSteps ?? 10,
     },
     importS,
     findingsWriteMs,
