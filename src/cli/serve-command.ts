@@ -5,6 +5,8 @@ import { loadConfig, parsePort, type Config } from '../config/load-config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ProcessRole } from '../roles/process-role.js';
 import { createRedisKeys, type RedisKeys } from '../platform/redis-keys.js';
+import { armedFailpoints, armFailpoints } from '../platform/failpoints.js';
+import { ConfigError } from '../config/config-error.js';
 
 export const SERVE_ROLES = ['api', 'poller', 'worker'] as const;
 export type ServeRole = (typeof SERVE_ROLES)[number];
@@ -83,6 +85,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   logRedisState(context.redis, logger);
   stopOnEscape(logger);
+  armDrillFailpoints(context, logger);
 
   const shutdown = createShutdown({ logger, deadlineMs: SHUTDOWN_DEADLINE_MS });
   shutdown.add('redis', 'redis', () => closeRedis(context.redis));
@@ -139,6 +142,22 @@ function waitForStopSignal(logger: Logger): Promise<NodeJS.Signals> {
     };
     for (const name of STOP_SIGNALS) process.once(name, onFirst);
   });
+}
+
+/**
+ * VIGIL_FAILPOINTS, the fault drills' switch (platform/failpoints.ts): inert unless set, refused with
+ * every unknown name, and loud when armed so no one runs a production process with it by mistake.
+ */
+function armDrillFailpoints(context: Pick<RoleContext, 'redis' | 'keys'>, logger: Logger): void {
+  const problems = armFailpoints(
+    process.env.VIGIL_FAILPOINTS,
+    async (name) =>
+      (await context.redis.set(context.keys.failpointFired(name), String(process.pid), 'NX')) === 'OK',
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const armed = armedFailpoints();
+  if (armed.length > 0)
+    logger.warn({ failpoints: armed }, 'drill failpoints armed: this process kills itself at them');
 }
 
 /** One log line per change of state, not one per reconnect attempt (ioredis retries every ≤2 s). */

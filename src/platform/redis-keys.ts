@@ -119,6 +119,8 @@ export interface RedisKeys {
   configGeneration(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
   advisorLeader(): string;
+  /** Marks a drill failpoint (platform/failpoints.ts) fired: the first process to set it dies there. */
+  failpointFired(name: string): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
   events(): string;
   /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
@@ -210,6 +212,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     metricCounters: () => k('metrics', 'counters'),
     configGeneration: () => k('config', 'generation'),
     advisorLeader: () => k('advisor', 'leader'),
+    failpointFired: (name) => k('drill', 'failpoint', name),
     events: () => k('events', 'out'),
     bullPrefix: () => k('bull'),
   };
