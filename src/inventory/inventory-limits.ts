@@ -26,6 +26,8 @@ export const KNOWN_FIELD_MAX_LENGTH = {
   model: 128,
   phone: 32,
   language: 35,
+  /** The longest IANA zone names are about 30 ("America/Argentina/ComodRivadavia"). */
+  timeZone: 64,
   host: 253,
 } as const;
 

@@ -14,6 +14,8 @@ export const DEFAULT_SNMP_PORT = 161;
 export interface Site {
   id: string;
   name: string;
+  /** IANA time zone ("Europe/Moscow"): when SMS quiet hours fall for the site's subscribers. */
+  timeZone?: string;
   [extra: string]: unknown;
 }
 
@@ -42,6 +44,8 @@ export interface Subscriber {
   deviceIds: string[];
   site?: string;
   language?: string;
+  /** True when the subscriber asked not to be sent outage SMS. */
+  smsOptOut?: boolean;
   [extra: string]: unknown;
 }
 

@@ -35,9 +35,37 @@ const SECRET_FIELD = /(community|authkey|privkey|password|passphrase|secret)$/;
 const KIND = new RegExp(`^(${DEVICE_KINDS.join('|')})$`);
 
 /** The fields each record knows; any other is an extra field, kept as given within INVENTORY_LIMITS. */
-const SITE_FIELDS = ['id', 'name'] as const;
+const SITE_FIELDS = ['id', 'name', 'timeZone'] as const;
 const DEVICE_FIELDS = ['id', 'kind', 'parentId', 'site', 'model', 'profile', 'host', 'port', 'auth'] as const;
-const SUBSCRIBER_FIELDS = ['id', 'name', 'account', 'phone', 'deviceIds', 'site', 'language'] as const;
+const SUBSCRIBER_FIELDS = [
+  'id',
+  'name',
+  'account',
+  'phone',
+  'deviceIds',
+  'site',
+  'language',
+  'smsOptOut',
+] as const;
+
+/** An IANA time zone name ("Europe/Moscow", "UTC") that this Node's Intl knows: what quiet hours are read in. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** true/false, or the text a CSV cell carries ("true", "false"); undefined (after a failure) otherwise. */
+function readFlag(r: Reader, field: string): boolean | undefined {
+  const v = r.value[field];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  return r.fail(`"${field}" must be true or false, got ${describeValue(v)}`);
+}
 
 type Reader = ReturnType<typeof rowReader>;
 
@@ -92,6 +120,9 @@ export function validateSiteRow(row: InventoryRow, errors: RowError[]): Site | u
   checkRowLimits(row.value, SITE_FIELDS, r.fail);
   const id = r.string('id', true, ID, 'an id (no whitespace, at most 128 characters)', ID_MAX);
   const name = r.string('name', true, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.name);
+  const timeZone = r.string('timeZone', false, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.timeZone);
+  if (timeZone !== undefined && !isTimeZone(timeZone))
+    r.fail(`"timeZone" must be an IANA time zone such as "Europe/Moscow", got ${describeValue(timeZone)}`);
   if (errors.length > before || id === undefined || name === undefined) return undefined;
   return { ...row.value, id, name };
 }
@@ -152,6 +183,7 @@ export function validateSubscriberRow(row: InventoryRow, errors: RowError[]): Su
   const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
   if (rawPhone !== undefined && phone === undefined)
     r.fail(`"phone" must be a phone number of 5-15 digits, got ${describeValue(rawPhone)}`);
+  const smsOptOut = readFlag(r, 'smsOptOut');
   const deviceIds = row.value.deviceIds;
   if (deviceIds === undefined || deviceIds === null)
     r.fail('missing "deviceIds" (a list of device ids; it may be empty)');
@@ -169,5 +201,7 @@ export function validateSubscriberRow(row: InventoryRow, errors: RowError[]): Su
   if (errors.length > before || !id) return undefined;
   const subscriber: Subscriber = { ...row.value, id, deviceIds: deviceIds as string[] };
   if (phone !== undefined) subscriber.phone = phone;
+  if (smsOptOut !== undefined) subscriber.smsOptOut = smsOptOut;
+  else delete subscriber.smsOptOut;
   return subscriber;
 }

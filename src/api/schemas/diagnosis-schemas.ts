@@ -18,6 +18,7 @@ export const SubscriberSchema = documents<Subscriber>()(
       deviceIds: Type.Array(Type.String()),
       site: Type.Optional(Type.String()),
       language: Type.Optional(Type.String()),
+      smsOptOut: Type.Optional(Type.Boolean({ description: 'true: never sent outage SMS' })),
     },
     'A subscriber of the inventory; extra fields given at import are kept and shown.',
   ),
