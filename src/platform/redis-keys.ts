@@ -109,6 +109,20 @@ export interface RedisKeys {
   outcomes(): string;
   /** Sorted set of one subscriber's contacts (conversation opens) by time, to tell who came back. */
   contacts(subscriberId: string): string;
+  /** Hash `<incident>|<subscriber>|<kind>` → SMS record JSON (queued, sent, dropped…; see src/sms/sms-record.ts). */
+  smsRecords(): string;
+  /** Sorted set SMS record key → when it may be sent (ms): the send queue, quiet hours included. */
+  smsDue(): string;
+  /** Hash SMS record key → "<worker>@<ms>": written (HSETNX) before the submit, so no record is submitted twice. */
+  smsClaims(): string;
+  /** Hash SMSC message id → SMS record key: where a delivery receipt is filed. */
+  smsByMessageId(): string;
+  /** List of one subscriber's SMS record keys, newest first (capped): what the diagnosis shows. */
+  smsOfSubscriber(subscriberId: string): string;
+  /** Hash incident id → outage notices queued for it: the per-incident cap. */
+  smsIncidentCounts(): string;
+  /** String: the next free send slot (ms) of the SMS centre, shared by every worker (the throughput limit). */
+  smsPace(): string;
   /** Hash key record id → API key record (role, name, key id; never the token). */
   apiKeys(): string;
   /** Hash SHA-256 of a token (hex) → key record id. */
@@ -207,6 +221,13 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     alertsDeadIndex: () => k('alerts', 'dead-index'),
     outcomes: () => k('outcomes'),
     contacts: (subscriberId) => k('outcomes', 'contacts', subscriberId),
+    smsRecords: () => k('sms', 'records'),
+    smsDue: () => k('sms', 'due'),
+    smsClaims: () => k('sms', 'claims'),
+    smsByMessageId: () => k('sms', 'by-message-id'),
+    smsOfSubscriber: (subscriberId) => k('sms', 'subscriber', subscriberId),
+    smsIncidentCounts: () => k('sms', 'incident-counts'),
+    smsPace: () => k('sms', 'pace'),
     apiKeys: () => k('auth', 'keys'),
     apiKeysByDigest: () => k('auth', 'keys-by-digest'),
     metricCounters: () => k('metrics', 'counters'),
