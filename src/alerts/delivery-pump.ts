@@ -5,7 +5,9 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { alertFate } from './alert-backoff.js';
 import { DeliveryRetry } from './delivery-retry.js';
 import { sendAlert, type AlertSend } from './send-alert.js';
-import type { Delivery } from './webhook.js';
+import { sendToAlertmanager, type AlertmanagerSendDeps } from './send-to-alertmanager.js';
+import type { Delivery, WebhookSubscription } from './webhook.js';
+import type { Secret } from '../shared/secret.js';
 import type { WebhookStore } from './webhook-store.js';
 
 export interface DeliveryPumpDeps {
@@ -16,6 +18,8 @@ export interface DeliveryPumpDeps {
   allowedHosts: readonly string[];
   timeoutMs: number;
   now?: () => number;
+  /** What an Alertmanager target's sends need besides the above (its re-post validity, sites, incidents). */
+  alertmanager: Pick<AlertmanagerSendDeps, 'validityMs' | 'siteOf' | 'isOpen'>;
 }
 
 /** Which attempt of the pump job this is (BullMQ's count), and how many it gets. */
@@ -71,6 +75,15 @@ export function createDeliveryPump(deps: DeliveryPumpDeps) {
     return false;
   }
 
+  /** One send by the target's kind; undefined when there is nothing to send (a re-post of an incident that is over). */
+  const send = (
+    target: { subscription: WebhookSubscription; secret: Secret },
+    delivery: Delivery,
+  ): Promise<AlertSend | undefined> =>
+    target.subscription.kind === 'alertmanager'
+      ? sendToAlertmanager(target, delivery, { ...deps, ...deps.alertmanager, now })
+      : sendAlert(target, delivery, deps);
+
   /** Delivers a subscription's queue in order until it is empty, a delivery must wait, or one dies. */
   return async function pump(subscriptionId: string, attempt: PumpAttempt): Promise<string> {
     const found = await store.get(subscriptionId);
@@ -79,8 +92,12 @@ export function createDeliveryPump(deps: DeliveryPumpDeps) {
     for (;;) {
       const delivery = await store.head(subscriptionId);
       if (!delivery) return `delivered ${sent}`;
-      const send = await sendAlert(found, delivery, deps);
-      if (!(await record(delivery, send, attempt))) return `dead-lettered ${delivery.id}`;
+      const outcome = await send(found, delivery);
+      if (!outcome) {
+        await store.delivered(subscriptionId, delivery);
+        continue;
+      }
+      if (!(await record(delivery, outcome, attempt))) return `dead-lettered ${delivery.id}`;
       sent += 1;
     }
   };

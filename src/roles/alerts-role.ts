@@ -2,11 +2,18 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { alertRetryDelayMs } from '../alerts/alert-backoff.js';
 import { createAlertConsumer } from '../alerts/alert-consumer.js';
-import { DEFAULT_ALERTS_OPTIONS, type AlertsOptions } from '../alerts/alerts-options.js';
+import { createAlertmanagerRepost } from '../alerts/alertmanager-repost.js';
+import {
+  alertmanagerValidityMs,
+  DEFAULT_ALERTS_OPTIONS,
+  type AlertsOptions,
+} from '../alerts/alerts-options.js';
 import { createDeliveryPump, type DeliveryPump } from '../alerts/delivery-pump.js';
 import { DeliveryRetry } from '../alerts/delivery-retry.js';
 import { createWebhookStore } from '../alerts/webhook-store.js';
 import type { Config } from '../config/load-config.js';
+import { createIncidentStore } from '../diagnosis/incident-store.js';
+import { createInventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import { ALERTS_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
@@ -24,15 +31,20 @@ const pumpJob = (subscriptionId: string, attempts: number) =>
     removeOnFail: true,
   }) as const;
 
-/** The pumps' worker; a failed attempt waits as alert-backoff.ts says, Retry-After included. */
+/** The job scheduler that re-posts open incidents to Alertmanager targets (one per queue, whichever worker runs it). */
+const REPOST_SCHEDULER = 'alertmanager-repost';
+
+/** The pumps' worker (and the re-posts'); a failed attempt waits as alert-backoff.ts says, Retry-After included. */
 function startPumpWorker(
   connection: Redis,
   keys: RedisKeys,
-  pump: DeliveryPump,
+  jobs: { pump: DeliveryPump; repost: () => Promise<number> },
   options: AlertsOptions,
 ): Worker {
-  const processPump = withWorkerErrors((job: Job<{ subscriptionId: string }>) =>
-    pump(job.data.subscriptionId, { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 }),
+  const processPump = withWorkerErrors(async (job: Job<{ subscriptionId: string }>) =>
+    job.name === 'repost'
+      ? `re-posted ${await jobs.repost()}`
+      : jobs.pump(job.data.subscriptionId, { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 }),
   );
   return new Worker(ALERTS_QUEUE, processPump, {
     connection,
@@ -50,11 +62,42 @@ function startPumpWorker(
 }
 
 /**
- * Outage alerts to webhook subscribers, wired from the stages in src/alerts/: the consumer routes
+ * What the alerts queue's jobs run: a subscription's pump (webhooks signed, Alertmanager targets with
+ * their sites and incidents at hand), and the re-post of open incidents to Alertmanager targets.
+ */
+function alertJobs(
+  context: { config: Config; logger: Logger; redis: Redis; keys: RedisKeys },
+  options: AlertsOptions,
+  ensurePump: (subscriptionId: string) => Promise<void>,
+): { pump: DeliveryPump; repost: () => Promise<number> } {
+  const { redis, keys } = context;
+  const store = createWebhookStore(redis, keys);
+  const incidents = createIncidentStore(redis, keys);
+  const inventory = createInventoryStore({ redis, keys });
+  const pump = createDeliveryPump({
+    redis,
+    keys,
+    store,
+    log: context.logger.child({ module: 'alerts' }),
+    allowedHosts: context.config.actions.webhookAllowedHosts,
+    timeoutMs: options.timeoutMs,
+    alertmanager: {
+      validityMs: alertmanagerValidityMs(options),
+      siteOf: async (deviceId) => (await inventory.getDevice(deviceId))?.site,
+      isOpen: async (incidentId) => (await incidents.get(incidentId))?.state === 'open',
+    },
+  });
+  const repost = createAlertmanagerRepost({ store, activeIncidents: () => incidents.active(), ensurePump });
+  return { pump, repost };
+}
+
+/**
+ * Outage alerts to webhook subscribers and Alertmanager targets, wired from the stages in src/alerts/: the consumer routes
  * incident events from the outward stream onto per-subscription queues in Redis (alert-consumer.ts,
  * route-alerts.ts); one pump job per subscription on BullMQ delivers each queue in order
  * (delivery-pump.ts): at least once, signed, retried with bounded backoff (alert-backoff.ts, Retry-After
- * honoured), and dead-lettered after the last attempt or a refusal so the ones behind it go on.
+ * honoured), and dead-lettered after the last attempt or a refusal so the ones behind it go on. A job
+ * scheduler re-posts open incidents to Alertmanager targets before their alerts lapse.
  * Detection and advice never wait for any of it.
  */
 export function createAlertsRole(
@@ -65,14 +108,6 @@ export function createAlertsRole(
   const { redis, keys, config } = context;
   const log = context.logger.child({ module: 'alerts' });
   const store = createWebhookStore(redis, keys);
-  const pump = createDeliveryPump({
-    redis,
-    keys,
-    store,
-    log,
-    allowedHosts: config.actions.webhookAllowedHosts,
-    timeoutMs: options.timeoutMs,
-  });
   let connection: Redis | undefined;
   let queue: Queue | undefined;
   let worker: Worker | undefined;
@@ -89,7 +124,13 @@ export function createAlertsRole(
       const reader = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts-reader');
       connection = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts');
       queue = new Queue(ALERTS_QUEUE, { connection, prefix: keys.bullPrefix() });
-      worker = startPumpWorker(connection, keys, pump, options);
+      worker = startPumpWorker(connection, keys, alertJobs(context, options, ensurePump), options);
+      // Idempotent across workers: the queue holds one scheduler by this id, whoever upserts it.
+      await queue.upsertJobScheduler(
+        REPOST_SCHEDULER,
+        { every: options.alertmanagerRepostMs },
+        { name: 'repost', data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
+      );
       worker.on('error', (error) => log.warn({ err: error }, 'alerts worker error'));
       consumer = createAlertConsumer({
         redis,

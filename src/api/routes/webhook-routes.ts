@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { checkWebhookUrl } from '../../alerts/allowed-host.js';
-import { ALERT_EVENTS, type AlertEvent, type WebhookSubscription } from '../../alerts/webhook.js';
+import { alertTargetInput, type AlertTargetBody } from '../../alerts/alert-target-input.js';
+import { ALERT_EVENTS, ALERT_TARGET_KINDS, type WebhookSubscription } from '../../alerts/webhook.js';
 import type { WebhookStore } from '../../alerts/webhook-store.js';
 import { AppError } from '../../shared/app-error.js';
-import { Secret } from '../../shared/secret.js';
 import { Type } from '@sinclair/typebox';
 import type { DeadLetter } from '../../alerts/webhook-store.js';
 import { problemResponses } from '../problem-responses.js';
@@ -21,7 +20,14 @@ const subscriptionSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
+    kind: { type: 'string', enum: [...ALERT_TARGET_KINDS] },
     url: { type: 'string' },
+    auth: {
+      type: 'string',
+      enum: ['none', 'basic', 'bearer'],
+      description: 'Alertmanager only; never the credential',
+    },
+    consoleUrl: { type: 'string' },
     events: { type: 'array', items: { type: 'string' } },
     includePlannedWorks: { type: 'boolean' },
     description: { type: 'string' },
@@ -40,6 +46,7 @@ const DeadLetterSchema = documents<DeadLetter>()(
       eventId: Type.String({ description: 'the outward stream id of the event' }),
       payload: Type.Object({}, { additionalProperties: true, description: 'the alert body as it was sent' }),
       attempts: Type.Integer(),
+      refresh: Type.Optional(Type.Boolean({ description: 'a re-post of an open incident to Alertmanager' })),
       firstAttemptAt: Type.Optional(IsoTime()),
       lastError: Type.Optional(Type.String({ examples: ['HTTP 502 from the receiver'] })),
       diedAt: IsoTime('when the last attempt failed'),
@@ -48,29 +55,47 @@ const DeadLetterSchema = documents<DeadLetter>()(
   ),
 );
 
-interface CreateBody {
-  url: string;
-  secret: string;
-  events?: AlertEvent[];
-  includePlannedWorks?: boolean;
-  description?: string;
-}
-
 const createSchema = {
-  summary:
-    'Subscribe a URL to outage alerts (incident.opened / .updated / .resolved), signed with your secret',
+  summary: 'Subscribe a URL (a signed webhook, or an Alertmanager) to outage alerts',
   description:
     'For admins: subscribes a URL (http or https, to a host in VIGIL_WEBHOOK_ALLOWED_HOSTS) to outage ' +
-    'alerts: incident.opened, incident.updated, incident.resolved, signed with the secret ' +
-    '(`X-Vigil-Signature`), delivered in order with bounded retries. The secret is never shown again.',
+    'alerts, delivered in order with bounded retries. `kind: "webhook"` (the default): incident.opened, ' +
+    'incident.updated, incident.resolved as JSON signed with `secret` (`X-Vigil-Signature`). ' +
+    '`kind: "alertmanager"`: `url` is the Alertmanager base address; each incident is an alert posted to ' +
+    '`/api/v2/alerts` (labels alertname=VigilOutage, incident, root_device, site, kind, severity), posted ' +
+    'again while open and ended at the resolution; `basicAuth` or `bearerToken` if it asks for one, ' +
+    '`consoleUrl` for the alert links. Secrets and credentials are never shown again.',
   tags: ['alerts'],
   body: {
     type: 'object',
     additionalProperties: false,
-    required: ['url', 'secret'],
+    required: ['url'],
     properties: {
+      kind: { type: 'string', enum: [...ALERT_TARGET_KINDS], default: 'webhook' },
       url: { type: 'string', minLength: 8, maxLength: 2000 },
-      secret: { type: 'string', minLength: 16, maxLength: 200 },
+      secret: { type: 'string', minLength: 16, maxLength: 200, description: 'webhook only: the signing key' },
+      basicAuth: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['username', 'password'],
+        description: 'alertmanager only: HTTP basic auth',
+        properties: {
+          username: { type: 'string', minLength: 1, maxLength: 200 },
+          password: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+      },
+      bearerToken: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 2000,
+        pattern: '^[A-Za-z0-9._~+/=-]+$',
+        description: 'alertmanager only: sent as `Authorization: Bearer …`',
+      },
+      consoleUrl: {
+        type: 'string',
+        maxLength: 2000,
+        description: "alertmanager only: the console's address, e.g. https://vigil.noc.example/console/",
+      },
       events: {
         type: 'array',
         minItems: 1,
@@ -153,24 +178,22 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   const store = options.webhooks;
   const view = async (s: WebhookSubscription) => ({
     ...s,
+    kind: s.kind ?? 'webhook',
     createdAt: new Date(s.createdAt).toISOString(),
     pending: await store.pendingCount(s.id),
   });
 
-  app.post<{ Body: CreateBody }>(
+  app.post<{ Body: AlertTargetBody }>(
     '/v1/webhooks',
     { config: ADMIN, schema: createSchema },
     async (request, reply) => {
-      const url = checkWebhookUrl(request.body.url, options.allowedHosts);
+      const { input, secret } = alertTargetInput(request.body, options.allowedHosts);
       const created = await store.create(
         {
-          url: url.toString(),
-          events: request.body.events ?? [...ALERT_EVENTS],
-          includePlannedWorks: request.body.includePlannedWorks ?? false,
-          description: request.body.description ?? '',
+          ...input,
           createdBy: request.principal ? `${request.principal.role}:${request.principal.keyId}` : 'admin',
         },
-        new Secret(request.body.secret),
+        secret,
         Date.now(),
       );
       void reply.code(201);
