@@ -33,10 +33,15 @@ export function encodeInventory(inventory: Inventory): EncodedInventory {
     for (const record of inventory[entity]) {
       const json = canonicalJson(record);
       records[entity].push({ id: record.id, json });
-      fingerprints[entity].set(record.id, hash('sha1', json, 'base64url').slice(0, 12));
+      fingerprints[entity].set(record.id, recordFingerprint(json));
     }
   }
   return { records, fingerprints };
+}
+
+/** A record's fingerprint from its canonical JSON: 12 base64url characters (72 bits) of SHA-1. */
+export function recordFingerprint(json: string): string {
+  return hash('sha1', json, 'base64url').slice(0, 12);
 }
 
 /** Compares what is stored with what an import brings: created, updated, unchanged, removed. */

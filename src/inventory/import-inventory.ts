@@ -2,13 +2,17 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import { countChanges, deserializeFingerprints, encodeInventory, hasChanges } from './encode-inventory.js';
+import { digestsOf, etagOf, readInventoryEtag, serializeDigests } from './inventory-etag.js';
 import { acquireInventoryLock } from './inventory-lock.js';
+import { nextVersion } from './next-inventory-version.js';
 import { DEFAULT_MAX_REMOVAL_SHARE, removalsOverShare, removalsRefused } from './removal-guard.js';
 import { commitInventory, dropStaging, stageInventory } from './write-inventory.js';
 import type { ImportCounts, Inventory } from './inventory-types.js';
 
 export interface ImportResult {
   counts: ImportCounts;
+  /** The inventory's ETag after the import (see etagOf). */
+  etag: string;
   /** False when the store already held exactly this inventory (nothing was rewritten). */
   changed: boolean;
 }
@@ -25,6 +29,8 @@ export interface ImportOptions {
   maxRemovalShare?: number;
   /** The shrink is meant (`--allow-removals`, `?allowRemovals=true`). */
   allowRemovals?: boolean;
+  /** Checked under the lock against the stored inventory's ETag before anything else (If-Match). */
+  precondition?: (etag: string) => void;
 }
 
 /**
@@ -55,7 +61,9 @@ export async function importInventory(
 ): Promise<ImportResult> {
   const lock = await acquireInventoryLock(redis, keys.inventoryLock(), options.lockTtlMs ?? 600_000);
   try {
+    if (options.precondition) options.precondition(await readInventoryEtag(redis, keys));
     const encoded = encodeInventory(inventory);
+    const digests = digestsOf(encoded.fingerprints);
     const previous = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
     const counts = countChanges(previous, encoded.fingerprints);
     const changed = previous === undefined || hasChanges(counts);
@@ -65,15 +73,17 @@ export async function importInventory(
       if (excess.length > 0) throw removalsRefused(excess, counts, maxShare);
     }
     const meta = {
-      importedAt: (options.now?.() ?? new Date()).toISOString(),
+      importedAt: (await nextVersion(redis, keys, options.now?.() ?? new Date())).toISOString(),
       counts: JSON.stringify(counts),
       sites: String(inventory.sites.length),
       devices: String(inventory.devices.length),
       subscribers: String(inventory.subscribers.length),
+      digests: serializeDigests(digests),
     };
+    const etag = etagOf(digests);
     if (!changed) {
       await redis.hset(keys.inventoryMeta(), meta);
-      return { counts, changed };
+      return { counts, changed, etag };
     }
     await dropStaging(redis, keys);
     try {
@@ -96,7 +106,7 @@ export async function importInventory(
       await dropStaging(redis, keys).catch(() => undefined);
       throw error;
     }
-    return { counts, changed };
+    return { counts, changed, etag };
   } finally {
     await lock.release().catch(() => undefined);
   }

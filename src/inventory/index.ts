@@ -29,3 +29,6 @@ export {
   type RemovalExcess,
 } from './removal-guard.js';
 export type { DeviceFilter, DevicePage } from './list-devices.js';
+export * from './inventory-change.js';
+export type { ChangeOptions } from './apply-inventory-changes.js';
+export { parseInventoryChanges, type ParsedChanges } from './parse-inventory-changes.js';

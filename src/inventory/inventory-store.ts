@@ -3,6 +3,9 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { countInventory } from './count-inventory.js';
 import { diffInventory, type InventoryDiff } from './diff-inventory.js';
 import { exportInventory } from './export-inventory.js';
+import { applyInventoryChanges, type ChangeOptions } from './apply-inventory-changes.js';
+import type { ChangesResult, InventoryChange } from './inventory-change.js';
+import { readInventoryEtag } from './inventory-etag.js';
 import { importInventory, type ImportOptions, type ImportResult } from './import-inventory.js';
 import { listDevices, type DeviceFilter, type DevicePage } from './list-devices.js';
 import { getDevices, getSubscribers, present, type StoreContext } from './inventory-records.js';
@@ -41,6 +44,11 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     importInventory: (inventory: Inventory, options?: ImportOptions): Promise<ImportResult> =>
       importInventory(redis, keys, inventory, options),
     exportInventory: (): Promise<Inventory> => exportInventory(redis, keys),
+    /** Applies a batch of changes atomically, validated like an import (see applyInventoryChanges). */
+    applyChanges: (changes: readonly InventoryChange[], options: ChangeOptions): Promise<ChangesResult> =>
+      applyInventoryChanges(redis, keys, changes, options),
+    /** The inventory's strong ETag: the same for the same records however they were written. */
+    etag: (): Promise<string> => readInventoryEtag(redis, keys),
     /** What importing `inventory` would change; writes nothing. */
     diffInventory: (inventory: Inventory): Promise<InventoryDiff> => diffInventory(redis, keys, inventory),
 

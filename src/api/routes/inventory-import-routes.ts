@@ -1,4 +1,4 @@
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../config/load-config.js';
 import {
   assertValidInventory,
@@ -10,6 +10,8 @@ import {
   type InventoryFormat,
   type InventoryStore,
 } from '../../inventory/index.js';
+import { AppError } from '../../shared/app-error.js';
+import { writePrecondition } from '../etag-preconditions.js';
 import { importSchema } from '../schemas/inventory-import-schemas.js';
 
 export interface InventoryImportRoutesOptions {
@@ -20,6 +22,8 @@ export interface InventoryImportRoutesOptions {
   authProfiles?: { has(name: string): boolean };
   /** Share of stored devices or subscribers an import may remove without ?allowRemovals=true (default 0.1). */
   maxRemovalShare?: number;
+  /** Called after an import that changed something (see ApiServices.inventoryChanged). */
+  inventoryChanged?: (createdDeviceIds: string[]) => Promise<void>;
 }
 
 /** Raw-text inventory formats accepted besides application/json. */
@@ -49,7 +53,7 @@ export const inventoryImportRoutes: FastifyPluginCallback<InventoryImportRoutesO
   app.put<{ Querystring: { allowRemovals?: boolean } }>(
     '/v1/inventory',
     { config: ADMIN, bodyLimit, schema: importSchema },
-    async (request) => importInventory(request),
+    async (request, reply) => answerWithEtag(store, reply, () => importInventory(request)),
   );
 
   /** Parses the body by its media type, validates every row, stores it in one switch, warns of missing profiles. */
@@ -61,8 +65,10 @@ export const inventoryImportRoutes: FastifyPluginCallback<InventoryImportRoutesO
         ? parseInventory(request.body, { format })
         : inventoryFromDocument(request.body);
     const inventory = assertValidInventory(parsed);
+    const precondition = writePrecondition(request.headers);
     const result = await store.importInventory(inventory, {
       allowRemovals: request.query.allowRemovals === true,
+      ...(precondition ? { precondition } : {}),
       ...(options.maxRemovalShare !== undefined ? { maxRemovalShare: options.maxRemovalShare } : {}),
     });
     request.log.info(
@@ -80,11 +86,38 @@ export const inventoryImportRoutes: FastifyPluginCallback<InventoryImportRoutesO
           ...m,
         }))
       : [];
-    return { changed: result.changed, rows, counts: result.counts, warnings };
+    // The pollers' schedule follows at once; a full import's new devices wait for their slot.
+    if (result.changed && options.inventoryChanged)
+      await options
+        .inventoryChanged([])
+        .catch((error: unknown) =>
+          request.log.warn(
+            { err: error },
+            'could not tell the pollers of an inventory change; they follow at their next sync',
+          ),
+        );
+    return { etag: result.etag, body: { changed: result.changed, rows, counts: result.counts, warnings } };
   }
 
   done();
 };
+
+/** The import's answer with the inventory's ETag; a failed precondition answers the tag it has now (RFC 9110 section 13.1.1). */
+async function answerWithEtag(
+  store: InventoryStore,
+  reply: FastifyReply,
+  run: () => Promise<{ etag: string; body: unknown }>,
+) {
+  try {
+    const answer = await run();
+    void reply.header('etag', answer.etag);
+    return answer.body;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'ERR_INVENTORY_PRECONDITION_FAILED')
+      void reply.header('etag', await store.etag());
+    throw error;
+  }
+}
 
 /**
  * In this plugin's scope only: NDJSON and CSV as text, and a JSON inventory checked for nesting before
@@ -92,7 +125,10 @@ export const inventoryImportRoutes: FastifyPluginCallback<InventoryImportRoutesO
  * findDeepNesting). Too deep is a 422 naming the rows, like any invalid inventory; the rest is
  * Fastify's own parser.
  */
-function registerInventoryParsers(app: Parameters<typeof inventoryImportRoutes>[0], bodyLimit: number): void {
+export function registerInventoryParsers(
+  app: Parameters<typeof inventoryImportRoutes>[0],
+  bodyLimit: number,
+): void {
   app.addContentTypeParser(
     Object.keys(TEXT_FORMATS),
     { parseAs: 'string', bodyLimit },

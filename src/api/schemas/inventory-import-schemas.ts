@@ -32,6 +32,20 @@ export const importSchema = {
     'bad row is listed with its location in one 422 and nothing is stored; another import running ' +
     'is 409. Removed devices lose their state.',
   tags: ['inventory'],
+  headers: {
+    type: 'object',
+    properties: {
+      'if-match': {
+        type: 'string',
+        description:
+          'import only if the inventory still has this ETag (from GET/HEAD /v1/inventory or an earlier write), so changes made meanwhile are not overwritten: else 412, nothing stored',
+      },
+      'if-none-match': {
+        type: 'string',
+        description: 'import only if the inventory does not have this ETag: else 412, nothing stored',
+      },
+    },
+  },
   querystring: {
     type: 'object',
     properties: {
@@ -63,6 +77,8 @@ export const importSchema = {
   },
   response: {
     200: {
+      description: 'what the import changed',
+      headers: { ETag: { type: 'string', description: "the inventory's ETag after the import" } },
       type: 'object',
       properties: {
         changed: { type: 'boolean' },
@@ -103,6 +119,10 @@ export const importSchema = {
         'the import would remove 2,000 of 2,000 devices (100%), more than the 10% allowed; nothing was stored. An import replaces the whole inventory: if the shrink is meant, import again with --allow-removals (HTTP: ?allowRemovals=true)',
       ],
       ['ERR_INVENTORY_INVALID', 'inventory has 2 errors; nothing was stored'],
+      [
+        'ERR_INVENTORY_PRECONDITION_FAILED',
+        'the inventory\'s ETag is now "kq3S0Qx1bW9vZ2lYcQ", not the one If-Match names; nothing was changed',
+      ],
     ]),
   },
 };

@@ -1,0 +1,169 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { deviceIndexKeys } from './device-index-keys.js';
+import type { RecordChange, ResolvedChanges } from './inventory-change.js';
+import type { Device, Subscriber } from './inventory-types.js';
+import { sameRecord } from './resolve-changes.js';
+import { SEPARATOR } from './write-inventory.js';
+import { canonicalJson } from './canonical-json.js';
+
+/** The audit trail's cap, as the actions keep it (src/actions/action-store.ts). */
+const AUDIT_MAXLEN = '1000000';
+
+/**
+ * Applies a batch's writes in one script, so readers see the inventory before the batch or after it,
+ * never half of it (redis.io "Scripting with Lua": a script runs atomically), and only while the batch
+ * still holds the inventory lock (an import that outlived its lock cannot write either).
+ * KEYS[1] lock, KEYS[2] fingerprints, KEYS[3] meta, then every key the commands name by index.
+ * ARGV[1] lock token, ARGV[2] the commands as JSON [name, keyIndex, args...], ARGV[3] the new
+ * fingerprints, ARGV[4] meta field/value pairs as JSON. JOIN_UNKNOWN [name, unknownKey, id, statusKeys...]
+ * puts a new device in the `unknown` status set unless a status set has it already (as the import's
+ * switch does, write-inventory.ts).
+ */
+const APPLY = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+for _, op in ipairs(cjson.decode(ARGV[2])) do
+  if op[1] == 'JOIN_UNKNOWN' then
+    local placed = false
+    for k = 4, #op do if redis.call('ZSCORE', KEYS[op[k]], op[3]) then placed = true end end
+    if not placed then redis.call('ZADD', KEYS[op[2]], 0, op[3]) end
+  else
+    redis.call(op[1], KEYS[op[2]], unpack(op, 3))
+  end
+end
+redis.call('SET', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
+return 1`;
+
+type Command = [name: string, key: number, ...args: (string | number)[]];
+
+/** Commands over a table of keys, each key named once by its KEYS index. */
+class Commands {
+  readonly keys: string[];
+  readonly removals: Command[] = [];
+  readonly additions: Command[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(fixed: string[]) {
+    this.keys = [...fixed];
+    fixed.forEach((key, i) => this.index.set(key, i + 1));
+  }
+
+  key(key: string): number {
+    let at = this.index.get(key);
+    if (at === undefined) {
+      this.keys.push(key);
+      at = this.keys.length;
+      this.index.set(key, at);
+    }
+    return at;
+  }
+
+  /** Old index entries go first, so a value one record leaves and another takes (an account) ends with the taker. */
+  remove(name: string, key: string, ...args: string[]): void {
+    this.removals.push([name, this.key(key), ...args]);
+  }
+
+  add(name: string, key: string, ...args: (string | number)[]): void {
+    this.additions.push([name, this.key(key), ...args]);
+  }
+}
+
+export interface ChangeCommit {
+  lockToken: string;
+  fingerprints: string;
+  meta: Record<string, string>;
+  /** One audit entry per record the batch changed, JSON as the audit trail stores them. */
+  audit: string[];
+}
+
+/** Writes the batch: false when the lock was lost before the script ran (nothing was written). */
+export async function commitChanges(
+  redis: Redis,
+  keys: RedisKeys,
+  resolved: ResolvedChanges,
+  commit: ChangeCommit,
+): Promise<boolean> {
+  const commands = new Commands([
+    keys.inventoryLock(),
+    keys.inventoryPart('fingerprints'),
+    keys.inventoryMeta(),
+  ]);
+  for (const [id, change] of resolved.devices)
+    if (!sameRecord(change.before, change.after)) deviceCommands(commands, keys, id, change);
+  for (const [id, change] of resolved.subscribers)
+    if (!sameRecord(change.before, change.after)) subscriberCommands(commands, keys, id, change);
+  for (const entry of commit.audit)
+    commands.add('XADD', keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', 'entry', entry);
+  const done = await redis.eval(
+    APPLY,
+    commands.keys.length,
+    ...commands.keys,
+    commit.lockToken,
+    JSON.stringify([...commands.removals, ...commands.additions]),
+    commit.fingerprints,
+    JSON.stringify(Object.entries(commit.meta).flat()),
+  );
+  return done === 1;
+}
+
+/** A device's record, its place in the id, kind, site and parent indexes, and the pollers' indexes. */
+function deviceCommands(
+  c: Commands,
+  keys: RedisKeys,
+  id: string,
+  { before, after }: RecordChange<Device>,
+): void {
+  const part = keys.inventoryPart.bind(keys);
+  if (before) {
+    c.remove('ZREM', part('device-kind-index'), before.kind + SEPARATOR + id);
+    if (before.site !== undefined) c.remove('ZREM', part('device-site-index'), before.site + SEPARATOR + id);
+    if (before.parentId !== null)
+      c.remove('ZREM', part('device-parent-index'), before.parentId + SEPARATOR + id);
+  }
+  if (!after) {
+    c.remove('HDEL', part('device-records'), id);
+    c.remove('ZREM', part('device-ids'), id);
+    // Gone from every status and finding set at once, like a device an import drops.
+    for (const index of deviceIndexKeys(keys)) c.remove('ZREM', index, id);
+    c.remove('HDEL', keys.expectedReboots(), id);
+    return;
+  }
+  c.add('HSET', part('device-records'), id, canonicalJson(after));
+  c.add('ZADD', part('device-ids'), '0', id);
+  c.add('ZADD', part('device-kind-index'), '0', after.kind + SEPARATOR + id);
+  if (after.site !== undefined) c.add('ZADD', part('device-site-index'), '0', after.site + SEPARATOR + id);
+  if (after.parentId !== null)
+    c.add('ZADD', part('device-parent-index'), '0', after.parentId + SEPARATOR + id);
+  if (!before) {
+    const [unknown, ...statuses] = deviceIndexKeys(keys).slice(0, 4) as [string, ...string[]];
+    c.additions.push(['JOIN_UNKNOWN', c.key(unknown), id, ...statuses.map((k) => c.key(k))]);
+  }
+}
+
+/** A subscriber's record and its place in the device, account and phone indexes. */
+function subscriberCommands(
+  c: Commands,
+  keys: RedisKeys,
+  id: string,
+  { before, after }: RecordChange<Subscriber>,
+): void {
+  const part = keys.inventoryPart.bind(keys);
+  if (before) {
+    for (const deviceId of before.deviceIds)
+      c.remove('ZREM', part('device-subscriber-index'), deviceId + SEPARATOR + id);
+    if (before.phone !== undefined)
+      c.remove('ZREM', part('subscriber-phone-index'), before.phone + SEPARATOR + id);
+    if (before.account !== undefined) c.remove('HDEL', part('subscriber-account-index'), before.account);
+  }
+  if (!after) {
+    c.remove('HDEL', part('subscriber-records'), id);
+    return;
+  }
+  c.add('HSET', part('subscriber-records'), id, canonicalJson(after));
+  for (const deviceId of after.deviceIds)
+    c.add('ZADD', part('device-subscriber-index'), '0', deviceId + SEPARATOR + id);
+  if (after.phone !== undefined)
+    c.add('ZADD', part('subscriber-phone-index'), '0', after.phone + SEPARATOR + id);
+  if (after.account !== undefined) c.add('HSET', part('subscriber-account-index'), after.account, id);
+}
