@@ -38,6 +38,11 @@ export interface ApiServices {
   rebootGuards: GuardDeps;
   /** The actions queue a NOC reboot goes on. */
   actionQueue: Queue;
+  /**
+   * Tells the pollers the inventory changed, so their schedule follows now rather than at their next
+   * periodic check (a sync job on the poll queue), and asks for a first poll of each created device.
+   */
+  inventoryChanged: (createdDeviceIds: string[]) => Promise<void>;
   /** A poll of one device now, by a poller; rejects when none ran it within `timeoutMs`. */
   probeNow: (deviceId: string, timeoutMs: number) => Promise<PollReport | null>;
   /** The Prometheus text of the whole service. */

@@ -23,7 +23,7 @@ import { createInventoryStore } from '../inventory/index.js';
 import { createMetricsRenderer, registerLocalGauge } from '../metrics/render-metrics.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import type { Logger } from '../platform/logger.js';
-import { PROBE_QUEUE } from '../platform/queue-names.js';
+import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection, type RedisPurpose } from '../platform/redis-connection.js';
 import { READER_STOP_GRACE_MS, waitAtMost } from '../platform/stop-reader-loop.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -66,7 +66,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     connections.push(connection);
     return connection;
   };
-  const probes = createProbeQueue(connect, keys);
+  const probes = createPollerQueues(connect, keys);
   const actionQueue = createActionQueue(connect('vigil-api-actions'), keys);
   const metrics = createMetricsRenderer({
     redis,
@@ -96,6 +96,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     },
     actionQueue,
     probeNow: probes.probeNow,
+    inventoryChanged: probes.inventoryChanged,
     renderMetrics: () => metrics.render(),
     async close() {
       conversations.closeStreams();
@@ -160,22 +161,39 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
 }
 
 /** The pollers' probe queue: a job per device, answered by whichever poller takes it first. */
-function createProbeQueue(connect: (name: string, purpose?: RedisPurpose) => Redis, keys: RedisKeys) {
+/** First polls asked for at most this many created devices per write; the rest wait for their slot. */
+const FIRST_POLLS_PER_CHANGE = 1000;
+
+/** What the API asks of the pollers through their queues: on-demand probes, and following the inventory. */
+function createPollerQueues(connect: (name: string, purpose?: RedisPurpose) => Redis, keys: RedisKeys) {
   const prefix = keys.bullPrefix();
   const queue = new Queue(PROBE_QUEUE, { connection: connect('vigil-api-probes'), prefix });
+  const pollQueue = new Queue(POLL_QUEUE, { connection: connect('vigil-api-poll'), prefix });
   const events = new QueueEvents(PROBE_QUEUE, {
     connection: connect('vigil-api-probe-events', 'worker'),
     prefix,
   });
+  const probe = (deviceId: string) =>
+    queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
   return {
     probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
-      const job = await queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
+      const job = await probe(deviceId);
       return (await waitForJob(queue, events, job.id ?? '', timeoutMs)) as PollReport | null;
+    },
+    /**
+     * After an inventory write: a `sync` job, which any poller takes and which makes the poll schedule
+     * match the inventory now (a deleted device is no longer polled, a new one gets its slot) rather
+     * than at its next periodic check, and a probe of each created device so its status is known now
+     * instead of up to one interval later.
+     */
+    inventoryChanged: async (createdDeviceIds: string[]): Promise<void> => {
+      await pollQueue.add('sync', {}, { removeOnComplete: true, removeOnFail: 100 });
+      await Promise.all(createdDeviceIds.slice(0, FIRST_POLLS_PER_CHANGE).map(probe));
     },
     async close(): Promise<void> {
       // Its blocking reader's close waits for Redis (see waitAtMost): bounded, so the API stops with Redis gone.
       await waitAtMost(events.close(), READER_STOP_GRACE_MS);
-      await queue.close();
+      await Promise.all([queue.close(), pollQueue.close()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
 import { deviceRoutes } from './device-routes.js';
 import { inventoryImportRoutes } from './inventory-import-routes.js';
+import { inventoryChangeRoutes } from './inventory-change-routes.js';
 import { inventoryReadRoutes } from './inventory-read-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
 import { incidentRoutes } from './incident-routes.js';
@@ -31,7 +32,9 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     inventory: s.inventory,
     authProfiles: config.authProfiles,
     ...(config.importMaxRemovalShare !== undefined ? { maxRemovalShare: config.importMaxRemovalShare } : {}),
+    inventoryChanged: s.inventoryChanged,
   });
+  void app.register(inventoryChangeRoutes, { inventory: s.inventory, inventoryChanged: s.inventoryChanged });
   void app.register(inventoryReadRoutes, {
     inventory: s.inventory,
     deviceStatus: s.deviceStatus,
