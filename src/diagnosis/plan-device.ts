@@ -2,7 +2,6 @@ import type { Incident } from '../correlation/index.js';
 import type { Finding } from '../detection/index.js';
 import type { Device } from '../inventory/index.js';
 import {
-  LANGUAGES,
   plan,
   type Language,
   type PlanIncident,
@@ -86,12 +85,11 @@ export function planDevice(
     language,
   });
   const main = plan(playbooks, input('en'));
-  const texts = textsInEveryLanguage(playbooks, main.suggestions, input);
   return {
     deviceId: device.id,
     subscriberIds: facts.subscriberIds,
     suggestions: main.suggestions,
-    texts,
+    texts: main.texts,
     trace: main.trace,
     findings,
     incidents,
@@ -110,24 +108,6 @@ function planIncident(i: Incident): PlanIncident {
     ...(Number.isFinite(eta) ? { eta } : {}),
     ...(i.note !== undefined ? { note: i.note } : {}),
   };
-}
-
-/** Each suggestion's text in every language we speak: the same plan, rendered once per language. */
-function textsInEveryLanguage(
-  playbooks: readonly Playbook[],
-  suggestions: readonly { id: string; text: string }[],
-  input: (language: Language) => PlanInput,
-): Map<string, Record<Language, string>> {
-  const texts = new Map<string, Record<Language, string>>();
-  for (const s of suggestions) texts.set(s.id, { en: s.text, ru: s.text });
-  for (const language of LANGUAGES) {
-    if (language === 'en') continue;
-    for (const s of plan(playbooks, input(language)).suggestions) {
-      const entry = texts.get(s.id);
-      if (entry) entry[language] = s.text;
-    }
-  }
-  return texts;
 }
 
 const affectedSets = new WeakMap<Incident, { devices: Set<string>; subscribers: Set<string> }>();

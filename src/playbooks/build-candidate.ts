@@ -1,11 +1,13 @@
 import type { PlanFinding, PlanIncident, PlanInput, Suggestion } from './plan-types.js';
-import type { PlaybookRule, SuggestionTemplate } from './playbook-types.js';
+import { LANGUAGES, type Language, type PlaybookRule, type SuggestionTemplate } from './playbook-types.js';
 import { formatEta, renderTemplate } from './render-template.js';
 
 /** A suggestion before inhibition, with the labels inhibit rules match on. */
 export interface Candidate {
   suggestion: Suggestion;
   labels: Record<string, string>;
+  /** The suggestion's text in every language: matched once, rendered once per language. */
+  texts: Record<Language, string>;
 }
 
 /** The suggestion a rule's template makes for these causes (or this incident), with its inhibit labels. */
@@ -18,12 +20,16 @@ export function buildCandidate(
 ): Candidate {
   const { device, language } = input;
   const causeId = incident?.id ?? causes[0]?.id ?? rule.id;
+  const values = templateValues(input, causes, incident);
+  const texts = Object.fromEntries(
+    LANGUAGES.map((l) => [l, renderTemplate(template.text[l], values)]),
+  ) as Record<Language, string>;
   const suggestion: Suggestion = {
     id: `${device.id}:${template.suggest}:${causeId}`,
     deviceId: device.id,
     kind: template.suggest,
     priority: template.priority,
-    text: renderTemplate(template.text[language], templateValues(input, causes, incident)),
+    text: texts[language],
     language,
     ruleId: rule.id,
     rule: rule.source,
@@ -37,7 +43,7 @@ export function buildCandidate(
         ]
       : causes.map((f) => f.evidence),
   };
-  return { suggestion, labels: candidateLabels(rule, input, suggestion, causes[0], incident) };
+  return { suggestion, texts, labels: candidateLabels(rule, input, suggestion, causes[0], incident) };
 }
 
 /** What a template's {placeholders} can name: the device, its findings' evidence, the incident. */

@@ -57,5 +57,7 @@ export interface Suggestion {
 
 export interface PlanResult {
   suggestions: Suggestion[];
+  /** Each suggestion's text in every language, by suggestion id (`text` is the one in `input.language`). */
+  texts: Map<string, Record<Language, string>>;
   trace: ExplainTrace;
 }

@@ -32,6 +32,7 @@ export function plan(playbooks: readonly Playbook[], input: PlanInput): PlanResu
       best.set(c.suggestion.kind, c);
     } else if (current.suggestion.id !== c.suggestion.id) duplicates.push(duplicate(c, current));
   }
+  const texts = new Map([...best.values()].map((c) => [c.suggestion.id, c.texts]));
   const suggestions = [...best.values()]
     .map((c) => c.suggestion)
     .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -57,7 +58,7 @@ export function plan(playbooks: readonly Playbook[], input: PlanInput): PlanResu
       text: s.text,
     })),
   };
-  return { suggestions, trace };
+  return { suggestions, texts, trace };
 }
 
 function duplicate(loser: Candidate, winner: Candidate): DroppedSuggestion {

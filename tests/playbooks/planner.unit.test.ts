@@ -184,3 +184,18 @@ describe('plan: a line or router that keeps dropping', () => {
     expect(later.suggestions[0]).toMatchObject({ kind: 'technician_visit', ruleId: 'cpe-flapping-persists' });
   });
 });
+
+describe('plan: one match, every language', () => {
+  it.each([
+    ['a reboot', { findings: [finding('stale_uptime'), finding('error_rate')] }],
+    ['an outage notice', { incidents: [outage()] }],
+  ] as const)('gives %s in each language as planning in that language would', (_what, overrides) => {
+    const once = run({ ...overrides, language: 'en' });
+    expect(once.suggestions.length).toBeGreaterThan(0);
+    for (const language of ['en', 'ru'] as const) {
+      const alone = run({ ...overrides, language });
+      expect(alone.suggestions.map((s) => s.id)).toEqual(once.suggestions.map((s) => s.id));
+      for (const s of alone.suggestions) expect(once.texts.get(s.id)?.[language]).toBe(s.text);
+    }
+  });
+});

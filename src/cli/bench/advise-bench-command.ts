@@ -50,7 +50,7 @@ export function registerAdviseBench(bench: Command): void {
       share,
       0.01,
     )
-    .option('--idle-steps <n>', 'idle steps timed', positiveInt, 5)
+    .option('--idle-steps <n>', 'idle steps timed', positiveInt, 10)
     .option('--json', 'also print the result as JSON, as the last line')
     .action(adviseBench);
 }
