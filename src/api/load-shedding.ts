@@ -17,8 +17,13 @@ export interface LoadSheddingOptions {
   retryAfterSeconds: number;
 }
 
+/**
+ * Utilisation is the saturation signal: the loop busy 90% of two samples running is this process's own
+ * work piling up. Delay also grows when the machine starves the process of CPU (other processes' work),
+ * which shedding here barely helps: its limit is higher, a backstop rather than the trigger.
+ */
 export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
-  maxEventLoopDelayMs: 50,
+  maxEventLoopDelayMs: 200,
   maxEventLoopUtilization: 0.9,
   readDelayFactor: 4,
   retryAfterSeconds: 2,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
 import type { SseEvent } from '../bench/bench-http.js';
 import { openSse, type SseStream } from '../bench/bench-http.js';
@@ -69,7 +70,16 @@ export interface OpenedConversation {
 
 export async function openConversation(stack: DrillStack, subscriberId: string): Promise<OpenedConversation> {
   const body = { subscriberId, channel: 'chat', agentId: 'vigil-drill' };
-  const opened = await stack.api('POST', '/v1/conversations', 'agent', body);
+  let opened = await stack.api('POST', '/v1/conversations', 'agent', body);
+  // As a console does: an API instance shedding load (503 ERR_API_OVERLOADED) is asked again a little later.
+  for (
+    let tries = 1;
+    tries < 10 && opened.status === 503 && opened.text.includes('ERR_API_OVERLOADED');
+    tries++
+  ) {
+    await sleep(2_000);
+    opened = await stack.api('POST', '/v1/conversations', 'agent', body);
+  }
   expectOk(opened, `open a conversation with ${subscriberId}`);
   const parsed = JSON.parse(opened.text) as {
     conversation: { id: string };
