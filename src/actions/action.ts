@@ -17,8 +17,13 @@ export interface ActionRecord {
   state: ActionState;
   startedAt?: number;
   finishedAt?: number;
-  /** remote_reboot: when the SET went out. Set once: a job that runs again never sends it again. */
+  /**
+   * remote_reboot: when the SET was claimed and went out. Set once: a job that runs again sends it again
+   * only when the device proves it never arrived (see set-never-reached.ts), as `setResentAt`.
+   */
   setSentAt?: number;
+  /** remote_reboot: when the SET went out again after its first sender died before sending it. */
+  setResentAt?: number;
   /**
    * A NOC reboot (no suggestion behind it): the device's findings open when it started, which its
    * verification expects cleared, as an accepted reboot's expects its suggestion's causes.
@@ -48,5 +53,6 @@ export function actionView(action: ActionRecord): Record<string, unknown> {
     ...(action.startedAt !== undefined ? { startedAt: iso(action.startedAt) } : {}),
     ...(action.finishedAt !== undefined ? { finishedAt: iso(action.finishedAt) } : {}),
     ...(action.setSentAt !== undefined ? { setSentAt: iso(action.setSentAt) } : {}),
+    ...(action.setResentAt !== undefined ? { setResentAt: iso(action.setResentAt) } : {}),
   };
 }

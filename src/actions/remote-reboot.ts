@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RebootLedger } from '../diagnosis/reboot-ledger.js';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
 import type { Device } from '../inventory/index.js';
+import { failpoint } from '../platform/failpoints.js';
 import { countInto } from '../platform/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
@@ -12,6 +13,7 @@ import type { ActionRecord } from './action.js';
 import type { ActionLifecycle } from './action-lifecycle.js';
 import type { ActionStore } from './action-store.js';
 import { claimReboot } from './claim-reboot.js';
+import { setNeverReached } from './set-never-reached.js';
 import { rebootGuardsNow, rebootGuardsOf, type GuardDeps } from './reboot-guards-now.js';
 import type { RebootVerifier } from './verify-reboot.js';
 
@@ -54,7 +56,14 @@ export function createRemoteReboot(deps: RemoteRebootDeps) {
     if ('failure' in to) return failed(deps, action, to.failure);
     const suggestion = action.suggestionId ? await deps.suggestions.get(action.suggestionId) : undefined;
     let current = action;
-    if (current.setSentAt === undefined) {
+    if (current.setSentAt !== undefined) {
+      // A re-run: its sender may have died between the claim (or a re-send's record) and the SET.
+      if (await setNeverReached(to.target, current.setResentAt ?? current.setSentAt, deps.now)) {
+        const resent = await resendSet(deps, current, to);
+        if ('finished' in resent) return resent.finished;
+        current = resent.verify;
+      }
+    } else {
       if (current.state === 'queued') {
         const blocked = await blockedNow(deps, to.device, suggestion?.ruleId);
         if (blocked !== undefined) return failed(deps, current, blocked);
@@ -136,13 +145,32 @@ async function claimAndSend(
     return { finished: await failed(deps, action, `not rebooted: ${claim.guard} — ${claim.reason}`) };
   }
   const claimed: ActionRecord = { ...action, setSentAt: now };
+  await failpoint('reboot:after-claim', to.device.id);
   const refusal = await sendSet(deps, claimed, to, now);
   return refusal === undefined ? { verify: claimed } : { finished: await failed(deps, claimed, refusal) };
 }
 
 /**
- * The SET leaves right after the claim, nothing awaited between: a worker killed in between is the one
- * case where the reboot is not sent (at most once, never twice), and it is reported. One attempt, no
+ * The SET again, for a claimed reboot whose device proved it never got the first (its sender died
+ * between the claim and the SET): the time recorded first, then the SET, so a crash in between is
+ * found the same way by the next run. The reboot is expected again from now.
+ */
+async function resendSet(
+  deps: RemoteRebootDeps,
+  action: ActionRecord,
+  to: RebootTarget,
+): Promise<{ verify: ActionRecord } | { finished: ActionRecord }> {
+  const at = deps.now();
+  const resent: ActionRecord = { ...action, setResentAt: at };
+  await deps.redis.hset(deps.keys.expectedReboots(), to.device.id, String(at + deps.rebootVerifyMs));
+  await deps.actions.save(resent);
+  const refusal = await sendSet(deps, resent, to, at);
+  return refusal === undefined ? { verify: resent } : { finished: await failed(deps, resent, refusal) };
+}
+
+/**
+ * The SET leaves right after the claim, nothing awaited between: a worker killed in between leaves it
+ * claimed but unsent, which the job's next run learns from the device (resendSet). One attempt, no
  * retries: a lost answer may mean it is already rebooting; verification tells. Returns why the device
  * refused it, if it did.
  */
@@ -155,6 +183,7 @@ async function sendSet(
   const sent = await snmpSet({ ...to.target, timeoutMs: 3_000, retries: 0 }, [
     { oid: to.reboot.oid, value: { type: 'Integer', value: to.reboot.value } },
   ]);
+  await failpoint('reboot:after-set', to.device.id);
   const by = action.requestedBy;
   const detail = `SET ${to.reboot.oid}: ${sent.outcome}`;
   await deps.actions.audit({

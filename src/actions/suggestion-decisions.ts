@@ -9,6 +9,7 @@ import { enqueueAction } from './action-queue.js';
 import type { ActionStore } from './action-store.js';
 import type { OutcomeStore } from '../outcomes/outcome-store.js';
 import { outcomeOf } from '../outcomes/outcome.js';
+import { failpoint } from '../platform/failpoints.js';
 
 export interface DecisionDeps {
   suggestions: SuggestionStore;
@@ -77,9 +78,10 @@ export async function acceptSuggestion(
     });
     if (!(await deps.suggestions.transition(accepted, { event: updated(accepted) }))) continue;
     // A crash from here to the enqueue leaves it accepted without a job: the sweeper queues it.
+    await failpoint('reboot:after-accept', record.deviceId);
     const action = acceptedAction(accepted);
     await deps.actions.create(action);
-    await enqueueAction(deps.queue, action);
+    // Audited before the job is queued, so a crash after the enqueue cannot lose who accepted it.
     await deps.actions.audit({
       at: now,
       what: 'suggestion.accepted',
@@ -90,6 +92,8 @@ export async function acceptSuggestion(
       actionId: action.id,
       detail: `${record.kind} in conversation ${conversation.id}`,
     });
+    await enqueueAction(deps.queue, action);
+    await failpoint('reboot:after-enqueue', record.deviceId);
     return { suggestion: accepted, action };
   }
   throw new AppError('ERR_SUGGESTION_CONFLICT', `suggestion ${suggestionId} keeps changing; try again`, {

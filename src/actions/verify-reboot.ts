@@ -3,6 +3,7 @@ import type { RebootLedger } from '../diagnosis/reboot-ledger.js';
 import type { SuggestionRecord } from '../diagnosis/suggestion-record.js';
 import type { Device } from '../inventory/index.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
+import { failpoint } from '../platform/failpoints.js';
 import type { SnmpTarget } from '../snmp/snmp-session.js';
 import type { ActionRecord } from './action.js';
 import type { ActionLifecycle } from './action-lifecycle.js';
@@ -49,6 +50,7 @@ export function createRebootVerifier(deps: RebootVerifierDeps) {
     for (let poll = 0; poll < VERIFY_POLLS; poll++) {
       if (poll > 0) await sleep(timing.verifyPollEveryMs);
       await deps.prober.probe(deviceId, POLL_TIMEOUT_MS);
+      await failpoint('reboot:verifying', deviceId);
       const state = (await deps.states.load([deviceId])).get(deviceId);
       const open = Object.values(state?.detection.findings ?? {});
       persisting = open.filter((f) => causes.has(f.id)).map((f) => f.kind);
@@ -63,13 +65,15 @@ export function createRebootVerifier(deps: RebootVerifierDeps) {
     target: SnmpTarget,
     suggestion: SuggestionRecord | undefined,
   ): Promise<ActionRecord> {
-    const setAt = action.setSentAt ?? deps.now();
+    // The ledger's entry is the claim's; the device is timed from the SET that reached it.
+    const claimedAt = action.setSentAt ?? deps.now();
+    const setAt = action.setResentAt ?? claimedAt;
     const deadline = setAt + timing.rebootVerifyMs;
     const { back, uptimeS } = await waitForReboot(target, setAt, deadline, timing.checkEveryMs, deps.now);
     const ledgerEntry = {
       deviceId: device.id,
       parentId: device.parentId,
-      at: setAt,
+      at: claimedAt,
       actionId: action.id,
       by: action.requestedBy,
     };

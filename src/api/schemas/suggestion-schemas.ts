@@ -69,6 +69,9 @@ export const ActionSchema = documents<ActionRecord>()(
       startedAt: Type.Optional(IsoTime()),
       finishedAt: Type.Optional(IsoTime()),
       setSentAt: Type.Optional(IsoTime('remote_reboot: when the SNMP SET went out (once)')),
+      setResentAt: Type.Optional(
+        IsoTime('remote_reboot: when the SET went out again, its first sender having died before sending it'),
+      ),
       causeFindingIds: Type.Optional(
         Type.Array(Type.String(), {
           description:
