@@ -19,7 +19,11 @@ export interface AdvisorOptions {
   replanEveryMs: number;
   /** How often the findings are re-read in full from the pollers' state (heals a trimmed stream). */
   reloadEveryMs: number;
-  /** The leader lock's expiry: a dead leader's place is taken after this. */
+  /**
+   * The leader lock's expiry: a dead leader's place is taken within this plus a standby's look
+   * (leaseMs / 3, at most 1 s). A live leader renews it every leaseMs / 3 on a timer of its own, so a
+   * long step never loses it; only a process that died or cannot reach Redis does.
+   */
   leaseMs: number;
   /** Told of every step (tests, metrics). */
   onStep?: (report: StepReport) => void;
@@ -29,7 +33,8 @@ export const DEFAULT_ADVISOR_OPTIONS: AdvisorOptions = {
   followMs: 250,
   replanEveryMs: 30_000,
   reloadEveryMs: 60_000,
-  leaseMs: 15_000,
+  // Fault drill kill-steps: a leader SIGKILLed mid-step is replaced within 10 s (6 s + 1 s + the prime).
+  leaseMs: 6_000,
 };
 
 export interface AdvisorContext {
@@ -103,7 +108,7 @@ class AdvisorProcess implements AdvisorRole {
       try {
         this.lock = await tryLock(context.redis, context.keys.advisorLeader(), options.leaseMs);
         if (!this.lock) {
-          await sleep(Math.min(2_000, options.leaseMs / 3));
+          await sleep(Math.min(1_000, options.leaseMs / 3));
           continue;
         }
         this.log.info('advising (leader)');
@@ -138,19 +143,33 @@ class AdvisorProcess implements AdvisorRole {
       mirror,
       correlation: context.config.correlation,
     });
-    await advisor.prime();
-    const last = { replan: Date.now(), reload: Date.now(), trim: 0 };
-    while (this.running && this.lock) {
-      advisor.touch(await mirror.follow(options.followMs));
-      if (!this.running) break;
-      const now = Date.now();
-      await this.housekeep(advisor, mirror, last, now);
-      const report = await advisor.step(now);
-      options.onStep?.(report);
-      if (!(await this.lock.extend(options.leaseMs))) {
-        this.log.warn('advisor lease lost; standing by');
-        this.lock = undefined;
+    const heartbeat = setInterval(() => void this.renew(), options.leaseMs / 3);
+    try {
+      await advisor.prime();
+      const last = { replan: Date.now(), reload: Date.now(), trim: 0 };
+      while (this.running && this.lock) {
+        advisor.touch(await mirror.follow(options.followMs));
+        if (!this.running || !this.lock) break;
+        const now = Date.now();
+        await this.housekeep(advisor, mirror, last, now);
+        const report = await advisor.step(now);
+        options.onStep?.(report);
       }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Renews the lease; lost (expired and taken by another), this process stands by after its step. */
+  private async renew(): Promise<void> {
+    const lock = this.lock;
+    if (!lock) return;
+    try {
+      if (await lock.extend(this.options.leaseMs)) return;
+      this.log.warn('advisor lease lost; standing by');
+      if (this.lock === lock) this.lock = undefined;
+    } catch {
+      // Redis unreachable: nobody else can take the lock either; the next beat tries again.
     }
   }
 
