@@ -52,6 +52,10 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'Alert deliveries, by result (delivered, retried, dead).',
   },
+  vigil_sms_total: {
+    type: 'counter',
+    help: 'Outage SMS to subscribers, by kind (outage, eta, restored) and result (sent, dropped, failed, unconfirmed, retried, capped).',
+  },
 } as const;
 export type FleetSeries = keyof typeof FLEET_SERIES;
 
