@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { freeUdpPort } from '../bench/free-udp-port.js';
+import { check, finishReport, type DrillCheck, type DrillReport } from './drill-report.js';
+import type { DrillStack } from './drill-stack.js';
+import { withDrillStack, type DrillOptions } from './drill-options.js';
+import { floodSources } from './flood-datagrams.js';
+import { floodFigures, trapFigures, type FloodRun } from './flood-figures.js';
+import type { HttpRateJob, HttpRateResult } from './http-rate-worker.js';
+import { watchMemory } from './memory-watch.js';
+import { openConversation } from './drill-traffic.js';
+import { processesAlive, lostItems } from './redis-restart-drill.js';
+import { runInChild } from './run-in-child.js';
+import type { TrapFloodJob, TrapFloodResult } from './trap-flood-worker.js';
+
+const TRAPS_PER_SECOND = 10_000;
+const OPENS_PER_SECOND = 1_000;
+const PACED_PER_SECOND = 20;
+const P99_BOUND_MS = 100;
+/** The flood's senders run niced (run-in-child.ts); the paced client that measures does not. */
+const SENDER_NICE = 10;
+
+/**
+ * 10,000 datagrams a second at the trap port (valid linkDowns from real devices and from strangers, a
+ * wrong community, garbage) and 1,000 conversation opens a second at the API, at once: a paced client
+ * of its own meets p99 < 100 ms on normal reads, the API sheds what it cannot take with 503 problem+json
+ * and Retry-After, readiness stays 200, no process grows without bound or dies, and the trap port drops
+ * what it cannot handle with a count.
+ */
+export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
+  const startedAt = Date.now();
+  const durationMs = options.quick ? 15_000 : 60_000;
+  const trapPort = await freeUdpPort();
+  const community = randomBytes(12).toString('base64url');
+  // The flood's opens must reach the open path, not the per-key and per-subscriber budgets (429s):
+  // those are raised; everything else is as shipped. The drill's community is one more auth profile.
+  const serveEnv = {
+    VIGIL_TRAP_PORT: String(trapPort),
+    VIGIL_SNMP_DRILL_COMMUNITY: community,
+    VIGIL_RATE_LIMIT_PER_MINUTE: '10000000',
+    VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: '10000000',
+    VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE: '1000000',
+  };
+  return withDrillStack(options, {}, { serveEnv }, async (redis, stack) => {
+    const paced = await pacedRequests(stack);
+    const memory = watchMemory(stack, redis.admin(), 500);
+    options.log?.(
+      `flooding for ${durationMs / 1000} s: ${TRAPS_PER_SECOND} traps/s at 127.0.0.1:${trapPort}, ${OPENS_PER_SECOND} opens/s at the API`,
+    );
+    const run = await flood(stack, { trapPort, community, durationMs, paced });
+    // The counters are written once a second: wait for the last write.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const peaks = memory.stop();
+    const metrics = await stack.api('GET', '/metrics', 'noc');
+    const figures = { ...floodFigures(run, paced), ...trapFigures(metrics.text), ...peaks.figures };
+    const checks = [
+      ...apiChecks(run, paced),
+      ...trapChecks(run.traps, figures),
+      ...peaks.checks,
+      processesAlive(stack),
+    ];
+    return finishReport(
+      {
+        drill: 'floods',
+        quick: options.quick,
+        fault: `${TRAPS_PER_SECOND} datagrams/s at the trap port and ${OPENS_PER_SECOND} conversation opens/s at the API for ${durationMs / 1000} s`,
+        checks,
+        recoveryMs: undefined,
+        lost: lostItems(checks),
+        figures,
+      },
+      startedAt,
+    );
+  });
+}
+
+/** The three load generators at once: the trap flood and the open flood (niced), and the paced client. */
+async function flood(
+  stack: DrillStack,
+  run: { trapPort: number; community: string; durationMs: number; paced: HttpRateJob['requests'] },
+): Promise<FloodRun> {
+  const { durationMs } = run;
+  const [traps, opens, paced] = await Promise.all([
+    runInChild<TrapFloodJob, TrapFloodResult>(
+      './trap-flood-worker.js',
+      {
+        sources: trapSources(stack, run.community),
+        port: run.trapPort,
+        ratePerSecond: TRAPS_PER_SECOND,
+        durationMs,
+      },
+      SENDER_NICE,
+    ),
+    runInChild<HttpRateJob, HttpRateResult>(
+      './http-rate-worker.js',
+      {
+        baseUrl: stack.apiUrl,
+        requests: stack.inventory.subscribers.map((s) => ({
+          method: 'POST',
+          path: '/v1/conversations',
+          token: stack.token('agent'),
+          body: { subscriberId: s.id, channel: 'chat', agentId: 'vigil-drill-flood' },
+        })),
+        ratePerSecond: OPENS_PER_SECOND,
+        durationMs,
+        maxInFlight: 256,
+        timeoutMs: 10_000,
+      },
+      SENDER_NICE,
+    ),
+    runInChild<HttpRateJob, HttpRateResult>('./http-rate-worker.js', {
+      baseUrl: stack.apiUrl,
+      requests: run.paced,
+      ratePerSecond: PACED_PER_SECOND,
+      durationMs,
+      maxInFlight: 8,
+      timeoutMs: 10_000,
+    }),
+  ]);
+  return { traps, opens, paced };
+}
+
+/** The paced client's mix: a device read and a conversation snapshot (the normal requests), and readiness. */
+async function pacedRequests(stack: DrillStack): Promise<HttpRateJob['requests']> {
+  const subscriber = stack.inventory.subscribers[0];
+  const device = stack.inventory.devices.find((d) => d.kind === 'cpe');
+  if (!subscriber || !device) throw new Error('the drill fleet has no subscriber or router');
+  const conversation = await openConversation(stack, subscriber.id);
+  return [
+    { method: 'GET', path: `/v1/devices/${encodeURIComponent(device.id)}`, token: stack.token('noc') },
+    { method: 'GET', path: `/v1/conversations/${conversation.conversationId}`, token: stack.token('agent') },
+    { method: 'GET', path: '/readyz' },
+  ];
+}
+
+/** A third of the fleet's routers send real linkDowns (and a wrong community); strangers and garbage from 127.<n>.250.x. */
+function trapSources(stack: DrillStack, community: string): TrapFloodJob['sources'] {
+  const cpes = stack.inventory.devices.filter((d) => d.kind === 'cpe');
+  const devices = cpes.filter((_, i) => i % 3 === 0).map((d) => d.host);
+  const [, octet = '190'] = (cpes[0]?.host ?? '127.190.0.1').split('.');
+  const strangers = Array.from({ length: 16 }, (_, i) => `127.${octet}.250.${i + 1}`);
+  return floodSources({ devices, strangers, community });
+}
+
+function apiChecks(run: FloodRun, paced: HttpRateJob['requests']): DrillCheck[] {
+  const normal = run.paced.answers.filter((a) => paced[a.kind]?.path !== '/readyz');
+  const ready = run.paced.answers.filter((a) => paced[a.kind]?.path === '/readyz');
+  const times = normal.map((a) => a.ms).sort((a, b) => a - b);
+  const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)] ?? Infinity;
+  const notOk = normal.filter((a) => a.status !== 200);
+  const shed = run.opens.answers.filter((a) => a.status === 503);
+  const badShed = shed.filter((a) => a.shedWell !== true);
+  const failed = run.opens.answers.filter((a) => a.status === 0 || (a.status >= 500 && a.status !== 503));
+  return [
+    check(
+      `a paced client's normal reads (a device, a conversation snapshot) answer with p99 < ${P99_BOUND_MS} ms`,
+      p99 < P99_BOUND_MS && normal.length > 0,
+      `p99 ${Math.round(p99)} ms over ${normal.length} reads, max ${Math.round(times.at(-1) ?? 0)} ms`,
+    ),
+    check(
+      'and every one of them is served (200)',
+      notOk.length === 0,
+      notOk.length === 0
+        ? `${normal.length}/${normal.length}`
+        : `${notOk.length} not 200 (${[...new Set(notOk.map((a) => a.status))].join(', ')})`,
+    ),
+    check(
+      'readiness answers 200 throughout',
+      ready.length > 0 && ready.every((a) => a.status === 200),
+      `${ready.filter((a) => a.status === 200).length}/${ready.length}`,
+    ),
+    check(
+      'opens the API cannot take are shed with 503 problem+json and Retry-After',
+      badShed.length === 0,
+      `${shed.length} shed of ${run.opens.answers.length}, ${badShed.length} without problem+json or Retry-After`,
+    ),
+    check(
+      'no open fails otherwise (no timeout, no 500)',
+      failed.length === 0,
+      `${failed.length} failed (${[...new Set(failed.map((a) => a.status))].join(', ') || 'none'})`,
+    ),
+  ];
+}
+
+function trapChecks(traps: TrapFloodResult, figures: Record<string, number>): DrillCheck[] {
+  const counted = (figures.trapsCountedKnown ?? 0) + (figures.trapsCountedUnknown ?? 0);
+  const dropped = figures.trapsRejected ?? 0;
+  return [
+    check(
+      'the trap port counts what it drops: every datagram sent is counted or left in the kernel',
+      counted + dropped <= traps.sent && counted + dropped > 0,
+      `${traps.sent} sent, ${counted} counted as traps, ${dropped} counted as rejected (${figures.trapsOverloaded ?? 0} overloaded), ${Math.max(0, traps.sent - counted - dropped)} dropped by the kernel`,
+    ),
+  ];
+}
