@@ -15,6 +15,7 @@ export const DRILL_COMMAND_NAMES = [
   'redis-full',
   'redis-failover',
   'lossy-network',
+  'floods',
 ] as const;
 type Name = (typeof DRILL_COMMAND_NAMES)[number];
 

@@ -1,5 +1,6 @@
 import type { DrillOptions } from './drill-options.js';
 import type { DrillReport } from './drill-report.js';
+import { floodsDrill } from './floods-drill.js';
 import { lossyNetworkDrill } from './lossy-network-drill.js';
 import { pollerLossDrill } from './poller-loss-drill.js';
 import { redisFailoverDrill } from './redis-failover-drill.js';
@@ -29,6 +30,10 @@ export const DRILLS = {
     run: lossyNetworkDrill,
     about:
       '30% packet loss fleet-wide for 10 intervals: no false outage or unreachable, real faults still found',
+  },
+  floods: {
+    run: floodsDrill,
+    about: '10,000 traps/s and 1,000 opens/s at once: reads p99 < 100 ms, 503 shedding, bounded memory',
   },
 } as const satisfies Record<string, { run: (options: DrillOptions) => Promise<DrillReport>; about: string }>;
 

@@ -83,4 +83,14 @@ describe('fault drills (quick)', () => {
       expect(report.figures.watchedConversations).toBeGreaterThan(0);
     },
   );
+
+  it(
+    '10,000 datagrams/s at the trap port and 1,000 opens/s at the API: normal reads p99 < 100 ms, the rest shed with 503, memory bounded',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('floods', 187);
+      expect(failed(report)).toEqual([]);
+      expect(report.figures.trapsSent).toBeGreaterThan(0);
+    },
+  );
 });
