@@ -9,7 +9,9 @@ import { getSkippingNoSuchName } from './v1-no-such-name.js';
 import { discoverTableIndices } from './discover-table-indices.js';
 import type { TableIndices } from './poll-plan.js';
 import { PollPlanCache, type CompiledPlan } from './poll-plan-cache.js';
-import type { PollOutcome, PollResult } from '../probes/poll-result.js';
+import type { PollOutcome, PollResult, PollSample } from '../probes/poll-result.js';
+import { rowSelected } from '../probes/row-selection.js';
+import { ModelDiscoveries } from './model-discoveries.js';
 import type { Probe } from '../probes/probe-types.js';
 
 export interface PollTarget {
@@ -17,6 +19,8 @@ export interface PollTarget {
   host: string;
   port: number;
   profile: AuthProfile;
+  /** The inventory's model: devices of one model lend each other their table rows (model-discoveries.ts). */
+  model?: string;
 }
 
 export interface DevicePollOutput {
@@ -45,7 +49,12 @@ interface Step {
  * needs per-message security). Never throws: every failure is a PollResult outcome.
  */
 export function createDevicePoller(transport: UdpGetTransport, clock: () => number = Date.now): DevicePoller {
-  const deps: PollerDeps = { transport, clock, plans: new PollPlanCache() };
+  const deps: PollerDeps = {
+    transport,
+    clock,
+    plans: new PollPlanCache(),
+    discoveries: new ModelDiscoveries(),
+  };
   return { poll: (target, probe, indices) => pollDevice(deps, target, probe, indices) };
 }
 
@@ -53,13 +62,20 @@ interface PollerDeps {
   transport: UdpGetTransport;
   clock: () => number;
   plans: PollPlanCache;
+  discoveries: ModelDiscoveries;
 }
 
+/**
+ * `knownIndices` undefined: the device was never polled with this probe, and may borrow its model's
+ * rows; `{}` (or a table missing): walk its own (after a reboot or a table change).
+ */
+// eslint-disable-next-line max-lines-per-function -- one poll's steps in order, each a call
 async function pollDevice(
   deps: PollerDeps,
   target: PollTarget,
   probe: Probe,
   knownIndices: TableIndices | undefined,
+  mayBorrow = true,
 ): Promise<DevicePollOutput> {
   const started = performance.now();
   const counts = { pdus: 0, retries: 0 };
@@ -78,12 +94,16 @@ async function pollDevice(
   });
 
   let indices = knownIndices ?? {};
-  if (probe.tables.some((t) => knownIndices?.[t.name] === undefined)) {
+  const lent =
+    knownIndices === undefined && mayBorrow ? deps.discoveries.lent(probe, target.model) : undefined;
+  if (lent) indices = lent;
+  else if (probe.tables.some((t) => knownIndices?.[t.name] === undefined)) {
     const discovered = await discoverTableIndices(target, probe);
     counts.pdus += discovered.pdus;
     const { failure } = discovered;
     if (failure) return done(failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});
     indices = discovered.indices;
+    deps.discoveries.learn(probe, target.model, indices);
   }
 
   const compiled = deps.plans.get(target.profile, probe, indices);
@@ -93,8 +113,20 @@ async function pollDevice(
   const { firstFailure } = read;
   // Nothing answered: the device's outcome is the failure's. Some answered: a partial sample.
   if (firstFailure && firstFailure.outcome !== 'error_status' && read.answered === 0)
-    return done(firstFailure.outcome, firstFailure.reason ? { reason: firstFailure.reason } : {}, indices);
+    // Lent rows nothing confirmed are not kept: the next poll walks the device's own.
+    return done(
+      firstFailure.outcome,
+      firstFailure.reason ? { reason: firstFailure.reason } : {},
+      lent ? {} : indices,
+    );
   const { sample, missing, tableChanged } = decodeSample(compiled.slots, read.values, deps.clock());
+  if (lent && read.answered > 0 && (tableChanged || !lentRowsHold(probe, sample))) {
+    // Its model's rows are not this device's: it is walked on its own, in this same poll.
+    const own = await pollDevice(deps, target, probe, undefined, false);
+    own.result.meta.pdus += counts.pdus;
+    own.result.meta.retries += counts.retries;
+    return own;
+  }
   if (probe.derived.length > 0) applyDerived(probe.derived, sample);
   const partial = missing.length > 0 || firstFailure !== undefined;
   const reason = [...read.problems, ...missingReason(missing)].join('; ');
@@ -102,6 +134,13 @@ async function pollDevice(
     partial ? 'partial' : 'ok',
     { sample, ...(reason ? { reason } : {}) },
     tableChanged ? {} : indices,
+  );
+}
+
+/** Every lent row still passes its table's row selection (the RAM row is RAM on this device too). */
+function lentRowsHold(probe: Probe, sample: PollSample): boolean {
+  return probe.tables.every(
+    (t) => !t.rows || Object.values(sample.tables[t.name] ?? {}).every((row) => rowSelected(t.rows, row)),
   );
 }
 

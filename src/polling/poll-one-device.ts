@@ -51,7 +51,13 @@ export async function pollOneDevice(
   const profile = deps.authProfiles.get(device.auth);
   const output = profile
     ? await deps.poller.poll(
-        { id: device.id, host: device.host, port: device.port, profile },
+        {
+          id: device.id,
+          host: device.host,
+          port: device.port,
+          profile,
+          ...(device.model !== undefined ? { model: device.model } : {}),
+        },
         probe,
         prior?.indices,
       )

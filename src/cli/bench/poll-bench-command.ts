@@ -72,7 +72,7 @@ export function registerPollBench(bench: Command): void {
       (raw: string) => (raw === '0' ? 0 : positiveInt(raw)),
       1,
     )
-    .option('--targets <file>', 'poll these agents (host[:port] per line) instead of a simulator')
+    .option('--targets <file>', 'poll these agents (host[:port] [model] per line) instead of a simulator')
     .option('--community <c>', 'v2c community of --targets (default public)')
     .option('--oids <list>', 'comma-separated OIDs: one GET of these per device instead of a probe')
     .option('--first-octet <n>', 'address block of the simulated fleet', positiveInt, 210)

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevicePoller, type PollTarget } from '../../src/polling/poll-device.js';
+import type { Probe } from '../../src/probes/probe-types.js';
+import type { SimDevice } from '../../src/sim/sim-device.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
+import { loadShippedProbes } from '../helpers/shipped-probes.js';
+import { startTestSimulator, v2cProfile } from '../helpers/test-simulator.js';
+
+/**
+ * A fleet's first cycle walks each model's tables once: the other devices of that model borrow the
+ * rows on their first poll, and a device whose rows are not its model's is walked on its own.
+ */
+describe('table rows lent between devices of one model', () => {
+  let sim: Simulator;
+  let transport: UdpGetTransport;
+  let probes: ReadonlyMap<string, Probe>;
+
+  beforeAll(async () => {
+    probes = await loadShippedProbes();
+    sim = await startTestSimulator({ firstOctet: 161 });
+    transport = new UdpGetTransport();
+  });
+
+  afterAll(async () => {
+    await transport?.close();
+    await sim?.close();
+  });
+
+  const target = (device: SimDevice, model?: string): PollTarget => ({
+    id: device.id,
+    host: device.host,
+    port: device.port,
+    profile: v2cProfile,
+    ...(model !== undefined ? { model } : {}),
+  });
+  const ofModel = (model: string): SimDevice[] => sim.devices.filter((d) => d.model === model);
+
+  it("reads a second device of the model with one GET, on the first device's rows", async () => {
+    const poller = createDevicePoller(transport);
+    const probe = probes.get('cpe-gpon')!;
+    const [first, second] = ofModel('cpe-gpon');
+    const walked = await poller.poll(target(first!, 'cpe-gpon'), probe);
+    expect(walked.result.outcome).toBe('ok');
+    expect(walked.result.meta.pdus).toBeGreaterThan(1);
+
+    const lent = await poller.poll(target(second!, 'cpe-gpon'), probe);
+    expect(lent.result.outcome).toBe('ok');
+    expect(lent.result.meta.pdus).toBe(1);
+    expect(lent.indices).toEqual(walked.indices);
+    expect(lent.result.sample?.scalars.sysName).toBe(second!.id);
+  });
+
+  it('walks each device without a model in the inventory', async () => {
+    const poller = createDevicePoller(transport);
+    const probe = probes.get('cpe-gpon')!;
+    const [first, second] = ofModel('cpe-gpon');
+    await poller.poll(target(first!), probe);
+    const own = await poller.poll(target(second!), probe);
+    expect(own.result.outcome).toBe('ok');
+    expect(own.result.meta.pdus).toBeGreaterThan(1);
+  });
+
+  it('walks a device on its own, in the same poll, when the rows lent to it are not its own', async () => {
+    const probe = probes.get('generic')!;
+    const [gpon] = ofModel('cpe-gpon');
+    const [other] = sim.devices.filter((d) => d.model !== 'cpe-gpon' && d.model !== 'cpe-lte');
+    // What a walk of the other device alone finds: not the rows the GPON CPE has.
+    const alone = await createDevicePoller(transport).poll(target(other!), probe);
+    const poller = createDevicePoller(transport);
+    const lender = await poller.poll(target(gpon!, 'one-model'), probe);
+    expect(alone.indices).not.toEqual(lender.indices);
+
+    const borrower = await poller.poll(target(other!, 'one-model'), probe);
+    expect(borrower.result.outcome).toBe('ok');
+    expect(borrower.indices).toEqual(alone.indices);
+    expect(Object.keys(borrower.result.sample?.tables.interfaces ?? {})).toEqual(alone.indices.interfaces);
+  });
+});
