@@ -25,6 +25,46 @@ function counterDelta(kind: MetricSpec['kind'], previous: number, current: numbe
   return wrapped < range / 2 ? wrapped : null;
 }
 
+/** A probe's counters, and the rate keys of each table row, built once and shared by every poll. */
+interface CounterLayout {
+  scalars: MetricSpec[];
+  tables: { name: string; counters: MetricSpec[]; keysByIndex: Map<string, string[]> }[];
+}
+
+const layouts = new WeakMap<Probe, CounterLayout>();
+const isCounter = (metric: MetricSpec): boolean => metric.kind === 'counter32' || metric.kind === 'counter64';
+
+function counterLayout(probe: Probe): CounterLayout {
+  let layout = layouts.get(probe);
+  if (!layout) {
+    layout = {
+      scalars: probe.scalars.filter(isCounter),
+      tables: probe.tables
+        .map((t) => ({ name: t.name, counters: t.columns.filter(isCounter), keysByIndex: new Map() }))
+        .filter((t) => t.counters.length > 0),
+    };
+    layouts.set(probe, layout);
+  }
+  return layout;
+}
+
+/** "<table>.<index>.<metric>" for each counter of a row: made once per row index, not per poll. */
+function rowKeys(table: CounterLayout['tables'][number], index: string): string[] {
+  let keys = table.keysByIndex.get(index);
+  if (!keys) {
+    if (table.keysByIndex.size >= 100_000) table.keysByIndex.clear();
+    keys = table.counters.map((metric) => `${table.name}.${index}.${metric.name}`);
+    table.keysByIndex.set(index, keys);
+  }
+  return keys;
+}
+
+function rate(kind: MetricSpec['kind'], seconds: number, before: unknown, now: unknown): number | null {
+  if (typeof before !== 'number' || typeof now !== 'number') return null;
+  const delta = counterDelta(kind, before, now);
+  return delta === null ? null : delta / seconds;
+}
+
 /**
  * Per-second rates of every counter between two samples of the same device. After a reboot
  * (uptime went back) counters restarted from zero: those rates are unknown (null), not negative.
@@ -33,29 +73,26 @@ export function computeRates(probe: Probe, previous: PollSample | undefined, cur
   const rates: Rates = {};
   if (!previous) return rates;
   const seconds = (current.at - previous.at) / 1000;
-  const rebooted = uptimeWentBack(previous.scalars.sysUpTime, current.scalars.sysUpTime);
-  const rate = (kind: MetricSpec['kind'], before: unknown, now: unknown): number | null => {
-    if (rebooted || seconds <= 0 || typeof before !== 'number' || typeof now !== 'number') return null;
-    const delta = counterDelta(kind, before, now);
-    return delta === null ? null : delta / seconds;
-  };
-  for (const metric of probe.scalars) {
-    if (metric.kind === 'counter32' || metric.kind === 'counter64') {
-      rates[metric.name] = rate(metric.kind, previous.scalars[metric.name], current.scalars[metric.name]);
-    }
+  const known = seconds > 0 && !uptimeWentBack(previous.scalars.sysUpTime, current.scalars.sysUpTime);
+  const layout = counterLayout(probe);
+  for (const metric of layout.scalars) {
+    rates[metric.name] = known
+      ? rate(metric.kind, seconds, previous.scalars[metric.name], current.scalars[metric.name])
+      : null;
   }
-  for (const table of probe.tables) {
-    const counters = table.columns.filter((c) => c.kind === 'counter32' || c.kind === 'counter64');
-    if (counters.length === 0) continue;
-    for (const [index, row] of Object.entries(current.tables[table.name] ?? {})) {
-      const before = previous.tables[table.name]?.[index];
-      for (const metric of counters) {
-        rates[`${table.name}.${index}.${metric.name}`] = rate(
-          metric.kind,
-          before?.[metric.name],
-          row[metric.name],
-        );
-      }
+  for (const table of layout.tables) {
+    const rows = current.tables[table.name];
+    if (!rows) continue;
+    const previousRows = previous.tables[table.name];
+    for (const index in rows) {
+      const row = rows[index] as Record<string, unknown>;
+      const before = previousRows?.[index];
+      const keys = rowKeys(table, index);
+      table.counters.forEach((metric, c) => {
+        rates[keys[c] as string] = known
+          ? rate(metric.kind, seconds, before?.[metric.name], row[metric.name])
+          : null;
+      });
     }
   }
   return rates;

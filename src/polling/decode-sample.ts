@@ -9,12 +9,22 @@ import type { MetricSpec } from '../probes/probe-types.js';
  */
 export const MAX_TEXT_OCTETS = 255;
 
+function printableAscii(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
+}
+
 /** Printable text stays text; anything else (a MAC address, binary) is shown as hex. */
 function octetsToText(raw: string | Buffer): string {
   if (typeof raw === 'string')
     return raw.length > MAX_TEXT_OCTETS ? `${raw.slice(0, MAX_TEXT_OCTETS)}…` : raw;
   const cut = raw.length > MAX_TEXT_OCTETS;
   const value = cut ? raw.subarray(0, MAX_TEXT_OCTETS) : raw;
+  // Most values (ifDescr, sysName) are printable ASCII: decided byte by byte, no pattern over a copy.
+  if (!cut && printableAscii(value)) return value.toString('latin1');
   const text = value.toString('utf8');
   // eslint-disable-next-line no-control-regex
   const shown = /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(text) ? text : value.toString('hex');

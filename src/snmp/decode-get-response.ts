@@ -1,12 +1,14 @@
 import type { SnmpException, SnmpValue } from './snmp-value.js';
 
 export interface DecodedVarbind {
-  /** The OID's BER content octets (a view into the datagram), compared with what was asked. */
-  oid: Buffer;
+  /** Where the OID's BER content octets sit in the datagram, compared with what was asked in place. */
+  oidStart: number;
+  oidLength: number;
   value: SnmpValue | SnmpException;
 }
 
 export interface DecodedResponse {
+  datagram: Buffer;
   version: number;
   community: Buffer;
   requestId: number;
@@ -68,6 +70,13 @@ function unsignedInt(buf: Buffer, start: number, length: number): number {
   return value % 2 ** 32;
 }
 
+/** An unsigned integer of at most 6 octets (48 bits), exact as a double. */
+function unsignedWide(buf: Buffer, start: number, length: number): number {
+  let value = 0;
+  for (let i = 0; i < length; i++) value = value * 256 + (buf[start + i] as number);
+  return value;
+}
+
 function oidText(buf: Buffer, start: number, length: number): string {
   // X.690 8.19: base-128 sub-identifiers, the last octet of each without bit 8; RFC 2578 caps an OID at
   // 128 sub-identifiers of 32 bits.
@@ -93,7 +102,8 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
     case 0x02:
       return { type: 'Integer', value: signedInt(buf, start, length) };
     case 0x04:
-      return { type: 'OctetString', value: Buffer.from(buf.subarray(start, start + length)) };
+      // A view, not a copy: dgram hands each datagram a buffer of its own, and values are read at once.
+      return { type: 'OctetString', value: buf.subarray(start, start + length) };
     case 0x05:
       if (length !== 0) throw new Malformed('null');
       return { type: 'Null', value: null };
@@ -110,6 +120,8 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
       return { type: 'TimeTicks', value: unsignedInt(buf, start, length) };
     case 0x46: {
       if (length === 0 || length > 9) throw new Malformed('counter64 size');
+      // Up to 6 octets fit a double exactly: one BigInt made, not one per octet.
+      if (length <= 6) return { type: 'Counter64', value: BigInt(unsignedWide(buf, start, length)) };
       let big = 0n;
       for (let i = 0; i < length; i++) big = (big << 8n) | BigInt(buf[start + i] as number);
       return { type: 'Counter64', value: BigInt.asUintN(64, big) };
@@ -166,14 +178,15 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | Malformed
       const vb = header(c, 0x30);
       const vbEnd = c.pos + vb.length;
       const oid = header(c, 0x06);
-      const oidBytes = datagram.subarray(c.pos, c.pos + oid.length);
+      const oidStart = c.pos;
       c.pos += oid.length;
       const val = header(c);
       if (c.pos + val.length > vbEnd) throw new Malformed('varbind overrun');
-      varbinds.push({ oid: oidBytes, value: value(val.tag, datagram, c.pos, val.length) });
+      varbinds.push({ oidStart, oidLength: oid.length, value: value(val.tag, datagram, c.pos, val.length) });
       c.pos = vbEnd;
     }
     return {
+      datagram,
       version,
       community: communityBytes,
       requestId: fields[0] as number,

@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { decodeGetResponse } from './decode-get-response.js';
+import { decodeGetResponse, type DecodedResponse, type DecodedVarbind } from './decode-get-response.js';
 import {
   MAX_REQUEST_ID,
   MIN_REQUEST_ID,
@@ -49,6 +49,19 @@ export interface UdpGetTransportStats {
   ignored: number;
   /** Answers from the target that were broken (a request finished as `malformed`). */
   malformed: number;
+}
+
+/** Whether the answer's OIDs are the ones asked, in order, compared in the datagram (no copies). */
+function answersAsked(response: DecodedResponse, asked: readonly Buffer[]): boolean {
+  const { varbinds, datagram } = response;
+  if (varbinds.length !== asked.length) return false;
+  for (let i = 0; i < asked.length; i++) {
+    const { oidStart, oidLength } = varbinds[i] as DecodedVarbind;
+    const oid = asked[i] as Buffer;
+    if (oidLength !== oid.length) return false;
+    for (let b = 0; b < oidLength; b++) if (datagram[oidStart + b] !== oid[b]) return false;
+  }
+  return true;
 }
 
 /**
@@ -173,11 +186,7 @@ export class UdpGetTransport {
       });
       return;
     }
-    const asked = pending.template.encodedOids;
-    const matches =
-      response.varbinds.length === asked.length &&
-      response.varbinds.every((vb, i) => vb.oid.equals(asked[i] as Buffer));
-    if (!matches) {
+    if (!answersAsked(response, pending.template.encodedOids)) {
       this.finish(response.requestId, {
         outcome: 'malformed',
         values: [],
