@@ -7,6 +7,7 @@ import { liveIndexWrites, type StatusChange } from './device-status-index.js';
 import { shardOf } from './poll-schedule.js';
 import type { TableIndices } from './poll-plan.js';
 import type { RecentPoint } from './recent-samples.js';
+import { compactSample, expandSample, isCompactSample } from './compact-sample.js';
 
 /** What the poller keeps per device between polls. */
 export interface PollerDeviceState {
@@ -76,6 +77,21 @@ return skipped`;
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
+/** The state as stored: its last sample with table column names once (compact-sample.ts). */
+function packState(state: PollerDeviceState): Buffer {
+  const sample = state.detection.lastSample;
+  if (!sample) return packr.pack(state);
+  return packr.pack({ ...state, detection: { ...state.detection, lastSample: compactSample(sample) } });
+}
+
+/** Either layout: states stored before the compact sample are read as they are. */
+function unpackState(packed: Buffer): PollerDeviceState {
+  const state = packr.unpack(packed) as PollerDeviceState;
+  const sample: unknown = state.detection.lastSample;
+  if (isCompactSample(sample)) state.detection.lastSample = expandSample(sample);
+  return state;
+}
+
 export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: number): PollerStateStore {
   const ctx: StoreContext = { redis, keys, shards };
   return {
@@ -115,7 +131,7 @@ async function loadStates(
     const [error, values] = replies[g] ?? [];
     if (error) throw error;
     (values as (Buffer | null)[]).forEach((value, i) => {
-      if (value) result.set(group[i] as string, packr.unpack(value) as PollerDeviceState);
+      if (value) result.set(group[i] as string, unpackState(value));
     });
   });
   return result;
@@ -131,7 +147,7 @@ async function saveStates(
     pipeline.hset(
       keys.pollState(shardOf(state.detection.deviceId, shards)),
       state.detection.deviceId,
-      packr.pack(state),
+      packState(state),
     );
   }
   const replies = (await pipeline.exec()) ?? [];
@@ -175,7 +191,7 @@ function saveLiveArguments(
       ...writes.remove.map((key) => `-${indexOf(key)}`),
       ...writes.add.map((key) => `+${indexOf(key)}`),
     ];
-    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packr.pack(state), ops.join(''));
+    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packState(state), ops.join(''));
   }
   return { keys: [...keyIndex.keys()], args };
 }
