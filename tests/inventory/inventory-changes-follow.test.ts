@@ -65,7 +65,7 @@ describe('the service follows incremental inventory changes at once', () => {
       headers: { authorization: `Bearer ${service.keys.admin}`, 'content-type': 'application/x-ndjson' },
       body: lines.map((l) => JSON.stringify(l)).join('\n'),
     });
-    return { status: response.status, body: (await response.json()) };
+    return { status: response.status, body: await response.json() };
   };
 
   it('deletes a CPE with an open finding: gone from the findings and the schedule, then polled again once re-added', async () => {
