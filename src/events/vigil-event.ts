@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'incident.opened',
   'incident.updated',
   'incident.resolved',
+  /** An outage SMS reached the SMS centre for this subscriber (src/sms/): "the subscriber was told at 14:02". */
+  'subscriber.notified',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

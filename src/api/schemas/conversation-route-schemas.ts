@@ -34,7 +34,8 @@ export const suggestionProblems = (path: string) => ({
 export const eventStream = {
   description:
     'text/event-stream: `id`, `event` (diagnosis, suggestion.created, suggestion.updated, suggestion.withdrawn, ' +
-    'action.started, action.finished, incident.opened, incident.updated, incident.resolved, reset) and `data` ' +
+    'action.started, action.finished, incident.opened, incident.updated, incident.resolved, subscriber.notified ' +
+    '(an outage SMS sent to the subscriber), reset) and `data` ' +
     "(JSON with `at` and the event's fields; times ISO 8601) per event, heartbeat comments every 15 s",
   content: { 'text/event-stream': { schema: { type: 'string' } } },
 };
