@@ -169,6 +169,12 @@ export const INVENTORY_PARTS = [
   'subscriber-phone-index',
   /** String: JSON fingerprints of every record, read by the next import to count what changed. */
   'fingerprints',
+  /**
+   * Hash "<part>:<id>" → fingerprint ("" when removed) of the records changed one at a time since the
+   * last import, read over `fingerprints`: a change rewrites one field, not the whole string. An
+   * import's switch drops it with the other parts (it stages none).
+   */
+  'fingerprint-changes',
 ] as const;
 export type InventoryPart = (typeof INVENTORY_PARTS)[number];
 
