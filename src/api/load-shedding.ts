@@ -14,6 +14,8 @@ export interface LoadSheddingOptions {
   maxEventLoopUtilization: number;
   /** Reads are refused only past this many times maxEventLoopDelayMs: they are what the flood must not starve. */
   readDelayFactor: number;
+  /** Writes and opens being served at once on this instance; past it a new one is refused at once. */
+  maxWritesInFlight: number;
   retryAfterSeconds: number;
 }
 
@@ -26,6 +28,9 @@ export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
   maxEventLoopDelayMs: 200,
   maxEventLoopUtilization: 0.9,
   readDelayFactor: 4,
+  // An open takes a few Redis round trips: 64 at once is far past 200 opens/s at 25 ms, and bounds the
+  // work queued ahead of a read to a few dozen requests' worth however many clients pile on.
+  maxWritesInFlight: 64,
   retryAfterSeconds: 2,
 };
 
@@ -34,12 +39,13 @@ const SAMPLE_INTERVAL_MS = 200;
 /** Samples in a row over a limit before shedding: one long synchronous task (an import) is not a flood. */
 const SUSTAINED_SAMPLES = 2;
 
-type Pressure = 'eventLoopDelay' | 'eventLoopUtilization';
+type Pressure = 'eventLoopDelay' | 'eventLoopUtilization' | 'writesInFlight';
 
 /**
- * Load shedding on @fastify/under-pressure: when the event loop has been late or busy for two samples in
- * a row, new work (anything but a read) answers 503 problem+json with Retry-After in its onRequest hook,
- * before the route does any work, so the loop keeps time for reads, streams and health; reads are refused only when the loop is several
+ * Load shedding: at most `maxWritesInFlight` writes and opens at once, and, on @fastify/under-pressure,
+ * when the event loop has been late or busy for two samples in a row, new work (anything but a read)
+ * answers 503 problem+json with Retry-After in its onRequest hook, before the route does any work, so
+ * the loop keeps time for reads, streams and health; reads are refused only when the loop is several
  * times later still. Health and readiness (routes with `rateLimit: false`) are never refused, so an
  * orchestrator does not restart a busy instance. Refusals are counted (vigil_http_shed_total) once a second.
  */
@@ -48,23 +54,13 @@ export function registerLoadShedding(
   options: LoadSheddingOptions,
   counters: { redis: Redis; keys: RedisKeys },
 ): void {
+  const shed = countShed(app, counters);
+  if (options.maxWritesInFlight > 0) capWritesInFlight(app, options, shed);
   if (options.maxEventLoopDelayMs <= 0 && options.maxEventLoopUtilization <= 0) return;
   const sustained = trackSustained(app, options);
-  const shed = new Map<string, number>();
-  const flush = async (): Promise<void> => {
-    if (shed.size === 0) return;
-    const pipeline = counters.redis.pipeline();
-    for (const [pressure, count] of shed)
-      countInto(pipeline, counters.keys, 'vigil_http_shed_total', { pressure }, count);
-    shed.clear();
-    await pipeline.exec().catch(() => undefined);
-  };
-  const timer = setInterval(() => void flush(), 1_000);
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
+  app.addHook('onClose', (_instance, done) => {
     sustained.stop();
-    await flush();
+    done();
   });
   const pressureHandler = (
     request: FastifyRequest,
@@ -74,7 +70,7 @@ export function registerLoadShedding(
   ): Problem | undefined => {
     const pressure = type as Pressure;
     if (!shouldShed(request, pressure, value ?? 0, options, sustained.samples())) return undefined;
-    shed.set(pressure, (shed.get(pressure) ?? 0) + 1);
+    shed(pressure);
     return refuse(request, reply, options.retryAfterSeconds);
   };
   void app.register(underPressure, {
@@ -88,6 +84,55 @@ export function registerLoadShedding(
   });
 }
 
+/** Refusals counted in memory and written once a second (vigil_http_shed_total): a flood is not a flood of writes. */
+function countShed(
+  app: FastifyInstance,
+  counters: { redis: Redis; keys: RedisKeys },
+): (pressure: Pressure) => void {
+  const shed = new Map<Pressure, number>();
+  const flush = async (): Promise<void> => {
+    if (shed.size === 0) return;
+    const pipeline = counters.redis.pipeline();
+    for (const [pressure, count] of shed)
+      countInto(pipeline, counters.keys, 'vigil_http_shed_total', { pressure }, count);
+    shed.clear();
+    await pipeline.exec().catch(() => undefined);
+  };
+  const timer = setInterval(() => void flush(), 1_000);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await flush();
+  });
+  return (pressure) => void shed.set(pressure, (shed.get(pressure) ?? 0) + 1);
+}
+
+/**
+ * At most `maxWritesInFlight` writes and opens served at once: the next is refused before anything else
+ * runs for it (this hook is added at build time, ahead of auth's). A bound that holds at once, where the
+ * loop's measures take two samples to speak. Counted down when the response closes, however it ends.
+ */
+function capWritesInFlight(
+  app: FastifyInstance,
+  options: LoadSheddingOptions,
+  shed: (pressure: Pressure) => void,
+): void {
+  let inFlight = 0;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (isRead(request) || request.routeOptions.config.rateLimit === false) return done();
+    if (inFlight >= options.maxWritesInFlight) {
+      shed('writesInFlight');
+      void reply.send(refuse(request, reply, options.retryAfterSeconds));
+      return undefined;
+    }
+    inFlight += 1;
+    reply.raw.once('close', () => (inFlight -= 1));
+    return done();
+  });
+}
+
+const isRead = (request: FastifyRequest): boolean => request.method === 'GET' || request.method === 'HEAD';
+
 function shouldShed(
   request: FastifyRequest,
   pressure: Pressure,
@@ -97,7 +142,7 @@ function shouldShed(
 ): boolean {
   if (request.routeOptions.config.rateLimit === false) return false;
   if (samplesOver < SUSTAINED_SAMPLES) return false;
-  if (request.method !== 'GET' && request.method !== 'HEAD') return true;
+  if (!isRead(request)) return true;
   return pressure === 'eventLoopDelay' && value > options.maxEventLoopDelayMs * options.readDelayFactor;
 }
 

@@ -42,6 +42,14 @@ export const API_ENV = Type.Object({
         'Event-loop utilisation (0-1) over two 200 ms samples above which the API refuses writes and opens with 503 (default 0.9; 0 turns it off).',
     }),
   ),
+  VIGIL_SHED_MAX_WRITES_IN_FLIGHT: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 100_000,
+      description:
+        'Writes and conversation opens an API instance serves at once; past it a new one answers 503 at once (default 64; 0 turns it off).',
+    }),
+  ),
   VIGIL_SHED_RETRY_AFTER_SECONDS: Type.Optional(
     Type.Integer({
       minimum: 1,
@@ -64,6 +72,7 @@ export interface ApiConfig {
     maxEventLoopDelayMs?: number;
     maxEventLoopUtilization?: number;
     retryAfterSeconds?: number;
+    maxWritesInFlight?: number;
     /** Not from the environment: tests set it. */
     readDelayFactor?: number;
   };
@@ -82,6 +91,9 @@ export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig 
         : {}),
       ...(values.VIGIL_SHED_EVENT_LOOP_UTILIZATION !== undefined
         ? { maxEventLoopUtilization: values.VIGIL_SHED_EVENT_LOOP_UTILIZATION }
+        : {}),
+      ...(values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT !== undefined
+        ? { maxWritesInFlight: values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT }
         : {}),
       ...(values.VIGIL_SHED_RETRY_AFTER_SECONDS !== undefined
         ? { retryAfterSeconds: values.VIGIL_SHED_RETRY_AFTER_SECONDS }

@@ -46,7 +46,7 @@ export const FLEET_SERIES = {
   },
   vigil_http_shed_total: {
     type: 'counter',
-    help: 'Requests an API instance refused with 503 to shed load, by the pressure measured (eventLoopDelay, eventLoopUtilization).',
+    help: 'Requests an API instance refused with 503 to shed load, by the pressure measured (eventLoopDelay, eventLoopUtilization, writesInFlight).',
   },
   vigil_webhook_deliveries_total: {
     type: 'counter',

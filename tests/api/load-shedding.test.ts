@@ -95,4 +95,34 @@ describe('load shedding', () => {
       stop();
     }
   });
+
+  it('refuses a write past the number in flight at once, whatever the loop measures, and counts it down when one ends', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const t = await buildTestApp({
+      config: { loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, maxWritesInFlight: 1 } },
+      routes: (scope) =>
+        scope.post('/test/slow', { config: { roles: ['noc'] } }, async () => {
+          await held;
+          return { done: true };
+        }),
+    });
+    opened.push(t);
+    const first = t.app.inject({ method: 'POST', url: '/test/slow', headers: t.auth.noc });
+    await sleep(200);
+    const refused = await t.app.inject({ method: 'POST', url: '/test/slow', headers: t.auth.noc });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.json()).toMatchObject({ code: 'ERR_API_OVERLOADED' });
+    // Reads and health are not writes: served while the write is held.
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc })).statusCode,
+    ).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/test/slow', headers: t.auth.noc })).statusCode).toBe(
+      200,
+    );
+  });
 });

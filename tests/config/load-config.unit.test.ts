@@ -97,6 +97,7 @@ describe('loadConfig', () => {
       VIGIL_SHED_EVENT_LOOP_DELAY_MS: '80',
       VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0.95',
       VIGIL_SHED_RETRY_AFTER_SECONDS: '5',
+      VIGIL_SHED_MAX_WRITES_IN_FLIGHT: '32',
     });
     const { apiKeys, actions, ...rest } = config;
     expect(apiKeys.map((key) => [key.role, key.token.reveal()])).toEqual([['agent', AGENT_TOKEN]]);
@@ -118,7 +119,12 @@ describe('loadConfig', () => {
       port: 0,
       logLevel: 'debug',
       rateLimitPerMinute: 120,
-      loadShedding: { maxEventLoopDelayMs: 80, maxEventLoopUtilization: 0.95, retryAfterSeconds: 5 },
+      loadShedding: {
+        maxEventLoopDelayMs: 80,
+        maxEventLoopUtilization: 0.95,
+        retryAfterSeconds: 5,
+        maxWritesInFlight: 32,
+      },
       authProfiles: new Map(),
       probesDir: '/etc/vigil/probes',
       pollShards: 8,
@@ -332,6 +338,7 @@ describe('loadConfig', () => {
       'VIGIL_REDIS_PREFIX',
       'VIGIL_SHED_EVENT_LOOP_DELAY_MS',
       'VIGIL_SHED_EVENT_LOOP_UTILIZATION',
+      'VIGIL_SHED_MAX_WRITES_IN_FLIGHT',
       'VIGIL_SHED_RETRY_AFTER_SECONDS',
       'VIGIL_TRAP_HOST',
       'VIGIL_TRAP_PORT',

@@ -63,7 +63,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     actions: DEFAULT_ACTIONS_CONFIG,
     // Off: four test files share two cores, and a test must not meet a 503 for a neighbour's CPU
     // (tests/api/load-shedding.test.ts turns it on).
-    loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 },
+    loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, maxWritesInFlight: 0 },
     ...options.config,
   };
   const logLines: string[] = [];
