@@ -44,10 +44,21 @@ const ROLE_FACTORIES: Record<ServeRole, (context: RoleContext) => Promise<Proces
         import('../roles/actions-role.js'),
         import('../roles/alerts-role.js'),
       ]);
+    const { sms } = context.config;
+    // Outage SMS only where an SMS centre is configured (VIGIL_SMPP_URL).
+    const smsRole = sms
+      ? [
+          (await import('../roles/sms-role.js')).createSmsRole({
+            ...context,
+            config: { ...context.config, sms },
+          }),
+        ]
+      : [];
     return composeRoles('worker', 'workers', [
       createAdvisorRole(context),
       createActionsRole(context),
       createAlertsRole(context),
+      ...smsRole,
     ]);
   },
 };

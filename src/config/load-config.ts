@@ -12,6 +12,8 @@ import { portNumber } from '../shared/env/env-field-types.js';
 import { readEnv, readEnvVariable, type Env } from '../shared/env/read-env.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { authProfilesFromEnv } from '../snmp/auth-profiles-env.js';
+import type { SmsConfig } from '../sms/sms-config.js';
+import { SMS_ENV, smsConfigFromEnv } from '../sms/sms-env.js';
 import { API_ENV, apiConfigFromEnv, type ApiConfig } from './api-env.js';
 import type { ApiKey } from './api-keys.js';
 import { CALLER_LIMITS_ENV, callerLimitsFromEnv, type CallerLimits } from './caller-limits.js';
@@ -49,6 +51,8 @@ export interface Config extends PollingConfig {
    * (src/config/caller-limits.ts); what is left out takes DEFAULT_CALLER_LIMITS.
    */
   callerLimits?: Partial<CallerLimits>;
+  /** Outage SMS through an SMS centre (VIGIL_SMPP_URL, VIGIL_SMS_*); absent: no SMS are sent. */
+  sms?: SmsConfig;
 }
 
 /**
@@ -65,6 +69,7 @@ export const CONFIG_ENV = Type.Object({
   ...ACTIONS_ENV.properties,
   ...ALERTS_ENV.properties,
   ...INVENTORY_ENV.properties,
+  ...SMS_ENV.properties,
 });
 
 /**
@@ -89,6 +94,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...inventoryConfigFromEnv(values),
     callerLimits: callerLimitsFromEnv(values, problems),
   };
+  const sms = smsConfigFromEnv(values, problems);
+  if (sms) config.sms = sms;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
