@@ -38,6 +38,12 @@ export interface DrillStack {
   control(method: string, path: string, body?: unknown): Promise<HttpAnswer>;
   /** Every `vigil serve` process by name: api, poller-1, poller-2…, worker-1… */
   serve: Map<string, BenchChild>;
+  /**
+   * Starts the named `vigil serve` again with `extraEnv` added (stopping it first if it still runs):
+   * a killed process's supervisor restart, or a process re-armed (VIGIL_FAILPOINTS). The API comes
+   * back on its port, so `apiUrl` holds.
+   */
+  restart(name: string, extraEnv?: Record<string, string>): Promise<BenchChild>;
   close(): Promise<void>;
 }
 
@@ -126,10 +132,38 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
       api,
       control: (method, path, body) => httpJson(method, controlUrl + path, {}, body),
       serve,
+      restart: restarter(options, env, apiUrl, { serve, children }),
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** DrillStack.restart over the stack's processes (see there). */
+function restarter(
+  options: DrillStackOptions,
+  env: Record<string, string>,
+  apiUrl: string,
+  processes: { serve: Map<string, BenchChild>; children: BenchChild[] },
+): DrillStack['restart'] {
+  const roles = new Map(serveProcesses(options));
+  const { serve, children } = processes;
+  return async (name, extraEnv = {}) => {
+    const role = roles.get(name);
+    const old = serve.get(name);
+    if (!role || !old) throw new Error(`the drill stack has no ${name}`);
+    if (old.running) await old.stop();
+    const port: Record<string, string> = role === 'api' ? { VIGIL_PORT: new URL(apiUrl).port } : {};
+    const child = await startBenchChild(
+      `vigil serve (${name})`,
+      ['serve', '--roles', role],
+      { ...env, ...port, ...extraEnv },
+      'vigil started',
+    );
+    children.splice(children.indexOf(old), 1, child);
+    serve.set(name, child);
+    return child;
+  };
 }
