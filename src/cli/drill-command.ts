@@ -14,6 +14,7 @@ export const DRILL_COMMAND_NAMES = [
   'poller-loss',
   'redis-full',
   'redis-failover',
+  'kill-steps',
   'lossy-network',
   'floods',
 ] as const;

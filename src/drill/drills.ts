@@ -1,5 +1,6 @@
 import type { DrillOptions } from './drill-options.js';
 import type { DrillReport } from './drill-report.js';
+import { killStepsDrill } from './kill-steps-drill.js';
 import { floodsDrill } from './floods-drill.js';
 import { lossyNetworkDrill } from './lossy-network-drill.js';
 import { pollerLossDrill } from './poller-loss-drill.js';
@@ -25,6 +26,11 @@ export const DRILLS = {
   'redis-full': {
     run: redisFullDrill,
     about: 'Redis at maxmemory (noeviction): writes refused clearly, reads served, recovery when it frees',
+  },
+  'kill-steps': {
+    run: killStepsDrill,
+    about:
+      'SIGKILL at each step of an accepted reboot and of the advisor leader: one SET each, all terminal, lead taken ≤ 10 s',
   },
   'lossy-network': {
     run: lossyNetworkDrill,

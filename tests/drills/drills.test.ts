@@ -75,6 +75,18 @@ describe('fault drills (quick)', () => {
   );
 
   it(
+    'SIGKILL at each step of an accepted reboot and of the advisor leader mid-step: one SET each, every action terminal, the lead taken within 10 s',
+    { timeout: 180_000 },
+    async () => {
+      const report = await drill('kill-steps', 188);
+      expect(failed(report)).toEqual([]);
+      // Each of the five reboot steps killed the process holding it; the leader died and was replaced.
+      expect(report.checks.filter((c) => /^reboot:/.test(c.invariant))).toHaveLength(5);
+      expect(report.figures.takeoverMs).toBeLessThanOrEqual(10_000);
+    },
+  );
+
+  it(
     '30% packet loss at every device for ten intervals: no false outage or unreachable pushed, real faults still raised',
     { timeout: 180_000 },
     async () => {
