@@ -16,7 +16,7 @@ import { benchFleetSource } from './bench-fleet-source.js';
 import { benchProbes } from './bench-probes.js';
 import { emptyStats } from './cycle-stats.js';
 import type { CycleStats, PollBenchOptions, PollBenchResult } from './poll-bench-types.js';
-import { pollCycle } from './poll-cycle.js';
+import { POLL_BATCH, POLL_BATCHES_AT_ONCE, pollCycle } from './poll-cycle.js';
 import { pollReport } from './poll-report.js';
 import { prefixMemoryBytes } from './prefix-memory.js';
 
@@ -58,9 +58,9 @@ async function runCycles(
 function fairness(options: PollBenchOptions, sessions: number): PollBenchResult['fairness'] {
   return {
     poll_path:
-      'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables first), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
+      'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
-    both: `the same devices and OIDs, ${options.concurrency} devices in flight, timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
+    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, ${Math.floor(options.concurrency / POLL_BATCHES_AT_ONCE)} in flight each), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
 }
 
@@ -99,7 +99,7 @@ export async function runPollBench(
       poller: createDevicePoller(transport),
       states,
       log: createLogger({ level: 'silent' }),
-      concurrency: options.concurrency,
+      concurrency: Math.max(1, Math.floor(options.concurrency / POLL_BATCHES_AT_ONCE)),
     });
     const { poll, baseline, requestsOf } = await runCycles(options, say, {
       service,
