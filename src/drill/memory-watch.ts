@@ -38,10 +38,18 @@ export function watchMemory(
   };
   sample();
   const timer = setInterval(sample, everyMs);
+  // CPU too: on two shared cores, whether a process was busy or starved explains its latency.
+  const cpuAtStart = new Map([...stack.serve].map(([name, child]) => [name, child.cpuSeconds()]));
+  const startedAt = Date.now();
   return {
     stop() {
       clearInterval(timer);
       const figures: Record<string, number> = {};
+      const seconds = (Date.now() - startedAt) / 1000;
+      for (const [name, child] of stack.serve)
+        figures[`cpuPercent_${name}`] = Math.round(
+          ((child.cpuSeconds() - (cpuAtStart.get(name) ?? 0)) / seconds) * 100,
+        );
       const over: string[] = [];
       for (const [name, { baseMb, peakMb }] of watched) {
         figures[`rssBaseMb_${name}`] = baseMb;
