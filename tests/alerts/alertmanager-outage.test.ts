@@ -161,6 +161,12 @@ describe('an outage as an Alertmanager alert', () => {
       const listed = await api<{ items: { id: string; pending: number }[] }>('GET', '/v1/webhooks', 'admin');
       expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, pending: 0 })]);
       expect(JSON.stringify(listed.body)).not.toContain(bearerToken);
+      // The credential went out with every post, and into no log line of vigil serve.
+      for (const child of service.processes.values()) {
+        const { bytes, found } = child.logContains([bearerToken]);
+        expect(bytes).toBeGreaterThan(0);
+        expect(found).toEqual([]);
+      }
       const dead = await api<{ items: unknown[] }>('GET', '/v1/webhooks/dead-letters', 'noc');
       expect(dead.body.items).toEqual([]);
     },
