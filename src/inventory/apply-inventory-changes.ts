@@ -2,14 +2,10 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import { checkChangeReferences } from './check-change-references.js';
-import {
-  deserializeFingerprints,
-  recordFingerprint,
-  serializeFingerprints,
-  type Fingerprints,
-} from './encode-inventory.js';
+import { recordFingerprint } from './encode-inventory.js';
+import { fingerprintField } from './read-fingerprints.js';
 import { canonicalJson } from './canonical-json.js';
-import type { ChangesResult, InventoryChange, ResolvedChanges } from './inventory-change.js';
+import type { ChangesResult, InventoryChange, RecordChange, ResolvedChanges } from './inventory-change.js';
 import {
   etagOf,
   readDigests,
@@ -39,12 +35,13 @@ export interface ChangeOptions {
  * Applies a batch of changes to the stored inventory, all or nothing. Under the import lock (so no
  * import or other batch runs meanwhile): the touched records are read, the batch is applied in order
  * in memory and validated like an import (every bad line reported at once, nothing written), then one
- * script writes records, indexes, fingerprints, the ETag's digests, the meta (its `importedAt` moves,
+ * script writes records, indexes, their fingerprints, the ETag's digests, the meta (its `importedAt` moves,
  * which is what the pollers' schedule and the advisor's topology follow) and an audit entry per record
  * changed. A batch that changes nothing writes nothing and keeps the ETag.
  *
- * Cost: O(changes) commands, plus reading and writing the fingerprints of the whole inventory (one
- * GET and one SET, ~30 bytes a record) so the next full import still counts exactly what it changes.
+ * Cost: O(changes) reads and commands, whatever the inventory's size. The changed records' fingerprints
+ * go to their own hash (see readFingerprints), so the next full import still counts exactly what it
+ * changes.
  */
 export async function applyInventoryChanges(
   redis: Redis,
@@ -67,20 +64,12 @@ export async function applyInventoryChanges(
       (c) => !sameRecord(c.before, c.after),
     );
     if (!changed) return { changed, etag: etagOf(digests), counts, changes: resolved.outcomes };
-    const fingerprints =
-      deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints'))) ??
-      ({ sites: new Map(), devices: new Map(), subscribers: new Map() } satisfies Fingerprints);
-    updateFingerprints(fingerprints, digests, resolved);
+    const fingerprints = changedFingerprints(digests, resolved);
     const now = await nextVersion(redis, keys, options.now?.() ?? new Date());
     const committed = await commitChanges(redis, keys, resolved, {
       lockToken: lock.token,
-      fingerprints: serializeFingerprints(fingerprints),
-      meta: {
-        importedAt: now.toISOString(),
-        digests: serializeDigests(digests),
-        devices: String(fingerprints.devices.size),
-        subscribers: String(fingerprints.subscribers.size),
-      },
+      fingerprints,
+      meta: { importedAt: now.toISOString(), digests: serializeDigests(digests) },
       audit: changeAuditEntries(resolved, options.by, now.getTime()),
     });
     if (!committed)
@@ -120,29 +109,27 @@ async function currentRecords(
   };
 }
 
-/** Each changed record's fingerprint replaced, and its digest toggled out and in, in place. */
-function updateFingerprints(
-  fingerprints: Fingerprints,
-  digests: InventoryDigests,
-  resolved: ResolvedChanges,
-): void {
+/**
+ * The fingerprint of each record the batch changed ("" for a removed one), keyed as the
+ * fingerprint-changes hash keeps them, with each old one toggled out of the digests and each new one
+ * in, in place. A stored record's fingerprint is that of its stored JSON, so the old one comes from
+ * the record read, not from the 6 MB of every fingerprint.
+ */
+function changedFingerprints(digests: InventoryDigests, resolved: ResolvedChanges): Map<string, string> {
+  const changed = new Map<string, string>();
+  const fingerprint = (record: object | undefined): string | undefined =>
+    record === undefined ? undefined : recordFingerprint(canonicalJson(record));
   for (const part of ['devices', 'subscribers'] as const) {
-    for (const [id, { before, after }] of resolved[part] as Map<
-      string,
-      { before?: object; after?: object }
-    >) {
-      if (sameRecord(before as Device, after as Device)) continue;
-      const old = fingerprints[part].get(id);
+    for (const [id, { before, after }] of resolved[part] as Map<string, RecordChange<object>>) {
+      const old = fingerprint(before);
+      const next = fingerprint(after);
+      if (old === next) continue;
       if (old !== undefined) toggleFingerprint(digests[part], old);
-      if (after === undefined) {
-        fingerprints[part].delete(id);
-        continue;
-      }
-      const fingerprint = recordFingerprint(canonicalJson(after));
-      fingerprints[part].set(id, fingerprint);
-      toggleFingerprint(digests[part], fingerprint);
+      if (next !== undefined) toggleFingerprint(digests[part], next);
+      changed.set(fingerprintField(part, id), next ?? '');
     }
   }
+  return changed;
 }
 
 /** "line 2" before "line 10"; anything else (a single change's location) keeps its place. */

@@ -1,11 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import {
-  countChanges,
-  deserializeFingerprints,
-  encodeInventory,
-  type Fingerprints,
-} from './encode-inventory.js';
+import { readFingerprints } from './read-fingerprints.js';
+import { countChanges, encodeInventory, type Fingerprints } from './encode-inventory.js';
 import {
   INVENTORY_ENTITIES,
   type ImportCounts,
@@ -64,6 +60,6 @@ export async function diffInventory(
   keys: RedisKeys,
   inventory: Inventory,
 ): Promise<InventoryDiff> {
-  const previous = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
+  const previous = await readFingerprints(redis, keys);
   return diffFingerprints(previous, encodeInventory(inventory).fingerprints);
 }

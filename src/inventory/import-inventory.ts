@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { readFingerprints } from './read-fingerprints.js';
 import { AppError } from '../shared/app-error.js';
-import { countChanges, deserializeFingerprints, encodeInventory, hasChanges } from './encode-inventory.js';
+import { countChanges, encodeInventory, hasChanges } from './encode-inventory.js';
 import { digestsOf, etagOf, readInventoryEtag, serializeDigests } from './inventory-etag.js';
 import { acquireInventoryLock } from './inventory-lock.js';
 import { nextVersion } from './next-inventory-version.js';
@@ -64,7 +65,7 @@ export async function importInventory(
     if (options.precondition) options.precondition(await readInventoryEtag(redis, keys));
     const encoded = encodeInventory(inventory);
     const digests = digestsOf(encoded.fingerprints);
-    const previous = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
+    const previous = await readFingerprints(redis, keys);
     const counts = countChanges(previous, encoded.fingerprints);
     const changed = previous === undefined || hasChanges(counts);
     if (!options.allowRemovals) {

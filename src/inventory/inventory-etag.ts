@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { deserializeFingerprints, type Fingerprints } from './encode-inventory.js';
+import { readFingerprints } from './read-fingerprints.js';
+import type { Fingerprints } from './encode-inventory.js';
 import { INVENTORY_ENTITIES, type InventoryEntity } from './inventory-types.js';
 
 /** Bytes of a record fingerprint (12 base64url characters, see encodeInventory). */
@@ -66,7 +67,7 @@ export async function readDigests(redis: Redis, keys: RedisKeys): Promise<Invent
   const stored = await redis.hget(keys.inventoryMeta(), 'digests');
   const digests = stored === null ? undefined : deserializeDigests(stored);
   if (digests) return digests;
-  const fingerprints = deserializeFingerprints(await redis.get(keys.inventoryPart('fingerprints')));
+  const fingerprints = await readFingerprints(redis, keys);
   return fingerprints ? digestsOf(fingerprints) : emptyDigests();
 }
 

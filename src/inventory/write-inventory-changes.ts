@@ -14,9 +14,9 @@ const AUDIT_MAXLEN = '1000000';
  * Applies a batch's writes in one script, so readers see the inventory before the batch or after it,
  * never half of it (redis.io "Scripting with Lua": a script runs atomically), and only while the batch
  * still holds the inventory lock (an import that outlived its lock cannot write either).
- * KEYS[1] lock, KEYS[2] fingerprints, KEYS[3] meta, then every key the commands name by index.
- * ARGV[1] lock token, ARGV[2] the commands as JSON [name, keyIndex, args...], ARGV[3] the new
- * fingerprints, ARGV[4] meta field/value pairs as JSON. JOIN_UNKNOWN [name, unknownKey, id, statusKeys...]
+ * KEYS[1] lock, KEYS[2] fingerprint changes, KEYS[3] meta, KEYS[4-5] device and subscriber records,
+ * then every key the commands name by index. ARGV[1] lock token, ARGV[2] the commands as JSON
+ * [name, keyIndex, args...], ARGV[3] meta field/value pairs as JSON (the record counts are added). JOIN_UNKNOWN [name, unknownKey, id, statusKeys...]
  * puts a new device in the `unknown` status set unless a status set has it already (as the import's
  * switch does, write-inventory.ts).
  */
@@ -31,8 +31,8 @@ for _, op in ipairs(cjson.decode(ARGV[2])) do
     redis.call(op[1], KEYS[op[2]], unpack(op, 3))
   end
 end
-redis.call('SET', KEYS[2], ARGV[3])
-redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[4])))
+redis.call('HSET', KEYS[3], unpack(cjson.decode(ARGV[3])))
+redis.call('HSET', KEYS[3], 'devices', redis.call('HLEN', KEYS[4]), 'subscribers', redis.call('HLEN', KEYS[5]))
 return 1`;
 
 type Command = [name: string, key: number, ...args: (string | number)[]];
@@ -71,7 +71,8 @@ class Commands {
 
 export interface ChangeCommit {
   lockToken: string;
-  fingerprints: string;
+  /** fingerprint-changes field → the record's new fingerprint, "" when removed. */
+  fingerprints: Map<string, string>;
   meta: Record<string, string>;
   /** One audit entry per record the batch changed, JSON as the audit trail stores them. */
   audit: string[];
@@ -86,13 +87,17 @@ export async function commitChanges(
 ): Promise<boolean> {
   const commands = new Commands([
     keys.inventoryLock(),
-    keys.inventoryPart('fingerprints'),
+    keys.inventoryPart('fingerprint-changes'),
     keys.inventoryMeta(),
+    keys.inventoryPart('device-records'),
+    keys.inventoryPart('subscriber-records'),
   ]);
   for (const [id, change] of resolved.devices)
     if (!sameRecord(change.before, change.after)) deviceCommands(commands, keys, id, change);
   for (const [id, change] of resolved.subscribers)
     if (!sameRecord(change.before, change.after)) subscriberCommands(commands, keys, id, change);
+  for (const [field, fingerprint] of commit.fingerprints)
+    commands.add('HSET', keys.inventoryPart('fingerprint-changes'), field, fingerprint);
   for (const entry of commit.audit)
     commands.add('XADD', keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', 'entry', entry);
   const done = await redis.eval(
@@ -101,7 +106,6 @@ export async function commitChanges(
     ...commands.keys,
     commit.lockToken,
     JSON.stringify([...commands.removals, ...commands.additions]),
-    commit.fingerprints,
     JSON.stringify(Object.entries(commit.meta).flat()),
   );
   return done === 1;
