@@ -12,8 +12,6 @@ export interface LoadSheddingOptions {
   maxEventLoopDelayMs: number;
   /** Event-loop utilisation (0–1) over a sample above which writes, opens and probes are refused. */
   maxEventLoopUtilization: number;
-  /** Reads are refused only past this many times maxEventLoopDelayMs: they are what the flood must not starve. */
-  readDelayFactor: number;
   /** Writes and opens being served at once on this instance; past it a new one is refused at once. */
   maxWritesInFlight: number;
   retryAfterSeconds: number;
@@ -27,7 +25,6 @@ export interface LoadSheddingOptions {
 export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
   maxEventLoopDelayMs: 200,
   maxEventLoopUtilization: 0.9,
-  readDelayFactor: 4,
   // An open takes a few Redis round trips: 64 at once is far past 200 opens/s at 25 ms, and bounds the
   // work queued ahead of a read to a few dozen requests' worth however many clients pile on.
   maxWritesInFlight: 64,
@@ -45,8 +42,7 @@ type Pressure = 'eventLoopDelay' | 'eventLoopUtilization' | 'writesInFlight';
  * Load shedding: at most `maxWritesInFlight` writes and opens at once, and, on @fastify/under-pressure,
  * when the event loop has been late or busy for two samples in a row, new work (anything but a read)
  * answers 503 problem+json with Retry-After in its onRequest hook, before the route does any work, so
- * the loop keeps time for reads, streams and health; reads are refused only when the loop is several
- * times later still. Health and readiness (routes with `rateLimit: false`) are never refused, so an
+ * the loop keeps time for reads, streams and health, which are never refused. Health and readiness (routes with `rateLimit: false`) are never refused, so an
  * orchestrator does not restart a busy instance. Refusals are counted (vigil_http_shed_total) once a second.
  */
 export function registerLoadShedding(
@@ -66,11 +62,9 @@ export function registerLoadShedding(
     request: FastifyRequest,
     reply: FastifyReply,
     type: string,
-    value: number | undefined,
   ): Problem | undefined => {
-    const pressure = type as Pressure;
-    if (!shouldShed(request, pressure, value ?? 0, options, sustained.samples())) return undefined;
-    shed(pressure);
+    if (!shouldShed(request, sustained.samples())) return undefined;
+    shed(type as Pressure);
     return refuse(request, reply, options.retryAfterSeconds);
   };
   void app.register(underPressure, {
@@ -133,17 +127,14 @@ function capWritesInFlight(
 
 const isRead = (request: FastifyRequest): boolean => request.method === 'GET' || request.method === 'HEAD';
 
-function shouldShed(
-  request: FastifyRequest,
-  pressure: Pressure,
-  value: number,
-  options: LoadSheddingOptions,
-  samplesOver: number,
-): boolean {
-  if (request.routeOptions.config.rateLimit === false) return false;
-  if (samplesOver < SUSTAINED_SAMPLES) return false;
-  if (!isRead(request)) return true;
-  return pressure === 'eventLoopDelay' && value > options.maxEventLoopDelayMs * options.readDelayFactor;
+/**
+ * Writes and opens only: a read refused costs the late loop about what serving it does (it was parsed
+ * and routed either way), and reads are what the console needs to keep working; the work shed is the
+ * new work a write starts (probes, events, actions).
+ */
+function shouldShed(request: FastifyRequest, samplesOver: number): boolean {
+  if (request.routeOptions.config.rateLimit === false || isRead(request)) return false;
+  return samplesOver >= SUSTAINED_SAMPLES;
 }
 
 /** The problem the shed request gets, sent as it is: no error handler, no warning logged per request. */

@@ -31,7 +31,7 @@ export const API_ENV = Type.Object({
       maximum: 10_000,
       unit: 'ms',
       description:
-        'Mean event-loop delay over two 200 ms samples above which the API refuses writes and opens with 503 (reads at 4 times it) (default 200; 0 turns it off).',
+        'Mean event-loop delay over two 200 ms samples above which the API refuses writes and opens with 503 (default 200; 0 turns it off).',
     }),
   ),
   VIGIL_SHED_EVENT_LOOP_UTILIZATION: Type.Optional(
@@ -73,8 +73,6 @@ export interface ApiConfig {
     maxEventLoopUtilization?: number;
     retryAfterSeconds?: number;
     maxWritesInFlight?: number;
-    /** Not from the environment: tests set it. */
-    readDelayFactor?: number;
   };
 }
 

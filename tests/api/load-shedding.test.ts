@@ -7,14 +7,13 @@ afterEach(async () => {
   for (const t of opened.splice(0)) await t.close();
 });
 
-async function app(readDelayFactor: number): Promise<TestApp> {
+async function app(): Promise<TestApp> {
   const t = await buildTestApp({
     config: {
       loadShedding: {
         maxEventLoopDelayMs: 5,
         maxEventLoopUtilization: 0,
         retryAfterSeconds: 3,
-        readDelayFactor,
       },
     },
   });
@@ -41,7 +40,7 @@ const open = (t: TestApp) =>
 
 describe('load shedding', () => {
   it('refuses new work with 503 problem+json and Retry-After while the loop is late; reads and health still answer', async () => {
-    const t = await app(1_000);
+    const t = await app();
     const stop = lateLoop();
     try {
       const refused = await until(
@@ -55,7 +54,7 @@ describe('load shedding', () => {
       expect(refused.headers['retry-after']).toBe('3');
       expect(refused.json()).toMatchObject({ code: 'ERR_API_OVERLOADED', status: 503 });
       expect((await open(t)).statusCode).toBe(503);
-      // Reads are refused only far later than writes; health and readiness never.
+      // Reads, health and readiness are never refused.
       expect(
         (await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc })).statusCode,
       ).toBe(200);
@@ -76,24 +75,6 @@ describe('load shedding', () => {
     await sleep(1_100);
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc });
     expect(metrics.body).toMatch(/^vigil_http_shed_total\{pressure="eventLoopDelay"\} [1-9]\d*$/m);
-  });
-
-  it('refuses reads too once the loop is late past their own limit', async () => {
-    const t = await app(1);
-    const stop = lateLoop();
-    try {
-      const refused = await until(
-        async () => {
-          const answer = await t.app.inject({ method: 'GET', url: '/v1/incidents', headers: t.auth.noc });
-          return answer.statusCode === 503 ? answer : undefined;
-        },
-        { what: 'a read refused under load' },
-      );
-      expect(refused.json()).toMatchObject({ code: 'ERR_API_OVERLOADED' });
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    } finally {
-      stop();
-    }
   });
 
   it('refuses a write past the number in flight at once, whatever the loop measures, and counts it down when one ends', async () => {
