@@ -19,6 +19,7 @@ const LAYERS = [
   ['correlation'],
   ['playbooks'],
   ['events'],
+  ['sms'],
   ['outcomes'],
   ['polling'],
   ['diagnosis'],
