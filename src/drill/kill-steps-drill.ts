@@ -30,6 +30,12 @@ const PRODUCTION_SWEEP = { periodS: 20, graceS: 30 };
  */
 const JOB_TAKEOVER_MS = 30_000;
 
+/**
+ * A killed `vigil serve` started again: the drill kills both workers in quick succession, so an action
+ * may wait for one to be back. Up to 30 s on this shared two-core machine under load (usually ~5 s).
+ */
+const PROCESS_RESTART_MS = 30_000;
+
 interface Plan {
   parentId: string;
   outageSubscriberId: string;
@@ -143,8 +149,9 @@ export async function killStepsDrill(options: DrillOptions): Promise<DrillReport
 function timing(quick: boolean, planned: Plan): { boundMs: number; serveEnv: Record<string, string> } {
   const verifySeconds = drillScale(quick).rebootSeconds + 12;
   const sweep = quick ? QUICK_SWEEP : PRODUCTION_SWEEP;
-  // A killed action waits for its job's takeover or the sweeper, then runs its verification; 10 s slack.
-  const boundMs = JOB_TAKEOVER_MS + (sweep.graceS + sweep.periodS + verifySeconds + 10) * 1000;
+  // A killed action waits for a worker, its job's takeover or the sweeper, then its verification; 10 s slack.
+  const waitsMs = PROCESS_RESTART_MS + JOB_TAKEOVER_MS;
+  const boundMs = waitsMs + (sweep.graceS + sweep.periodS + verifySeconds + 10) * 1000;
   const serveEnv = {
     VIGIL_REBOOT_VERIFY_SECONDS: String(verifySeconds),
     VIGIL_ACCEPT_SWEEP_SECONDS: String(sweep.periodS),
