@@ -12,18 +12,49 @@ import type { TableIndices } from './poll-plan.js';
  */
 export class ModelDiscoveries {
   // By probe object: a reloaded probe (POST /v1/admin/reload) learns afresh.
-  private readonly byProbe = new WeakMap<Probe, Map<string, TableIndices>>();
+  private readonly byProbe = new WeakMap<
+    Probe,
+    Map<string, TableIndices | Promise<TableIndices | undefined>>
+  >();
 
-  lent(probe: Probe, model: string | undefined): TableIndices | undefined {
+  /**
+   * The model's rows; while a device of the model is being walked, what that walk finds (the devices
+   * polled alongside the first one wait for it rather than walk too); undefined when there are none.
+   */
+  lent(
+    probe: Probe,
+    model: string | undefined,
+  ): TableIndices | Promise<TableIndices | undefined> | undefined {
     return model === undefined ? undefined : this.byProbe.get(probe)?.get(model);
   }
 
-  /** Keeps a walk's rows for the model, unless a table came back empty (nothing to check a lent row by). */
-  learn(probe: Probe, model: string | undefined, indices: TableIndices): void {
-    if (model === undefined || probe.tables.some((t) => (indices[t.name]?.length ?? 0) === 0)) return;
+  /**
+   * Walks through `walk` unless the model's rows are known or being walked, and keeps what it finds
+   * for the model unless a table came back empty (nothing to check a lent row by) or it failed.
+   */
+  learn(probe: Probe, model: string | undefined, walk: Promise<TableIndices | undefined>): void {
+    if (model === undefined) return;
+    const ofProbe = this.ofProbe(probe);
+    if (ofProbe.has(model)) return;
+    const forget = (): undefined => {
+      ofProbe.delete(model);
+      return undefined;
+    };
+    const kept = walk.then((indices) => {
+      if (!indices || probe.tables.some((t) => (indices[t.name]?.length ?? 0) === 0)) return forget();
+      ofProbe.set(model, indices);
+      return indices;
+    }, forget);
+    ofProbe.set(model, kept);
+  }
+
+  private ofProbe(probe: Probe): Map<string, TableIndices | Promise<TableIndices | undefined>> {
     let ofProbe = this.byProbe.get(probe);
-    if (!ofProbe) this.byProbe.set(probe, (ofProbe = new Map<string, TableIndices>()));
+    if (!ofProbe) {
+      ofProbe = new Map<string, TableIndices | Promise<TableIndices | undefined>>();
+      this.byProbe.set(probe, ofProbe);
+    }
     if (ofProbe.size >= 10_000) ofProbe.clear();
-    ofProbe.set(model, indices);
+    return ofProbe;
   }
 }

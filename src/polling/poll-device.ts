@@ -6,7 +6,7 @@ import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
 import { applyDerived } from '../probes/derived-metric.js';
 import { getSkippingNoSuchName } from './v1-no-such-name.js';
-import { discoverTableIndices } from './discover-table-indices.js';
+import { discoverTableIndices, type Discovery } from './discover-table-indices.js';
 import type { TableIndices } from './poll-plan.js';
 import { PollPlanCache, type CompiledPlan } from './poll-plan-cache.js';
 import type { PollOutcome, PollResult, PollSample } from '../probes/poll-result.js';
@@ -94,16 +94,27 @@ async function pollDevice(
   });
 
   let indices = knownIndices ?? {};
-  const lent =
+  const needsWalk = probe.tables.some((t) => knownIndices?.[t.name] === undefined);
+  // Decided before any await: the devices polled alongside the first of a model wait for its walk.
+  const borrowed =
     knownIndices === undefined && mayBorrow ? deps.discoveries.lent(probe, target.model) : undefined;
+  let walk: Promise<Discovery> | undefined;
+  if (borrowed === undefined && needsWalk) {
+    walk = discoverTableIndices(target, probe);
+    deps.discoveries.learn(
+      probe,
+      target.model,
+      walk.then((d) => (d.failure ? undefined : d.indices)),
+    );
+  }
+  const lent = borrowed === undefined ? undefined : await borrowed;
   if (lent) indices = lent;
-  else if (probe.tables.some((t) => knownIndices?.[t.name] === undefined)) {
-    const discovered = await discoverTableIndices(target, probe);
+  else if (needsWalk) {
+    const discovered = await (walk ?? discoverTableIndices(target, probe));
     counts.pdus += discovered.pdus;
     const { failure } = discovered;
     if (failure) return done(failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});
     indices = discovered.indices;
-    deps.discoveries.learn(probe, target.model, indices);
   }
 
   const compiled = deps.plans.get(target.profile, probe, indices);

@@ -51,6 +51,17 @@ describe('table rows lent between devices of one model', () => {
     expect(lent.result.sample?.scalars.sysName).toBe(second!.id);
   });
 
+  it('has the devices polled alongside the first of their model wait for its walk instead of walking', async () => {
+    const poller = createDevicePoller(transport);
+    const probe = probes.get('cpe-gpon')!;
+    const devices = ofModel('cpe-gpon').slice(0, 4);
+    const outputs = await Promise.all(devices.map((d) => poller.poll(target(d, 'cpe-gpon'), probe)));
+    expect(outputs.map((o) => o.result.outcome)).toEqual(devices.map(() => 'ok'));
+    const walked = outputs.filter((o) => o.result.meta.pdus > 1);
+    expect(walked).toHaveLength(1);
+    for (const output of outputs) expect(output.indices).toEqual(walked[0]!.indices);
+  });
+
   it('walks each device without a model in the inventory', async () => {
     const poller = createDevicePoller(transport);
     const probe = probes.get('cpe-gpon')!;
