@@ -6,6 +6,7 @@ import type { ExplainTrace, Language, Playbook } from '../playbooks/index.js';
 import { describeDeviceState, type DeviceStateView } from '../polling/describe-device-state.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { AppError } from '../shared/app-error.js';
+import { createActiveIncidentsCache } from './active-incidents-cache.js';
 import { createIncidentStore } from './incident-store.js';
 import { planDevice } from './plan-device.js';
 import { createRebootLedger } from './reboot-ledger.js';
@@ -89,7 +90,7 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
     deps,
     inventory: createInventoryStore({ redis, keys }),
     states: createPollerStateStore(redis, keys, deps.pollShards),
-    incidents: createIncidentStore(redis, keys),
+    activeIncidents: createActiveIncidentsCache(createIncidentStore(redis, keys)),
     suggestions: createSuggestionStore(redis, keys),
     ledger: createRebootLedger(redis, keys),
   };
@@ -110,7 +111,7 @@ interface DiagnosisContext {
   deps: DiagnosisDeps;
   inventory: ReturnType<typeof createInventoryStore>;
   states: ReturnType<typeof createPollerStateStore>;
-  incidents: ReturnType<typeof createIncidentStore>;
+  activeIncidents: () => Promise<Incident[]>;
   suggestions: ReturnType<typeof createSuggestionStore>;
   ledger: ReturnType<typeof createRebootLedger>;
 }
@@ -161,12 +162,13 @@ async function diagnoseDevices(
 ): Promise<DeviceDiagnosis[]> {
   const ids = devices.map((d) => d.id);
   const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
+  // A snapshot plans nothing: the reboot ledger is read only for the explanation.
   const [loaded, active, live, histories, running, ancestors] = await Promise.all([
     ctx.states.load(ids),
-    ctx.incidents.active(),
+    ctx.activeIncidents(),
     ctx.suggestions.liveFor(ids),
-    ctx.ledger.histories(ids, now),
-    ctx.ledger.runningUnder(parents, now),
+    explain ? ctx.ledger.histories(ids, now) : undefined,
+    explain ? ctx.ledger.runningUnder(parents, now) : undefined,
     Promise.all(devices.map(async (d) => (await ctx.inventory.ancestors(d.id)).map((a) => a.id))),
   ]);
   return devices.map((device, i) => {
@@ -181,7 +183,7 @@ async function diagnoseDevices(
       suggestions: (live.get(device.id) ?? []).map((r) => suggestionView(r, language)),
     };
     if (!explain) return snapshotOf(stored);
-    const history = histories.get(device.id);
+    const history = histories?.get(device.id);
     const plan = planDevice(
       ctx.deps.playbooks,
       {
@@ -190,7 +192,7 @@ async function diagnoseDevices(
         subscriberIds: subscriberId ? [subscriberId] : [],
         findings: stored.state.findings,
         ...(history ? { history } : {}),
-        concurrentRebootsUnderParent: device.parentId ? (running.get(device.parentId) ?? 0) : 0,
+        concurrentRebootsUnderParent: device.parentId ? (running?.get(device.parentId) ?? 0) : 0,
       },
       active,
       now,
