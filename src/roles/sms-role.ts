@@ -24,14 +24,19 @@ export interface SmsRoleOptions {
 
 const DEFAULT_SMS_ROLE_OPTIONS: SmsRoleOptions = { window: 32, leaseMs: 30_000, claimStaleMs: 120_000 };
 
-/** An incident read at most once a second per sender: 2,000 notices of one outage share one read. */
-function cachedIncidents(read: (id: string) => Promise<Incident | undefined>) {
-  const cache = new Map<string, { at: number; value: Promise<Incident | undefined> }>();
-  return (id: string): Promise<Incident | undefined> => {
+/**
+ * An incident read once per incident write (the store's version counter): 2,000 notices of one outage
+ * share one read, and an ETA edited a moment ago is the one the next SMS carries.
+ */
+function cachedIncidents(store: ReturnType<typeof createIncidentStore>) {
+  const cache = new Map<string, { version: string; value: Promise<Incident | undefined> }>();
+  return async (id: string): Promise<Incident | undefined> => {
+    const version = await store.version();
     const hit = cache.get(id);
-    if (hit && Date.now() - hit.at < 1_000) return hit.value;
-    const value = read(id);
-    cache.set(id, { at: Date.now(), value });
+    if (hit?.version === version) return hit.value;
+    const value = store.get(id);
+    if (cache.size >= 100) cache.clear();
+    cache.set(id, { version, value });
     return value;
   };
 }
@@ -67,7 +72,7 @@ export function createSmsRole(
     store,
     pace: createSendPace(redis, keys, sms.ratePerSecond),
     client,
-    incident: cachedIncidents((id) => incidents.get(id)),
+    incident: cachedIncidents(incidents),
     log,
     ...options,
   });
