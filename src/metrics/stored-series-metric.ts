@@ -8,14 +8,26 @@ interface StoredValue {
   value: number;
 }
 
+/** What follows a series' name in the hash: nothing for a counter, a histogram's parts for a histogram. */
+const PARTS = { counter: [''], histogram: ['_bucket', '_sum', '_count'] } as const;
+
 /** The series of one fleet counter (or histogram) in the counters' hash: `name`, `name{…}`, `name_bucket{…}`… */
-function seriesOf(name: string, counters: Record<string, string>): StoredValue[] {
+function seriesOf(
+  name: string,
+  type: 'counter' | 'histogram',
+  counters: Record<string, string>,
+): StoredValue[] {
+  const parts: readonly string[] = PARTS[type];
   return Object.entries(counters)
-    .filter(([field]) => field === name || field.startsWith(`${name}{`) || field.startsWith(`${name}_`))
     .flatMap(([field, raw]) => {
       const parsed = parseSeriesField(field);
       const value = Number(raw);
-      return parsed && Number.isFinite(value) ? [{ ...parsed, value }] : [];
+      return parsed &&
+        parts.includes(parsed.metricName.slice(name.length)) &&
+        parsed.metricName.startsWith(name) &&
+        Number.isFinite(value)
+        ? [{ ...parsed, value }]
+        : [];
     })
     .sort((a, b) => a.metricName.localeCompare(b.metricName) || compareLabels(a.labels, b.labels));
 }
@@ -52,7 +64,7 @@ function completeHistogram(name: string, stored: StoredValue[]): StoredValue[] {
  */
 export function storedSeriesMetric(name: FleetSeries, counters: Record<string, string>): Metric {
   const meta = FLEET_SERIES[name];
-  const stored = seriesOf(name, counters);
+  const stored = seriesOf(name, meta.type, counters);
   let values = meta.type === 'histogram' ? completeHistogram(name, stored) : stored;
   // A counter nobody has counted yet is 0, not absent: rate() and alerts see it from the first scrape.
   if (values.length === 0) values = [{ metricName: name, labels: {}, value: 0 }];
