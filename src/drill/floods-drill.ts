@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { freeUdpPort } from '../bench/free-udp-port.js';
 import { check, finishReport, type DrillCheck, type DrillReport } from './drill-report.js';
 import type { DrillStack } from './drill-stack.js';
@@ -51,7 +52,13 @@ export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const peaks = memory.stop();
     const metrics = await stack.api('GET', '/metrics', 'noc');
-    const figures = { ...floodFigures(run, paced), ...trapFigures(metrics.text), ...peaks.figures };
+    const figures = {
+      ...floodFigures(run, paced),
+      ...trapFigures(metrics.text),
+      ...peaks.figures,
+      // The machine's one-minute load at the end: on two cores shared with other work, the context.
+      machineLoad1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+    };
     const checks = [
       ...apiChecks(run, paced),
       ...trapChecks(run.traps, figures),
