@@ -82,6 +82,11 @@ export async function startTestService(
     VIGIL_OUTAGE_SETTLE_SECONDS: '2',
     VIGIL_OUTAGE_RESOLVE_SECONDS: '2',
     VIGIL_REBOOT_VERIFY_SECONDS: '30',
+    // Load shedding off, as in build-test-app.ts: test files share two cores, and a test must not meet a
+    // 503 for a neighbour's CPU (tests/api/load-shedding.test.ts and the floods drill turn it on).
+    VIGIL_SHED_EVENT_LOOP_DELAY_MS: '0',
+    VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0',
+    VIGIL_SHED_MAX_WRITES_IN_FLIGHT: '0',
     VIGIL_PORT: String(port),
     ...(intervalSeconds < 5 ? fastPollingEnv(intervalSeconds) : {}),
     ...extraEnv,
