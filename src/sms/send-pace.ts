@@ -10,7 +10,7 @@ const RESERVE = `
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(tonumber(ARGV[1]), nextFree)
 local after = slot + tonumber(ARGV[2]) * tonumber(ARGV[3])
-redis.call('SET', KEYS[1], tostring(after), 'PX', math.max(1000, after - tonumber(ARGV[1]) + 60000))
+redis.call('SET', KEYS[1], tostring(after), 'PX', math.floor(math.max(1000, after - tonumber(ARGV[1]) + 60000)))
 return tostring(slot)`;
 
 /** The throughput limit per SMS centre: `reserve(n)` says when n submit_sm may start (ms since epoch). */
