@@ -15,6 +15,7 @@ import {
   type PollOneInput,
   type PollReport,
 } from './poll-one-device.js';
+import type { InFlightLimit } from './in-flight-limit.js';
 import type { PollerStateStore } from './poller-state-store.js';
 import { publishPollReports } from './publish-poll-reports.js';
 
@@ -32,6 +33,8 @@ export interface PollServiceDeps {
   clock?: () => number;
   /** Polls in flight at once within one call. */
   concurrency?: number;
+  /** Polls in flight at once across calls that overlap, if capped. */
+  inFlight?: InFlightLimit;
 }
 
 export interface PollService {
@@ -149,7 +152,8 @@ async function pollConcurrently(deps: BatchDeps, inputs: readonly PollOneInput[]
     while (next < inputs.length) {
       const input = inputs[next++] as PollOneInput;
       try {
-        polled.push(await pollOneDevice(pollDeps, input));
+        const poll = (): Promise<DevicePolled> => pollOneDevice(pollDeps, input);
+        polled.push(await (deps.inFlight ? deps.inFlight.run(poll) : poll()));
       } catch (error) {
         // A bug in decoding or detection for one device must not stop the batch.
         deps.log.error({ err: error, deviceId: input.device.id }, 'poll failed unexpectedly');

@@ -6,11 +6,11 @@ import type { CycleStats } from './poll-bench-types.js';
 /** Devices a batch holds: what a shard tick claims at this bench's scale (10k devices over 64 shards is ~160). */
 export const POLL_BATCH = 500;
 /**
- * Batches at once, as a poller's shard ticks overlap: one batch's Redis reads and writes while another's
- * requests are out. The service is made with concurrency ÷ POLL_BATCHES_AT_ONCE, so never more devices
- * are in flight than the bare loop has.
+ * Batches at once, as a poller's shard ticks overlap: one batch's Redis reads and writes while others'
+ * requests are out. The service shares one InFlightLimit of the bench's concurrency across them, so
+ * never more devices are in flight than the bare loop has.
  */
-export const POLL_BATCHES_AT_ONCE = 2;
+export const POLL_BATCHES_AT_ONCE = 4;
 
 /** One cycle of the poll path as a poller runs it: batches of devices, a few at once. */
 export function pollCycle(poll: CycleStats, service: PollService, ids: readonly string[]): Promise<void> {

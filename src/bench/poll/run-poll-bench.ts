@@ -6,6 +6,7 @@ import { createRedisConnection, waitForRedis } from '../../platform/redis-connec
 import { createRedisKeys } from '../../platform/redis-keys.js';
 import { createDevicePoller } from '../../polling/poll-device.js';
 import { buildPollPlan } from '../../polling/poll-plan.js';
+import { InFlightLimit } from '../../polling/in-flight-limit.js';
 import { createPollService, type PollService } from '../../polling/poll-service.js';
 import { createPollerStateStore, type PollerStateStore } from '../../polling/poller-state-store.js';
 import { Secret } from '../../shared/secret.js';
@@ -60,7 +61,7 @@ function fairness(options: PollBenchOptions, sessions: number): PollBenchResult[
     poll_path:
       'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
-    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, ${Math.floor(options.concurrency / POLL_BATCHES_AT_ONCE)} in flight each), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
+    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
 }
 
@@ -99,7 +100,8 @@ export async function runPollBench(
       poller: createDevicePoller(transport),
       states,
       log: createLogger({ level: 'silent' }),
-      concurrency: Math.max(1, Math.floor(options.concurrency / POLL_BATCHES_AT_ONCE)),
+      concurrency: options.concurrency,
+      inFlight: new InFlightLimit(options.concurrency),
     });
     const { poll, baseline, requestsOf } = await runCycles(options, say, {
       service,
