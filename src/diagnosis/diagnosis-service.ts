@@ -6,6 +6,7 @@ import type { ExplainTrace, Language, Playbook } from '../playbooks/index.js';
 import { describeDeviceState, type DeviceStateView } from '../polling/describe-device-state.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { AppError } from '../shared/app-error.js';
+import { createSmsStore, smsView, type SmsView } from '../sms/index.js';
 import { createActiveIncidentsCache } from './active-incidents-cache.js';
 import { createIncidentStore } from './incident-store.js';
 import { planDevice } from './plan-device.js';
@@ -38,6 +39,8 @@ export interface SubscriberDiagnosis {
   devices: DeviceDiagnosis[];
   incidents: Incident[];
   suggestions: SuggestionView[];
+  /** Outage SMS sent (or queued) to the subscriber, newest first: "the subscriber was told at 14:02". */
+  sms: SmsView[];
 }
 
 export function suggestionView(record: SuggestionRecord, language: Language): SuggestionView {
@@ -93,6 +96,7 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
     activeIncidents: createActiveIncidentsCache(createIncidentStore(redis, keys)),
     suggestions: createSuggestionStore(redis, keys),
     ledger: createRebootLedger(redis, keys),
+    sms: createSmsStore(redis, keys),
   };
   return {
     device: (deviceId: string, language: Language, now = Date.now()): Promise<DeviceDiagnosis> =>
@@ -114,6 +118,7 @@ interface DiagnosisContext {
   activeIncidents: () => Promise<Incident[]>;
   suggestions: ReturnType<typeof createSuggestionStore>;
   ledger: ReturnType<typeof createRebootLedger>;
+  sms: ReturnType<typeof createSmsStore>;
 }
 
 async function diagnoseDevice(
@@ -138,7 +143,10 @@ async function diagnoseSubscriber(
   const subscriber = await ctx.inventory.getSubscriber(subscriberId);
   if (!subscriber)
     throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
-  const devices = await ctx.inventory.devicesOfSubscriber(subscriberId);
+  const [devices, sms] = await Promise.all([
+    ctx.inventory.devicesOfSubscriber(subscriberId),
+    ctx.sms.ofSubscriber(subscriberId),
+  ]);
   const diagnosed = await diagnoseDevices(ctx, devices, subscriberId, language, now, explain);
   const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
   return {
@@ -149,6 +157,7 @@ async function diagnoseSubscriber(
     suggestions: diagnosed
       .flatMap((d) => d.suggestions)
       .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id)),
+    sms: sms.map(smsView),
   };
 }
 

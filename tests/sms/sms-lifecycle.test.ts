@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../src/events/event-log.js';
 import type { SmsRecord } from '../../src/sms/sms-record.js';
-import { createSmsStore } from '../../src/sms/sms-store.js';
+import { createDiagnosisService } from '../../src/diagnosis/diagnosis-service.js';
 import { smsText } from '../../src/sms/sms-text.js';
 import type { ProcessRole } from '../../src/roles/process-role.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
@@ -124,8 +124,19 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
     await until(async () => (await records()).get('outage:bs-1|night-1|outage')?.state === 'dropped');
     expect(textsTo('79160000003')).toEqual([]);
     expect(await t.redis.zcard(t.keys.smsDue())).toBe(0);
-    const ofRu = await createSmsStore(t.redis, t.keys).ofSubscriber('ru-1');
-    expect(ofRu.map((r) => r.kind)).toEqual(['restored', 'eta', 'outage']);
+    const diagnosis = await createDiagnosisService({
+      redis: t.redis,
+      keys: t.keys,
+      pollShards: 1,
+      playbooks: [],
+    }).subscriber('ru-1', 'ru', Date.now(), { explain: false });
+    expect(diagnosis.sms.map((m) => [m.kind, m.state])).toEqual([
+      ['restored', 'sent'],
+      ['eta', 'sent'],
+      ['outage', 'sent'],
+    ]);
+    expect(diagnosis.sms[2]?.sentAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(diagnosis.sms[2]?.text).toContain('авария');
   });
 
   it('never writes the SMPP credentials in a log line', () => {

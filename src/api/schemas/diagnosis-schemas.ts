@@ -3,6 +3,7 @@ import type { Conversation } from '../../conversations/conversation.js';
 import type { DeviceDiagnosis, SubscriberDiagnosis } from '../../diagnosis/diagnosis-service.js';
 import type { Subscriber } from '../../inventory/index.js';
 import { LANGUAGES } from '../../playbooks/index.js';
+import { SMS_KINDS, type SmsView } from '../../sms/index.js';
 import { documents, IsoTime, Record_, StringEnum } from './api-schema.js';
 import { DeviceSchema, DeviceStateSchema, FindingSchema } from './device-schemas.js';
 import { IncidentSchema } from './incident-schema.js';
@@ -21,6 +22,27 @@ export const SubscriberSchema = documents<Subscriber>()(
       smsOptOut: Type.Optional(Type.Boolean({ description: 'true: never sent outage SMS' })),
     },
     'A subscriber of the inventory; extra fields given at import are kept and shown.',
+  ),
+);
+
+export const SmsSchema = documents<SmsView>()(
+  Type.Object(
+    {
+      incidentId: Type.String({ examples: ['outage:bs-0001'] }),
+      kind: StringEnum(SMS_KINDS),
+      state: StringEnum(['queued', 'sent', 'dropped', 'failed', 'unconfirmed'] as const),
+      phone: Type.String(),
+      queuedAt: IsoTime(),
+      dueAt: IsoTime('when it may go out (after the quiet hours of its site)'),
+      sentAt: Type.Optional(IsoTime('when the SMS centre accepted it: "the subscriber was told at 14:02"')),
+      text: Type.Optional(Type.String({ description: 'what the subscriber read' })),
+      parts: Type.Optional(Type.Integer({ description: 'concatenated parts it took' })),
+      delivered: Type.Boolean({ description: "every part's delivery receipt says DELIVRD" }),
+      receipts: Type.Optional(
+        Type.Record(Type.String(), Type.String(), { description: 'SMSC message id → final state' }),
+      ),
+    },
+    { description: 'An outage SMS to the subscriber (notice, ETA update, service restored).' },
   ),
 );
 
@@ -59,8 +81,12 @@ export const SubscriberDiagnosisSchema = documents<SubscriberDiagnosis>()(
       devices: Type.Array(DeviceDiagnosisSchema),
       incidents: Type.Array(IncidentSchema),
       suggestions: Type.Array(SuggestionSchema, { description: 'live suggestions, highest priority first' }),
+      sms: Type.Array(SmsSchema, { description: 'outage SMS to this subscriber, newest first' }),
     },
-    { description: "A subscriber's equipment, findings, incidents and live suggestions, from stored state." },
+    {
+      description:
+        "A subscriber's equipment, findings, incidents, live suggestions and outage SMS, from stored state.",
+    },
   ),
 );
 

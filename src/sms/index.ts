@@ -1,0 +1,11 @@
+/** The public face of outage SMS for the stages after it (diagnosis, outcomes, roles). */
+export { createSmsStore, type SmsStore } from './sms-store.js';
+export {
+  SMS_KINDS,
+  smsView,
+  type SmsKind,
+  type SmsRecord,
+  type SmsState,
+  type SmsView,
+} from './sms-record.js';
+export type { SmsConfig } from './sms-config.js';
