@@ -178,8 +178,22 @@ export const INVENTORY_PARTS = [
 ] as const;
 export type InventoryPart = (typeof INVENTORY_PARTS)[number];
 
+type KeyJoin = (...parts: string[]) => string;
+
+/** Outage SMS (src/sms/): records, the send queue, claims and pacing. */
+const smsKeys = (k: KeyJoin) =>
+  ({
+    smsRecords: () => k('sms', 'records'),
+    smsDue: () => k('sms', 'due'),
+    smsClaims: () => k('sms', 'claims'),
+    smsByMessageId: () => k('sms', 'by-message-id'),
+    smsOfSubscriber: (subscriberId: string) => k('sms', 'subscriber', subscriberId),
+    smsIncidentCounts: () => k('sms', 'incident-counts'),
+    smsPace: () => k('sms', 'pace'),
+  }) satisfies Partial<RedisKeys>;
+
 export function createRedisKeys(prefix = 'vigil'): RedisKeys {
-  const k = (...parts: string[]): string => [prefix, ...parts].join(':');
+  const k: KeyJoin = (...parts) => [prefix, ...parts].join(':');
   return {
     prefix,
     inventoryMeta: () => k('inventory', 'meta'),
@@ -227,13 +241,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     alertsDeadIndex: () => k('alerts', 'dead-index'),
     outcomes: () => k('outcomes'),
     contacts: (subscriberId) => k('outcomes', 'contacts', subscriberId),
-    smsRecords: () => k('sms', 'records'),
-    smsDue: () => k('sms', 'due'),
-    smsClaims: () => k('sms', 'claims'),
-    smsByMessageId: () => k('sms', 'by-message-id'),
-    smsOfSubscriber: (subscriberId) => k('sms', 'subscriber', subscriberId),
-    smsIncidentCounts: () => k('sms', 'incident-counts'),
-    smsPace: () => k('sms', 'pace'),
+    ...smsKeys(k),
     apiKeys: () => k('auth', 'keys'),
     apiKeysByDigest: () => k('auth', 'keys-by-digest'),
     metricCounters: () => k('metrics', 'counters'),
