@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import type { SmsRecord } from '../sms/index.js';
 import type { Outcome } from './outcome.js';
 
 /** A year of a busy desk's closed suggestions; the report reads a time range of it. */
@@ -63,7 +64,24 @@ export function createOutcomeStore(redis: Redis, keys: RedisKeys) {
       }
       return result;
     },
+    /** Outage SMS queued in [from, to): the report's SMS section. */
+    smsRecords: (from: number, to: number): Promise<SmsRecord[]> => smsRecordsIn(redis, keys, from, to),
   };
+}
+
+/** Reads the SMS records by a scan of their hash (one per incident, subscriber and kind). */
+async function smsRecordsIn(redis: Redis, keys: RedisKeys, from: number, to: number): Promise<SmsRecord[]> {
+  const out: SmsRecord[] = [];
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(keys.smsRecords(), cursor, 'COUNT', 2000);
+    cursor = next;
+    for (let i = 1; i < flat.length; i += 2) {
+      const record = JSON.parse(flat[i] as string) as SmsRecord;
+      if (record.queuedAt >= from && record.queuedAt < to) out.push(record);
+    }
+  } while (cursor !== '0');
+  return out;
 }
 
 export type OutcomeStore = ReturnType<typeof createOutcomeStore>;

@@ -9,3 +9,4 @@ export {
   type SmsView,
 } from './sms-record.js';
 export type { SmsConfig } from './sms-config.js';
+export { CONTACT_AFTER_NOTICE_MS, smsReport, type SmsReport } from './sms-report.js';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../src/events/event-log.js';
+import { createOutcomeStore } from '../../src/outcomes/outcome-store.js';
+import { smsReport } from '../../src/sms/index.js';
 import type { SmsRecord } from '../../src/sms/sms-record.js';
 import { createDiagnosisService } from '../../src/diagnosis/diagnosis-service.js';
 import { smsText } from '../../src/sms/sms-text.js';
@@ -137,6 +139,23 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
     ]);
     expect(diagnosis.sms[2]?.sentAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(diagnosis.sms[2]?.text).toContain('авария');
+  });
+
+  it('counts, for the effectiveness report, subscribers notified and those who still got in touch', async () => {
+    const outcomes = createOutcomeStore(t.redis, t.keys);
+    await outcomes.contact('en-1', Date.now());
+    const records = await outcomes.smsRecords(Date.now() - 60_000, Date.now() + 1);
+    const report = smsReport(records, await outcomes.contacts(['ru-1', 'en-1'], 0, Date.now() + 1));
+    expect(report).toMatchObject({
+      incidents: 1,
+      notified: 2,
+      etaUpdates: 2,
+      restored: 2,
+      dropped: 1,
+      contactedAfterNotice: 1,
+      contactedAfterNoticeRate: 0.5,
+    });
+    expect(report.delivered).toBe(2);
   });
 
   it('never writes the SMPP credentials in a log line', () => {

@@ -5,6 +5,7 @@ import { INFORMING_KINDS, informingReport, isInforming, SOLVING_KINDS } from '..
 import { CAME_BACK_WITHIN_MS } from '../../outcomes/outcome.js';
 import type { OutcomeStore } from '../../outcomes/outcome-store.js';
 import { AppError } from '../../shared/app-error.js';
+import { CONTACT_AFTER_NOTICE_MS, smsReport } from '../../sms/index.js';
 import { Type } from '@sinclair/typebox';
 import type { EffectivenessRow } from '../../outcomes/effectiveness.js';
 import { problemResponses } from '../problem-responses.js';
@@ -77,6 +78,23 @@ const effectivenessSchema = {
           { additionalProperties: true },
         ),
         rows: Type.Array(ReportRow, { description: 'every kind together (kept for older clients)' }),
+        sms: Type.Object(
+          {
+            incidents: Type.Integer(),
+            notified: Type.Integer({ description: 'subscribers sent an outage notice by SMS' }),
+            delivered: Type.Integer({ description: 'notices with every delivery receipt DELIVRD' }),
+            etaUpdates: Type.Integer(),
+            restored: Type.Integer(),
+            dropped: Type.Integer({ description: 'held by quiet hours, then the outage ended' }),
+            failed: Type.Integer(),
+            unconfirmed: Type.Integer(),
+            contactedAfterNotice: Type.Integer({
+              description: 'notified subscribers who still opened a conversation within 24 h',
+            }),
+            contactedAfterNoticeRate: Type.Union([Type.Number(), Type.Null()]),
+          },
+          { description: 'Outage SMS to subscribers queued in the period (src/sms/)' },
+        ),
       },
       { additionalProperties: true },
     ),
@@ -117,6 +135,12 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
         to + CAME_BACK_WITHIN_MS,
       );
       const modelOf = (id: string) => models.get(id);
+      const sms = await outcomes.smsRecords(from, to);
+      const smsContacts = await outcomes.contacts(
+        sms.map((r) => r.subscriberId),
+        from,
+        to + CONTACT_AFTER_NOTICE_MS,
+      );
       const informing = closed.filter((o) => isInforming(o.kind));
       const solving = closed.filter((o) => !isInforming(o.kind));
       return {
@@ -129,6 +153,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
         solving: { kinds: SOLVING_KINDS, rows: effectiveness(solving, contacts, modelOf, by) },
         informing: { kinds: INFORMING_KINDS, rows: informingReport(informing, modelOf, by) },
         rows: effectiveness(closed, contacts, modelOf, by),
+        sms: smsReport(sms, smsContacts),
       };
     },
   );
