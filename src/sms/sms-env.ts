@@ -12,12 +12,17 @@ export const SMS_ENV = Type.Object({
       description: 'The SMS centre outage SMS go through (default none: no SMS).',
     }),
   ),
-  VIGIL_SMPP_SYSTEM_ID: Type.Optional(secretString({ description: 'SMPP system_id of the bind.' })),
-  VIGIL_SMPP_PASSWORD: Type.Optional(secretString({ description: 'SMPP password of the bind.' })),
+  VIGIL_SMPP_SYSTEM_ID: Type.Optional(
+    secretString({ description: 'SMPP system_id of the bind (default none; required with the URL).' }),
+  ),
+  VIGIL_SMPP_PASSWORD: Type.Optional(
+    secretString({ description: 'SMPP password of the bind (default none; required with the URL).' }),
+  ),
   VIGIL_SMS_SOURCE_ADDR: Type.String({
     default: 'Vigil',
     maxLength: 20,
-    description: 'Sender the subscriber sees: an alphanumeric name (11 characters at most) or a number.',
+    description:
+      'Sender the subscriber sees: an alphanumeric name (11 characters at most) or a number (default Vigil).',
   }),
   VIGIL_SMS_RATE_PER_SECOND: Type.Number({
     exclusiveMinimum: 0,
@@ -33,7 +38,8 @@ export const SMS_ENV = Type.Object({
   }),
   VIGIL_SMS_QUIET_HOURS: Type.String({
     default: '21:00-09:00',
-    description: 'Local HH:MM-HH:MM (site time zone) when SMS wait for the morning; "off" for none.',
+    description:
+      'Local HH:MM-HH:MM (site time zone) when SMS wait for the morning; "off" for none (default 21:00-09:00).',
   }),
   VIGIL_SMS_DEFAULT_TIME_ZONE: Type.String({
     default: D.defaultTimeZone,
