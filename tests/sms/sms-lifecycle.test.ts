@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../src/events/event-log.js';
 import { createOutcomeStore } from '../../src/outcomes/outcome-store.js';
 import { smsReport } from '../../src/sms/index.js';
-import type { SmsRecord } from '../../src/sms/sms-record.js';
+import { smsKey, type SmsRecord } from '../../src/sms/sms-record.js';
+import { createSmsStore } from '../../src/sms/sms-store.js';
 import { createDiagnosisService } from '../../src/diagnosis/diagnosis-service.js';
 import { smsText } from '../../src/sms/sms-text.js';
 import type { ProcessRole } from '../../src/roles/process-role.js';
@@ -119,6 +120,28 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
     expect(textsTo('447700900001')).toHaveLength(2);
   });
 
+  it('never resends an SMS a dead worker claimed: past the claim timeout it is left unconfirmed', async () => {
+    const store = createSmsStore(t.redis, t.keys);
+    const crashed: SmsRecord = {
+      key: smsKey(incident.id, 'crashed-1', 'outage'),
+      incidentId: incident.id,
+      subscriberId: 'crashed-1',
+      kind: 'outage',
+      phone: '+79160000009',
+      language: 'en',
+      timeZone: 'UTC',
+      state: 'queued',
+      queuedAt: Date.now(),
+      dueAt: Date.now(),
+    };
+    // What a worker killed between its claim and its record leaves behind.
+    await t.redis.hset(t.keys.smsClaims(), crashed.key, `dead-worker@${Date.now() - 10_000}`);
+    await store.queue([crashed]);
+    await until(async () => (await store.get([crashed.key]))[0]?.state === 'unconfirmed');
+    expect(textsTo('79160000009')).toEqual([]);
+    expect(await t.redis.zscore(t.keys.smsDue(), crashed.key)).toBeNull();
+  });
+
   it('sends "service restored" to those told, and drops what the quiet hours held', async () => {
     await announce().resolved(withEta);
     await until(() => textsTo('79160000001').length === 3 && textsTo('447700900001').length === 3);
@@ -152,6 +175,7 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
       etaUpdates: 2,
       restored: 2,
       dropped: 1,
+      unconfirmed: 1,
       contactedAfterNotice: 1,
       contactedAfterNoticeRate: 0.5,
     });
