@@ -44,14 +44,6 @@ export async function startSnmpdTargets(options: {
     children.push(spawn('snmpd', [...args, listen], { env, stdio: 'ignore' }));
     lines.push(...hosts.map((host) => `${host}:${port} net-snmp-debian`));
   }
-  // Each agent answers once it has read its configuration and bound its addresses: its last one asked.
-  for (let agent = 1; agent <= options.agents; agent++) {
-    const host = `127.${options.block}.${agent}.${options.addressesPerAgent}`;
-    const get = ['-v2c', '-c', community, '-t', '0.3', '-r', '0', `${host}:${port}`, '1.3.6.1.2.1.1.3.0'];
-    await until(() => exec('snmpget', get).then(() => true), { timeoutMs: 20_000, what: `snmpd at ${host}` });
-  }
-  const file = join(dir, 'targets.txt');
-  await writeFile(file, `${lines.join('\n')}\n`);
   const stop = async (): Promise<void> => {
     await Promise.all(
       children.map(
@@ -65,5 +57,21 @@ export async function startSnmpdTargets(options: {
     );
     await rm(dir, { recursive: true, force: true });
   };
+  // Each agent answers once it has read its configuration and bound its addresses: its last one asked.
+  try {
+    for (let agent = 1; agent <= options.agents; agent++) {
+      const host = `127.${options.block}.${agent}.${options.addressesPerAgent}`;
+      const get = ['-v2c', '-c', community, '-t', '0.3', '-r', '0', `${host}:${port}`, '1.3.6.1.2.1.1.3.0'];
+      await until(() => exec('snmpget', get).then(() => true), {
+        timeoutMs: 20_000,
+        what: `snmpd at ${host}`,
+      });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const file = join(dir, 'targets.txt');
+  await writeFile(file, `${lines.join('\n')}\n`);
   return { file, community, addresses: lines.length, stop };
 }
