@@ -21,8 +21,18 @@ const NOBODY = '65534';
  * (ProtectSystem=strict, PrivateTmp=yes), then setpriv to an unprivileged user with no capabilities
  * in any set and no_new_privs (DynamicUser=yes, CapabilityBoundingSet=, NoNewPrivileges=yes).
  */
+const CHECKOUT = ROOT.replace(/\/$/, '');
+/**
+ * A checkout under /tmp (CI clones there) would vanish under the private /tmp: the old /tmp is kept at
+ * /mnt and the checkout bound back, read-only, at its own path.
+ */
+const KEEP_CHECKOUT = CHECKOUT.startsWith('/tmp/')
+  ? `mkdir -p '${CHECKOUT}' && mount --bind '/mnt/${CHECKOUT.slice('/tmp/'.length)}' '${CHECKOUT}' && mount -o remount,bind,ro '${CHECKOUT}' &&`
+  : '';
 const CONFINED = [
-  'mount --rbind / / && mount -o remount,bind,ro / && mount -t tmpfs -o mode=1777 tmpfs /tmp &&',
+  'mount --rbind / / && mount -o remount,bind,ro / && mount --bind /tmp /mnt &&',
+  'mount -t tmpfs -o mode=1777 tmpfs /tmp &&',
+  KEEP_CHECKOUT,
   `exec setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all "$@"`,
 ].join(' ');
 
