@@ -34,6 +34,11 @@ function serveEnv(options: StackServeOptions): Record<string, string> {
     VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: String(options.opensPerKeyPerMinute),
     VIGIL_OUTAGE_SETTLE_SECONDS: String(options.settleSeconds),
     VIGIL_OUTAGE_RESOLVE_SECONDS: '2',
+    // Load shedding off: the bench measures what the service serves and how fast; shedding would turn
+    // the overload it is looking for into 503s (the floods drill measures shedding itself).
+    VIGIL_SHED_EVENT_LOOP_DELAY_MS: '0',
+    VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0',
+    VIGIL_SHED_MAX_WRITES_IN_FLIGHT: '0',
     VIGIL_HOST: '127.0.0.1',
     VIGIL_PORT: '0',
   };
