@@ -165,3 +165,30 @@ function parseBlock(block: string): SseEvent | undefined {
   }
   return data === undefined ? undefined : { id, type, data, receivedAt: Date.now() };
 }
+
+/**
+ * httpJson as a well-behaved client of a shedding API: a `503 ERR_API_OVERLOADED` is asked again after
+ * a second until `timeoutMs` has passed; any other answer, a 503 of another cause
+ * (Redis down) included, is returned as it came.
+ */
+export async function httpJsonRetrying(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<HttpAnswer> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await httpJson(method, url, headers, body, Math.max(1, deadline - Date.now()));
+    const waitMs = overloadedRetryMs(answer);
+    if (waitMs === undefined || Date.now() + waitMs >= deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+/** The wait before asking a shed request again (1 s; the API's Retry-After is 2 s by default), or undefined. */
+function overloadedRetryMs(answer: HttpAnswer): number | undefined {
+  if (answer.status !== 503 || !answer.text.includes('"ERR_API_OVERLOADED"')) return undefined;
+  return 1_000;
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
-import { httpJson, type HttpAnswer } from '../bench/bench-http.js';
+import { httpJson, httpJsonRetrying, type HttpAnswer } from '../bench/bench-http.js';
 import { freeUdpPort } from '../bench/free-udp-port.js';
 import { writeProbes } from '../bench/write-probes.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
@@ -122,7 +122,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
     const controlUrl = String(sim.ready.control);
     const api: DrillStack['api'] = (method, path, role, body, timeoutMs = 30_000) =>
       httpJson(method, apiUrl + path, { authorization: `Bearer ${secrets[role]}` }, body, timeoutMs);
-    const imported = await api('PUT', '/v1/inventory', 'admin', readFileSync(inventoryPath, 'utf8'), 60_000);
+    const imported = await importInventory(apiUrl, secrets.admin, readFileSync(inventoryPath, 'utf8'));
     if (imported.status !== 200) throw new Error(`inventory import: ${imported.status} ${imported.text}`);
     await firstPolls(api, options.intervalSeconds);
     return {
@@ -166,4 +166,15 @@ function restarter(
     serve.set(name, child);
     return child;
   };
+}
+
+/** The fleet through PUT /v1/inventory, asked again while a just-started API sheds load, as a sync job would. */
+function importInventory(apiUrl: string, adminKey: string, inventory: string): Promise<HttpAnswer> {
+  return httpJsonRetrying(
+    'PUT',
+    `${apiUrl}/v1/inventory`,
+    { authorization: `Bearer ${adminKey}` },
+    inventory,
+    60_000,
+  );
 }

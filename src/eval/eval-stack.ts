@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
-import { httpJson, type HttpAnswer } from '../bench/bench-http.js';
+import { httpJson, httpJsonRetrying, type HttpAnswer } from '../bench/bench-http.js';
 import { freeUdpPort } from '../bench/free-udp-port.js';
 import { writeProbes } from '../bench/write-probes.js';
 import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
@@ -134,7 +134,7 @@ export async function startEvalStack(options: EvalStackOptions): Promise<EvalSta
     const url = String(serve.ready.url);
     const controlUrl = String(sim.ready.control);
     const api = (method: string, path: string, role: Role, body?: unknown): Promise<HttpAnswer> =>
-      httpJson(method, url + path, { authorization: `Bearer ${secrets[role]}` }, body, 60_000);
+      httpJsonRetrying(method, url + path, { authorization: `Bearer ${secrets[role]}` }, body, 60_000);
     const imported = await api('PUT', '/v1/inventory', 'admin', readFileSync(inventoryPath, 'utf8'));
     if (imported.status !== 200) throw new Error(`inventory import: ${imported.status} ${imported.text}`);
     await firstPolls(api, options.intervalSeconds);

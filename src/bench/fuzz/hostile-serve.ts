@@ -3,7 +3,7 @@ import { startHostileAgent, type HostileAgent } from '../../fuzz/hostile-agent.j
 import { HOSTILE_BEHAVIOURS } from '../../fuzz/hostile-answers.js';
 import type { Secret } from '../../shared/secret.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
-import { httpJson, type HttpAnswer } from '../bench-http.js';
+import { httpJsonRetrying, type HttpAnswer } from '../bench-http.js';
 
 const secret = (): string => randomBytes(18).toString('base64url');
 
@@ -83,7 +83,7 @@ export async function startHostileServe(
   onStarted(serve);
   const url = String(serve.ready.url);
   const api = (method: string, path: string, role: 'noc' | 'admin', body?: unknown) =>
-    httpJson(method, url + path, { authorization: `Bearer ${tokens[role]}` }, body, 120_000);
+    httpJsonRetrying(method, url + path, { authorization: `Bearer ${tokens[role]}` }, body, 120_000);
   const devices = Array.from({ length: options.devices }, (_, i) => {
     const agent = options.agents[i % options.agents.length] as HostileAgent;
     return {
