@@ -137,6 +137,9 @@ describe('vigil serve under the units’ confinement', () => {
       // Schedule syncs every second, so the SIGTERM lands while the poller's jobs are running.
       VIGIL_POLL_SYNC_SECONDS: '1',
       VIGIL_LOG_LEVEL: 'info',
+      // Load shedding off: a just-started API on a busy CI machine may shed the import (not what is tested).
+      VIGIL_SHED_EVENT_LOOP_DELAY_MS: '0',
+      VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0',
     });
     const url = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };

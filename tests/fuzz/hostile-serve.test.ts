@@ -153,7 +153,17 @@ describe('vigil serve against hostile devices and trap senders', () => {
       timeout: 90_000,
     },
     async () => {
-      const asked = await api<{ id: string }>('POST', '/v1/devices/hostile-wrong_community/reboot');
+      const asked = await api<{ id: string; code?: string; detail?: string }>(
+        'POST',
+        '/v1/devices/hostile-wrong_community/reboot',
+      );
+      // Once the pollers have judged it unreachable (three malformed answers), the reachable guard
+      // refuses the reboot at once: a failure in our words too, before any SET.
+      if (asked.status === 409) {
+        expect(asked.body.code).toBe('ERR_REBOOT_CONFLICT');
+        expect(asked.body.detail).toBeTruthy();
+        return;
+      }
       expect(asked.status).toBe(202);
       type Action = { state: string; outcome?: { result: string; reason?: string } };
       const action = await until(
