@@ -9,8 +9,9 @@ import type { Trap } from '../snmp/trap-receiver.js';
 export const MAX_TRAPS_IN_HAND = 1_000;
 
 /**
- * Which known device's traps get handled: at most `maxInHand` at once, and one per device and
- * kind a second (the re-poll's job id is per device and second anyway).
+ * Which known device's traps get handled: at most `maxInHand` at once, and the same trap from the same
+ * device (notification and varbinds alike) once a second — a flood's copies, not an access node's
+ * loss-of-signal alarms for each of its ONUs, nor linkDowns of different interfaces.
  */
 export function createTrapGate(maxInHand = MAX_TRAPS_IN_HAND): {
   admit(deviceId: string, trap: Trap): 'handle' | 'repeat' | 'full';
@@ -26,7 +27,7 @@ export function createTrapGate(maxInHand = MAX_TRAPS_IN_HAND): {
         second = now;
         seen.clear();
       }
-      const key = `${deviceId} ${trap.kind}`;
+      const key = sameTrapKey(deviceId, trap);
       if (seen.has(key)) return 'repeat';
       if (inHand >= maxInHand) return 'full';
       seen.add(key);
@@ -37,4 +38,15 @@ export function createTrapGate(maxInHand = MAX_TRAPS_IN_HAND): {
       inHand -= 1;
     },
   };
+}
+
+/** A trap's identity for repeats: sender, notification, and what each varbind says. */
+function sameTrapKey(deviceId: string, trap: Trap): string {
+  const said = trap.varbinds.map((v) => `${v.oid}=${JSON.stringify(v.value, plain)}`).join(' ');
+  return `${deviceId} ${trap.trapOid} ${said}`;
+}
+
+/** Counter64s and octet strings as text, so any value can be part of the key. */
+function plain(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }
