@@ -191,30 +191,26 @@ function realFaultChecks(cast: Cast, seen: FleetSightings): DrillCheck[] {
     check(
       "and its subscriber's open conversation is told",
       quietDown.length === 0,
-      cast.down
-        .map(
-          (w) =>
-            `${w.subscriberId}: ${
-              pushedSuggestions(w.stream.events)
-                .map((s) => s.kind)
-                .join(', ') || 'nothing'
-            }`,
-        )
-        .join('; '),
+      pushedPerSubscriber(cast.down),
     ),
     check(
       'a worn router (up 50 days, line errors) still gets its remote reboot pushed',
       missedWorn.length === 0,
-      cast.worn
-        .map(
-          (w) =>
-            `${w.subscriberId}: ${
-              pushedSuggestions(w.stream.events)
-                .map((s) => s.kind)
-                .join(', ') || 'nothing'
-            }`,
-        )
-        .join('; '),
+      pushedPerSubscriber(cast.worn),
     ),
   ];
+}
+
+/** What each watched conversation was pushed, for the report: `sub-1: remote_reboot; sub-2: nothing`. */
+function pushedPerSubscriber(watched: readonly Watched[]): string {
+  return watched
+    .map(
+      (w) =>
+        `${w.subscriberId}: ${
+          pushedSuggestions(w.stream.events)
+            .map((s) => s.kind)
+            .join(', ') || 'nothing'
+        }`,
+    )
+    .join('; ');
 }
