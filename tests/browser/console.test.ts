@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/simulator.js';
+import { expectAccessible } from '../helpers/check-accessibility.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
@@ -97,6 +98,7 @@ describe('the operator console in a browser', () => {
       await expect.poll(() => page.locator('.badge.stream-live').count(), { timeout: 10_000 }).toBe(1);
 
       // Dismiss offers the reasons the effectiveness report counts, the commonest already chosen.
+      await expectAccessible(page, 'agent (a suggestion proposed)');
       await card.getByRole('button', { name: 'Dismiss' }).click();
       const reason = card.getByLabel('Reason');
       expect(await reason.inputValue()).toBe('subscriber_declined');
@@ -106,6 +108,7 @@ describe('the operator console in a browser', () => {
         'Not the subscriber’s problem',
         'Other…',
       ]);
+      await expectAccessible(page, 'agent (dismiss reasons open)');
       await card.getByRole('button', { name: 'Cancel' }).click();
 
       const before = sim.snapshot(cpe.id).reboots;
@@ -187,12 +190,14 @@ describe('the operator console in a browser', () => {
           acknowledgedBy: expect.stringMatching(/^noc:/) as unknown,
         });
         expect(new Date(stored.body.eta!).getUTCFullYear()).toBe(2030);
+        await expectAccessible(page, 'NOC incidents (an open outage)');
         await screenshot(page, 'console-noc.png');
 
         // The root's own page: its polls as a chart, the failed ones marked.
         await page.getByRole('link', { name: 'bs-0001' }).first().click();
         await page.locator('.charts svg').first().waitFor({ timeout: 10_000 });
         expect(await page.locator('h2 .badge').textContent()).toBe('down');
+        await expectAccessible(page, 'device page (down)');
         await page.close();
       },
     );
@@ -233,6 +238,7 @@ describe('the operator console in a browser', () => {
           /NOC note while open: “Power restored by 12:30; crew on site”/,
         );
         expect(await row.getByRole('button').count()).toBe(0);
+        await expectAccessible(page, 'NOC incidents (resolved)');
         await page.close();
       },
     );
@@ -249,6 +255,18 @@ describe('the operator console in a browser', () => {
       expect(await page.locator('.shortcuts').textContent()).toMatch(/^Alt\+2 NOC · Alt\+L language$/);
       await page.goto(`${service.url}/console/#/agent`);
       await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).toBe('#/noc/incidents');
+      // The NOC's other tabs, each as it first opens; the sign-in form after signing out.
+      await page.getByRole('link', { name: 'Maintenance' }).click();
+      await page.getByRole('heading', { name: 'Maintenance' }).waitFor({ timeout: 15_000 });
+      await page.locator('main .panel table, main .panel p.muted').first().waitFor({ timeout: 15_000 });
+      await expectAccessible(page, 'NOC maintenance');
+      await page.getByRole('link', { name: 'Effectiveness' }).click();
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.locator('main .panel table, main .panel p.muted').first().waitFor({ timeout: 15_000 });
+      await expectAccessible(page, 'NOC effectiveness report');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Your Vigil API key').waitFor({ timeout: 5_000 });
+      await expectAccessible(page, 'sign-in');
       await page.close();
     },
   );
@@ -284,6 +302,7 @@ describe('the operator console in a browser', () => {
         );
       expect(counts['']).toBe(fleet);
       expect(counts.down! + counts.degraded! + counts.up! + counts.unknown!).toBe(fleet);
+      await expectAccessible(page, 'NOC devices');
       await screenshot(page, 'console-devices.png');
 
       // An empty list names the filter that emptied it.
@@ -307,6 +326,7 @@ describe('the operator console in a browser', () => {
       expect(await cpu.locator('text.axis').allTextContents()).toEqual(
         expect.arrayContaining(['100 %', '0 %']),
       );
+      await expectAccessible(page, 'device page (charts)');
       await screenshot(page, 'console-device.png');
       sim.removeFaults(cpe.id);
       await page.close();
