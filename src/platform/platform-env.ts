@@ -6,13 +6,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const PLATFORM_ENV = Type.Object({
   // A Redis URL may carry a password (redis://:password@host), so it is never echoed.
   REDIS_URL: Type.String({
-    pattern: '^(rediss?|redis\\+sentinel)://\\S+$',
+    pattern: '^(rediss?|redis\\+sentinel|redis\\+cluster)://\\S+$',
     default: 'redis://127.0.0.1:6379',
     expected:
-      'a redis:// or rediss:// URL (redis://host:port), or redis+sentinel://host:port,host:port/<primary name>',
+      'a redis:// or rediss:// URL (redis://host:port), redis+sentinel://host:port,host:port/<primary name>, or redis+cluster://host:port,host:port',
     secret: true,
     description:
-      'Redis to use, redis:// or rediss:// (default redis://127.0.0.1:6379), or Sentinels: redis+sentinel://host:port,host:port/<primary name>.',
+      'Redis to use, redis:// or rediss:// (default redis://127.0.0.1:6379), Sentinels: redis+sentinel://host:port,host:port/<primary name>, or a Redis Cluster: redis+cluster://host:port,host:port (a few of its masters).',
   }),
   VIGIL_REDIS_PREFIX: Type.String({
     pattern: '^[a-zA-Z0-9_.-]+$',

@@ -168,7 +168,7 @@ describe('loadConfig', () => {
       VIGIL_WEBHOOK_ALLOWED_HOSTS: 'ok.example.net, fe80::1',
     });
     expect(problems).toEqual([
-      'REDIS_URL: a redis:// or rediss:// URL (redis://host:port), or redis+sentinel://host:port,host:port/<primary name>',
+      'REDIS_URL: a redis:// or rediss:// URL (redis://host:port), redis+sentinel://host:port,host:port/<primary name>, or redis+cluster://host:port,host:port',
       'VIGIL_REDIS_PREFIX: letters, digits, "_", "-" and "." only, got "vigil:prod"',
       'VIGIL_LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'VIGIL_PORT: a port number 0-65535, got "eighty"',

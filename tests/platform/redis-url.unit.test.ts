@@ -27,7 +27,23 @@ describe('parseRedisUrl', () => {
     });
   });
 
+  it('reads a cluster’s seed nodes and the nodes’ credentials', () => {
+    expect(parseRedisUrl('redis+cluster://10.0.0.1:7000,10.0.0.2:7001')).toEqual({
+      cluster: {
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+        ],
+      },
+    });
+    expect(parseRedisUrl('redis+cluster://vigil:p%40ss@c1:7000/')).toEqual({
+      cluster: { nodes: [{ host: 'c1', port: 7000 }], username: 'vigil', password: 'p@ss' },
+    });
+  });
+
   it.each([
+    ['redis+cluster://c1', /"c1" is not a cluster node host:port/],
+    ['redis+cluster://c1:7000/2', /a cluster has no database number/],
     ['redis+sentinel://s1:26379', /names its primary/],
     ['redis+sentinel://s1/mymaster', /"s1" is not a Sentinel host:port/],
     ['redis+sentinel://s1:26379,:1/mymaster', /":1" is not a Sentinel host:port/],
@@ -37,6 +53,7 @@ describe('parseRedisUrl', () => {
   });
 
   it('never quotes the password in an error', () => {
+    expect(() => parseRedisUrl('redis+cluster://:hunter2@bad')).toThrow(/"bad"/);
     expect(() => parseRedisUrl('redis+sentinel://:hunter2@bad/mymaster')).toThrow(/"bad"/);
     try {
       parseRedisUrl('redis+sentinel://:hunter2@bad/mymaster');

@@ -1,0 +1,123 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { freeTcpPort } from '../../src/platform/free-tcp-port.js';
+
+const run = promisify(execFile);
+
+export interface TestRedisCluster {
+  /** The masters' loopback ports, in the order they were started. */
+  readonly ports: readonly number[];
+  /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,…`: what REDIS_URL is given to reach this cluster. */
+  readonly url: string;
+  /** Stops every node (SIGTERM, then SIGKILL) and removes their directories. */
+  stop(): Promise<void>;
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {
+    timeout: 10_000,
+  });
+  return stdout;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`test cluster: ${what} not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+function startNode(dir: string, port: number, busPort: number): ChildProcess {
+  const node = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--cluster-port',
+      String(busPort),
+      '--bind',
+      '127.0.0.1',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      '5000',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  node.on('error', () => undefined);
+  return node;
+}
+
+async function stopNode(node: ChildProcess): Promise<void> {
+  if (node.exitCode !== null || node.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => node.once('exit', () => resolve()));
+  node.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), sleep(3_000).then(() => false)]);
+  if (!killed) {
+    node.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/**
+ * Three Redis Cluster masters (no replicas) on free loopback ports, each in a private directory under a
+ * temporary one, keeping nothing on disk, joined by `redis-cli --cluster create` and ready once every
+ * node reports `cluster_state:ok`. The nodes die with this process, whatever ends it.
+ */
+export async function startTestRedisCluster(masters = 3): Promise<TestRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-test-cluster-'));
+  const ports: number[] = [];
+  const nodes: ChildProcess[] = [];
+  const killOnExit = (): void => nodes.forEach((node) => node.kill('SIGKILL'));
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map(stopNode));
+    process.off('exit', killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const [port, busPort] = [await freeTcpPort(), await freeTcpPort()];
+      ports.push(port);
+      nodes.push(startNode(dir, port, busPort));
+    }
+    for (const port of ports)
+      await waitFor(`node ${port} answering`, async () => (await cli(port, 'PING')).includes('PONG'), 10_000);
+    await run(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((port) => `127.0.0.1:${port}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      { timeout: 30_000 },
+    );
+    for (const port of ports)
+      await waitFor(
+        `cluster_state:ok on ${port}`,
+        async () => (await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
+        20_000,
+      );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ports, url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`, stop };
+}
