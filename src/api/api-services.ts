@@ -13,6 +13,7 @@ import type { OutcomeStore } from '../outcomes/outcome-store.js';
 import type { DeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
+import type { SmsStore } from '../sms/index.js';
 import type { StoredApiKeys } from './stored-api-keys.js';
 
 /**
@@ -31,6 +32,8 @@ export interface ApiServices {
   outcomes: OutcomeStore;
   webhooks: WebhookStore;
   apiKeys: StoredApiKeys;
+  /** Outage SMS records (read only here: the worker writes them). */
+  sms: SmsStore;
   /** Stored state with the explain trace, under the live playbooks. */
   diagnosis: DiagnosisService;
   conversations: ConversationService<ActionRecord>;

@@ -1,13 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { Incident, IncidentChange } from '../correlation/index.js';
+import { RESOLVED_INCIDENT_RETENTION_MS, type Incident, type IncidentChange } from '../correlation/index.js';
 import { appendEvent } from '../events/event-log.js';
 import type { VigilEvent } from '../events/vigil-event.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { withLock } from '../platform/redis-lock.js';
 import { AppError } from '../shared/app-error.js';
 
-/** Resolved incidents stay readable this long (NOC reports, outcome learning), then go. */
-const RESOLVED_RETENTION_MS = 30 * 24 * 3_600_000;
 /** Long enough for one correlation step at 1M devices; only a holder that died leaves it to expire. */
 const LOCK_TTL_MS = 30_000;
 const LOCK_WAIT_MS = 5_000;
@@ -162,7 +160,7 @@ class RedisIncidentStore implements IncidentStore {
 }
 
 async function trimResolved(redis: Redis, keys: RedisKeys, now: number): Promise<void> {
-  const old = await redis.zrangebyscore(keys.resolvedIncidents(), 0, now - RESOLVED_RETENTION_MS);
+  const old = await redis.zrangebyscore(keys.resolvedIncidents(), 0, now - RESOLVED_INCIDENT_RETENTION_MS);
   if (old.length === 0) return;
   const active = new Set(await redis.smembers(keys.activeIncidents()));
   const gone = old.filter((id) => !active.has(id));

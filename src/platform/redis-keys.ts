@@ -121,6 +121,10 @@ export interface RedisKeys {
   smsOfSubscriber(subscriberId: string): string;
   /** Hash incident id → outage notices queued for it: the per-incident cap. */
   smsIncidentCounts(): string;
+  /** Set of one incident's SMS record keys: its SMS summary, and what retention removes with it. */
+  smsOfIncident(incidentId: string): string;
+  /** Sorted set incident id → when it resolved, while its SMS records are kept (trimmed like resolved incidents). */
+  smsResolvedIncidents(): string;
   /** String: the next free send slot (ms) of the SMS centre, shared by every worker (the throughput limit). */
   smsPace(): string;
   /** Hash key record id → API key record (role, name, key id; never the token). */
@@ -189,6 +193,8 @@ const smsKeys = (k: KeyJoin) =>
     smsByMessageId: () => k('sms', 'by-message-id'),
     smsOfSubscriber: (subscriberId: string) => k('sms', 'subscriber', subscriberId),
     smsIncidentCounts: () => k('sms', 'incident-counts'),
+    smsOfIncident: (incidentId: string) => k('sms', 'incident', incidentId),
+    smsResolvedIncidents: () => k('sms', 'resolved'),
     smsPace: () => k('sms', 'pace'),
   }) satisfies Partial<RedisKeys>;
 

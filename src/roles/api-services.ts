@@ -31,6 +31,7 @@ import { createDeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { livePlaybooks } from '../reload/live-files.js';
+import { createSmsStore } from '../sms/index.js';
 
 export interface ApiServicesDeps {
   config: Config;
@@ -157,6 +158,7 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
     outcomes: createOutcomeStore(redis, keys),
     webhooks: createWebhookStore(redis, keys),
     apiKeys: createStoredApiKeys(redis, keys),
+    sms: createSmsStore(redis, keys),
   };
 }
 

@@ -12,6 +12,7 @@ import { createSmppClient, type DeliveryReceipt } from '../sms/smpp-client.js';
 import type { SmsConfig } from '../sms/sms-config.js';
 import { createSmsConsumer } from '../sms/sms-consumer.js';
 import { createSmsSender } from '../sms/sms-sender.js';
+import { createSmsRetention } from '../sms/sms-retention.js';
 import { createSmsStore, type SmsStore } from '../sms/sms-store.js';
 import type { ProcessRole } from './process-role.js';
 
@@ -90,6 +91,7 @@ export function createSmsRole(
         reader,
         keys,
         store,
+        retention: createSmsRetention(redis, keys),
         log,
         config: sms,
         inventory: createInventoryStore({ redis, keys }),

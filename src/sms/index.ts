@@ -8,5 +8,6 @@ export {
   type SmsState,
   type SmsView,
 } from './sms-record.js';
+export { incidentSmsSummary, type IncidentSmsSummary, type SmsCounts } from './incident-sms-summary.js';
 export type { SmsConfig } from './sms-config.js';
 export { CONTACT_AFTER_NOTICE_MS, smsReport, type SmsReport } from './sms-report.js';

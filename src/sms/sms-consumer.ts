@@ -11,6 +11,7 @@ import { stopReaderLoop } from '../platform/stop-reader-loop.js';
 import { planSms, type IncidentNews, type PlanInput } from './plan-sms.js';
 import type { SmsConfig } from './sms-config.js';
 import { SMS_KINDS, smsKey, type SmsRecord } from './sms-record.js';
+import type { SmsRetention } from './sms-retention.js';
 import type { SmsStore } from './sms-store.js';
 
 const GROUP = 'sms';
@@ -24,6 +25,7 @@ export interface SmsConsumerDeps {
   reader: Redis;
   keys: RedisKeys;
   store: SmsStore;
+  retention: SmsRetention;
   log: Logger;
   config: SmsConfig;
   inventory: {
@@ -88,10 +90,21 @@ async function handle(deps: SmsConsumerDeps, news: IncidentNews): Promise<void> 
     );
 }
 
+/** A resolution starts the incident's retention and trims what is past it; any other news holds it. */
+async function keepOrTrim(deps: SmsConsumerDeps, news: IncidentNews): Promise<void> {
+  if (news.type !== 'resolved') return deps.retention.active(news.incident.id);
+  const now = (deps.now ?? Date.now)();
+  await deps.retention.resolved(news.incident.id, now);
+  const removed = await deps.retention.trim(now);
+  if (removed > 0) deps.log.info({ removed }, 'SMS records past their retention removed');
+}
+
 async function handleEntries(deps: SmsConsumerDeps, entries: readonly StreamEntry[]): Promise<void> {
   for (const entry of entries) {
     const news = newsOf(entry);
-    if (news) await handle(deps, news);
+    if (!news) continue;
+    await handle(deps, news);
+    await keepOrTrim(deps, news);
   }
   if (entries.length > 0) await deps.redis.xack(deps.keys.events(), GROUP, ...entries.map(([id]) => id));
 }

@@ -4,6 +4,8 @@ import type { SmsRecord } from './sms-record.js';
 
 /** How many of a subscriber's SMS the diagnosis keeps (newest first). */
 const PER_SUBSCRIBER = 20;
+/** Records read per HMGET when reading a whole incident's (up to VIGIL_SMS_MAX_PER_INCIDENT × 3). */
+const CHUNK = 1_000;
 
 /** Takes up to ARGV[2] due keys and pushes them out to ARGV[3] (a lease), so no other worker takes them too. */
 const LEASE_DUE = `
@@ -51,6 +53,7 @@ export class SmsStore {
     const writes = this.redis.pipeline();
     for (const r of fresh) {
       writes.zadd(this.keys.smsDue(), r.dueAt, r.key);
+      writes.sadd(this.keys.smsOfIncident(r.incidentId), r.key);
       writes.lpush(this.keys.smsOfSubscriber(r.subscriberId), r.key);
       writes.ltrim(this.keys.smsOfSubscriber(r.subscriberId), 0, PER_SUBSCRIBER - 1);
     }
@@ -105,6 +108,14 @@ export class SmsStore {
   /** Counts `n` more outage notices for an incident; returns the count before them. */
   async countNotices(incidentId: string, n: number): Promise<number> {
     return (await this.redis.hincrby(this.keys.smsIncidentCounts(), incidentId, n)) - n;
+  }
+  /** Every SMS record of one incident (notices, ETA updates, restored), read a chunk at a time. */
+  async ofIncident(incidentId: string): Promise<SmsRecord[]> {
+    const recordKeys = await this.redis.smembers(this.keys.smsOfIncident(incidentId));
+    const records: SmsRecord[] = [];
+    for (let i = 0; i < recordKeys.length; i += CHUNK)
+      for (const r of await this.get(recordKeys.slice(i, i + CHUNK))) if (r) records.push(r);
+    return records;
   }
   /** A subscriber's SMS, newest first. */
   async ofSubscriber(subscriberId: string): Promise<SmsRecord[]> {

@@ -6,6 +6,7 @@ import { inventoryChangeRoutes } from './inventory-change-routes.js';
 import { inventoryReadRoutes } from './inventory-read-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
 import { incidentRoutes } from './incident-routes.js';
+import { incidentSmsRoutes } from './incident-sms-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { conversationStreamRoutes } from './conversation-stream-routes.js';
@@ -47,6 +48,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   void app.register(diagnosisRoutes, { diagnosis: s.diagnosis });
   void app.register(incidentRoutes, { incidents: s.incidents });
+  void app.register(incidentSmsRoutes, { incidents: s.incidents, sms: s.sms });
   void app.register(maintenanceRoutes, { maintenance: s.maintenance });
   void app.register(conversationRoutes, { conversations: s.conversations });
   void app.register(conversationStreamRoutes, { conversations: s.conversations });
