@@ -21,7 +21,7 @@ export function actionJobId(actionId: string): string {
 }
 
 export function createActionQueue(connection: Redis, keys: RedisKeys): Queue {
-  return new Queue(ACTIONS_QUEUE, { connection, prefix: keys.bullPrefix() });
+  return new Queue(ACTIONS_QUEUE, { connection, prefix: keys.bullPrefix(ACTIONS_QUEUE) });
 }
 
 /**

@@ -12,7 +12,7 @@ import { waitForJob } from '../platform/wait-for-job.js';
  */
 export function createProbeClient(redisUrl: string, keys: RedisKeys) {
   const connection = createRedisConnection(redisUrl, 'worker', 'vigil-probe-client');
-  const prefix = keys.bullPrefix();
+  const prefix = keys.bullPrefix(PROBE_QUEUE);
   const queue = new Queue(PROBE_QUEUE, { connection, prefix });
   const events = new QueueEvents(PROBE_QUEUE, {
     connection: createRedisConnection(redisUrl, 'worker', 'vigil-probe-client-events'),

@@ -76,7 +76,7 @@ export function createMetricsRenderer(deps: {
     keys,
     pollShards: deps.pollShards,
     queues: QUEUE_NAMES.map(
-      (name) => new Queue(name, { connection: deps.queueConnection, prefix: keys.bullPrefix() }),
+      (name) => new Queue(name, { connection: deps.queueConnection, prefix: keys.bullPrefix(name) }),
     ),
     incidents: createIncidentStore(redis, keys),
   };

@@ -1,6 +1,19 @@
 /**
- * Every Redis key Vigil uses is built here, `<prefix>:<domain>:<entity>[:<id>]`, so the keyspace is
- * readable in one place and a test can give each run its own prefix. Add new keys here, never inline.
+ * Every Redis key Vigil uses is built here, `<prefix>:{<prefix>}:<domain>:<entity>[:<id>]`, so the keyspace
+ * is readable in one place and a test can give each run its own prefix. Add new keys here, never inline.
+ *
+ * Hash slots (Redis Cluster hashes only the `{…}` part of a key). The rule every key follows:
+ *  - **core** — every key below but the queues': tag `{<prefix>}`, one slot for one installation. Lua
+ *    scripts, MULTI blocks, pipelines and multi-key commands (the inventory swap, the poll state save,
+ *    a suggestion's compare-and-set with its event, an incident step…) combine keys of every domain here,
+ *    so they all share this slot and each stays one atomic step on a cluster, as on one Redis.
+ *  - **queue shard** — `bullPrefix(queue, shard)`: tag `{<prefix>:<queue>:<shard>}`, one slot per BullMQ
+ *    queue shard, so the queues (where most commands go) spread over the masters. BullMQ's scripts touch
+ *    one queue's keys only; Vigil never combines a queue key with a core key in one command or pipeline
+ *    (a job is added, then a record is written: two steps, each atomic in its own slot).
+ * `QUEUE_KEY_BUILDERS` below names the queue-shard builders, and tests/platform/redis-key-slots.test.ts checks
+ * that every key carries its group's tag and that every file issuing a Lua script or a MULTI uses keys
+ * of one group only.
  */
 export interface RedisKeys {
   readonly prefix: string;
@@ -141,8 +154,11 @@ export interface RedisKeys {
   failpointFired(name: string): string;
   /** Stream of outward events (incident.*, suggestion.*, action.*) read by conversations and alerts. */
   events(): string;
-  /** Prefix BullMQ builds its own keys under (`<prefix>:bull:<queue>:…`). */
-  bullPrefix(): string;
+  /**
+   * Prefix BullMQ builds one queue shard's keys under: `<prefix>:bull:{<prefix>:<queue>:<shard>}`, so its
+   * keys (`…:<queue>:wait`, `:meta`, …) share one slot of their own (slot group: queue shard).
+   */
+  bullPrefix(queue: string, shard?: number): string;
 }
 
 /**
@@ -199,7 +215,7 @@ const smsKeys = (k: KeyJoin) =>
   }) satisfies Partial<RedisKeys>;
 
 export function createRedisKeys(prefix = 'vigil'): RedisKeys {
-  const k: KeyJoin = (...parts) => [prefix, ...parts].join(':');
+  const k: KeyJoin = (...parts) => [prefix, `{${prefix}}`, ...parts].join(':');
   return {
     prefix,
     inventoryMeta: () => k('inventory', 'meta'),
@@ -255,6 +271,9 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     advisorLeader: () => k('advisor', 'leader'),
     failpointFired: (name) => k('drill', 'failpoint', name),
     events: () => k('events', 'out'),
-    bullPrefix: () => k('bull'),
+    bullPrefix: (queue, shard = 0) => `${prefix}:bull:{${prefix}:${queue}:${shard}}`,
   };
 }
+
+/** The builders of queue-shard keys (the rule in this file's header); every other builder's keys are core. */
+export const QUEUE_KEY_BUILDERS: readonly (keyof RedisKeys)[] = ['bullPrefix'];

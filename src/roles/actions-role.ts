@@ -93,7 +93,7 @@ export function startActionsWorker(
     }),
     {
       connection,
-      prefix: context.keys.bullPrefix(),
+      prefix: context.keys.bullPrefix(ACTIONS_QUEUE),
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.max(1_000, Math.floor(options.lockDurationMs / 2)),

@@ -48,7 +48,7 @@ function startPumpWorker(
   );
   return new Worker(ALERTS_QUEUE, processPump, {
     connection,
-    prefix: keys.bullPrefix(),
+    prefix: keys.bullPrefix(ALERTS_QUEUE),
     concurrency: 20,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
@@ -123,7 +123,7 @@ export function createAlertsRole(
     async start() {
       const reader = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts-reader');
       connection = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts');
-      queue = new Queue(ALERTS_QUEUE, { connection, prefix: keys.bullPrefix() });
+      queue = new Queue(ALERTS_QUEUE, { connection, prefix: keys.bullPrefix(ALERTS_QUEUE) });
       worker = startPumpWorker(connection, keys, alertJobs(context, options, ensurePump), options);
       // Idempotent across workers: the queue holds one scheduler by this id, whoever upserts it.
       await queue.upsertJobScheduler(

@@ -168,9 +168,12 @@ const FIRST_POLLS_PER_CHANGE = 1000;
 
 /** What the API asks of the pollers through their queues: on-demand probes, and following the inventory. */
 function createPollerQueues(connect: (name: string, purpose?: RedisPurpose) => Redis, keys: RedisKeys) {
-  const prefix = keys.bullPrefix();
+  const prefix = keys.bullPrefix(PROBE_QUEUE);
   const queue = new Queue(PROBE_QUEUE, { connection: connect('vigil-api-probes'), prefix });
-  const pollQueue = new Queue(POLL_QUEUE, { connection: connect('vigil-api-poll'), prefix });
+  const pollQueue = new Queue(POLL_QUEUE, {
+    connection: connect('vigil-api-poll'),
+    prefix: keys.bullPrefix(POLL_QUEUE),
+  });
   const events = new QueueEvents(PROBE_QUEUE, {
     connection: connect('vigil-api-probe-events', 'worker'),
     prefix,

@@ -139,7 +139,10 @@ class PollerProcess implements PollerRole {
     await syncSchedule(fleet, schedule, service, true);
     this.connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
     await this.scheduleTicks(this.connection);
-    this.probeQueue = new Queue(PROBE_QUEUE, { connection: this.connection, prefix: ctx.keys.bullPrefix() });
+    this.probeQueue = new Queue(PROBE_QUEUE, {
+      connection: this.connection,
+      prefix: ctx.keys.bullPrefix(PROBE_QUEUE),
+    });
     const checks = createOutageChecks({
       redis: ctx.redis,
       keys: ctx.keys,
@@ -185,7 +188,7 @@ class PollerProcess implements PollerRole {
     const { options, log } = this;
     const queue = new Queue(POLL_QUEUE, {
       connection,
-      prefix: this.ctx.keys.bullPrefix(),
+      prefix: this.ctx.keys.bullPrefix(POLL_QUEUE),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
     });
     this.pollQueue = queue;
@@ -208,7 +211,7 @@ class PollerProcess implements PollerRole {
     checks: OutageChecks,
   ): Worker[] {
     const { options } = this;
-    const prefix = this.ctx.keys.bullPrefix();
+    const { keys } = this.ctx;
     const workers = [
       new Worker(
         POLL_QUEUE,
@@ -222,7 +225,7 @@ class PollerProcess implements PollerRole {
           await checks.afterPolls(reports);
           return undefined;
         }),
-        { connection, prefix, concurrency: options.tickConcurrency },
+        { connection, prefix: keys.bullPrefix(POLL_QUEUE), concurrency: options.tickConcurrency },
       ),
       new Worker(
         PROBE_QUEUE,
@@ -233,7 +236,7 @@ class PollerProcess implements PollerRole {
           await checks.afterPolls(reports);
           return reports[0] ?? null;
         }),
-        { connection, prefix, concurrency: 64 },
+        { connection, prefix: keys.bullPrefix(PROBE_QUEUE), concurrency: 64 },
       ),
     ];
     for (const worker of workers)

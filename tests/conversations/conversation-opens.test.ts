@@ -63,7 +63,7 @@ async function app(callerLimits: Config['callerLimits']): Promise<{ t: TestApp; 
   );
   const queue = new Queue(PROBE_QUEUE, {
     connection: t.testRedis.redis,
-    prefix: t.testRedis.keys.bullPrefix(),
+    prefix: t.testRedis.keys.bullPrefix(PROBE_QUEUE),
   });
   const entry = { t, queue };
   opened.push(entry);

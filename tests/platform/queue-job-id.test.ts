@@ -24,7 +24,7 @@ describe('queueJobId: job ids BullMQ accepts for any id the inventory allows', (
     redis = await createTestRedis();
     queue = new Queue('job-id-test', {
       connection: redis.redis.duplicate(),
-      prefix: redis.keys.bullPrefix(),
+      prefix: redis.keys.bullPrefix('job-id-test'),
     });
   });
 

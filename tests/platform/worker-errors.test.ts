@@ -48,8 +48,11 @@ describe('withWorkerErrors on a real BullMQ queue and worker', () => {
     redis = await createTestRedis();
     // BullMQ's workers need a connection that waits for Redis rather than failing a command.
     connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue(QUEUE, { connection, prefix: redis.keys.bullPrefix() });
-    worker = new Worker(QUEUE, withWorkerErrors(runJob), { connection, prefix: redis.keys.bullPrefix() });
+    queue = new Queue(QUEUE, { connection, prefix: redis.keys.bullPrefix(QUEUE) });
+    worker = new Worker(QUEUE, withWorkerErrors(runJob), {
+      connection,
+      prefix: redis.keys.bullPrefix(QUEUE),
+    });
   });
   afterAll(async () => {
     await worker?.close();

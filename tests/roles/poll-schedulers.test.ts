@@ -19,7 +19,7 @@ describe('poll schedulers', () => {
   async function pollQueue(): Promise<Queue> {
     test = await createTestRedis();
     connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue('poll', { connection, prefix: test.keys.bullPrefix() });
+    queue = new Queue('poll', { connection, prefix: test.keys.bullPrefix('poll') });
     await schedulePollTicks(queue, schedule);
     return queue;
   }

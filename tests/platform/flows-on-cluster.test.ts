@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { connectSse, type SseClient } from '../helpers/sse-client.js';
+import { startTestRedisCluster, type TestRedisCluster } from '../helpers/test-redis-cluster.js';
+import { startTestService, type TestService } from '../helpers/test-service.js';
+import { randomPort, startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
+
+/** What a cross-slot command, pipeline or MULTI answers on a cluster (Redis, and ioredis for a pipeline). */
+const CROSS_SLOT = ['CROSSSLOT', 'same slots allocation group'];
+
+/**
+ * Issue 16's acceptance: the end-to-end flows, through the public API only, with `vigil serve` (api +
+ * poller, and the worker, in two processes) on a three-master Redis Cluster instead of one Redis. The
+ * same flows on one Redis are tests/conversations/conversation-flow.test.ts and
+ * outage-conversations.test.ts; here they are shorter (one conversation for the reboot, a few for the
+ * outage), and every process's log is watched for a cross-slot refusal from start to end.
+ */
+describe('the end-to-end flows on a three-master Redis Cluster', () => {
+  let cluster: TestRedisCluster;
+  let sim: Simulator;
+  let service: TestService;
+  const streams: SseClient[] = [];
+
+  beforeAll(async () => {
+    const trapPort = randomPort();
+    [cluster, sim] = await Promise.all([
+      startTestRedisCluster(),
+      // One base station and its CPEs, one subscriber each.
+      startTestSimulator({
+        firstOctet: 146,
+        devices: 24,
+        fanout: 23,
+        trapTarget: { host: '127.0.0.1', port: trapPort },
+        trapCommunity: TEST_COMMUNITY,
+      }),
+    ]);
+    service = await startTestService(
+      sim,
+      `vigil-test-cluster-${randomBytes(4).toString('hex')}`,
+      [
+        { name: 'front', roles: 'api,poller' },
+        { name: 'worker', roles: 'worker' },
+      ],
+      { REDIS_URL: cluster.url, VIGIL_TRAP_PORT: String(trapPort) },
+      { intervalSeconds: 1 },
+    );
+    for (const child of service.processes.values()) child.logContains(CROSS_SLOT);
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await service?.close();
+    await sim?.close();
+    await cluster?.stop();
+  });
+
+  const station = () => sim.devices.find((d) => d.kind === 'base_station')!;
+  const cpes = () => sim.devices.filter((d) => d.kind === 'cpe');
+  const subscriberOf = (deviceId: string) =>
+    sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(deviceId))!.id;
+
+  async function openStream(
+    subscriberId: string,
+    agentId: string,
+  ): Promise<{ id: string; events: SseClient }> {
+    const opened = await service.api<{ conversation: { id: string } }>('POST', '/v1/conversations', 'agent', {
+      subscriberId,
+      channel: 'chat',
+      agentId,
+    });
+    expect(opened.status).toBe(201);
+    const events = await connectSse(`${service.url}/v1/conversations/${opened.body.conversation.id}/events`, {
+      authorization: `Bearer ${service.keys.agent}`,
+    });
+    streams.push(events);
+    await events.waitFor((e) => e.type === 'diagnosis', 20_000);
+    return { id: opened.body.conversation.id, events };
+  }
+
+  it('poll → finding → suggestion pushed → accept → one reboot, verified', { timeout: 90_000 }, async () => {
+    const cpe = cpes()[0]!;
+    const subscriberId = subscriberOf(cpe.id);
+    const chat = await openStream(subscriberId, 'a-1');
+    sim.addFault(cpe.id, 'stale_uptime', { days: 40 });
+    sim.addFault(cpe.id, 'line_errors', { perHour: 36_000 });
+    const pushed = await chat.events.waitFor(
+      (e) => e.type === 'suggestion.created' && e.data.kind === 'remote_reboot',
+      60_000,
+    );
+    const suggestionId = String(pushed.data.id);
+
+    const before = sim.snapshot(cpe.id).reboots;
+    const accepted = await service.api(
+      'POST',
+      `/v1/conversations/${chat.id}/suggestions/${encodeURIComponent(suggestionId)}/accept`,
+      'agent',
+    );
+    expect(accepted.status).toBe(202);
+    const finished = await chat.events.waitFor((e) => e.type === 'action.finished', 60_000);
+    expect(finished.data).toMatchObject({ kind: 'remote_reboot', state: 'succeeded' });
+    expect(sim.snapshot(cpe.id).reboots).toBe(before + 1);
+    sim.removeFaults(cpe.id);
+  });
+
+  it(
+    'base station down → one outage, one notice per open conversation → resolved',
+    { timeout: 90_000 },
+    async () => {
+      const bs = station();
+      const children = cpes().filter((d) => d.parentIndex === bs.index);
+      const watched = await Promise.all(
+        children.slice(1, 6).map((d, i) => openStream(subscriberOf(d.id), `a-${i + 10}`)),
+      );
+      sim.addFault(bs.id, 'down');
+      await Promise.all(
+        watched.map(({ events }) =>
+          events.waitFor((e) => e.type === 'suggestion.created' && e.data.kind === 'outage_notice', 60_000),
+        ),
+      );
+      sim.removeFaults(bs.id);
+      await Promise.all(
+        watched.map(({ events }) => events.waitFor((e) => e.type === 'incident.resolved', 60_000)),
+      );
+      for (const { events } of watched) {
+        const created = events.events.filter((e) => e.type === 'suggestion.created').map((e) => e.data.kind);
+        expect(created).toEqual(['outage_notice']);
+        expect(events.events.filter((e) => e.type === 'incident.opened')).toHaveLength(1);
+      }
+      const incident = await service.api<{ state: string }>(
+        'GET',
+        `/v1/incidents/${encodeURIComponent(`outage:${bs.id}`)}`,
+        'noc',
+      );
+      expect(incident).toMatchObject({ status: 200, body: { state: 'resolved' } });
+    },
+  );
+
+  it('no process met a cross-slot refusal', () => {
+    for (const child of service.processes.values())
+      expect({ process: child.name, found: child.logContains(CROSS_SLOT).found }).toEqual({
+        process: child.name,
+        found: [],
+      });
+  });
+});
