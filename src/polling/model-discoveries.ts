@@ -30,7 +30,9 @@ export class ModelDiscoveries {
 
   /**
    * Walks through `walk` unless the model's rows are known or being walked, and keeps what it finds
-   * for the model unless a table came back empty (nothing to check a lent row by) or it failed.
+   * for the model unless it failed or every table came back empty (no lent row to check a device by).
+   * One empty table (Net-SNMP on a host without sensors) is lent as empty: the rows a device has
+   * there are, like any rows beyond its model's, learned at its next own walk.
    */
   learn(probe: Probe, model: string | undefined, walk: Promise<TableIndices | undefined>): void {
     if (model === undefined) return;
@@ -41,7 +43,7 @@ export class ModelDiscoveries {
       return undefined;
     };
     const kept = walk.then((indices) => {
-      if (!indices || probe.tables.some((t) => (indices[t.name]?.length ?? 0) === 0)) return forget();
+      if (!indices || probe.tables.every((t) => (indices[t.name]?.length ?? 0) === 0)) return forget();
       ofProbe.set(model, indices);
       return indices;
     }, forget);

@@ -16,6 +16,7 @@ import { computeRates, uptimeWentBack } from './compute-rates.js';
 import type { DevicePoller, DevicePollOutput } from './poll-device.js';
 import type { PollerDeviceState } from './poller-state-store.js';
 import { appendRecent, recentPoint } from './recent-samples.js';
+import { previousSample } from './previous-sample.js';
 import { statusFacts, type StatusFacts } from './device-status-index.js';
 
 export interface PollReport {
@@ -153,7 +154,11 @@ function judgeOutput(
     state: {
       probe: probe.name,
       indices: rebooted ? {} : output.indices,
-      detection,
+      // Only what the next poll compares against is stored of this one's sample (previous-sample.ts).
+      detection:
+        detection.lastSample && detection.lastSample === output.result.sample
+          ? { ...detection, lastSample: previousSample(probe, detection.lastSample) }
+          : detection,
       recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
     },
     facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { Packr } from 'msgpackr';
 import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES } from '../detection/device-status.js';
@@ -7,7 +6,7 @@ import { liveIndexWrites, type StatusChange } from './device-status-index.js';
 import { shardOf } from './poll-schedule.js';
 import type { TableIndices } from './poll-plan.js';
 import type { RecentPoint } from './recent-samples.js';
-import { compactSample, expandSample, isCompactSample } from './compact-sample.js';
+import { packState, unpackState } from './state-codec.js';
 
 /** What the poller keeps per device between polls. */
 export interface PollerDeviceState {
@@ -20,8 +19,8 @@ export interface PollerDeviceState {
 }
 
 /**
- * Per-device poller state in one hash per shard, packed with msgpack: about half the bytes of JSON,
- * which matters at 100k devices against a Redis memory budget.
+ * Per-device poller state in one hash per shard, each a msgpack array of fixed layout (state-codec.ts):
+ * the bytes per device are what Redis holds 100k times over.
  */
 export interface PollerStateStore {
   load(ids: readonly string[]): Promise<Map<string, PollerDeviceState>>;
@@ -75,23 +74,6 @@ for _ = 1, tonumber(ARGV[1]) do
 end
 return skipped`;
 
-const packr = new Packr({ useRecords: false, mapsAsObjects: true });
-
-/** The state as stored: its last sample with table column names once (compact-sample.ts). */
-function packState(state: PollerDeviceState): Buffer {
-  const sample = state.detection.lastSample;
-  if (!sample) return packr.pack(state);
-  return packr.pack({ ...state, detection: { ...state.detection, lastSample: compactSample(sample) } });
-}
-
-/** Either layout: states stored before the compact sample are read as they are. */
-function unpackState(packed: Buffer): PollerDeviceState {
-  const state = packr.unpack(packed) as PollerDeviceState;
-  const sample: unknown = state.detection.lastSample;
-  if (isCompactSample(sample)) state.detection.lastSample = expandSample(sample);
-  return state;
-}
-
 export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: number): PollerStateStore {
   const ctx: StoreContext = { redis, keys, shards };
   return {
@@ -131,7 +113,8 @@ async function loadStates(
     const [error, values] = replies[g] ?? [];
     if (error) throw error;
     (values as (Buffer | null)[]).forEach((value, i) => {
-      if (value) result.set(group[i] as string, unpackState(value));
+      const id = group[i] as string;
+      if (value) result.set(id, unpackState(value, id));
     });
   });
   return result;

@@ -62,6 +62,29 @@ describe('table rows lent between devices of one model', () => {
     for (const output of outputs) expect(output.indices).toEqual(walked[0]!.indices);
   });
 
+  it("lends a model's rows when one of the probe's tables is empty on it (Net-SNMP without sensors)", async () => {
+    const poller = createDevicePoller(transport);
+    const gpon = probes.get('cpe-gpon')!;
+    // A table no simulated device has: its walk finds no row.
+    const sensors = {
+      name: 'sensors',
+      maxRows: 16,
+      columns: [
+        { name: 'sensorValue', oid: '1.3.6.1.4.1.99999.77.1.1.2', kind: 'gauge' as const, optional: false },
+      ],
+    };
+    const probe: Probe = { ...gpon, tables: [...gpon.tables, sensors] };
+    const [first, second] = ofModel('cpe-gpon');
+    const walked = await poller.poll(target(first!, 'cpe-gpon'), probe);
+    expect(walked.result.outcome).toBe('ok');
+    expect(walked.indices['sensors']).toEqual([]);
+
+    const lent = await poller.poll(target(second!, 'cpe-gpon'), probe);
+    expect(lent.result.outcome).toBe('ok');
+    expect(lent.result.meta.pdus).toBe(1);
+    expect(lent.indices).toEqual(walked.indices);
+  });
+
   it('walks each device without a model in the inventory', async () => {
     const poller = createDevicePoller(transport);
     const probe = probes.get('cpe-gpon')!;

@@ -93,7 +93,12 @@ export const DeviceStateSchema = documents<DeviceStateView>()(
       consecutiveFailures: Type.Integer({ minimum: 0 }),
       uptimeSeconds: Type.Optional(Type.Integer()),
       findings: Type.Array(FindingSchema),
-      sample: Type.Optional(PollSampleSchema),
+      sample: Type.Optional(
+        Type.Object(PollSampleSchema.properties, {
+          description:
+            "what the next poll compares against, kept of the last answer: counters, sysUpTime, interfaces' names and admin status (`vigil probe` shows a whole answer)",
+        }),
+      ),
       recent: Type.Array(RecentSampleSchema, { description: 'the last polls, oldest first' }),
     },
     { description: 'What the pollers know of a device now: status, open findings, the last polls.' },
