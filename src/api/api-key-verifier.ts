@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKey, ApiRole } from '../config/load-config.js';
+import type { EmbedScope } from './embed-scope.js';
 
 /** Who is calling: a role and a key id that is safe to log. The token itself never leaves auth. */
 export interface Principal {
   role: ApiRole;
   /** First 8 hex digits of the token's SHA-256: enough to tell keys apart in logs and audit, useless to an attacker. */
   keyId: string;
+  /** Set for an embed token: what it may reach (embed-scope.ts refuses the rest). */
+  embed?: EmbedScope;
 }
 
 /**

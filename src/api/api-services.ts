@@ -3,6 +3,8 @@ import type { ActionRecord } from '../actions/action.js';
 import type { ActionStore } from '../actions/action-store.js';
 import type { GuardDeps } from '../actions/reboot-guards-now.js';
 import type { WebhookStore } from '../alerts/webhook-store.js';
+import type { SubscriberHistory } from '../actions/subscriber-history.js';
+import type { Conversation } from '../conversations/conversation.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { DiagnosisService } from '../diagnosis/diagnosis-service.js';
 import type { IncidentStore } from '../diagnosis/incident-store.js';
@@ -14,6 +16,7 @@ import type { DeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
 import type { SmsStore } from '../sms/index.js';
+import type { EmbedTokenStore } from './embed-token-store.js';
 import type { StoredApiKeys } from './stored-api-keys.js';
 
 /**
@@ -37,6 +40,12 @@ export interface ApiServices {
   /** Stored state with the explain trace, under the live playbooks. */
   diagnosis: DiagnosisService;
   conversations: ConversationService<ActionRecord>;
+  /** Tokens of the embedded agent panel (POST /v1/embed-tokens), their verifier and store. */
+  embedTokens: EmbedTokenStore;
+  /** A conversation's record as stored, read without touching it (embed scope checks). */
+  conversationOf(id: string): Promise<Conversation | undefined>;
+  /** A subscriber's history, newest first (GET /v1/subscribers/{id}/history). */
+  subscriberHistory: SubscriberHistory;
   /** What a NOC reboot is checked against now (live playbooks included). */
   rebootGuards: GuardDeps;
   /** The actions queue a NOC reboot goes on. */

@@ -4,6 +4,7 @@ import type { ApiDeps } from './api-deps.js';
 import { chainKeyVerifiers, createStaticKeyVerifier } from './api-key-verifier.js';
 import { DEFAULT_CALLER_LIMITS, type TrustProxy } from '../config/caller-limits.js';
 import { registerAuth } from './auth.js';
+import { registerEmbedScope } from './embed-scope.js';
 import { registerOperationDocs } from './operation-docs.js';
 import { toApiTimes } from '../shared/api-times.js';
 import { registerCallerRateLimits } from './caller-rate-limits.js';
@@ -77,9 +78,18 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   registerAuth(
     app,
     deps.apiKeyVerifier ??
-      chainKeyVerifiers(createStaticKeyVerifier(deps.config.apiKeys), deps.services.apiKeys.verifier()),
+      chainKeyVerifiers(
+        createStaticKeyVerifier(deps.config.apiKeys),
+        deps.services.apiKeys.verifier(),
+        deps.services.embedTokens.verifier(),
+      ),
     { rejected: rateLimits.authRejected, identified: rateLimits.identified },
   );
+  // Embed tokens pass auth as agents; this confines them to their subscriber's conversation routes.
+  registerEmbedScope(app, {
+    inventory: deps.services.inventory,
+    conversationOf: (id) => deps.services.conversationOf(id),
+  });
   registerOperationDocs(app);
   // One time format in every JSON answer: stored epoch milliseconds leave as ISO 8601 (shared/api-times.ts).
   app.addHook('preSerialization', async (_request, _reply, payload) => toApiTimes(payload));

@@ -18,6 +18,7 @@ import { API_ENV, apiConfigFromEnv, type ApiConfig } from './api-env.js';
 import type { ApiKey } from './api-keys.js';
 import { CALLER_LIMITS_ENV, callerLimitsFromEnv, type CallerLimits } from './caller-limits.js';
 import { ConfigError } from './config-error.js';
+import { EMBED_ENV, embedConfigFromEnv, type EmbedConfig } from './embed-env.js';
 
 export { DEFAULT_ACTIONS_CONFIG, type ActionsConfig };
 export { API_ROLES, type ApiKey, type ApiRole } from './api-keys.js';
@@ -53,6 +54,8 @@ export interface Config extends PollingConfig {
   callerLimits?: Partial<CallerLimits>;
   /** Outage SMS through an SMS centre (VIGIL_SMPP_URL, VIGIL_SMS_*); absent: no SMS are sent. */
   sms?: SmsConfig;
+  /** The embeddable agent panel (VIGIL_EMBED_*); absent: no origin may frame it, tokens live 600 s. */
+  embed?: EmbedConfig;
 }
 
 /**
@@ -70,6 +73,7 @@ export const CONFIG_ENV = Type.Object({
   ...ALERTS_ENV.properties,
   ...INVENTORY_ENV.properties,
   ...SMS_ENV.properties,
+  ...EMBED_ENV.properties,
 });
 
 /**
@@ -93,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     ...inventoryConfigFromEnv(values),
     callerLimits: callerLimitsFromEnv(values, problems),
+    embed: embedConfigFromEnv(values, problems),
   };
   const sms = smsConfigFromEnv(values, problems);
   if (sms) config.sms = sms;

@@ -144,6 +144,8 @@ export interface RedisKeys {
   apiKeys(): string;
   /** Hash SHA-256 of a token (hex) → key record id. */
   apiKeysByDigest(): string;
+  /** String (with a TTL) per embed token id → its JSON record: the token's SHA-256 and scope (src/api/embed-token-store.ts). */
+  embedToken(tokenId: string): string;
   /** Hash series → value: the service's counters, incremented by every process (see src/metrics/). */
   metricCounters(): string;
   /** Counter bumped by `POST /v1/admin/reload`: every process re-reads probes and playbooks when it moves. */
@@ -266,6 +268,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     ...smsKeys(k),
     apiKeys: () => k('auth', 'keys'),
     apiKeysByDigest: () => k('auth', 'keys-by-digest'),
+    embedToken: (tokenId) => k('auth', 'embed-token', tokenId),
     metricCounters: () => k('metrics', 'counters'),
     configGeneration: () => k('config', 'generation'),
     advisorLeader: () => k('advisor', 'leader'),

@@ -31,6 +31,7 @@ import { createDeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { livePlaybooks } from '../reload/live-files.js';
+import { createEmbedServices } from './embed-services.js';
 import { createSmsStore } from '../sms/index.js';
 
 export interface ApiServicesDeps {
@@ -87,6 +88,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
   registerApiGauges(() => conversations.streamClients());
   return {
     ...stores,
+    ...createEmbedServices(redis, keys, stores),
     diagnosis,
     conversations,
     rebootGuards: {

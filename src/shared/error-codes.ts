@@ -21,11 +21,15 @@ export const ERROR_CODES = {
   ERR_DEAD_LETTER_CONFLICT: { retryable: false },
   ERR_DEAD_LETTER_NOT_FOUND: { retryable: false },
   ERR_DEVICE_NOT_FOUND: { retryable: false },
+  // An embed token used outside its scope (another subscriber, another route): the same request fails again.
+  ERR_EMBED_FORBIDDEN: { retryable: false },
+  ERR_EMBED_TOKEN_NOT_FOUND: { retryable: false },
   // A 2xx without a ticket id: the field service misspoke; the same request, keyed by the action id
   // (Idempotency-Key), may well get its ticket next time.
   ERR_FIELD_SERVICE_INVALID: { retryable: true },
   ERR_FIELD_SERVICE_REJECTED: { retryable: false },
   ERR_FIELD_SERVICE_UNAVAILABLE: { retryable: true },
+  ERR_HISTORY_QUERY_INVALID: { retryable: false },
   ERR_INCIDENT_CONFLICT: { retryable: false },
   ERR_INCIDENT_LOCKED: { retryable: true },
   ERR_INCIDENT_NOT_FOUND: { retryable: false },

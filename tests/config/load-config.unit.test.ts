@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         conversationOpensPerSubscriberPerMinute: 10,
         conversationReuseMs: 60_000,
       },
+      embed: { origins: [], tokenTtlSeconds: 600 },
     } satisfies Config);
   });
 
@@ -98,6 +99,8 @@ describe('loadConfig', () => {
       VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0.95',
       VIGIL_SHED_RETRY_AFTER_SECONDS: '5',
       VIGIL_SHED_MAX_WRITES_IN_FLIGHT: '32',
+      VIGIL_EMBED_ORIGINS: 'https://crm.example.com, http://127.0.0.2:8090/',
+      VIGIL_EMBED_TOKEN_TTL_SECONDS: '120',
     });
     const { apiKeys, actions, ...rest } = config;
     expect(apiKeys.map((key) => [key.role, key.token.reveal()])).toEqual([['agent', AGENT_TOKEN]]);
@@ -145,7 +148,21 @@ describe('loadConfig', () => {
         conversationOpensPerSubscriberPerMinute: 3,
         conversationReuseMs: 0,
       },
+      embed: { origins: ['https://crm.example.com', 'http://127.0.0.2:8090'], tokenTtlSeconds: 120 },
     });
+  });
+
+  it('refuses an embed origin that is not exactly an origin, and a token life past its bound', () => {
+    const problems = problemsOf({
+      VIGIL_EMBED_ORIGINS: 'https://crm.example.com/desk, *.example.com, ftp://files.example.com',
+      VIGIL_EMBED_TOKEN_TTL_SECONDS: '86400',
+    });
+    expect(namesOf(problems)).toEqual([
+      'VIGIL_EMBED_TOKEN_TTL_SECONDS',
+      'VIGIL_EMBED_ORIGINS',
+      'VIGIL_EMBED_ORIGINS',
+      'VIGIL_EMBED_ORIGINS',
+    ]);
   });
 
   it('reports every bad variable at once, each naming its variable and what it accepts', () => {
@@ -314,6 +331,8 @@ describe('loadConfig', () => {
       'VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE',
       'VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE',
       'VIGIL_CONVERSATION_REUSE_SECONDS',
+      'VIGIL_EMBED_ORIGINS',
+      'VIGIL_EMBED_TOKEN_TTL_SECONDS',
       'VIGIL_FIELD_SERVICE_SECRET',
       'VIGIL_FIELD_SERVICE_URL',
       'VIGIL_HOST',

@@ -20,6 +20,10 @@ import { adminRoutes } from './admin-routes.js';
 import { findingRoutes } from './finding-routes.js';
 import { meRoutes } from './me-routes.js';
 import { consoleRoutes } from './console-routes.js';
+import { embedConsoleRoutes } from './embed-console-routes.js';
+import { embedTokenRoutes } from './embed-token-routes.js';
+import { subscriberHistoryRoutes } from './subscriber-history-routes.js';
+import { DEFAULT_EMBED_CONFIG } from '../../config/embed-env.js';
 
 /**
  * The domain routes of the HTTP API, one line per domain in the order data flows (inventory →
@@ -84,5 +88,15 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     suggestions: s.suggestions,
   });
   void app.register(consoleRoutes);
+  const embed = config.embed ?? DEFAULT_EMBED_CONFIG;
+  void app.register(embedConsoleRoutes, { origins: embed.origins });
+  void app.register(embedTokenRoutes, {
+    tokens: s.embedTokens,
+    inventory: s.inventory,
+    actions: s.actions,
+    conversationOf: s.conversationOf,
+    defaultTtlSeconds: embed.tokenTtlSeconds,
+  });
+  void app.register(subscriberHistoryRoutes, { history: s.subscriberHistory });
   void app.register(meRoutes);
 }

@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRecord } from '../../src/actions/action.js';
+import type { AuditEntry } from '../../src/actions/action-store.js';
+import { pageOf } from '../../src/actions/subscriber-history.js';
+import { createSmsStore, type SmsRecord } from '../../src/sms/index.js';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+
+const device = (id: string, kind: string, parentId: string | null) => ({
+  id,
+  kind,
+  parentId,
+  site: 'site-1',
+  profile: kind === 'cpe' ? 'cpe-router' : 'access-node',
+  host: '127.0.0.1',
+  port: 1161,
+  auth: 'sim',
+});
+
+interface Page {
+  items: { type: string; at: string; [field: string]: unknown }[];
+  nextBefore?: string;
+  partial: boolean;
+}
+
+let t: TestApp;
+const DAY = 24 * 3_600_000;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const imported = await t.app.inject({
+    method: 'PUT',
+    url: '/v1/inventory',
+    headers: t.auth.admin,
+    payload: {
+      sites: [{ id: 'site-1', name: 'Kazan' }],
+      devices: [
+        device('an-1', 'access_node', null),
+        device('cpe-1', 'cpe', 'an-1'),
+        device('cpe-2', 'cpe', 'an-1'),
+      ],
+      subscribers: [
+        { id: 'sub-1', deviceIds: ['cpe-1'], site: 'site-1' },
+        { id: 'sub-2', deviceIds: ['cpe-2'], site: 'site-1' },
+      ],
+    },
+  });
+  expect(imported.statusCode).toBe(200);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Yesterday's reboot that did not help, this morning's NOC reboot, a dismissal, an outage SMS: as the stores keep them. */
+async function storeHistory(now: number): Promise<void> {
+  const { actions: store, outcomes } = t.services;
+  const { redis, keys } = t.testRedis;
+  let sequence = 0;
+  // Each entry reaches the stream at its own time, as the service writes them (ids in time order).
+  const actions = {
+    create: (action: ActionRecord) => store.create(action),
+    audit: async (entry: AuditEntry) => {
+      await redis.xadd(keys.audit(), `${entry.at}-${sequence++}`, 'entry', JSON.stringify(entry));
+    },
+  };
+  const reboot: ActionRecord = {
+    id: 'cpe-1:remote_reboot:cpe-1:stale_uptime',
+    kind: 'remote_reboot',
+    deviceId: 'cpe-1',
+    suggestionId: 'cpe-1:remote_reboot:cpe-1:stale_uptime',
+    subscriberIds: ['sub-1'],
+    requestedBy: 'agent:a-17',
+    requestedAt: now - DAY,
+    state: 'failed',
+    finishedAt: now - DAY + 60_000,
+    outcome: {
+      result: 'failed',
+      reason: 'device back after 40 s; error_rate still open',
+      findingCleared: false,
+      escalation: 'technician_visit',
+    },
+  };
+  await actions.create(reboot);
+  await actions.audit({
+    at: now - DAY,
+    what: 'suggestion.accepted',
+    by: 'agent:a-17',
+    deviceId: 'cpe-1',
+    subscriberId: 'sub-1',
+    suggestionId: reboot.id,
+    actionId: reboot.id,
+  });
+  // Another subscriber's action: never in sub-1's history.
+  await actions.audit({
+    at: now - DAY,
+    what: 'reboot.requested',
+    by: 'noc:1',
+    deviceId: 'cpe-2',
+    actionId: 'x',
+  });
+  const noc: ActionRecord = {
+    id: `noc-reboot:cpe-1:${now - 3_600_000}`,
+    kind: 'remote_reboot',
+    deviceId: 'cpe-1',
+    subscriberIds: ['sub-1'],
+    requestedBy: 'noc:ab12cd34',
+    requestedAt: now - 3_600_000,
+    state: 'succeeded',
+    outcome: { result: 'succeeded', reason: 'device back after 9 s', findingCleared: true },
+  };
+  await actions.create(noc);
+  await actions.audit({
+    at: now - 3_600_000,
+    what: 'reboot.requested',
+    by: noc.requestedBy,
+    deviceId: 'cpe-1',
+    actionId: noc.id,
+  });
+  await actions.audit({
+    at: now - 3_600_000 + 1,
+    what: 'reboot.sent',
+    by: noc.requestedBy,
+    deviceId: 'cpe-1',
+    actionId: noc.id,
+  });
+  await actions.audit({
+    at: now - 1_800_000,
+    what: 'suggestion.dismissed',
+    by: 'agent:a-17',
+    deviceId: 'cpe-1',
+    subscriberId: 'sub-1',
+    suggestionId: 'cpe-1:consultation:cpe-1:low_signal',
+    detail: 'subscriber_declined',
+  });
+  await outcomes.contact('sub-1', now - DAY - 120_000);
+  const sms: SmsRecord = {
+    key: 'outage:an-1|sub-1|outage',
+    incidentId: 'outage:an-1',
+    subscriberId: 'sub-1',
+    kind: 'outage',
+    phone: '+79120000001',
+    language: 'en',
+    timeZone: 'Europe/Moscow',
+    state: 'sent',
+    queuedAt: now - 2 * DAY,
+    dueAt: now - 2 * DAY,
+    sentAt: now - 2 * DAY + 5000,
+    text: 'Works on the line in your area; service back by 18:00.',
+  };
+  await createSmsStore(t.testRedis.redis, t.testRedis.keys).queue([sms]);
+}
+
+const read = async (query: string, headers = t.auth.agent): Promise<Page> => {
+  const response = await t.app.inject({
+    method: 'GET',
+    url: `/v1/subscribers/sub-1/history${query}`,
+    headers,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Page>();
+};
+
+describe('GET /v1/subscribers/{id}/history', () => {
+  it("lists the subscriber's contacts, actions with how they ended, dismissals and SMS, newest first", async () => {
+    const now = Date.now();
+    await storeHistory(now);
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/v1/conversations',
+      headers: t.auth.agent,
+      payload: { subscriberId: 'sub-1', channel: 'voice', agentId: 'a-17' },
+    });
+    expect(opened.statusCode).toBe(201);
+
+    const page = await read('');
+    expect(page.partial).toBe(false);
+    expect(page.items.map((item) => item.type)).toEqual([
+      'contact',
+      'dismissal',
+      'action',
+      'action',
+      'contact',
+      'sms',
+    ]);
+    const times = page.items.map((item) => Date.parse(item.at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(page.items[0]).toMatchObject({ channel: 'voice', agentId: 'a-17' });
+    expect(page.items[1]).toMatchObject({ reason: 'subscriber_declined', deviceId: 'cpe-1' });
+    expect(page.items[2]).toMatchObject({
+      kind: 'remote_reboot',
+      state: 'succeeded',
+      requestedBy: 'noc:ab12cd34',
+    });
+    expect(page.items[3]).toMatchObject({
+      kind: 'remote_reboot',
+      result: 'failed',
+      findingCleared: false,
+      escalation: 'technician_visit',
+      reason: 'device back after 40 s; error_rate still open',
+    });
+    expect(page.items[5]).toMatchObject({ kind: 'outage', state: 'sent', incidentId: 'outage:an-1' });
+    expect((await read('', t.auth.noc)).items).toHaveLength(6);
+  });
+
+  it('pages with nextBefore: the pages together are the whole history, once each', async () => {
+    const whole = await read('?limit=100');
+    const seen: Page['items'] = [];
+    let query = '?limit=2';
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await read(query);
+      seen.push(...page.items);
+      if (!page.nextBefore) break;
+      expect(page.items).toHaveLength(2);
+      query = `?limit=2&before=${encodeURIComponent(page.nextBefore)}`;
+    }
+    expect(seen).toEqual(whole.items);
+  });
+
+  it('answers 404 for an unknown subscriber, 400 for a bad cursor, 403 for an admin key', async () => {
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/subscribers/nobody/history',
+      headers: t.auth.agent,
+    });
+    expect(unknown.statusCode).toBe(404);
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/v1/subscribers/sub-1/history?before=yesterday',
+      headers: t.auth.agent,
+    });
+    expect(bad.statusCode).toBe(400);
+    const admin = await t.app.inject({
+      method: 'GET',
+      url: '/v1/subscribers/sub-1/history',
+      headers: t.auth.admin,
+    });
+    expect(admin.statusCode).toBe(403);
+  });
+});
+
+describe('pageOf', () => {
+  it('never ends a full page inside a millisecond, unless the whole page is that millisecond', () => {
+    const at = (ms: number) => ({ type: 'contact' as const, at: ms });
+    expect(pageOf([at(5), at(4), at(4), at(3)], 2, false)).toEqual({
+      items: [at(5)],
+      nextBefore: 5,
+      partial: false,
+    });
+    expect(pageOf([at(5), at(4), at(3)], 2, false)).toEqual({
+      items: [at(5), at(4)],
+      nextBefore: 4,
+      partial: false,
+    });
+    expect(pageOf([at(4), at(4), at(4)], 2, true)).toEqual({
+      items: [at(4), at(4)],
+      nextBefore: 4,
+      partial: true,
+    });
+    expect(pageOf([at(4)], 2, false)).toEqual({ items: [at(4)], partial: false });
+  });
+});
