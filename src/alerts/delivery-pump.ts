@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { alertFate } from './alert-backoff.js';
 import { DeliveryRetry } from './delivery-retry.js';
+import { ledgerInto } from './incident-alert-ledger.js';
 import { sendAlert, type AlertSend } from './send-alert.js';
 import { sendToAlertmanager, type AlertmanagerSendDeps } from './send-to-alertmanager.js';
 import type { Delivery, WebhookSubscription } from './webhook.js';
@@ -28,6 +29,21 @@ export interface PumpAttempt {
   allowed: number;
 }
 
+type DeliveryResult = 'delivered' | 'retried' | 'dead';
+
+/** Counts a send's result, and files it under its incident (whose timeline counts alerts) unless it will be retried. */
+async function countResult(
+  deps: DeliveryPumpDeps,
+  result: DeliveryResult,
+  delivery: Delivery,
+  at: number,
+): Promise<void> {
+  const pipeline = deps.redis.pipeline();
+  countInto(pipeline, deps.keys, 'vigil_webhook_deliveries_total', { result });
+  if (result !== 'retried') ledgerInto(pipeline, deps.keys, [delivery], result, at);
+  await pipeline.exec();
+}
+
 /**
  * The delivery pump of one subscription: takes the delivery at the head of its queue, sends it, and
  * records the outcome (alert-backoff.ts decides which): delivered → dropped from the queue, next one;
@@ -39,11 +55,7 @@ export function createDeliveryPump(deps: DeliveryPumpDeps) {
   const { store, log } = deps;
   const now = deps.now ?? Date.now;
 
-  async function count(result: 'delivered' | 'retried' | 'dead'): Promise<void> {
-    const pipeline = deps.redis.pipeline();
-    countInto(pipeline, deps.keys, 'vigil_webhook_deliveries_total', { result });
-    await pipeline.exec();
-  }
+  const count = (result: DeliveryResult, delivery: Delivery) => countResult(deps, result, delivery, now());
 
   /** Records one send; true when the pump goes on to the next delivery. */
   async function record(delivery: Delivery, sent: AlertSend, attempt: PumpAttempt): Promise<boolean> {
@@ -62,14 +74,14 @@ export function createDeliveryPump(deps: DeliveryPumpDeps) {
           'receiver accepted the alert with an answer over the body cap; the rest was not read',
         );
       await store.delivered(subscriptionId, delivery);
-      await count('delivered');
+      await count('delivered', delivery);
       return true;
     }
     if (fate === 'retry') {
-      await count('retried');
+      await count('retried', delivery);
       throw new DeliveryRetry(failure, outcome.verdict === 'retry' ? outcome.retryAfterMs : undefined);
     }
-    await count('dead');
+    await count('dead', delivery);
     log.warn({ subscriptionId, deliveryId: delivery.id, reason: failure }, 'alert dead-lettered');
     await store.kill(subscriptionId, { ...delivery, attempts: attempt.made + 1 }, failure, now());
     return false;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { Secret } from '../shared/secret.js';
 import { createDeadLetterStore } from './dead-letter-store.js';
+import { ledgerInto } from './incident-alert-ledger.js';
 import type { Delivery, WebhookSubscription } from './webhook.js';
 
 export type { DeadLetter } from './dead-letter-store.js';
@@ -46,7 +47,10 @@ export function createWebhookStore(redis: Redis, keys: RedisKeys) {
     /** Queues alerts for a subscription, in order. */
     async enqueue(subscriptionId: string, deliveries: readonly Delivery[]): Promise<void> {
       if (deliveries.length === 0) return;
-      await redis.rpush(keys.alertsPending(subscriptionId), ...deliveries.map((d) => JSON.stringify(d)));
+      const pipeline = redis.pipeline();
+      pipeline.rpush(keys.alertsPending(subscriptionId), ...deliveries.map((d) => JSON.stringify(d)));
+      ledgerInto(pipeline, keys, deliveries, 'queued', Date.now());
+      await pipeline.exec();
     },
     async head(subscriptionId: string): Promise<Delivery | undefined> {
       const json = await redis.lindex(keys.alertsPending(subscriptionId), 0);

@@ -5,6 +5,7 @@ import type { VigilEvent } from '../events/vigil-event.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { withLock } from '../platform/redis-lock.js';
 import { AppError } from '../shared/app-error.js';
+import { appendHistory, historyOfChange, historyOfEdit } from './incident-history.js';
 
 /** Long enough for one correlation step at 1M devices; only a holder that died leaves it to expire. */
 const LOCK_TTL_MS = 30_000;
@@ -112,8 +113,12 @@ class RedisIncidentStore implements IncidentStore {
       // A pending sign that vanished before it settled was never announced: it leaves no record.
       pipeline.srem(keys.activeIncidents(), incident.id);
       pipeline.hdel(records, incident.id);
+      pipeline.del(keys.incidentHistory(incident.id));
     }
-    for (const change of changes) appendEvent(pipeline, keys, incidentEvent(change));
+    for (const change of changes) {
+      appendEvent(pipeline, keys, incidentEvent(change));
+      appendHistory(pipeline, keys, change.incident.id, historyOfChange(change));
+    }
     pipeline.incr(keys.incidentsVersion());
     await pipeline.exec();
     if (changes.some((c) => c.type === 'resolved')) await trimResolved(this.redis, keys, Date.now());
@@ -146,6 +151,7 @@ class RedisIncidentStore implements IncidentStore {
       const pipeline = this.redis.pipeline();
       pipeline.hset(this.keys.incidentRecords(), id, JSON.stringify(edited));
       if (change) appendEvent(pipeline, this.keys, incidentEvent(change));
+      appendHistory(pipeline, this.keys, id, historyOfEdit(incident, edited, Date.now()));
       pipeline.incr(this.keys.incidentsVersion());
       await pipeline.exec();
       return edited;
@@ -167,5 +173,6 @@ async function trimResolved(redis: Redis, keys: RedisKeys, now: number): Promise
   const pipeline = redis.pipeline();
   pipeline.zrem(keys.resolvedIncidents(), ...old);
   if (gone.length > 0) pipeline.hdel(keys.incidentRecords(), ...gone);
+  for (const id of gone) pipeline.del(keys.incidentHistory(id), keys.incidentAlerts(id));
   await pipeline.exec();
 }

@@ -16,6 +16,7 @@ import {
   subscriberIdsOfDevice,
 } from './subscriber-lookups.js';
 import { createTopologyQueries } from './topology-queries.js';
+import { countMembersOf, descendantIdsOfEach } from './subtree-queries.js';
 import {
   type Device,
   type Inventory,
@@ -62,6 +63,14 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     /** Parent first, root last. */
     ancestors: topology.ancestors,
     descendantIds: topology.descendantIds,
+    /** Every device below each of `ids` (one list per id), walked together a level at a time. */
+    descendantIdsOfEach: (ids: readonly string[]): Promise<string[][]> => descendantIdsOfEach(ctx, ids),
+    /** How many children each device has. */
+    countChildren: (ids: readonly string[]): Promise<number[]> =>
+      countMembersOf(ctx, 'device-parent-index', ids),
+    /** How many subscribers are linked directly to each device. */
+    countSubscribersOf: (ids: readonly string[]): Promise<number[]> =>
+      countMembersOf(ctx, 'device-subscriber-index', ids),
     /** Everyone whose service passes through the device: linked to it or to any device below it. */
     subscriberIdsBehind: topology.subscriberIdsBehind,
     subscribersBehind: async (deviceId: string): Promise<Subscriber[]> =>

@@ -64,6 +64,8 @@ export interface RedisKeys {
   incidentLock(): string;
   /** Counter bumped by every incident write (a step's save, a NOC edit): a reader's cache stays valid while it holds. */
   incidentsVersion(): string;
+  /** List of one incident's timeline entries (JSON: opened, ETA and note set, acknowledged, resolved…), oldest first, capped. */
+  incidentHistory(incidentId: string): string;
   /** Hash window id → maintenance window JSON. */
   maintenanceWindows(): string;
   /** Hash suggestion id → suggestion record JSON (state, texts, history). */
@@ -118,6 +120,8 @@ export interface RedisKeys {
   alertsDead(): string;
   /** Sorted set delivery id → when it died, to list dead letters newest first. */
   alertsDeadIndex(): string;
+  /** Hash delivery id → JSON {event, subscriptionId, state, at} of the alerts queued for one incident (what its timeline counts). */
+  incidentAlerts(incidentId: string): string;
   /** Stream of outcomes: how each suggestion ended (decision, action result), for the effectiveness report. */
   outcomes(): string;
   /** Sorted set of one subscriber's contacts (conversation opens) by time, to tell who came back. */
@@ -239,6 +243,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     resolvedIncidents: () => k('incidents', 'resolved'),
     incidentLock: () => k('incidents', 'lock'),
     incidentsVersion: () => k('incidents', 'version'),
+    incidentHistory: (incidentId) => k('incidents', 'history', incidentId),
     maintenanceWindows: () => k('maintenance', 'windows'),
     suggestionRecords: () => k('suggestions', 'records'),
     suggestionVersions: () => k('suggestions', 'versions'),
@@ -263,6 +268,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     alertsPending: (subscriptionId) => k('alerts', 'pending', subscriptionId),
     alertsDead: () => k('alerts', 'dead'),
     alertsDeadIndex: () => k('alerts', 'dead-index'),
+    incidentAlerts: (incidentId) => k('alerts', 'incident', incidentId),
     outcomes: () => k('outcomes'),
     contacts: (subscriberId) => k('outcomes', 'contacts', subscriberId),
     ...smsKeys(k),

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   ERR_INCIDENT_CONFLICT: { retryable: false },
   ERR_INCIDENT_LOCKED: { retryable: true },
   ERR_INCIDENT_NOT_FOUND: { retryable: false },
+  ERR_INCIDENT_QUERY_INVALID: { retryable: false },
   ERR_INTERNAL: { retryable: false },
   ERR_INVENTORY_INVALID: { retryable: false },
   ERR_INVENTORY_LOCKED: { retryable: true },

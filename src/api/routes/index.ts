@@ -6,6 +6,7 @@ import { inventoryChangeRoutes } from './inventory-change-routes.js';
 import { inventoryReadRoutes } from './inventory-read-routes.js';
 import { diagnosisRoutes } from './diagnosis-routes.js';
 import { incidentRoutes } from './incident-routes.js';
+import { incidentTreeRoutes } from './incident-tree-routes.js';
 import { incidentSmsRoutes } from './incident-sms-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { conversationRoutes } from './conversation-routes.js';
@@ -52,6 +53,12 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   void app.register(diagnosisRoutes, { diagnosis: s.diagnosis });
   void app.register(incidentRoutes, { incidents: s.incidents });
+  void app.register(incidentTreeRoutes, {
+    redis: deps.redis,
+    keys: deps.keys,
+    incidents: s.incidents,
+    inventory: s.inventory,
+  });
   void app.register(incidentSmsRoutes, { incidents: s.incidents, sms: s.sms });
   void app.register(maintenanceRoutes, { maintenance: s.maintenance });
   void app.register(conversationRoutes, { conversations: s.conversations });
