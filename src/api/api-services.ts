@@ -11,6 +11,7 @@ import type { IncidentStore } from '../diagnosis/incident-store.js';
 import type { MaintenanceStore } from '../diagnosis/maintenance-store.js';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
 import type { InventoryStore } from '../inventory/index.js';
+import type { OverviewFeed } from '../metrics/overview-feed.js';
 import type { OutcomeStore } from '../outcomes/outcome-store.js';
 import type { DeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
@@ -59,5 +60,7 @@ export interface ApiServices {
   probeNow: (deviceId: string, timeoutMs: number) => Promise<PollReport | null>;
   /** The Prometheus text of the whole service. */
   renderMetrics: () => Promise<string>;
+  /** The NOC overview, read and followed live (GET /v1/overview, /v1/overview/events). */
+  overview: OverviewFeed;
   close(): Promise<void>;
 }

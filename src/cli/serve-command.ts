@@ -103,6 +103,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stopSignal = waitForStopSignal(logger);
 
   const roles = await Promise.all(flags.roles.map((name) => ROLE_FACTORIES[name](context)));
+  // The NOC overview's minute samples, taken where the work is done (pollers, workers).
+  if (flags.roles.some((name) => name !== 'api'))
+    roles.push((await import('../roles/minute-series-role.js')).createMinuteSeriesRole(context));
   await startRoles(roles, shutdown, logger);
   const api = roles.find((role): role is ApiRole => role.name === 'api');
   logger.info(

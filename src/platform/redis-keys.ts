@@ -152,6 +152,10 @@ export interface RedisKeys {
   embedToken(tokenId: string): string;
   /** Hash series → value: the service's counters, incremented by every process (see src/metrics/). */
   metricCounters(): string;
+  /** Hash per minute (epoch minutes), expiring: the counters and a few gauges as they stood then (src/metrics/minute-series.ts). */
+  metricMinute(minute: number): string;
+  /** Pub/sub channel: devices changed status (a count per poll batch), so the NOC overview re-reads at once. */
+  deviceStatusChanged(): string;
   /** Counter bumped by `POST /v1/admin/reload`: every process re-reads probes and playbooks when it moves. */
   configGeneration(): string;
   /** Lock naming the one worker process whose advisor correlates and plans. */
@@ -220,6 +224,13 @@ const smsKeys = (k: KeyJoin) =>
     smsPace: () => k('sms', 'pace'),
   }) satisfies Partial<RedisKeys>;
 
+/** The NOC overview (src/metrics/overview*.ts): minute samples and the pollers' status-change signal. */
+const overviewKeys = (k: KeyJoin) =>
+  ({
+    metricMinute: (minute: number) => k('metrics', 'minute', String(minute)),
+    deviceStatusChanged: () => k('poll', 'status-changed'),
+  }) satisfies Partial<RedisKeys>;
+
 export function createRedisKeys(prefix = 'vigil'): RedisKeys {
   const k: KeyJoin = (...parts) => [prefix, `{${prefix}}`, ...parts].join(':');
   return {
@@ -276,6 +287,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     apiKeysByDigest: () => k('auth', 'keys-by-digest'),
     embedToken: (tokenId) => k('auth', 'embed-token', tokenId),
     metricCounters: () => k('metrics', 'counters'),
+    ...overviewKeys(k),
     configGeneration: () => k('config', 'generation'),
     advisorLeader: () => k('advisor', 'leader'),
     failpointFired: (name) => k('drill', 'failpoint', name),

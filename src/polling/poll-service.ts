@@ -112,6 +112,11 @@ async function storeAndPublish(
   );
   const gone = new Set(skipped);
   const reports = polled.map((p) => p.report);
+  // A status moved: the NOC overview's streams re-read now (src/metrics/overview-feed.ts).
+  const moved = polled.filter(
+    ({ facts }) => !gone.has(facts.id) && facts.before.status !== facts.after.status,
+  ).length;
+  if (moved > 0) await deps.redis.publish(deps.keys.deviceStatusChanged(), String(moved));
   await publishPollReports(
     deps.redis,
     deps.keys,

@@ -21,6 +21,7 @@ import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { createInventoryStore } from '../inventory/index.js';
 import { createMetricsRenderer, registerLocalGauge } from '../metrics/render-metrics.js';
+import { createOverviewFeed } from '../metrics/overview-feed.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import type { Logger } from '../platform/logger.js';
 import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
@@ -86,6 +87,12 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
   });
   hub.start();
   registerApiGauges(() => conversations.streamClients());
+  const overview = createOverviewFeed({
+    ...deps,
+    ...config,
+    ...stores,
+    subscriber: connect('vigil-overview', 'worker'),
+  });
   return {
     ...stores,
     ...createEmbedServices(redis, keys, stores),
@@ -101,8 +108,10 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     probeNow: probes.probeNow,
     inventoryChanged: probes.inventoryChanged,
     renderMetrics: () => metrics.render(),
+    overview,
     async close() {
       conversations.closeStreams();
+      overview.close();
       // Independent, and each may spend its reader grace with Redis gone: side by side.
       await Promise.all([hub.stop(), probes.close()]);
       await actionQueue.close();

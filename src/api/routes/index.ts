@@ -17,6 +17,7 @@ import { webhookRoutes } from './webhook-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { overviewRoutes } from './overview-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { findingRoutes } from './finding-routes.js';
 import { meRoutes } from './me-routes.js';
@@ -77,6 +78,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   void app.register(reportRoutes, { outcomes: s.outcomes, inventory: s.inventory });
   void app.register(keyRoutes, { apiKeys: s.apiKeys });
   void app.register(metricsRoutes, { renderMetrics: s.renderMetrics });
+  void app.register(overviewRoutes, { overview: s.overview });
   void app.register(adminRoutes, {
     redis: deps.redis,
     keys: deps.keys,

@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import { DEVICE_STATUSES, type DeviceStatus } from '../detection/device-status.js';
+import { DEVICE_KINDS, type DeviceKind } from '../inventory/inventory-types.js';
+import { SEPARATOR } from '../inventory/write-inventory.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+
+export type StatusCounts = Record<DeviceStatus, number>;
+export interface KindHealth {
+  kind: DeviceKind;
+  total: number;
+  byStatus: StatusCounts;
+}
+
+/** Ids looked up per round trip while walking a kind's devices. */
+const CHUNK = 1000;
+
+/** Just past every "<kind>\0<id>" member of one kind (the separator is \0, so \u0001 follows it). */
+const endOf = (kind: string): string => `(${kind}\u0001`;
+
+const zeroCounts = (): StatusCounts => ({ unknown: 0, up: 0, degraded: 0, down: 0 });
+
+function replies(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/** How many devices of each kind the inventory holds and how many the pollers placed in each status set. */
+async function totals(redis: Redis, keys: RedisKeys): Promise<{ kinds: number[]; statuses: number[] }> {
+  const read = redis.pipeline();
+  const kindIndex = keys.inventoryPart('device-kind-index');
+  for (const kind of DEVICE_KINDS) read.zlexcount(kindIndex, `[${kind}${SEPARATOR}`, endOf(kind));
+  for (const status of DEVICE_STATUSES) read.zcard(keys.devicesByStatus(status));
+  const all = replies(await read.exec()).map(Number);
+  return { kinds: all.slice(0, DEVICE_KINDS.length), statuses: all.slice(DEVICE_KINDS.length) };
+}
+
+/** The statuses of one kind's devices, walking its index a chunk at a time (ZMSCORE in each status set). */
+async function walkKind(redis: Redis, keys: RedisKeys, kind: DeviceKind): Promise<StatusCounts> {
+  const counts = zeroCounts();
+  const kindIndex = keys.inventoryPart('device-kind-index');
+  const prefix = `${kind}${SEPARATOR}`;
+  let from = `[${prefix}`;
+  for (;;) {
+    const members = await redis.zrangebylex(kindIndex, from, endOf(kind), 'LIMIT', 0, CHUNK);
+    if (members.length === 0) return counts;
+    const ids = members.map((member) => member.slice(prefix.length));
+    const read = redis.pipeline();
+    const placed = DEVICE_STATUSES.filter((s) => s !== 'unknown');
+    for (const status of placed) read.zmscore(keys.devicesByStatus(status), ...ids);
+    const scores = replies(await read.exec()) as (string | null)[][];
+    ids.forEach((_, i) => {
+      const status = placed.find((_s, j) => scores[j]?.[i] !== null && scores[j]?.[i] !== undefined);
+      counts[status ?? 'unknown'] += 1;
+    });
+    if (members.length < CHUNK) return counts;
+    from = `(${members[members.length - 1] as string}`;
+  }
+}
+
+/**
+ * Devices by kind and status, adding up to the inventory. The most numerous kind (the CPEs, by far, in
+ * an operator's fleet) is never walked: its counts are the fleet's status totals less the other kinds',
+ * so the cost follows the access nodes and base stations (a few thousand at a million CPEs), not the fleet.
+ * A device never polled is in no status set: it counts as unknown, as describeDeviceState says.
+ */
+export async function readFleetByKind(redis: Redis, keys: RedisKeys): Promise<KindHealth[]> {
+  const { kinds, statuses } = await totals(redis, keys);
+  const largest = kinds.indexOf(Math.max(...kinds));
+  const health = await Promise.all(
+    DEVICE_KINDS.map(async (kind, i) => ({
+      kind,
+      total: kinds[i] ?? 0,
+      byStatus: i === largest ? zeroCounts() : await walkKind(redis, keys, kind),
+    })),
+  );
+  const rest = health[largest] as KindHealth;
+  for (const status of DEVICE_STATUSES) {
+    if (status === 'unknown') continue;
+    const others = health.reduce((sum, h, i) => (i === largest ? sum : sum + h.byStatus[status]), 0);
+    rest.byStatus[status] = Math.max(0, (statuses[DEVICE_STATUSES.indexOf(status)] ?? 0) - others);
+  }
+  const placed = rest.byStatus.up + rest.byStatus.degraded + rest.byStatus.down;
+  rest.byStatus.unknown = Math.max(0, rest.total - placed);
+  return health;
+}

@@ -1,0 +1,128 @@
+import type { Redis } from 'ioredis';
+import { FINDING_KINDS } from '../detection/index.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { parseSeriesField } from './parse-series-field.js';
+
+/** How long a minute's sample is kept: the overview draws the last hour, and one more covers a late reader. */
+export const MINUTE_SAMPLE_TTL_SECONDS = 2 * 60 * 60;
+/** Minutes the overview draws. */
+export const OVERVIEW_MINUTES = 60;
+
+/** The counters a minute's sample copies: what the overview draws (the rest stay in /metrics only). */
+const SAMPLED_COUNTERS = [
+  'vigil_polls_total',
+  'vigil_findings_opened_total',
+  'vigil_suggestions_total',
+  'vigil_actions_total',
+  'vigil_webhook_deliveries_total',
+];
+/** Gauge fields a sample adds, read at the moment it is taken. */
+const OPEN_FINDINGS = 'gauge:findings_open';
+const SAMPLED_AT = 'at';
+
+export const minuteOf = (ms: number): number => Math.floor(ms / 60_000);
+
+/**
+ * Takes this minute's sample unless some process already has: the sampled counters as they stand, the
+ * open findings, and when. Every process of a role that does the work runs it every few seconds
+ * (minute-series-role.ts); HSETNX on `at` elects the first of the minute, the others skip. Answers
+ * whether this call wrote the sample.
+ */
+export async function sampleMinute(redis: Redis, keys: RedisKeys, now = Date.now()): Promise<boolean> {
+  const key = keys.metricMinute(minuteOf(now));
+  if ((await redis.hsetnx(key, SAMPLED_AT, String(now))) === 0) return false;
+  const read = redis.pipeline();
+  read.hgetall(keys.metricCounters());
+  for (const kind of FINDING_KINDS) read.zcard(keys.devicesByFinding(kind));
+  const replies = ((await read.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+  const [counters = {}, ...openByKind] = replies as [Record<string, string>, ...number[]];
+  const fields: Record<string, string> = {
+    [OPEN_FINDINGS]: String(openByKind.reduce((sum, n) => sum + Number(n), 0)),
+  };
+  for (const [field, value] of Object.entries(counters))
+    if (SAMPLED_COUNTERS.includes(parseSeriesField(field)?.metricName ?? '')) fields[field] = value;
+  await redis.pipeline().hset(key, fields).expire(key, MINUTE_SAMPLE_TTL_SECONDS).exec();
+  return true;
+}
+
+/** One minute of the overview's time series: counts within the minute, the gauge at its sample. */
+export interface MinutePoint {
+  /** The minute's start, ISO 8601. */
+  at: string;
+  polls: number;
+  pollFailures: number;
+  findingsOpened: number;
+  /** Devices with an open finding when the minute was sampled; null when it was not. */
+  findingsOpen: number | null;
+  suggestionsMade: number;
+  suggestionsAccepted: number;
+  actionsSucceeded: number;
+  actionsFailed: number;
+  alertsDelivered: number;
+  alertsRetried: number;
+  alertsDead: number;
+}
+
+type Sample = Record<string, string>;
+
+/** Poll outcomes that got an answer; every other outcome is a failure. */
+const ANSWERED = new Set(['ok', 'partial']);
+
+/** Sums a sample's fields of one series whose labels pass `match`. */
+function total(sample: Sample, name: string, match: (labels: Record<string, string>) => boolean): number {
+  let sum = 0;
+  for (const [field, value] of Object.entries(sample)) {
+    const parsed = parseSeriesField(field);
+    if (parsed?.metricName === name && match(parsed.labels)) sum += Number(value);
+  }
+  return sum;
+}
+
+const any = (): boolean => true;
+
+/** The counts of one minute: the next sample's counters less this one's (never below 0: a counters reset). */
+export function minutePoint(minute: number, sample: Sample, next: Sample | undefined): MinutePoint {
+  const delta = (name: string, match: (labels: Record<string, string>) => boolean = any): number =>
+    next === undefined || next[SAMPLED_AT] === undefined || sample[SAMPLED_AT] === undefined
+      ? 0
+      : Math.max(0, total(next, name, match) - total(sample, name, match));
+  const open = sample[OPEN_FINDINGS];
+  return {
+    at: new Date(minute * 60_000).toISOString(),
+    polls: delta('vigil_polls_total'),
+    pollFailures: delta('vigil_polls_total', (l) => !ANSWERED.has(l.outcome ?? '')),
+    findingsOpened: delta('vigil_findings_opened_total'),
+    findingsOpen: open === undefined ? null : Number(open),
+    suggestionsMade: delta('vigil_suggestions_total', (l) => l.state === 'proposed'),
+    suggestionsAccepted: delta('vigil_suggestions_total', (l) => l.state === 'accepted'),
+    actionsSucceeded: delta('vigil_actions_total', (l) => l.result === 'succeeded'),
+    actionsFailed: delta('vigil_actions_total', (l) => l.result === 'failed'),
+    alertsDelivered: delta('vigil_webhook_deliveries_total', (l) => l.result === 'delivered'),
+    alertsRetried: delta('vigil_webhook_deliveries_total', (l) => l.result === 'retried'),
+    alertsDead: delta('vigil_webhook_deliveries_total', (l) => l.result === 'dead'),
+  };
+}
+
+/**
+ * The last OVERVIEW_MINUTES complete minutes, oldest first: each minute's counts are the difference
+ * between its sample and the next one's, so a minute counts once the following minute is sampled.
+ * A minute without a sample (no process ran) counts 0 and has no open-findings figure.
+ */
+export async function readMinuteSeries(
+  redis: Redis,
+  keys: RedisKeys,
+  now = Date.now(),
+): Promise<MinutePoint[]> {
+  const current = minuteOf(now);
+  const first = current - OVERVIEW_MINUTES;
+  const read = redis.pipeline();
+  for (let minute = first; minute <= current; minute++) read.hgetall(keys.metricMinute(minute));
+  const samples = ((await read.exec()) ?? []).map(([error, value]) => {
+    if (error) throw error;
+    return value as Sample;
+  });
+  return samples.slice(0, -1).map((sample, i) => minutePoint(first + i, sample, samples[i + 1]));
+}
