@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { ChildService } from '../demo/child-service.js';
+import { demoEnv, simArgs, writeEnvFile } from '../demo/demo-env.js';
+import type { DemoPeers } from '../demo/demo-peers.js';
 import type { RedisEndpoint } from '../platform/private-redis.js';
 import { createStatusLine, type StatusLine } from '../demo/status-line.js';
 import { positiveInt } from './cli-parsers.js';
@@ -17,9 +17,6 @@ interface DemoFlags {
   firstOctet: number;
   trapPort: number;
 }
-
-const SCENARIO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
-const secret = (): string => randomBytes(18).toString('base64url');
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -44,6 +41,8 @@ interface DemoRun {
   envFile: string;
   /** Started children, stopped in reverse order. */
   children: ChildService[];
+  /** The SMS centre and Alertmanager, stopped after the children. */
+  peers?: DemoPeers;
   wroteEnvFile: boolean;
   stopSignal: Promise<'stopped'>;
 }
@@ -74,6 +73,7 @@ async function demo(flags: DemoFlags): Promise<void> {
     screen.stop();
     if (run.wroteEnvFile) rmSync(run.envFile, { force: true });
     for (const child of run.children.reverse()) await child.stop();
+    await run.peers?.stop();
     await redis.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -87,7 +87,7 @@ async function runDemo(run: DemoRun): Promise<void> {
   const inventoryPath = join(run.workDir, 'inventory.json');
   // Each run starts from a clean slate: the demo's keys live under their own prefix.
   await clearPrefix(redis.url, env.VIGIL_REDIS_PREFIX as string);
-  const { simUrl, apiUrl } = await startChildren(run, env, inventoryPath);
+  const { simUrl, apiUrl, alertmanagerUrl } = await startChildren(run, env, inventoryPath);
   // Everything needed to follow along goes out before the story, not after its minute.
   run.wroteEnvFile = announceFollowAlong(flags, say, {
     ...keys,
@@ -96,12 +96,13 @@ async function runDemo(run: DemoRun): Promise<void> {
     simUrl,
     redisUrl: redis.url,
     prefix: env.VIGIL_REDIS_PREFIX as string,
+    alertmanagerUrl,
   });
   say('');
 
   const { startProgressView } = await import('../demo/progress-view.js');
   const stopProgress = startProgressView(apiUrl, keys.nocKey, run.screen.status);
-  if (!(await tellStory(run, { ...keys, apiUrl, simUrl, inventoryPath }))) {
+  if (!(await tellStory(run, { ...keys, apiUrl, simUrl, inventoryPath, alertmanagerUrl }))) {
     stopProgress();
     say('Stopped during the story.');
     return;
@@ -112,7 +113,7 @@ async function runDemo(run: DemoRun): Promise<void> {
     say('Demo finished.');
     return;
   }
-  sayRunning(say, run.envFile, apiUrl);
+  sayRunning(say, run.envFile, apiUrl, alertmanagerUrl);
   await run.stopSignal;
   stopProgress();
 }
@@ -121,27 +122,47 @@ async function startChildren(
   run: DemoRun,
   env: Record<string, string>,
   inventoryPath: string,
-): Promise<{ simUrl: string; apiUrl: string }> {
-  const { startChildService } = await import('../demo/child-service.js');
+): Promise<{ simUrl: string; apiUrl: string; alertmanagerUrl?: string }> {
+  const [{ startChildService }, { startDemoPeers }] = await Promise.all([
+    import('../demo/child-service.js'),
+    import('../demo/demo-peers.js'),
+  ]);
   const { flags, say } = run;
   say(`Starting the simulator: ${flags.devices} devices over real SNMP, faults from scenarios/demo.yaml`);
-  const sim = await startChildService('vigil sim', simArgs(flags, inventoryPath), env, 'simulator ready');
-  run.children.push(sim);
+  mkdirSync(resolve('.vigil'), { recursive: true });
+  // The SMS centre and Alertmanager start while the simulator does: the service needs their addresses.
+  const [simStart, peersStart] = await Promise.allSettled([
+    startChildService('vigil sim', simArgs(flags, inventoryPath), env, 'simulator ready'),
+    startDemoPeers(mkdtempSync(join(resolve('.vigil'), 'alertmanager-'))),
+  ]);
+  if (simStart.status === 'fulfilled') run.children.push(simStart.value);
+  if (peersStart.status === 'fulfilled') run.peers = peersStart.value;
+  for (const started of [simStart, peersStart]) if (started.status === 'rejected') throw started.reason;
+  const { sms, alertmanager } = run.peers as DemoPeers;
+  const sim = (simStart as PromiseFulfilledResult<ChildService>).value;
   say(
     `   ${String(sim.ready.devices)} devices at ${String(sim.ready.addresses)}, ready in ${String(sim.ready.startMs)} ms; control API ${String(sim.ready.control)}`,
   );
+
+  say(`   SMS centre ${sms.url} (the npm smpp package's server, in this process): outage SMS go there`);
+  if (alertmanager)
+    say(`   Alertmanager ${alertmanager.url} (Debian's prometheus-alertmanager, private to the demo)`);
 
   say('Starting the service: vigil serve');
   const service = await startChildService(
     'vigil serve',
     ['serve', '--port', String(flags.port)],
-    env,
+    { ...env, ...run.peers?.env },
     'vigil started',
   );
   run.children.push(service);
   const apiUrl = String(service.ready.url);
   say(`   API ${apiUrl} (OpenAPI at ${apiUrl}/docs)`);
-  return { simUrl: String(sim.ready.control), apiUrl };
+  return {
+    simUrl: String(sim.ready.control),
+    apiUrl,
+    ...(alertmanager ? { alertmanagerUrl: alertmanager.url } : {}),
+  };
 }
 
 interface DemoKeys {
@@ -160,10 +181,12 @@ async function tellStory(
     adminKey,
     nocKey,
     agentKey,
+    alertmanagerUrl,
   }: DemoKeys & {
     apiUrl: string;
     simUrl: string;
     inventoryPath: string;
+    alertmanagerUrl?: string | undefined;
   },
 ): Promise<boolean> {
   const [{ createApiClient }, { playDemoStory }] = await Promise.all([
@@ -177,6 +200,7 @@ async function tellStory(
     agent: { ...createApiClient(apiUrl, agentKey), url: apiUrl, token: agentKey },
     simControlUrl: simUrl,
     inventoryPath,
+    ...(alertmanagerUrl ? { alertmanagerUrl } : {}),
     say: run.say,
   });
   if ((await Promise.race([story.then(() => 'told' as const), run.stopSignal])) === 'told') return true;
@@ -197,71 +221,19 @@ async function clearPrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-function writeEnvFile(path: string, values: Record<string, string>): void {
-  rmSync(path, { force: true });
-  mkdirSync(resolve(path, '..'), { recursive: true });
-  writeFileSync(
-    path,
-    Object.entries(values)
-      .map(([k, v]) => `export ${k}='${v}'\n`)
-      .join(''),
-    { mode: 0o600 },
-  );
-}
-
-/** Credentials made for this run only: the simulator and the service get the same ones. */
-function demoEnv(flags: DemoFlags, redisUrl: string) {
-  const adminKey = secret();
-  const nocKey = secret();
-  const agentKey = secret();
-  const env: Record<string, string> = {
-    REDIS_URL: redisUrl,
-    VIGIL_REDIS_PREFIX: process.env.VIGIL_REDIS_PREFIX ?? 'vigil-demo',
-    VIGIL_LOG_LEVEL: 'info',
-    VIGIL_API_KEYS: `admin:${adminKey},noc:${nocKey},agent:${agentKey}`,
-    VIGIL_SNMP_SIM_VERSION: '2c',
-    VIGIL_SNMP_SIM_COMMUNITY: secret(),
-    VIGIL_SNMP_SIM_WRITE_COMMUNITY: secret(),
-    VIGIL_TRAP_PORT: String(flags.trapPort),
-    // A demo cannot wait minutes: outages open and resolve within seconds (production: 90 s and 60 s).
-    VIGIL_OUTAGE_SETTLE_SECONDS: '5',
-    VIGIL_OUTAGE_RESOLVE_SECONDS: '5',
-  };
-  return { env, adminKey, nocKey, agentKey };
-}
-
-function simArgs(flags: DemoFlags, inventoryPath: string): string[] {
-  return [
-    'sim',
-    '--devices',
-    String(flags.devices),
-    '--inventory-out',
-    inventoryPath,
-    '--control-port',
-    String(flags.controlPort),
-    '--first-octet',
-    String(flags.firstOctet),
-    '--scenario',
-    SCENARIO,
-    '--reboot-seconds',
-    '8',
-    '--stale-share',
-    '0.03',
-    '--trap-target',
-    `127.0.0.1:${flags.trapPort}`,
-  ];
-}
-
 interface FollowAlong extends DemoKeys {
   envFile: string;
   apiUrl: string;
   simUrl: string;
   redisUrl: string;
   prefix: string;
+  alertmanagerUrl?: string | undefined;
 }
 
 /** Where to watch, and (without --once) the keys in demo.env; true when the env file was written. */
 function announceFollowAlong(flags: DemoFlags, say: (line: string) => void, f: FollowAlong): boolean {
+  if (f.alertmanagerUrl)
+    say(`   Alertmanager: ${f.alertmanagerUrl}/#/alerts (the outage's alert shows there)`);
   if (flags.once) {
     say(
       `   The console: ${f.apiUrl}/console/ (keys are made per run; without --once they go to .vigil/demo.env)`,
@@ -277,6 +249,7 @@ function announceFollowAlong(flags: DemoFlags, say: (line: string) => void, f: F
     // The Redis and prefix the service uses: `vigil explain` and `vigil inventory` read them too.
     REDIS_URL: f.redisUrl,
     VIGIL_REDIS_PREFIX: f.prefix,
+    ...(f.alertmanagerUrl ? { VIGIL_ALERTMANAGER_URL: f.alertmanagerUrl } : {}),
   });
   say(
     `   The console: ${f.apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`,
@@ -287,12 +260,19 @@ function announceFollowAlong(flags: DemoFlags, say: (line: string) => void, f: F
   return true;
 }
 
-function sayRunning(say: (line: string) => void, envFile: string, apiUrl: string): void {
+function sayRunning(
+  say: (line: string) => void,
+  envFile: string,
+  apiUrl: string,
+  alertmanagerUrl?: string,
+): void {
   say('');
   say(`Running. Source ${envFile}, then for example`);
   say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/devices?kind=base_station"');
   say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/metrics"');
   say('   npx vigil explain --subscriber sub-000042');
+  say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/incidents/outage:an-0001/sms"');
+  if (alertmanagerUrl) say('   curl "$VIGIL_ALERTMANAGER_URL/api/v2/alerts"   # or open it in a browser');
   say(`The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`);
   say('Press Ctrl-C to stop.');
 }

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { connectSse, type SseClient } from '../events/sse-client.js';
+import {
+  showAlertEta,
+  showAlertResolved,
+  showFiringAlert,
+  subscribeAlertmanager,
+} from './alertmanager-story.js';
+import { reportOutageSms, reportRestoredSms } from './outage-sms-story.js';
 import type { StoryContext } from './story-context.js';
 
 interface Incident {
   id: string;
   state: string;
   kind: string;
+  openedAt: string;
   affectedSubscriberIds: string[];
 }
 
@@ -25,6 +33,7 @@ export async function outageStory(ctx: StoryContext, avoidId: string): Promise<v
   const streams: SseClient[] = [];
   ctx.say(`8. ${behind.length} subscribers behind ${station.id} are talking to agents when it loses power`);
   try {
+    await subscribeAlertmanager(ctx);
     for (const subscriber of behind) streams.push(await openConversation(ctx, subscriber.id));
     const failedAt = await cutPower(ctx, station);
     const incident = await waitFor(async () => {
@@ -39,8 +48,13 @@ export async function outageStory(ctx: StoryContext, avoidId: string): Promise<v
       `   ${incident.kind} ${incident.id} open after ${((Date.now() - failedAt) / 1000).toFixed(1)} s: ${incident.affectedSubscriberIds.length} subscribers behind it — one incident, not ${incident.affectedSubscriberIds.length} technician visits`,
     );
     await reportNotices(ctx, streams, failedAt);
-    await setEta(ctx, streams, incident);
+    // The affected subscribers are told by SMS before they call; the NOC sees the outage in Alertmanager.
+    const told = await reportOutageSms(ctx, incident);
+    await showFiringAlert(ctx, incident.id);
+    await showAlertEta(ctx, incident.id, await setEta(ctx, streams, incident));
     await restorePower(ctx, streams, station, incident);
+    await reportRestoredSms(ctx, incident.id, told);
+    await showAlertResolved(ctx, incident.id);
   } finally {
     for (const stream of streams) stream.close();
   }
@@ -117,7 +131,8 @@ async function reportNotices(ctx: StoryContext, streams: SseClient[], failedAt: 
   );
 }
 
-async function setEta(ctx: StoryContext, streams: SseClient[], incident: Incident): Promise<void> {
+/** NOC sets the ETA and a note; returns the ETA. */
+async function setEta(ctx: StoryContext, streams: SseClient[], incident: Incident): Promise<string> {
   const eta = new Date(Date.now() + 2 * 3_600_000).toISOString();
   await ctx.noc.request('PATCH', `/v1/incidents/${incident.id}`, {
     eta,
@@ -135,6 +150,7 @@ async function setEta(ctx: StoryContext, streams: SseClient[], incident: Inciden
     `   NOC sets the ETA and a note (PATCH /v1/incidents/${incident.id}); ${updated.filter(Boolean).length} conversations updated:`,
   );
   if (sample) ctx.say(`   ${sample.en}\n   ${sample.ru}`);
+  return eta;
 }
 
 async function restorePower(

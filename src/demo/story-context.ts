@@ -8,5 +8,7 @@ export interface StoryContext {
   agent: ApiClient & { url: string; token: string };
   simControlUrl: string;
   inventoryPath: string;
+  /** The NOC's Alertmanager, when installed: the story subscribes it and shows the outage's alert there. */
+  alertmanagerUrl?: string;
   say(line: string): void;
 }

@@ -47,12 +47,43 @@ describe('the vigil command (built, as npm ci leaves it)', () => {
     expect(stdout).toMatch(/faults: stale_uptime, line_errors/);
     expect(stdout).toMatch(/^ {3}remote_reboot — Offer a remote reboot\. Router up \d+ days/m);
     expect(stdout).toMatch(/action\.finished: succeeded — back after \d+ s with uptime \d+ s; .*cleared/);
-    expect(stdout).toMatch(/^ {3}outage outage:(bs|an)-\d+ open after [\d.]+ s: \d+ subscribers behind it/m);
+    const opened =
+      /^ {3}outage (outage:(?:bs|an)-\d+) open after [\d.]+ s: (\d+) subscribers behind it/m.exec(stdout);
+    expect(opened).not.toBeNull();
+    const [, incidentId, affected] = opened!;
     expect(stdout).toMatch(
       /(\d+) of \1 open conversations got exactly one outage notice each; other advice pushed since the failure: 0/,
     );
     expect(stdout).toMatch(/^ {3}Авария на узле.*Ожидаемое восстановление/m);
     expect(stdout).toMatch(/resolved [\d.]+ s later: (\d+) conversations told, \1 outage notices withdrawn/);
+
+    // Outage SMS through the demo's SMS centre, counted by Vigil's API (GET /v1/incidents/{id}/sms): every
+    // simulated subscriber has a phone, so each subscriber behind the outage gets exactly one, delivered.
+    const sms =
+      /SMS: (\d+) outage SMS sent to the (\d+) subscribers behind it with a phone, (\d+) delivered/.exec(
+        stdout,
+      );
+    expect(sms?.slice(1)).toEqual([affected, affected, affected]);
+    expect(stdout).toContain(`(GET /v1/incidents/${incidentId}/sms)`);
+    expect(stdout).toMatch(
+      new RegExp(`SMS: ${affected} "service restored" sent to the ${affected} told, ${affected} delivered`),
+    );
+
+    // The outage as Debian's Alertmanager reports it (installed on the test machine): firing with its
+    // labels, carrying the ETA NOC set, then resolved.
+    expect(stdout).toMatch(/^ {3}Alertmanager: http:\/\/127\.0\.0\.1:\d+\/#\/alerts/m);
+    expect(stdout).toContain('kind alertmanager: wh-');
+    expect(stdout).toMatch(
+      new RegExp(
+        `Alertmanager \\(GET /api/v2/alerts\\) shows VigilOutage\\{incident="${incidentId}", kind="outage", root_device="${incidentId.slice('outage:'.length)}", severity="critical", site="site-\\d+"\\} active: Outage under`,
+      ),
+    );
+    expect(stdout).toMatch(
+      /Alertmanager's alert carries it: eta="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", note="Power restored by the crew on site\."/,
+    );
+    expect(stdout).toContain(
+      `Alertmanager: the alert resolved (Vigil posted its endsAt); it lists no active alert for ${incidentId}`,
+    );
     expect(stdout).toMatch(/^ {3}· live: [\d,]+ polls/m);
     expect(stdout.trim().split('\n').at(-1)).toBe('Demo finished.');
   });
