@@ -6,7 +6,7 @@
 /** @type {readonly ConsoleView[]} */
 const VIEWS = [
   { name: 'agent', href: '#/agent', label: 'nav.agent', shortcut: 'Digit1' },
-  { name: 'noc', href: '#/noc/incidents', label: 'nav.noc', shortcut: 'Digit2' },
+  { name: 'noc', href: '#/noc/overview', label: 'nav.noc', shortcut: 'Digit2' },
 ];
 
 /**
@@ -23,5 +23,5 @@ export function viewsFor(role) {
 
 /** Where a role lands after sign-in, and from a hash it may not open. @param {Role} role */
 export function homeOf(role) {
-  return role === 'agent' ? '#/agent' : '#/noc/incidents';
+  return role === 'agent' ? '#/agent' : '#/noc/overview';
 }

@@ -152,6 +152,7 @@ describe('the operator console in a browser', () => {
         sim.addFault('bs-0001', 'down');
 
         const page = await openConsole('noc');
+        await page.getByRole('link', { name: 'Incidents' }).click();
         const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="open"]');
         await row.waitFor({ timeout: 60_000 });
         // Its routers fall unreachable poll by poll; the list follows (it re-reads every 3 s).
@@ -231,6 +232,7 @@ describe('the operator console in a browser', () => {
       async ({ expect }) => {
         sim.removeFaults('bs-0001');
         const page = await openConsole('noc');
+        await page.getByRole('link', { name: 'Incidents' }).click();
         const row = page.locator('tr[data-incident="outage:bs-0001"][data-state="resolved"]');
         await row.waitFor({ timeout: 120_000 });
         expect(await row.locator('[data-eta]').textContent()).toMatch(/was expected .*2030.*resolved at /);
@@ -250,11 +252,11 @@ describe('the operator console in a browser', () => {
     { timeout: 90_000 },
     async ({ expect }) => {
       const page = await openConsole('admin');
-      await page.getByRole('heading', { name: 'Incidents' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'Fleet overview' }).waitFor({ timeout: 30_000 });
       expect(await page.getByRole('link', { name: 'Agent' }).count()).toBe(0);
       expect(await page.locator('.shortcuts').textContent()).toMatch(/^Alt\+2 NOC · Alt\+L language$/);
       await page.goto(`${service.url}/console/#/agent`);
-      await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).toBe('#/noc/incidents');
+      await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).toBe('#/noc/overview');
       // The NOC's other tabs, each as it first opens; the sign-in form after signing out.
       await page.getByRole('link', { name: 'Maintenance' }).click();
       await page.getByRole('heading', { name: 'Maintenance' }).waitFor({ timeout: 15_000 });
