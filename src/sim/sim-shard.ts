@@ -5,6 +5,7 @@ import type { UsmUser } from '../snmp/auth-profile.js';
 import { applyReboot, currentBootAtMs, isReachable, uptimeTicks } from './device-dynamics.js';
 import { createSimMibView } from './sim-mib-view.js';
 import { faultOf, type SimDevice } from './sim-device.js';
+import { DeviceTable, type PackedDevices } from './device-table.js';
 import { downAlarm, type DownAlarm } from './down-alarm.js';
 import { ALARM_TRAP_OIDS, alarmVarbinds } from '../snmp/alarm-traps.js';
 
@@ -27,8 +28,8 @@ export interface ShardStats {
 }
 
 export interface SimShardOptions {
-  /** Devices this shard answers for (it binds one UDP socket for each). */
-  owned: SimDevice[];
+  /** Devices this shard answers for (it binds one UDP socket for each), packed (device-table.ts). */
+  owned: PackedDevices;
   /** Mirrors of every device that has children, so this shard knows when an ancestor is down. */
   parents: SimDevice[];
   credentials: SimCredentials;
@@ -46,19 +47,21 @@ export interface SimShardOptions {
  * process is too small for the fleet (see README "Simulator").
  */
 export class SimShard {
-  private readonly states = new Map<number, SimDevice>();
+  /** The devices served here, as columns: a device object exists only while it is being used. */
+  private readonly owned: DeviceTable;
+  /** Every device with children, as objects (a few hundred): reachability reads them on every answer. */
+  private readonly parents = new Map<number, SimDevice>();
   private readonly sockets: Socket[] = [];
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly responder: SnmpResponder<SimDevice>;
   private readonly stats: ShardStats;
-  private readonly ownedIndexes: Set<number>;
 
   constructor(private readonly options: SimShardOptions) {
-    this.ownedIndexes = new Set(options.owned.map((d) => d.index));
-    for (const device of options.parents) this.states.set(device.index, device);
-    for (const device of options.owned) this.states.set(device.index, device);
+    this.owned = new DeviceTable(options.owned);
+    for (const device of options.parents)
+      this.parents.set(device.index, this.owned.get(device.index) ?? device);
     this.stats = {
-      devices: options.owned.length,
+      devices: this.owned.size,
       received: 0,
       answered: 0,
       dropped: 0,
@@ -80,21 +83,23 @@ export class SimShard {
   }
 
   async start(): Promise<void> {
-    const binds = this.options.owned.map((device) => this.bind(device));
+    const binds = Array.from(this.owned.indexes(), (index) => this.bind(this.owned.get(index) as SimDevice));
     const results = await Promise.allSettled(binds);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) {
       await this.close();
       throw new Error(`${failed.length} device sockets could not bind; first: ${String(failed[0]?.reason)}`);
     }
-    for (const device of this.options.owned) this.scheduleTimers(device, undefined);
+    for (const index of this.owned.indexes())
+      this.scheduleTimers(this.owned.get(index) as SimDevice, undefined);
   }
 
   private bind(device: SimDevice): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = createSocket('udp4');
       socket.once('error', reject);
-      socket.on('message', (datagram, rinfo) => this.receive(device.index, socket, datagram, rinfo));
+      const { index } = device;
+      socket.on('message', (datagram, rinfo) => this.receive(index, socket, datagram, rinfo));
       socket.bind(device.port, device.host, () => {
         socket.off('error', reject);
         // A socket error after bind (e.g. ICMP-triggered) is a device outcome, never a crash.
@@ -107,7 +112,7 @@ export class SimShard {
 
   private receive(index: number, socket: Socket, datagram: Buffer, rinfo: RemoteInfo): void {
     this.stats.received += 1;
-    const device = this.states.get(index);
+    const device = this.owned.get(index);
     if (!device || !this.isReachable(device, Date.now())) {
       this.stats.dropped += 1;
       return;
@@ -130,27 +135,31 @@ export class SimShard {
     return isReachable(device, this.lookup, nowMs, this.options.rebootSilenceMs);
   }
 
-  private readonly lookup = (index: number): SimDevice | undefined => this.states.get(index);
+  private readonly lookup = (index: number): SimDevice | undefined =>
+    this.parents.get(index) ?? this.owned.get(index);
+
+  /** Keeps a changed device: in the table when served here, and as a parent when it has children. */
+  private store(device: SimDevice): void {
+    this.owned.set(device);
+    if (this.parents.has(device.index)) this.parents.set(device.index, device);
+  }
 
   /** New state for devices from the supervisor (a fault added or removed, a reboot elsewhere). */
   applyStates(devices: SimDevice[]): void {
     for (const next of devices) {
-      const previous = this.states.get(next.index);
+      const previous = this.lookup(next.index);
       if (!previous) continue;
-      this.states.set(next.index, next);
-      if (this.isOwned(next)) this.scheduleTimers(next, previous);
+      this.store(next);
+      if (this.owned.has(next.index)) this.scheduleTimers(next, previous);
     }
   }
 
-  private isOwned(device: SimDevice): boolean {
-    return this.ownedIndexes.has(device.index);
-  }
-
   private reboot(index: number): void {
-    const device = this.states.get(index);
+    const device = this.lookup(index);
     if (!device) return;
     const previous = { ...device };
     applyReboot(device, Date.now(), this.options.rebootSilenceMs);
+    this.store(device);
     this.scheduleTimers(device, previous);
     this.options.onDeviceChanged(device);
   }
@@ -161,7 +170,7 @@ export class SimShard {
     const wasWanDown = previous ? faultOf(previous, 'wan_down') !== undefined : false;
     const isWanDown = faultOf(device, 'wan_down') !== undefined;
     if (previous && wasWanDown !== isWanDown) this.trap(device, isWanDown ? 'linkDown' : 'linkUp');
-    const alarm = downAlarm(previous, device, (d) => this.states.get(d.parentIndex));
+    const alarm = downAlarm(previous, device, (d) => this.lookup(d.parentIndex));
     if (alarm) this.alarm(alarm, previous);
 
     const existing = this.timers.get(device.index);
@@ -182,7 +191,7 @@ export class SimShard {
     const timer = setTimeout(
       () => {
         this.timers.delete(device.index);
-        const current = this.states.get(device.index);
+        const current = this.lookup(device.index);
         if (!current) return;
         if (this.isReachable(current, Date.now())) this.trap(current, 'coldStart');
         this.scheduleTimers(current, current);

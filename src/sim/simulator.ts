@@ -69,6 +69,11 @@ export class Simulator {
     return this.fleet.devices;
   }
 
+  /** Drops the inventory document (written out by `vigil sim --inventory-out`); the devices stay. */
+  releaseInventory(): void {
+    this.fleet.inventory = { sites: [], devices: [], subscribers: [] };
+  }
+
   get processCount(): number {
     return this.shards.length;
   }
