@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAdviseBench } from './bench/advise-bench-command.js';
 import { registerConversationsBench } from './bench/conversations-bench-command.js';
+import { registerFleetBench } from './bench/fleet-bench-command.js';
 import { registerFuzzBench } from './bench/fuzz-bench-command.js';
 import { registerInventoryBench } from './bench/inventory-bench-command.js';
 import { registerOutageBench } from './bench/outage-bench-command.js';
@@ -17,4 +18,5 @@ export function registerBenchCommand(program: Command): void {
   registerConversationsBench(bench);
   registerFuzzBench(bench);
   registerOutageBench(bench);
+  registerFleetBench(bench);
 }

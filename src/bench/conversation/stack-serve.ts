@@ -17,7 +17,7 @@ export interface StackServeOptions {
 }
 
 /** `vigil serve`'s environment: the bench's Redis prefix, keys, communities, probes and outage timing. */
-function serveEnv(options: StackServeOptions): Record<string, string> {
+export function serveEnv(options: StackServeOptions): Record<string, string> {
   const { tokens } = options;
   return {
     REDIS_URL: options.redisUrl,

@@ -1,0 +1,67 @@
+import type { Latency } from '../conversation/latency.js';
+
+export interface FleetBenchOptions {
+  devices: number;
+  /** Probe interval of every device, seconds. */
+  intervalSeconds: number;
+  /** Intervals measured after the first full cycle (the steady state). */
+  cycles: number;
+  /** CPEs per base station or access node. */
+  fanout: number;
+  /** Conversations opened per second during the measured cycles, and for how long. */
+  opensRate: number;
+  opensSeconds: number;
+  /** Poller processes (`vigil serve --roles poller`). */
+  pollers: number;
+  pollShards: number;
+  probesDir: string;
+  firstOctet: number;
+  port: number;
+}
+
+/** One process (or process tree) of the run and what it used over the measured cycles. */
+export interface RoleUsage {
+  role: 'simulator' | 'api' | 'poller' | 'worker' | 'redis' | 'bench';
+  processes: number;
+  /** CPU seconds over the measured cycles, and as cores (seconds per second of wall time). */
+  cpu_s: number;
+  cores: number;
+  rss_mb: number;
+}
+
+export interface OpensFigures {
+  rate: number;
+  attempted: number;
+  ok: number;
+  errors: Record<string, number>;
+  latency_ms: Latency;
+}
+
+export interface FleetBenchResult {
+  devices: number;
+  interval_s: number;
+  cycles: number;
+  machine: {
+    cores: number;
+    load_start: number[];
+    load_end: number[];
+    mem_total_mb: number;
+    mem_free_mb_end: number;
+  };
+  setup: { sim_start_s: number; sim_processes: number; import_s: number; first_cycle_s: number };
+  /** How late each answered poll was against its slot (answer time − slot), over the measured cycles. */
+  schedule_lag_s: Latency;
+  /** The oldest claim still waiting in the schedule, sampled every second: its worst. */
+  overdue_max_s: number;
+  polls_per_s: number;
+  /** What polling every device once per interval takes. */
+  polls_needed_per_s: number;
+  poll_outcomes: Record<string, number>;
+  /** Devices answered at least once in each measured cycle. */
+  devices_polled_per_cycle: number[];
+  every_device_polled: boolean;
+  roles: RoleUsage[];
+  redis: { used_mb_after_import: number; used_mb_steady: number; rss_mb: number };
+  opens: OpensFigures;
+  measured_s: number;
+}

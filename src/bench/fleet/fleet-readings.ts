@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../platform/redis-keys.js';
+
+/** Polls counted by every poller so far, by outcome (vigil_polls_total in the fleet counters' hash). */
+export async function pollCounts(redis: Redis, keys: RedisKeys): Promise<Record<string, number>> {
+  const counters = await redis.hgetall(keys.metricCounters());
+  const byOutcome: Record<string, number> = {};
+  for (const [field, value] of Object.entries(counters)) {
+    if (!field.startsWith('vigil_polls_total')) continue;
+    const outcome = /outcome="([^"]*)"/.exec(field)?.[1] ?? 'all';
+    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + (Number(value) || 0);
+  }
+  return byOutcome;
+}
+
+export const total = (counts: Record<string, number>): number =>
+  Object.values(counts).reduce((sum, n) => sum + n, 0);
+
+/** What happened between two readings of the poll counters. */
+export function countsSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [outcome, n] of Object.entries(after)) {
+    const d = n - (before[outcome] ?? 0);
+    if (d > 0) delta[outcome] = d;
+  }
+  return delta;
+}
+
+/** Seconds the oldest due device of any schedule shard has waited to be claimed (0 when none is due). */
+export async function oldestOverdueSeconds(redis: Redis, keys: RedisKeys, shards: number): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (let shard = 0; shard < shards; shard++) pipeline.zrange(keys.pollDue(shard), 0, 0, 'WITHSCORES');
+  const heads = (await pipeline.exec()) ?? [];
+  const now = Date.now();
+  let oldest = 0;
+  for (const [, head] of heads) {
+    const score = Number((head as string[] | null)?.[1]);
+    if (Number.isFinite(score)) oldest = Math.max(oldest, (now - score) / 1000);
+  }
+  return oldest;
+}
+
+export async function redisUsedMb(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 2 ** 20;
+}

@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
+import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
+import { startBenchChild, type BenchChild } from '../bench-child.js';
+import { serveEnv } from '../conversation/stack-serve.js';
+import { freeUdpPort } from '../free-udp-port.js';
+import { writeProbes } from '../write-probes.js';
+import type { FleetBenchOptions } from './fleet-bench-options.js';
+import { startFleetRedis, type FleetRedis } from './fleet-redis.js';
+
+const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+const run = promisify(execFile);
+
+/** The processes of a fleet run, by role, over a redis-server of the bench's own. */
+export interface FleetStack {
+  redis: Redis;
+  redisServer: FleetRedis;
+  keys: RedisKeys;
+  sim: BenchChild;
+  api: BenchChild;
+  pollers: BenchChild[];
+  worker: BenchChild;
+  apiUrl: string;
+  agentHeaders: Record<string, string>;
+  simStartSeconds: number;
+  importSeconds: number;
+  close(): Promise<void>;
+}
+
+const secret = (): string => randomBytes(18).toString('base64url');
+
+/** `vigil inventory import` as a child (a million devices' document parses in its heap, not the bench's). */
+async function importInventory(path: string, env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  await run(process.execPath, ['--max-old-space-size=8192', MAIN, 'inventory', 'import', path], {
+    env: { ...process.env, ...env, VIGIL_LOG_LEVEL: 'warn' },
+    maxBuffer: 16 * 2 ** 20,
+    timeout: 30 * 60_000,
+  });
+  return (performance.now() - started) / 1000;
+}
+
+/** `vigil serve`'s environment for the run: the private Redis, fresh keys and communities, the probes. */
+async function fleetEnv(
+  options: FleetBenchOptions,
+  redisUrl: string,
+  probesDir: string,
+  say: (l: string) => void,
+) {
+  const tokens = { agent: secret(), noc: secret(), admin: secret() };
+  const env = serveEnv({
+    redisUrl,
+    prefix: PREFIX,
+    tokens,
+    community: secret(),
+    writeCommunity: secret(),
+    trapPort: await freeUdpPort(),
+    probesDir,
+    pollShards: options.pollShards,
+    opensPerKeyPerMinute: Math.max(6_000, options.opensRate * 120),
+    settleSeconds: 90,
+    split: true,
+    say,
+  });
+  return { env, tokens };
+}
+
+/** `vigil sim` with the run's fleet, its inventory written to `inventoryPath`. */
+async function startSim(options: FleetBenchOptions, community: string, inventoryPath: string) {
+  return startBenchChild(
+    'vigil sim',
+    [
+      'sim',
+      ...['--devices', String(options.devices), '--fanout', String(options.fanout)],
+      ...['--stale-share', '0', '--inventory-out', inventoryPath, '--control-port', '0'],
+      ...['--first-octet', String(options.firstOctet), '--port', String(options.port)],
+    ],
+    { VIGIL_SNMP_SIM_COMMUNITY: community, VIGIL_LOG_LEVEL: 'info' },
+    'simulator ready',
+    { timeoutMs: 30 * 60_000 },
+  );
+}
+
+const PREFIX = 'vigil-bench-fleet';
+
+/** `vigil serve --roles <roles>`, pushed to `children` once it runs. */
+async function startServe(
+  roles: string,
+  env: Record<string, string>,
+  children: BenchChild[],
+  say: (l: string) => void,
+): Promise<BenchChild> {
+  const child = await startBenchChild(
+    `vigil serve (${roles})`,
+    ['serve', '--roles', roles],
+    env,
+    'vigil started',
+  );
+  children.push(child);
+  say(`service: vigil serve --roles ${roles} (pid ${child.pid})`);
+  return child;
+}
+
+/**
+ * `vigil sim` and `vigil serve` split by role (api, `pollers` pollers, worker), each a process of its
+ * own, over a private redis-server; the simulator's inventory imported by `vigil inventory import`.
+ */
+export async function startFleetStack(
+  options: FleetBenchOptions,
+  say: (line: string) => void,
+): Promise<FleetStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-fleet-'));
+  const children: BenchChild[] = [];
+  let redisServer: FleetRedis | undefined;
+  let redis: Redis | undefined;
+  const close = async (): Promise<void> => {
+    for (const child of [...children].reverse()) await child.stop();
+    redis?.disconnect();
+    await redisServer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    redisServer = await startFleetRedis();
+    redis = createRedisConnection(redisServer.url, 'worker', 'vigil-bench-fleet');
+    await waitForRedis(redis);
+    const probesDir = join(dir, 'probes');
+    writeProbes(options.probesDir, probesDir, options.intervalSeconds);
+    const { env, tokens } = await fleetEnv(options, redisServer.url, probesDir, say);
+    const simStarted = performance.now();
+    const inventoryPath = join(dir, 'inventory.json');
+    const sim = await startSim(options, env.VIGIL_SNMP_SIM_COMMUNITY as string, inventoryPath);
+    children.push(sim);
+    const simStartSeconds = (performance.now() - simStarted) / 1000;
+    say(`simulator: ${options.devices} devices in ${simStartSeconds.toFixed(1)} s (pid ${sim.pid})`);
+    const importSeconds = await importInventory(inventoryPath, env);
+    rmSync(inventoryPath, { force: true });
+    say(`inventory imported in ${importSeconds.toFixed(1)} s`);
+    const start = (roles: string) => startServe(roles, env, children, say);
+    const api = await start('api');
+    const worker = await start('worker');
+    const pollers: BenchChild[] = [];
+    for (let p = 0; p < options.pollers; p++) pollers.push(await start('poller'));
+    return {
+      redis,
+      redisServer,
+      keys: createRedisKeys(PREFIX),
+      sim,
+      api,
+      pollers,
+      worker,
+      apiUrl: String(api.ready.url),
+      agentHeaders: { authorization: `Bearer ${tokens.agent}` },
+      simStartSeconds,
+      importSeconds,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

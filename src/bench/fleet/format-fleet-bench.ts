@@ -1,0 +1,30 @@
+import type { FleetBenchResult } from './fleet-bench-options.js';
+
+/** The run's figures as a few lines of text (the JSON holds everything). */
+export function formatFleetBench(r: FleetBenchResult): string {
+  const lag = r.schedule_lag_s;
+  const open = r.opens.latency_ms;
+  const lines = [
+    `fleet: ${r.devices} devices, interval ${r.interval_s} s, ${r.cycles} cycles measured (${r.measured_s} s); ` +
+      `${r.machine.cores} cores, load ${r.machine.load_start.join(' ')} → ${r.machine.load_end.join(' ')}`,
+    `setup: simulator ${r.setup.sim_start_s} s (${r.setup.sim_processes} processes), import ${r.setup.import_s} s, ` +
+      `first cycle ${r.setup.first_cycle_s} s`,
+    `schedule lag: p50 ${lag.p50} s, p99 ${lag.p99} s, max ${lag.max} s over ${lag.n} answered polls; ` +
+      `oldest due device waited ${r.overdue_max_s} s at worst`,
+    `polls: ${r.polls_per_s}/s (${r.polls_needed_per_s}/s needed); devices polled per cycle ` +
+      `${r.devices_polled_per_cycle.join(', ')} of ${r.devices}${r.every_device_polled ? ' (all)' : ' (NOT all)'}`,
+    `outcomes: ${Object.entries(r.poll_outcomes)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+    `redis: ${r.redis.used_mb_after_import} MB after import, ${r.redis.used_mb_steady} MB steady (RSS ${r.redis.rss_mb} MB)`,
+    `open → snapshot at ${r.opens.rate}/s: ${r.opens.ok}/${r.opens.attempted} ok, p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms` +
+      (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : ''),
+    'role        processes  CPU s   cores  RSS MB',
+    ...r.roles.map(
+      (u) =>
+        `${u.role.padEnd(12)}${String(u.processes).padStart(9)}${String(u.cpu_s).padStart(7)}` +
+        `${String(u.cores).padStart(8)}${String(u.rss_mb).padStart(8)}`,
+    ),
+  ];
+  return lines.join('\n');
+}

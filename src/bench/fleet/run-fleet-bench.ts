@@ -1,0 +1,173 @@
+import { freemem, loadavg, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { latency, round } from '../conversation/latency.js';
+import type { FleetBenchOptions, FleetBenchResult, OpensFigures } from './fleet-bench-options.js';
+import { measureOpens, sampleSubscribers } from './fleet-opens.js';
+import { countsSince, oldestOverdueSeconds, pollCounts, redisUsedMb, total } from './fleet-readings.js';
+import { startFleetStack, type FleetStack } from './fleet-stack.js';
+import { createPollTracker, type PollTracker } from './poll-tracker.js';
+import { processUsage } from './process-usage.js';
+import { machineCores, readRoles, usageBetween } from './role-usage.js';
+
+const loads = (): number[] => loadavg().map((l) => round(l, 2));
+
+/** Waits until every device has answered once (the first cycle, table walks included): its seconds. */
+async function firstCycle(stack: FleetStack, options: FleetBenchOptions, say: (l: string) => void) {
+  const started = performance.now();
+  const deadline = started + (options.intervalSeconds * 4 + 600) * 1000;
+  let said = started;
+  for (;;) {
+    const answered = await stack.redis.zcard(stack.keys.devicesAnsweredAt());
+    const seconds = (performance.now() - started) / 1000;
+    if (answered >= options.devices) {
+      say(`first cycle: all ${options.devices} devices answered in ${seconds.toFixed(1)} s`);
+      return seconds;
+    }
+    if (performance.now() > deadline)
+      throw new Error(
+        `only ${answered} of ${options.devices} devices answered after ${seconds.toFixed(0)} s`,
+      );
+    if (performance.now() - said > 30_000) {
+      said = performance.now();
+      say(`  first cycle: ${answered} of ${options.devices} answered after ${seconds.toFixed(0)} s`);
+    }
+    await sleep(1_000);
+  }
+}
+
+/** Reads the answers every second until `untilMs`: a device's next answer replaces its last one. */
+async function followUntil(tracker: PollTracker, untilMs: number): Promise<void> {
+  while (Date.now() < untilMs) {
+    await sleep(1_000);
+    await tracker.read();
+  }
+}
+
+/** The measured cycles: answers followed, the schedule's oldest due device sampled, opens in the middle. */
+async function measureCycles(
+  stack: FleetStack,
+  tracker: PollTracker,
+  options: FleetBenchOptions,
+  say: (l: string) => void,
+): Promise<{ overdueMax: number; opens: OpensFigures }> {
+  const windowMs = options.intervalSeconds * options.cycles * 1000;
+  const startMs = Date.now();
+  const subscribers = await sampleSubscribers(
+    stack.redis,
+    stack.keys,
+    options.opensRate * options.opensSeconds,
+  );
+  const opensDelayMs = Math.max(0, (windowMs - options.opensSeconds * 1000) / 2);
+  const opens = sleep(opensDelayMs).then(() => {
+    say(`opening ${options.opensRate * options.opensSeconds} conversations at ${options.opensRate}/s`);
+    return measureOpens(stack.apiUrl, stack.agentHeaders, subscribers, {
+      rate: options.opensRate,
+      seconds: options.opensSeconds,
+    });
+  });
+  let overdueMax = 0;
+  let lastSaid = Date.now();
+  while (Date.now() < startMs + windowMs) {
+    await sleep(1_000);
+    overdueMax = Math.max(
+      overdueMax,
+      await oldestOverdueSeconds(stack.redis, stack.keys, options.pollShards),
+    );
+    await tracker.read();
+    if (Date.now() - lastSaid >= 30_000) {
+      lastSaid = Date.now();
+      const lags = latency(Array.from(tracker.lagsSeconds()));
+      say(
+        `  ${Math.round((Date.now() - startMs) / 1000)} s: lag p50 ${lags.p50} s, p99 ${lags.p99} s (${lags.n} polls)`,
+      );
+    }
+  }
+  return { overdueMax, opens: await opens };
+}
+
+const machine = (loadStart: number[]): FleetBenchResult['machine'] => ({
+  cores: machineCores(),
+  load_start: loadStart,
+  load_end: loads(),
+  mem_total_mb: Math.round(totalmem() / 2 ** 20),
+  mem_free_mb_end: Math.round(freemem() / 2 ** 20),
+});
+
+/** The polling figures of the measured cycles. */
+function figures(
+  tracker: PollTracker,
+  options: FleetBenchOptions,
+  m: { seconds: number; outcomes: Record<string, number>; overdueMax: number; opens: OpensFigures },
+) {
+  const polledPerCycle = tracker.polledPerCycle();
+  return {
+    devices: options.devices,
+    interval_s: options.intervalSeconds,
+    cycles: options.cycles,
+    schedule_lag_s: latency(Array.from(tracker.lagsSeconds())),
+    overdue_max_s: round(m.overdueMax, 1),
+    polls_per_s: round(total(m.outcomes) / m.seconds, 1),
+    polls_needed_per_s: round(options.devices / options.intervalSeconds, 1),
+    poll_outcomes: m.outcomes,
+    devices_polled_per_cycle: polledPerCycle,
+    every_device_polled: polledPerCycle.every((n) => n === options.devices),
+    opens: m.opens,
+    measured_s: round(m.seconds, 1),
+  };
+}
+
+/**
+ * `vigil bench fleet`: the simulator and `vigil serve` split by role on this machine, over a private
+ * Redis; after the first full cycle, `cycles` intervals measured: how late each device's poll was
+ * against its slot, polls a second, each role's CPU and memory, Redis memory, and open → snapshot.
+ */
+export async function runFleetBench(
+  options: FleetBenchOptions,
+  say: (line: string) => void,
+): Promise<FleetBenchResult> {
+  const loadStart = loads();
+  const stack = await startFleetStack(options, say);
+  const interrupted = (): void => void stack.close().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const usedAfterImport = await redisUsedMb(stack.redis);
+    const firstCycleSeconds = await firstCycle(stack, options, say);
+    const intervalMs = options.intervalSeconds * 1000;
+    const tracker = await createPollTracker(stack.redis, stack.keys, {
+      startMs: Date.now(),
+      intervalMs,
+      cycles: options.cycles,
+    });
+    const countsBefore = await pollCounts(stack.redis, stack.keys);
+    const rolesBefore = readRoles(stack);
+    const started = performance.now();
+    say(`measuring ${options.cycles} cycles of ${options.intervalSeconds} s`);
+    const { overdueMax, opens } = await measureCycles(stack, tracker, options, say);
+    const seconds = (performance.now() - started) / 1000;
+    const rolesAfter = readRoles(stack);
+    const outcomes = countsSince(countsBefore, await pollCounts(stack.redis, stack.keys));
+    // The last slots' answers come a lag after the window, and reach Redis with their batch.
+    await followUntil(tracker, Date.now() + Math.min(options.intervalSeconds, 60) * 1000 + 2_000);
+    return {
+      ...figures(tracker, options, { seconds, outcomes, overdueMax, opens }),
+      machine: machine(loadStart),
+      setup: {
+        sim_start_s: round(stack.simStartSeconds, 1),
+        sim_processes: rolesAfter[0]?.processes ?? 0,
+        import_s: round(stack.importSeconds, 1),
+        first_cycle_s: round(firstCycleSeconds, 1),
+      },
+      roles: usageBetween(rolesBefore, rolesAfter, seconds),
+      redis: {
+        used_mb_after_import: Math.round(usedAfterImport),
+        used_mb_steady: Math.round(await redisUsedMb(stack.redis)),
+        rss_mb: Math.round(processUsage(stack.redisServer.pid).rssMb),
+      },
+    };
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await stack.close();
+  }
+}

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FleetBenchResult } from '../../src/bench/fleet/index.js';
+import { TEST_REDIS_URL } from '../helpers/test-redis.js';
+import { randomPort } from '../helpers/test-simulator.js';
+
+const exec = promisify(execFile);
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+afterAll(() => redis.disconnect());
+
+const ROLES = ['simulator', 'api', 'poller', 'worker', 'redis', 'bench'];
+
+/**
+ * `vigil bench fleet`, built, as it is run, with a fleet of a few hundred devices polled every 5 s:
+ * the report has every figure, every device was polled in every measured cycle, the opens were
+ * answered, and the shared Redis never saw the bench's keys (it runs its own redis-server). No timing
+ * is asserted.
+ */
+describe('vigil bench fleet', () => {
+  it('reports the steady state of a small fleet, every device polled', { timeout: 240_000 }, async () => {
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        MAIN,
+        'bench',
+        'fleet',
+        ...['--devices', '303', '--fanout', '100', '--interval', '5', '--cycles', '2'],
+        ...['--opens-rate', '20', '--opens-seconds', '2'],
+        ...['--first-octet', '215', '--port', String(randomPort()), '--json'],
+      ],
+      { timeout: 220_000, env: { ...process.env, REDIS_URL: TEST_REDIS_URL, VIGIL_POLL_SHARDS: '8' } },
+    );
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as FleetBenchResult;
+    expect(stdout).toMatch(/^schedule lag: p50 [\d.]+ s, p99 [\d.]+ s/m);
+    expect(result).toMatchObject({ devices: 303, interval_s: 5, cycles: 2, polls_needed_per_s: 60.6 });
+    expect(result.devices_polled_per_cycle).toEqual([303, 303]);
+    expect(result.every_device_polled).toBe(true);
+    // One lag per answered slot: at least one a device a cycle.
+    expect(result.schedule_lag_s.n).toBeGreaterThanOrEqual(606);
+    expect(result.schedule_lag_s.p99).toBeLessThan(5);
+    expect(result.polls_per_s).toBeGreaterThan(0);
+    expect(result.poll_outcomes.ok).toBeGreaterThanOrEqual(606);
+    expect(result.roles.map((r) => r.role)).toEqual(ROLES);
+    for (const role of result.roles) {
+      expect(role.processes).toBeGreaterThanOrEqual(1);
+      expect(role.rss_mb).toBeGreaterThan(0);
+    }
+    expect(result.setup.sim_processes).toBe(1);
+    expect(result.redis.used_mb_steady).toBeGreaterThan(0);
+    expect(result.opens).toMatchObject({ rate: 20, attempted: 40, ok: 40, errors: {} });
+    expect(result.opens.latency_ms.n).toBe(40);
+    expect(await redis.keys('vigil-bench-fleet:*')).toEqual([]);
+  });
+});
