@@ -107,7 +107,11 @@ const everything: PollerDeviceState = {
       },
     },
   },
-  recent: [[T0, 1, 890_250.27, 11, 42.6, 55, -22.23, null]],
+  recent: [
+    [T0 - 60_000, 0, 890_190.27, 9.5, 42.5, 54.5, -22.25, 0],
+    [T0 - 1, 2, null, null, null, null, null, null],
+    [T0, 1, 890_250.27, 11, 42.6, 55, -22.23, 3_600_000_000],
+  ],
 };
 
 describe('a stored poller state', () => {
@@ -118,6 +122,17 @@ describe('a stored poller state', () => {
   it('comes back without the fields a device never polled has not got', () => {
     const fresh: PollerDeviceState = { probe: 'generic', indices: {}, detection: state() };
     expect(unpackState(packState(fresh), DEVICE_ID)).toEqual(fresh);
+  });
+
+  it('stores a decimal such as -22.23 dBm in 4 bytes, and reads back the number it was given', () => {
+    const fresh: PollerDeviceState = { probe: 'generic', indices: {}, detection: state() };
+    const [withSignal, withoutSignal] = [-22.23, null].map(
+      (signal) => packState({ ...fresh, recent: [[T0, 0, null, null, null, null, signal, null]] }).length,
+    );
+    expect(withSignal! - withoutSignal!).toBe(4);
+    const odd = Math.PI * 1e3;
+    const recent: PollerDeviceState['recent'] = [[T0, 0, odd, 0.1 + 0.2, null, null, -22.23, null]];
+    expect(unpackState(packState({ ...fresh, recent }), DEVICE_ID).recent).toEqual(recent);
   });
 
   it('holds no field names and no device id', () => {
