@@ -101,7 +101,7 @@ function IncidentRow({ incident: i, onAck, onEdit }) {
           <strong>${i.kind}</strong>
           <a href=${`#/noc/devices/${seg(i.rootDeviceId)}`}>${i.rootDeviceId}</a>
         </div>
-        <div class="muted">${i.id}</div>
+        <div><a href=${`#/noc/incidents/${seg(i.id)}`} data-incident-page>${i.id}</a></div>
       </td>
       <td><span class="badge state-${i.state}">${i.state}</span></td>
       <td>${i.cause}</td>

@@ -2,6 +2,7 @@ import { html } from './vendor/htm-preact.js';
 import { DevicePage } from './device-page.js';
 import { DevicesPanel } from './devices-panel.js';
 import { t } from './i18n.js';
+import { IncidentPage } from './incident-page.js';
 import { IncidentsPanel } from './incidents-panel.js';
 import { MaintenancePanel } from './maintenance-panel.js';
 import { NocOverview } from './noc-overview.js';
@@ -36,7 +37,8 @@ export function NocView({ api, path }) {
       )}
     </nav>
     ${tab === 'overview' && html`<${NocOverview} api=${api} />`}
-    ${tab === 'incidents' && html`<${IncidentsPanel} api=${api} />`}
+    ${tab === 'incidents' && id === undefined && html`<${IncidentsPanel} api=${api} />`}
+    ${tab === 'incidents' && id !== undefined && html`<${IncidentPage} key=${id} api=${api} id=${id} />`}
     ${tab === 'devices' && id === undefined && html`<${DevicesPanel} api=${api} />`}
     ${tab === 'devices' && id !== undefined && html`<${DevicePage} key=${id} api=${api} id=${id} />`}
     ${tab === 'maintenance' && html`<${MaintenancePanel} api=${api} />`}
