@@ -102,7 +102,8 @@ async function runDemo(run: DemoRun): Promise<void> {
 
   const { startProgressView } = await import('../demo/progress-view.js');
   const stopProgress = startProgressView(apiUrl, keys.nocKey, run.screen.status);
-  if (!(await tellStory(run, { ...keys, apiUrl, simUrl, inventoryPath, alertmanagerUrl }))) {
+  const told = await tellStory(run, { ...keys, apiUrl, simUrl, inventoryPath, alertmanagerUrl });
+  if (!told) {
     stopProgress();
     say('Stopped during the story.');
     return;
@@ -113,7 +114,7 @@ async function runDemo(run: DemoRun): Promise<void> {
     say('Demo finished.');
     return;
   }
-  sayRunning(say, run.envFile, apiUrl, alertmanagerUrl);
+  sayRunning(say, run.envFile, apiUrl, { alertmanagerUrl, outageId: told.outageId });
   await run.stopSignal;
   stopProgress();
 }
@@ -171,7 +172,7 @@ interface DemoKeys {
   agentKey: string;
 }
 
-/** Plays the story through the public API; false when Ctrl-C came first. */
+/** Plays the story through the public API; what it showed, or false when Ctrl-C came first. */
 async function tellStory(
   run: DemoRun,
   {
@@ -188,7 +189,7 @@ async function tellStory(
     inventoryPath: string;
     alertmanagerUrl?: string | undefined;
   },
-): Promise<boolean> {
+): Promise<{ outageId?: string } | false> {
   const [{ createApiClient }, { playDemoStory }] = await Promise.all([
     import('../demo/api-client.js'),
     import('../demo/demo-story.js'),
@@ -203,7 +204,8 @@ async function tellStory(
     ...(alertmanagerUrl ? { alertmanagerUrl } : {}),
     say: run.say,
   });
-  if ((await Promise.race([story.then(() => 'told' as const), run.stopSignal])) === 'told') return true;
+  const ended = await Promise.race([story, run.stopSignal]);
+  if (ended !== 'stopped') return ended;
   story.catch(() => undefined);
   return false;
 }
@@ -264,15 +266,17 @@ function sayRunning(
   say: (line: string) => void,
   envFile: string,
   apiUrl: string,
-  alertmanagerUrl?: string,
+  shown: { alertmanagerUrl?: string | undefined; outageId?: string | undefined },
 ): void {
   say('');
   say(`Running. Source ${envFile}, then for example`);
   say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/devices?kind=base_station"');
   say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/metrics"');
   say('   npx vigil explain --subscriber sub-000042');
-  say('   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/incidents/outage:an-0001/sms"');
-  if (alertmanagerUrl) say('   curl "$VIGIL_ALERTMANAGER_URL/api/v2/alerts"   # or open it in a browser');
+  if (shown.outageId)
+    say(`   curl -H "authorization: Bearer $VIGIL_NOC_KEY" "$VIGIL_URL/v1/incidents/${shown.outageId}/sms"`);
+  if (shown.alertmanagerUrl)
+    say('   curl "$VIGIL_ALERTMANAGER_URL/api/v2/alerts"   # Alertmanager: open the URL in a browser too');
   say(`The console: ${apiUrl}/console/ (paste $VIGIL_AGENT_KEY for the agent view, $VIGIL_NOC_KEY for NOC)`);
   say('Press Ctrl-C to stop.');
 }

@@ -22,7 +22,7 @@ const days = (seconds: number): string => `${Math.floor(seconds / 86_400)} days`
  * wrong; then the agent's conversation gets the suggestion, the agent accepts, the router reboots and
  * the verification arrives; then a base station fails under open conversations, and recovers.
  */
-export async function playDemoStory(ctx: StoryContext): Promise<void> {
+export async function playDemoStory(ctx: StoryContext): Promise<{ outageId?: string }> {
   const inventory = readFileSync(ctx.inventoryPath, 'utf8');
   const { devices, subscribers } = JSON.parse(inventory) as { devices: unknown[]; subscribers: unknown[] };
 
@@ -83,7 +83,8 @@ export async function playDemoStory(ctx: StoryContext): Promise<void> {
   for (const f of polled.state.findings) ctx.say(`     - ${f.kind} (${f.severity}): ${f.evidence.summary}`);
 
   await conversationStory(ctx, subscriber.id, cpe.id);
-  await outageStory(ctx, parent.id);
+  const outageId = await outageStory(ctx, parent.id);
+  return outageId ? { outageId } : {};
 }
 
 type Counts = Record<string, { created: number; updated: number; unchanged: number; removed: number }>;

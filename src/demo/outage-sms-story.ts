@@ -69,7 +69,7 @@ export async function reportOutageSms(
   const { outage } = sms.kinds;
   const last = sms.lastSentAt ? (Date.parse(sms.lastSentAt) - Date.parse(incident.openedAt)) / 1000 : NaN;
   ctx.say(
-    `   SMS: ${outage.sent} outage SMS sent to the ${phones} subscribers behind it with a phone, ${outage.delivered} delivered (receipts)${outage.failed ? `, ${outage.failed} failed` : ''}; the last went out ${last.toFixed(1)} s after the outage opened (GET /v1/incidents/${incident.id}/sms)`,
+    `   SMS: ${outage.sent} outage SMS sent to the ${phones} subscribers behind it with a phone, ${outage.delivered} delivered (receipts)${outage.failed ? `, ${outage.failed} failed` : ''}; the last went out ${last.toFixed(1)} s after they lost service (GET /v1/incidents/${incident.id}/sms)`,
   );
   return outage.sent;
 }

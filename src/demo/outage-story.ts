@@ -25,10 +25,13 @@ interface Station {
   kind: string;
 }
 
-/** A base station other than the subscriber's fails under open conversations: one notice each, then recovery. */
-export async function outageStory(ctx: StoryContext, avoidId: string): Promise<void> {
+/**
+ * A base station other than the subscriber's fails under open conversations: one notice each, then
+ * recovery. Returns the outage's incident id (undefined when there was none to show).
+ */
+export async function outageStory(ctx: StoryContext, avoidId: string): Promise<string | undefined> {
   const chosen = await chooseStation(ctx, avoidId);
-  if (!chosen) return;
+  if (!chosen) return undefined;
   const { station, behind } = chosen;
   const streams: SseClient[] = [];
   ctx.say(`8. ${behind.length} subscribers behind ${station.id} are talking to agents when it loses power`);
@@ -42,7 +45,7 @@ export async function outageStory(ctx: StoryContext, avoidId: string): Promise<v
     });
     if (!incident) {
       ctx.say('   (no outage opened in time)');
-      return;
+      return undefined;
     }
     ctx.say(
       `   ${incident.kind} ${incident.id} open after ${((Date.now() - failedAt) / 1000).toFixed(1)} s: ${incident.affectedSubscriberIds.length} subscribers behind it — one incident, not ${incident.affectedSubscriberIds.length} technician visits`,
@@ -55,6 +58,7 @@ export async function outageStory(ctx: StoryContext, avoidId: string): Promise<v
     await restorePower(ctx, streams, station, incident);
     await reportRestoredSms(ctx, incident.id, told);
     await showAlertResolved(ctx, incident.id);
+    return incident.id;
   } finally {
     for (const stream of streams) stream.close();
   }

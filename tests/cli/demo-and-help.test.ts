@@ -50,7 +50,8 @@ describe('the vigil command (built, as npm ci leaves it)', () => {
     const opened =
       /^ {3}outage (outage:(?:bs|an)-\d+) open after [\d.]+ s: (\d+) subscribers behind it/m.exec(stdout);
     expect(opened).not.toBeNull();
-    const [, incidentId, affected] = opened!;
+    const incidentId = String(opened?.[1]);
+    const affected = String(opened?.[2]);
     expect(stdout).toMatch(
       /(\d+) of \1 open conversations got exactly one outage notice each; other advice pushed since the failure: 0/,
     );
