@@ -53,4 +53,9 @@ export default tseslint.config(
     files: ['eslint.config.js', '.dependency-cruiser.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // Plain JavaScript for integrators to copy (a host page and its backend), outside every tsconfig.
+    files: ['examples/**/*.{js,mjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
 );

@@ -7,6 +7,7 @@ import { formatDuration, formatTime } from './format.js';
 import { language, t } from './i18n.js';
 import { etaWords, noteWords, resolvedWords } from './incident-words.js';
 import { ProblemNote } from './problem-note.js';
+import { SubscriberHistory } from './subscriber-history.js';
 import { SuggestionCard } from './suggestion-card.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -113,6 +114,8 @@ function ConversationPanel({ api, opened, onClose }) {
   const [view, dispatch] = useReducer(applyEvent, initialView(opened));
   const [stream, setStream] = useState('connecting');
   const [error, setError] = useState(/** @type {unknown} */ (null));
+  // Actions finished while open: the history is read again after each ("rebooted now, did not help").
+  const [finished, setFinished] = useState(0);
   const id = opened.conversation.id;
 
   // From the stream position of the snapshot: the fresh probe's diagnosis, pushed while the page was
@@ -125,7 +128,9 @@ function ConversationPanel({ api, opened, onClose }) {
         lastEventId: opened.lastEventId,
         onEvent: (event) => {
           dispatch(event);
-          if (event.type === 'action.finished') void refresh();
+          if (event.type !== 'action.finished') return;
+          void refresh();
+          setFinished((n) => n + 1);
         },
         onStatus: (status) => setStream(status),
       }),
@@ -205,6 +210,11 @@ function ConversationPanel({ api, opened, onClose }) {
         </div>
         <div>
           <${Equipment} view=${view} />
+          <${SubscriberHistory}
+            api=${api}
+            subscriberId=${opened.conversation.subscriberId}
+            version=${finished}
+          />
           <${EventLog} view=${view} />
         </div>
       </div>
@@ -213,7 +223,7 @@ function ConversationPanel({ api, opened, onClose }) {
 }
 
 /** @param {{ view: ConversationView }} props */
-function Equipment({ view }) {
+export function Equipment({ view }) {
   return html`
     <section class="panel">
       <h3>${t('conv.devices')}</h3>
@@ -253,7 +263,7 @@ function Equipment({ view }) {
 }
 
 /** @param {{ view: ConversationView }} props */
-function IncidentList({ view }) {
+export function IncidentList({ view }) {
   if (view.incidents.length === 0) return null;
   return html`
     <section class="panel">

@@ -303,9 +303,22 @@ let current = initialLanguage();
 
 /** @returns {Language} */
 function initialLanguage() {
-  const saved = localStorage.getItem('vigil.console.lang');
+  const saved = storedLanguage();
   if (saved === 'ru' || saved === 'en') return saved;
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+}
+
+/**
+ * The language saved by this browser, if storage may be read: a page framed by another site (the
+ * embedded agent panel) is denied localStorage where third-party storage is blocked, and reading it
+ * throws; the panel then follows the browser's language or the one its host asks for.
+ */
+function storedLanguage() {
+  try {
+    return localStorage.getItem('vigil.console.lang');
+  } catch {
+    return null;
+  }
 }
 
 export function language() {
@@ -315,7 +328,11 @@ export function language() {
 /** @param {Language} next */
 export function setLanguage(next) {
   current = next;
-  localStorage.setItem('vigil.console.lang', next);
+  try {
+    localStorage.setItem('vigil.console.lang', next);
+  } catch {
+    // Framed by another site without storage: the choice holds for this page only.
+  }
   document.documentElement.lang = next;
 }
 

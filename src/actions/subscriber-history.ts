@@ -12,7 +12,15 @@ import type { ActionStore, AuditEntry } from './action-store.js';
 export type HistoryItem =
   | { type: 'contact'; at: number; conversationId?: string; channel?: string; agentId?: string }
   | ({ type: 'action'; at: number } & ActionSummary)
-  | { type: 'dismissal'; at: number; suggestionId: string; deviceId?: string; reason?: string }
+  | {
+      type: 'dismissal';
+      at: number;
+      suggestionId: string;
+      /** The suggestion's kind, read from its id (`<deviceId>:<kind>:…`). */
+      kind?: string;
+      deviceId?: string;
+      reason?: string;
+    }
   | { type: 'sms'; at: number; incidentId: string; kind: string; state: string; text?: string };
 
 /** An action with how it ended: a reboot and whether it helped, a technician visit and its ticket. */
@@ -162,6 +170,7 @@ async function itemsOf(deps: SubscriberHistoryDeps, entries: AuditEntry[]): Prom
           type: 'dismissal',
           at: entry.at,
           suggestionId: entry.suggestionId ?? '',
+          ...kindOf(entry),
           ...(entry.deviceId !== undefined ? { deviceId: entry.deviceId } : {}),
           ...(entry.detail !== undefined ? { reason: entry.detail } : {}),
         };
@@ -211,4 +220,13 @@ async function smsOf(deps: SubscriberHistoryDeps, subscriberId: string, before: 
       ...(r.text !== undefined ? { text: r.text } : {}),
     }))
     .filter((item) => item.at < before);
+}
+
+/** A suggestion id is `<deviceId>:<kind>:<cause>`: the kind follows the device id it starts with. */
+function kindOf(entry: AuditEntry): { kind?: string } {
+  const { suggestionId, deviceId } = entry;
+  if (suggestionId === undefined || deviceId === undefined || !suggestionId.startsWith(`${deviceId}:`))
+    return {};
+  const kind = suggestionId.slice(deviceId.length + 1).split(':')[0];
+  return kind ? { kind } : {};
 }

@@ -184,7 +184,11 @@ describe('GET /v1/subscribers/{id}/history', () => {
     const times = page.items.map((item) => Date.parse(item.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(page.items[0]).toMatchObject({ channel: 'voice', agentId: 'a-17' });
-    expect(page.items[1]).toMatchObject({ reason: 'subscriber_declined', deviceId: 'cpe-1' });
+    expect(page.items[1]).toMatchObject({
+      reason: 'subscriber_declined',
+      deviceId: 'cpe-1',
+      kind: 'consultation',
+    });
     expect(page.items[2]).toMatchObject({
       kind: 'remote_reboot',
       state: 'succeeded',
