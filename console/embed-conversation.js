@@ -52,9 +52,19 @@ export function EmbedConversation({ api, opened, tell, onClose }) {
             reason: action.outcome?.reason,
           });
         },
-        onStatus: (status) => {
+        onStatus: (status, detail) => {
           setStream(status);
-          if (status === 'ended') onClose();
+          if (status !== 'ended') return;
+          // 401: the token expired or was revoked (the host may mint one for this conversation and
+          // open it again); 409: the conversation closed (idle); 403/404: not this token's to follow.
+          const code = Number(/HTTP (\d+)/.exec(detail ?? '')?.[1] ?? 0);
+          tell('vigil:error', {
+            status: code,
+            code: code === 401 ? 'ERR_AUTH_INVALID' : 'ERR_STREAM_ENDED',
+            detail: `the conversation's event stream ended (${detail ?? 'no answer'})`,
+            conversationId: id,
+          });
+          onClose();
         },
       }),
     [id],

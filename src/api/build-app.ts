@@ -89,6 +89,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   registerEmbedScope(app, {
     inventory: deps.services.inventory,
     conversationOf: (id) => deps.services.conversationOf(id),
+    tokenLive: async (id) => (await deps.services.embedTokens.read(id)) !== undefined,
   });
   registerOperationDocs(app);
   // One time format in every JSON answer: stored epoch milliseconds leave as ISO 8601 (shared/api-times.ts).

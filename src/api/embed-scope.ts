@@ -35,7 +35,14 @@ export interface EmbedScopeDeps {
   inventory: InventoryStore;
   /** A conversation's record, read without touching it. */
   conversationOf(id: string): Promise<Conversation | undefined>;
+  /** Whether the token is still live (not expired, not revoked): asked while its stream runs. */
+  tokenLive(tokenId: string): Promise<boolean>;
+  /** How often an embed token's open stream checks it (default 5 s). */
+  streamCheckMs?: number;
 }
+
+/** The routes that stream: auth is checked once at their start, so their token is checked again while open. */
+const STREAM_ROUTES = new Set(['GET /v1/conversations/:id/events', 'GET /v1/conversations/:id/ws']);
 
 /** One refusal for every case, so a token cannot learn whether another subscriber or conversation exists. */
 const outOfScope = (scope: EmbedScope) =>
@@ -56,8 +63,25 @@ export function registerEmbedScope(app: FastifyInstance, deps: EmbedScopeDeps): 
   });
   app.addHook('preHandler', async (request) => {
     const scope = request.principal?.embed;
-    if (scope && !(await withinScope(request, scope, deps))) throw outOfScope(scope);
+    if (!scope) return;
+    if (!(await withinScope(request, scope, deps))) throw outOfScope(scope);
+    if (STREAM_ROUTES.has(routeOf(request))) endWithToken(request, scope, deps);
   });
+}
+
+/**
+ * Ends an embed token's stream once the token expires or is revoked (within `streamCheckMs`): the panel
+ * reconnects, meets the 401, and tells its host, which may mint a token for the same conversation.
+ */
+function endWithToken(request: FastifyRequest, scope: EmbedScope, deps: EmbedScopeDeps): void {
+  const socket = request.raw.socket;
+  const check = async () => {
+    const live = await deps.tokenLive(scope.tokenId).catch(() => true);
+    if (!live) socket.destroy();
+  };
+  const timer = setInterval(() => void check(), deps.streamCheckMs ?? 5000);
+  timer.unref();
+  socket.once('close', () => clearInterval(timer));
 }
 
 function routeOf(request: FastifyRequest): string {

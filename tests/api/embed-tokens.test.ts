@@ -262,6 +262,37 @@ describe('an embed token', () => {
     expect((await openWith(forged, { subscriberId: 'sub-1' })).statusCode).toBe(401);
   });
 
+  it("ends the token's open event stream once the token is revoked", { timeout: 30_000 }, async () => {
+    const minted = await mint({ subscriberId: 'sub-1' });
+    const opened = await openWith(minted.token, { subscriberId: 'sub-1', channel: 'chat' });
+    const { conversation } = opened.json<{ conversation: { id: string } }>();
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const response = await fetch(`${base}/v1/conversations/${conversation.id}/events`, {
+      headers: { ...bearer(minted.token), accept: 'text/event-stream' },
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/embed-tokens/${minted.id}`,
+      headers: t.auth.agent,
+    });
+    expect(revoke.statusCode).toBe(204);
+    // The stream runs until its next check (5 s) finds the token gone, then the server ends it.
+    const ended = async (): Promise<boolean> => {
+      for (;;) {
+        const chunk = await reader.read().catch(() => ({ done: true }));
+        if (chunk.done) return true;
+      }
+    };
+    expect(await ended()).toBe(true);
+    const again = await fetch(`${base}/v1/conversations/${conversation.id}/events`, {
+      headers: { ...bearer(minted.token), accept: 'text/event-stream' },
+    });
+    expect(again.status).toBe(401);
+  });
+
   it('is audited by id, and appears in no log line, audit entry or stored record', async () => {
     const minted = await mint({ subscriberId: 'sub-1' });
     await openWith(minted.token, { subscriberId: 'sub-1' });
