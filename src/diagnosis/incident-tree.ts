@@ -96,18 +96,16 @@ async function describeNodes(
   affected: ReadonlySet<string>,
 ): Promise<IncidentTreeNode[]> {
   const ids = devices.map((d) => d.id);
-  const [parentId, ...childIds] = ids;
-  const [[all = []], childBelow, children, subscribers, own] = await Promise.all([
-    inventory.descendantIdsOfEach(parentId === undefined ? [] : [parentId]),
-    inventory.descendantIdsOfEach(childIds),
+  const [subtree, children, subscribers, own] = await Promise.all([
+    inventory.subtreeOf(ids[0] ?? ''),
     inventory.countChildren(ids),
     inventory.countSubscribersOf(ids),
     statusesOf(redis, keys, ids),
   ]);
   // The parent's subtree holds its children's: one status read of it serves every node of the page.
-  const allStatuses = await statusesOf(redis, keys, all);
-  const statusOf = new Map(all.map((id, i) => [id, allStatuses[i] ?? 'unknown']));
-  const below = [all, ...childBelow];
+  const allStatuses = await statusesOf(redis, keys, subtree.all);
+  const statusOf = new Map(subtree.all.map((id, i) => [id, allStatuses[i] ?? 'unknown']));
+  const below = ids.map((id, i) => (i === 0 ? subtree.all : (subtree.belowChild.get(id) ?? [])));
   return devices.map((device, i) => ({
     id: device.id,
     kind: device.kind,

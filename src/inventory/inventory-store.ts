@@ -16,7 +16,7 @@ import {
   subscriberIdsOfDevice,
 } from './subscriber-lookups.js';
 import { createTopologyQueries } from './topology-queries.js';
-import { countMembersOf, descendantIdsOfEach } from './subtree-queries.js';
+import { countMembersOf, subtreeOf, type Subtree } from './subtree-queries.js';
 import {
   type Device,
   type Inventory,
@@ -63,8 +63,8 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     /** Parent first, root last. */
     ancestors: topology.ancestors,
     descendantIds: topology.descendantIds,
-    /** Every device below each of `ids` (one list per id), walked together a level at a time. */
-    descendantIdsOfEach: (ids: readonly string[]): Promise<string[][]> => descendantIdsOfEach(ctx, ids),
+    /** Everything below a device, and below each of its children, in one walk (see subtreeOf). */
+    subtreeOf: (id: string): Promise<Subtree> => subtreeOf(ctx, id),
     /** How many children each device has. */
     countChildren: (ids: readonly string[]): Promise<number[]> =>
       countMembersOf(ctx, 'device-parent-index', ids),
