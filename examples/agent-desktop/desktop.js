@@ -13,6 +13,8 @@ const state = document.getElementById('call-state');
 const hangup = document.getElementById('hangup');
 let ready = false;
 let pending = null;
+/** The call on now: its number, agent, Vigil conversation, and whether its token was renewed already. */
+let call = null;
 
 frame.src = new URL('/console/embed/agent', vigil).href;
 
@@ -36,10 +38,26 @@ window.addEventListener('message', (event) => {
     ready = true;
     if (pending) send(pending);
   }
-  if (message.type === 'vigil:opened')
+  if (message.type === 'vigil:opened') {
+    if (call) call.conversationId = message.conversationId;
     state.textContent = `On a call; Vigil conversation ${message.conversationId}.`;
-  if (message.type === 'vigil:error') state.textContent = `Vigil: ${message.detail}`;
+  }
+  if (message.type === 'vigil:error') {
+    state.textContent = `Vigil: ${message.detail}`;
+    // The token ran out during a long call: a token for this very conversation picks it up again.
+    if (message.status === 401 && call?.conversationId && !call.renewed) void renew();
+  }
 });
+
+async function renew() {
+  call.renewed = true;
+  try {
+    const token = await tokenFor(call.phone, call.agentId, call.conversationId);
+    send({ type: 'vigil:open', token, conversationId: call.conversationId });
+  } catch (error) {
+    state.textContent = `No token: ${error.message}`;
+  }
+}
 
 function send(message) {
   pending = ready ? null : message;
@@ -47,13 +65,13 @@ function send(message) {
 }
 
 /** A pasted token, else one minted for this call by the desktop's backend (POST token). */
-async function tokenFor(phone, agentId) {
+async function tokenFor(phone, agentId, conversationId) {
   const pasted = document.getElementById('token').value.trim();
-  if (pasted) return pasted;
+  if (pasted && !conversationId) return pasted;
   const response = await fetch('token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, agentId }),
+    body: JSON.stringify({ phone, agentId, conversationId }),
   });
   const body = await response.json();
   if (!response.ok) throw new Error(body.detail ?? `HTTP ${response.status}`);
@@ -65,6 +83,7 @@ document.getElementById('call').addEventListener('submit', async (event) => {
   const phone = document.getElementById('phone').value.trim();
   const agentId = document.getElementById('agent').value.trim();
   state.textContent = `Incoming call from ${phone}…`;
+  call = { phone, agentId, conversationId: undefined, renewed: false };
   try {
     const token = await tokenFor(phone, agentId);
     send({ type: 'vigil:open', token, phone, agentId, channel: 'voice' });
@@ -76,6 +95,7 @@ document.getElementById('call').addEventListener('submit', async (event) => {
 
 hangup.addEventListener('click', () => {
   send({ type: 'vigil:close' });
+  call = null;
   hangup.disabled = true;
   state.textContent = 'No call.';
 });

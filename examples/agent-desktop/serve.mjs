@@ -58,9 +58,9 @@ const server = createServer(async (request, response) => {
     } else if (request.method === 'GET' && path === '/config') {
       json(response, 200, { vigil: vigilUrl });
     } else if (request.method === 'POST' && path === '/token') {
-      const { phone, agentId } = await readJson(request);
+      const { phone, agentId, conversationId } = await readJson(request);
       // The token goes to this desktop's page only; nothing here logs it.
-      const minted = await mintEmbedToken({ vigilUrl, agentKey, phone, agentId, ttlSeconds });
+      const minted = await mintEmbedToken({ vigilUrl, agentKey, phone, agentId, conversationId, ttlSeconds });
       json(response, 200, { token: minted.token, expiresAt: minted.expiresAt });
     } else json(response, 404, { detail: 'not found' });
   } catch (error) {
