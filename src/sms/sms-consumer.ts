@@ -94,7 +94,7 @@ async function handle(deps: SmsConsumerDeps, news: IncidentNews): Promise<void> 
 async function keepOrTrim(deps: SmsConsumerDeps, news: IncidentNews): Promise<void> {
   if (news.type !== 'resolved') return deps.retention.active(news.incident.id);
   const now = (deps.now ?? Date.now)();
-  await deps.retention.resolved(news.incident.id, now);
+  await deps.retention.resolved(news.incident.id, news.incident.resolvedAt ?? now);
   const removed = await deps.retention.trim(now);
   if (removed > 0) deps.log.info({ removed }, 'SMS records past their retention removed');
 }
@@ -103,6 +103,8 @@ async function handleEntries(deps: SmsConsumerDeps, entries: readonly StreamEntr
   for (const entry of entries) {
     const news = newsOf(entry);
     if (!news) continue;
+    // A root that fails again reopens its incident id: the earlier outage's SMS must not count as told.
+    if (news.type === 'opened') await deps.retention.opened(news.incident.id, news.incident.openedAt);
     await handle(deps, news);
     await keepOrTrim(deps, news);
   }

@@ -12,6 +12,13 @@ export interface SmsRetention {
   resolved(incidentId: string, at: number): Promise<void>;
   /** The incident is pending or open (again): its SMS stay while it lasts. */
   active(incidentId: string): Promise<void>;
+  /**
+   * An incident opened at `openedAt`: when its id (`outage:<root>`) last resolved before that, this is a
+   * new outage of the same root, and the earlier one's SMS are forgotten — as its incident record is
+   * replaced — so the subscribers are told again. A replay of the earlier opening changes nothing.
+   * Returns the records removed.
+   */
+  opened(incidentId: string, openedAt: number): Promise<number>;
   /** Forgets the SMS of incidents resolved longer than the retention before `now`; returns the records removed. */
   trim(now: number): Promise<number>;
 }
@@ -55,6 +62,10 @@ export function createSmsRetention(redis: Redis, keys: RedisKeys): SmsRetention 
     },
     async active(incidentId) {
       await redis.zrem(keys.smsResolvedIncidents(), incidentId);
+    },
+    async opened(incidentId, openedAt) {
+      const resolvedAt = await redis.zscore(keys.smsResolvedIncidents(), incidentId);
+      return resolvedAt !== null && openedAt > Number(resolvedAt) ? forget(incidentId) : 0;
     },
     async trim(now) {
       const old = await redis.zrangebyscore(

@@ -106,4 +106,20 @@ describe('SMS records are kept as long as resolved incidents, then go with every
     expect(await t.redis.hlen(t.keys.smsRecords())).toBe(0);
     expect(await t.redis.hlen(t.keys.smsByMessageId())).toBe(0);
   });
+
+  it('forgets the earlier outage of a root that fails again, never the current one on a replay', async () => {
+    await sendAll(store, 'outage:bs-1', ['sub-1', 'sub-2']);
+    await retention.resolved('outage:bs-1', T0 + DAY);
+    // The earlier opening, replayed after its resolution: the SMS it sent are still the ones told.
+    expect(await retention.opened('outage:bs-1', T0)).toBe(0);
+    expect(await store.ofIncident('outage:bs-1')).toHaveLength(2);
+    // The root fails again after the resolution: a new outage under the same id, told afresh.
+    expect(await retention.opened('outage:bs-1', T0 + 2 * DAY)).toBe(2);
+    expect(await store.ofIncident('outage:bs-1')).toEqual([]);
+    expect(await store.countNotices('outage:bs-1', 0)).toBe(0);
+    expect(await t.redis.hlen(t.keys.smsByMessageId())).toBe(0);
+    // An incident never resolved is never forgotten by an opening.
+    await sendAll(store, 'outage:bs-3', ['sub-3']);
+    expect(await retention.opened('outage:bs-3', T0 + 3 * DAY)).toBe(0);
+  });
 });
