@@ -61,13 +61,13 @@ function Summary({ incident: i }) {
     <dd>${i.cause}</dd>
     <dt>${w('opened')}</dt>
     <dd>${formatTime(i.openedAt)}${!live && html` · ${resolvedWords(i)}`}</dd>
-    <dt>${w('devicesWord')}</dt>
+    <dt>${w('devicesCutOff')}</dt>
     <dd data-count="devices">${(i.affectedDeviceIds?.length ?? 0).toLocaleString()}</dd>
-    <dt>${w('subscribersWord')}</dt>
+    <dt>${w('subscribersAffected')}</dt>
     <dd data-count="subscribers">${(i.affectedSubscriberIds?.length ?? 0).toLocaleString()}</dd>
     <dt>${w('eta')}</dt>
     <dd>${i.eta ? formatTime(i.eta) : '—'}</dd>
     <dt>${w('note')}</dt>
-    <dd>${noteWords(i)}</dd>
+    <dd>${noteWords(i) || '—'}</dd>
   </dl>`;
 }

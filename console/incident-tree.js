@@ -97,9 +97,9 @@ function Beneath({ node }) {
     .filter((s) => below[s] > 0)
     .map((s) => html`<span class=${`count status-${s}`} data-below=${s}>${number(below[s])} ${s}</span>`);
   return html`<span class="beneath">
-    ${node.children > 0 && html`<span data-children=${node.children}>${number(node.children)} ${w('children')}</span>`}
-    ${node.subscribers > 0 && html`<span>${number(node.subscribers)} ${w('subscribersHere')}</span>`}
-    ${below.devices > 0 && html`<span data-beneath=${below.devices}>${number(below.devices)} ${w('below')}:</span> ${parts}`}
+    ${node.children > 0 && html`<span data-children=${node.children}>${w('children')}: ${number(node.children)}</span>`}
+    ${node.subscribers > 0 && html`<span>${w('subscribersHere')}: ${number(node.subscribers)}</span>`}
+    ${below.devices > 0 && html`<span data-beneath=${below.devices}>${w('below')}: ${number(below.devices)}</span> ${parts}`}
   </span>`;
 }
 

@@ -57,6 +57,8 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) pageErrors.push(`${response.status()}: ${response.url()}`);
     });
+    // Navigation waits longer than playwright's 30 s: a CI machine running seven test files may be slow to serve.
+    page.setDefaultNavigationTimeout(90_000);
     await page.goto(`${service.url}/console/`);
     await page.getByLabel('Your Vigil API key').fill(service.keys.noc);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -167,7 +169,8 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
       await expectAccessible(page, 'incident page (2,000-CPE outage tree)');
       if (SCREENSHOTS) {
         mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.keyboard.press('Home');
+        // The summary and the top of the tree, as NOC first sees them (the page is 300 rows long).
+        await page.evaluate('window.scrollTo(0, 0)');
         await page.screenshot({ path: join(SCREENSHOTS, 'console-outage.png'), fullPage: false });
       }
       const toggle = rootItem.locator('> .tree-line button.disclosure');
