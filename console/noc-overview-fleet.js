@@ -7,7 +7,7 @@ import { ow } from './noc-overview-words.js';
 
 /** Worst first, as the NOC reads a row: what is down before what is fine. */
 const STATUSES = /** @type {const} */ (['down', 'degraded', 'up', 'unknown']);
-const BAR_WIDTH = 160;
+const BAR_WIDTH = 140;
 const BAR_HEIGHT = 12;
 
 /**

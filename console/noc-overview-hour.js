@@ -7,6 +7,17 @@ import { Sparkline } from './sparkline.js';
 /** @typedef {import('./noc-overview-types.js').Overview} Overview */
 /** @typedef {import('./chart-axis.js').AxisRule} AxisRule */
 
+/**
+ * A minute's count as a rate over the seconds its samples really span (the first minute after start-up
+ * is short): per second (`per` 1) or per minute (60).
+ * @param {MinutePoint} point
+ * @param {number | null} count
+ * @param {number} per
+ */
+function rate(point, count, per) {
+  return count === null || !point.seconds ? null : (count / point.seconds) * per;
+}
+
 /** Counts from zero: a quiet minute is a flat line at the bottom, never a dip blown up to full height. */
 const FROM_ZERO = /** @type {AxisRule} */ ({ type: 'zero' });
 /** A schedule this late (seconds) is a warning; the shortest poll interval is 5 s. */
@@ -18,21 +29,33 @@ const LAG_WARN_SECONDS = 30;
  * @type {{ key: string, unit?: 'perSecond' | 'perMinute', digits?: number, value: (p: MinutePoint) => number | null }[]}
  */
 const CHARTS = [
-  { key: 'pollsPerSecond', unit: 'perSecond', digits: 1, value: (p) => p.polls / 60 },
-  { key: 'pollFailures', unit: 'perMinute', value: (p) => p.pollFailures },
+  { key: 'pollsPerSecond', unit: 'perSecond', digits: 1, value: (p) => rate(p, p.polls, 1) },
+  { key: 'pollFailures', unit: 'perMinute', value: (p) => rate(p, p.pollFailures, 60) },
   { key: 'findingsOpen', value: (p) => p.findingsOpen },
-  { key: 'suggestionsMade', unit: 'perMinute', value: (p) => p.suggestionsMade },
-  { key: 'suggestionsAccepted', unit: 'perMinute', value: (p) => p.suggestionsAccepted },
-  { key: 'actionsSucceeded', unit: 'perMinute', value: (p) => p.actionsSucceeded },
-  { key: 'actionsFailed', unit: 'perMinute', value: (p) => p.actionsFailed },
+  { key: 'suggestionsMade', unit: 'perMinute', value: (p) => rate(p, p.suggestionsMade, 60) },
+  { key: 'suggestionsAccepted', unit: 'perMinute', value: (p) => rate(p, p.suggestionsAccepted, 60) },
+  { key: 'actionsSucceeded', unit: 'perMinute', value: (p) => rate(p, p.actionsSucceeded, 60) },
+  { key: 'actionsFailed', unit: 'perMinute', value: (p) => rate(p, p.actionsFailed, 60) },
 ];
 
+/**
+ * The minutes since the service began counting: the minutes before its first sample are not an idle
+ * fleet but no record, so they are left out; a minute missed later shows as a gap in the line.
+ * @param {MinutePoint[]} series
+ */
+function sinceFirstSample(series) {
+  const first = series.findIndex((p) => p.polls !== null);
+  return first < 0 ? [] : series.slice(first);
+}
+
 /** @param {{ series: MinutePoint[] }} props */
-export function LastHour({ series }) {
+export function LastHour({ series: all }) {
+  const series = sinceFirstSample(all);
   return html`
     <section class="panel overview-hour" aria-labelledby="overview-hour-title">
       <h3 id="overview-hour-title">${ow('lastHour')}</h3>
-      <div class="charts">
+      ${series.length === 0 && html`<p class="muted" data-empty>${ow('firstMinute')}</p>`}
+      <div class="charts" hidden=${series.length === 0}>
         ${CHARTS.map(
           (chart) =>
             html`<div data-series=${chart.key} key=${chart.key}>
@@ -40,7 +63,7 @@ export function LastHour({ series }) {
                 label=${ow(chart.key)}
                 unit=${chart.unit ? ow(chart.unit) : ''}
                 axis=${FROM_ZERO}
-                digits=${chart.digits ?? 0}
+                digits=${chart.digits ?? 1}
                 always=${true}
                 points=${series.map((p) => ({ at: p.at, value: chart.value(p) }))}
               />
@@ -60,9 +83,9 @@ export function PipelineHealth({ overview }) {
   const { pollLagSeconds, alerts, series } = overview;
   const hour = series.reduce(
     (sum, p) => ({
-      delivered: sum.delivered + p.alertsDelivered,
-      retried: sum.retried + p.alertsRetried,
-      dead: sum.dead + p.alertsDead,
+      delivered: sum.delivered + (p.alertsDelivered ?? 0),
+      retried: sum.retried + (p.alertsRetried ?? 0),
+      dead: sum.dead + (p.alertsDead ?? 0),
     }),
     { delivered: 0, retried: 0, dead: 0 },
   );
@@ -81,15 +104,17 @@ export function PipelineHealth({ overview }) {
         </dd>
         <dt>${ow('alerts')}</dt>
         <dd data-health="alerts">
-          <span class=${`badge status-${alertState}`}>
-            ${formatNumber(alerts.pending, 0)} ${ow('alertsPending')} · ${formatNumber(alerts.deadLetters, 0)}
-            ${ow('alertsDead')}
-          </span>
-          <span class="muted">
-            ${alerts.subscriptions === 0 ? ow('noSubscriptions') : ow('alertsHour', hour)}
-          </span>
+          <span class=${`badge status-${alertState}`}>${alertWords(alerts)}</span>
+          <span class="muted"
+            >${alerts.subscriptions === 0 ? ow('noSubscriptions') : ow('alertsHour', hour)}</span
+          >
         </dd>
       </dl>
     </section>
   `;
+}
+
+/** "2 waiting · 0 dead letters". @param {Overview['alerts']} alerts */
+function alertWords(alerts) {
+  return `${formatNumber(alerts.pending, 0)} ${ow('alertsPending')} · ${formatNumber(alerts.deadLetters, 0)} ${ow('alertsDead')}`;
 }

@@ -20,19 +20,21 @@ export interface OverviewIncident {
   acknowledgedBy?: string;
 }
 
+/** Counts within one minute; null where the minute or the next one was not sampled. */
 export interface MinutePoint {
   at: string;
-  polls: number;
-  pollFailures: number;
-  findingsOpened: number;
+  seconds: number | null;
+  polls: number | null;
+  pollFailures: number | null;
+  findingsOpened: number | null;
   findingsOpen: number | null;
-  suggestionsMade: number;
-  suggestionsAccepted: number;
-  actionsSucceeded: number;
-  actionsFailed: number;
-  alertsDelivered: number;
-  alertsRetried: number;
-  alertsDead: number;
+  suggestionsMade: number | null;
+  suggestionsAccepted: number | null;
+  actionsSucceeded: number | null;
+  actionsFailed: number | null;
+  alertsDelivered: number | null;
+  alertsRetried: number | null;
+  alertsDead: number | null;
 }
 
 export interface Overview {

@@ -48,22 +48,27 @@ export async function sampleMinute(redis: Redis, keys: RedisKeys, now = Date.now
   return true;
 }
 
+/** A count within one minute; null when the minute or the next was not sampled (no process ran). */
+type Count = number | null;
+
 /** One minute of the overview's time series: counts within the minute, the gauge at its sample. */
 export interface MinutePoint {
   /** The minute's start, ISO 8601. */
   at: string;
-  polls: number;
-  pollFailures: number;
-  findingsOpened: number;
+  /** Seconds between this minute's sample and the next (about 60; less for the first, taken at start-up). */
+  seconds: Count;
+  polls: Count;
+  pollFailures: Count;
+  findingsOpened: Count;
   /** Devices with an open finding when the minute was sampled; null when it was not. */
-  findingsOpen: number | null;
-  suggestionsMade: number;
-  suggestionsAccepted: number;
-  actionsSucceeded: number;
-  actionsFailed: number;
-  alertsDelivered: number;
-  alertsRetried: number;
-  alertsDead: number;
+  findingsOpen: Count;
+  suggestionsMade: Count;
+  suggestionsAccepted: Count;
+  actionsSucceeded: Count;
+  actionsFailed: Count;
+  alertsDelivered: Count;
+  alertsRetried: Count;
+  alertsDead: Count;
 }
 
 type Sample = Record<string, string>;
@@ -83,15 +88,18 @@ function total(sample: Sample, name: string, match: (labels: Record<string, stri
 
 const any = (): boolean => true;
 
-/** The counts of one minute: the next sample's counters less this one's (never below 0: a counters reset). */
+/**
+ * The counts of one minute: the next sample's counters less this one's (never below 0: a counters
+ * reset). Without both samples there is no count: null, not 0, so a chart shows a gap, not a quiet minute.
+ */
 export function minutePoint(minute: number, sample: Sample, next: Sample | undefined): MinutePoint {
-  const delta = (name: string, match: (labels: Record<string, string>) => boolean = any): number =>
-    next === undefined || next[SAMPLED_AT] === undefined || sample[SAMPLED_AT] === undefined
-      ? 0
-      : Math.max(0, total(next, name, match) - total(sample, name, match));
+  const sampled = sample[SAMPLED_AT] !== undefined && next?.[SAMPLED_AT] !== undefined;
+  const delta = (name: string, match: (labels: Record<string, string>) => boolean = any): Count =>
+    sampled && next ? Math.max(0, total(next, name, match) - total(sample, name, match)) : null;
   const open = sample[OPEN_FINDINGS];
   return {
     at: new Date(minute * 60_000).toISOString(),
+    seconds: sampled && next ? (Number(next[SAMPLED_AT]) - Number(sample[SAMPLED_AT])) / 1000 : null,
     polls: delta('vigil_polls_total'),
     pollFailures: delta('vigil_polls_total', (l) => !ANSWERED.has(l.outcome ?? '')),
     findingsOpened: delta('vigil_findings_opened_total'),
@@ -109,7 +117,7 @@ export function minutePoint(minute: number, sample: Sample, next: Sample | undef
 /**
  * The last OVERVIEW_MINUTES complete minutes, oldest first: each minute's counts are the difference
  * between its sample and the next one's, so a minute counts once the following minute is sampled.
- * A minute without a sample (no process ran) counts 0 and has no open-findings figure.
+ * A minute without a sample (no process ran, or before the service started) has null counts.
  */
 export async function readMinuteSeries(
   redis: Redis,

@@ -1,6 +1,6 @@
-import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import type { OverviewFeed } from '../../metrics/overview-feed.js';
-import type { Overview } from '../../metrics/overview.js';
+import { streamOverview } from '../../metrics/overview-stream.js';
 import { OverviewSchema } from '../schemas/overview-schemas.js';
 
 export interface OverviewRoutesOptions {
@@ -53,41 +53,13 @@ export const overviewRoutes: FastifyPluginCallback<OverviewRoutesOptions> = (app
 
   app.get('/v1/overview', { config: ROLES, schema: overviewSchema }, () => overview.read());
 
-  app.get('/v1/overview/events', { config: ROLES, schema: streamSchema }, async (request, reply) => {
+  app.get('/v1/overview/events', { config: ROLES, schema: streamSchema }, async (_request, reply) => {
     const first = await overview.read();
-    follow(reply, first);
-    request.log.debug('overview stream opened');
+    reply.hijack();
+    const stop = streamOverview(reply.raw, overview, first, heartbeatMs);
+    streams.add(stop);
+    reply.raw.on('close', () => streams.delete(stop));
   });
 
-  /** One stream: the first picture, then every newer one the socket has room for. */
-  function follow(reply: FastifyReply, first: Overview): void {
-    const raw = reply.raw;
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // A picture supersedes the last: while the socket is congested, the ones in between are dropped.
-    const send = (picture: Overview): void => {
-      if (raw.writableNeedDrain) return;
-      raw.write(`event: overview\ndata: ${JSON.stringify(picture)}\n\n`);
-    };
-    raw.write('retry: 2000\n\n');
-    send(first);
-    const unlisten = overview.listen(send);
-    const heartbeat = setInterval(() => {
-      if (!raw.writableNeedDrain) raw.write(': ping\n\n');
-    }, heartbeatMs);
-    const end = (): void => {
-      streams.delete(end);
-      clearInterval(heartbeat);
-      unlisten();
-      raw.end();
-    };
-    streams.add(end);
-    raw.on('close', end);
-  }
   done();
 };

@@ -3,28 +3,35 @@ import type { Overview } from '../../metrics/overview.js';
 import { documents, IsoTime } from './api-schema.js';
 
 const count = Type.Integer({ minimum: 0 });
+/** A count within one minute; null when the minute or the next one was not sampled. */
+const perMinute = (description?: string) =>
+  Type.Union([count, Type.Null()], description ? { description } : {});
 
 const StatusCounts = Type.Object({ unknown: count, up: count, degraded: count, down: count });
 
-const MinutePoint = Type.Object({
-  at: IsoTime("the minute's start"),
-  polls: count,
-  pollFailures: Type.Integer({
-    minimum: 0,
-    description: 'polls that got no usable answer (timeout, auth, transport, malformed, no credentials)',
-  }),
-  findingsOpened: count,
-  findingsOpen: Type.Union([count, Type.Null()], {
-    description: 'devices with an open finding when the minute was sampled; null when no sample was taken',
-  }),
-  suggestionsMade: count,
-  suggestionsAccepted: count,
-  actionsSucceeded: count,
-  actionsFailed: count,
-  alertsDelivered: count,
-  alertsRetried: count,
-  alertsDead: count,
-});
+const MinutePoint = Type.Object(
+  {
+    at: IsoTime("the minute's start"),
+    seconds: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description:
+        "seconds between this minute's sample and the next: about 60, less for the first minute after start-up",
+    }),
+    polls: perMinute(),
+    pollFailures: perMinute(
+      'polls that got no usable answer (timeout, auth, transport, malformed, no credentials)',
+    ),
+    findingsOpened: perMinute(),
+    findingsOpen: perMinute('devices with an open finding when the minute was sampled'),
+    suggestionsMade: perMinute(),
+    suggestionsAccepted: perMinute(),
+    actionsSucceeded: perMinute(),
+    actionsFailed: perMinute(),
+    alertsDelivered: perMinute(),
+    alertsRetried: perMinute(),
+    alertsDead: perMinute(),
+  },
+  { description: 'counts within one minute; null where the minute or the next one was not sampled' },
+);
 
 const OverviewIncident = Type.Object({
   id: Type.String({ examples: ['outage:bs-0001'] }),
