@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { ShardedQueue } from '../platform/sharded-queue.js';
 import type { Redis } from 'ioredis';
 import type { SuggestionRecord } from '../diagnosis/suggestion-record.js';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
@@ -19,7 +19,7 @@ const DROP_IF_SAME = `if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then 
 export interface AcceptedSweeperDeps {
   redis: Redis;
   keys: RedisKeys;
-  queue: Queue;
+  queue: Pick<ShardedQueue, 'add' | 'getJob'>;
   suggestions: SuggestionStore;
   actions: ActionStore;
   runner: Pick<ActionRunner, 'settle'>;

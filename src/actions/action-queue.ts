@@ -1,8 +1,8 @@
 import { ACTIONS_QUEUE } from '../platform/queue-names.js';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueJobId } from '../platform/queue-job-id.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { ShardedQueue, type JobSink } from '../platform/sharded-queue.js';
 import type { ActionRecord } from './action.js';
 
 export { ACTIONS_QUEUE };
@@ -20,15 +20,16 @@ export function actionJobId(actionId: string): string {
   return queueJobId('action', actionId);
 }
 
-export function createActionQueue(connection: Redis, keys: RedisKeys): Queue {
-  return new Queue(ACTIONS_QUEUE, { connection, prefix: keys.bullPrefix(ACTIONS_QUEUE) });
+/** The actions queue over `shards` BullMQ queues (VIGIL_QUEUE_SHARDS): an action's job by its id. */
+export function createActionQueue(connection: Redis, keys: RedisKeys, shards = 1): ShardedQueue {
+  return new ShardedQueue(ACTIONS_QUEUE, connection, keys, shards);
 }
 
 /**
  * Queues an action's job, keyed by the action id: adding it twice (two clicks, two agents, a retried
  * request) leaves one job, which BullMQ keeps a week after it ends so a late duplicate is still one.
  */
-export async function enqueueAction(queue: Queue, action: ActionRecord): Promise<void> {
+export async function enqueueAction(queue: JobSink, action: ActionRecord): Promise<void> {
   await queue.add(
     action.kind,
     { actionId: action.id },

@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobSink } from '../platform/sharded-queue.js';
 import type { Conversation } from '../conversations/conversation.js';
 import { publicSuggestion, withTransition, type SuggestionRecord } from '../diagnosis/suggestion-record.js';
 import type { SuggestionStore } from '../diagnosis/suggestion-store.js';
@@ -14,7 +14,7 @@ import { failpoint } from '../platform/failpoints.js';
 export interface DecisionDeps {
   suggestions: SuggestionStore;
   actions: ActionStore;
-  queue: Queue;
+  queue: JobSink;
   outcomes?: OutcomeStore;
 }
 

@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { ShardedQueue } from '../platform/sharded-queue.js';
 import type { ActionRecord } from '../actions/action.js';
 import type { ActionStore } from '../actions/action-store.js';
 import type { GuardDeps } from '../actions/reboot-guards-now.js';
@@ -50,7 +50,7 @@ export interface ApiServices {
   /** What a NOC reboot is checked against now (live playbooks included). */
   rebootGuards: GuardDeps;
   /** The actions queue a NOC reboot goes on. */
-  actionQueue: Queue;
+  actionQueue: ShardedQueue;
   /**
    * Tells the pollers the inventory changed, so their schedule follows now rather than at their next
    * periodic check (a sync job on the poll queue), and asks for a first poll of each created device.

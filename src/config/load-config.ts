@@ -28,6 +28,8 @@ export interface Config extends PollingConfig {
   redisUrl: string;
   /** Every Redis key starts with this (default "vigil"); tests give each run its own. */
   redisPrefix: string;
+  /** BullMQ queues each busy queue is spread over (VIGIL_QUEUE_SHARDS, default 1; src/platform/sharded-queue.ts). */
+  queueShards?: number;
   host: string;
   port: number;
   logLevel: string;

@@ -107,17 +107,22 @@ async function incidentSamples(incidents: SnapshotSources['incidents']): Promise
   });
 }
 
+/** Jobs by queue and state; a queue spread over shards (VIGIL_QUEUE_SHARDS) is summed over them. */
 async function queueSamples(queues: readonly Queue[]): Promise<Sample[]> {
-  const perQueue = await Promise.all(
-    queues.map(async (queue) => {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-      return Object.entries(counts).map(([state, value]) => ({
-        labels: { queue: queue.name, state },
-        value,
-      }));
-    }),
+  const perShard = await Promise.all(
+    queues.map(async (queue) => ({
+      name: queue.name,
+      counts: await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
+    })),
   );
-  return perQueue.flat();
+  const totals = new Map<string, number>();
+  for (const { name, counts } of perShard)
+    for (const [state, value] of Object.entries(counts))
+      totals.set(`${name}|${state}`, (totals.get(`${name}|${state}`) ?? 0) + value);
+  return [...totals].map(([key, value]) => {
+    const [queue = '', state = ''] = key.split('|');
+    return { labels: { queue, state }, value };
+  });
 }
 
 /** Reads the fleet for one scrape; throws when Redis does not answer (the caller reports vigil_redis_up 0). */

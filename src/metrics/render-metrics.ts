@@ -69,14 +69,20 @@ export function createMetricsRenderer(deps: {
   keys: RedisKeys;
   queueConnection: Redis;
   pollShards: number;
+  /** Each queue's BullMQ queues (VIGIL_QUEUE_SHARDS): /metrics sums a queue's counts over them. */
+  queueShards?: number;
 }) {
   const { redis, keys } = deps;
   const sources: SnapshotSources = {
     redis,
     keys,
     pollShards: deps.pollShards,
-    queues: QUEUE_NAMES.map(
-      (name) => new Queue(name, { connection: deps.queueConnection, prefix: keys.bullPrefix(name) }),
+    queues: QUEUE_NAMES.flatMap((name) =>
+      Array.from(
+        { length: deps.queueShards ?? 1 },
+        (_, shard) =>
+          new Queue(name, { connection: deps.queueConnection, prefix: keys.bullPrefix(name, shard) }),
+      ),
     ),
     incidents: createIncidentStore(redis, keys),
   };

@@ -20,6 +20,13 @@ export const PLATFORM_ENV = Type.Object({
     expected: 'letters, digits, "_", "-" and "." only',
     description: 'First part of every Redis key (default "vigil"); tests give each run its own.',
   }),
+  VIGIL_QUEUE_SHARDS: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 1,
+    description:
+      'BullMQ queues each busy queue (polls, probes, actions, alerts) is spread over (default 1), each in a hash slot of its own: on a Redis Cluster, a few per master. Every process of one installation must agree.',
+  }),
   VIGIL_LOG_LEVEL: Type.Union(
     LOG_LEVELS.map((level) => Type.Literal(level)),
     { default: 'info', description: 'Least level logged, fatal … trace or silent (default info).' },
@@ -31,6 +38,8 @@ export type PlatformEnv = StaticDecode<typeof PLATFORM_ENV>;
 export interface PlatformConfig {
   redisUrl: string;
   redisPrefix: string;
+  /** BullMQ queues each busy queue is spread over (VIGIL_QUEUE_SHARDS); every process must agree. */
+  queueShards: number;
   logLevel: string;
 }
 
@@ -38,6 +47,7 @@ export function platformConfigFromEnv(values: PlatformEnv): PlatformConfig {
   return {
     redisUrl: values.REDIS_URL,
     redisPrefix: values.VIGIL_REDIS_PREFIX,
+    queueShards: values.VIGIL_QUEUE_SHARDS,
     logLevel: values.VIGIL_LOG_LEVEL,
   };
 }

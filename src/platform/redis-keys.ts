@@ -8,13 +8,12 @@
  *    a suggestion's compare-and-set with its event, an incident step…) combine keys of every domain here,
  *    so they all share this slot and each stays one atomic step on a cluster, as on one Redis.
  *  - **queue shard** — `bullPrefix(queue, shard)`: tag `{<prefix>:<queue>:<shard>}`, one slot per BullMQ
- *    queue shard, so the queues (where most commands go) spread over the masters. BullMQ's scripts touch
- *    one queue's keys only; Vigil never combines a queue key with a core key in one command or pipeline
- *    (a job is added, then a record is written: two steps, each atomic in its own slot).
- * `QUEUE_KEY_BUILDERS` below names the queue-shard builders, and tests/platform/redis-key-slots.test.ts checks
- * that every key carries its group's tag and that every file issuing a Lua script or a MULTI uses keys
- * of one group only.
- */
+ *    queue shard (src/platform/sharded-queue.ts), so the queues spread over the masters. BullMQ's scripts
+ *    touch one queue shard's keys only. Work crossing core and a queue is two steps, each atomic in its
+ *    slot: a record is written, then its job queued (an accept's compare-and-set, then its action job; a
+ *    crash between leaves an accept without a job, which the accepted sweeper queues), and a job's run
+ *    carries on from its record, never from the queue (a re-run only verifies a reboot already sent).
+ * tests/platform/redis-key-slots.unit.test.ts checks each key's tag, and one group per atomic call site. */
 export interface RedisKeys {
   readonly prefix: string;
   /** Hash with the fingerprint and counts of the last successful import. */

@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobSink } from '../platform/sharded-queue.js';
 import type { Redis } from 'ioredis';
 import { countInto } from '../platform/fleet-counters.js';
 import { TrapCounts } from './trap-counts.js';
@@ -13,7 +13,7 @@ import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-r
 export interface TrapRepollDeps {
   redis: Redis;
   keys: RedisKeys;
-  probeQueue: Queue;
+  probeQueue: JobSink;
   authProfiles: ReadonlyMap<string, AuthProfile>;
   /** Device id by management address, kept current by the schedule sync. */
   deviceByHost(address: string): string | undefined;

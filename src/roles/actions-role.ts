@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { livePlaybooks, liveProbes } from '../reload/live-files.js';
@@ -7,6 +7,7 @@ import type { ProcessRole } from './process-role.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { withWorkerErrors } from '../platform/worker-errors.js';
+import { startShardedWorkers } from '../platform/sharded-queue.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { tryLock } from '../platform/redis-lock.js';
 import { createAcceptedSweeper } from '../actions/accepted-sweeper.js';
@@ -50,7 +51,9 @@ export function createActionsRole(
     name: 'worker-actions',
     stage: 'workers',
     async start() {
-      prober = options.prober ?? createProbeClient(context.config.redisUrl, context.keys);
+      prober =
+        options.prober ??
+        createProbeClient(context.config.redisUrl, context.keys, context.config.queueShards ?? 1);
       const runner = createActionRunner({
         ...context,
         playbooks: await livePlaybooks(context, context.config.playbooksDir),
@@ -72,45 +75,49 @@ export function createActionsRole(
 }
 
 export interface ActionsWorker {
-  worker: Worker;
+  /** One per queue shard (VIGIL_QUEUE_SHARDS). */
+  workers: Worker[];
   close(): Promise<void>;
 }
 
 /** The actions queue's worker: each job runs its action through the runner, on a connection of its own. */
 export function startActionsWorker(
-  context: Pick<ActionsContext, 'logger' | 'keys'> & { config: Pick<Config, 'redisUrl'> },
+  context: Pick<ActionsContext, 'logger' | 'keys'> & { config: Pick<Config, 'redisUrl' | 'queueShards'> },
   runner: Pick<ActionRunner, 'run'>,
   options: Pick<ActionsOptions, 'concurrency' | 'lockDurationMs'>,
 ): ActionsWorker {
   const log = context.logger.child({ module: 'actions' });
   const connection = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-actions');
-  const worker = new Worker(
+  const workers = startShardedWorkers(
     ACTIONS_QUEUE,
     withWorkerErrors(async (job: Job<{ actionId: string }>) => {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const action = await runner.run(job.data.actionId, final);
       return { state: action?.state, outcome: action?.outcome };
     }),
+    context.keys,
+    context.config.queueShards ?? 1,
     {
       connection,
-      prefix: context.keys.bullPrefix(ACTIONS_QUEUE),
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs,
       stalledInterval: Math.max(1_000, Math.floor(options.lockDurationMs / 2)),
       maxStalledCount: 10,
     },
   );
-  worker.on('failed', (job, error) =>
-    log.warn(
-      { err: error, actionId: (job?.data as { actionId?: string } | undefined)?.actionId },
-      'action attempt failed',
-    ),
-  );
-  worker.on('error', (error) => log.warn({ err: error }, 'actions worker error'));
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      log.warn(
+        { err: error, actionId: (job?.data as { actionId?: string } | undefined)?.actionId },
+        'action attempt failed',
+      ),
+    );
+    worker.on('error', (error) => log.warn({ err: error }, 'actions worker error'));
+  }
   return {
-    worker,
+    workers,
     async close() {
-      await worker.close();
+      await Promise.all(workers.map((worker) => worker.close()));
       connection.disconnect();
     },
   };
@@ -128,7 +135,7 @@ interface AcceptedSweeps {
 function startAcceptedSweeps(context: ActionsContext, runner: ActionRunner): AcceptedSweeps {
   const log = context.logger.child({ module: 'actions' });
   const queueConnection = createRedisConnection(context.config.redisUrl, 'worker', 'vigil-actions-sweeper');
-  const queue = createActionQueue(queueConnection, context.keys);
+  const queue = createActionQueue(queueConnection, context.keys, context.config.queueShards ?? 1);
   const { acceptSweepMs, acceptGraceMs, acceptExpireMs } = context.config.actions;
   const sweeper = createAcceptedSweeper({
     redis: context.redis,

@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { alertRetryDelayMs } from '../alerts/alert-backoff.js';
 import { createAlertConsumer } from '../alerts/alert-consumer.js';
@@ -19,6 +19,7 @@ import { ALERTS_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { withWorkerErrors } from '../platform/worker-errors.js';
+import { ShardedQueue, startShardedWorkers } from '../platform/sharded-queue.js';
 import type { ProcessRole } from './process-role.js';
 
 /** One pump job per subscription (its id says which), retried with the alerts' backoff, then removed. */
@@ -35,20 +36,19 @@ const pumpJob = (subscriptionId: string, attempts: number) =>
 const REPOST_SCHEDULER = 'alertmanager-repost';
 
 /** The pumps' worker (and the re-posts'); a failed attempt waits as alert-backoff.ts says, Retry-After included. */
-function startPumpWorker(
+function startPumpWorkers(
   connection: Redis,
   keys: RedisKeys,
   jobs: { pump: DeliveryPump; repost: () => Promise<number> },
-  options: AlertsOptions,
-): Worker {
+  options: AlertsOptions & { shards: number },
+): Worker[] {
   const processPump = withWorkerErrors(async (job: Job<{ subscriptionId: string }>) =>
     job.name === 'repost'
       ? `re-posted ${await jobs.repost()}`
       : jobs.pump(job.data.subscriptionId, { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 }),
   );
-  return new Worker(ALERTS_QUEUE, processPump, {
+  return startShardedWorkers(ALERTS_QUEUE, processPump, keys, options.shards, {
     connection,
-    prefix: keys.bullPrefix(ALERTS_QUEUE),
     concurrency: 20,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
@@ -109,8 +109,8 @@ export function createAlertsRole(
   const log = context.logger.child({ module: 'alerts' });
   const store = createWebhookStore(redis, keys);
   let connection: Redis | undefined;
-  let queue: Queue | undefined;
-  let worker: Worker | undefined;
+  let queue: ShardedQueue | undefined;
+  let workers: Worker[] = [];
   let consumer: ReturnType<typeof createAlertConsumer> | undefined;
 
   const ensurePump = async (subscriptionId: string): Promise<void> => {
@@ -123,15 +123,21 @@ export function createAlertsRole(
     async start() {
       const reader = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts-reader');
       connection = createRedisConnection(config.redisUrl, 'worker', 'vigil-alerts');
-      queue = new Queue(ALERTS_QUEUE, { connection, prefix: keys.bullPrefix(ALERTS_QUEUE) });
-      worker = startPumpWorker(connection, keys, alertJobs(context, options, ensurePump), options);
-      // Idempotent across workers: the queue holds one scheduler by this id, whoever upserts it.
-      await queue.upsertJobScheduler(
+      // A subscription's pump job goes by its id to one shard, so its alerts stay in order.
+      const shards = config.queueShards ?? 1;
+      queue = new ShardedQueue(ALERTS_QUEUE, connection, keys, shards);
+      workers = startPumpWorkers(connection, keys, alertJobs(context, options, ensurePump), {
+        ...options,
+        shards,
+      });
+      // Idempotent across workers: the first shard holds one scheduler by this id, whoever upserts it.
+      await queue.schedulerShard.upsertJobScheduler(
         REPOST_SCHEDULER,
         { every: options.alertmanagerRepostMs },
         { name: 'repost', data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
       );
-      worker.on('error', (error) => log.warn({ err: error }, 'alerts worker error'));
+      for (const worker of workers)
+        worker.on('error', (error) => log.warn({ err: error }, 'alerts worker error'));
       consumer = createAlertConsumer({
         redis,
         reader,
@@ -147,7 +153,7 @@ export function createAlertsRole(
     },
     async close() {
       await consumer?.stop();
-      await worker?.close();
+      await Promise.all(workers.map((worker) => worker.close()));
       await queue?.close();
       connection?.disconnect();
     },

@@ -1,4 +1,3 @@
-import { Queue, QueueEvents } from 'bullmq';
 import { waitForJob } from '../platform/wait-for-job.js';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../actions/action-queue.js';
@@ -27,6 +26,7 @@ import type { Logger } from '../platform/logger.js';
 import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection, type RedisPurpose } from '../platform/redis-connection.js';
 import { READER_STOP_GRACE_MS, waitAtMost } from '../platform/stop-reader-loop.js';
+import { ShardedQueue, shardedQueueEvents } from '../platform/sharded-queue.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { createDeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
@@ -69,13 +69,14 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     connections.push(connection);
     return connection;
   };
-  const probes = createPollerQueues(connect, keys);
-  const actionQueue = createActionQueue(connect('vigil-api-actions'), keys);
+  const probes = createPollerQueues(connect, keys, config.queueShards ?? 1);
+  const actionQueue = createActionQueue(connect('vigil-api-actions'), keys, config.queueShards ?? 1);
   const metrics = createMetricsRenderer({
     redis,
     keys,
     queueConnection: connect('vigil-api-metrics'),
     pollShards: config.pollShards,
+    queueShards: config.queueShards ?? 1,
   });
   const hub = createEventHub({ redis, reader: connect('vigil-event-hub', 'worker'), keys, logger });
   const conversations = createConversations(deps, {
@@ -128,7 +129,7 @@ function createConversations(
     stores: ReturnType<typeof createStores>;
     diagnosis: DiagnosisService;
     hub: EventHub;
-    actionQueue: Queue;
+    actionQueue: ShardedQueue;
     /** A device no poller answers for is a `no_poller` outcome in the pushed diagnosis, not an error. */
     probe: DeviceProber['probe'];
   },
@@ -178,23 +179,27 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
 const FIRST_POLLS_PER_CHANGE = 1000;
 
 /** What the API asks of the pollers through their queues: on-demand probes, and following the inventory. */
-function createPollerQueues(connect: (name: string, purpose?: RedisPurpose) => Redis, keys: RedisKeys) {
-  const prefix = keys.bullPrefix(PROBE_QUEUE);
-  const queue = new Queue(PROBE_QUEUE, { connection: connect('vigil-api-probes'), prefix });
-  const pollQueue = new Queue(POLL_QUEUE, {
-    connection: connect('vigil-api-poll'),
-    prefix: keys.bullPrefix(POLL_QUEUE),
-  });
-  const events = new QueueEvents(PROBE_QUEUE, {
-    connection: connect('vigil-api-probe-events', 'worker'),
-    prefix,
-  });
+function createPollerQueues(
+  connect: (name: string, purpose?: RedisPurpose) => Redis,
+  keys: RedisKeys,
+  shards: number,
+) {
+  const queue = new ShardedQueue(PROBE_QUEUE, connect('vigil-api-probes'), keys, shards);
+  const pollQueue = new ShardedQueue(POLL_QUEUE, connect('vigil-api-poll'), keys, shards);
+  const events = shardedQueueEvents(
+    PROBE_QUEUE,
+    () => connect('vigil-api-probe-events', 'worker'),
+    keys,
+    shards,
+  );
   const probe = (deviceId: string) =>
-    queue.add('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
+    queue.addTo('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
   return {
     probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
-      const job = await probe(deviceId);
-      return (await waitForJob(queue, events, job.id ?? '', timeoutMs)) as PollReport | null;
+      const { job, shard } = await probe(deviceId);
+      const [shardQueue, shardEvents] = [queue.shards[shard], events[shard]];
+      if (!shardQueue || !shardEvents) throw new Error(`probe queue shard ${shard} missing`);
+      return (await waitForJob(shardQueue, shardEvents, job.id ?? '', timeoutMs)) as PollReport | null;
     },
     /**
      * After an inventory write: a `sync` job, which any poller takes and which makes the poll schedule
@@ -208,7 +213,7 @@ function createPollerQueues(connect: (name: string, purpose?: RedisPurpose) => R
     },
     async close(): Promise<void> {
       // Its blocking reader's close waits for Redis (see waitAtMost): bounded, so the API stops with Redis gone.
-      await waitAtMost(events.close(), READER_STOP_GRACE_MS);
+      await waitAtMost(Promise.all(events.map((e) => e.close())), READER_STOP_GRACE_MS);
       await Promise.all([queue.close(), pollQueue.close()]);
     },
   };

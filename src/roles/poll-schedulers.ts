@@ -1,18 +1,37 @@
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { ShardedQueue } from '../platform/sharded-queue.js';
 
 export interface PollSchedule {
   shards: number;
   tickMs: number;
   syncEveryMs: number;
+  /**
+   * The poll queue's shard these schedulers go on, of how many (VIGIL_QUEUE_SHARDS): poll shard s's
+   * tick in queue shard s mod count, the sync in the first. Unset: one queue holds them all.
+   */
+  queueShard?: { index: number; count: number };
 }
 
 /** The schedulers' ids: one per shard tick and one for the schedule sync (a few dozen, never one per device). */
 function schedulerIds(schedule: PollSchedule): string[] {
-  return [...Array.from({ length: schedule.shards }, (_, shard) => `shard-${shard}`), 'sync'];
+  const { index, count } = schedule.queueShard ?? { index: 0, count: 1 };
+  const ticks = Array.from({ length: schedule.shards }, (_, shard) => shard)
+    .filter((shard) => shard % count === index)
+    .map((shard) => `shard-${shard}`);
+  return index === 0 ? [...ticks, 'sync'] : ticks;
 }
 
-export async function schedulePollTicks(queue: Queue, schedule: PollSchedule): Promise<void> {
-  await upsertSchedulers(queue, schedule, schedulerIds(schedule));
+/** Every scheduler, each on its queue shard (a sharded queue) or all on one queue. */
+export async function schedulePollTicks(queue: Queue | ShardedQueue, schedule: PollSchedule): Promise<void> {
+  for (const [shard, part] of scheduleParts(queue, schedule))
+    await upsertSchedulers(shard, part, schedulerIds(part));
+}
+
+/** Each queue shard with the part of the schedule it holds. */
+function scheduleParts(queue: Queue | ShardedQueue, schedule: PollSchedule): [Queue, PollSchedule][] {
+  if (queue instanceof Queue) return [[queue, schedule]];
+  const count = queue.shards.length;
+  return queue.shards.map((shard, index) => [shard, { ...schedule, queueShard: { index, count } }]);
 }
 
 /** A scheduler whose next run is this far behind has no next job: its chain is broken. */
@@ -28,10 +47,15 @@ export const STALLED_SCHEDULER_MS = 5_000;
  * the ids mended.
  */
 export async function mendPollSchedulers(
-  queue: Queue,
+  queue: Queue | ShardedQueue,
   schedule: PollSchedule,
   now: number,
 ): Promise<string[]> {
+  const parts = scheduleParts(queue, schedule);
+  return (await Promise.all(parts.map(([shard, part]) => mendShard(shard, part, now)))).flat();
+}
+
+async function mendShard(queue: Queue, schedule: PollSchedule, now: number): Promise<string[]> {
   const stored = new Map((await queue.getJobSchedulers()).map((s) => [s.key, s]));
   const broken = schedulerIds(schedule).filter((id) => {
     const scheduler = stored.get(id);

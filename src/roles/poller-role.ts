@@ -1,6 +1,6 @@
 import { DEFAULT_POLL_SHARDS } from '../polling/poll-schedule.js';
 import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
 import { createInventoryStore } from '../inventory/index.js';
@@ -9,6 +9,7 @@ import type { ProcessRole } from './process-role.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { withWorkerErrors } from '../platform/worker-errors.js';
+import { ShardedQueue, startShardedWorkers } from '../platform/sharded-queue.js';
 import { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { liveProbes } from '../reload/live-files.js';
 import { createDevicePoller } from '../polling/poll-device.js';
@@ -92,19 +93,21 @@ class PollerProcess implements PollerRole {
   private readonly log: Logger;
   private connection: Redis | undefined;
   private transport: UdpGetTransport | undefined;
-  private pollQueue: Queue | undefined;
-  private probeQueue: Queue | undefined;
+  private pollQueue: ShardedQueue | undefined;
+  private probeQueue: ShardedQueue | undefined;
   private traps: TrapReceiver | undefined;
   private hostRefresh: NodeJS.Timeout | undefined;
   private mending: NodeJS.Timeout | undefined;
   private workers: Worker[] = [];
   private polling: PollService | undefined;
+  private readonly queueShards: number; // VIGIL_QUEUE_SHARDS: this poller works on every shard
 
   constructor(
     private readonly ctx: PollerContext,
     private readonly options: PollerOptions,
   ) {
     this.log = ctx.logger.child({ module: 'polling' });
+    this.queueShards = ctx.config.queueShards ?? 1;
   }
 
   service(): PollService | undefined {
@@ -139,10 +142,7 @@ class PollerProcess implements PollerRole {
     await syncSchedule(fleet, schedule, service, true);
     this.connection = createRedisConnection(ctx.config.redisUrl, 'worker', 'vigil-poller');
     await this.scheduleTicks(this.connection);
-    this.probeQueue = new Queue(PROBE_QUEUE, {
-      connection: this.connection,
-      prefix: ctx.keys.bullPrefix(PROBE_QUEUE),
-    });
+    this.probeQueue = new ShardedQueue(PROBE_QUEUE, this.connection, ctx.keys, this.queueShards);
     const checks = createOutageChecks({
       redis: ctx.redis,
       keys: ctx.keys,
@@ -186,11 +186,8 @@ class PollerProcess implements PollerRole {
   /** The shard ticks' schedulers, and every few seconds a look for a chain BullMQ broke (poll-schedulers.ts). */
   private async scheduleTicks(connection: Redis): Promise<void> {
     const { options, log } = this;
-    const queue = new Queue(POLL_QUEUE, {
-      connection,
-      prefix: this.ctx.keys.bullPrefix(POLL_QUEUE),
-      defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
-    });
+    const defaults = { removeOnComplete: true, removeOnFail: 100 };
+    const queue = new ShardedQueue(POLL_QUEUE, connection, this.ctx.keys, this.queueShards, defaults);
     this.pollQueue = queue;
     await schedulePollTicks(queue, options);
     this.mending = setInterval(() => {
@@ -211,9 +208,9 @@ class PollerProcess implements PollerRole {
     checks: OutageChecks,
   ): Worker[] {
     const { options } = this;
-    const { keys } = this.ctx;
+    const [keys, count] = [this.ctx.keys, this.queueShards];
     const workers = [
-      new Worker(
+      ...startShardedWorkers(
         POLL_QUEUE,
         withWorkerErrors(async (job: Job<{ shard?: number }>) => {
           if (job.name === 'sync') return syncSchedule(fleet, schedule, service, false);
@@ -225,9 +222,11 @@ class PollerProcess implements PollerRole {
           await checks.afterPolls(reports);
           return undefined;
         }),
-        { connection, prefix: keys.bullPrefix(POLL_QUEUE), concurrency: options.tickConcurrency },
+        keys,
+        count,
+        { connection, concurrency: options.tickConcurrency },
       ),
-      new Worker(
+      ...startShardedWorkers(
         PROBE_QUEUE,
         withWorkerErrors(async (job: Job): Promise<PollReport | RoundVerdict | null> => {
           if (job.name === OUTAGE_CHECK_JOB) return checks.runRound(job.data as OutageCheckJob);
@@ -236,7 +235,9 @@ class PollerProcess implements PollerRole {
           await checks.afterPolls(reports);
           return reports[0] ?? null;
         }),
-        { connection, prefix: keys.bullPrefix(PROBE_QUEUE), concurrency: 64 },
+        keys,
+        count,
+        { connection, concurrency: 64 },
       ),
     ];
     for (const worker of workers)
@@ -247,7 +248,7 @@ class PollerProcess implements PollerRole {
   /** The trap receiver, with the device address index it finds a trap's device by. */
   private async startTraps(
     fleet: Fleet,
-    probeQueue: Queue,
+    probeQueue: ShardedQueue,
     announce: TrapRepollDeps['announce'],
   ): Promise<void> {
     const { ctx, log } = this;
@@ -281,7 +282,7 @@ const ANNOUNCEMENT_COOLDOWN_MS = 60_000;
 function announcer(
   ctx: PollerContext,
   inventory: ReturnType<typeof createInventoryStore>,
-  probeQueue: Queue,
+  probeQueue: ShardedQueue,
   service: PollService,
   checks: OutageChecks,
 ): TrapRepollDeps['announce'] {

@@ -56,7 +56,8 @@ export async function startInProcessActions(
     verifyPollEveryMs: 100,
   });
   const queueConnection = redis.redis.duplicate({ maxRetriesPerRequest: null });
-  const queue = createActionQueue(queueConnection, redis.keys);
+  // One shard (VIGIL_QUEUE_SHARDS unset, as the worker below reads it): the BullMQ queue itself.
+  const queue = createActionQueue(queueConnection, redis.keys).shards[0]!;
   const context = { config: { redisUrl: TEST_REDIS_URL }, logger, keys: redis.keys };
   const worker = startActionsWorker(context, runner, { concurrency: 10, lockDurationMs: 15_000 });
   return {

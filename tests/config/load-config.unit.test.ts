@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       redisUrl: 'redis://127.0.0.1:6379',
       redisPrefix: 'vigil',
+      queueShards: 1,
       host: '127.0.0.1',
       port: 8080,
       logLevel: 'info',
@@ -118,6 +119,7 @@ describe('loadConfig', () => {
     expect(rest).toEqual({
       redisUrl: 'rediss://redis.example.net:6380',
       redisPrefix: 'vigil-test.1',
+      queueShards: 1,
       host: '0.0.0.0',
       port: 0,
       logLevel: 'debug',
@@ -350,6 +352,7 @@ describe('loadConfig', () => {
       'VIGIL_PORT',
       'VIGIL_PROBES_DIR',
       'VIGIL_PROBE_MIN_INTERVAL_SECONDS',
+      'VIGIL_QUEUE_SHARDS',
       'VIGIL_RATE_LIMIT_ANONYMOUS_PER_MINUTE',
       'VIGIL_RATE_LIMIT_FAILED_AUTH_PER_MINUTE',
       'VIGIL_RATE_LIMIT_PER_MINUTE',

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { createRedisConnection, waitForRedis } from '../../src/platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../../src/platform/redis-keys.js';
+import { deleteKeyPrefix } from '../../src/platform/delete-key-prefix.js';
 
+/** REDIS_URL may name a Redis Cluster (redis+cluster://…): the tests then run on it (README "Tests"). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestRedis {
@@ -15,7 +18,10 @@ export interface TestRedis {
 /** A real Redis connection with a key prefix of its own, so test files can run in parallel. */
 export async function createTestRedis(): Promise<TestRedis> {
   const prefix = `vigil-test-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = TEST_REDIS_URL.startsWith('redis+cluster://')
+    ? createRedisConnection(TEST_REDIS_URL, 'command', 'vigil-test')
+    : new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  await waitForRedis(redis);
   await redis.ping();
   return {
     redis,
@@ -29,10 +35,5 @@ export async function createTestRedis(): Promise<TestRedis> {
 }
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (batch.length > 0) await redis.unlink(...batch);
-  } while (cursor !== '0');
+  await deleteKeyPrefix(redis, prefix);
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisConnection, waitForRedis } from '../../src/platform/redis-connection.js';
+import { scanKeyPrefix } from '../../src/platform/scan-key-prefix.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { connectSse, type SseClient } from '../helpers/sse-client.js';
 import { startTestRedisCluster, type TestRedisCluster } from '../helpers/test-redis-cluster.js';
@@ -14,12 +16,14 @@ const CROSS_SLOT = ['CROSSSLOT', 'same slots allocation group'];
  * poller, and the worker, in two processes) on a three-master Redis Cluster instead of one Redis. The
  * same flows on one Redis are tests/conversations/conversation-flow.test.ts and
  * outage-conversations.test.ts; here they are shorter (one conversation for the reboot, a few for the
- * outage), and every process's log is watched for a cross-slot refusal from start to end.
+ * outage), and every process's log is watched for a cross-slot refusal from start to end. The busy
+ * queues run in three shards each (VIGIL_QUEUE_SHARDS=3), so their keys spread over the masters.
  */
 describe('the end-to-end flows on a three-master Redis Cluster', () => {
   let cluster: TestRedisCluster;
   let sim: Simulator;
   let service: TestService;
+  let prefix: string;
   const streams: SseClient[] = [];
 
   beforeAll(async () => {
@@ -35,14 +39,15 @@ describe('the end-to-end flows on a three-master Redis Cluster', () => {
         trapCommunity: TEST_COMMUNITY,
       }),
     ]);
+    prefix = `vigil-test-cluster-${randomBytes(4).toString('hex')}`;
     service = await startTestService(
       sim,
-      `vigil-test-cluster-${randomBytes(4).toString('hex')}`,
+      prefix,
       [
         { name: 'front', roles: 'api,poller' },
         { name: 'worker', roles: 'worker' },
       ],
-      { REDIS_URL: cluster.url, VIGIL_TRAP_PORT: String(trapPort) },
+      { REDIS_URL: cluster.url, VIGIL_TRAP_PORT: String(trapPort), VIGIL_QUEUE_SHARDS: '3' },
       { intervalSeconds: 1 },
     );
     for (const child of service.processes.values()) child.logContains(CROSS_SLOT);
@@ -135,6 +140,26 @@ describe('the end-to-end flows on a three-master Redis Cluster', () => {
       expect(incident).toMatchObject({ status: 200, body: { state: 'resolved' } });
     },
   );
+
+  it('the keys spread: each master holds queue shards; one holds every key of the core slot', async () => {
+    const redis = createRedisConnection(cluster.url, 'command', 'vigil-test-cluster');
+    try {
+      await waitForRedis(redis);
+      const perNode = new Map<string, { queue: number; core: number }>();
+      await scanKeyPrefix(redis, prefix, (keys, node) => {
+        const where = String(node.options.port);
+        const seen = perNode.get(where) ?? { queue: 0, core: 0 };
+        for (const key of keys) seen[key.startsWith(`${prefix}:bull:{`) ? 'queue' : 'core'] += 1;
+        perNode.set(where, seen);
+        return Promise.resolve();
+      });
+      const nodes = [...perNode.values()];
+      expect(nodes.filter((n) => n.queue > 0).length).toBeGreaterThanOrEqual(2);
+      expect(nodes.filter((n) => n.core > 0)).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
 
   it('no process met a cross-slot refusal', () => {
     for (const child of service.processes.values())

@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobSink } from '../../platform/sharded-queue.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { enqueueAction } from '../../actions/action-queue.js';
 import type { ActionStore } from '../../actions/action-store.js';
@@ -18,7 +18,7 @@ export interface ActionRoutesOptions {
   inventory: InventoryStore;
   /** What a NOC reboot is checked against now, under the live playbooks. */
   rebootGuards: GuardDeps;
-  actionQueue: Queue;
+  actionQueue: JobSink;
 }
 
 const NOC = { roles: ['noc', 'admin'] } as const;
