@@ -102,6 +102,8 @@ async function startServe(
     ['serve', '--roles', roles],
     env,
     'vigil started',
+    // A poller reads and schedules the whole inventory before it says it started.
+    { timeoutMs: 30 * 60_000 },
   );
   children.push(child);
   say(`service: vigil serve --roles ${roles} (pid ${child.pid})`);
@@ -126,6 +128,10 @@ export async function startFleetStack(
     await redisServer?.close();
     rmSync(dir, { recursive: true, force: true });
   };
+  // Interrupted while starting: what already runs stops all the same (runFleetBench takes over after).
+  const interrupted = (): void => void close().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     redisServer = await startFleetRedis();
     redis = createRedisConnection(redisServer.url, 'worker', 'vigil-bench-fleet');
@@ -164,5 +170,8 @@ export async function startFleetStack(
   } catch (error) {
     await close();
     throw error;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
 }
