@@ -136,6 +136,14 @@ describe('the NOC overview', () => {
       '(({ outlineStyle, outlineWidth }) => ({ outlineStyle, outlineWidth }))(getComputedStyle(document.activeElement))',
     );
     expect(ring).toEqual({ outlineStyle: 'solid', outlineWidth: '3px' });
+    // On the dark top bar the ring is white, not the page's blue.
+    await page.getByRole('button', { name: 'EN' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('RU');
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineColor')).toBe(
+      'rgb(255, 255, 255)',
+    );
+    await page.getByRole('link', { name: 'Incidents' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Incidents' }).waitFor({ timeout: 10_000 });
     await page.keyboard.press('Shift+Tab');
