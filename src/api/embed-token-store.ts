@@ -45,7 +45,15 @@ export function createEmbedTokenStore(redis: Redis, keys: RedisKeys, clock: () =
         createdAt: now,
         expiresAt: now + ttlSeconds * 1000,
       };
-      await redis.set(keys.embedToken(tokenId), JSON.stringify(record), 'PX', ttlSeconds * 1000, 'NX');
+      const stored = await redis.set(
+        keys.embedToken(tokenId),
+        JSON.stringify(record),
+        'PX',
+        ttlSeconds * 1000,
+        'NX',
+      );
+      // 96 random bits make a taken id all but impossible; a token that was never stored is never handed out.
+      if (stored !== 'OK') throw new AppError('ERR_INTERNAL', 'embed token id already taken; mint again');
       return { token, record };
     },
     /** The live token of this id (not expired, not revoked), for its owner's checks. */
