@@ -10,6 +10,7 @@ import { ProblemNote } from './problem-note.js';
 /** @typedef {import('./api-types.js').Opened} Opened */
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./embed-protocol.js').OpenMessage} OpenMessage */
+/** @typedef {import('./embed-protocol.js').HostMessage} HostMessage */
 
 const ORIGINS = allowedOrigins(
   document.querySelector('meta[name="vigil-embed-origins"]')?.getAttribute('content') ?? '',
@@ -19,6 +20,33 @@ const FRAMED = window.parent !== window;
 const HOST = FRAMED
   ? hostOrigin(Array.from(location.ancestorOrigins ?? []), document.referrer, ORIGINS)
   : undefined;
+
+/**
+ * The host's messages, listened for from the moment the module runs (before the iframe's load event), so
+ * a desktop that sends `vigil:open` on load rather than on `vigil:ready` is not lost: until the panel is
+ * rendered, the latest one waits here.
+ */
+const hostMessages = (() => {
+  /** @type {((message: HostMessage) => void) | undefined} */
+  let handler;
+  /** @type {HostMessage | null} */
+  let waiting = null;
+  window.addEventListener('message', (event) => {
+    const message = readHostMessage(event, ORIGINS, window.parent);
+    if (!message) return;
+    if (handler) handler(message);
+    else waiting = message;
+  });
+  return {
+    /** Hands messages to `next` from now on; returns the one that waited, if any. @param {((message: HostMessage) => void) | undefined} next */
+    take(next) {
+      handler = next;
+      const early = waiting;
+      waiting = null;
+      return early;
+    },
+  };
+})();
 
 /**
  * Tells the host page what happened, only at its own origin (never '*'): the panel's messages name the
@@ -60,18 +88,18 @@ function EmbedApp() {
   }, [lang]);
 
   useEffect(() => {
-    /** @param {MessageEvent} event */
-    const onMessage = (event) => {
-      const message = readHostMessage(event, ORIGINS, window.parent);
-      if (message?.type === 'vigil:open') {
+    /** @param {HostMessage} message */
+    const handle = (message) => {
+      if (message.type === 'vigil:open') {
         setOpened(null);
         setOpen(message);
         setPhase('opening');
-      } else if (message?.type === 'vigil:close') void close();
+      } else void close();
     };
-    window.addEventListener('message', onMessage);
+    const early = hostMessages.take(handle);
+    if (early) handle(early);
     tell('vigil:ready', { version: 1 });
-    return () => window.removeEventListener('message', onMessage);
+    return () => hostMessages.take(undefined);
   }, []);
 
   useEffect(() => {
