@@ -133,3 +133,8 @@ export function timelineLabel(type) {
   const key = /** @type {keyof typeof WORDS.en} */ (`tl.${type}`);
   return WORDS[language()][key] ?? type;
 }
+
+/** A count in the console's language ("2,000", «2 000»), whatever the browser's own locale. @param {number} n */
+export function count(n) {
+  return n.toLocaleString(language() === 'ru' ? 'ru-RU' : 'en-GB');
+}

@@ -1,7 +1,7 @@
 import { html } from './vendor/htm-preact.js';
 import { seg } from './api.js';
 import { formatTime } from './format.js';
-import { w } from './incident-page-words.js';
+import { count, w } from './incident-page-words.js';
 import { IncidentSubscribers } from './incident-subscribers.js';
 import { IncidentTimeline } from './incident-timeline.js';
 import { IncidentTree } from './incident-tree.js';
@@ -62,9 +62,9 @@ function Summary({ incident: i }) {
     <dt>${w('opened')}</dt>
     <dd>${formatTime(i.openedAt)}${!live && html` · ${resolvedWords(i)}`}</dd>
     <dt>${w('devicesCutOff')}</dt>
-    <dd data-count="devices">${(i.affectedDeviceIds?.length ?? 0).toLocaleString()}</dd>
+    <dd data-count="devices">${count(i.affectedDeviceIds?.length ?? 0)}</dd>
     <dt>${w('subscribersAffected')}</dt>
-    <dd data-count="subscribers">${(i.affectedSubscriberIds?.length ?? 0).toLocaleString()}</dd>
+    <dd data-count="subscribers">${count(i.affectedSubscriberIds?.length ?? 0)}</dd>
     <dt>${w('eta')}</dt>
     <dd>${i.eta ? formatTime(i.eta) : '—'}</dd>
     <dt>${w('note')}</dt>

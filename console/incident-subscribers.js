@@ -1,6 +1,6 @@
 import { html, useEffect, useRef, useState } from './vendor/htm-preact.js';
 import { seg } from './api.js';
-import { w } from './incident-page-words.js';
+import { count, w } from './incident-page-words.js';
 import { ProblemNote } from './problem-note.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -10,7 +10,6 @@ import { ProblemNote } from './problem-note.js';
  */
 
 const PAGE = 100;
-const number = (/** @type {number} */ n) => n.toLocaleString();
 
 /**
  * The subscribers an incident cuts off, a page at a time; those in a conversation with an agent now are
@@ -56,7 +55,7 @@ export function IncidentSubscribers({ api, incidentId }) {
   return html`
     <section class="panel" aria-labelledby="affected-title">
       <h2 id="affected-title">
-        ${w('subscribers')} ${total !== null && html`<span class="count" data-total>${number(total)}</span>`}
+        ${w('subscribers')} ${total !== null && html`<span class="count" data-total>${count(total)}</span>`}
       </h2>
       <p class="muted">${w('talkingHint')}</p>
       <${ProblemNote} error=${error} />
@@ -98,7 +97,7 @@ export function IncidentSubscribers({ api, incidentId }) {
       ${
         cursor &&
         html`<button data-more="subscribers" disabled=${busy} onClick=${() => void load(cursor)}>
-          ${w('more')} (${number(items.length)} ${w('shown')} ${w('of')} ${number(total ?? 0)})
+          ${w('more')} (${count(items.length)} ${w('shown')} ${w('of')} ${count(total ?? 0)})
         </button>`
       }
     </section>

@@ -1,6 +1,6 @@
 import { html } from './vendor/htm-preact.js';
 import { formatTime } from './format.js';
-import { timelineLabel, w } from './incident-page-words.js';
+import { count, timelineLabel, w } from './incident-page-words.js';
 
 /**
  * @typedef {{ type: string, at: string, cause?: string, from?: string, to?: string, by?: string,
@@ -13,17 +13,15 @@ import { timelineLabel, w } from './incident-page-words.js';
  *   lastSentAt?: string }} SmsSummary
  */
 
-const number = (/** @type {number} */ n) => n.toLocaleString();
-
 /** What one entry says beyond its label. @param {TimelineItem} item */
 function detail(item) {
   switch (item.type) {
     case 'first_failure':
       return item.cause ?? '';
     case 'opened':
-      return `${number(item.devices ?? 0)} ${w('devicesWord')}, ${number(item.subscribers ?? 0)} ${w('subscribersWord')}`;
+      return `${count(item.devices ?? 0)} ${w('devicesWord')}, ${count(item.subscribers ?? 0)} ${w('subscribersWord')}`;
     case 'devices':
-      return `+${number(item.added ?? 0)} / −${number(item.removed ?? 0)} → ${number(item.devices ?? 0)} ${w('devicesWord')}`;
+      return `+${count(item.added ?? 0)} / −${count(item.removed ?? 0)} → ${count(item.devices ?? 0)} ${w('devicesWord')}`;
     case 'eta':
       return item.to ? formatTime(item.to) : w('cleared');
     case 'note':
@@ -99,11 +97,11 @@ function SmsCounts({ sms }) {
             const c = sms.kinds[kind];
             return html`<tr data-sms-kind=${kind}>
               <th scope="row">${w(label)}</th>
-              <td class="num" data-sent>${number(c.sent)}</td>
-              <td class="num">${number(c.delivered)}</td>
-              <td class="num">${number(c.queued)}</td>
-              <td class="num">${number(c.failed + c.unconfirmed)}</td>
-              <td class="num">${number(c.dropped)}</td>
+              <td class="num" data-sent>${count(c.sent)}</td>
+              <td class="num">${count(c.delivered)}</td>
+              <td class="num">${count(c.queued)}</td>
+              <td class="num">${count(c.failed + c.unconfirmed)}</td>
+              <td class="num">${count(c.dropped)}</td>
             </tr>`;
           })}
         </tbody>
@@ -133,9 +131,9 @@ function AlertCountsView({ alerts }) {
             ([event, c]) =>
               html`<tr data-alert-event=${event}>
                 <th scope="row">${event}</th>
-                <td class="num">${number(c.delivered)}</td>
-                <td class="num">${number(c.queued)}</td>
-                <td class="num">${number(c.dead)}</td>
+                <td class="num">${count(c.delivered)}</td>
+                <td class="num">${count(c.queued)}</td>
+                <td class="num">${count(c.dead)}</td>
               </tr>`,
           )}
         </tbody>

@@ -1,6 +1,6 @@
 import { html, useEffect, useRef, useState } from './vendor/htm-preact.js';
 import { seg } from './api.js';
-import { w } from './incident-page-words.js';
+import { count, w } from './incident-page-words.js';
 import { ProblemNote } from './problem-note.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -13,8 +13,6 @@ import { ProblemNote } from './problem-note.js';
 
 /** Children fetched per request: a 2,000-CPE access node opens as 100, and "More" adds 100. */
 export const TREE_PAGE = 100;
-
-const number = (/** @type {number} */ n) => n.toLocaleString();
 
 /**
  * An incident's tree: the root with what lies beneath it by status, and its children a page at a time.
@@ -95,11 +93,11 @@ function Beneath({ node }) {
   const { below } = node;
   const parts = /** @type {const} */ (['down', 'degraded', 'up', 'unknown'])
     .filter((s) => below[s] > 0)
-    .map((s) => html`<span class=${`count status-${s}`} data-below=${s}>${number(below[s])} ${s}</span>`);
+    .map((s) => html`<span class=${`count status-${s}`} data-below=${s}>${count(below[s])} ${s}</span>`);
   return html`<span class="beneath">
-    ${node.children > 0 && html`<span data-children=${node.children}>${w('children')}: ${number(node.children)}</span>`}
-    ${node.subscribers > 0 && html`<span>${w('subscribersHere')}: ${number(node.subscribers)}</span>`}
-    ${below.devices > 0 && html`<span data-beneath=${below.devices}>${w('below')}: ${number(below.devices)}</span> ${parts}`}
+    ${node.children > 0 && html`<span data-children=${node.children}>${w('children')}: ${count(node.children)}</span>`}
+    ${node.subscribers > 0 && html`<span>${w('subscribersHere')}: ${count(node.subscribers)}</span>`}
+    ${below.devices > 0 && html`<span data-beneath=${below.devices}>${w('below')}: ${count(below.devices)}</span> ${parts}`}
   </span>`;
 }
 
@@ -144,7 +142,7 @@ function Branch({ api, incidentId, parent, listId, first }) {
   }, [focusAt]);
 
   return html`
-    <ul id=${listId} class="tree" aria-label=${`${parent.id}: ${number(parent.children)} ${w('children')}`}>
+    <ul id=${listId} class="tree" aria-label=${`${parent.id}: ${count(parent.children)} ${w('children')}`}>
       ${items.map(
         (node, i) =>
           html`<${TreeItem}
@@ -162,7 +160,7 @@ function Branch({ api, incidentId, parent, listId, first }) {
           ${
             cursor &&
             html`<button data-more=${parent.id} disabled=${busy} onClick=${() => void load(cursor)}>
-              ${w('more')} (${number(items.length)} ${w('shown')} ${w('of')} ${number(parent.children)})
+              ${w('more')} (${count(items.length)} ${w('shown')} ${w('of')} ${count(parent.children)})
             </button>`
           }
         </li>`
