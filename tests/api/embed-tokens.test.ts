@@ -1,3 +1,5 @@
+import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBED_ROUTES } from '../../src/api/embed-scope.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
@@ -62,6 +64,33 @@ async function mint(body: Record<string, unknown>): Promise<Minted> {
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+let listening: Promise<string> | undefined;
+/** The app on a real port, for streams (`inject` cannot hold one open); listens once per file. */
+const baseUrl = () => (listening ??= t.app.listen({ port: 0, host: '127.0.0.1' }));
+
+/** `ws`, the library @fastify/websocket serves with (no types shipped): just what the test uses. */
+const ws = createRequire(import.meta.url)('ws') as {
+  WebSocket: new (
+    url: string,
+    options: { headers: Record<string, string> },
+  ) => EventEmitter & { close(): void };
+};
+
+/** The status a WebSocket upgrade gets: 101 when it opens, else the refusal's. */
+function upgradeStatus(url: string, token: string): Promise<number> {
+  const socket = new ws.WebSocket(url, { headers: bearer(token) });
+  return new Promise((resolve, reject) => {
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('unexpected-response', (_request, response: { statusCode: number }) =>
+      resolve(response.statusCode),
+    );
+    socket.on('error', reject);
+  });
+}
 
 function openWith(token: string, body: Record<string, unknown>) {
   return t.app.inject({
@@ -266,7 +295,7 @@ describe('an embed token', () => {
     const minted = await mint({ subscriberId: 'sub-1' });
     const opened = await openWith(minted.token, { subscriberId: 'sub-1', channel: 'chat' });
     const { conversation } = opened.json<{ conversation: { id: string } }>();
-    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = await baseUrl();
     const response = await fetch(`${base}/v1/conversations/${conversation.id}/events`, {
       headers: { ...bearer(minted.token), accept: 'text/event-stream' },
     });
@@ -291,6 +320,24 @@ describe('an embed token', () => {
       headers: { ...bearer(minted.token), accept: 'text/event-stream' },
     });
     expect(again.status).toBe(401);
+  });
+
+  it("follows its subscriber's conversation over a WebSocket, and no other subscriber's", async () => {
+    const { token } = await mint({ subscriberId: 'sub-1' });
+    const own = (await openWith(token, { subscriberId: 'sub-1', channel: 'messenger' })).json<{
+      conversation: { id: string };
+    }>().conversation.id;
+    const other = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/conversations',
+        headers: t.auth.agent,
+        payload: { subscriberId: 'sub-2', channel: 'messenger', agentId: 'a-9' },
+      })
+    ).json<{ conversation: { id: string } }>().conversation.id;
+    const base = (await baseUrl()).replace(/^http/, 'ws');
+    expect(await upgradeStatus(`${base}/v1/conversations/${own}/ws`, token)).toBe(101);
+    expect(await upgradeStatus(`${base}/v1/conversations/${other}/ws`, token)).toBe(403);
   });
 
   it('is audited by id, and appears in no log line, audit entry or stored record', async () => {
