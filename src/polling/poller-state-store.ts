@@ -1,22 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES } from '../detection/device-status.js';
 import { liveIndexWrites, type StatusChange } from './device-status-index.js';
 import { shardOf } from './poll-schedule.js';
-import type { TableIndices } from './poll-plan.js';
-import type { RecentPoint } from './recent-samples.js';
+import type { PollerDeviceState } from './poller-device-state.js';
 import { packState, unpackState } from './state-codec.js';
 
-/** What the poller keeps per device between polls. */
-export interface PollerDeviceState {
-  /** The probe the state was built with: another probe starts afresh. */
-  probe: string;
-  indices: TableIndices;
-  detection: DetectionState;
-  /** The last polls, oldest first (see recent-samples.ts). */
-  recent?: RecentPoint[];
-}
+export type { PollerDeviceState } from './poller-device-state.js';
 
 /**
  * Per-device poller state in one hash per shard, each a msgpack array of fixed layout (state-codec.ts):

@@ -2,7 +2,7 @@ import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
 import type { DetectionState } from '../detection/index.js';
 import type { PollOutcome } from '../probes/poll-result.js';
 import { compactSample, expandSample, isCompactSample, type CompactSample } from './compact-sample.js';
-import type { PollerDeviceState } from './poller-state-store.js';
+import type { PollerDeviceState } from './poller-device-state.js';
 import type { RecentPoint } from './recent-samples.js';
 
 /**

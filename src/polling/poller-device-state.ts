@@ -1,0 +1,13 @@
+import type { DetectionState } from '../detection/index.js';
+import type { TableIndices } from './poll-plan.js';
+import type { RecentPoint } from './recent-samples.js';
+
+/** What the poller keeps per device between polls. */
+export interface PollerDeviceState {
+  /** The probe the state was built with: another probe starts afresh. */
+  probe: string;
+  indices: TableIndices;
+  detection: DetectionState;
+  /** The last polls, oldest first (see recent-samples.ts). */
+  recent?: RecentPoint[];
+}
