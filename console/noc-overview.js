@@ -70,8 +70,8 @@ function TopIncidents({ incidents }) {
         html`<table>
           <thead>
             <tr>
-              <th scope="col">${ow('root')}</th>
-              <th scope="col"><span class="visually-hidden">${ow('incidents')}</span></th>
+              <th scope="col">${ow('incident')}</th>
+              <th scope="col">${ow('state')}</th>
               <th scope="col" class="num">${ow('subscribers')}</th>
               <th scope="col" class="num">${ow('devices')}</th>
               <th scope="col">${ow('opened')}</th>
@@ -90,9 +90,8 @@ function TopIncidents({ incidents }) {
 /** @param {{ incident: OverviewIncident }} props */
 function IncidentRow({ incident: i }) {
   return html`<tr data-incident=${i.id} data-state=${i.state}>
-    <th scope="row"><a href=${`#/noc/devices/${seg(i.rootDeviceId)}`}>${i.rootDeviceId}</a></th>
+    <th scope="row" class="id"><a href=${`#/noc/incidents/${seg(i.id)}`}>${i.id}</a></th>
     <td>
-      <a href=${`#/noc/incidents/${seg(i.id)}`}>${i.id}</a>
       <span class=${`badge state-${i.state}`}>${i.state}</span>
       ${i.kind === 'planned_works' && html` <span class="badge inhibited">${i.kind}</span>`}
     </td>

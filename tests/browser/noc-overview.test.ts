@@ -109,16 +109,51 @@ describe('the NOC overview', () => {
       expect(await cell(page, 'all', 'down')).toBe(before.all + 1);
       expect(await page.evaluate('window.vigilNotReloaded')).toBe(true);
       await expectAccessible(page, 'NOC overview (a device down)');
-      if (SCREENSHOTS) {
-        // For the README, the last hour with a minute in it: the first one is counted when the next begins.
-        await page.locator('.overview-hour svg').first().waitFor({ timeout: 120_000 });
-        await screenshot(page, 'console-overview.png');
-      }
 
       const cleared = await fetch(`${controlUrl}/devices/${cpe.id}/faults`, { method: 'DELETE' });
       expect(cleared.status).toBe(200);
       await expect.poll(() => cell(page, 'cpe', 'down'), { timeout: 60_000 }).toBe(before.cpe);
       expect(await page.evaluate('window.vigilNotReloaded')).toBe(true);
+      await page.close();
+    },
+  );
+
+  it(
+    'an access node powered off: its outage tops the incidents with every subscriber behind it, and its routers count as down',
+    { timeout: 240_000 },
+    async () => {
+      const behind = sim.fleet.inventory.devices.filter((d) => d.parentId === 'an-0001').map((d) => d.id);
+      const subscribers = sim.fleet.inventory.subscribers.filter((s) =>
+        s.deviceIds.some((id) => behind.includes(id)),
+      ).length;
+      expect(subscribers).toBeGreaterThan(0);
+      const page = await openConsole('noc');
+      await expect.poll(() => cell(page, 'all', 'unknown'), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => cell(page, 'all', 'down'), { timeout: 60_000 }).toBe(0);
+      const fault = await fetch(`${controlUrl}/devices/an-0001/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'down' }),
+      });
+      expect(fault.status).toBe(201);
+      const row = page.locator('tr[data-incident="outage:an-0001"]');
+      await row.waitFor({ timeout: 60_000 });
+      await expect
+        .poll(async () => Number(await row.locator('[data-count="subscribers"]').textContent()), {
+          timeout: 60_000,
+        })
+        .toBe(subscribers);
+      expect(await page.locator('tr[data-incident]').first().getAttribute('data-incident')).toBe(
+        'outage:an-0001',
+      );
+      await expect.poll(() => cell(page, 'access_node', 'down'), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => cell(page, 'cpe', 'down'), { timeout: 60_000 }).toBe(behind.length);
+      await expectAccessible(page, 'NOC overview (an outage)');
+      if (SCREENSHOTS) {
+        // For the README, the last hour with a minute in it: the first one is counted when the next begins.
+        await page.locator('.overview-hour svg').first().waitFor({ timeout: 120_000 });
+        await screenshot(page, 'console-overview.png');
+      }
       await page.close();
     },
   );
