@@ -11,6 +11,7 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerDrillCommand } from './drill-command.js';
 import { registerRecordCommand } from './record-command.js';
+import { registerRedisCommands } from './redis-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -31,6 +32,7 @@ registerCheckCommand(program);
 registerBenchCommand(program);
 registerEvalCommand(program);
 registerDrillCommand(program);
+registerRedisCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));
 // A command has finished when its action resolves (long-running ones resolve on their stop signal):

@@ -5,7 +5,7 @@
  *     peak memory the run added and the commands it served;
  *  2. pushes J jobs through a queue spread over S shards (VIGIL_QUEUE_SHARDS) and drains them with one
  *     worker per shard, reporting jobs/s and the commands each master served.
- * Usage: npx tsx tests/tools/cluster-spread.ts [devices=100000] [jobs=30000] [shards=6]
+ * Usage: npx tsx tests/tools/cluster-spread.ts [devices=100000] [jobs=30000] [shards=6] [first octet=120]
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import { ShardedQueue, startShardedWorkers } from '../../src/platform/sharded-qu
 import { startTestRedisCluster } from '../helpers/test-redis-cluster.js';
 
 const run = promisify(execFile);
-const [devices = 100_000, jobs = 30_000, shards = 6] = process.argv.slice(2).map(Number);
+const [devices = 100_000, jobs = 30_000, shards = 6, firstOctet = 120] = process.argv.slice(2).map(Number);
 
 interface NodeStat {
   usedMb: number;
@@ -103,6 +103,8 @@ try {
         '2',
         '--concurrency',
         '400',
+        '--first-octet',
+        String(firstOctet),
         '--json',
       ],
       { env: { ...process.env, REDIS_URL: cluster.url }, maxBuffer: 64 * 2 ** 20, timeout: 900_000 },
