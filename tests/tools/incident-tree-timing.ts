@@ -68,7 +68,7 @@ await createIncidentStore(redis, keys).saveStep([], [incident], [{ type: 'opened
 const base = '/v1/incidents/outage%3Abs-1';
 const routes: [string, string][] = [
   [`tree: the root (${accessNodes} children, ${devices.length - 1} beneath)`, `${base}/tree?limit=100`],
-  [`tree: an-001 (${cpesPerNode} CPEs), first page of 100`, `${base}/tree?parent=an-001&limit=100`],
+  [`tree: an-000 (${cpesPerNode} CPEs), first page of 100`, `${base}/tree?parent=an-000&limit=100`],
   ['subscribers: first page of 100', `${base}/subscribers?limit=100`],
   ['timeline', `${base}/timeline`],
 ];
