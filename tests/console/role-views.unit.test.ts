@@ -13,9 +13,11 @@ describe('the console’s views by role', () => {
     expect(homeOf('agent')).toBe('#/agent');
   });
 
-  it('offers NOC both views, and admin the NOC view (the API opens conversations for agent and noc)', () => {
+  it('offers NOC both views, and admin the NOC view (the API opens conversations for agent and noc), both landing on the overview', () => {
     expect(viewsFor('noc').map((v) => v.name)).toEqual(['agent', 'noc']);
     expect(viewsFor('admin').map((v) => v.name)).toEqual(['noc']);
-    expect(homeOf('admin')).toBe('#/noc/incidents');
+    expect(homeOf('admin')).toBe('#/noc/overview');
+    expect(homeOf('noc')).toBe('#/noc/overview');
+    expect(viewsFor('noc').find((v) => v.name === 'noc')?.href).toBe('#/noc/overview');
   });
 });
