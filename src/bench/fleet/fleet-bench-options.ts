@@ -48,7 +48,14 @@ export interface FleetBenchResult {
     mem_total_mb: number;
     mem_free_mb_end: number;
   };
-  setup: { sim_start_s: number; sim_processes: number; import_s: number; first_cycle_s: number };
+  setup: {
+    sim_start_s: number;
+    sim_processes: number;
+    import_s: number;
+    first_cycle_s: number;
+    /** Devices that had answered when the measured cycles began (all, or after 1.5 intervals). */
+    first_cycle_answered: number;
+  };
   /** How late each answered poll was against its slot (answer time − slot), over the measured cycles. */
   schedule_lag_s: Latency;
   /** The oldest claim still waiting in the schedule, sampled every second: its worst. */

@@ -8,7 +8,7 @@ export function formatFleetBench(r: FleetBenchResult): string {
     `fleet: ${r.devices} devices, interval ${r.interval_s} s, ${r.cycles} cycles measured (${r.measured_s} s); ` +
       `${r.machine.cores} cores, load ${r.machine.load_start.join(' ')} → ${r.machine.load_end.join(' ')}`,
     `setup: simulator ${r.setup.sim_start_s} s (${r.setup.sim_processes} processes), import ${r.setup.import_s} s, ` +
-      `first cycle ${r.setup.first_cycle_s} s`,
+      `first cycle ${r.setup.first_cycle_s} s (${r.setup.first_cycle_answered} of ${r.devices} answered)`,
     `schedule lag: p50 ${lag.p50} s, p99 ${lag.p99} s, max ${lag.max} s over ${lag.n} answered polls; ` +
       `oldest due device waited ${r.overdue_max_s} s at worst`,
     `polls: ${r.polls_per_s}/s (${r.polls_needed_per_s}/s needed); devices polled per cycle ` +

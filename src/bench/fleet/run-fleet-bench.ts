@@ -11,22 +11,25 @@ import { machineCores, readRoles, usageBetween } from './role-usage.js';
 
 const loads = (): number[] => loadavg().map((l) => round(l, 2));
 
-/** Waits until every device has answered once (the first cycle, table walks included): its seconds. */
-async function firstCycle(stack: FleetStack, options: FleetBenchOptions, say: (l: string) => void) {
+/**
+ * The first cycle (table walks included): until every device has answered once, or one and a half
+ * intervals have passed (every device had its slot; one that never answers is the figures' to show).
+ */
+async function firstCycle(
+  stack: FleetStack,
+  options: FleetBenchOptions,
+  say: (l: string) => void,
+): Promise<{ seconds: number; answered: number }> {
   const started = performance.now();
-  const deadline = started + (options.intervalSeconds * 4 + 600) * 1000;
+  const deadline = started + options.intervalSeconds * 1500;
   let said = started;
   for (;;) {
     const answered = await stack.redis.zcard(stack.keys.devicesAnsweredAt());
     const seconds = (performance.now() - started) / 1000;
-    if (answered >= options.devices) {
-      say(`first cycle: all ${options.devices} devices answered in ${seconds.toFixed(1)} s`);
-      return seconds;
+    if (answered >= options.devices || performance.now() > deadline) {
+      say(`first cycle: ${answered} of ${options.devices} devices answered in ${seconds.toFixed(1)} s`);
+      return { seconds, answered };
     }
-    if (performance.now() > deadline)
-      throw new Error(
-        `only ${answered} of ${options.devices} devices answered after ${seconds.toFixed(0)} s`,
-      );
     if (performance.now() - said > 30_000) {
       said = performance.now();
       say(`  first cycle: ${answered} of ${options.devices} answered after ${seconds.toFixed(0)} s`);
@@ -132,7 +135,7 @@ export async function runFleetBench(
   process.once('SIGTERM', interrupted);
   try {
     const usedAfterImport = await redisUsedMb(stack.redis);
-    const firstCycleSeconds = await firstCycle(stack, options, say);
+    const first = await firstCycle(stack, options, say);
     const intervalMs = options.intervalSeconds * 1000;
     const tracker = await createPollTracker(stack.redis, stack.keys, {
       startMs: Date.now(),
@@ -156,7 +159,8 @@ export async function runFleetBench(
         sim_start_s: round(stack.simStartSeconds, 1),
         sim_processes: rolesAfter[0]?.processes ?? 0,
         import_s: round(stack.importSeconds, 1),
-        first_cycle_s: round(firstCycleSeconds, 1),
+        first_cycle_s: round(first.seconds, 1),
+        first_cycle_answered: first.answered,
       },
       roles: usageBetween(rolesBefore, rolesAfter, seconds),
       redis: {
