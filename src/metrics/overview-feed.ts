@@ -12,13 +12,19 @@ export interface OverviewFeedDeps extends OverviewSources {
   refreshMs?: number;
   /** Status changes arriving closer together than this are one re-read. */
   settleMs?: number;
+  /**
+   * Re-reads start at least this far apart, however busy the fleet: at a million devices a read walks
+   * the access nodes and base stations (overview.ts), which Redis should not do many times a second.
+   */
+  minIntervalMs?: number;
 }
 
 /**
  * The overview as it moves, for the streams connected to this API process: the pollers publish on
  * `deviceStatusChanged` when a poll batch moved a device's status; the feed re-reads the overview
- * (coalescing a burst into one read) and hands it to every listener. It also re-reads every
- * `refreshMs` for the minute series and incidents. Subscribed only while someone listens.
+ * (a burst coalesced into one read, reads at most once a second) and hands it to every listener. It
+ * also re-reads every `refreshMs` for the minute series and incidents. Subscribed only while someone
+ * listens.
  */
 export function createOverviewFeed(deps: OverviewFeedDeps): OverviewFeed {
   return new OverviewFeed(deps);
@@ -30,6 +36,7 @@ export class OverviewFeed {
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private reading = false;
+  private lastReadAt = 0;
   private again = false;
   private readonly onMessage = (channel: string): void => {
     if (channel === this.deps.keys.deviceStatusChanged()) this.schedule();
@@ -78,10 +85,12 @@ export class OverviewFeed {
 
   /** One read soon: the changes that arrive meanwhile ride along. */
   private schedule(): void {
+    const { settleMs = 250, minIntervalMs = 1_000 } = this.deps;
+    const wait = Math.max(settleMs, this.lastReadAt + minIntervalMs - Date.now());
     this.pending ??= setTimeout(() => {
       this.pending = undefined;
       void this.publish();
-    }, this.deps.settleMs ?? 250);
+    }, wait);
   }
 
   private async publish(): Promise<void> {
@@ -91,6 +100,7 @@ export class OverviewFeed {
       return;
     }
     this.reading = true;
+    this.lastReadAt = Date.now();
     try {
       const overview = await this.read();
       for (const listener of this.listeners) listener(overview);
