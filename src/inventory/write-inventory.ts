@@ -3,6 +3,7 @@ import { INVENTORY_PARTS, type InventoryPart, type RedisKeys } from '../platform
 import { deviceIndexKeys } from './device-index-keys.js';
 import { serializeFingerprints, type EncodedInventory } from './encode-inventory.js';
 import type { Device, Inventory, Subscriber } from './inventory-types.js';
+import { loadScript } from '../platform/load-script.js';
 
 /** Members per bulk write: big enough to need few commands, small enough not to stall Redis (~2 ms). */
 const MEMBERS_PER_COMMAND = 2000;
@@ -198,7 +199,7 @@ function createBatchWriter(redis: Redis) {
     items: string[],
     perMember: number,
   ): Promise<void> => {
-    sha ??= (await redis.script('LOAD', BULK_WRITE)) as string;
+    sha ??= await loadScript(redis, BULK_WRITE);
     const step = MEMBERS_PER_COMMAND * perMember;
     for (let i = 0; i < items.length; i += step) {
       pipeline.evalsha(sha, 1, key, command, items.slice(i, i + step).join('\n'));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScript } from '../../src/platform/load-script.js';
 import { createRedisConnection, waitForRedis } from '../../src/platform/redis-connection.js';
 import { scanKeyPrefix } from '../../src/platform/scan-key-prefix.js';
 import type { Simulator } from '../../src/sim/simulator.js';
@@ -156,6 +157,21 @@ describe('the end-to-end flows on a three-master Redis Cluster', () => {
       const nodes = [...perNode.values()];
       expect(nodes.filter((n) => n.queue > 0).length).toBeGreaterThanOrEqual(2);
       expect(nodes.filter((n) => n.core > 0)).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a script loaded once runs by its SHA on every master (the inventory import’s bulk writes)', async () => {
+    const redis = createRedisConnection(cluster.url, 'command', 'vigil-test-cluster');
+    try {
+      await waitForRedis(redis);
+      const sha = await loadScript(redis, "return redis.call('SET', KEYS[1], ARGV[1])");
+      // Three tags, one per master's slot range (slots 0–5460, 5461–10922, 10923–16383 as created).
+      const keys = ['{a}', '{b}', '{c}'].map((tag) => `${prefix}:${tag}:script-test`);
+      for (const key of keys) expect(await redis.evalsha(sha, 1, key, 'ok')).toBe('OK');
+      expect(await Promise.all(keys.map((key) => redis.get(key)))).toEqual(['ok', 'ok', 'ok']);
+      await Promise.all(keys.map((key) => redis.del(key)));
     } finally {
       redis.disconnect();
     }
