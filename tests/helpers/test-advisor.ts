@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { CorrelationConfig } from '../../src/correlation/index.js';
 import { createAdvisor, type Advisor } from '../../src/diagnosis/advisor.js';
 import { createFindingsMirror, type FindingsMirror } from '../../src/diagnosis/findings-mirror.js';
@@ -6,7 +5,7 @@ import { loadPlaybooksOrThrow } from '../../src/diagnosis/load-playbooks.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import { TEST_POLL_SHARDS } from './test-poll-service.js';
-import { TEST_REDIS_URL, type TestRedis } from './test-redis.js';
+import type { TestRedis } from './test-redis.js';
 
 /**
  * The advisor as the worker role builds it, over the test's Redis prefix and the shipped playbooks, but
@@ -16,7 +15,8 @@ export async function createTestAdvisor(
   redis: TestRedis,
   correlation: Partial<CorrelationConfig> = { settleMs: 0, resolveAfterMs: 0 },
 ): Promise<{ advisor: Advisor; mirror: FindingsMirror; catchUp: () => Promise<void>; close: () => void }> {
-  const reader = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  // A connection of its own for the blocking stream reads, to a single Redis or a cluster alike.
+  const reader = redis.redis.duplicate();
   const mirror = createFindingsMirror({
     redis: redis.redis,
     reader,
