@@ -3,21 +3,10 @@ import { appendEvent } from '../events/event-log.js';
 import type { VigilEvent } from '../events/vigil-event.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { actionView, type ActionRecord } from './action.js';
+import type { AuditEntry } from './audit-entry.js';
+import { appendAudit } from './audit-history-index.js';
 
-/** The audit trail is capped in entries, not time: about a year of a large desk's actions. */
-const AUDIT_MAXLEN = 1_000_000;
-
-export interface AuditEntry {
-  at: number;
-  /** accepted, dismissed, action.started, action.finished, reboot.requested… */
-  what: string;
-  by: string;
-  deviceId?: string;
-  subscriberId?: string;
-  suggestionId?: string;
-  actionId?: string;
-  detail?: string;
-}
+export type { AuditEntry } from './audit-entry.js';
 
 export function createActionStore(redis: Redis, keys: RedisKeys) {
   const records = keys.actionRecords();
@@ -67,10 +56,6 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
 }
 
 export type ActionStore = ReturnType<typeof createActionStore>;
-
-function appendAudit(pipeline: ReturnType<Redis['pipeline']>, keys: RedisKeys, entry: AuditEntry): void {
-  pipeline.xadd(keys.audit(), 'MAXLEN', '~', String(AUDIT_MAXLEN), '*', 'entry', JSON.stringify(entry));
-}
 
 export function actionEvent(
   type: 'action.started' | 'action.finished',

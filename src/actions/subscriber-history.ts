@@ -6,7 +6,9 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import type { SmsStore } from '../sms/index.js';
 import type { ActionRecord } from './action.js';
-import type { ActionStore, AuditEntry } from './action-store.js';
+import type { ActionStore } from './action-store.js';
+import { HISTORY_ITEM_STARTS, type AuditEntry } from './audit-entry.js';
+import { AUDIT_WRITE_SLACK_MS, readIndexedStarts, streamIdBefore } from './audit-history-index.js';
 
 /** One thing that happened to a subscriber, as the agent reads it ("rebooted yesterday, did not help"). */
 export type HistoryItem =
@@ -43,7 +45,10 @@ export interface HistoryPage {
   items: HistoryItem[];
   /** Pass as `before` for the next (older) page; absent on the last page. */
   nextBefore?: number;
-  /** True when the audit trail was read only in part (its scan budget ran out): older actions may be missing. */
+  /**
+   * True when older actions may be missing: the subscriber's index was full (it keeps the newest
+   * AUDIT_INDEX_CAP), or the scan of entries written before the index existed ran out of budget.
+   */
   partial: boolean;
 }
 
@@ -59,14 +64,10 @@ export interface SubscriberHistoryDeps {
   clock?: () => number;
 }
 
-/** At most this many audit entries are read per page: a page's cost stays bounded on a year of audit. */
+/** At most this many audit entries are read per page of the scan (entries older than the index). */
 export const AUDIT_SCAN_BUDGET = 20_000;
-/** How long after its `at` an audit entry may reach the stream (a pipeline's round trip, a loaded Redis). */
-const AUDIT_WRITE_SLACK_MS = 60_000;
 /** Contacts older than this are not kept (outcome-store.ts keeps 90 days). */
 const CONTACTS_WINDOW_MS = 90 * 24 * 3_600_000;
-/** Audit entries that start an item: the rest (sent, started, finished) are the same action's progress. */
-const ITEM_STARTS = new Set(['suggestion.accepted', 'reboot.requested', 'suggestion.dismissed']);
 
 /**
  * A subscriber's history, newest first, from what is stored: contacts (conversation opens), actions
@@ -134,32 +135,60 @@ async function contactsOf(
     });
 }
 
-/** The subscriber's audit entries (by subscriber, or by one of their devices), newest first, scan-bounded. */
+/**
+ * The subscriber's audit entries (by subscriber, or by one of their devices), newest first: from the
+ * index (audit-history-index.ts), then, when it has fewer than `limit` and the stream still holds entries
+ * written before the index existed, from a bounded scan of those (the only case `partial` comes from the
+ * scan; else it means an index was full and older entries fell out of it).
+ */
 async function auditItemsOf(
   deps: SubscriberHistoryDeps,
   of: { subscriberId: string; deviceIds: Set<string> },
   before: number,
   limit: number,
 ): Promise<{ items: HistoryItem[]; partial: boolean }> {
+  const indexed = await readIndexedStarts(deps.redis, deps.keys, of, before, limit);
+  const { indexedSince, oldest } = indexed;
+  const starts = indexed.entries;
+  let partial = indexed.capped;
+  const unindexed =
+    oldest !== undefined && (indexedSince === undefined || streamIdBefore(oldest, indexedSince));
+  if (starts.length < limit && unindexed) {
+    // Stream ids are the time an entry was written, a moment after its `at`: start a little later.
+    const byTime = String(before - 1 + AUDIT_WRITE_SLACK_MS);
+    const end =
+      indexedSince !== undefined && !streamIdBefore(byTime, indexedSince) ? `(${indexedSince}` : byTime;
+    const scanned = await scanAudit(deps, of, { end, before, limit: limit - starts.length });
+    starts.push(...scanned.starts);
+    partial ||= scanned.partial;
+  }
+  return { items: await itemsOf(deps, starts), partial };
+}
+
+/** The audit stream read newest first from `end`, within the scan budget: the entries no index holds. */
+async function scanAudit(
+  deps: SubscriberHistoryDeps,
+  of: { subscriberId: string; deviceIds: Set<string> },
+  range: { end: string; before: number; limit: number },
+): Promise<{ starts: AuditEntry[]; partial: boolean }> {
   const starts: AuditEntry[] = [];
-  // Stream ids are the time an entry was written, a moment after its `at`: start a little later.
-  let end = String(before - 1 + AUDIT_WRITE_SLACK_MS);
+  let { end } = range;
   let scanned = 0;
-  while (starts.length < limit && scanned < AUDIT_SCAN_BUDGET) {
+  while (starts.length < range.limit && scanned < AUDIT_SCAN_BUDGET) {
     const batch = await deps.redis.xrevrange(deps.keys.audit(), end, '-', 'COUNT', 1000);
-    if (batch.length === 0) return { items: await itemsOf(deps, starts), partial: false };
+    if (batch.length === 0) return { starts, partial: false };
     for (const [id, fields] of batch) {
       end = `(${id}`;
       const entry = JSON.parse(fields[1] ?? '{}') as AuditEntry;
       const ours =
         entry.subscriberId === of.subscriberId ||
         (entry.deviceId !== undefined && of.deviceIds.has(entry.deviceId));
-      if (ours && entry.at < before && ITEM_STARTS.has(entry.what)) starts.push(entry);
-      if (starts.length >= limit) break;
+      if (ours && entry.at < range.before && HISTORY_ITEM_STARTS.has(entry.what)) starts.push(entry);
+      if (starts.length >= range.limit) break;
     }
     scanned += batch.length;
   }
-  return { items: await itemsOf(deps, starts), partial: starts.length < limit };
+  return { starts, partial: starts.length < range.limit };
 }
 
 async function itemsOf(deps: SubscriberHistoryDeps, entries: AuditEntry[]): Promise<HistoryItem[]> {

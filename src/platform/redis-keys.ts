@@ -1,3 +1,5 @@
+import { auditKeys, type AuditKeys } from './audit-keys.js';
+
 /**
  * Every Redis key Vigil uses is built here, `<prefix>:{<prefix>}:<domain>:<entity>[:<id>]`, so the keyspace
  * is readable in one place and a test can give each run its own prefix. Add new keys here, never inline.
@@ -14,7 +16,7 @@
  *    crash between leaves an accept without a job, which the accepted sweeper queues), and a job's run
  *    carries on from its record, never from the queue (a re-run only verifies a reboot already sent).
  * tests/platform/redis-key-slots.unit.test.ts checks each key's tag, and one group per atomic call site. */
-export interface RedisKeys {
+export interface RedisKeys extends AuditKeys {
   readonly prefix: string;
   /** Hash with the fingerprint and counts of the last successful import. */
   inventoryMeta(): string;
@@ -107,8 +109,6 @@ export interface RedisKeys {
   actionRecords(): string;
   /** Hash device id → until when (ms) a reboot by Vigil is expected: detection does not call it unexpected. */
   expectedReboots(): string;
-  /** Stream of the audit trail: every accept, dismiss, action and its outcome (capped). */
-  audit(): string;
   /** Stream of device ids the advisor should plan again now (an action finished). */
   advisorTouches(): string;
   /** Hash subscription id → webhook subscription JSON (with its secret: never shown by the API). */
@@ -272,7 +272,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     conversationProbe: (subscriberId) => k('conversations', 'probe', subscriberId),
     actionRecords: () => k('actions', 'records'),
     expectedReboots: () => k('actions', 'expected-reboots'),
-    audit: () => k('audit'),
+    ...auditKeys(k),
     advisorTouches: () => k('events', 'touch'),
     webhookSubscriptions: () => k('alerts', 'subscriptions'),
     alertsPending: (subscriptionId) => k('alerts', 'pending', subscriptionId),

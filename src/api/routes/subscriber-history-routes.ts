@@ -47,8 +47,10 @@ const historySchema = {
     'For the agent (and NOC) before offering anything: previous contacts, reboots and technician visits ' +
     'with how each ended ("rebooted yesterday, the errors stayed"), dismissed suggestions and outage SMS, ' +
     'from the stored audit trail, actions, contacts (90 days) and SMS. Paged: pass `nextBefore` as ' +
-    '`before` for older items. `partial` is true when the audit trail was read only in part (20,000 ' +
-    'entries a page): older actions may then be on later pages. An embed token reads only its subscriber.',
+    '`before` for older items. Actions and dismissals come from a per-subscriber and per-device index of ' +
+    "the audit trail (its newest 1,000 each), whatever the trail's size. `partial` is true when older " +
+    'actions may be missing: an index was full, or the scan of entries written before the index existed ' +
+    '(20,000 entries a page) ran out. An embed token reads only its subscriber.',
   tags: ['conversations'],
   params: IdParams,
   querystring: {

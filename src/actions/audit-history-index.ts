@@ -1,0 +1,144 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { RedisKeys } from '../platform/redis-keys.js';
+import { AUDIT_MAXLEN, HISTORY_ITEM_STARTS, type AuditEntry } from './audit-entry.js';
+
+/**
+ * The per-subscriber and per-device index of the audit entries that start a history item, so a
+ * subscriber's history reads its own entries, not the whole trail. Indexed by device as written (no
+ * inventory read on the write path): a device shared by several subscribers is in each one's history, as
+ * the read resolves the subscriber's devices at read time, like the scan it replaces.
+ */
+
+/** Each index keeps its newest entries only: a subscriber's history reaches this many actions back. */
+export const AUDIT_INDEX_CAP = 1_000;
+/** How long after its `at` an entry may reach the stream (a pipeline's round trip, a loaded Redis). */
+export const AUDIT_WRITE_SLACK_MS = 60_000;
+
+/**
+ * One atomic step: the entry, the marker of the first indexed entry (SET NX), and the entry's id in its
+ * index keys, each capped to its newest ARGV[4] and rid of what the stream's MAXLEN has trimmed (scored
+ * by `at`: an entry written more than the slack before the stream's oldest is gone).
+ * KEYS[1] audit stream, KEYS[2] indexed-since marker, KEYS[3..] index keys; ARGV[1] MAXLEN, ARGV[2] the
+ * entry JSON, ARGV[3] its `at`, ARGV[4] the cap, ARGV[5] the write slack (ms).
+ */
+const APPEND = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'entry', ARGV[2])
+redis.call('SET', KEYS[2], id, 'NX')
+if #KEYS < 3 then return id end
+local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][1]
+local gone = tonumber(string.match(oldest, '^(%d+)')) - tonumber(ARGV[5])
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[3], id)
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[4]) - 1)
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. gone)
+end
+return id`;
+
+/** The index keys an entry goes to: none unless it starts a history item. */
+export function indexKeysOf(keys: RedisKeys, entry: AuditEntry): string[] {
+  if (!HISTORY_ITEM_STARTS.has(entry.what)) return [];
+  return [
+    ...(entry.subscriberId !== undefined ? [keys.auditOfSubscriber(entry.subscriberId)] : []),
+    ...(entry.deviceId !== undefined ? [keys.auditOfDevice(entry.deviceId)] : []),
+  ];
+}
+
+/** Queues the entry and its index writes on a pipeline (one script: both or neither). */
+export function appendAudit(pipeline: ChainableCommander, keys: RedisKeys, entry: AuditEntry): void {
+  const indexes = indexKeysOf(keys, entry);
+  pipeline.eval(
+    APPEND,
+    2 + indexes.length,
+    keys.audit(),
+    keys.auditIndexedSince(),
+    ...indexes,
+    String(AUDIT_MAXLEN),
+    JSON.stringify(entry),
+    String(entry.at),
+    String(AUDIT_INDEX_CAP),
+    String(AUDIT_WRITE_SLACK_MS),
+  );
+}
+
+export interface IndexedStarts {
+  /** The newest `limit` indexed entries before the cursor, newest first. */
+  entries: AuditEntry[];
+  /** An index was full and ran out before `limit`: older entries were dropped from it. */
+  capped: boolean;
+  /** The first indexed entry's id; absent when nothing was ever written with the index. */
+  indexedSince?: string;
+  /** The stream's oldest entry id (absent when the stream is empty). */
+  oldest?: string;
+}
+
+/** Reads the subscriber's and their devices' indexes, then the entries they name; dangling ids are skipped and dropped. */
+export async function readIndexedStarts(
+  redis: Redis,
+  keys: RedisKeys,
+  of: { subscriberId: string; deviceIds: Iterable<string> },
+  before: number,
+  limit: number,
+): Promise<IndexedStarts> {
+  const indexes = [
+    keys.auditOfSubscriber(of.subscriberId),
+    ...[...of.deviceIds].map((id) => keys.auditOfDevice(id)),
+  ];
+  const pipeline = redis.pipeline().get(keys.auditIndexedSince()).xrange(keys.audit(), '-', '+', 'COUNT', 1);
+  for (const index of indexes)
+    pipeline.zrevrangebyscore(index, `(${before}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit).zcard(index);
+  const replies = (await pipeline.exec()) ?? [];
+  const [since, oldest] = [replies[0]?.[1] as string | null, (replies[1]?.[1] as [string][])[0]?.[0]];
+  const ids = new Map<string, number>();
+  let capped = false;
+  indexes.forEach((_, i) => {
+    const found = (replies[2 + 2 * i]?.[1] as string[] | undefined) ?? [];
+    for (let j = 0; j < found.length; j += 2) ids.set(found[j] as string, Number(found[j + 1]));
+    if (found.length / 2 < limit && Number(replies[3 + 2 * i]?.[1]) >= AUDIT_INDEX_CAP) capped = true;
+  });
+  const newest = [...ids].sort(([a, x], [b, y]) => y - x || (streamIdBefore(a, b) ? 1 : -1)).slice(0, limit);
+  const entries = await entriesOf(
+    redis,
+    keys,
+    indexes,
+    newest.map(([id]) => id),
+  );
+  return {
+    entries,
+    capped,
+    ...(since !== null ? { indexedSince: since } : {}),
+    ...(oldest ? { oldest } : {}),
+  };
+}
+
+async function entriesOf(
+  redis: Redis,
+  keys: RedisKeys,
+  indexes: string[],
+  ids: string[],
+): Promise<AuditEntry[]> {
+  if (ids.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.xrange(keys.audit(), id, id);
+  const replies = (await pipeline.exec()) ?? [];
+  const entries: AuditEntry[] = [];
+  const dangling: string[] = [];
+  ids.forEach((id, i) => {
+    const fields = (replies[i]?.[1] as [string, string[]][] | undefined)?.[0]?.[1];
+    if (fields) entries.push(JSON.parse(fields[1] ?? '{}') as AuditEntry);
+    else dangling.push(id);
+  });
+  // Trimmed from the stream (or deleted): no index keeps pointing at it once read.
+  if (dangling.length > 0) {
+    const cleanup = redis.pipeline();
+    for (const index of indexes) cleanup.zrem(index, ...dangling);
+    await cleanup.exec();
+  }
+  return entries;
+}
+
+/** Whether a stream id is older than another (`<ms>-<seq>`, compared as numbers). */
+export function streamIdBefore(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am < bm || (am === bm && as < bs);
+}
