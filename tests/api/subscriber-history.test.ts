@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRecord } from '../../src/actions/action.js';
 import type { AuditEntry } from '../../src/actions/action-store.js';
+import { AUDIT_INDEX_CAP, appendAudit } from '../../src/actions/audit-history-index.js';
 import { pageOf } from '../../src/actions/subscriber-history.js';
 import { createSmsStore, type SmsRecord } from '../../src/sms/index.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
@@ -41,6 +42,8 @@ beforeAll(async () => {
       subscribers: [
         { id: 'sub-1', deviceIds: ['cpe-1'], site: 'site-1' },
         { id: 'sub-2', deviceIds: ['cpe-2'], site: 'site-1' },
+        // Shares sub-1's CPE (a flat's two contracts): the device's actions are in both histories.
+        { id: 'sub-3', deviceIds: ['cpe-1'], site: 'site-1' },
       ],
     },
   });
@@ -50,7 +53,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Yesterday's reboot that did not help, this morning's NOC reboot, a dismissal, an outage SMS: as the stores keep them. */
+/**
+ * Yesterday's reboot that did not help, this morning's NOC reboot, a dismissal, an outage SMS: as the stores
+ * keep them. The audit entries go straight to the stream, as a release before the history index wrote
+ * them: the history finds them by its bounded scan of what no index holds.
+ */
 async function storeHistory(now: number): Promise<void> {
   const { actions: store, outcomes } = t.services;
   const { redis, keys } = t.testRedis;
@@ -149,10 +156,10 @@ async function storeHistory(now: number): Promise<void> {
   await createSmsStore(t.testRedis.redis, t.testRedis.keys).queue([sms]);
 }
 
-const read = async (query: string, headers = t.auth.agent): Promise<Page> => {
+const read = async (query: string, headers = t.auth.agent, subscriberId = 'sub-1'): Promise<Page> => {
   const response = await t.app.inject({
     method: 'GET',
-    url: `/v1/subscribers/sub-1/history${query}`,
+    url: `/v1/subscribers/${subscriberId}/history${query}`,
     headers,
   });
   expect(response.statusCode, response.body).toBe(200);
@@ -238,6 +245,138 @@ describe('GET /v1/subscribers/{id}/history', () => {
       headers: t.auth.admin,
     });
     expect(admin.statusCode).toBe(403);
+  });
+});
+
+/** Other subscribers' entries through the service's writer, half of them history items (indexed), half progress. */
+async function writeOthers(count: number): Promise<void> {
+  const { redis, keys } = t.testRedis;
+  for (let done = 0; done < count; done += 1000) {
+    const pipeline = redis.pipeline();
+    for (let i = done; i < Math.min(count, done + 1000); i++)
+      appendAudit(pipeline, keys, {
+        at: Date.now(),
+        what: i % 2 === 1 ? 'suggestion.accepted' : 'action.finished',
+        by: 'agent:a-2',
+        deviceId: `cpe-other-${i % 5000}`,
+        subscriberId: `sub-other-${i % 5000}`,
+        actionId: `other-${i}`,
+      });
+    await pipeline.exec();
+  }
+}
+
+describe('the history index', () => {
+  it("with 100,000 other subscribers' audit entries on top, the history is whole, from the index", async () => {
+    const { redis, keys } = t.testRedis;
+    const earlier = await read('?limit=100');
+    const now = Date.now();
+    await t.services.actions.audit({
+      at: now,
+      what: 'suggestion.dismissed',
+      by: 'agent:a-17',
+      deviceId: 'cpe-1',
+      subscriberId: 'sub-1',
+      suggestionId: 'cpe-1:consultation:cpe-1:wifi_channel',
+      detail: 'not_now',
+    });
+    const reboot = { by: 'noc:ab12cd34', deviceId: 'cpe-1', actionId: `noc-reboot:cpe-1:${now}` };
+    await t.services.actions.audit({ at: now + 1, what: 'reboot.requested', ...reboot });
+    await t.services.actions.audit({ at: now + 2, what: 'reboot.sent', ...reboot });
+    await writeOthers(100_000);
+    expect(await redis.xlen(keys.audit())).toBeGreaterThan(100_000);
+    // Only the entries that start a history item are indexed: sub-other-1's are accepts, sub-other-0's progress.
+    expect(await redis.zcard(keys.auditOfSubscriber('sub-other-1'))).toBe(20);
+    expect(await redis.zcard(keys.auditOfDevice('cpe-other-1'))).toBe(20);
+    expect(await redis.exists(keys.auditOfSubscriber('sub-other-0'))).toBe(0);
+
+    const page = await read('?limit=100');
+    expect(page.partial).toBe(false);
+    expect(page.items.slice(0, 2)).toMatchObject([
+      {
+        type: 'action',
+        actionId: reboot.actionId,
+        kind: 'remote_reboot',
+        state: 'unknown',
+        requestedBy: reboot.by,
+      },
+      { type: 'dismissal', kind: 'consultation', reason: 'not_now', deviceId: 'cpe-1' },
+    ]);
+    // What was there before the index (found by the scan of what no index holds) follows, unchanged.
+    expect(page.items.slice(2)).toEqual(earlier.items);
+    // A shared device's entries are in each of its subscribers' histories, and only theirs.
+    const shared = await read('?limit=100', t.auth.agent, 'sub-3');
+    expect(shared.partial).toBe(false);
+    expect(shared.items.map((item) => item.actionId)).toContain(reboot.actionId);
+    const other = await read('?limit=100', t.auth.agent, 'sub-2');
+    expect(other.partial).toBe(false);
+    expect(other.items.map((item) => item.actionId)).not.toContain(reboot.actionId);
+  });
+
+  it('keeps each index to its newest entries, and says partial past them', async () => {
+    const { redis, keys } = t.testRedis;
+    const base = Date.now() - 10_000;
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < AUDIT_INDEX_CAP + 5; i++)
+      appendAudit(pipeline, keys, {
+        at: base + i,
+        what: 'reboot.requested',
+        by: 'noc:1',
+        deviceId: 'cpe-2',
+        actionId: `noc-reboot:cpe-2:${i}`,
+      });
+    await pipeline.exec();
+    expect(await redis.zcard(keys.auditOfDevice('cpe-2'))).toBe(AUDIT_INDEX_CAP);
+    expect(await redis.zrange(keys.auditOfDevice('cpe-2'), 0, 0, 'WITHSCORES')).toMatchObject([
+      expect.any(String),
+      String(base + 5),
+    ]);
+    const newest = await read('?limit=10', t.auth.agent, 'sub-2');
+    expect(newest.partial).toBe(false);
+    expect(newest.items[0]).toMatchObject({ actionId: `noc-reboot:cpe-2:${AUDIT_INDEX_CAP + 4}` });
+    // Past the oldest indexed entry the five older ones are gone from the index: the page says so.
+    const past = await read(`?limit=10&before=${new Date(base + 5).toISOString()}`, t.auth.agent, 'sub-2');
+    expect(past.partial).toBe(true);
+    expect(past.items.map((item) => item.actionId)).not.toContain('noc-reboot:cpe-2:4');
+  });
+
+  it('skips an indexed id whose audit entry is gone, and drops it from the index', async () => {
+    const { redis, keys } = t.testRedis;
+    await t.services.actions.audit({
+      at: Date.now(),
+      what: 'suggestion.dismissed',
+      by: 'agent:a-17',
+      deviceId: 'cpe-1',
+      subscriberId: 'sub-1',
+      suggestionId: 'cpe-1:consultation:cpe-1:low_signal',
+      detail: 'deleted_after',
+    });
+    const [id = ''] = await redis.zrevrange(keys.auditOfSubscriber('sub-1'), 0, 0);
+    expect(await redis.zscore(keys.auditOfDevice('cpe-1'), id)).not.toBeNull();
+    expect(await redis.xdel(keys.audit(), id)).toBe(1);
+
+    const page = await read('?limit=100');
+    expect(page.partial).toBe(false);
+    expect(page.items.map((item) => item.reason)).not.toContain('deleted_after');
+    expect(page.items.map((item) => item.reason)).toContain('not_now');
+    expect(await redis.zscore(keys.auditOfSubscriber('sub-1'), id)).toBeNull();
+    expect(await redis.zscore(keys.auditOfDevice('cpe-1'), id)).toBeNull();
+  });
+
+  it('drops from an index, when it is written, what the stream has trimmed', async () => {
+    const { redis, keys } = t.testRedis;
+    const dayAgo = Date.now() - DAY;
+    const entry = { what: 'suggestion.accepted', by: 'agent:a-17', deviceId: 'cpe-2', subscriberId: 'sub-2' };
+    await t.services.actions.audit({ ...entry, at: dayAgo, actionId: 'old' });
+    const [oldId = ''] = await redis.zrevrange(keys.auditOfSubscriber('sub-2'), 0, 0);
+    // The stream's cap reached it (MAXLEN trims the oldest): its newest entry becomes its oldest.
+    const newestId = (await redis.xrevrange(keys.audit(), '+', '-', 'COUNT', 1))[0]?.[0] ?? '';
+    await redis.xtrim(keys.audit(), 'MINID', newestId);
+    expect(await redis.zscore(keys.auditOfSubscriber('sub-2'), oldId)).toBe(String(dayAgo));
+    await t.services.actions.audit({ ...entry, at: Date.now(), actionId: 'new' });
+    expect(await redis.zscore(keys.auditOfSubscriber('sub-2'), oldId)).toBeNull();
+    expect(await redis.zscore(keys.auditOfDevice('cpe-2'), oldId)).toBeNull();
+    expect(await redis.zcard(keys.auditOfSubscriber('sub-2'))).toBe(1);
   });
 });
 
