@@ -2,6 +2,7 @@ import { html, useEffect, useState } from './vendor/htm-preact.js';
 import { seg } from './api.js';
 import { followEvents } from './event-stream.js';
 import { formatNumber, formatTime } from './format.js';
+import { language } from './i18n.js';
 import { FleetHealth } from './noc-overview-fleet.js';
 import { LastHour, PipelineHealth } from './noc-overview-hour.js';
 import { ow } from './noc-overview-words.js';
@@ -55,6 +56,8 @@ export function NocOverview({ api }) {
 
 /** @param {{ incidents: Overview['incidents'] }} props */
 function TopIncidents({ incidents }) {
+  // The ETA column only once NOC has set one: the narrow panel keeps its room for the figures.
+  const withEta = incidents.top.some((i) => i.eta !== undefined);
   return html`
     <section class="panel overview-incidents" aria-labelledby="overview-incidents-title">
       <h3 id="overview-incidents-title">
@@ -75,11 +78,11 @@ function TopIncidents({ incidents }) {
               <th scope="col" class="num">${ow('subscribers')}</th>
               <th scope="col" class="num">${ow('devices')}</th>
               <th scope="col">${ow('opened')}</th>
-              <th scope="col">${ow('eta')}</th>
+              ${withEta && html`<th scope="col">${ow('eta')}</th>`}
             </tr>
           </thead>
           <tbody>
-            ${incidents.top.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} />`)}
+            ${incidents.top.map((i) => html`<${IncidentRow} key=${i.id} incident=${i} withEta=${withEta} />`)}
           </tbody>
         </table>`
       }
@@ -87,8 +90,8 @@ function TopIncidents({ incidents }) {
   `;
 }
 
-/** @param {{ incident: OverviewIncident }} props */
-function IncidentRow({ incident: i }) {
+/** @param {{ incident: OverviewIncident, withEta: boolean }} props */
+function IncidentRow({ incident: i, withEta }) {
   return html`<tr data-incident=${i.id} data-state=${i.state}>
     <th scope="row" class="id"><a href=${`#/noc/incidents/${seg(i.id)}`}>${i.id}</a></th>
     <td>
@@ -97,7 +100,24 @@ function IncidentRow({ incident: i }) {
     </td>
     <td class="num" data-count="subscribers">${formatNumber(i.subscribers, 0)}</td>
     <td class="num" data-count="devices">${formatNumber(i.devices, 0)}</td>
-    <td>${formatTime(i.openedAt)}</td>
-    <td>${i.eta ? formatTime(i.eta) : '—'}</td>
+    <td class="when">${shortTime(i.openedAt)}</td>
+    ${withEta && html`<td class="when">${i.eta ? shortTime(i.eta) : '—'}</td>`}
   </tr>`;
+}
+
+/**
+ * "14:05" today, "01 Jan 14:05" another day: the overview's narrow columns (the incident page has the
+ * full time).
+ * @param {string} iso
+ */
+function shortTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const locale = language() === 'ru' ? 'ru-RU' : 'en-GB';
+  const today = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString(locale, {
+    ...(today ? {} : { day: '2-digit', month: 'short' }),
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
