@@ -1,3 +1,4 @@
+import { formatQuantity } from '../detection/format-evidence.js';
 import type { AlertPayload } from './webhook.js';
 
 /** One alert as Alertmanager's v2 API takes it (`postableAlert` in its OpenAPI spec). */
@@ -77,7 +78,7 @@ function annotationsOf(payload: AlertPayload, incident: PayloadIncident, context
     console_url: link,
   };
   return {
-    summary: `${what} under ${where}: ${subscribers} subscribers, ${devices} devices affected`,
+    summary: `${what} under ${where}: ${formatQuantity(subscribers, 'subscriber')}, ${formatQuantity(devices, 'device')} affected`,
     description:
       `${what} under ${where} since ${incident.openedAt}` +
       (incident.eta ? `; expected back by ${incident.eta}` : '') +

@@ -29,7 +29,8 @@ const UNITS: ReadonlyArray<readonly [seconds: number, singular: string]> = [
   [1, 'second'],
 ];
 
-function plural(n: number, unit: string): string {
+/** A count and its unit, agreeing in number: 1 → "1 device", 3 → "3 devices", 1240 → "1,240 devices". */
+export function formatQuantity(n: number, unit: string): string {
   return `${formatCount(n)} ${unit}${n === 1 ? '' : 's'}`;
 }
 
@@ -37,9 +38,9 @@ function plural(n: number, unit: string): string {
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   for (const [size, unit] of UNITS) {
-    if (s >= size) return plural(Math.floor(s / size), unit);
+    if (s >= size) return formatQuantity(Math.floor(s / size), unit);
   }
-  return plural(0, 'second');
+  return formatQuantity(0, 'second');
 }
 
 /** A look-back window: 3600 → "the last hour", 600 → "the last 10 minutes", 5400 → "the last 90 minutes". */
@@ -48,8 +49,8 @@ export function formatWindow(seconds: number): string {
   for (const [size, unit] of UNITS) {
     if (s % size === 0) {
       const n = s / size;
-      return n === 1 ? `the last ${unit}` : `the last ${plural(n, unit)}`;
+      return n === 1 ? `the last ${unit}` : `the last ${formatQuantity(n, unit)}`;
     }
   }
-  return `the last ${plural(s, 'second')}`;
+  return `the last ${formatQuantity(s, 'second')}`;
 }

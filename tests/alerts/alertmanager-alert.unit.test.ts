@@ -57,6 +57,29 @@ describe('alertmanagerAlerts', () => {
     });
   });
 
+  it('counts agree in number: one device, one subscriber, thousands separated', () => {
+    const one = payload('incident.opened', { rootDeviceId: 'cpe-1', affectedDeviceIds: ['cpe-1'] });
+    const [single] = alertmanagerAlerts({ ...one, affectedSubscribers: { count: 1, ids: ['s-1'] } }, context);
+    expect(single?.annotations.summary).toBe(
+      'Outage under cpe-1 (site msk-12): 1 subscriber, 1 device affected',
+    );
+    const none = alertmanagerAlerts(
+      { ...payload('incident.opened'), affectedSubscribers: { count: 0, ids: [] } },
+      context,
+    );
+    expect(none[0]?.annotations.summary).toBe(
+      'Outage under bs-0001 (site msk-12): 0 subscribers, 3 devices affected',
+    );
+    const big = alertmanagerAlerts(
+      { ...payload('incident.opened'), affectedSubscribers: { count: 12_400, ids: [] } },
+      context,
+    );
+    expect(big[0]?.annotations).toMatchObject({
+      summary: 'Outage under bs-0001 (site msk-12): 12,400 subscribers, 3 devices affected',
+      subscribers_affected: '12400',
+    });
+  });
+
   it('carries the ETA and the note, and keeps the labels when they change', () => {
     const opened = alertmanagerAlerts(payload('incident.opened'), context)[0]!;
     const [updated] = alertmanagerAlerts(
