@@ -63,7 +63,7 @@ export function IncidentsPanel({ api }) {
               <th class="num">${t('inc.subscribers')}</th>
               <th>${t('inc.eta')}</th>
               <th>${t('inc.note')}</th>
-              <th></th>
+              <th><span class="visually-hidden">${t('table.actions')}</span></th>
             </tr>
           </thead>
           <tbody>

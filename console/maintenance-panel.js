@@ -57,7 +57,7 @@ export function MaintenancePanel({ api }) {
               <th>${t('mw.ends')}</th>
               <th>${t('mw.note')}</th>
               <th>${t('mw.by')}</th>
-              <th></th>
+              <th><span class="visually-hidden">${t('table.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
