@@ -37,6 +37,7 @@ export class OverviewFeed {
   private pending: NodeJS.Timeout | undefined;
   private reading = false;
   private lastReadAt = 0;
+  private failing = false;
   private again = false;
   private readonly onMessage = (channel: string): void => {
     if (channel === this.deps.keys.deviceStatusChanged()) this.schedule();
@@ -103,9 +104,13 @@ export class OverviewFeed {
     this.lastReadAt = Date.now();
     try {
       const overview = await this.read();
+      this.failing = false;
       for (const listener of this.listeners) listener(overview);
     } catch (error) {
-      this.log.warn({ err: error }, 'overview read failed: streams keep their last picture');
+      // Once per outage, not at every re-read: the streams keep their last picture meanwhile.
+      if (!this.failing)
+        this.log.warn({ err: error }, 'overview read failed: streams keep their last picture');
+      this.failing = true;
     } finally {
       this.reading = false;
       if (this.again && this.listeners.size > 0) {
