@@ -11,28 +11,39 @@ import { AUDIT_MAXLEN, HISTORY_ITEM_STARTS, type AuditEntry } from './audit-entr
 
 /** Each index keeps its newest entries only: a subscriber's history reaches this many actions back. */
 export const AUDIT_INDEX_CAP = 1_000;
-/** How long after its `at` an entry may reach the stream (a pipeline's round trip, a loaded Redis). */
+/** How long after its `at` an entry may reach the stream (a pipeline's round trip, a loaded Redis): the scan's start. */
 export const AUDIT_WRITE_SLACK_MS = 60_000;
 
 /**
  * One atomic step: the entry, the marker of the first indexed entry (SET NX), and the entry's id in its
- * index keys, each capped to its newest ARGV[4] and rid of what the stream's MAXLEN has trimmed (scored
- * by `at`: an entry written more than the slack before the stream's oldest is gone).
+ * index keys, each capped to its newest ARGV[4] and rid of its oldest-scored ids the stream has trimmed
+ * (MAXLEN drops the oldest ids; up to ARGV[5] checked a write, so an index drains as fast as it fills;
+ * a read drops any other it meets). Compared by id, not by `at`: an entry's `at` may be any time.
  * KEYS[1] audit stream, KEYS[2] indexed-since marker, KEYS[3..] index keys; ARGV[1] MAXLEN, ARGV[2] the
- * entry JSON, ARGV[3] its `at`, ARGV[4] the cap, ARGV[5] the write slack (ms).
+ * entry JSON, ARGV[3] its `at`, ARGV[4] the cap, ARGV[5] how many of the oldest to check.
  */
 const APPEND = `
+local function older(a, b)
+  local am, aseq = string.match(a, '^(%d+)-(%d+)$')
+  local bm, bseq = string.match(b, '^(%d+)-(%d+)$')
+  am, bm = tonumber(am), tonumber(bm)
+  return am < bm or (am == bm and tonumber(aseq) < tonumber(bseq))
+end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'entry', ARGV[2])
 redis.call('SET', KEYS[2], id, 'NX')
 if #KEYS < 3 then return id end
 local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][1]
-local gone = tonumber(string.match(oldest, '^(%d+)')) - tonumber(ARGV[5])
 for i = 3, #KEYS do
   redis.call('ZADD', KEYS[i], ARGV[3], id)
   redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[4]) - 1)
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. gone)
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[i], 0, tonumber(ARGV[5]) - 1)) do
+    if older(member, oldest) then redis.call('ZREM', KEYS[i], member) end
+  end
 end
 return id`;
+
+/** How many of an index's oldest-scored ids a write checks against the stream's oldest. */
+const TRIM_CHECKS = 4;
 
 /** The index keys an entry goes to: none unless it starts a history item. */
 export function indexKeysOf(keys: RedisKeys, entry: AuditEntry): string[] {
@@ -56,7 +67,7 @@ export function appendAudit(pipeline: ChainableCommander, keys: RedisKeys, entry
     JSON.stringify(entry),
     String(entry.at),
     String(AUDIT_INDEX_CAP),
-    String(AUDIT_WRITE_SLACK_MS),
+    String(TRIM_CHECKS),
   );
 }
 

@@ -5,6 +5,7 @@ import { openCommandRedis } from './open-redis.js';
  * `vigil redis tag-keys`: renames the keys an earlier version wrote (no hash tags) to the tagged names
  * this version reads (src/platform/redis-keys.ts), once, on the single Redis they are in, with every
  * Vigil process stopped. Prints what it did; exits 1 when a key's new name was taken.
+ * `vigil redis index-audit`: indexes the audit entries an earlier version wrote, for subscriber histories.
  */
 export function registerRedisCommands(program: Command): void {
   const redisCommand = program.command('redis').description('maintenance of the Redis keys Vigil keeps');
@@ -26,6 +27,24 @@ export function registerRedisCommands(program: Command): void {
           process.stderr.write(`new name taken already, left as they were: ${report.clashes.join(', ')}\n`);
           process.exitCode = 1;
         }
+      } finally {
+        target.close();
+      }
+    });
+  redisCommand
+    .command('index-audit')
+    .description(
+      'index the audit entries written by a version before the subscriber-history index, so histories ' +
+        'stop scanning them; safe while vigil runs, resumable',
+    )
+    .action(async () => {
+      const { indexOlderAudit } = await import('../actions/index-older-audit.js');
+      const target = await openCommandRedis('vigil-redis-index-audit');
+      try {
+        const report = await indexOlderAudit(target.redis, target.keys);
+        process.stdout.write(
+          `${target.where}: ${report.scanned} older audit entries read, ${report.indexed} indexed for subscriber histories\n`,
+        );
       } finally {
         target.close();
       }

@@ -369,6 +369,7 @@ describe('the history index', () => {
     const entry = { what: 'suggestion.accepted', by: 'agent:a-17', deviceId: 'cpe-2', subscriberId: 'sub-2' };
     await t.services.actions.audit({ ...entry, at: dayAgo, actionId: 'old' });
     const [oldId = ''] = await redis.zrevrange(keys.auditOfSubscriber('sub-2'), 0, 0);
+    await t.services.actions.audit({ ...entry, what: 'action.started', at: Date.now(), actionId: 'old' });
     // The stream's cap reached it (MAXLEN trims the oldest): its newest entry becomes its oldest.
     const newestId = (await redis.xrevrange(keys.audit(), '+', '-', 'COUNT', 1))[0]?.[0] ?? '';
     await redis.xtrim(keys.audit(), 'MINID', newestId);
