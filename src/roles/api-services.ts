@@ -69,15 +69,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     connections.push(connection);
     return connection;
   };
-  const probes = createPollerQueues(connect, keys, config.queueShards ?? 1);
-  const actionQueue = createActionQueue(connect('vigil-api-actions'), keys, config.queueShards ?? 1);
-  const metrics = createMetricsRenderer({
-    redis,
-    keys,
-    queueConnection: connect('vigil-api-metrics'),
-    pollShards: config.pollShards,
-    queueShards: config.queueShards ?? 1,
-  });
+  const { probes, actionQueue, metrics } = createApiProducers(deps, connect);
   const hub = createEventHub({ redis, reader: connect('vigil-event-hub', 'worker'), keys, logger });
   const conversations = createConversations(deps, {
     stores,
@@ -119,6 +111,23 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
       await metrics.close();
       for (const connection of connections) connection.disconnect();
     },
+  };
+}
+
+/** The queues a request adds to (probes, actions) and the metrics renderer that counts them, on connections of their own. */
+function createApiProducers(deps: ApiServicesDeps, connect: (name: string) => Redis) {
+  const { config, redis, keys } = deps;
+  const queueShards = config.queueShards ?? 1;
+  return {
+    probes: createPollerQueues(connect, keys, queueShards),
+    actionQueue: createActionQueue(connect('vigil-api-actions'), keys, queueShards),
+    metrics: createMetricsRenderer({
+      redis,
+      keys,
+      queueConnection: connect('vigil-api-metrics'),
+      pollShards: config.pollShards,
+      queueShards,
+    }),
   };
 }
 

@@ -34,6 +34,13 @@ import { DEFAULT_EMBED_CONFIG } from '../../config/embed-env.js';
  * services it uses (built by the process, src/roles/api-services.ts), never the whole ApiDeps.
  */
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  registerFleetRoutes(app, deps);
+  registerSubscriberRoutes(app, deps);
+  registerOperatorRoutes(app, deps);
+}
+
+/** Inventory, devices, incidents and maintenance: the fleet as NOC sees it. */
+function registerFleetRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { services: s, config } = deps;
   void app.register(inventoryImportRoutes, {
     inventory: s.inventory,
@@ -62,6 +69,11 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
   void app.register(incidentSmsRoutes, { incidents: s.incidents, sms: s.sms });
   void app.register(maintenanceRoutes, { maintenance: s.maintenance });
+}
+
+/** Conversations, decisions, actions, the embedded panel and history: what agents use. */
+function registerSubscriberRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { services: s, config } = deps;
   void app.register(conversationRoutes, { conversations: s.conversations });
   void app.register(conversationStreamRoutes, { conversations: s.conversations });
   void app.register(suggestionDecisionRoutes, { conversations: s.conversations });
@@ -71,6 +83,21 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     rebootGuards: s.rebootGuards,
     actionQueue: s.actionQueue,
   });
+  const embed = config.embed ?? DEFAULT_EMBED_CONFIG;
+  void app.register(embedConsoleRoutes, { origins: embed.origins });
+  void app.register(embedTokenRoutes, {
+    tokens: s.embedTokens,
+    inventory: s.inventory,
+    actions: s.actions,
+    conversationOf: (id) => s.conversationOf(id),
+    defaultTtlSeconds: embed.tokenTtlSeconds,
+  });
+  void app.register(subscriberHistoryRoutes, { history: s.subscriberHistory });
+}
+
+/** Alerts, reports, keys, metrics, administration and the console's files. */
+function registerOperatorRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { services: s, config } = deps;
   void app.register(webhookRoutes, {
     webhooks: s.webhooks,
     allowedHosts: config.actions.webhookAllowedHosts,
@@ -97,15 +124,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
     suggestions: s.suggestions,
   });
   void app.register(consoleRoutes);
-  const embed = config.embed ?? DEFAULT_EMBED_CONFIG;
-  void app.register(embedConsoleRoutes, { origins: embed.origins });
-  void app.register(embedTokenRoutes, {
-    tokens: s.embedTokens,
-    inventory: s.inventory,
-    actions: s.actions,
-    conversationOf: s.conversationOf,
-    defaultTtlSeconds: embed.tokenTtlSeconds,
-  });
-  void app.register(subscriberHistoryRoutes, { history: s.subscriberHistory });
   void app.register(meRoutes);
 }
