@@ -82,7 +82,11 @@ export interface IndexedStarts {
   oldest?: string;
 }
 
-/** Reads the subscriber's and their devices' indexes, then the entries they name; dangling ids are skipped and dropped. */
+/**
+ * Reads the subscriber's and their devices' indexes, then the entries they name. A dangling id (its entry
+ * trimmed or deleted) is dropped from the indexes and the read done again, so the page still holds the
+ * newest `limit` that exist (each round drops at least one id: it ends).
+ */
 export async function readIndexedStarts(
   redis: Redis,
   keys: RedisKeys,
@@ -94,57 +98,67 @@ export async function readIndexedStarts(
     keys.auditOfSubscriber(of.subscriberId),
     ...[...of.deviceIds].map((id) => keys.auditOfDevice(id)),
   ];
-  const pipeline = redis.pipeline().get(keys.auditIndexedSince()).xrange(keys.audit(), '-', '+', 'COUNT', 1);
-  for (const index of indexes)
-    pipeline.zrevrangebyscore(index, `(${before}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit).zcard(index);
-  const replies = (await pipeline.exec()) ?? [];
-  const [since, oldest] = [replies[0]?.[1] as string | null, (replies[1]?.[1] as [string][])[0]?.[0]];
-  const ids = new Map<string, number>();
-  let capped = false;
-  indexes.forEach((_, i) => {
-    const found = (replies[2 + 2 * i]?.[1] as string[] | undefined) ?? [];
-    for (let j = 0; j < found.length; j += 2) ids.set(found[j] as string, Number(found[j + 1]));
-    if (found.length / 2 < limit && Number(replies[3 + 2 * i]?.[1]) >= AUDIT_INDEX_CAP) capped = true;
-  });
-  const newest = [...ids].sort(([a, x], [b, y]) => y - x || (streamIdBefore(a, b) ? 1 : -1)).slice(0, limit);
-  const entries = await entriesOf(
-    redis,
-    keys,
-    indexes,
-    newest.map(([id]) => id),
-  );
-  return {
-    entries,
-    capped,
-    ...(since !== null ? { indexedSince: since } : {}),
-    ...(oldest ? { oldest } : {}),
-  };
+  for (;;) {
+    const pipeline = redis
+      .pipeline()
+      .get(keys.auditIndexedSince())
+      .xrange(keys.audit(), '-', '+', 'COUNT', 1);
+    for (const index of indexes)
+      pipeline.zrevrangebyscore(index, `(${before}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit).zcard(index);
+    const replies = resultsOf(await pipeline.exec());
+    const [since, oldest] = [replies[0] as string | null, (replies[1] as [string][])[0]?.[0]];
+    const ids = new Map<string, number>();
+    let capped = false;
+    indexes.forEach((_, i) => {
+      const found = replies[2 + 2 * i] as string[];
+      for (let j = 0; j < found.length; j += 2) ids.set(found[j] as string, Number(found[j + 1]));
+      if (found.length / 2 < limit && Number(replies[3 + 2 * i]) >= AUDIT_INDEX_CAP) capped = true;
+    });
+    const newest = [...ids]
+      .sort(([a, x], [b, y]) => y - x || (streamIdBefore(a, b) ? 1 : -1))
+      .slice(0, limit);
+    const entries = await entriesOf(
+      redis,
+      keys,
+      indexes,
+      newest.map(([id]) => id),
+    );
+    if (entries === undefined) continue;
+    return {
+      entries,
+      capped,
+      ...(since !== null ? { indexedSince: since } : {}),
+      ...(oldest ? { oldest } : {}),
+    };
+  }
 }
 
+/** The entries of these ids, in their order; undefined when some were gone (then dropped from the indexes). */
 async function entriesOf(
   redis: Redis,
   keys: RedisKeys,
   indexes: string[],
   ids: string[],
-): Promise<AuditEntry[]> {
+): Promise<AuditEntry[] | undefined> {
   if (ids.length === 0) return [];
   const pipeline = redis.pipeline();
   for (const id of ids) pipeline.xrange(keys.audit(), id, id);
-  const replies = (await pipeline.exec()) ?? [];
-  const entries: AuditEntry[] = [];
-  const dangling: string[] = [];
-  ids.forEach((id, i) => {
-    const fields = (replies[i]?.[1] as [string, string[]][] | undefined)?.[0]?.[1];
-    if (fields) entries.push(JSON.parse(fields[1] ?? '{}') as AuditEntry);
-    else dangling.push(id);
+  const replies = resultsOf(await pipeline.exec()) as [string, string[]][][];
+  const dangling = ids.filter((_, i) => replies[i]?.length === 0);
+  if (dangling.length === 0)
+    return replies.map((found) => JSON.parse(found[0]?.[1][1] ?? '{}') as AuditEntry);
+  const cleanup = redis.pipeline();
+  for (const index of indexes) cleanup.zrem(index, ...dangling);
+  resultsOf(await cleanup.exec());
+  return undefined;
+}
+
+/** A pipeline's replies, or its first error thrown: a failed read is an error, never an empty history. */
+function resultsOf(replies: [Error | null, unknown][] | null): unknown[] {
+  return (replies ?? []).map(([error, result]) => {
+    if (error) throw error;
+    return result;
   });
-  // Trimmed from the stream (or deleted): no index keeps pointing at it once read.
-  if (dangling.length > 0) {
-    const cleanup = redis.pipeline();
-    for (const index of indexes) cleanup.zrem(index, ...dangling);
-    await cleanup.exec();
-  }
-  return entries;
 }
 
 /** Whether a stream id is older than another (`<ms>-<seq>`, compared as numbers). */

@@ -355,6 +355,10 @@ describe('the history index', () => {
     expect(await redis.zscore(keys.auditOfDevice('cpe-1'), id)).not.toBeNull();
     expect(await redis.xdel(keys.audit(), id)).toBe(1);
 
+    // The gone entry was the newest: the page of one still holds the newest that exists.
+    const first = await read('?limit=1');
+    expect(first.items).toMatchObject([{ type: 'action', kind: 'remote_reboot', state: 'unknown' }]);
+    expect(first.nextBefore).toBeDefined();
     const page = await read('?limit=100');
     expect(page.partial).toBe(false);
     expect(page.items.map((item) => item.reason)).not.toContain('deleted_after');
