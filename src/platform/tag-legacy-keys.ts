@@ -32,6 +32,9 @@ export function taggedName(keys: RedisKeys, key: string): string | undefined {
  * second run finds every key tagged.
  */
 export async function tagLegacyKeys(redis: Redis, keys: RedisKeys): Promise<TagReport> {
+  // A rename to another slot is refused by a cluster: the keys of an earlier version were on one Redis.
+  if ((redis as unknown as { isCluster?: boolean }).isCluster === true)
+    throw new Error('tag the keys on the single Redis they were written to, before moving to a cluster');
   const report: TagReport = { renamed: 0, tagged: 0, clashes: [] };
   await scanKeyPrefix(redis, keys.prefix, async (batch, node) => {
     for (const key of batch) {

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventHub, MAX_REPLAY_ENTRIES } from '../../src/conversations/event-hub.js';
 import { appendEvent, publishEvents } from '../../src/events/event-log.js';
@@ -7,7 +6,6 @@ import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 import { connectSse, type SseClient } from '../helpers/sse-client.js';
-import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 
 /**
  * A console reconnecting with Last-Event-ID (issue 11): an id the stream still holds replays what was
@@ -140,8 +138,9 @@ describe('the event hub replay', () => {
   it('reads no entry for an id it cannot resume from, and at most MAX_REPLAY_ENTRIES for one far behind', async () => {
     const { keys } = t.testRedis;
     // Its own stream key space: the hub reads `keys.events()`, filled here past the replay bound.
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    const reader = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+    // Connections of its own, to a single Redis or a cluster alike (REDIS_URL).
+    const redis = t.testRedis.redis.duplicate();
+    const reader = t.testRedis.redis.duplicate();
     let read = 0;
     let ranges = 0;
     const counted = new Proxy(redis, {

@@ -18,8 +18,9 @@ export interface TestRedis {
 /** A real Redis connection with a key prefix of its own, so test files can run in parallel. */
 export async function createTestRedis(): Promise<TestRedis> {
   const prefix = `vigil-test-${randomBytes(4).toString('hex')}`;
+  // On a cluster, commands queue while it connects (as the single-node client below does by default).
   const redis = TEST_REDIS_URL.startsWith('redis+cluster://')
-    ? createRedisConnection(TEST_REDIS_URL, 'command', 'vigil-test')
+    ? createRedisConnection(TEST_REDIS_URL, 'worker', 'vigil-test')
     : new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   await waitForRedis(redis);
   await redis.ping();
