@@ -23,6 +23,8 @@ export interface RateAnswer {
   kind: number;
   status: number;
   ms: number;
+  /** When it was sent, ms after the run began: where in the run the slow ones fall. */
+  at: number;
   /** A 503 with problem+json and Retry-After. */
   shedWell?: boolean;
 }
@@ -55,6 +57,7 @@ async function run(job: HttpRateJob): Promise<HttpRateResult> {
         kind,
         status,
         ms: performance.now() - began,
+        at: began - startedAt,
         ...(shedWell !== undefined ? { shedWell } : {}),
       });
     });
