@@ -1,4 +1,5 @@
 import { auditKeys, type AuditKeys } from './audit-keys.js';
+import { conversationKeys, type ConversationKeys } from './conversation-keys.js';
 
 /**
  * Every Redis key Vigil uses is built here, `<prefix>:{<prefix>}:<domain>:<entity>[:<id>]`, so the keyspace
@@ -16,7 +17,7 @@ import { auditKeys, type AuditKeys } from './audit-keys.js';
  *    crash between leaves an accept without a job, which the accepted sweeper queues), and a job's run
  *    carries on from its record, never from the queue (a re-run only verifies a reboot already sent).
  * tests/platform/redis-key-slots.unit.test.ts checks each key's tag, and one group per atomic call site. */
-export interface RedisKeys extends AuditKeys {
+export interface RedisKeys extends AuditKeys, ConversationKeys {
   readonly prefix: string;
   /** Hash with the fingerprint and counts of the last successful import. */
   inventoryMeta(): string;
@@ -88,23 +89,6 @@ export interface RedisKeys extends AuditKeys {
   rebootHistory(deviceId: string): string;
   /** Sorted set of reboots running under one parent: suggestion/action id → when it started. */
   runningReboots(parentId: string): string;
-  /** Hash conversation id → conversation JSON (open and recently closed). */
-  conversationRecords(): string;
-  /** Sorted set of open conversations by last activity (the idle sweep reads it). */
-  openConversations(): string;
-  /** Sorted set of closed conversations by when they closed (for retention). */
-  closedConversations(): string;
-  /** Set of one subscriber's open conversation ids. */
-  subscriberConversations(subscriberId: string): string;
-  /**
-   * String (expires): the conversation a second open of the same key, subscriber, channel and agent
-   * returns within the reuse window; `digest` hashes those four (see conversation-store.ts).
-   */
-  conversationReuse(digest: string): string;
-  /** Counter (expires with its minute) of conversations opened per API key id, or per subscriber. */
-  conversationOpens(scope: 'key' | 'subscriber', id: string): string;
-  /** String (SET NX PX): held while one fresh probe of a subscriber's equipment serves every open. */
-  conversationProbe(subscriberId: string): string;
   /** Hash action id → action JSON (what was done, by whom, its progress and outcome). */
   actionRecords(): string;
   /** Hash device id → until when (ms) a reboot by Vigil is expected: detection does not call it unexpected. */
@@ -263,13 +247,7 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
     acceptedSweepLock: () => k('suggestions', 'accepted-sweep-lock'),
     rebootHistory: (deviceId) => k('actions', 'reboots', deviceId),
     runningReboots: (parentId) => k('actions', 'running', parentId),
-    conversationRecords: () => k('conversations', 'records'),
-    openConversations: () => k('conversations', 'open'),
-    closedConversations: () => k('conversations', 'closed'),
-    subscriberConversations: (subscriberId) => k('conversations', 'subscriber', subscriberId),
-    conversationReuse: (digest) => k('conversations', 'reuse', digest),
-    conversationOpens: (scope, id) => k('conversations', 'opens', scope, id),
-    conversationProbe: (subscriberId) => k('conversations', 'probe', subscriberId),
+    ...conversationKeys(k),
     actionRecords: () => k('actions', 'records'),
     expectedReboots: () => k('actions', 'expected-reboots'),
     ...auditKeys(k),
