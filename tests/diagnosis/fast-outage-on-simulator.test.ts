@@ -242,7 +242,10 @@ describe('by polling alone (no traps)', () => {
   afterAll(() => stopHarness(h));
 
   async function probeNow(deviceId: string): Promise<void> {
-    const queue = new Queue(PROBE_QUEUE, { connection: h.redis.redis, prefix: h.redis.keys.bullPrefix(PROBE_QUEUE) });
+    const queue = new Queue(PROBE_QUEUE, {
+      connection: h.redis.redis,
+      prefix: h.redis.keys.bullPrefix(PROBE_QUEUE),
+    });
     try {
       await queue.add('probe', { deviceId, cause: 'test' });
     } finally {
@@ -251,7 +254,10 @@ describe('by polling alone (no traps)', () => {
   }
 
   async function checkRounds(parentId: string) {
-    const queue = new Queue(PROBE_QUEUE, { connection: h.redis.redis, prefix: h.redis.keys.bullPrefix(PROBE_QUEUE) });
+    const queue = new Queue(PROBE_QUEUE, {
+      connection: h.redis.redis,
+      prefix: h.redis.keys.bullPrefix(PROBE_QUEUE),
+    });
     try {
       const jobs = await queue.getJobs(['completed'], 0, -1);
       return jobs

@@ -69,7 +69,10 @@ describe('device ids with any allowed character work through the queues', () => 
       { VIGIL_TRAP_PORT: String(trapPort) },
       { intervalSeconds: 1 },
     );
-    probes = new Queue(PROBE_QUEUE, { connection: redis.redis.duplicate(), prefix: redis.keys.bullPrefix(PROBE_QUEUE) });
+    probes = new Queue(PROBE_QUEUE, {
+      connection: redis.redis.duplicate(),
+      prefix: redis.keys.bullPrefix(PROBE_QUEUE),
+    });
   }, 90_000);
 
   afterAll(async () => {

@@ -62,7 +62,10 @@ describe('traps trigger an immediate re-poll', () => {
     );
     // The poll is the trap's: a probe job queued for it, with the trap as its cause, ran (not the
     // device's scheduled poll, which may fall at any moment of its minute).
-    const probes = new Queue(PROBE_QUEUE, { connection: redis.redis, prefix: redis.keys.bullPrefix(PROBE_QUEUE) });
+    const probes = new Queue(PROBE_QUEUE, {
+      connection: redis.redis,
+      prefix: redis.keys.bullPrefix(PROBE_QUEUE),
+    });
     try {
       await until(
         async () =>

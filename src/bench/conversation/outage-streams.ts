@@ -78,7 +78,10 @@ export async function openOutageStreams(
 export async function waitStreamsSettled(stack: Stack, streams: readonly OutageStream[]): Promise<void> {
   const settleDeadline = Date.now() + 120_000;
   while (Date.now() < settleDeadline && streams.some((s) => !s.snapshot && !s.cut)) await sleep(200);
-  const probes = new Queue(PROBE_QUEUE, { connection: stack.redis, prefix: stack.keys.bullPrefix(PROBE_QUEUE) });
+  const probes = new Queue(PROBE_QUEUE, {
+    connection: stack.redis,
+    prefix: stack.keys.bullPrefix(PROBE_QUEUE),
+  });
   try {
     for (;;) {
       const counts = await probes.getJobCounts('wait', 'active', 'prioritized', 'delayed');

@@ -39,7 +39,10 @@ async function tallyEvents(stack: Stack, from: string): Promise<{ opened: number
 
 /** The outage-check rounds completed since `since` (ms), and how many confirmed a silence. */
 async function checkRounds(stack: Stack, since: number): Promise<{ rounds: number; confirming: number }> {
-  const queue = new Queue(PROBE_QUEUE, { connection: stack.redis, prefix: stack.keys.bullPrefix(PROBE_QUEUE) });
+  const queue = new Queue(PROBE_QUEUE, {
+    connection: stack.redis,
+    prefix: stack.keys.bullPrefix(PROBE_QUEUE),
+  });
   try {
     const jobs = (await queue.getJobs(['completed'], 0, -1)).filter(
       (job) => job.name === OUTAGE_CHECK_JOB && job.timestamp >= since,
