@@ -25,6 +25,19 @@ const STACKS = [
   'tests/diagnosis/fast-outage-on-simulator.test.ts',
 ];
 
+/**
+ * The console in Debian's Chromium (playwright-core): each starts the simulator, `vigil serve` and a
+ * browser, and the big-outage page a 2,001-device fleet, so together they cost about as much as the rest
+ * of the integration suite; they run apart (`npm run test:browser`), keeping `npm test` within its minutes.
+ */
+const BROWSER = [
+  'tests/browser/console.test.ts',
+  'tests/browser/noc-overview.test.ts',
+  'tests/browser/incident-tree.test.ts',
+  'tests/browser/embed-panel.test.ts',
+  'tests/browser/docs.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -46,11 +59,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, UNIT, DRILLS, ...STACKS],
+          exclude: [...configDefaults.exclude, UNIT, DRILLS, ...STACKS, ...BROWSER],
         },
       },
       { extends: true, test: { name: 'drills', include: [DRILLS], fileParallelism: false } },
       { extends: true, test: { name: 'stacks', include: STACKS } },
+      { extends: true, test: { name: 'browser', include: BROWSER } },
     ],
   },
 });
