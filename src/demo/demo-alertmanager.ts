@@ -38,7 +38,23 @@ export async function startDemoAlertmanager(
   if (!existsSync(binary)) return undefined;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'data'), { recursive: true });
-  writeFileSync(join(dir, 'alertmanager.yml'), CONFIG);
+  const { url, port, child } = await runAlertmanager(dir, CONFIG, binary);
+  return {
+    url,
+    port,
+    async stop() {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Debian's Alertmanager with `config` (YAML text) written into `dir`, clustering off, on a free loopback
+ * port, ready when it says so: the demo's and the alert tests' one way to start it.
+ */
+export async function runAlertmanager(dir: string, config: string, binary = ALERTMANAGER_BINARY) {
+  writeFileSync(join(dir, 'alertmanager.yml'), config);
   const port = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
   const child = await startChildProcess({
@@ -54,12 +70,5 @@ export async function startDemoAlertmanager(
     readyWhen: { url: `${url}/-/ready` },
     readyTimeoutMs: 20_000,
   });
-  return {
-    url,
-    port,
-    async stop() {
-      await child.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url, port, child };
 }

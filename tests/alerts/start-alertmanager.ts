@@ -1,9 +1,8 @@
 /** Debian's Alertmanager (package prometheus-alertmanager), started by a test on a free loopback port. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildProcess } from '../../src/platform/child-process.js';
-import { freeTcpPort } from '../../src/platform/free-tcp-port.js';
+import { runAlertmanager } from '../../src/demo/demo-alertmanager.js';
 import { startReceiver } from './alert-receiver.js';
 
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
@@ -62,22 +61,7 @@ export async function startAlertmanager(): Promise<TestAlertmanager> {
     '        send_resolved: true',
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'alertmanager.yml'), config);
-  const port = await freeTcpPort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = await startChildProcess({
-    name: 'alertmanager',
-    command: ALERTMANAGER_BINARY,
-    args: [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    readyWhen: { url: `${url}/-/ready` },
-    readyTimeoutMs: 20_000,
-  });
+  const { url, port, child } = await runAlertmanager(dir, config, ALERTMANAGER_BINARY);
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`);
     if (!response.ok) throw new Error(`alertmanager ${path}: ${response.status} ${await response.text()}`);
