@@ -30,6 +30,9 @@ export interface GetOutcome {
   durationMs: number;
 }
 
+/** The same words net-snmp's ECommunityNoMatch gets in classify-snmp-error.ts. */
+const OTHER_COMMUNITY = 'the answer carries another community than the request';
+
 interface Pending {
   target: GetTarget;
   template: GetRequestTemplate;
@@ -39,6 +42,8 @@ interface Pending {
   pdus: number;
   started: number;
   timer: NodeJS.Timeout;
+  /** The target answered this request id with another community (ignored, but not forgotten). */
+  otherCommunity: boolean;
   resolve(outcome: GetOutcome): void;
 }
 
@@ -97,6 +102,7 @@ export class UdpGetTransport {
         pdus: 0,
         started: performance.now(),
         timer: undefined as unknown as NodeJS.Timeout,
+        otherCommunity: false,
         resolve,
       };
       this.pending.set(requestId, pending);
@@ -130,6 +136,9 @@ export class UdpGetTransport {
     if (pending.retriesLeft > 0) {
       pending.retriesLeft -= 1;
       this.send(requestId, pending);
+    } else if (pending.otherCommunity) {
+      this.stats.malformed += 1;
+      this.finish(requestId, { outcome: 'malformed', values: [], reason: OTHER_COMMUNITY });
     } else {
       this.finish(requestId, { outcome: 'timeout', values: [], reason: 'request timed out' });
     }
@@ -156,15 +165,21 @@ export class UdpGetTransport {
     const response = decodeGetResponse(datagram);
     const pending = response.requestId !== undefined ? this.pending.get(response.requestId) : undefined;
     // Only the target we asked may answer, with the community we sent (RFC 1901: an agent echoes it):
-    // a datagram from elsewhere, or one that guessed the id but not the community, is ignored.
+    // a datagram from elsewhere, or one that guessed the id but not the community, is ignored, so a
+    // forger cannot end a request early. An answer with another community is remembered: if nothing
+    // better arrives, the request ends as malformed rather than as a silent device's timeout.
     if (
       response.requestId === undefined ||
       !pending ||
       rinfo.address !== pending.target.host ||
-      rinfo.port !== pending.target.port ||
-      (response.community !== undefined && !response.community.equals(pending.template.community))
+      rinfo.port !== pending.target.port
     ) {
       this.stats.ignored += 1;
+      return;
+    }
+    if (response.community !== undefined && !response.community.equals(pending.template.community)) {
+      this.stats.ignored += 1;
+      pending.otherCommunity = true;
       return;
     }
     if ('malformed' in response) {
