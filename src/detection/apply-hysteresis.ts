@@ -11,6 +11,8 @@ export interface HysteresisInput {
   pending: DetectionState['pending'];
   findings: DetectionState['findings'];
   now: number;
+  /** Finding ids seen already before this poll (a device's trap named them): present now, they open. */
+  openAtOnce?: ReadonlySet<string>;
 }
 
 export interface HysteresisOutput {
@@ -55,7 +57,7 @@ function verdicts(input: HysteresisInput): Map<string, Verdict> {
         result.set(id, {
           status: 'present',
           condition,
-          openAfter: j.openAfterPolls ?? thresholds.openAfterPolls,
+          openAfter: input.openAtOnce?.has(id) ? 1 : (j.openAfterPolls ?? thresholds.openAfterPolls),
         });
       }
     }
@@ -123,10 +125,11 @@ function opened(deviceId: string, id: string, c: Condition, now: number): Findin
 
 /**
  * The shared hysteresis. A condition opens a finding after being present `openAfter` polls in a row
- * (probe.thresholds.openAfterPolls unless its detector says otherwise) and clears it after being absent
- * `clearAfter` polls in a row. An unknown poll neither advances nor resets a count: one lost answer in
- * the middle of a streak does not decide anything. Counters that say nothing (a streak broken, a
- * finding seen again) are deleted, so `pending` only holds streaks in progress.
+ * (probe.thresholds.openAfterPolls unless its detector says otherwise; one when the device's trap named
+ * it, see trap-named.ts) and clears it after being absent `clearAfter` polls in a row. An unknown poll
+ * neither advances nor resets a count: one lost answer in the middle of a streak does not decide
+ * anything. Counters that say nothing (a streak broken, a finding seen again) are deleted, so `pending`
+ * only holds streaks in progress.
  */
 export function applyHysteresis(input: HysteresisInput): HysteresisOutput {
   const book: Book = {

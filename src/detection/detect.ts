@@ -19,6 +19,7 @@ import { pruneState } from './prune-state.js';
 import { isFailedOutcome, trackReachability } from './track-reachability.js';
 import { trackInterfaces } from './track-interfaces.js';
 import { trackUptime } from './track-uptime.js';
+import { namedIds, type TrapNamed } from './trap-named.js';
 
 export interface DetectInput {
   probe: Probe;
@@ -34,6 +35,8 @@ export interface DetectInput {
    * that makes the device unreachable, without the polls that would confirm it.
    */
   announced?: SilenceAnnouncement;
+  /** What the device's own trap named, `poll` being the re-poll it asked for (see trap-named.ts). */
+  trapNamed?: TrapNamed;
 }
 
 export interface DetectOutput {
@@ -62,10 +65,11 @@ export const DETECTORS: readonly Detector[] = [
  * One poll of one device → its findings' changes. Pure: the input state is not touched, a new state is
  * returned. First the state tracks what the poll says (reachability counters, uptime across TimeTicks
  * wraps, reboots, interface transitions) and is pruned; then every detector judges the poll; then the
- * shared hysteresis turns judgements into opened, updated and cleared findings.
+ * shared hysteresis turns judgements into opened, updated and cleared findings (a condition the
+ * device's trap named, this poll agreeing, at once).
  */
 export function detect(input: DetectInput): DetectOutput {
-  const { probe, device, poll, rates, now, announced } = input;
+  const { probe, device, poll, rates, now, announced, trapNamed } = input;
   const sample = isFailedOutcome(poll.outcome) ? undefined : poll.sample;
 
   const before = announced ? primeAnnouncedSilence(input.state, probe.thresholds) : input.state;
@@ -93,6 +97,7 @@ export function detect(input: DetectInput): DetectOutput {
     pending: state.pending,
     findings: state.findings,
     now,
+    ...(trapNamed ? { openAtOnce: namedIds(device.id, trapNamed) } : {}),
   });
   return { state: { ...state, pending, findings }, changes };
 }

@@ -2,6 +2,7 @@
 export { detect, DETECTORS, type DetectInput, type DetectOutput } from './detect.js';
 export { announcedPoll, type SilenceAnnouncement } from './announced-silence.js';
 export { announceUplinkDown, type LinkDownAnnouncement } from './announced-uplink-down.js';
+export type { TrapNamed } from './trap-named.js';
 export { initialDetectionState, type DetectionState } from './detection-state.js';
 export {
   FINDING_KINDS,

@@ -7,6 +7,7 @@ import {
   type FindingChange,
   type LinkDownAnnouncement,
   type SilenceAnnouncement,
+  type TrapNamed,
 } from '../detection/index.js';
 import { authProfileVariables, type Device } from '../inventory/index.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
@@ -40,6 +41,8 @@ export interface PollOneInput {
   previous: PollerDeviceState | undefined;
   /** Until when a reboot Vigil sent is expected (epoch ms), if one is. */
   expectedRebootUntil: number | undefined;
+  /** What the device's trap named, when this is its re-poll: opened at once if the poll agrees. */
+  trapNamed?: TrapNamed;
 }
 
 /** Polls one device (or records why it cannot be), then runs detection on the result. */
@@ -115,7 +118,7 @@ export function announceLinkDown(
 /** Detection on one poll's output: the report, the next stored state, the status before and after. */
 function judgeOutput(
   clock: () => number,
-  { device, probe, previous, expectedRebootUntil }: PollOneInput,
+  { device, probe, previous, expectedRebootUntil, trapNamed }: PollOneInput,
   output: DevicePollOutput,
   announced?: SilenceAnnouncement,
 ): DevicePolled {
@@ -137,6 +140,7 @@ function judgeOutput(
     rates,
     now: clock(),
     ...(announced ? { announced } : {}),
+    ...(trapNamed ? { trapNamed } : {}),
   });
   // Agents number table rows afresh when they start (ifIndex, hrStorageIndex): after a reboot the rows
   // are walked again on the next poll, so new rows are seen and no cell is read from another row.

@@ -6,7 +6,7 @@ import type { AuthProfile } from '../snmp/auth-profile.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import type { Probe } from '../probes/probe-types.js';
 import type { DevicePoller } from './poll-device.js';
-import type { LinkDownAnnouncement, SilenceAnnouncement } from '../detection/index.js';
+import type { LinkDownAnnouncement, SilenceAnnouncement, TrapNamed } from '../detection/index.js';
 import {
   announceLinkDown,
   announceOneDevice,
@@ -38,8 +38,11 @@ export interface PollServiceDeps {
 }
 
 export interface PollService {
-  /** Polls these devices now, runs detection, stores their state and publishes finding changes. */
-  pollDevices(ids: readonly string[]): Promise<PollReport[]>;
+  /**
+   * Polls these devices now, runs detection, stores their state and publishes finding changes;
+   * `trapNamed`: what their trap named, opened at once where the poll agrees (detection/trap-named.ts).
+   */
+  pollDevices(ids: readonly string[], by?: { trapNamed?: TrapNamed }): Promise<PollReport[]>;
   /**
    * Judges a device silent on a trap's word, without polling it (its dying gasp, its parent's
    * loss-of-signal alarm), and stores and publishes that like a poll; undefined when it is not in
@@ -70,7 +73,7 @@ export function createPollService(deps: PollServiceDeps): PollService {
   const clock = deps.clock ?? Date.now;
   return {
     probeFor,
-    pollDevices: (ids) => pollDevices(batchDeps, ids),
+    pollDevices: (ids, by) => pollDevices(batchDeps, ids, by?.trapNamed),
     announceSilence: (deviceId, announcement) =>
       storeAnnounced(batchDeps, deviceId, (input) => announceOneDevice(clock, input, announcement)),
     announceLinkDown: (deviceId, announcement) =>
@@ -80,8 +83,13 @@ export function createPollService(deps: PollServiceDeps): PollService {
 
 type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
 
-async function pollDevices(deps: BatchDeps, ids: readonly string[]): Promise<PollReport[]> {
-  const inputs = await loadPollInputs(deps, ids);
+async function pollDevices(
+  deps: BatchDeps,
+  ids: readonly string[],
+  trapNamed?: TrapNamed,
+): Promise<PollReport[]> {
+  const loaded = await loadPollInputs(deps, ids);
+  const inputs = trapNamed ? loaded.map((input) => ({ ...input, trapNamed })) : loaded;
   return storeAndPublish(deps, await pollConcurrently(deps, inputs));
 }
 

@@ -9,6 +9,8 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import type { AnnouncementOutcome } from './trap-announcements.js';
 import type { AuthProfile } from '../snmp/auth-profile.js';
 import { createTrapReceiver, type Trap, type TrapReceiver } from '../snmp/trap-receiver.js';
+import { trapNamedConditions } from './trap-named-conditions.js';
+import type { TrapNamed } from '../detection/index.js';
 
 export interface TrapRepollDeps {
   redis: Redis;
@@ -25,6 +27,14 @@ export interface TrapRepollDeps {
 }
 
 const TRAP_EVENTS_MAXLEN = 10_000;
+
+/** An on-demand probe job's data; a trap's re-polls carry what the trap named (trap-named-conditions.ts). */
+export interface ProbeJob {
+  deviceId: string;
+  /** For the record: `trap:linkDown`, `trap:dying_gasp`, … */
+  cause?: string;
+  trapNamed?: TrapNamed;
+}
 
 /**
  * Traps are a device telling us it changed (coldStart, linkDown, …): a trap from a known device puts
@@ -126,17 +136,21 @@ async function queueRepolls(deps: TrapRepollDeps, deviceId: string, trap: Trap):
   // One re-poll per device per second, however many traps a flapping link sends. The job ids carry
   // the device id encoded: BullMQ refuses ':' in an id, and inventory ids may hold one.
   const second = Math.floor(trap.receivedAt / 1000);
+  // What the trap named rides with both polls: either one that shows it opens it at once.
+  const named = trapNamedConditions(trap);
+  const trapNamed = named.length > 0 ? { trapNamed: named } : {};
   try {
     await deps.probeQueue.add(
       'probe',
-      { deviceId, cause: `trap:${trap.kind}` },
+      { deviceId, cause: `trap:${trap.kind}`, ...trapNamed },
       { jobId: queueJobId('trap', deviceId, second), removeOnComplete: 1000, removeOnFail: 1000 },
     );
-    // A second poll shortly after: findings need two polls in a row, and the trap path must not wait
-    // for the next scheduled one (up to a whole interval).
+    // A second poll shortly after: findings the trap did not name need two polls in a row (and a
+    // cleared one, clearAfterPolls), and the trap path must not wait for the next scheduled one (up to
+    // a whole interval). It also catches a named condition the first poll was too early to see.
     await deps.probeQueue.add(
       'probe',
-      { deviceId, cause: `trap:${trap.kind}:confirm` },
+      { deviceId, cause: `trap:${trap.kind}:confirm`, ...trapNamed },
       {
         jobId: queueJobId('trap_confirm', deviceId, second),
         delay: 1_500,

@@ -17,7 +17,7 @@ import { createPollService, type PollReport, type PollService } from '../polling
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { createDeviceHostIndex, syncSchedule } from '../polling/sync-schedule.js';
-import { startTrapRepoll, type TrapRepollDeps } from '../polling/trap-repoll.js';
+import { startTrapRepoll, type ProbeJob, type TrapRepollDeps } from '../polling/trap-repoll.js';
 import { DEFAULT_OUTAGE_CHECK_CONFIG, type RoundVerdict } from '../polling/outage-check.js';
 import {
   createOutageChecks,
@@ -230,7 +230,7 @@ class PollerProcess implements PollerRole {
         PROBE_QUEUE,
         withWorkerErrors(async (job: Job): Promise<PollReport | RoundVerdict | null> => {
           if (job.name === OUTAGE_CHECK_JOB) return checks.runRound(job.data as OutageCheckJob);
-          const reports = await service.pollDevices([(job.data as { deviceId: string }).deviceId]);
+          const reports = await service.pollDevices([(job.data as ProbeJob).deviceId], job.data as ProbeJob);
           options.onPolled?.(reports);
           await checks.afterPolls(reports);
           return reports[0] ?? null;
