@@ -99,10 +99,9 @@ async function stillReferenced(
 ): Promise<RowError[]> {
   const deleted = [...resolved.devices].filter(([, c]) => c.before && !c.after).map(([id]) => id);
   if (deleted.length === 0) return [];
-  const { keys } = ctx;
   const [children, linked] = await Promise.all([
-    membersOf(ctx, keys.inventoryPart('device-parent-index'), deleted),
-    membersOf(ctx, keys.inventoryPart('device-subscriber-index'), deleted),
+    membersOf(ctx, 'device-parent', deleted),
+    membersOf(ctx, 'device-subscriber', deleted),
   ]);
   const errors: RowError[] = [];
   deleted.forEach((id, i) => {

@@ -1,22 +1,24 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { lexRange } from './topology-queries.js';
+import { packedIndexKeys } from './packed-index.js';
+import { packedCount } from './packed-index-read.js';
 import { DEVICE_KINDS, type InventoryCounts } from './inventory-types.js';
 
-/** Sites, devices, subscribers and devices of each kind: one pipelined round trip of HLEN/ZLEXCOUNT. */
+/** Sites, devices, subscribers (HLEN, one round trip) and devices of each kind (packed-index-read.ts). */
 export async function countInventory(redis: Redis, keys: RedisKeys): Promise<InventoryCounts> {
   const pipeline = redis.pipeline();
   pipeline
     .hlen(keys.inventoryPart('site-records'))
     .hlen(keys.inventoryPart('device-records'))
     .hlen(keys.inventoryPart('subscriber-records'));
-  for (const kind of DEVICE_KINDS)
-    pipeline.zlexcount(keys.inventoryPart('device-kind-index'), ...lexRange(kind));
-  const results = ((await pipeline.exec()) ?? []).map(([error, n]) => {
+  const [results, byKind] = await Promise.all([
+    pipeline.exec(),
+    packedCount(redis, packedIndexKeys(keys, 'device-kind'), DEVICE_KINDS),
+  ]);
+  const [sites = 0, devices = 0, subscribers = 0] = (results ?? []).map(([error, n]) => {
     if (error) throw error;
     return n as number;
   });
-  const [sites = 0, devices = 0, subscribers = 0, ...byKind] = results;
   const devicesByKind = Object.fromEntries(
     DEVICE_KINDS.map((kind, i) => [kind, byKind[i] ?? 0]),
   ) as InventoryCounts['devicesByKind'];

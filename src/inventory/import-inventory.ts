@@ -5,6 +5,7 @@ import { AppError } from '../shared/app-error.js';
 import { countChanges, encodeInventory, hasChanges } from './encode-inventory.js';
 import { digestsOf, etagOf, readInventoryEtag, serializeDigests } from './inventory-etag.js';
 import { acquireInventoryLock } from './inventory-lock.js';
+import { hasLegacyLayout } from './legacy-layout.js';
 import { nextVersion } from './next-inventory-version.js';
 import { DEFAULT_MAX_REMOVAL_SHARE, removalsOverShare, removalsRefused } from './removal-guard.js';
 import { commitInventory, dropStaging, stageInventory } from './write-inventory.js';
@@ -48,7 +49,8 @@ export interface ImportOptions {
  * new ones enter as `unknown`: counts and listings by status never show a device the inventory lacks.
  *
  * Idempotency: records are stored as canonical JSON and fingerprinted; re-importing the same data
- * counts everything unchanged and writes nothing but the import metadata. Removed rows are whatever
+ * counts everything unchanged and writes nothing but the import metadata (unless the store still has
+ * the old sorted-set indexes: then it is rewritten, which is how an upgrade rebuilds them). Removed rows are whatever
  * the live inventory had that this one lacks: they disappear with the swap and are counted.
  *
  * Shrinks: removing more than `maxRemovalShare` of the stored devices or subscribers is refused unless
@@ -67,7 +69,7 @@ export async function importInventory(
     const digests = digestsOf(encoded.fingerprints);
     const previous = await readFingerprints(redis, keys);
     const counts = countChanges(previous, encoded.fingerprints);
-    const changed = previous === undefined || hasChanges(counts);
+    const changed = previous === undefined || hasChanges(counts) || (await hasLegacyLayout(redis, keys));
     if (!options.allowRemovals) {
       const maxShare = options.maxRemovalShare ?? DEFAULT_MAX_REMOVAL_SHARE;
       const excess = removalsOverShare(counts, maxShare);

@@ -16,6 +16,7 @@ import {
   subscriberIdsOfDevice,
 } from './subscriber-lookups.js';
 import { createTopologyQueries } from './topology-queries.js';
+import { upgradeInventoryLayout } from './upgrade-inventory-layout.js';
 import { countMembersOf, subtreeOf, type Subtree } from './subtree-queries.js';
 import {
   type Device,
@@ -50,6 +51,8 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
       applyInventoryChanges(redis, keys, changes, options),
     /** The inventory's strong ETag: the same for the same records however they were written. */
     etag: (): Promise<string> => readInventoryEtag(redis, keys),
+    /** Rebuilds the indexes of an inventory stored before packed indexes; false when there was nothing to do. */
+    upgradeLayout: (): Promise<boolean> => upgradeInventoryLayout(redis, keys),
     /** What importing `inventory` would change; writes nothing. */
     diffInventory: (inventory: Inventory): Promise<InventoryDiff> => diffInventory(redis, keys, inventory),
 
@@ -66,11 +69,10 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
     /** Everything below a device, and below each of its children, in one walk (see subtreeOf). */
     subtreeOf: (id: string): Promise<Subtree> => subtreeOf(ctx, id),
     /** How many children each device has. */
-    countChildren: (ids: readonly string[]): Promise<number[]> =>
-      countMembersOf(ctx, 'device-parent-index', ids),
+    countChildren: (ids: readonly string[]): Promise<number[]> => countMembersOf(ctx, 'device-parent', ids),
     /** How many subscribers are linked directly to each device. */
     countSubscribersOf: (ids: readonly string[]): Promise<number[]> =>
-      countMembersOf(ctx, 'device-subscriber-index', ids),
+      countMembersOf(ctx, 'device-subscriber', ids),
     /** Everyone whose service passes through the device: linked to it or to any device below it. */
     subscriberIdsBehind: topology.subscriberIdsBehind,
     subscribersBehind: async (deviceId: string): Promise<Subscriber[]> =>

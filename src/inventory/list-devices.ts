@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { InventoryPart, RedisKeys } from '../platform/redis-keys.js';
+import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import { ID_PATTERN } from './validate-row.js';
 import { SEPARATOR } from './write-inventory.js';
+import { packedIndexKeys, type PackedIndexName } from './packed-index.js';
+import { packedRange } from './packed-index-read.js';
 import type { Device, DeviceKind } from './inventory-types.js';
 
 export interface DeviceFilter {
@@ -25,8 +27,8 @@ export const MAX_PAGE = 1000;
 
 /**
  * Pages through devices in id order. The most selective filter picks the index (parent, then site,
- * then kind, else all ids) and is read with ZRANGEBYLEX from just after the cursor's id, so a page
- * costs O(log N + page) at any depth — no offsets that get slower as the NOC scrolls. Other filters are
+ * then kind, else all ids) and is read from just after the cursor's id (a packed index's buckets, or
+ * ZRANGEBYLEX on the ids), so a page costs O(log N + page) at any depth — no offsets that get slower as the NOC scrolls. Other filters are
  * applied to the fetched records. The cursor is the last id of the page, base64url-encoded so
  * clients treat it as opaque.
  */
@@ -36,16 +38,31 @@ export async function listDevices(redis: Redis, keys: RedisKeys, filter: DeviceF
     throw new AppError('ERR_INVENTORY_QUERY_INVALID', `limit must be an integer 1-${MAX_PAGE}`);
   }
   const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-  const [part, value]: [InventoryPart, string | undefined] =
+  const [index, value]: [PackedIndexName | undefined, string | undefined] =
     filter.parentId !== undefined
-      ? ['device-parent-index', filter.parentId]
+      ? ['device-parent', filter.parentId]
       : filter.site !== undefined
-        ? ['device-site-index', filter.site]
+        ? ['device-site', filter.site]
         : filter.kind !== undefined
-          ? ['device-kind-index', filter.kind]
-          : ['device-ids', undefined];
+          ? ['device-kind', filter.kind]
+          : [undefined, undefined];
   const prefix = value === undefined ? '' : value + SEPARATOR;
-  const max = value === undefined ? '+' : `(${value}\u0001`;
+  const read = (lastId: string | undefined, count: number): Promise<string[]> =>
+    index === undefined || value === undefined
+      ? redis.zrangebylex(
+          keys.inventoryPart('device-ids'),
+          lastId === undefined ? '-' : `(${lastId}`,
+          '+',
+          'LIMIT',
+          0,
+          count,
+        )
+      : packedRange(
+          redis,
+          packedIndexKeys(keys, index),
+          { from: prefix + (lastId ?? ''), after: lastId !== undefined, below: `${value}\u0001` },
+          count,
+        );
   const matches = (d: Device): boolean =>
     (filter.kind === undefined || d.kind === filter.kind) &&
     (filter.site === undefined || d.site === filter.site) &&
@@ -55,8 +72,7 @@ export async function listDevices(redis: Redis, keys: RedisKeys, filter: DeviceF
   let lastId = after;
   const batch = Math.max(limit + 1, 200);
   while (found.length <= limit) {
-    const min = lastId === undefined ? (value === undefined ? '-' : `[${prefix}`) : `(${prefix}${lastId}`;
-    const members = await redis.zrangebylex(keys.inventoryPart(part), min, max, 'LIMIT', 0, batch);
+    const members = await read(lastId, batch);
     if (members.length === 0) break;
     const ids = members.map((m) => m.slice(prefix.length));
     const records = await redis.hmget(keys.inventoryPart('device-records'), ...ids);

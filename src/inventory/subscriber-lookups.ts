@@ -16,7 +16,7 @@ export async function findSubscriberByAccount(
 export async function findSubscribersByPhone(ctx: StoreContext, phone: string): Promise<Subscriber[]> {
   const normalized = normalizePhone(phone);
   if (normalized === undefined) return [];
-  const [ids] = await ctx.topology.membersOf(ctx.keys.inventoryPart('subscriber-phone-index'), [normalized]);
+  const [ids] = await ctx.topology.membersOf('subscriber-phone', [normalized]);
   return present(await getSubscribers(ctx, ids ?? []));
 }
 
@@ -28,7 +28,5 @@ export async function devicesOfSubscriber(ctx: StoreContext, subscriberId: strin
 
 /** Subscribers linked directly to the device (not through devices below it). */
 export async function subscriberIdsOfDevice(ctx: StoreContext, deviceId: string): Promise<string[]> {
-  return (
-    (await ctx.topology.membersOf(ctx.keys.inventoryPart('device-subscriber-index'), [deviceId]))[0] ?? []
-  );
+  return (await ctx.topology.membersOf('device-subscriber', [deviceId]))[0] ?? [];
 }

@@ -6,6 +6,7 @@ import type { Device, Subscriber } from './inventory-types.js';
 import { sameRecord } from './resolve-changes.js';
 import { SEPARATOR } from './write-inventory.js';
 import { canonicalJson } from './canonical-json.js';
+import { PACKED_LUA, packedIndexKeys, type PackedIndexName } from './packed-index.js';
 
 /** The audit trail's cap, as the actions keep it (src/actions/action-store.ts). */
 const AUDIT_MAXLEN = '1000000';
@@ -18,12 +19,17 @@ const AUDIT_MAXLEN = '1000000';
  * then every key the commands name by index. ARGV[1] lock token, ARGV[2] the commands as JSON
  * [name, keyIndex, args...], ARGV[3] meta field/value pairs as JSON (the record counts are added). JOIN_UNKNOWN [name, unknownKey, id, statusKeys...]
  * puts a new device in the `unknown` status set unless a status set has it already (as the import's
- * switch does, write-inventory.ts).
+ * switch does, write-inventory.ts). PACK_ADD and PACK_REM [name, bucketsKey, directoryKey, member]
+ * change a packed index (packed-index.ts).
  */
-const APPLY = `
+const APPLY = `${PACKED_LUA}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 for _, op in ipairs(cjson.decode(ARGV[2])) do
-  if op[1] == 'JOIN_UNKNOWN' then
+  if op[1] == 'PACK_ADD' then
+    packAdd(KEYS[op[2]], KEYS[op[3]], op[4])
+  elseif op[1] == 'PACK_REM' then
+    packRem(KEYS[op[2]], KEYS[op[3]], op[4])
+  elseif op[1] == 'JOIN_UNKNOWN' then
     local placed = false
     for k = 4, #op do if redis.call('ZSCORE', KEYS[op[k]], op[3]) then placed = true end end
     if not placed then redis.call('ZADD', KEYS[op[2]], 0, op[3]) end
@@ -66,6 +72,14 @@ class Commands {
 
   add(name: string, key: string, ...args: (string | number)[]): void {
     this.additions.push([name, this.key(key), ...args]);
+  }
+
+  /** A member joins (`add`) or leaves (`remove`) a packed index. */
+  pack(how: 'add' | 'remove', keys: RedisKeys, name: PackedIndexName, value: string, id: string): void {
+    const index = packedIndexKeys(keys, name);
+    const op = how === 'add' ? 'PACK_ADD' : 'PACK_REM';
+    const command: Command = [op, this.key(index.buckets), this.key(index.directory), value + SEPARATOR + id];
+    (how === 'add' ? this.additions : this.removals).push(command);
   }
 }
 
@@ -120,10 +134,9 @@ function deviceCommands(
 ): void {
   const part = keys.inventoryPart.bind(keys);
   if (before) {
-    c.remove('ZREM', part('device-kind-index'), before.kind + SEPARATOR + id);
-    if (before.site !== undefined) c.remove('ZREM', part('device-site-index'), before.site + SEPARATOR + id);
-    if (before.parentId !== null)
-      c.remove('ZREM', part('device-parent-index'), before.parentId + SEPARATOR + id);
+    c.pack('remove', keys, 'device-kind', before.kind, id);
+    if (before.site !== undefined) c.pack('remove', keys, 'device-site', before.site, id);
+    if (before.parentId !== null) c.pack('remove', keys, 'device-parent', before.parentId, id);
   }
   if (!after) {
     c.remove('HDEL', part('device-records'), id);
@@ -135,10 +148,9 @@ function deviceCommands(
   }
   c.add('HSET', part('device-records'), id, canonicalJson(after));
   c.add('ZADD', part('device-ids'), '0', id);
-  c.add('ZADD', part('device-kind-index'), '0', after.kind + SEPARATOR + id);
-  if (after.site !== undefined) c.add('ZADD', part('device-site-index'), '0', after.site + SEPARATOR + id);
-  if (after.parentId !== null)
-    c.add('ZADD', part('device-parent-index'), '0', after.parentId + SEPARATOR + id);
+  c.pack('add', keys, 'device-kind', after.kind, id);
+  if (after.site !== undefined) c.pack('add', keys, 'device-site', after.site, id);
+  if (after.parentId !== null) c.pack('add', keys, 'device-parent', after.parentId, id);
   if (!before) {
     const [unknown, ...statuses] = deviceIndexKeys(keys).slice(0, 4) as [string, ...string[]];
     c.additions.push(['JOIN_UNKNOWN', c.key(unknown), id, ...statuses.map((k) => c.key(k))]);
@@ -154,10 +166,8 @@ function subscriberCommands(
 ): void {
   const part = keys.inventoryPart.bind(keys);
   if (before) {
-    for (const deviceId of before.deviceIds)
-      c.remove('ZREM', part('device-subscriber-index'), deviceId + SEPARATOR + id);
-    if (before.phone !== undefined)
-      c.remove('ZREM', part('subscriber-phone-index'), before.phone + SEPARATOR + id);
+    for (const deviceId of before.deviceIds) c.pack('remove', keys, 'device-subscriber', deviceId, id);
+    if (before.phone !== undefined) c.pack('remove', keys, 'subscriber-phone', before.phone, id);
     if (before.account !== undefined) c.remove('HDEL', part('subscriber-account-index'), before.account);
   }
   if (!after) {
@@ -165,9 +175,7 @@ function subscriberCommands(
     return;
   }
   c.add('HSET', part('subscriber-records'), id, canonicalJson(after));
-  for (const deviceId of after.deviceIds)
-    c.add('ZADD', part('device-subscriber-index'), '0', deviceId + SEPARATOR + id);
-  if (after.phone !== undefined)
-    c.add('ZADD', part('subscriber-phone-index'), '0', after.phone + SEPARATOR + id);
+  for (const deviceId of after.deviceIds) c.pack('add', keys, 'device-subscriber', deviceId, id);
+  if (after.phone !== undefined) c.pack('add', keys, 'subscriber-phone', after.phone, id);
   if (after.account !== undefined) c.add('HSET', part('subscriber-account-index'), after.account, id);
 }

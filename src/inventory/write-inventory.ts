@@ -1,9 +1,15 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { INVENTORY_PARTS, type InventoryPart, type RedisKeys } from '../platform/redis-keys.js';
+import {
+  INVENTORY_PARTS,
+  LEGACY_INVENTORY_PARTS,
+  type InventoryPart,
+  type RedisKeys,
+} from '../platform/redis-keys.js';
 import { deviceIndexKeys } from './device-index-keys.js';
 import { serializeFingerprints, type EncodedInventory } from './encode-inventory.js';
 import type { Device, Inventory, Subscriber } from './inventory-types.js';
 import { loadScript } from '../platform/load-script.js';
+import { packedIndexKeys, writeBuckets, type PackedIndexName } from './packed-index.js';
 
 /** Members per bulk write: big enough to need few commands, small enough not to stall Redis (~2 ms). */
 const MEMBERS_PER_COMMAND = 2000;
@@ -99,33 +105,15 @@ export async function stageInventory(
     staged('device-ids'),
     inventory.devices.map((d) => d.id),
   );
-  await writer.zadd(
-    staged('device-kind-index'),
-    inventory.devices.map((d) => d.kind + SEPARATOR + d.id),
-  );
-  await writer.zadd(
-    staged('device-site-index'),
-    withValue(inventory.devices, (d: Device) => d.site),
-  );
-  await writer.zadd(
-    staged('device-parent-index'),
-    withValue(inventory.devices, (d: Device) => d.parentId ?? undefined),
-  );
-  await writer.zadd(
-    staged('device-subscriber-index'),
-    inventory.subscribers.flatMap((s) => s.deviceIds.map((d) => d + SEPARATOR + s.id)),
-  );
   await writer.hset(
     staged('subscriber-account-index'),
     inventory.subscribers.flatMap((s: Subscriber): [string, string][] =>
       s.account === undefined ? [] : [[s.account, s.id]],
     ),
   );
-  await writer.zadd(
-    staged('subscriber-phone-index'),
-    withValue(inventory.subscribers, (s: Subscriber) => s.phone),
-  );
   await writer.flush();
+  for (const [name, members] of indexMembers(inventory))
+    await writeBuckets(redis, packedIndexKeys(keys, name, true), members, STAGING_TTL_MS);
   await redis.set(staged('fingerprints'), serializeFingerprints(encoded.fingerprints), 'PX', STAGING_TTL_MS);
 }
 
@@ -137,8 +125,10 @@ export async function commitInventory(
   meta: Record<string, string>,
   devices: { dropped: readonly string[]; added: readonly string[] } = { dropped: [], added: [] },
 ): Promise<boolean> {
-  const live = INVENTORY_PARTS.map((part) => keys.inventoryPart(part));
-  const staged = INVENTORY_PARTS.map((part) => keys.inventoryPart(part, true));
+  // The old layout's indexes go with the swap: an import after an upgrade leaves only packed ones.
+  const parts = [...INVENTORY_PARTS, ...LEGACY_INVENTORY_PARTS];
+  const live = parts.map((part) => keys.inventoryPart(part));
+  const staged = parts.map((part) => keys.inventoryPart(part, true));
   const indexes = deviceIndexKeys(keys);
   const metaArgs = Object.entries(meta).flat();
   const committed = await redis.eval(
@@ -158,6 +148,18 @@ export async function commitInventory(
     ...metaArgs,
   );
   return committed === 1;
+}
+
+/** The members of every packed index, "<value>\0<id>". */
+function indexMembers(inventory: Inventory): [PackedIndexName, string[]][] {
+  const { devices, subscribers } = inventory;
+  return [
+    ['device-kind', devices.map((d) => d.kind + SEPARATOR + d.id)],
+    ['device-site', withValue(devices, (d: Device) => d.site)],
+    ['device-parent', withValue(devices, (d: Device) => d.parentId ?? undefined)],
+    ['device-subscriber', subscribers.flatMap((s) => s.deviceIds.map((d) => d + SEPARATOR + s.id))],
+    ['subscriber-phone', withValue(subscribers, (s: Subscriber) => s.phone)],
+  ];
 }
 
 function withValue<T extends { id: string }>(

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import { DEVICE_STATUSES, type DeviceStatus } from '../detection/device-status.js';
 import { DEVICE_KINDS, type DeviceKind } from '../inventory/inventory-types.js';
 import { SEPARATOR } from '../inventory/write-inventory.js';
+import { packedIndexKeys } from '../inventory/packed-index.js';
+import { packedCount, packedRange } from '../inventory/packed-index-read.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 
 export type StatusCounts = Record<DeviceStatus, number>;
@@ -13,9 +15,6 @@ export interface KindHealth {
 
 /** Ids looked up per round trip while walking a kind's devices. */
 const CHUNK = 1000;
-
-/** Just past every "<kind>\0<id>" member of one kind (the separator is \0, so \u0001 follows it). */
-const endOf = (kind: string): string => `(${kind}\u0001`;
 
 const zeroCounts = (): StatusCounts => ({ unknown: 0, up: 0, degraded: 0, down: 0 });
 
@@ -29,21 +28,22 @@ function replies(results: [Error | null, unknown][] | null): unknown[] {
 /** How many devices of each kind the inventory holds and how many the pollers placed in each status set. */
 async function totals(redis: Redis, keys: RedisKeys): Promise<{ kinds: number[]; statuses: number[] }> {
   const read = redis.pipeline();
-  const kindIndex = keys.inventoryPart('device-kind-index');
-  for (const kind of DEVICE_KINDS) read.zlexcount(kindIndex, `[${kind}${SEPARATOR}`, endOf(kind));
   for (const status of DEVICE_STATUSES) read.zcard(keys.devicesByStatus(status));
-  const all = replies(await read.exec()).map(Number);
-  return { kinds: all.slice(0, DEVICE_KINDS.length), statuses: all.slice(DEVICE_KINDS.length) };
+  const [kinds, statuses] = await Promise.all([
+    packedCount(redis, packedIndexKeys(keys, 'device-kind'), DEVICE_KINDS),
+    read.exec(),
+  ]);
+  return { kinds, statuses: replies(statuses).map(Number) };
 }
 
 /** The statuses of one kind's devices, walking its index a chunk at a time (ZMSCORE in each status set). */
 async function walkKind(redis: Redis, keys: RedisKeys, kind: DeviceKind): Promise<StatusCounts> {
   const counts = zeroCounts();
-  const kindIndex = keys.inventoryPart('device-kind-index');
+  const kindIndex = packedIndexKeys(keys, 'device-kind');
   const prefix = `${kind}${SEPARATOR}`;
-  let from = `[${prefix}`;
+  let from = { from: prefix, after: false, below: `${kind}\u0001` };
   for (;;) {
-    const members = await redis.zrangebylex(kindIndex, from, endOf(kind), 'LIMIT', 0, CHUNK);
+    const members = await packedRange(redis, kindIndex, from, CHUNK);
     if (members.length === 0) return counts;
     const ids = members.map((member) => member.slice(prefix.length));
     const read = redis.pipeline();
@@ -55,7 +55,7 @@ async function walkKind(redis: Redis, keys: RedisKeys, kind: DeviceKind): Promis
       counts[status ?? 'unknown'] += 1;
     });
     if (members.length < CHUNK) return counts;
-    from = `(${members[members.length - 1] as string}`;
+    from = { ...from, from: members[members.length - 1] as string, after: true };
   }
 }
 

@@ -156,8 +156,9 @@ export interface RedisKeys extends AuditKeys, ConversationKeys {
 
 /**
  * The inventory lives in a fixed set of keys, whatever its size, so an import can swap them all in
- * atomically: records in hashes keyed by id, indexes in sorted sets of "<value>\0<id>" members (score 0,
- * read with ZRANGEBYLEX, so one key serves every kind, site or parent with cursor pagination).
+ * atomically: records in hashes keyed by id, the indexes packed ("<value>\0<id>" members in buckets of
+ * a hash, their starts in a sorted set read by lex: src/inventory/packed-index.ts), so one key pair
+ * serves every kind, site or parent with cursor pagination.
  */
 export const INVENTORY_PARTS = [
   /** Hash device id → device JSON. */
@@ -166,20 +167,25 @@ export const INVENTORY_PARTS = [
   'subscriber-records',
   /** Hash site id → site JSON. */
   'site-records',
-  /** Sorted set of device ids (lexicographic listing). */
+  /** Sorted set of device ids (lexicographic listing; the pollers check membership with ZSCORE). */
   'device-ids',
-  /** Sorted set "<kind>\0<device id>". */
-  'device-kind-index',
-  /** Sorted set "<site>\0<device id>". */
-  'device-site-index',
-  /** Sorted set "<parent id>\0<device id>": a device's children. */
-  'device-parent-index',
-  /** Sorted set "<device id>\0<subscriber id>": subscribers linked directly to a device. */
-  'device-subscriber-index',
+  /** Packed "<kind>\0<device id>": buckets (hash) and directory (sorted set). */
+  'device-kind-buckets',
+  'device-kind-directory',
+  /** Packed "<site>\0<device id>". */
+  'device-site-buckets',
+  'device-site-directory',
+  /** Packed "<parent id>\0<device id>": a device's children. */
+  'device-parent-buckets',
+  'device-parent-directory',
+  /** Packed "<device id>\0<subscriber id>": subscribers linked directly to a device. */
+  'device-subscriber-buckets',
+  'device-subscriber-directory',
   /** Hash account → subscriber id. */
   'subscriber-account-index',
-  /** Sorted set "<phone>\0<subscriber id>" (phones normalized; one line may serve several subscribers). */
-  'subscriber-phone-index',
+  /** Packed "<phone>\0<subscriber id>" (phones normalized; one line may serve several subscribers). */
+  'subscriber-phone-buckets',
+  'subscriber-phone-directory',
   /** String: JSON fingerprints of every record, read by the next import to count what changed. */
   'fingerprints',
   /**
@@ -189,7 +195,15 @@ export const INVENTORY_PARTS = [
    */
   'fingerprint-changes',
 ] as const;
-export type InventoryPart = (typeof INVENTORY_PARTS)[number];
+/** Sorted-set indexes of the layout before packed indexes: an import's switch deletes them. */
+export const LEGACY_INVENTORY_PARTS = [
+  'device-kind-index',
+  'device-site-index',
+  'device-parent-index',
+  'device-subscriber-index',
+  'subscriber-phone-index',
+] as const;
+export type InventoryPart = (typeof INVENTORY_PARTS)[number] | (typeof LEGACY_INVENTORY_PARTS)[number];
 
 type KeyJoin = (...parts: string[]) => string;
 
