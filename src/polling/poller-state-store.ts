@@ -25,8 +25,27 @@ export interface PollerStateStore {
 
 /** A device's new state and how its status changed, for `saveLive`. */
 export interface LiveEntry {
-  state: PollerDeviceState;
+  state: PollerDeviceState | PackedState;
   change: StatusChange;
+}
+
+/**
+ * A state already packed: a batch packs each device's state as soon as it is judged, so what waits for
+ * the batch's write is a few hundred bytes, not the state's objects (which would outlive young-generation
+ * collections and be copied by each).
+ */
+export interface PackedState {
+  id: string;
+  bytes: Buffer;
+  /** When the device last answered (ms), for the answered-at index; undefined if this poll failed. */
+  answeredAt: number | undefined;
+}
+
+/** The device's state as `saveLive` writes it. */
+export function packLive(state: PollerDeviceState): PackedState {
+  const { deviceId, lastOutcome, lastPollAt } = state.detection;
+  const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
+  return { id: deviceId, bytes: packState(state), answeredAt: answered ? Math.round(lastPollAt) : undefined };
 }
 
 /**
@@ -154,17 +173,13 @@ function saveLiveArguments(
   indexOf(keys.devicesAnsweredAt());
   const args: (string | Buffer)[] = [String(entries.length)];
   for (const { state, change } of entries) {
-    const id = state.detection.deviceId;
+    const { id, bytes, answeredAt } = 'bytes' in state ? state : packLive(state);
     const writes = liveIndexWrites(keys, change);
-    const { lastOutcome, lastPollAt } = state.detection;
-    const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
-    const ops = [
-      ...(answered ? [`a${Math.round(lastPollAt)}`] : []),
-      `=${indexOf(writes.status)}`,
-      ...writes.remove.map((key) => `-${indexOf(key)}`),
-      ...writes.add.map((key) => `+${indexOf(key)}`),
-    ];
-    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), packState(state), ops.join(''));
+    let ops = answeredAt === undefined ? '' : `a${answeredAt}`;
+    ops += `=${indexOf(writes.status)}`;
+    for (const key of writes.remove) ops += `-${indexOf(key)}`;
+    for (const key of writes.add) ops += `+${indexOf(key)}`;
+    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), bytes, ops);
   }
   return { keys: [...keyIndex.keys()], args };
 }

@@ -1,0 +1,174 @@
+import type { Device } from '../inventory/index.js';
+import type { Probe } from '../probes/probe-types.js';
+import { pollOneDevice, type DevicePolled, type PollOneInput, type PollReport } from './poll-one-device.js';
+import type { PollServiceDeps } from './poll-service.js';
+import { packLive, type LiveEntry } from './poller-state-store.js';
+import { publishPollReports } from './publish-poll-reports.js';
+
+export type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
+
+/** Devices whose inventory record and state are read in one round trip as the batch goes. */
+const LOAD_CHUNK = 32;
+/** Judged devices written together (state, indexes, finding changes, counters): one script and one pipeline. */
+const WRITE_CHUNK = 32;
+
+/**
+ * Polls a batch as a stream: devices are loaded a chunk at a time just before their polls, and written
+ * a chunk at a time as they are judged, each state packed at once and each report kept without its
+ * sample. A batch of 500 used to hold every device's loaded state, sample, report and new state until
+ * its last poll ended; with four batches in flight that was ~2,000 devices' objects outliving
+ * young-generation collections, each copied by every scavenge until promoted (a quarter of the poll
+ * path's CPU). Now a device's objects live about as long as its poll.
+ */
+export async function pollBatch(
+  deps: BatchDeps,
+  ids: readonly string[],
+  extra: Pick<PollOneInput, 'trapNamed'> = {},
+): Promise<PollReport[]> {
+  const feed = new InputFeed(deps, ids, extra);
+  const writer = new ChunkWriter(deps);
+  const pollDeps = { poller: deps.poller, authProfiles: deps.authProfiles, clock: deps.clock ?? Date.now };
+  // The next input is taken once a slot in flight is had, so no input waits loaded for a slot.
+  const pollNext = async (): Promise<boolean> => {
+    const input = await feed.next();
+    if (!input) return false;
+    try {
+      writer.add(await pollOneDevice(pollDeps, input));
+    } catch (error) {
+      // A bug in decoding or detection for one device must not stop the batch.
+      deps.log.error({ err: error, deviceId: input.device.id }, 'poll failed unexpectedly');
+    }
+    return true;
+  };
+  const workers = Array.from({ length: Math.min(deps.concurrency ?? 256, ids.length) }, async () => {
+    while (await (deps.inFlight ? deps.inFlight.run(pollNext) : pollNext()));
+  });
+  await Promise.all(workers);
+  return writer.close();
+}
+
+/** A batch's inputs, loaded a chunk ahead of the polls that need them. */
+class InputFeed {
+  private readonly ready: PollOneInput[] = [];
+  private nextId = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: BatchDeps,
+    private readonly ids: readonly string[],
+    private readonly extra: Pick<PollOneInput, 'trapNamed'>,
+  ) {}
+
+  async next(): Promise<PollOneInput | undefined> {
+    for (;;) {
+      // Half a chunk left: the next one is asked for while these are polled.
+      if (this.ready.length <= LOAD_CHUNK / 2) this.loadMore();
+      const input = this.ready.shift();
+      if (input) return input;
+      if (!this.loading) return undefined;
+      await this.loading;
+    }
+  }
+
+  private loadMore(): void {
+    if (this.loading || this.nextId >= this.ids.length) return;
+    const chunk = this.ids.slice(this.nextId, (this.nextId += LOAD_CHUNK));
+    const { extra } = this;
+    this.loading = loadPollInputs(this.deps, chunk).then((inputs) => {
+      for (const input of inputs) this.ready.push(extra.trapNamed ? { ...input, ...extra } : input);
+      this.loading = undefined;
+    });
+    // A failed load stays `loading`: every poll that waits on it fails the batch, as a failed read did.
+    this.loading.catch(() => undefined);
+  }
+}
+
+/** What a judged device keeps until its chunk is written: packed state, status change, sampleless report. */
+interface Judged {
+  entry: LiveEntry;
+  report: PollReport;
+}
+
+/** Writes judged devices a chunk at a time; `close` writes the rest and answers every report. */
+class ChunkWriter {
+  private pending: Judged[] = [];
+  private readonly writes: Promise<void>[] = [];
+  private readonly reports: PollReport[] = [];
+
+  constructor(private readonly deps: BatchDeps) {}
+
+  add({ report, state, facts }: DevicePolled): void {
+    // The sample was judged and what the next poll needs of it is in the state: no caller reads it.
+    const { sample: _sample, ...result } = report.result;
+    this.pending.push({
+      entry: { state: packLive(state), change: facts },
+      report: { ...report, result },
+    });
+    if (this.pending.length >= WRITE_CHUNK) this.flush();
+  }
+
+  async close(): Promise<PollReport[]> {
+    this.flush();
+    await Promise.all(this.writes);
+    return this.reports;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending;
+    this.pending = [];
+    const write = storeAndPublish(
+      this.deps,
+      chunk.map((j) => j.entry),
+      chunk.map((j) => j.report),
+    ).then((reports) => void this.reports.push(...reports));
+    // Seen by `close`, which fails the batch as a failed write did; not an unhandled rejection meanwhile.
+    write.catch(() => undefined);
+    this.writes.push(write);
+  }
+}
+
+/**
+ * The devices' new states saved and their finding changes published; answers the reports of the
+ * devices still in the inventory (`entries[i]` is `reports[i]`'s device).
+ */
+export async function storeAndPublish(
+  deps: BatchDeps,
+  entries: readonly LiveEntry[],
+  reports: readonly PollReport[],
+  counted: { polls: boolean } = { polls: true },
+): Promise<PollReport[]> {
+  // State and index entries in one script, and only for devices still in the inventory: an
+  // import that removed a device while it was being polled is not undone by this write.
+  const { skipped } = await deps.states.saveLive(entries);
+  const gone = new Set(skipped);
+  // A status moved: the NOC overview's streams re-read now (src/metrics/overview-feed.ts).
+  const moved = entries.filter(
+    ({ change }) => !gone.has(change.id) && change.before.status !== change.after.status,
+  ).length;
+  if (moved > 0) await deps.redis.publish(deps.keys.deviceStatusChanged(), String(moved));
+  const kept = gone.size === 0 ? reports : reports.filter((r) => !gone.has(r.deviceId));
+  await publishPollReports(deps.redis, deps.keys, kept, counted);
+  return reports as PollReport[];
+}
+
+/** The devices still in the inventory, each with its stored state and any reboot Vigil expects of it. */
+export async function loadPollInputs(deps: BatchDeps, ids: readonly string[]): Promise<PollOneInput[]> {
+  const [devices, previous, expected] = await Promise.all([
+    deps.inventory.getDevices([...ids]),
+    deps.states.load(ids),
+    ids.length > 0 ? deps.redis.hmget(deps.keys.expectedReboots(), ...ids) : Promise.resolve([]),
+  ]);
+  const inputs: PollOneInput[] = [];
+  devices.forEach((device, i) => {
+    if (!device) return;
+    const until = expected[i];
+    inputs.push({
+      device,
+      probe: deps.probeFor(device),
+      previous: previous.get(device.id),
+      expectedRebootUntil: until ? Number(until) : undefined,
+    });
+  });
+  return inputs;
+}
