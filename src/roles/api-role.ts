@@ -34,6 +34,10 @@ export function createApiRole(options: ApiRoleOptions): ApiRole {
     stage: 'api',
     async start() {
       services = await createApiServices(deps);
+      // An inventory stored before packed indexes is rebuilt once, by whichever process takes the lock.
+      await services.inventory
+        .upgradeLayout()
+        .catch((err: unknown) => deps.logger.warn({ err }, 'inventory layout upgrade failed'));
       app = buildApp({ ...deps, services });
       try {
         listeningUrl = await app.listen({ host, port });
