@@ -1,4 +1,5 @@
 import { registerRecordedModels } from './models/model-of.js';
+import { releaseFreedMemory } from './release-memory.js';
 import { fromWireUser } from './shard-handle.js';
 import { SimShard } from './sim-shard.js';
 import type { FromShard, ToShard } from './shard-messages.js';
@@ -36,6 +37,8 @@ async function handle(message: ToShard): Promise<void> {
         });
         await shard.start();
         send({ type: 'ready' });
+        // Binding thousands of sockets left garbage behind that V8 would otherwise keep resident.
+        releaseFreedMemory();
       } catch (error) {
         send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
       }

@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import { createSnmpResponder, type SnmpResponder } from '../snmp/snmp-responder.js';
 import { sendTrap, TRAP_OIDS, type TrapRequest } from '../snmp/trap-sender.js';
 import type { UsmUser } from '../snmp/auth-profile.js';
@@ -6,8 +6,11 @@ import { applyReboot, currentBootAtMs, isReachable, uptimeTicks } from './device
 import { createSimMibView } from './sim-mib-view.js';
 import { faultOf, type SimDevice } from './sim-device.js';
 import { DeviceTable, type PackedDevices } from './device-table.js';
+import { bindDeviceSocket, type DeviceSocket, type DeviceSocketListeners } from './device-socket.js';
 import { downAlarm, type DownAlarm } from './down-alarm.js';
 import { ALARM_TRAP_OIDS, alarmVarbinds } from '../snmp/alarm-traps.js';
+
+const BINDS_AT_ONCE = 500;
 
 export interface SimCredentials {
   readCommunities: string[];
@@ -51,7 +54,7 @@ export class SimShard {
   private readonly owned: DeviceTable;
   /** Every device with children, as objects (a few hundred): reachability reads them on every answer. */
   private readonly parents = new Map<number, SimDevice>();
-  private readonly sockets: Socket[] = [];
+  private readonly sockets: DeviceSocket[] = [];
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly responder: SnmpResponder<SimDevice>;
   private readonly stats: ShardStats;
@@ -83,36 +86,40 @@ export class SimShard {
   }
 
   async start(): Promise<void> {
-    const binds = Array.from(this.owned.indexes(), (index) => this.bind(this.owned.get(index) as SimDevice));
-    const results = await Promise.allSettled(binds);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) {
-      await this.close();
-      throw new Error(`${failed.length} device sockets could not bind; first: ${String(failed[0]?.reason)}`);
+    const indexes = this.owned.indexes();
+    // A few hundred binds at a time: all at once, their promises would grow the heap (and the
+    // resident memory V8 keeps afterwards) far past what the bound sockets need.
+    for (let from = 0; from < indexes.length; from += BINDS_AT_ONCE) {
+      const batch = Array.from(indexes.subarray(from, from + BINDS_AT_ONCE), (index) => this.bind(index));
+      const results = await Promise.allSettled(batch);
+      for (const r of results) if (r.status === 'fulfilled') this.sockets.push(r.value);
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed.length > 0) {
+        await this.close();
+        throw new Error(
+          `${failed.length} device sockets could not bind; first: ${String(failed[0]?.reason)}`,
+        );
+      }
     }
-    for (const index of this.owned.indexes())
-      this.scheduleTimers(this.owned.get(index) as SimDevice, undefined);
+    for (const index of indexes) this.scheduleTimers(this.owned.get(index) as SimDevice, undefined);
   }
 
-  private bind(device: SimDevice): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = createSocket('udp4');
-      socket.once('error', reject);
-      const { index } = device;
-      socket.on('message', (datagram, rinfo) => this.receive(index, socket, datagram, rinfo));
-      socket.bind(device.port, device.host, () => {
-        socket.off('error', reject);
-        // A socket error after bind (e.g. ICMP-triggered) is a device outcome, never a crash.
-        socket.on('error', (error) => this.options.onProblem?.(`${device.id}: ${error.message}`));
-        this.sockets.push(socket);
-        resolve();
-      });
-    });
+  private bind(index: number): Promise<DeviceSocket> {
+    const { host, port } = this.owned.get(index) as SimDevice;
+    return bindDeviceSocket(index, host, port, this.listeners);
   }
 
-  private receive(index: number, socket: Socket, datagram: Buffer, rinfo: RemoteInfo): void {
+  /** One pair of listeners for every socket: the socket says which device it is. */
+  private readonly listeners: DeviceSocketListeners = {
+    onMessage: (socket, datagram, rinfo) => this.receive(socket, datagram, rinfo),
+    // A socket error after bind (e.g. ICMP-triggered) is a device outcome, never a crash.
+    onError: (socket, error) =>
+      this.options.onProblem?.(`${this.owned.get(socket.index)?.id ?? socket.index}: ${error.message}`),
+  };
+
+  private receive(socket: DeviceSocket, datagram: Buffer, rinfo: RemoteInfo): void {
     this.stats.received += 1;
-    const device = this.owned.get(index);
+    const device = this.owned.get(socket.index);
     if (!device || !this.isReachable(device, Date.now())) {
       this.stats.dropped += 1;
       return;
@@ -125,7 +132,9 @@ export class SimShard {
     const slow = faultOf(device, 'slow');
     const answer = (): void => {
       this.stats.answered += 1;
-      this.responder.handle(device, socket, datagram, rinfo);
+      // net-snmp only calls send(buffer, offset, length, port, address, callback) on the socket it is
+      // given (Listener.prototype.send), which a DeviceSocket has.
+      this.responder.handle(device, socket as unknown as Socket, datagram, rinfo);
     };
     if (slow) setTimeout(answer, slow.params.latencyMs as number);
     else answer();
@@ -262,11 +271,11 @@ export class SimShard {
     return { ...this.stats };
   }
 
-  async close(): Promise<void> {
+  /** Closing a socket frees its address at once (libuv closes the descriptor in uv_close). */
+  close(): Promise<void> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-    await Promise.all(
-      this.sockets.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
-    );
+    for (const socket of this.sockets.splice(0)) socket.close();
+    return Promise.resolve();
   }
 }

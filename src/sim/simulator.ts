@@ -9,6 +9,7 @@ import { startChildProcessShard, startInProcessShard, type ShardHandle } from '.
 import type { LoadedRecording } from './load-recordings.js';
 import { forgetRecordedModels, registerRecordedModels } from './models/model-of.js';
 import { addRecordedDevices, refuseRecordingFault } from './recorded-fleet.js';
+import { releaseFreedMemory } from './release-memory.js';
 import type { SimDevice } from './sim-device.js';
 import type { ShardStats, SimCredentials } from './sim-shard.js';
 
@@ -72,6 +73,8 @@ export class Simulator {
   /** Drops the inventory document (written out by `vigil sim --inventory-out`); the devices stay. */
   releaseInventory(): void {
     this.fleet.inventory = { sites: [], devices: [], subscribers: [] };
+    // The document was most of the start-up's garbage: now is when giving it back pays.
+    releaseFreedMemory();
   }
 
   get processCount(): number {
@@ -96,7 +99,9 @@ export class Simulator {
     for (let s = 0; s < shardCount; s++) {
       const owned = devices.slice(s * perProcess, (s + 1) * perProcess);
       for (const device of owned) this.shardOf[device.index] = s;
-      const start = shardCount === 1 ? startInProcessShard : startChildProcessShard;
+      // The first shard is served here: a process of its own would cost a Node runtime (~50 MB)
+      // for no more descriptors than this process has left beside the control API.
+      const start = s === 0 ? startInProcessShard : startChildProcessShard;
       // A shard process compiles the recordings it serves; in this process they are registered already.
       const ids = new Set(owned.map((d) => d.id));
       const recordings = (this.options.recordings ?? []).map((r) => r.spec).filter((r) => ids.has(r.id));
