@@ -78,6 +78,9 @@ export interface Incident {
   resolvedAt?: Instant;
   affectedDeviceIds?: string[];
   affectedSubscriberIds?: string[];
+  /** In a diagnosis and a conversation's stream: counts instead of the lists. */
+  affectedDevices?: number;
+  affectedSubscribers?: number;
   eta?: string;
   note?: string;
   acknowledgedBy?: string;

@@ -126,7 +126,7 @@ function diagnosisText(
 
 function incidentLine(i: DeviceDiagnosis['incidents'][number]): string {
   const eta = i.eta ? `, ETA ${i.eta}` : '';
-  return `${i.kind} ${i.id} [${i.state}] since ${new Date(i.openedAt).toISOString()}: ${i.affectedDeviceIds.length} devices down, ${i.affectedSubscriberIds.length} subscribers${eta}`;
+  return `${i.kind} ${i.id} [${i.state}] since ${new Date(i.openedAt).toISOString()}: ${i.affectedDevices} devices down, ${i.affectedSubscribers} subscribers${eta}`;
 }
 
 function deviceLines(d: DeviceDiagnosis, formatExplain: FormatExplain): string {

@@ -21,6 +21,7 @@ export {
   type MaintenanceTarget,
   type MaintenanceWindow,
 } from './incident.js';
+export { summarizeIncident, type IncidentSummary } from './incident-summary.js';
 export { RESOLVED_INCIDENT_RETENTION_MS } from './resolved-retention.js';
 export { setEtaNote, type EtaNotePatch } from './set-eta-note.js';
 export { editChange, type IncidentEdit } from './incident-edit.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Incident } from '../correlation/index.js';
+import { summarizeIncident, type Incident, type IncidentSummary } from '../correlation/index.js';
 import { createInventoryStore, type Device, type Subscriber } from '../inventory/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { ExplainTrace, Language, Playbook } from '../playbooks/index.js';
@@ -25,8 +25,8 @@ export interface DeviceDiagnosis {
   state: DeviceStateView;
   /** Open findings, each marked inhibited when an incident above the device covers it. */
   findings: (DeviceStateView['findings'][number] & { inhibited: boolean })[];
-  /** Pending and open incidents covering the device (its own or an ancestor's). */
-  incidents: Incident[];
+  /** Pending and open incidents covering the device (its own or an ancestor's), as counts. */
+  incidents: IncidentSummary[];
   /** What the advisor has stored and announced: live suggestions with their state. */
   suggestions: SuggestionView[];
   /** A fresh plan now, step by step: rules, guards, inhibitions, what it would suggest and why (not in snapshots). */
@@ -37,7 +37,7 @@ export interface SubscriberDiagnosis {
   subscriber: Subscriber;
   at: string;
   devices: DeviceDiagnosis[];
-  incidents: Incident[];
+  incidents: IncidentSummary[];
   suggestions: SuggestionView[];
   /** Outage SMS sent (or queued) to the subscriber, newest first: "the subscriber was told at 14:02". */
   sms: SmsView[];
@@ -68,7 +68,7 @@ function snapshotOf(stored: StoredDiagnosis): DeviceDiagnosis {
     device: stored.device,
     state: stored.state,
     findings: stored.state.findings.map((f) => ({ ...f, inhibited })),
-    incidents: stored.covering,
+    incidents: stored.covering.map(summarizeIncident),
     suggestions: stored.suggestions,
   };
 }

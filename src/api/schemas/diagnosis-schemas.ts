@@ -6,7 +6,7 @@ import { LANGUAGES } from '../../playbooks/index.js';
 import { SMS_KINDS, type SmsView } from '../../sms/index.js';
 import { documents, IsoTime, Record_, StringEnum } from './api-schema.js';
 import { DeviceSchema, DeviceStateSchema, FindingSchema } from './device-schemas.js';
-import { IncidentSchema } from './incident-schema.js';
+import { IncidentSummarySchema } from './incident-schema.js';
 import { SuggestionSchema } from './suggestion-schemas.js';
 
 export const SubscriberSchema = documents<Subscriber>()(
@@ -59,7 +59,7 @@ export const DeviceDiagnosisSchema = documents<DeviceDiagnosis>()(
         'A finding of the device, and whether an incident mutes it.',
       ),
     ),
-    incidents: Type.Array(IncidentSchema, { description: 'incidents that cover this device' }),
+    incidents: Type.Array(IncidentSummarySchema, { description: 'incidents that cover this device' }),
     suggestions: Type.Array(SuggestionSchema, { description: 'live suggestions for this device' }),
     explain: Type.Optional(
       Type.Object(
@@ -79,7 +79,7 @@ export const SubscriberDiagnosisSchema = documents<SubscriberDiagnosis>()(
       subscriber: SubscriberSchema,
       at: IsoTime('when this picture was read'),
       devices: Type.Array(DeviceDiagnosisSchema),
-      incidents: Type.Array(IncidentSchema),
+      incidents: Type.Array(IncidentSummarySchema),
       suggestions: Type.Array(SuggestionSchema, { description: 'live suggestions, highest priority first' }),
       sms: Type.Array(SmsSchema, { description: 'outage SMS to this subscriber, newest first' }),
     },

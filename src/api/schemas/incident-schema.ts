@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { INCIDENT_KINDS, type Incident } from '../../correlation/index.js';
+import { INCIDENT_KINDS, type Incident, type IncidentSummary } from '../../correlation/index.js';
 import { documents, IsoTime, Record_, StringEnum } from './api-schema.js';
 
 export const IncidentSchema = documents<Incident>()(
@@ -36,5 +36,28 @@ export const IncidentSchema = documents<Incident>()(
       ),
     },
     'Correlated trouble with a lifecycle: an outage (or planned works) under one root device.',
+  ),
+);
+
+const {
+  affectedDeviceIds: _devices,
+  affectedSubscriberIds: _subscribers,
+  ...sharedFields
+} = IncidentSchema.properties;
+
+export const IncidentSummarySchema = documents<IncidentSummary>()(
+  Record_(
+    {
+      ...sharedFields,
+      affectedDevices: Type.Integer({
+        minimum: 0,
+        description: 'the root and every unreachable device below it',
+      }),
+      affectedSubscribers: Type.Integer({
+        minimum: 0,
+        description: 'subscribers behind the root without a device that answers',
+      }),
+    },
+    "An incident as a subscriber's or device's diagnosis carries it: counts, not the affected lists (those are at /v1/incidents/{id}).",
   ),
 );
