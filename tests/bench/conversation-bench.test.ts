@@ -81,6 +81,8 @@ describe('vigil bench conversations', () => {
     const repeats = SIZES.faultRepeats;
     expect(result.trap_path).toMatchObject({ fault: 'wan_down', repeats, received: repeats });
     expect(result.trap_path?.traps_received).toBeGreaterThan(0);
+    // Where the time went: every suggestion found on the event stream after its finding.
+    expect(result.trap_path?.finding_to_suggestion_ms.n).toBe(repeats);
     expect(result.poll_path).toMatchObject({ fault: 'stale_uptime', repeats, received: repeats });
     expect(result.poll_path?.suggestion_kinds).toEqual({ remote_reboot: repeats });
     expect(result.outage).toMatchObject({

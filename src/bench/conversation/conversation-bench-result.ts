@@ -38,6 +38,10 @@ export interface FaultPathFigures {
   fault_to_trap_ms: Latency;
   /** From the fault to the poller opening the device's finding (detection, with its hysteresis), ms. */
   fault_to_finding_ms: Latency;
+  /** From the trap recorded to the finding opened (the re-poll, and the confirming one if needed), ms. */
+  trap_to_finding_ms: Latency;
+  /** From the finding opened to the advisor writing its suggestion.created, ms. */
+  finding_to_suggestion_ms: Latency;
   /** From the finding opened to the suggestion on the stream (advisor, event hub, SSE), ms. */
   finding_to_stream_ms: Latency;
 }

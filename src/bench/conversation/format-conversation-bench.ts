@@ -14,7 +14,7 @@ export function formatOpen(o: OpenFigures): string {
 export function formatFault(f: FaultPathFigures): string {
   const trap = f.fault_to_trap_ms.n > 0 ? `fault → trap recorded p50 ${f.fault_to_trap_ms.p50} ms; ` : '';
   return `${f.received}/${f.repeats} suggestion.created (${Object.keys(f.suggestion_kinds).join(', ')}): ${ms(f.latency_ms)}; ${f.within_bar} within one interval + 1 s (${f.bar_ms} ms); traps sent ${f.traps_sent}, recorded ${f.traps_received}
-    ${trap}fault → finding opened p50 ${f.fault_to_finding_ms.p50} ms (min ${f.fault_to_finding_ms.min}, max ${f.fault_to_finding_ms.max}); finding → stream p50 ${f.finding_to_stream_ms.p50} ms, max ${f.finding_to_stream_ms.max} ms`;
+    ${trap}fault → finding opened p50 ${f.fault_to_finding_ms.p50} ms (min ${f.fault_to_finding_ms.min}, max ${f.fault_to_finding_ms.max}); finding → suggestion written p50 ${f.finding_to_suggestion_ms.p50} ms, max ${f.finding_to_suggestion_ms.max} ms; finding → stream p50 ${f.finding_to_stream_ms.p50} ms, max ${f.finding_to_stream_ms.max} ms`;
 }
 
 /** The readable summary. */
