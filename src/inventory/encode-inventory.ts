@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+import { storedJson } from './stored-record.js';
 import {
   INVENTORY_ENTITIES,
   type ImportCounts,
@@ -9,7 +10,7 @@ import {
 
 export interface EncodedRecord {
   id: string;
-  /** Canonical JSON, as stored. */
+  /** As stored: canonical JSON without the id (stored-record.ts). */
   json: string;
 }
 
@@ -31,9 +32,8 @@ export function encodeInventory(inventory: Inventory): EncodedInventory {
   const fingerprints: Fingerprints = { sites: new Map(), devices: new Map(), subscribers: new Map() };
   for (const entity of INVENTORY_ENTITIES) {
     for (const record of inventory[entity]) {
-      const json = canonicalJson(record);
-      records[entity].push({ id: record.id, json });
-      fingerprints[entity].set(record.id, recordFingerprint(json));
+      records[entity].push({ id: record.id, json: storedJson(record) });
+      fingerprints[entity].set(record.id, recordFingerprint(canonicalJson(record)));
     }
   }
   return { records, fingerprints };

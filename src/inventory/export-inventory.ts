@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import type { Device, Inventory, Site, Subscriber } from './inventory-types.js';
+import { parseStored } from './stored-record.js';
 
 /**
  * The stored inventory as the JSON document `vigil inventory import` reads, each list in id order, so
@@ -22,7 +23,8 @@ async function scanRecords<T extends { id: string }>(redis: Redis, key: string):
   do {
     const [next, flat] = await redis.hscan(key, cursor, 'COUNT', 2000);
     cursor = next;
-    for (let i = 1; i < flat.length; i += 2) records.push(JSON.parse(flat[i] as string) as T);
+    for (let i = 1; i < flat.length; i += 2)
+      records.push(parseStored<T>(flat[i - 1] as string, flat[i] as string));
   } while (cursor !== '0');
   // HSCAN may return an entry twice while the hash is rehashing (SCAN's documented guarantee).
   const byId = new Map(records.map((r) => [r.id, r]));

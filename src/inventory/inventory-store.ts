@@ -17,6 +17,7 @@ import {
 } from './subscriber-lookups.js';
 import { createTopologyQueries } from './topology-queries.js';
 import { upgradeInventoryLayout } from './upgrade-inventory-layout.js';
+import { parseStored } from './stored-record.js';
 import { countMembersOf, subtreeOf, type Subtree } from './subtree-queries.js';
 import {
   type Device,
@@ -97,6 +98,8 @@ export function createInventoryStore({ redis, keys }: InventoryStoreDeps) {
 
 /** Every site, in id order. */
 async function listSites(redis: Redis, keys: RedisKeys): Promise<Site[]> {
-  const all = await redis.hvals(keys.inventoryPart('site-records'));
-  return all.map((json) => JSON.parse(json) as Site).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const all = Object.entries(await redis.hgetall(keys.inventoryPart('site-records')));
+  return all
+    .map(([id, json]) => parseStored<Site>(id, json))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

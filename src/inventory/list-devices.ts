@@ -5,6 +5,7 @@ import { ID_PATTERN } from './validate-row.js';
 import { SEPARATOR } from './write-inventory.js';
 import { packedIndexKeys, type PackedIndexName } from './packed-index.js';
 import { packedRange } from './packed-index-read.js';
+import { parseStored } from './stored-record.js';
 import type { Device, DeviceKind } from './inventory-types.js';
 
 export interface DeviceFilter {
@@ -76,9 +77,9 @@ export async function listDevices(redis: Redis, keys: RedisKeys, filter: DeviceF
     if (members.length === 0) break;
     const ids = members.map((m) => m.slice(prefix.length));
     const records = await redis.hmget(keys.inventoryPart('device-records'), ...ids);
-    for (const json of records) {
+    for (const [i, json] of records.entries()) {
       if (json === null) continue;
-      const device = JSON.parse(json) as Device;
+      const device = parseStored<Device>(ids[i] as string, json);
       if (matches(device)) found.push(device);
       if (found.length > limit) break;
     }

@@ -3,6 +3,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { packedIndexKeys, type PackedIndexName } from './packed-index.js';
 import { packedMembersOf } from './packed-index-read.js';
 import type { Device } from './inventory-types.js';
+import { parseStored } from './stored-record.js';
 
 /** Deeper than any real access network; a bound, so corrupted data can never loop a walk. */
 const MAX_DEPTH = 64;
@@ -76,12 +77,12 @@ async function ancestors({ redis, keys }: TopologyContext, id: string): Promise<
   const chain: Device[] = [];
   const seen = new Set<string>([id]);
   const start = await redis.hget(records, id);
-  let parentId = start === null ? null : (JSON.parse(start) as Device).parentId;
+  let parentId = start === null ? null : parseStored<Device>(id, start).parentId;
   while (parentId !== null && !seen.has(parentId) && chain.length < MAX_DEPTH) {
     seen.add(parentId);
     const json = await redis.hget(records, parentId);
     if (json === null) break;
-    const parent = JSON.parse(json) as Device;
+    const parent = parseStored<Device>(parentId, json);
     chain.push(parent);
     parentId = parent.parentId;
   }

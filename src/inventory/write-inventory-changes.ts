@@ -5,7 +5,7 @@ import type { RecordChange, ResolvedChanges } from './inventory-change.js';
 import type { Device, Subscriber } from './inventory-types.js';
 import { sameRecord } from './resolve-changes.js';
 import { SEPARATOR } from './write-inventory.js';
-import { canonicalJson } from './canonical-json.js';
+import { storedJson } from './stored-record.js';
 import { PACKED_LUA, packedIndexKeys, type PackedIndexName } from './packed-index.js';
 
 /** The audit trail's cap, as the actions keep it (src/actions/action-store.ts). */
@@ -146,7 +146,7 @@ function deviceCommands(
     c.remove('HDEL', keys.expectedReboots(), id);
     return;
   }
-  c.add('HSET', part('device-records'), id, canonicalJson(after));
+  c.add('HSET', part('device-records'), id, storedJson(after));
   c.add('ZADD', part('device-ids'), '0', id);
   c.pack('add', keys, 'device-kind', after.kind, id);
   if (after.site !== undefined) c.pack('add', keys, 'device-site', after.site, id);
@@ -174,7 +174,7 @@ function subscriberCommands(
     c.remove('HDEL', part('subscriber-records'), id);
     return;
   }
-  c.add('HSET', part('subscriber-records'), id, canonicalJson(after));
+  c.add('HSET', part('subscriber-records'), id, storedJson(after));
   for (const deviceId of after.deviceIds) c.pack('add', keys, 'device-subscriber', deviceId, id);
   if (after.phone !== undefined) c.pack('add', keys, 'subscriber-phone', after.phone, id);
   if (after.account !== undefined) c.add('HSET', part('subscriber-account-index'), after.account, id);

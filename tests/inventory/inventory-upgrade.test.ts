@@ -4,6 +4,7 @@ import { PACKED_INDEXES, packedIndexKeys } from '../../src/inventory/packed-inde
 import { LEGACY_INVENTORY_PARTS } from '../../src/platform/redis-keys.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { generateInventory } from './generate-inventory.js';
+import { canonicalJson } from '../../src/inventory/canonical-json.js';
 
 // 2 base stations × 3 access nodes × 4 CPEs = 32 devices, one subscriber per CPE.
 const fleet = (): Inventory =>
@@ -21,11 +22,15 @@ afterAll(async () => {
 });
 
 /**
- * The store as the release before packed indexes left it: the same records, the indexes as sorted
- * sets of "<value>\0<id>" members (score 0), no packed index.
+ * The store as the release before packed indexes left it: records as canonical JSON with their id,
+ * the indexes as sorted sets of "<value>\0<id>" members (score 0), no packed index.
  */
 async function downgrade(inventory: Inventory): Promise<void> {
   const { redis, keys } = test;
+  for (const entity of ['sites', 'devices', 'subscribers'] as const) {
+    const part = `${entity.slice(0, -1)}-records` as 'site-records' | 'device-records' | 'subscriber-records';
+    await redis.hset(keys.inventoryPart(part), ...inventory[entity].flatMap((r) => [r.id, canonicalJson(r)]));
+  }
   for (const name of PACKED_INDEXES) {
     const index = packedIndexKeys(keys, name);
     await redis.del(index.buckets, index.directory);
@@ -78,8 +83,17 @@ describe('upgrading from sorted-set indexes', () => {
 
   it('rebuilds packed indexes from the stored records and drops the old sorted sets', async () => {
     const etag = await store.etag();
+    const cpe = fleet().devices.find((d) => d.kind === 'cpe');
+    expect(await store.getDevice(cpe?.id ?? '')).toEqual(cpe);
     expect(await store.upgradeLayout()).toBe(true);
     expect(await legacyKeys()).toBe(0);
+    // Records are stored without their id (the field has it) and read back whole.
+    const stored = await test.redis.hget(test.keys.inventoryPart('device-records'), cpe?.id ?? '');
+    expect(JSON.parse(stored ?? '{}')).not.toHaveProperty('id');
+    expect(await store.getDevice(cpe?.id ?? '')).toEqual(cpe);
+    expect((await store.exportInventory()).devices).toEqual(
+      [...fleet().devices].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
     await expectIndexesWhole(fleet());
     expect(await store.etag()).toBe(etag);
     expect(await store.upgradeLayout()).toBe(false);
