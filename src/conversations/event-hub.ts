@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeEvent, lastEventId } from '../events/event-log.js';
+import { decodeEvent, decodeEventHead, lastEventId, withData } from '../events/event-log.js';
 import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -105,8 +105,7 @@ export class EventHub {
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             this.cursor = id;
-            const event = decodeEvent(id, fields);
-            if (event) this.dispatch(event);
+            if (this.listeners.size > 0) this.dispatch(id, fields);
           }
         }
       } catch (error) {
@@ -117,19 +116,24 @@ export class EventHub {
     }
   }
 
-  private dispatch(event: StoredEvent): void {
-    if (this.listeners.size === 0) return;
+  /** Gives the event to the streams of the subscribers it names; its data is parsed only if one listens. */
+  private dispatch(id: string, fields: string[]): void {
+    const head = decodeEventHead(id, fields);
+    if (!head) return;
+    const recipients: Set<EventListener>[] = [];
     // An outage names thousands of subscribers and few have a stream here: walk the smaller side.
-    if (event.subscriberIds.length > this.listeners.size) {
-      const concerned = new Set(event.subscriberIds);
-      for (const [subscriberId, set] of this.listeners)
-        if (concerned.has(subscriberId)) this.deliver(set, event);
+    if (head.subscriberIds.length > this.listeners.size) {
+      const concerned = new Set(head.subscriberIds);
+      for (const [subscriberId, set] of this.listeners) if (concerned.has(subscriberId)) recipients.push(set);
     } else {
-      for (const subscriberId of event.subscriberIds) {
+      for (const subscriberId of head.subscriberIds) {
         const set = this.listeners.get(subscriberId);
-        if (set) this.deliver(set, event);
+        if (set) recipients.push(set);
       }
     }
+    if (recipients.length === 0) return;
+    const event = withData(head);
+    for (const set of recipients) this.deliver(set, event);
   }
 
   private deliver(set: Set<EventListener>, event: StoredEvent): void {

@@ -57,7 +57,14 @@ export async function lastEventId(redis: Redis, keys: RedisKeys): Promise<string
   return newest?.[0] ?? '0-0';
 }
 
-export function decodeEvent(id: string, fields: string[]): StoredEvent | undefined {
+/** A stored event before its data is parsed: enough to route it (type, subscribers, devices). */
+export type EventHead = Omit<StoredEvent, 'data'> & { dataJson: string };
+
+/**
+ * The routing fields of a stored event, its data left as JSON: a reader that finds nobody to give the
+ * event to never pays for parsing it (an outage's data names every affected subscriber).
+ */
+export function decodeEventHead(id: string, fields: string[]): EventHead | undefined {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
   const type = map.get('type');
@@ -69,6 +76,17 @@ export function decodeEvent(id: string, fields: string[]): StoredEvent | undefin
     at: Number(map.get('at')),
     subscriberIds: split(map.get('subscribers')),
     deviceIds: split(map.get('devices')),
-    data: JSON.parse(map.get('data') ?? 'null') as unknown,
+    dataJson: map.get('data') ?? 'null',
   };
+}
+
+/** The event with its data parsed. */
+export function withData(head: EventHead): StoredEvent {
+  const { dataJson, ...rest } = head;
+  return { ...rest, data: JSON.parse(dataJson) as unknown };
+}
+
+export function decodeEvent(id: string, fields: string[]): StoredEvent | undefined {
+  const head = decodeEventHead(id, fields);
+  return head ? withData(head) : undefined;
 }
