@@ -62,9 +62,13 @@ function rank(unit: number): number {
   return unit < 0xe000 ? unit + 0x2000 : unit - 0x800;
 }
 
+const BEYOND_CODE_UNIT_ORDER = /[\ud800-\uffff]/;
+
 /** The buckets an import writes: [start, members joined], the first one starting at "". */
 export function buildBuckets(members: string[]): [string, string][] {
-  const sorted = [...new Set(members)].sort(byteOrder);
+  const unique = [...new Set(members)];
+  // Below U+D800 code-unit order is byte order (nearly every inventory): the native sort, ~3x faster.
+  const sorted = unique.some((m) => BEYOND_CODE_UNIT_ORDER.test(m)) ? unique.sort(byteOrder) : unique.sort();
   const buckets: [string, string][] = [];
   for (let i = 0; i < sorted.length; i += BUCKET_FILL) {
     const chunk = sorted.slice(i, i + BUCKET_FILL);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUCKET_MAX,
   PACKED_LUA,
+  buildBuckets,
   byteOrder,
   packedIndexKeys,
   writeBuckets,
@@ -77,6 +78,11 @@ describe('byteOrder', () => {
     );
     const byBytes = [...strings].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     expect([...strings].sort(byteOrder)).toEqual(byBytes);
+    // An import's buckets hold the members in that order, whichever sort it picked.
+    for (const members of [strings, strings.filter((m) => !/[\ud800-\uffff]/.test(m))]) {
+      const unique = [...new Set(members)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      expect(buildBuckets(members).flatMap(([, text]) => text.split('\n'))).toEqual(unique);
+    }
   });
 });
 
