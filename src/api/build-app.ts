@@ -9,7 +9,7 @@ import { registerOperationDocs } from './operation-docs.js';
 import { toApiTimes } from '../shared/api-times.js';
 import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
-import { DEFAULT_LOAD_SHEDDING, registerLoadShedding } from './load-shedding.js';
+import { DEFAULT_LOAD_SHEDDING, loadReadyServerOptions, registerLoadShedding } from './load-shedding.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
 import { serializeRequest } from './request-log-serializer.js';
 import { genRequestId, registerSecurityHeaders } from './security-headers.js';
@@ -39,6 +39,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     { serializers: { req: serializeRequest } },
   );
   const limits = { ...DEFAULT_CALLER_LIMITS, ...deps.config.callerLimits };
+  const shedding = { ...DEFAULT_LOAD_SHEDDING, ...deps.config.loadShedding };
   const app = Fastify({
     loggerInstance,
     // Off by default: X-Forwarded-For is anyone's to send, and per-address limits must not trust it.
@@ -49,15 +50,13 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     // Report every invalid field at once, so a console developer fixes a request in one round trip;
     // an unknown field is an error, not silently dropped (a typo in "eta" must not pass as a no-op).
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // An instance that sheds load compiles its answers' validators now, not in a flood's first second.
+    ...loadReadyServerOptions(shedding),
   });
 
   registerErrorHandling(app);
   // A request refused under load ends in an onRequest hook, before its route does any work.
-  registerLoadShedding(
-    app,
-    { ...DEFAULT_LOAD_SHEDDING, ...deps.config.loadShedding },
-    { redis: deps.redis, keys: deps.keys },
-  );
+  registerLoadShedding(app, shedding, { redis: deps.redis, keys: deps.keys });
   registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
   registerOpenApi(app);
   // WebSocket upgrades are routed like any request, so auth and route checks answer them with a problem.
