@@ -19,7 +19,9 @@ const count = (result: HttpRateResult, keep: (status: number) => boolean): numbe
 /** The achieved rates (what the two shared cores let the senders do) and what each side met. */
 export function floodFigures(run: FloodRun, paced: HttpRateJob['requests']): Record<string, number> {
   const { traps, opens } = run;
-  const normal = run.paced.answers.filter((a) => paced[a.kind]?.path !== '/readyz').map((a) => a.ms);
+  const reads = run.paced.answers.filter((a) => paced[a.kind]?.path !== '/readyz');
+  const normal = reads.map((a) => a.ms);
+  const lag = reads.map((a) => a.clientLagMs);
   return {
     trapsSent: traps.sent,
     trapsPerSecondAchieved: Math.round(traps.sent / Math.max(traps.seconds, 0.001)),
@@ -43,6 +45,9 @@ export function floodFigures(run: FloodRun, paced: HttpRateJob['requests']): Rec
     pacedP50Ms: percentile(normal, 0.5),
     pacedP99Ms: percentile(normal, 0.99),
     pacedMaxMs: percentile(normal, 1),
+    // The client's own lateness while its reads were out: included in the times above, not the API's.
+    pacedClientLagP99Ms: percentile(lag, 0.99),
+    pacedClientLagMaxMs: percentile(lag, 1),
   };
 }
 

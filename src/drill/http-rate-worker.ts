@@ -27,6 +27,11 @@ export interface RateAnswer {
   at: number;
   /** A 503 with problem+json and Retry-After. */
   shedWell?: boolean;
+  /**
+   * How late this client's own 2 ms pacing tick ran, at most, while the request was out: time the client
+   * was not running (starved of CPU), which its `ms` includes but the server did not spend.
+   */
+  clientLagMs: number;
 }
 
 export interface HttpRateResult {
@@ -34,6 +39,9 @@ export interface HttpRateResult {
   skipped: number;
   seconds: number;
 }
+
+/** The pacing loop's sleep: requests leave at most this late. */
+const TICK_MS = 2;
 
 /**
  * Requests at a steady rate, in a thread of its own: the API flood (many in flight) or the paced client
@@ -48,6 +56,7 @@ async function run(job: HttpRateJob): Promise<HttpRateResult> {
   let issued = 0;
   let skipped = 0;
   const startedAt = performance.now();
+  const lag = lagRecorder();
   const send = (kind: number): void => {
     const began = performance.now();
     inFlight += 1;
@@ -58,11 +67,13 @@ async function run(job: HttpRateJob): Promise<HttpRateResult> {
         status,
         ms: performance.now() - began,
         at: began - startedAt,
+        clientLagMs: lag.maxSince(began),
         ...(shedWell !== undefined ? { shedWell } : {}),
       });
     });
   };
   for (;;) {
+    lag.tick();
     const elapsed = performance.now() - startedAt;
     if (elapsed >= job.durationMs) break;
     const due = Math.floor((elapsed / 1000) * job.ratePerSecond);
@@ -70,14 +81,36 @@ async function run(job: HttpRateJob): Promise<HttpRateResult> {
       if (inFlight >= job.maxInFlight) skipped += 1;
       else send(issued % job.requests.length);
     }
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
   }
   const seconds = (performance.now() - startedAt) / 1000;
   const deadline = performance.now() + job.timeoutMs + 1_000;
-  while (inFlight > 0 && performance.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  while (inFlight > 0 && performance.now() < deadline) {
+    lag.tick();
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
   agent.destroy();
   return { answers, skipped, seconds };
+}
+
+/** Lateness of the pacing loop's 2 ms sleeps, kept for the last few seconds (ticks then are ≥ 2 ms apart). */
+function lagRecorder(): { tick(): void; maxSince(since: number): number } {
+  const ticks: { at: number; lateMs: number }[] = [];
+  let last = performance.now();
+  return {
+    tick() {
+      const now = performance.now();
+      ticks.push({ at: now, lateMs: Math.max(0, now - last - TICK_MS) });
+      last = now;
+      if (ticks.length > 4_096) ticks.splice(0, 2_048);
+    },
+    maxSince(since) {
+      let most = Math.max(0, performance.now() - last - TICK_MS);
+      for (let i = ticks.length - 1; i >= 0 && ticks[i]!.at >= since; i--)
+        most = Math.max(most, ticks[i]!.lateMs);
+      return most;
+    },
+  };
 }
 
 /** One request to its end: the status (0: no answer in time) and, for a 503, whether it was well formed. */
