@@ -5,7 +5,7 @@ import {
   type DiagnosisService,
   type SubscriberDiagnosis,
 } from '../diagnosis/diagnosis-service.js';
-import type { InventoryStore } from '../inventory/index.js';
+import type { InventoryStore, Subscriber } from '../inventory/index.js';
 import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -149,7 +149,7 @@ async function openConversation<A>(
   const { conversation } = opened;
   // The stream position before the snapshot: a client that follows from here misses nothing after it.
   const lastEventId = await hub.position();
-  const answer = await snapshotOf(deps, conversation, now);
+  const answer = await snapshotOf(deps, conversation, now, subscriber);
   // The same open again (a retry, a double click) is the conversation already open: no new probe.
   if (opened.outcome === 'opened') deps.freshProbe(conversation, subscriber.deviceIds);
   return { outcome: opened.outcome, conversation, diagnosis: answer, lastEventId };
@@ -177,8 +177,16 @@ async function limited<A>(
 }
 
 /** The diagnosis as the conversation's agent sees it: stored state, without the explain trace. */
-function snapshotOf<A>(deps: ConversationServiceDeps<A>, c: Conversation, now: number) {
-  return deps.diagnosis.subscriber(c.subscriberId, c.language, now, { explain: false });
+function snapshotOf<A>(
+  deps: ConversationServiceDeps<A>,
+  c: Conversation,
+  now: number,
+  subscriber?: Subscriber,
+) {
+  return deps.diagnosis.subscriber(c.subscriberId, c.language, now, {
+    explain: false,
+    ...(subscriber ? { subscriber } : {}),
+  });
 }
 
 export type ConversationService<A = unknown> = ReturnType<typeof createConversationService<A>>;

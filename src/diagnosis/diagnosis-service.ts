@@ -105,9 +105,9 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
       subscriberId: string,
       language: Language,
       now = Date.now(),
-      options: { explain?: boolean } = {},
-    ): Promise<SubscriberDiagnosis> =>
-      diagnoseSubscriber(ctx, subscriberId, language, now, options.explain ?? true),
+      /** `subscriber`: its record, when the caller has just read it (an open), to save reading it again. */
+      options: { explain?: boolean; subscriber?: Subscriber } = {},
+    ): Promise<SubscriberDiagnosis> => diagnoseSubscriber(ctx, subscriberId, language, now, options),
   };
 }
 
@@ -138,9 +138,11 @@ async function diagnoseSubscriber(
   subscriberId: string,
   language: Language,
   now: number,
-  explain: boolean,
+  options: { explain?: boolean; subscriber?: Subscriber },
 ): Promise<SubscriberDiagnosis> {
-  const subscriber = await ctx.inventory.getSubscriber(subscriberId);
+  const explain = options.explain ?? true;
+  const given = options.subscriber?.id === subscriberId ? options.subscriber : undefined;
+  const subscriber = given ?? (await ctx.inventory.getSubscriber(subscriberId));
   if (!subscriber)
     throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
   const [devices, sms] = await Promise.all([
