@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { packedIndexKeys } from './packed-index.js';
-import { packedCount } from './packed-index-read.js';
+import { packedCountByValue } from './packed-index-read.js';
 import { DEVICE_KINDS, type InventoryCounts } from './inventory-types.js';
 
-/** Sites, devices, subscribers (HLEN, one round trip) and devices of each kind (packed-index-read.ts). */
+/** Sites, devices, subscribers (HLEN, one round trip) and devices of each kind (CPEs: what the others leave). */
 export async function countInventory(redis: Redis, keys: RedisKeys): Promise<InventoryCounts> {
   const pipeline = redis.pipeline();
   pipeline
@@ -13,14 +13,17 @@ export async function countInventory(redis: Redis, keys: RedisKeys): Promise<Inv
     .hlen(keys.inventoryPart('subscriber-records'));
   const [results, byKind] = await Promise.all([
     pipeline.exec(),
-    packedCount(redis, packedIndexKeys(keys, 'device-kind'), DEVICE_KINDS),
+    packedCountByValue(
+      redis,
+      packedIndexKeys(keys, 'device-kind'),
+      DEVICE_KINDS,
+      'cpe',
+      keys.inventoryPart('device-records'),
+    ),
   ]);
   const [sites = 0, devices = 0, subscribers = 0] = (results ?? []).map(([error, n]) => {
     if (error) throw error;
     return n as number;
   });
-  const devicesByKind = Object.fromEntries(
-    DEVICE_KINDS.map((kind, i) => [kind, byKind[i] ?? 0]),
-  ) as InventoryCounts['devicesByKind'];
-  return { sites, devices, subscribers, devicesByKind };
+  return { sites, devices, subscribers, devicesByKind: byKind };
 }

@@ -3,7 +3,7 @@ import { DEVICE_STATUSES, type DeviceStatus } from '../detection/device-status.j
 import { DEVICE_KINDS, type DeviceKind } from '../inventory/inventory-types.js';
 import { SEPARATOR } from '../inventory/write-inventory.js';
 import { packedIndexKeys } from '../inventory/packed-index.js';
-import { packedCount, packedRange } from '../inventory/packed-index-read.js';
+import { packedCountByValue, packedRange } from '../inventory/packed-index-read.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 
 export type StatusCounts = Record<DeviceStatus, number>;
@@ -30,10 +30,16 @@ async function totals(redis: Redis, keys: RedisKeys): Promise<{ kinds: number[];
   const read = redis.pipeline();
   for (const status of DEVICE_STATUSES) read.zcard(keys.devicesByStatus(status));
   const [kinds, statuses] = await Promise.all([
-    packedCount(redis, packedIndexKeys(keys, 'device-kind'), DEVICE_KINDS),
+    packedCountByValue(
+      redis,
+      packedIndexKeys(keys, 'device-kind'),
+      DEVICE_KINDS,
+      'cpe',
+      keys.inventoryPart('device-records'),
+    ),
     read.exec(),
   ]);
-  return { kinds, statuses: replies(statuses).map(Number) };
+  return { kinds: DEVICE_KINDS.map((kind) => kinds[kind]), statuses: replies(statuses).map(Number) };
 }
 
 /** The statuses of one kind's devices, walking its index a chunk at a time (ZMSCORE in each status set). */
