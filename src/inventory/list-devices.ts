@@ -29,9 +29,9 @@ export const MAX_PAGE = 1000;
 /**
  * Pages through devices in id order. The most selective filter picks the index (parent, then site,
  * then kind, else all ids) and is read from just after the cursor's id (a packed index's buckets, or
- * ZRANGEBYLEX on the ids), so a page costs O(log N + page) at any depth — no offsets that get slower as the NOC scrolls. Other filters are
- * applied to the fetched records. The cursor is the last id of the page, base64url-encoded so
- * clients treat it as opaque.
+ * ZRANGEBYLEX on the ids), so a page costs O(log N + page) at any depth — no offsets that get slower
+ * as the NOC scrolls. Other filters are applied to the fetched records. The cursor is the last id of
+ * the page, base64url-encoded so clients treat it as opaque.
  */
 export async function listDevices(redis: Redis, keys: RedisKeys, filter: DeviceFilter): Promise<DevicePage> {
   const limit = filter.limit ?? 100;

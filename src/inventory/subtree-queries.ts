@@ -14,8 +14,8 @@ export interface Subtree {
 
 /**
  * The subtree below `rootId`, walked once a level at a time (one script call per 1,000 devices of a
- * level, packed-index-read.ts), each device filed under the child of the root it descends from: one walk answers both "how
- * much lies beneath the root" and "beneath each of its children".
+ * level, packed-index-read.ts), each device filed under the child of the root it descends from: one
+ * walk answers both "how much lies beneath the root" and "beneath each of its children".
  */
 export async function subtreeOf(ctx: TopologyContext, rootId: string): Promise<Subtree> {
   const parents = packedIndexKeys(ctx.keys, 'device-parent');
