@@ -8,9 +8,9 @@ import { publishPollReports } from './publish-poll-reports.js';
 export type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
 
 /** Devices whose inventory record and state are read in one round trip as the batch goes. */
-const LOAD_CHUNK = 64;
+export const LOAD_CHUNK = 64;
 /** Judged devices written together (state, indexes, finding changes, counters): one script and one pipeline. */
-const WRITE_CHUNK = 64;
+export const WRITE_CHUNK = 64;
 
 /**
  * Polls a batch as a stream: devices are loaded a chunk at a time just before their polls, and written

@@ -7,6 +7,7 @@ import { createRedisKeys } from '../../platform/redis-keys.js';
 import { createDevicePoller } from '../../polling/poll-device.js';
 import { buildPollPlan } from '../../polling/poll-plan.js';
 import { InFlightLimit } from '../../polling/in-flight-limit.js';
+import { LOAD_CHUNK, WRITE_CHUNK } from '../../polling/poll-batch.js';
 import { createPollService, type PollService } from '../../polling/poll-service.js';
 import { createPollerStateStore, type PollerStateStore } from '../../polling/poller-state-store.js';
 import { Secret } from '../../shared/secret.js';
@@ -61,7 +62,7 @@ function fairness(options: PollBenchOptions, sessions: number): PollBenchResult[
     poll_path:
       'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
-    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
+    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
 }
 
