@@ -1,3 +1,4 @@
+import { randomPort } from './test-simulator.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ export async function startSnmpdTargets(options: {
 }): Promise<SnmpdTargets> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-snmpd-targets-'));
   const community = `bench-${Math.random().toString(36).slice(2, 12)}`;
-  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const port = randomPort();
   await writeFile(join(dir, 'snmpd.conf'), `rocommunity ${community} 127.0.0.0/8\n`);
   const children: ChildProcess[] = [];
   const lines: string[] = [];
