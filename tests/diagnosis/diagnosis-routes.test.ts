@@ -290,7 +290,7 @@ describe('diagnosis over HTTP', () => {
         findings: { kind: string; inhibited: boolean }[];
         explain: { rules: { ruleId: string; matched: boolean }[] };
       }[];
-      incidents: { id: string; affectedSubscribers?: number; affectedSubscriberIds?: string[] }[];
+      incidents: { id: string; affectedSubscribers?: number; affectedDevices?: number }[];
       suggestions: { kind: string; language: string; text: string; state: string }[];
     }>();
     expect(body.devices.map((d) => d.device.id)).toEqual(['cpe-2']);
@@ -299,7 +299,8 @@ describe('diagnosis over HTTP', () => {
     ]);
     expect(body.incidents.map((i) => i.id)).toEqual(['outage:an-1']);
     // A subscriber's picture says how big the outage is, not who else it cuts off.
-    expect(body.incidents[0]).toMatchObject({ affectedSubscribers: 6, affectedDevices: expect.any(Number) });
+    expect(body.incidents[0]?.affectedSubscribers).toBe(6);
+    expect(body.incidents[0]?.affectedDevices).toBeGreaterThan(0);
     expect(body.incidents[0]).not.toHaveProperty('affectedSubscriberIds');
     expect(body.incidents[0]).not.toHaveProperty('affectedDeviceIds');
     expect(body.suggestions).toEqual([
