@@ -1,7 +1,7 @@
 import type { Device } from '../inventory/index.js';
 import type { Probe } from '../probes/probe-types.js';
 import { pollOneDevice, type DevicePolled, type PollOneInput, type PollReport } from './poll-one-device.js';
-import type { PollServiceDeps } from './poll-service.js';
+import type { PollServiceDeps } from './poll-service-deps.js';
 import { packLive, type LiveEntry } from './poller-state-store.js';
 import { publishPollReports } from './publish-poll-reports.js';
 

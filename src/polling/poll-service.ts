@@ -1,11 +1,6 @@
-import type { Redis } from 'ioredis';
-import type { Device, InventoryStore } from '../inventory/index.js';
-import type { Logger } from '../platform/logger.js';
-import type { RedisKeys } from '../platform/redis-keys.js';
-import type { AuthProfile } from '../snmp/auth-profile.js';
+import type { Device } from '../inventory/index.js';
 import { FALLBACK_PROBE } from '../probes/load-probes.js';
 import type { Probe } from '../probes/probe-types.js';
-import type { DevicePoller } from './poll-device.js';
 import type { LinkDownAnnouncement, SilenceAnnouncement, TrapNamed } from '../detection/index.js';
 import {
   announceLinkDown,
@@ -14,27 +9,11 @@ import {
   type PollOneInput,
   type PollReport,
 } from './poll-one-device.js';
-import type { InFlightLimit } from './in-flight-limit.js';
-import type { PollerStateStore } from './poller-state-store.js';
 import { loadPollInputs, pollBatch, storeAndPublish, type BatchDeps } from './poll-batch.js';
+import type { PollServiceDeps } from './poll-service-deps.js';
 
 export type { PollReport };
-
-export interface PollServiceDeps {
-  redis: Redis;
-  keys: RedisKeys;
-  inventory: InventoryStore;
-  probes: ReadonlyMap<string, Probe>;
-  authProfiles: ReadonlyMap<string, AuthProfile>;
-  poller: DevicePoller;
-  states: PollerStateStore;
-  log: Logger;
-  clock?: () => number;
-  /** Polls in flight at once within one call. */
-  concurrency?: number;
-  /** Polls in flight at once across calls that overlap, if capped. */
-  inFlight?: InFlightLimit;
-}
+export type { PollServiceDeps };
 
 export interface PollService {
   /**
