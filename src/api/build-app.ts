@@ -11,6 +11,7 @@ import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
 import { DEFAULT_LOAD_SHEDDING, loadReadyServerOptions, registerLoadShedding } from './load-shedding.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
+import { createRequestLogGate } from './request-log-gate.js';
 import { serializeRequest } from './request-log-serializer.js';
 import { genRequestId, registerSecurityHeaders } from './security-headers.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -40,8 +41,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   );
   const limits = { ...DEFAULT_CALLER_LIMITS, ...deps.config.callerLimits };
   const shedding = { ...DEFAULT_LOAD_SHEDDING, ...deps.config.loadShedding };
+  const requestLogs = createRequestLogGate();
   const app = Fastify({
     loggerInstance,
+    logController: requestLogs.controller,
     // Off by default: X-Forwarded-For is anyone's to send, and per-address limits must not trust it.
     // Behind a proxy, VIGIL_TRUST_PROXY names it, so request.ip (logs, limits) is the real client.
     trustProxy: trustProxyOption(limits.trustProxy),
@@ -56,7 +59,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
 
   registerErrorHandling(app);
   // A request refused under load ends in an onRequest hook, before its route does any work.
-  registerLoadShedding(app, shedding, { redis: deps.redis, keys: deps.keys });
+  registerLoadShedding(app, shedding, { redis: deps.redis, keys: deps.keys }, requestLogs);
   registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
   registerOpenApi(app);
   // WebSocket upgrades are routed like any request, so auth and route checks answer them with a problem.

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { countInto } from '../platform/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { HTTP_CODES } from './problem-catalogue.js';
+import type { RequestLogGate } from './request-log-gate.js';
 import { PROBLEM_CONTENT_TYPE, problemInstance, problemType, type Problem } from './problem.js';
 
 /** When the API refuses new work to keep its event loop answering (VIGIL_SHED_*; 0 turns a limit off). */
@@ -69,11 +70,14 @@ export function registerLoadShedding(
   app: FastifyInstance,
   options: LoadSheddingOptions,
   counters: { redis: Redis; keys: RedisKeys },
+  requestLogs?: RequestLogGate,
 ): void {
   const shed = countShed(app, counters);
   if (options.maxWritesInFlight > 0) capWritesInFlight(app, options, shed);
   if (options.maxEventLoopDelayMs <= 0 && options.maxEventLoopUtilization <= 0) return;
-  const sustained = trackSustained(app, options);
+  const sustained = trackSustained(app, options, (over) =>
+    requestLogs?.sample(over >= SUSTAINED_SAMPLES, app.log),
+  );
   app.addHook('onClose', (_instance, done) => {
     sustained.stop();
     done();
@@ -174,6 +178,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds:
 function trackSustained(
   app: FastifyInstance,
   options: LoadSheddingOptions,
+  onSample: (samplesOver: number) => void,
 ): { samples(): number; stop(): void } {
   let over = 0;
   const timer = setInterval(() => {
@@ -184,6 +189,7 @@ function trackSustained(
       (options.maxEventLoopDelayMs > 0 && eventLoopDelay > options.maxEventLoopDelayMs) ||
       (options.maxEventLoopUtilization > 0 && eventLoopUtilized > options.maxEventLoopUtilization);
     over = busy ? over + 1 : 0;
+    onSample(over);
   }, SAMPLE_INTERVAL_MS);
   timer.unref();
   return { samples: () => over, stop: () => clearInterval(timer) };
