@@ -1,10 +1,10 @@
+import { createServer } from 'node:net';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { freeTcpPort } from '../../src/platform/free-tcp-port.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +15,29 @@ export interface TestRedisCluster {
   readonly url: string;
   /** Stops every node (SIGTERM, then SIGKILL) and removes their directories. */
   stop(): Promise<void>;
+}
+
+/**
+ * A port free on loopback now that none of this cluster's nodes has been given yet, below Linux's
+ * ephemeral range (32768–60999): there, the many client sockets of tests running beside this one can
+ * take a port between the check and the node's bind, and the kernel may hand out the same port twice
+ * (a node whose bus port equals its own port never starts).
+ */
+async function unusedPort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port) || !(await canListen(port))) continue;
+    taken.add(port);
+    return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 async function cli(port: number, ...args: string[]): Promise<string> {
@@ -82,6 +105,7 @@ export async function startTestRedisCluster(masters = 3): Promise<TestRedisClust
   const dir = mkdtempSync(join(tmpdir(), 'vigil-test-cluster-'));
   const ports: number[] = [];
   const nodes: ChildProcess[] = [];
+  const taken = new Set<number>();
   const killOnExit = (): void => nodes.forEach((node) => node.kill('SIGKILL'));
   process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
@@ -91,7 +115,7 @@ export async function startTestRedisCluster(masters = 3): Promise<TestRedisClust
   };
   try {
     for (let i = 0; i < masters; i++) {
-      const [port, busPort] = [await freeTcpPort(), await freeTcpPort()];
+      const [port, busPort] = [await unusedPort(taken), await unusedPort(taken)];
       ports.push(port);
       nodes.push(startNode(dir, port, busPort));
     }
