@@ -99,6 +99,21 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
           },
         )
         .toBe('open');
+      // An outage opens on the root's silence and lists a CPE once that CPE stops answering too: on a
+      // loaded machine some are polled only after the opening. The page is read once they all are.
+      await expect
+        .poll(
+          async () =>
+            (
+              await service.api<{ affectedSubscriberIds?: string[] }>(
+                'GET',
+                `/v1/incidents/${incidentId}`,
+                'noc',
+              )
+            ).body.affectedSubscriberIds?.length,
+          { timeout: 90_000, interval: 1_000 },
+        )
+        .toBe(CPES);
 
       // A subscriber behind the root calls: NOC sees them marked.
       const caller = sim.fleet.inventory.subscribers.find((s) => s.deviceIds.includes(cpes[3]!.id))!;
