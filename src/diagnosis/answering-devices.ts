@@ -10,7 +10,8 @@ const CHUNK = 1000;
  * Which devices answered a poll after the silence above them began: the evidence correlation weighs
  * against a silent parent. `silentSince` maps each device to weigh to when its silent ancestor went
  * quiet (its down finding's `since`); a device answered after that contradicts the outage, one whose
- * last answer is older says nothing yet (its next poll will tell), so a base station losing power is
+ * last answer is older says nothing yet (its next poll will tell; a poll that times out takes the
+ * device out of the index, so one that answered and then fell silent too no longer counts), so a base station losing power is
  * an outage as soon as its own silence is judged, as before the children are polled again. One ZMSCORE
  * per 1,000 ids, one round trip.
  */

@@ -39,13 +39,24 @@ export interface PackedState {
   bytes: Buffer;
   /** When the device last answered (ms), for the answered-at index; undefined if this poll failed. */
   answeredAt: number | undefined;
+  /**
+   * This poll got no answer: the device leaves the answered-at index, which says "answered since"
+   * (correlation weighs a device that answered after its parent fell silent as having service, and
+   * one that answered and then went silent too must not count as answering).
+   */
+  silent: boolean;
 }
 
 /** The device's state as `saveLive` writes it. */
 export function packLive(state: PollerDeviceState): PackedState {
   const { deviceId, lastOutcome, lastPollAt } = state.detection;
   const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
-  return { id: deviceId, bytes: packState(state), answeredAt: answered ? Math.round(lastPollAt) : undefined };
+  return {
+    id: deviceId,
+    bytes: packState(state),
+    answeredAt: answered ? Math.round(lastPollAt) : undefined,
+    silent: lastOutcome === 'timeout',
+  };
 }
 
 /**
@@ -173,9 +184,10 @@ function saveLiveArguments(
   indexOf(keys.devicesAnsweredAt());
   const args: (string | Buffer)[] = [String(entries.length)];
   for (const { state, change } of entries) {
-    const { id, bytes, answeredAt } = 'bytes' in state ? state : packLive(state);
+    const { id, bytes, answeredAt, silent } = 'bytes' in state ? state : packLive(state);
     const writes = liveIndexWrites(keys, change);
     let ops = answeredAt === undefined ? '' : `a${answeredAt}`;
+    if (silent) ops += `-${indexOf(keys.devicesAnsweredAt())}`;
     ops += `=${indexOf(writes.status)}`;
     for (const key of writes.remove) ops += `-${indexOf(key)}`;
     for (const key of writes.add) ops += `+${indexOf(key)}`;

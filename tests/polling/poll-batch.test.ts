@@ -61,4 +61,23 @@ describe('a poll batch streamed in chunks', () => {
       expect(after.get(id)?.recent?.length).toBe(2);
     }
   });
+
+  it('takes a device that answered and then went silent out of the answered-at index', async () => {
+    const device = sim.devices.find((d) => d.kind === 'cpe')!;
+    const answered = await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id);
+    expect(Number(answered)).toBeGreaterThan(0);
+    sim.addFault(device.id, 'down');
+    try {
+      const [report] = await service.pollDevices([device.id]);
+      expect(report?.result.outcome).toBe('timeout');
+      // Correlation reads this index as "answered since": a silent device must not count as serving.
+      expect(await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id)).toBeNull();
+    } finally {
+      sim.removeFaults(device.id);
+    }
+    await service.pollDevices([device.id]);
+    expect(Number(await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id))).toBeGreaterThan(
+      Number(answered),
+    );
+  });
 });
