@@ -3,7 +3,8 @@ import { DEVICE_STATUSES, type DeviceStatus } from '../detection/device-status.j
 import { DEVICE_KINDS, type DeviceKind } from '../inventory/inventory-types.js';
 import { SEPARATOR } from '../inventory/write-inventory.js';
 import { packedIndexKeys } from '../inventory/packed-index.js';
-import { packedCountByValue, packedRange } from '../inventory/packed-index-read.js';
+import { countDevicesByKind } from '../inventory/count-inventory.js';
+import { packedRange } from '../inventory/packed-index-read.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 
 export type StatusCounts = Record<DeviceStatus, number>;
@@ -29,16 +30,7 @@ function replies(results: [Error | null, unknown][] | null): unknown[] {
 async function totals(redis: Redis, keys: RedisKeys): Promise<{ kinds: number[]; statuses: number[] }> {
   const read = redis.pipeline();
   for (const status of DEVICE_STATUSES) read.zcard(keys.devicesByStatus(status));
-  const [kinds, statuses] = await Promise.all([
-    packedCountByValue(
-      redis,
-      packedIndexKeys(keys, 'device-kind'),
-      DEVICE_KINDS,
-      'cpe',
-      keys.inventoryPart('device-records'),
-    ),
-    read.exec(),
-  ]);
+  const [kinds, statuses] = await Promise.all([countDevicesByKind(redis, keys), read.exec()]);
   return { kinds: DEVICE_KINDS.map((kind) => kinds[kind]), statuses: replies(statuses).map(Number) };
 }
 
