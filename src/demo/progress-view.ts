@@ -41,9 +41,19 @@ export function startProgressView(
     if (!response.ok) return;
     const p = parseProgress(await response.text());
     if (stopped) return;
-    const n = (x: number) => Math.round(x).toLocaleString('en');
+    const count = (x: number, one: string, many: string) => {
+      const rounded = Math.round(x);
+      return `${rounded.toLocaleString('en')} ${rounded === 1 ? one : many}`;
+    };
     status(
-      `   · live: ${n(p.polls)} polls · ${n(p.findings)} devices with findings · ${n(p.incidents)} incidents · ${n(p.proposed)} suggestions made · ${n(p.actions)} actions done · ${n(p.streams)} console streams`,
+      `   · live: ${[
+        count(p.polls, 'poll', 'polls'),
+        count(p.findings, 'device with findings', 'devices with findings'),
+        count(p.incidents, 'open incident', 'open incidents'),
+        count(p.proposed, 'suggestion made', 'suggestions made'),
+        count(p.actions, 'action done', 'actions done'),
+        count(p.streams, 'console stream', 'console streams'),
+      ].join(' · ')}`,
     );
   };
   const timer = setInterval(() => void tick().catch(() => undefined), everyMs);
