@@ -7,6 +7,7 @@ import { createInventoryStore } from '../inventory/index.js';
 import type { Logger } from '../platform/logger.js';
 import { createRedisConnection } from '../platform/redis-connection.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { indexLegacySms } from '../sms/index-legacy-sms.js';
 import { createSendPace } from '../sms/send-pace.js';
 import { createSmppClient, type DeliveryReceipt } from '../sms/smpp-client.js';
 import type { SmsConfig } from '../sms/sms-config.js';
@@ -50,6 +51,24 @@ async function fileReceipt(store: SmsStore, receipt: DeliveryReceipt): Promise<v
   }
 }
 
+/** Records from before the per-incident index: counted and swept like the rest (index-legacy-sms.ts). */
+async function indexLegacy(
+  redis: Redis,
+  keys: RedisKeys,
+  incidents: ReturnType<typeof createIncidentStore>,
+  log: Logger,
+): Promise<void> {
+  try {
+    const indexed = await indexLegacySms(redis, keys, (id) => incidents.get(id));
+    if (indexed.records > 0) log.info(indexed, 'SMS records from before the per-incident index indexed');
+  } catch (error) {
+    log.warn(
+      { err: error },
+      'SMS records from before the per-incident index not indexed; next start retries',
+    );
+  }
+}
+
 /**
  * Outage SMS to affected subscribers, wired from src/sms/: the consumer plans SMS from incident events
  * (sms-consumer.ts, plan-sms.ts), the sender sends what is due through one SMPP transceiver bind
@@ -74,11 +93,14 @@ export function createSmsRole(
     pace: createSendPace(redis, keys, sms.ratePerSecond),
     client,
     incident: cachedIncidents(incidents),
+    incidentNow: (id) => incidents.get(id),
+    quietHours: sms.quietHours,
     log,
     ...options,
   });
   let connection: Redis | undefined;
   let consumer: ReturnType<typeof createSmsConsumer> | undefined;
+  let indexing: Promise<void> | undefined;
 
   return {
     name: 'worker-sms',
@@ -99,8 +121,11 @@ export function createSmsRole(
       await consumer.start(connection);
       client.start();
       sender.start();
+      // In the background: a scan of every kept record must not hold the worker's start.
+      indexing = indexLegacy(redis, keys, incidents, log);
     },
     async close() {
+      await indexing;
       await consumer?.stop();
       await sender.stop();
       await client.close();

@@ -1,6 +1,6 @@
 import type { Incident, IncidentDiff } from '../correlation/index.js';
 import type { Site, Subscriber } from '../inventory/index.js';
-import { quietHoursEnd } from './quiet-hours.js';
+import { quietHoursEnd, type QuietHours } from './quiet-hours.js';
 import type { SmsConfig } from './sms-config.js';
 import { smsKey, type SmsKind, type SmsRecord } from './sms-record.js';
 import { smsLanguage } from './sms-text.js';
@@ -99,27 +99,27 @@ function planResolved(input: PlanInput): SmsPlan {
     if (record.state === 'queued') drop.push(record);
     else if (record.kind === 'outage' && wasSent(record) && incident.mergedInto === undefined) {
       if (!input.existing.has(smsKey(incident.id, record.subscriberId, 'restored')))
-        queue.push({
-          ...record,
-          key: smsKey(incident.id, record.subscriberId, 'restored'),
-          kind: 'restored',
-          state: 'queued',
-          queuedAt: input.now,
-          dueAt: quietHoursEnd(input.now, record.timeZone, input.config.quietHours),
-          text: undefined,
-          messageIds: undefined,
-          receipts: undefined,
-          sentAt: undefined,
-        });
+        queue.push(restoredRecord(record, input.now, input.config.quietHours));
     }
   }
-  return { queue: queue.map(withoutUndefined), drop, capped: 0 };
+  return { queue, drop, capped: 0 };
 }
 
-function withoutUndefined(record: SmsRecord): SmsRecord {
-  return Object.fromEntries(
-    Object.entries(record).filter(([, v]) => v !== undefined),
-  ) as unknown as SmsRecord;
+/** "Service restored" to the subscriber `told` speaks to (a notice sent, or possibly sent), due after quiet hours. */
+export function restoredRecord(told: SmsRecord, now: number, quietHours: QuietHours | null): SmsRecord {
+  const { incidentId, subscriberId, phone, language, timeZone } = told;
+  return {
+    key: smsKey(incidentId, subscriberId, 'restored'),
+    incidentId,
+    subscriberId,
+    kind: 'restored',
+    phone,
+    language,
+    timeZone,
+    state: 'queued',
+    queuedAt: now,
+    dueAt: quietHoursEnd(now, timeZone, quietHours),
+  };
 }
 
 /**

@@ -73,19 +73,25 @@ async function handle(deps: SmsConsumerDeps, news: IncidentNews): Promise<void> 
   const created = await deps.store.queue(plan.queue);
   const notices = created.filter((r) => r.kind === 'outage').length;
   if (notices > 0) await deps.store.countNotices(news.incident.id, notices);
-  for (const record of plan.drop)
-    await deps.store.finish({ ...record, state: 'dropped', reason: 'incident resolved before it was sent' });
+  // Only what is still queued and unclaimed: one a sender is submitting keeps its outcome (sent, and
+  // then the sender queues its "restored" itself), never "dropped" written over it.
+  const dropped = new Set(
+    await deps.store.dropQueued(
+      plan.drop.map((r) => r.key),
+      'incident resolved before it was sent',
+    ),
+  );
   const pipeline = deps.redis.pipeline();
-  for (const r of plan.drop)
+  for (const r of plan.drop.filter((d) => dropped.has(d.key)))
     countInto(pipeline, deps.keys, 'vigil_sms_total', { kind: r.kind, result: 'dropped' });
   if (plan.capped > 0) {
     countInto(pipeline, deps.keys, 'vigil_sms_total', { kind: 'outage', result: 'capped' }, plan.capped);
     deps.log.warn({ incidentId: news.incident.id, capped: plan.capped }, 'SMS cap per incident reached');
   }
   await pipeline.exec();
-  if (created.length > 0 || plan.drop.length > 0)
+  if (created.length > 0 || dropped.size > 0)
     deps.log.info(
-      { incidentId: news.incident.id, event: news.type, queued: created.length, dropped: plan.drop.length },
+      { incidentId: news.incident.id, event: news.type, queued: created.length, dropped: dropped.size },
       'outage SMS planned',
     );
 }

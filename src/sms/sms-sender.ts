@@ -6,6 +6,8 @@ import { appendEvent } from '../events/event-log.js';
 import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { restoredRecord } from './plan-sms.js';
+import type { QuietHours } from './quiet-hours.js';
 import type { SendPace } from './send-pace.js';
 import type { SmppClient } from './smpp-client.js';
 import { smsView, type SmsRecord, type SmsState } from './sms-record.js';
@@ -20,6 +22,10 @@ export interface SmsSenderDeps {
   pace: SendPace;
   client: Pick<SmppClient, 'submit'>;
   incident: (id: string) => Promise<Incident | undefined>;
+  /** The incident as stored now, uncached: whether a notice that just went out needs its "restored". */
+  incidentNow: (id: string) => Promise<Incident | undefined>;
+  /** Quiet hours for a "restored" this sender queues itself. */
+  quietHours: QuietHours | null;
   log: Logger;
   /** Submits in flight at once per worker (SMPP windowing). */
   window: number;
@@ -106,20 +112,22 @@ export class SmsSender {
     const [stored] = await store.get([key]);
     if (!stored || stored.state !== 'queued') return store.unqueue(key);
     const incident = await this.deps.incident(stored.incidentId);
-    if (stored.kind !== 'restored' && incident?.state !== 'open')
-      return this.record(
-        { ...stored, state: 'dropped', reason: 'incident over before it was sent' },
-        'dropped',
-      );
+    if (this.over(stored, incident)) return this.drop(stored);
     const text = smsText(stored.kind, stored.language, {
       timeZone: stored.timeZone,
       ...(incident?.eta ? { eta: incident.eta } : {}),
     });
     const { dataCoding, parts } = splitSms(text, referenceOf(key));
     const slot = await pace.reserve(parts.length, this.now());
-    if (slot > this.now()) await sleep(slot - this.now());
+    if (slot > this.now()) {
+      await sleep(slot - this.now());
+      // The outage may have ended while this SMS waited for its slot: a notice now would be stale news.
+      if (this.over(stored, await this.deps.incident(stored.incidentId))) return this.drop(stored);
+    }
     if (!this.running) return store.requeue(key, this.now());
     const claim = await store.claim(key, `${this.claimant}@${this.now()}`);
+    // No longer queued: the resolution dropped it meanwhile (or it is gone), so it is not sent.
+    if (claim === null) return store.unqueue(key);
     if (claim !== true) return this.heldElsewhere(stored, claim);
     const outcome = await client.submit({ destination: stored.phone, dataCoding, parts });
     if (outcome.result === 'retry') {
@@ -135,6 +143,29 @@ export class SmsSender {
     this.log.warn({ key, reason: outcome.reason }, 'SMS outcome unknown; left unconfirmed, never resent');
     const messageIds = outcome.result === 'unknown' ? outcome.messageIds : [];
     return this.record({ ...base, state: 'unconfirmed', reason: outcome.reason, messageIds }, 'unconfirmed');
+  }
+
+  /** A notice or ETA update whose outage is no longer open is not worth sending. */
+  private over(stored: SmsRecord, incident: Incident | undefined): boolean {
+    return stored.kind !== 'restored' && incident?.state !== 'open';
+  }
+
+  private async drop(stored: SmsRecord): Promise<void> {
+    const dropped = await this.deps.store.dropQueued([stored.key], 'incident over before it was sent');
+    if (dropped.length > 0) await this.count(stored, 'dropped');
+  }
+
+  /**
+   * A notice that went out (or may have) while its outage resolved: the resolution found it claimed,
+   * mid-submit, and left it to this sender, so "restored" is queued here, as the resolution would have
+   * had the notice been recorded first. Read after the notice's record is written, the incident is
+   * resolved if the resolution read that record before it was written: one of the two queues it, and
+   * the record's key makes both one.
+   */
+  private async restoreIfOver(told: SmsRecord): Promise<void> {
+    const incident = await this.deps.incidentNow(told.incidentId);
+    if (incident?.state !== 'resolved' || incident.mergedInto !== undefined) return;
+    await this.deps.store.queue([restoredRecord(told, this.now(), this.deps.quietHours)]);
   }
 
   /** A claim someone else holds: theirs while fresh; past claimStaleMs, its worker died mid-submit. */
@@ -164,7 +195,9 @@ export class SmsSender {
         deviceIds: [],
         data: { channel: 'sms', subscriberId: done.subscriberId, ...smsView(done) },
       });
-    await store.finish(done);
+    const kept = await store.finish(done);
     await pipeline.exec();
+    if (kept && done.kind === 'outage' && (done.state === 'sent' || done.state === 'unconfirmed'))
+      await this.restoreIfOver(done);
   }
 }

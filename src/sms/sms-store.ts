@@ -25,6 +25,52 @@ record.receipts[ARGV[1]] = ARGV[2]
 redis.call('HSET', KEYS[1], key, cjson.encode(record))
 return 1`;
 
+/**
+ * The claim before a submit, only on a record still queued: one the resolution dropped (or any final
+ * one) is never submitted. Returns 1 (claimed), the holder of an earlier claim, or nil (not queued).
+ */
+const CLAIM = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw or cjson.decode(raw).state ~= 'queued' then return false end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 1 then return 1 end
+return redis.call('HGET', KEYS[2], ARGV[1])`;
+
+/**
+ * Drops records still queued and unclaimed, in one step with CLAIM: a record a sender claimed is in
+ * its submit and keeps the outcome the sender records (writing "dropped" over it would hide an SMS that
+ * went out, and its "restored"). Returns the keys dropped.
+ */
+const DROP_QUEUED = `
+local dropped = {}
+for i = 2, #ARGV do
+  local key = ARGV[i]
+  if redis.call('HEXISTS', KEYS[2], key) == 0 then
+    local raw = redis.call('HGET', KEYS[1], key)
+    if raw then
+      local record = cjson.decode(raw)
+      if record.state == 'queued' then
+        record.state = 'dropped'
+        record.reason = ARGV[1]
+        redis.call('HSET', KEYS[1], key, cjson.encode(record))
+        redis.call('ZREM', KEYS[3], key)
+        dropped[#dropped + 1] = key
+      end
+    end
+  end
+end
+return dropped`;
+
+/**
+ * A record's final state, unless the record is gone: an incident forgotten (its root failed again)
+ * while one of its SMS was in its submit must not come back as a stray record its new outage reads.
+ */
+const FINISH = `
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+for i = 3, #ARGV do redis.call('HSET', KEYS[3], ARGV[i], ARGV[1]) end
+return 1`;
+
 const parse = (raw: string | null): SmsRecord | undefined =>
   raw === null ? undefined : (JSON.parse(raw) as SmsRecord);
 
@@ -76,22 +122,40 @@ export class SmsStore {
   async unqueue(key: string): Promise<void> {
     await this.redis.zrem(this.keys.smsDue(), key);
   }
-  /** The claim before a submit: true when this caller holds it, else who holds it ("<worker>@<ms>"). */
-  async claim(key: string, claimant: string): Promise<true | string> {
-    if ((await this.redis.hsetnx(this.keys.smsClaims(), key, claimant)) === 1) return true;
-    return (await this.redis.hget(this.keys.smsClaims(), key)) ?? '';
+  /**
+   * The claim before a submit: true when this caller holds it, who holds it ("<worker>@<ms>") when
+   * another does, or null when the record is no longer queued (dropped meanwhile, or gone).
+   */
+  async claim(key: string, claimant: string): Promise<true | string | null> {
+    const claimed = (await this.redis.eval(
+      CLAIM,
+      2,
+      this.keys.smsRecords(),
+      this.keys.smsClaims(),
+      key,
+      claimant,
+    )) as number | string | null;
+    return claimed === 1 ? true : claimed === null ? null : String(claimed);
   }
   /** Undoes a claim whose submit surely sent nothing (not bound, throttled), to try again at `at`. */
   async release(key: string, at: number): Promise<void> {
     await this.redis.pipeline().hdel(this.keys.smsClaims(), key).zadd(this.keys.smsDue(), at, key).exec();
   }
-  /** Writes the record's final state and takes it off the queue. */
-  async finish(record: SmsRecord): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    pipeline.hset(this.keys.smsRecords(), record.key, JSON.stringify(record));
-    pipeline.zrem(this.keys.smsDue(), record.key);
-    for (const id of record.messageIds ?? []) pipeline.hset(this.keys.smsByMessageId(), id, record.key);
-    await pipeline.exec();
+  /** Marks dropped, with `reason`, those of `recordKeys` still queued and unclaimed; returns them. */
+  async dropQueued(recordKeys: readonly string[], reason: string): Promise<string[]> {
+    const dropped: string[] = [];
+    for (let i = 0; i < recordKeys.length; i += CHUNK) {
+      const chunk = recordKeys.slice(i, i + CHUNK);
+      const keys = [this.keys.smsRecords(), this.keys.smsClaims(), this.keys.smsDue()];
+      dropped.push(...((await this.redis.eval(DROP_QUEUED, 3, ...keys, reason, ...chunk)) as string[]));
+    }
+    return dropped;
+  }
+  /** Writes the record's final state and takes it off the queue; false when the record is gone. */
+  async finish(record: SmsRecord): Promise<boolean> {
+    const keys = [this.keys.smsRecords(), this.keys.smsDue(), this.keys.smsByMessageId()];
+    const args = [record.key, JSON.stringify(record), ...(record.messageIds ?? [])];
+    return (await this.redis.eval(FINISH, 3, ...keys, ...args)) === 1;
   }
   /** Files a delivery receipt; false when its message id is not (yet) known. */
   async fileReceipt(messageId: string, state: string): Promise<boolean> {

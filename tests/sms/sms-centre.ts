@@ -21,6 +21,11 @@ export interface SmsCentre {
   messages(): Map<string, string[]>;
   /** What the next submits are answered (a status), before the normal acceptance resumes. */
   answers: number[];
+  /**
+   * From now on the submits are received but not answered (an SMS centre slow to answer, so the
+   * sender is mid-submit); the function returned answers them all and ends the hold.
+   */
+  holdAnswers(): () => void;
   /** Drops every connection (a restart of the SMS centre as the client sees it). */
   dropConnections(): void;
   close(): Promise<void>;
@@ -72,6 +77,7 @@ export async function startSmsCentre(
   const binds: SmsCentre['binds'] = [];
   const answers: number[] = [];
   let next = 0;
+  let held: (() => void)[] | undefined;
   const server = smpp.createServer((session: Session) => {
     session.on('bind_transceiver', (pdu: Pdu) => {
       binds.push({ systemId: String(pdu.system_id), password: String(pdu.password) });
@@ -86,16 +92,20 @@ export async function startSmsCentre(
       if (status !== undefined) return session.send(pdu.response({ command_status: status }));
       const messageId = `m${(next += 1)}`;
       parts.push(partOf(pdu, messageId));
-      session.send(pdu.response({ message_id: messageId }));
-      // The handset got it: a final receipt, as an SMSC sends when registered_delivery asks.
-      setTimeout(() => {
-        session.deliver_sm({
-          source_addr: pdu.destination_addr,
-          destination_addr: pdu.source_addr,
-          esm_class: smpp.ESM_CLASS.MC_DELIVERY_RECEIPT,
-          short_message: `id:${messageId} sub:001 dlvrd:001 submit date:2612021402 done date:2612021402 stat:DELIVRD err:000 text:`,
-        });
-      }, 20);
+      const answer = (): void => {
+        session.send(pdu.response({ message_id: messageId }));
+        // The handset got it: a final receipt, as an SMSC sends when registered_delivery asks.
+        setTimeout(() => {
+          session.deliver_sm({
+            source_addr: pdu.destination_addr,
+            destination_addr: pdu.source_addr,
+            esm_class: smpp.ESM_CLASS.MC_DELIVERY_RECEIPT,
+            short_message: `id:${messageId} sub:001 dlvrd:001 submit date:2612021402 done date:2612021402 stat:DELIVRD err:000 text:`,
+          });
+        }, 20);
+      };
+      if (held) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +117,14 @@ export async function startSmsCentre(
     binds,
     answers,
     messages: () => reassemble(parts),
+    holdAnswers: () => {
+      const waiting: (() => void)[] = [];
+      held = waiting;
+      return () => {
+        held = undefined;
+        for (const answer of waiting) answer();
+      };
+    },
     dropConnections: () => {
       for (const session of [...server.sessions]) session.destroy();
     },
