@@ -5,7 +5,9 @@ import type { Incident } from '../../correlation/index.js';
 import { readHistory } from '../../diagnosis/incident-history.js';
 import type { IncidentStore } from '../../diagnosis/incident-store.js';
 import { incidentSubscriberPage } from '../../diagnosis/incident-subscribers.js';
+import { createIncidentCache } from '../../diagnosis/incident-cache.js';
 import { incidentTreeLevel } from '../../diagnosis/incident-tree.js';
+import { createSubtreeCache } from '../../diagnosis/subtree-cache.js';
 import type { InventoryStore } from '../../inventory/index.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
 import { AppError } from '../../shared/app-error.js';
@@ -95,8 +97,11 @@ interface PageQuery {
 // eslint-disable-next-line @typescript-eslint/require-await
 export const incidentTreeRoutes: FastifyPluginAsync<IncidentTreeRoutesOptions> = async (app, options) => {
   const { redis, keys, incidents, inventory } = options;
+  // Kept between requests: NOC pages through one big outage (incident-cache.ts, subtree-cache.ts).
+  const incidentById = createIncidentCache(incidents);
+  const subtrees = createSubtreeCache({ redis, keys, inventory });
   const incidentOf = async (id: string): Promise<Incident> => {
-    const incident = await incidents.get(id);
+    const incident = await incidentById(id);
     if (!incident) throw new AppError('ERR_INCIDENT_NOT_FOUND', `no incident "${id}"`);
     return incident;
   };
@@ -106,7 +111,7 @@ export const incidentTreeRoutes: FastifyPluginAsync<IncidentTreeRoutesOptions> =
     { config: NOC, schema: treeSchema },
     async (request) => {
       const { parent, cursor, limit = 100 } = request.query;
-      return incidentTreeLevel({ redis, keys, inventory }, await incidentOf(request.params.id), {
+      return incidentTreeLevel({ redis, keys, inventory, subtrees }, await incidentOf(request.params.id), {
         limit,
         ...(parent === undefined ? {} : { parent }),
         ...(cursor === undefined ? {} : { cursor }),
