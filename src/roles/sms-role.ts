@@ -93,7 +93,9 @@ export function createSmsRole(
     pace: createSendPace(redis, keys, sms.ratePerSecond),
     client,
     incident: cachedIncidents(incidents),
-    incidentNow: (id) => incidents.get(id),
+    // The active set changes in the step that resolves: one SISMEMBER per notice, the record only after.
+    incidentOver: async (id) =>
+      (await redis.sismember(keys.activeIncidents(), id)) === 1 ? undefined : incidents.get(id),
     quietHours: sms.quietHours,
     log,
     ...options,

@@ -22,8 +22,11 @@ export interface SmsSenderDeps {
   pace: SendPace;
   client: Pick<SmppClient, 'submit'>;
   incident: (id: string) => Promise<Incident | undefined>;
-  /** The incident as stored now, uncached: whether a notice that just went out needs its "restored". */
-  incidentNow: (id: string) => Promise<Incident | undefined>;
+  /**
+   * The incident as stored now, uncached, when it is no longer active (undefined while it is): whether
+   * a notice that just went out needs its "restored". Asked after every notice, so cheap while active.
+   */
+  incidentOver: (id: string) => Promise<Incident | undefined>;
   /** Quiet hours for a "restored" this sender queues itself. */
   quietHours: QuietHours | null;
   log: Logger;
@@ -163,7 +166,7 @@ export class SmsSender {
    * the record's key makes both one.
    */
   private async restoreIfOver(told: SmsRecord): Promise<void> {
-    const incident = await this.deps.incidentNow(told.incidentId);
+    const incident = await this.deps.incidentOver(told.incidentId);
     if (incident?.state !== 'resolved' || incident.mergedInto !== undefined) return;
     await this.deps.store.queue([restoredRecord(told, this.now(), this.deps.quietHours)]);
   }
