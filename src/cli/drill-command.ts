@@ -6,6 +6,7 @@ interface DrillFlags {
   quick?: boolean;
   json?: boolean;
   firstOctet: number;
+  senderNice?: number;
 }
 
 /** Kept here so `vigil --help` loads no drill module; a test holds it equal to src/drill/drills.ts. */
@@ -39,10 +40,18 @@ async function drillAction(name: Name, flags: DrillFlags): Promise<void> {
     probesDir: config.probesDir,
     playbooksDir: config.playbooksDir,
     firstOctet: flags.firstOctet,
+    ...(flags.senderNice !== undefined ? { senderNice: flags.senderNice } : {}),
     log: say,
   });
   process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatDrill(report)}\n`);
   if (!report.pass) process.exitCode = 1;
+}
+
+function niceness(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19)
+    throw new InvalidArgumentError(`expected a niceness from 0 to 19, got "${raw}"`);
+  return value;
 }
 
 /** `vigil drill <name>`: one fault drill against processes of its own, with a printed report. */
@@ -56,5 +65,10 @@ export function registerDrillCommand(program: Command): void {
     .option('--quick', 'the CI variant: a small fleet, fast polls, short faults')
     .option('--json', 'print the report as JSON')
     .option('--first-octet <n>', "address block of the drill's fleet (127.<n>.0.1)", positiveInt, 190)
+    .option(
+      '--sender-nice <n>',
+      "floods: niceness of the flood's senders, which stand in for other machines (default 10; 0: not niced)",
+      niceness,
+    )
     .action(drillAction);
 }

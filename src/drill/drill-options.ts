@@ -10,6 +10,8 @@ export interface DrillOptions {
   playbooksDir: string;
   /** Address block of the drill's fleet (127.<n>.0.1 on); drills run at once need different ones. */
   firstOctet: number;
+  /** Niceness of the floods drill's senders, which stand in for other machines (default 10; 0: not niced). */
+  senderNice?: number;
   /** Progress lines for a person watching (`vigil drill` prints them on stderr). */
   log?: (line: string) => void;
 }

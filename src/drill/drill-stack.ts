@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
 import { httpJson, httpJsonRetrying, type HttpAnswer } from '../bench/bench-http.js';
-import { freeUdpPort } from '../bench/free-udp-port.js';
 import { writeProbes } from '../bench/write-probes.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
 import { firstPolls, serveEnv, simArgs } from '../eval/eval-stack.js';
+import { freeLowUdpPort } from './free-low-udp-port.js';
+import { reniceProcess } from './renice-process.js';
 
 export type DrillRole = 'agent' | 'noc' | 'admin';
 
@@ -26,6 +27,11 @@ export interface DrillStackOptions {
   rebootSeconds: number;
   /** Added to every `vigil serve`'s environment (VIGIL_REBOOT_VERIFY_SECONDS…). */
   serveEnv?: Record<string, string>;
+  /**
+   * Niceness of the poller and worker processes (0 when absent), as deploy/systemd's units give them
+   * (`Nice=`): bulk work yields the cores to the interactive API. The API, Redis and the simulator keep 0.
+   */
+  bulkNice?: number;
 }
 
 /** The drill's system under test: `vigil sim` and `vigil serve` split by role, each a process. */
@@ -93,7 +99,8 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
     const probesDir = join(dir, 'probes');
     writeProbes(options.probesDir, probesDir, options.intervalSeconds);
     const secrets = drillSecrets();
-    const [trapPort, simPort] = [await freeUdpPort(), await freeUdpPort()];
+    // Below the ephemeral range: a port bind(0) handed out may be some other socket's by the time it is bound.
+    const [trapPort, simPort] = [await freeLowUdpPort(), await freeLowUdpPort()];
     const inventoryPath = join(dir, 'inventory.json');
     const simEnv = {
       VIGIL_SNMP_SIM_COMMUNITY: secrets.community,
@@ -109,12 +116,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
     children.push(sim);
     const env = drillServeEnv(options, { prefix, probesDir, trapPort }, secrets);
     for (const [name, role] of serveProcesses(options)) {
-      const child = await startBenchChild(
-        `vigil serve (${name})`,
-        ['serve', '--roles', role],
-        env,
-        'vigil started',
-      );
+      const child = await startServe(options, name, role, env);
       children.push(child);
       serve.set(name, child);
     }
@@ -141,6 +143,24 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
   }
 }
 
+/** One `vigil serve --roles <role>`, ready; a poller or worker at the bulk niceness, as its systemd unit runs it. */
+async function startServe(
+  options: DrillStackOptions,
+  name: string,
+  role: string,
+  env: Record<string, string>,
+): Promise<BenchChild> {
+  const child = await startBenchChild(
+    `vigil serve (${name})`,
+    ['serve', '--roles', role],
+    env,
+    'vigil started',
+  );
+  // Once it is up, so every thread it started takes the niceness (renice-process.ts).
+  if (options.bulkNice && role !== 'api') reniceProcess(child.pid, options.bulkNice);
+  return child;
+}
+
 /** DrillStack.restart over the stack's processes (see there). */
 function restarter(
   options: DrillStackOptions,
@@ -156,12 +176,7 @@ function restarter(
     if (!role || !old) throw new Error(`the drill stack has no ${name}`);
     if (old.running) await old.stop();
     const port: Record<string, string> = role === 'api' ? { VIGIL_PORT: new URL(apiUrl).port } : {};
-    const child = await startBenchChild(
-      `vigil serve (${name})`,
-      ['serve', '--roles', role],
-      { ...env, ...port, ...extraEnv },
-      'vigil started',
-    );
+    const child = await startServe(options, name, role, { ...env, ...port, ...extraEnv });
     children.splice(children.indexOf(old), 1, child);
     serve.set(name, child);
     return child;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { freeUdpPort } from '../bench/free-udp-port.js';
 import { check, finishReport, type DrillCheck, type DrillReport } from './drill-report.js';
 import type { DrillStack } from './drill-stack.js';
 import { withDrillStack, type DrillOptions } from './drill-options.js';
 import { floodSources } from './flood-datagrams.js';
 import { floodFigures, trapFigures, type FloodRun } from './flood-figures.js';
+import { freeLowUdpPort } from './free-low-udp-port.js';
 import type { HttpRateJob, HttpRateResult } from './http-rate-worker.js';
 import { watchMemory } from './memory-watch.js';
 import { openConversation } from './drill-traffic.js';
@@ -17,8 +17,13 @@ const TRAPS_PER_SECOND = 10_000;
 const OPENS_PER_SECOND = 1_000;
 const PACED_PER_SECOND = 20;
 const P99_BOUND_MS = 100;
-/** The flood's senders run niced (run-in-child.ts); the paced client that measures does not. */
+/**
+ * The flood's senders stand in for other machines and run niced (run-in-child.ts) unless the drill is
+ * told otherwise (`--sender-nice 0`); the paced client that measures is never niced.
+ */
 const SENDER_NICE = 10;
+/** Pollers and workers as deploy/systemd's units run them (`Nice=10`): the API keeps the cores it needs. */
+const BULK_NICE = 10;
 /**
  * The paced client starts this long before the floods, and what it sent meanwhile is not counted: its own
  * process's first requests (new sockets, cold code, three node processes starting on two cores at once)
@@ -36,7 +41,8 @@ const PACED_WARMUP_MS = 1_000;
 export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
   const startedAt = Date.now();
   const durationMs = options.quick ? 15_000 : 60_000;
-  const trapPort = await freeUdpPort();
+  const trapPort = await freeLowUdpPort();
+  const senderNice = options.senderNice ?? SENDER_NICE;
   const community = randomBytes(12).toString('base64url');
   // The flood's opens must reach the open path, not the per-key and per-subscriber budgets (429s):
   // those are raised; everything else is as shipped. The drill's community is one more auth profile.
@@ -47,27 +53,29 @@ export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
     VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: '10000000',
     VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE: '1000000',
   };
-  return withDrillStack(options, {}, { serveEnv }, async (redis, stack) => {
+  return withDrillStack(options, {}, { serveEnv, bulkNice: BULK_NICE }, async (redis, stack) => {
     const paced = await pacedRequests(stack);
     const memory = watchMemory(stack, redis.admin(), 500);
     options.log?.(
       `flooding for ${durationMs / 1000} s: ${TRAPS_PER_SECOND} traps/s at 127.0.0.1:${trapPort}, ${OPENS_PER_SECOND} opens/s at the API`,
     );
-    const run = await flood(stack, { trapPort, community, durationMs, paced });
+    const run = await flood(stack, { trapPort, community, durationMs, paced, senderNice });
     // The counters are written once a second: wait for the last write.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const peaks = memory.stop();
-    const metrics = await stack.api('GET', '/metrics', 'noc');
+    const metrics = await metricsAfterFlood(stack);
     const figures = {
       ...floodFigures(run, paced),
-      ...trapFigures(metrics.text),
+      ...trapFigures(metrics.status === 200 ? metrics.text : ''),
+      senderNice,
+      bulkNice: BULK_NICE,
       ...peaks.figures,
       // The machine's one-minute load at the end: on two cores shared with other work, the context.
       machineLoad1m: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     };
     const checks = [
       ...apiChecks(run, paced),
-      ...trapChecks(run.traps, figures),
+      ...trapChecks(run.traps, figures, { metricsStatus: metrics.status, receivers: trapReceivers(stack) }),
       ...peaks.checks,
       processesAlive(stack),
     ];
@@ -89,7 +97,13 @@ export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
 /** The paced client, warmed up, then the trap flood and the open flood (niced) beside it. */
 async function flood(
   stack: DrillStack,
-  run: { trapPort: number; community: string; durationMs: number; paced: HttpRateJob['requests'] },
+  run: {
+    trapPort: number;
+    community: string;
+    durationMs: number;
+    paced: HttpRateJob['requests'];
+    senderNice: number;
+  },
 ): Promise<FloodRun> {
   const { durationMs } = run;
   const pacedRun = runInChild<HttpRateJob, HttpRateResult>('./http-rate-worker.js', {
@@ -111,7 +125,7 @@ async function flood(
         ratePerSecond: TRAPS_PER_SECOND,
         durationMs,
       },
-      SENDER_NICE,
+      run.senderNice,
     ),
     runInChild<HttpRateJob, HttpRateResult>(
       './http-rate-worker.js',
@@ -128,7 +142,7 @@ async function flood(
         maxInFlight: 256,
         timeoutMs: 10_000,
       },
-      SENDER_NICE,
+      run.senderNice,
     ),
     pacedRun,
   ]);
@@ -201,14 +215,43 @@ function apiChecks(run: FloodRun, paced: HttpRateJob['requests']): DrillCheck[] 
   ];
 }
 
-function trapChecks(traps: TrapFloodResult, figures: Record<string, number>): DrillCheck[] {
+/** GET /metrics, asked again while it does not answer 200 (a read the just-flooded API may still be slow on). */
+async function metricsAfterFlood(stack: DrillStack): Promise<{ status: number; text: string }> {
+  let answer = await stack.api('GET', '/metrics', 'noc');
+  for (let tries = 1; tries < 5 && answer.status !== 200; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    answer = await stack.api('GET', '/metrics', 'noc');
+  }
+  return answer;
+}
+
+/** The pollers whose trap receiver started: the others logged that the port was taken (one binds it). */
+function trapReceivers(stack: DrillStack): string[] {
+  return [...stack.serve]
+    .filter(([name]) => name.startsWith('poller-'))
+    .filter(([, child]) => child.logged(/^trap receiver not started$/).length === 0)
+    .map(([name]) => name);
+}
+
+function trapChecks(
+  traps: TrapFloodResult,
+  figures: Record<string, number>,
+  seen: { metricsStatus: number; receivers: string[] },
+): DrillCheck[] {
   const counted = (figures.trapsCountedKnown ?? 0) + (figures.trapsCountedUnknown ?? 0);
   const dropped = figures.trapsRejected ?? 0;
+  // Each cause of "nothing counted" named, so a failure says which: no receiver, or no counters read.
+  const why =
+    seen.receivers.length === 0
+      ? 'no poller bound the trap port (each logged "trap receiver not started")'
+      : seen.metricsStatus !== 200
+        ? `GET /metrics answered ${seen.metricsStatus}, so nothing could be read`
+        : `received by ${seen.receivers.join(', ')}`;
   return [
     check(
       'the trap port counts what it drops: every datagram sent is counted or left in the kernel',
       counted + dropped <= traps.sent && counted + dropped > 0,
-      `${traps.sent} sent, ${counted} counted as traps, ${dropped} counted as rejected (${figures.trapsOverloaded ?? 0} overloaded), ${Math.max(0, traps.sent - counted - dropped)} dropped by the kernel`,
+      `${traps.sent} sent, ${counted} counted as traps, ${dropped} counted as rejected (${figures.trapsOverloaded ?? 0} overloaded), ${Math.max(0, traps.sent - counted - dropped)} dropped by the kernel; ${why}`,
     ),
   ];
 }

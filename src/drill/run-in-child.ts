@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { reniceProcess } from './renice-process.js';
 
 /**
  * Runs one of the drill's load generators (trap-flood-worker.js, http-rate-worker.js: compiled next to
@@ -14,7 +14,12 @@ export function runInChild<Job, Result>(file: string, job: Job, nice = 0): Promi
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
+    if (nice !== 0 && child.pid !== undefined) {
+      const pid = child.pid;
+      reniceProcess(pid, nice);
+      // Again once Node is up: the threads it starts before its main thread was reniced keep the old value.
+      setTimeout(() => child.exitCode === null && reniceProcess(pid, nice), 500).unref();
+    }
     let settled = false;
     child.once('message', (message: { result?: Result; error?: string }) => {
       settled = true;

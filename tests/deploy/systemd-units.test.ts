@@ -62,6 +62,18 @@ describe('deploy/systemd units', () => {
     );
   });
 
+  it('run pollers and workers below the interactive API when they share the cores', () => {
+    const api = serviceSettings('vigil-api.service');
+    // The API keeps the defaults (niceness 0, weight 100), as Redis does.
+    expect(api.get('Nice')).toBeUndefined();
+    expect(api.get('CPUWeight')).toBeUndefined();
+    for (const unit of ['vigil-poller@.service', 'vigil-worker.service']) {
+      const s = serviceSettings(unit);
+      expect(Number(s.get('Nice')?.[0]), unit).toBeGreaterThan(0);
+      expect(Number(s.get('CPUWeight')?.[0]), unit).toBeLessThan(100);
+    }
+  });
+
   it('ship an environment file example that holds no secret and refuses to start until edited', () => {
     const example = environmentFile(`${SYSTEMD_DIR}vigil.env.example`);
     for (const [name, value] of Object.entries(example))
