@@ -1,23 +1,22 @@
-import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Incident, IncidentDiff } from '../correlation/index.js';
+import {
+  createEventGroupReader,
+  type EventGroupReader,
+  type StreamEntry,
+} from '../events/event-group-reader.js';
 import { decodeEvent } from '../events/event-log.js';
 import type { Site, Subscriber } from '../inventory/index.js';
 import { countInto } from '../platform/fleet-counters.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { stopReaderLoop } from '../platform/stop-reader-loop.js';
 import { planSms, type IncidentNews, type PlanInput } from './plan-sms.js';
 import type { SmsConfig } from './sms-config.js';
 import { SMS_KINDS, smsKey, type SmsRecord } from './sms-record.js';
 import type { SmsRetention } from './sms-retention.js';
 import type { SmsStore } from './sms-store.js';
 
-const GROUP = 'sms';
 const BATCH = 1_000;
-
-type StreamEntry = [id: string, fields: string[]];
 
 export interface SmsConsumerDeps {
   redis: Redis;
@@ -114,86 +113,24 @@ async function handleEntries(deps: SmsConsumerDeps, entries: readonly StreamEntr
     await handle(deps, news);
     await keepOrTrim(deps, news);
   }
-  if (entries.length > 0) await deps.redis.xack(deps.keys.events(), GROUP, ...entries.map(([id]) => id));
-}
-
-/** One blocking read of new entries, and every 10 s the entries a dead worker read and never planned. */
-async function step(deps: SmsConsumerDeps, consumer: string, lastReclaim: number): Promise<number> {
-  const reply = (await deps.reader.xreadgroup(
-    'GROUP',
-    GROUP,
-    consumer,
-    'COUNT',
-    100,
-    'BLOCK',
-    1_000,
-    'STREAMS',
-    deps.keys.events(),
-    '>',
-  )) as [string, StreamEntry[]][] | null;
-  for (const [, entries] of reply ?? []) await handleEntries(deps, entries);
-  if (Date.now() - lastReclaim < 10_000) return lastReclaim;
-  const [, claimed] = (await deps.redis.xautoclaim(
-    deps.keys.events(),
-    GROUP,
-    consumer,
-    60_000,
-    '0-0',
-    'COUNT',
-    100,
-  )) as [string, (StreamEntry | [string, null])[]];
-  await handleEntries(
-    deps,
-    claimed.filter((e): e is StreamEntry => e[1] !== null),
-  );
-  return Date.now();
-}
-
-async function createGroup(client: Redis, keys: RedisKeys): Promise<void> {
-  try {
-    // From now on: SMS are about outages happening, never a replay of the stream's history.
-    await client.xgroup('CREATE', keys.events(), GROUP, '$', 'MKSTREAM');
-  } catch (error) {
-    if (!String(error).includes('BUSYGROUP')) throw error;
-  }
 }
 
 /**
- * Reads incident events from the outward stream through the `sms` consumer group (workers share it;
- * an entry is acknowledged after its plan is stored, and one a dead worker read is reclaimed after a
- * minute), and turns each into queued SMS records (plan-sms.ts). Planning twice is harmless: records
- * are keyed by incident, subscriber and kind.
+ * Reads incident events from the outward stream through the `sms` consumer group
+ * (event-group-reader.ts: workers share it; an entry is acknowledged after its plan is stored, and one
+ * a dead worker read is reclaimed after a minute), and turns each into queued SMS records
+ * (plan-sms.ts). Planning twice is harmless: records are keyed by incident, subscriber and kind.
  */
-export function createSmsConsumer(deps: SmsConsumerDeps) {
-  const consumer = `${hostname()}-${process.pid}`;
-  let running = false;
-  let loop: Promise<void> | undefined;
-
-  async function consume(): Promise<void> {
-    let lastReclaim = 0;
-    while (running) {
-      try {
-        lastReclaim = await step(deps, consumer, lastReclaim);
-      } catch (error) {
-        if (!running) return;
-        if (String(error).includes('NOGROUP')) await createGroup(deps.redis, deps.keys);
-        else {
-          deps.log.warn({ err: error }, 'SMS planning failed; retrying');
-          await sleep(1_000);
-        }
-      }
-    }
-  }
-
-  return {
-    async start(client: Redis): Promise<void> {
-      await createGroup(client, deps.keys);
-      running = true;
-      loop = consume();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      await stopReaderLoop(deps.reader, loop);
-    },
-  };
+export function createSmsConsumer(deps: SmsConsumerDeps): EventGroupReader {
+  return createEventGroupReader({
+    redis: deps.redis,
+    reader: deps.reader,
+    keys: deps.keys,
+    group: 'sms',
+    count: 100,
+    reclaimEveryMs: 10_000,
+    handle: (entries) => handleEntries(deps, entries),
+    log: deps.log,
+    failure: 'SMS planning failed; retrying',
+  });
 }
