@@ -122,14 +122,10 @@ export class SmsSender {
     });
     const { dataCoding, parts } = splitSms(text, referenceOf(key));
     const slot = await pace.reserve(parts.length, this.now());
-    if (slot > this.now()) {
-      await sleep(slot - this.now());
-      // The outage may have ended while this SMS waited for its slot: a notice now would be stale news.
-      if (this.over(stored, await this.deps.incident(stored.incidentId))) return this.drop(stored);
-    }
+    if (slot > this.now()) await sleep(slot - this.now());
     if (!this.running) return store.requeue(key, this.now());
     const claim = await store.claim(key, `${this.claimant}@${this.now()}`);
-    // No longer queued: the resolution dropped it meanwhile (or it is gone), so it is not sent.
+    // No longer queued: the resolution dropped it while it waited for its slot (or it is gone).
     if (claim === null) return store.unqueue(key);
     if (claim !== true) return this.heldElsewhere(stored, claim);
     const outcome = await client.submit({ destination: stored.phone, dataCoding, parts });
