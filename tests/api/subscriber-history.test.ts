@@ -38,12 +38,14 @@ beforeAll(async () => {
         device('an-1', 'access_node', null),
         device('cpe-1', 'cpe', 'an-1'),
         device('cpe-2', 'cpe', 'an-1'),
+        device('cpe-4', 'cpe', 'an-1'),
       ],
       subscribers: [
         { id: 'sub-1', deviceIds: ['cpe-1'], site: 'site-1' },
         { id: 'sub-2', deviceIds: ['cpe-2'], site: 'site-1' },
         // Shares sub-1's CPE (a flat's two contracts): the device's actions are in both histories.
         { id: 'sub-3', deviceIds: ['cpe-1'], site: 'site-1' },
+        { id: 'sub-4', deviceIds: ['cpe-4'], site: 'site-1' },
       ],
     },
   });
@@ -224,6 +226,41 @@ describe('GET /v1/subscribers/{id}/history', () => {
       query = `?limit=2&before=${encodeURIComponent(page.nextBefore)}`;
     }
     expect(seen).toEqual(whole.items);
+  });
+
+  it("lists a technician visit with its field service's ticket", async () => {
+    const now = Date.now();
+    const visit: ActionRecord = {
+      id: 'cpe-4:technician_visit:cpe-4:error_rate@1',
+      kind: 'technician_visit',
+      deviceId: 'cpe-4',
+      suggestionId: 'cpe-4:technician_visit:cpe-4:error_rate@1',
+      subscriberIds: ['sub-4'],
+      requestedBy: 'agent:a-17',
+      requestedAt: now - 60_000,
+      state: 'succeeded',
+      finishedAt: now - 59_000,
+      ticketId: 'FS-20931',
+      outcome: { result: 'succeeded', reason: 'field service ticket FS-20931' },
+    };
+    await t.services.actions.create(visit);
+    await t.services.actions.audit({
+      at: now - 60_000,
+      what: 'suggestion.accepted',
+      by: 'agent:a-17',
+      deviceId: 'cpe-4',
+      subscriberId: 'sub-4',
+      suggestionId: visit.id,
+      actionId: visit.id,
+    });
+    const page = await read('', t.auth.agent, 'sub-4');
+    expect(
+      page.items.find((item) => item.type === 'action' && item.kind === 'technician_visit'),
+    ).toMatchObject({
+      state: 'succeeded',
+      ticketId: 'FS-20931',
+      deviceId: 'cpe-4',
+    });
   });
 
   it('answers 404 for an unknown subscriber, 400 for a bad cursor, 403 for an admin key', async () => {
