@@ -48,7 +48,10 @@ export function isUpstream(probe: Probe, row: InterfaceRow): boolean {
   if (probe.upstreamInterfacePattern === undefined) return false;
   const re = upstreamRegExp(probe.upstreamInterfacePattern);
   if (!re) return false;
-  return [textOf(row['ifDescr']), textOf(row['ifName'])].some((t) => t !== undefined && re.test(t));
+  const descr = textOf(row['ifDescr']);
+  if (descr !== undefined && re.test(descr)) return true;
+  const name = textOf(row['ifName']);
+  return name !== undefined && re.test(name);
 }
 
 /** The interfaces table of a sample, or undefined when the poll brought none. */
@@ -56,14 +59,30 @@ export function interfaceTable(sample: PollSample | undefined): Record<string, I
   return sample?.tables['interfaces'];
 }
 
+export type OrderedInterface = { ifIndex: string; row: InterfaceRow; upstream: boolean };
+
+/**
+ * The last ordering per table object: wan_down and error_rate judge the same poll's table one after
+ * the other, so it is ordered once per poll, not once per detector. Weak: a sample's table is
+ * garbage with its sample.
+ */
+const ordered = new WeakMap<Record<string, InterfaceRow>, { probe: Probe; list: OrderedInterface[] }>();
+
 /** Interfaces, upstream first (wan_down and error_rate look there first), then by ifIndex. */
 export function interfacesUpstreamFirst(
   probe: Probe,
   table: Record<string, InterfaceRow>,
-): Array<{ ifIndex: string; row: InterfaceRow; upstream: boolean }> {
-  return Object.entries(table)
-    .map(([ifIndex, row]) => ({ ifIndex, row, upstream: isUpstream(probe, row) }))
-    .sort((a, b) => Number(b.upstream) - Number(a.upstream) || compareIndex(a.ifIndex, b.ifIndex));
+): readonly OrderedInterface[] {
+  const known = ordered.get(table);
+  if (known?.probe === probe) return known.list;
+  const list: OrderedInterface[] = [];
+  for (const ifIndex in table) {
+    const row = table[ifIndex] as InterfaceRow;
+    list.push({ ifIndex, row, upstream: isUpstream(probe, row) });
+  }
+  list.sort((a, b) => Number(b.upstream) - Number(a.upstream) || compareIndex(a.ifIndex, b.ifIndex));
+  ordered.set(table, { probe, list });
+  return list;
 }
 
 function compareIndex(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import type { PollSample } from '../probes/poll-result.js';
 import type { DetectionState } from './detection-state.js';
-import { interfaceTable, isAdminUp, operState } from './interface-status.js';
+import { interfaceTable, isAdminUp, operState, type InterfaceRow } from './interface-status.js';
 
 /** Key of an interface in `lastStates` and `transitions`, and the subject of its flapping finding. */
 export function interfaceKey(ifIndex: string): string {
@@ -32,14 +32,16 @@ export function trackInterfaces(state: DetectionState, sample: PollSample): Dete
 
   const lastStates: Record<string, string> = {};
   const transitions: Record<string, number[]> = {};
-  for (const [key, value] of Object.entries(state.lastStates)) {
-    if (!key.startsWith('interfaces.')) lastStates[key] = value;
+  // for…in, not Object.entries: no [key, value] pair made per entry, on every poll of every device.
+  for (const key in state.lastStates) {
+    if (!key.startsWith('interfaces.')) lastStates[key] = state.lastStates[key] as string;
   }
-  for (const [key, value] of Object.entries(state.transitions)) {
-    if (!key.startsWith('interfaces.')) transitions[key] = value;
+  for (const key in state.transitions) {
+    if (!key.startsWith('interfaces.')) transitions[key] = state.transitions[key] as number[];
   }
 
-  for (const [ifIndex, row] of Object.entries(table)) {
+  for (const ifIndex in table) {
+    const row = table[ifIndex] as InterfaceRow;
     const key = interfaceKey(ifIndex);
     const previous = state.lastStates[key];
     const past = state.transitions[key];

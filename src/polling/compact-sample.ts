@@ -37,11 +37,14 @@ export function isCompactSample(value: unknown): value is CompactSample {
 export function expandSample(compact: CompactSample): PollSample {
   const tables: PollSample['tables'] = {};
   for (const name in compact.columns) {
-    const [names, ...rows] = compact.columns[name] as CompactSample['columns'][string];
+    const packed = compact.columns[name] as CompactSample['columns'][string];
+    const names = packed[0];
     const table: Record<string, Record<string, SampleValue>> = {};
-    for (const values of rows) {
+    // Indexed loops: no copy of the rows and no callback per row, at every poll of every device.
+    for (let r = 1; r < packed.length; r++) {
+      const values = packed[r] as (string | SampleValue)[];
       const row: Record<string, SampleValue> = {};
-      names.forEach((column, c) => (row[column] = values[c + 1] ?? null));
+      for (let c = 0; c < names.length; c++) row[names[c] as string] = values[c + 1] ?? null;
       table[String(values[0])] = row;
     }
     tables[name] = table;

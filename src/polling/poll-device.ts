@@ -190,7 +190,9 @@ async function readPlan(
     read.retries += step.retries;
     if (step.outcome === 'ok') {
       read.answered += 1;
-      read.values.push(...step.values);
+      // The transport's array is this request's own: the first answer is kept as it is, not copied.
+      if (read.values.length === 0) read.values = step.values;
+      else for (const value of step.values) read.values.push(value);
     } else {
       read.firstFailure ??= step;
       if (step.reason) read.problems.push(step.reason);

@@ -1,4 +1,4 @@
-import type { PollResult, Rates } from '../probes/poll-result.js';
+import type { PollResult, Rates, SampleValue } from '../probes/poll-result.js';
 import type { Probe } from '../probes/probe-types.js';
 
 /**
@@ -57,7 +57,9 @@ export function recentPoint(probe: Probe, result: PollResult, rates: Rates, at: 
   const size = num(scalars.memorySize);
   let errorsPerHour: number | null = null;
   const pattern = probe.upstreamInterfacePattern ? upstream(probe.upstreamInterfacePattern) : undefined;
-  for (const [index, row] of Object.entries(result.sample?.tables.interfaces ?? {})) {
+  const interfaces = pattern ? result.sample?.tables.interfaces : undefined;
+  for (const index in interfaces) {
+    const row = interfaces[index] as Record<string, SampleValue>;
     const name = `${String(row.ifDescr ?? '')} ${String(row.ifName ?? '')}`;
     const rate = rates[`interfaces.${index}.ifInErrors`];
     if (pattern?.test(name) && typeof rate === 'number') errorsPerHour = (errorsPerHour ?? 0) + rate * 3600;

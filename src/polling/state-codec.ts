@@ -105,25 +105,24 @@ export function unpackState(packed: Buffer, deviceId: string): PollerDeviceState
     lastSample,
     recent,
   ] = unpacked as StoredState;
-  const detection: DetectionState = {
-    deviceId,
-    reachable,
-    consecutiveFailures,
-    consecutiveSuccesses,
-    ...(lastPollAt !== null ? { lastPollAt } : {}),
-    ...(lastOutcome !== null ? { lastOutcome } : {}),
-    ...(lastSample !== null ? { lastSample: expandSample(lastSample) } : {}),
-    ...(uptimeSeconds !== null ? { uptimeSeconds } : {}),
-    uptimeWraps,
-    ...(bootAt !== null ? { bootAt } : {}),
-    reboots,
-    ...(expectedRebootUntil !== null ? { expectedRebootUntil } : {}),
-    transitions,
-    lastStates,
-    pending,
-    findings,
-  };
-  return { probe, indices, detection, ...(recent ? { recent: recentFromDeltas(recent) } : {}) };
+  // Fields set one by one in the spread's old order, not spread from little objects: this runs for
+  // every device at every poll.
+  const detection = { deviceId, reachable, consecutiveFailures, consecutiveSuccesses } as DetectionState;
+  if (lastPollAt !== null) detection.lastPollAt = lastPollAt;
+  if (lastOutcome !== null) detection.lastOutcome = lastOutcome;
+  if (lastSample !== null) detection.lastSample = expandSample(lastSample);
+  if (uptimeSeconds !== null) detection.uptimeSeconds = uptimeSeconds;
+  detection.uptimeWraps = uptimeWraps;
+  if (bootAt !== null) detection.bootAt = bootAt;
+  detection.reboots = reboots;
+  if (expectedRebootUntil !== null) detection.expectedRebootUntil = expectedRebootUntil;
+  detection.transitions = transitions;
+  detection.lastStates = lastStates;
+  detection.pending = pending;
+  detection.findings = findings;
+  const state: PollerDeviceState = { probe, indices, detection };
+  if (recent) state.recent = recentFromDeltas(recent);
+  return state;
 }
 
 type Recent = NonNullable<PollerDeviceState['recent']>;
@@ -132,16 +131,18 @@ type Recent = NonNullable<PollerDeviceState['recent']>;
 function recentAsDeltas(recent: Recent): Recent {
   return recent.map((point, i): RecentPoint => {
     const before = recent[i - 1];
-    return before ? ([point[0] - before[0], ...point.slice(1)] as RecentPoint) : point;
+    if (!before) return point;
+    const delta = point.slice() as RecentPoint;
+    delta[0] = point[0] - before[0];
+    return delta;
   });
 }
 
+/** In place: the points were just unpacked, and nothing else holds them. */
 function recentFromDeltas(stored: Recent): Recent {
   let at = 0;
-  return stored.map((point): RecentPoint => {
-    at += point[0];
-    return [at, ...point.slice(1)] as RecentPoint;
-  });
+  for (const point of stored) point[0] = at += point[0];
+  return stored;
 }
 
 /** A state stored as a msgpack map, its last sample whole or compact. */

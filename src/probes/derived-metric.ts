@@ -17,13 +17,20 @@ const numeric = (value: SampleValue | undefined): number | undefined =>
 /** RFC 3433 EntitySensorDataScale: yocto(1) … units(9) … yotta(17), a power of 1000 each. */
 const dataScaleFactor = (scale: number): number => 1000 ** (scale - 9);
 
+/**
+ * One table term, reduced as the rows are read: no list of values, no [index, row] pairs. `rows` (for
+ * `vigil probe`'s explanation) is only filled when asked for; every poll of every device asks nothing.
+ */
 function tableTerm(
   term: Extract<DerivedTerm, { kind: 'table' }>,
   sample: PollSample,
-  rows: Record<string, string[]>,
+  rows: Record<string, string[]> | undefined,
 ): number | undefined {
-  const values: number[] = [];
-  for (const [index, row] of Object.entries(sample.tables[term.table] ?? {})) {
+  const table = sample.tables[term.table];
+  let count = 0;
+  let reduced = 0;
+  for (const index in table) {
+    const row = table[index] as Record<string, SampleValue>;
     if (!anyConditionHolds(term.where, row)) continue;
     let value = numeric(row[term.column]);
     if (value === undefined) continue;
@@ -31,26 +38,21 @@ function tableTerm(
     if (term.precision !== undefined) value /= 10 ** (numeric(row[term.precision]) ?? NaN);
     if (term.dataScale !== undefined) value *= dataScaleFactor(numeric(row[term.dataScale]) ?? NaN);
     if (!Number.isFinite(value)) continue;
-    values.push(value);
-    (rows[term.table] ??= []).push(index);
+    if (count === 0) reduced = value;
+    else if (term.reduce === 'max') reduced = Math.max(reduced, value);
+    else if (term.reduce === 'min') reduced = Math.min(reduced, value);
+    else reduced += value;
+    count += 1;
+    if (rows) (rows[term.table] ??= []).push(index);
   }
-  if (values.length === 0) return undefined;
-  switch (term.reduce) {
-    case 'sum':
-      return values.reduce((a, b) => a + b, 0);
-    case 'average':
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    case 'max':
-      return Math.max(...values);
-    case 'min':
-      return Math.min(...values);
-  }
+  if (count === 0) return undefined;
+  return term.reduce === 'average' ? reduced / count : reduced;
 }
 
 function termValue(
   term: DerivedTerm,
   sample: PollSample,
-  rows: Record<string, string[]>,
+  rows: Record<string, string[]> | undefined,
 ): number | undefined {
   switch (term.kind) {
     case 'constant':
@@ -65,7 +67,7 @@ function termValue(
 function formulaValue(
   formula: DerivedFormula,
   sample: PollSample,
-  rows: Record<string, string[]>,
+  rows: Record<string, string[]> | undefined,
 ): number | undefined {
   let total = 0;
   for (const term of formula.sum) {
@@ -93,5 +95,14 @@ export function computeDerivedMetric(metric: DerivedMetric, sample: PollSample):
 
 /** Writes every derived metric into the sample's scalars (null when none of its alternatives could). */
 export function applyDerived(derived: readonly DerivedMetric[], sample: PollSample): void {
-  for (const metric of derived) sample.scalars[metric.name] = computeDerivedMetric(metric, sample).value;
+  for (const metric of derived) sample.scalars[metric.name] = derivedValue(metric, sample);
+}
+
+/** computeDerivedMetric's value alone, with no record of the rows taken: what every poll needs. */
+function derivedValue(metric: DerivedMetric, sample: PollSample): number | null {
+  for (const formula of metric.alternatives) {
+    const value = formulaValue(formula, sample, undefined);
+    if (value !== undefined) return value;
+  }
+  return null;
 }

@@ -19,12 +19,16 @@ function matches(match: ColumnMatch, value: SampleValue | undefined): boolean {
 
 /** Whether a row holds every column match of one condition. */
 export function conditionHolds(condition: RowCondition, row: Row): boolean {
-  return condition.every((m) => matches(m, row[m.column]));
+  // Loops, not every/some with a closure: this runs for every row of every poll (derived metrics).
+  for (const m of condition) if (!matches(m, row[m.column])) return false;
+  return true;
 }
 
 /** Any of the conditions (every row when there are none). */
 export function anyConditionHolds(conditions: readonly RowCondition[], row: Row): boolean {
-  return conditions.length === 0 || conditions.some((c) => conditionHolds(c, row));
+  if (conditions.length === 0) return true;
+  for (const c of conditions) if (conditionHolds(c, row)) return true;
+  return false;
 }
 
 /** Whether a table's row selection keeps this row. */

@@ -1,12 +1,9 @@
 import type { SnmpException, SnmpValue } from './snmp-value.js';
 
-export interface DecodedVarbind {
-  /** Where the OID's BER content octets sit in the datagram, compared with what was asked in place. */
-  oidStart: number;
-  oidLength: number;
-  value: SnmpValue | SnmpException;
-}
-
+/**
+ * The varbinds come as two flat arrays, not an object per varbind: a poll answers ~60 of them and
+ * every object was garbage a few microseconds later (the poll path's largest allocation site).
+ */
 export interface DecodedResponse {
   datagram: Buffer;
   version: number;
@@ -14,7 +11,13 @@ export interface DecodedResponse {
   requestId: number;
   errorStatus: number;
   errorIndex: number;
-  varbinds: DecodedVarbind[];
+  /** One value per varbind, in the answer's order. */
+  values: (SnmpValue | SnmpException)[];
+  /**
+   * Where each varbind's OID content octets sit in the datagram, as [start, length] pairs (varbind i
+   * at 2i and 2i + 1), so the answer's OIDs are compared with what was asked in place.
+   */
+  oidSpans: number[];
 }
 
 /**
@@ -34,10 +37,13 @@ interface Cursor {
   pos: number;
   end: number;
   /** An enclosing length claimed more than the datagram holds. */
-  truncated?: boolean;
+  truncated: boolean;
+  /** The last header's tag: kept on the cursor, so reading a header allocates nothing. */
+  tag: number;
 }
 
-function header(c: Cursor, expectedTag?: number, clamp = false): { tag: number; length: number } {
+/** Reads a TLV header at the cursor: sets `c.tag`, answers the content length, leaves `c.pos` on the content. */
+function header(c: Cursor, expectedTag?: number, clamp = false): number {
   if (c.pos + 2 > c.end) throw new Malformed('truncated');
   const tag = c.buf[c.pos++] as number;
   if (expectedTag !== undefined && tag !== expectedTag) throw new Malformed(`tag ${tag}`);
@@ -53,7 +59,8 @@ function header(c: Cursor, expectedTag?: number, clamp = false): { tag: number; 
     c.truncated = true;
     length = c.end - c.pos;
   }
-  return { tag, length };
+  c.tag = tag;
+  return length;
 }
 
 function signedInt(buf: Buffer, start: number, length: number): number {
@@ -141,6 +148,19 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
   }
 }
 
+/** How many varbinds the list holds (each header bounds-checked); the cursor is left where it was. */
+function countVarbinds(c: Cursor, listEnd: number): number {
+  const start = c.pos;
+  let count = 0;
+  while (c.pos < listEnd) {
+    const length = header(c, 0x30); // read before c.pos: header() moves it past the header
+    c.pos += length;
+    count += 1;
+  }
+  c.pos = start;
+  return count;
+}
+
 /**
  * Decodes an SNMPv1/v2c GetResponse (RFC 3416) straight from the datagram: a hand-written BER reader
  * for the one message shape the poll path receives, with every length bounds-checked and every value
@@ -151,48 +171,57 @@ export function decodeGetResponse(datagram: Buffer): DecodedResponse | Malformed
   let requestId: number | undefined;
   let communityBytes: Buffer | undefined;
   try {
-    const c: Cursor = { buf: datagram, pos: 0, end: datagram.length };
+    const c: Cursor = { buf: datagram, pos: 0, end: datagram.length, truncated: false, tag: 0 };
     // The message and PDU lengths may claim more than arrived (a truncated answer): read on as far as
     // the request-id, so that the request it answers learns its device sent garbage.
-    const message = header(c, 0x30, true);
-    c.end = c.pos + message.length;
-    const v = header(c, 0x02);
-    const version = signedInt(datagram, c.pos, v.length);
-    c.pos += v.length;
-    const community = header(c, 0x04);
-    communityBytes = datagram.subarray(c.pos, c.pos + community.length);
-    c.pos += community.length;
+    const messageLength = header(c, 0x30, true);
+    c.end = c.pos + messageLength;
+    const versionLength = header(c, 0x02);
+    const version = signedInt(datagram, c.pos, versionLength);
+    c.pos += versionLength;
+    const communityLength = header(c, 0x04);
+    communityBytes = datagram.subarray(c.pos, c.pos + communityLength);
+    c.pos += communityLength;
     header(c, 0xa2, true);
-    const fields: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const field = header(c, 0x02);
-      fields.push(signedInt(datagram, c.pos, field.length));
-      c.pos += field.length;
-      if (i === 0) requestId = fields[0];
-    }
+    const idLength = header(c, 0x02);
+    requestId = signedInt(datagram, c.pos, idLength);
+    c.pos += idLength;
+    const statusLength = header(c, 0x02);
+    const errorStatus = signedInt(datagram, c.pos, statusLength);
+    c.pos += statusLength;
+    const indexLength = header(c, 0x02);
+    const errorIndex = signedInt(datagram, c.pos, indexLength);
+    c.pos += indexLength;
     if (c.truncated) throw new Malformed('truncated');
-    const list = header(c, 0x30);
-    const listEnd = c.pos + list.length;
-    const varbinds: DecodedVarbind[] = [];
+    const listLength = header(c, 0x30);
+    const listEnd = c.pos + listLength;
+    // Sized once (the varbinds counted first), not grown push by push: a poll's ~60 varbinds grew
+    // both arrays through several copies.
+    const count = countVarbinds(c, listEnd);
+    const values = new Array<SnmpValue | SnmpException>(count);
+    const oidSpans = new Array<number>(2 * count);
+    let n = 0;
     while (c.pos < listEnd) {
-      const vb = header(c, 0x30);
-      const vbEnd = c.pos + vb.length;
-      const oid = header(c, 0x06);
-      const oidStart = c.pos;
-      c.pos += oid.length;
-      const val = header(c);
-      if (c.pos + val.length > vbEnd) throw new Malformed('varbind overrun');
-      varbinds.push({ oidStart, oidLength: oid.length, value: value(val.tag, datagram, c.pos, val.length) });
+      const vbLength = header(c, 0x30);
+      const vbEnd = c.pos + vbLength;
+      const oidLength = header(c, 0x06);
+      oidSpans[2 * n] = c.pos;
+      oidSpans[2 * n + 1] = oidLength;
+      c.pos += oidLength;
+      const valueLength = header(c);
+      if (c.pos + valueLength > vbEnd) throw new Malformed('varbind overrun');
+      values[n++] = value(c.tag, datagram, c.pos, valueLength);
       c.pos = vbEnd;
     }
     return {
       datagram,
       version,
       community: communityBytes,
-      requestId: fields[0] as number,
-      errorStatus: fields[1] as number,
-      errorIndex: fields[2] as number,
-      varbinds,
+      requestId,
+      errorStatus,
+      errorIndex,
+      values,
+      oidSpans,
     };
   } catch (error) {
     return {

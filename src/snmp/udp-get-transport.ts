@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { decodeGetResponse, type DecodedResponse, type DecodedVarbind } from './decode-get-response.js';
+import { decodeGetResponse, type DecodedResponse } from './decode-get-response.js';
 import {
   MAX_REQUEST_ID,
   MIN_REQUEST_ID,
@@ -58,10 +58,11 @@ export interface UdpGetTransportStats {
 
 /** Whether the answer's OIDs are the ones asked, in order, compared in the datagram (no copies). */
 function answersAsked(response: DecodedResponse, asked: readonly Buffer[]): boolean {
-  const { varbinds, datagram } = response;
-  if (varbinds.length !== asked.length) return false;
+  const { oidSpans, datagram } = response;
+  if (oidSpans.length !== 2 * asked.length) return false;
   for (let i = 0; i < asked.length; i++) {
-    const { oidStart, oidLength } = varbinds[i] as DecodedVarbind;
+    const oidStart = oidSpans[2 * i] as number;
+    const oidLength = oidSpans[2 * i + 1] as number;
     const oid = asked[i] as Buffer;
     if (oidLength !== oid.length) return false;
     for (let b = 0; b < oidLength; b++) if (datagram[oidStart + b] !== oid[b]) return false;
@@ -209,7 +210,7 @@ export class UdpGetTransport {
       });
       return;
     }
-    this.finish(response.requestId, { outcome: 'ok', values: response.varbinds.map((vb) => vb.value) });
+    this.finish(response.requestId, { outcome: 'ok', values: response.values });
   }
 
   /** Requests in flight now. */

@@ -35,7 +35,7 @@ describe('seeded fuzz: decoders', () => {
       if ('malformed' in result) malformed += 1;
       else {
         decoded += 1;
-        for (const vb of result.varbinds) expect(vb.value).toBeDefined();
+        for (const value of result.values) expect(value).toBeDefined();
       }
     }
     expect(malformed).toBeGreaterThan(0);
