@@ -57,38 +57,44 @@ describe('a 2,000-subscriber outage by SMS', () => {
     await t?.close();
   });
 
-  it('sends exactly one SMS to each of 2,000 subscribers, within the rate, across a worker restart mid-send', async () => {
-    const started = Date.now();
-    await announcer(t).opened(
-      outage(
-        'bs-9',
-        Array.from({ length: SUBSCRIBERS }, (_, i) => `sub-${i}`),
-      ),
-    );
-    await until(() => centre.parts.length >= 600, { what: '600 sent before the restart' });
-    await role?.close();
-    const atRestart = centre.parts.length;
-    role = startSmsRole(t, sms());
-    await role.start();
-    await until(() => centre.parts.length >= SUBSCRIBERS, { timeoutMs: 30_000, what: 'all sent' });
-    const sent = await until(async () => {
-      const states = Object.values(await t.redis.hgetall(t.keys.smsRecords())).map(
-        (raw) => (JSON.parse(raw) as SmsRecord).state,
+  // Past the suite's 30 s: at 400/s the sending alone is 5 s, and on a two-core machine shared with
+  // three other test files (load 20+) the whole run took up to 26 s, at times past 30.
+  it(
+    'sends exactly one SMS to each of 2,000 subscribers, within the rate, across a worker restart mid-send',
+    { timeout: 60_000 },
+    async () => {
+      const started = Date.now();
+      await announcer(t).opened(
+        outage(
+          'bs-9',
+          Array.from({ length: SUBSCRIBERS }, (_, i) => `sub-${i}`),
+        ),
       );
-      return states.length === SUBSCRIBERS && states.every((s) => s === 'sent') && states;
-    });
-    const elapsedMs = Date.now() - started;
+      await until(() => centre.parts.length >= 600, { what: '600 sent before the restart' });
+      await role?.close();
+      const atRestart = centre.parts.length;
+      role = startSmsRole(t, sms());
+      await role.start();
+      await until(() => centre.parts.length >= SUBSCRIBERS, { timeoutMs: 30_000, what: 'all sent' });
+      const sent = await until(async () => {
+        const states = Object.values(await t.redis.hgetall(t.keys.smsRecords())).map(
+          (raw) => (JSON.parse(raw) as SmsRecord).state,
+        );
+        return states.length === SUBSCRIBERS && states.every((s) => s === 'sent') && states;
+      });
+      const elapsedMs = Date.now() - started;
 
-    expect(atRestart).toBeLessThan(SUBSCRIBERS);
-    expect(sent).toHaveLength(SUBSCRIBERS);
-    expect(centre.parts).toHaveLength(SUBSCRIBERS);
-    const destinations = new Set(centre.parts.map((p) => p.destination));
-    expect(destinations.size).toBe(SUBSCRIBERS);
-    // The pace is shared through Redis: the restarted worker carries on from the same schedule.
-    expect(busiestSecond(centre.parts.map((p) => p.at))).toBeLessThanOrEqual(RATE + RATE / 10);
-    expect(elapsedMs).toBeGreaterThanOrEqual(((SUBSCRIBERS - RATE) / RATE) * 1_000);
-    console.log(`2,000 SMS at ${RATE}/s in ${elapsedMs} ms, restart after ${atRestart}`);
-  });
+      expect(atRestart).toBeLessThan(SUBSCRIBERS);
+      expect(sent).toHaveLength(SUBSCRIBERS);
+      expect(centre.parts).toHaveLength(SUBSCRIBERS);
+      const destinations = new Set(centre.parts.map((p) => p.destination));
+      expect(destinations.size).toBe(SUBSCRIBERS);
+      // The pace is shared through Redis: the restarted worker carries on from the same schedule.
+      expect(busiestSecond(centre.parts.map((p) => p.at))).toBeLessThanOrEqual(RATE + RATE / 10);
+      expect(elapsedMs).toBeGreaterThanOrEqual(((SUBSCRIBERS - RATE) / RATE) * 1_000);
+      console.log(`2,000 SMS at ${RATE}/s in ${elapsedMs} ms, restart after ${atRestart}`);
+    },
+  );
 
   it('stores a delivery receipt for every message', async () => {
     await until(
