@@ -17,6 +17,8 @@ export interface SmsCentre {
   port: number;
   parts: ReceivedPart[];
   binds: { systemId: string; password: string }[];
+  /** enquire_link PDUs received (the client's keep-alive), all sessions together. */
+  enquireLinks(): number;
   /** Messages by destination, parts reassembled in order. */
   messages(): Map<string, string[]>;
   /** What the next submits are answered (a status), before the normal acceptance resumes. */
@@ -78,13 +80,17 @@ export async function startSmsCentre(
   const answers: number[] = [];
   let next = 0;
   let held: (() => void)[] | undefined;
+  let enquireLinks = 0;
   const server = smpp.createServer((session: Session) => {
     session.on('bind_transceiver', (pdu: Pdu) => {
       binds.push({ systemId: String(pdu.system_id), password: String(pdu.password) });
       const ok = pdu.system_id === credentials.systemId && pdu.password === credentials.password;
       session.send(pdu.response(ok ? {} : { command_status: smpp.ESME_RBINDFAIL }));
     });
-    session.on('enquire_link', (pdu: Pdu) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: Pdu) => {
+      enquireLinks += 1;
+      session.send(pdu.response());
+    });
     session.on('unbind', (pdu: Pdu) => session.send(pdu.response()));
     session.on('error', () => undefined);
     session.on('submit_sm', (pdu: Pdu) => {
@@ -117,6 +123,7 @@ export async function startSmsCentre(
     binds,
     answers,
     messages: () => reassemble(parts),
+    enquireLinks: () => enquireLinks,
     holdAnswers: () => {
       const waiting: (() => void)[] = [];
       held = waiting;
