@@ -36,6 +36,7 @@ const BROWSER = [
   'tests/browser/incident-tree.test.ts',
   'tests/browser/embed-panel.test.ts',
   'tests/browser/docs.test.ts',
+  'tests/browser/check-accessibility.test.ts',
 ];
 
 export default defineConfig({

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
-
-/** Debian's chromium (apt-get install chromium; .ci/run installs it). Playwright never downloads one. */
-const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+import { launchChromium } from '../helpers/console-browser.js';
 
 /** The OpenAPI page as an integrator opens it: Swagger UI in Chromium, under the docs' own CSP. */
 describe('the API docs in a browser', () => {
@@ -13,11 +10,9 @@ describe('the API docs in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    browser = await launchChromium();
     t = await buildTestApp();
     url = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,18 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { expectAccessible } from '../helpers/check-accessibility.js';
+import { launchChromium, newConsolePage, saveScreenshot } from '../helpers/console-browser.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { until } from '../helpers/wait.js';
 
-const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.VIGIL_CONSOLE_SCREENSHOTS;
 /** The desktop is served from another loopback address: another origin than Vigil's 127.0.0.1. */
 const DESKTOP_HOST = '127.0.0.2';
 
@@ -44,8 +41,7 @@ describe('the agent panel embedded in a contact-centre desktop', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    browser = await launchChromium();
     const port = await freePort(DESKTOP_HOST);
     desktopUrl = `http://${DESKTOP_HOST}:${port}`;
     sim = await startTestSimulator({ firstOctet: 196, devices: 30, fanout: 9 });
@@ -57,7 +53,6 @@ describe('the agent panel embedded in a contact-centre desktop', () => {
       { env: { ...process.env, VIGIL_URL: service.url, VIGIL_AGENT_KEY: service.keys.agent }, stdio: 'pipe' },
     );
     await until(() => fetch(`${desktopUrl}/config`).then((r) => r.ok), { what: 'the desktop server' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   }, 90_000);
 
   afterAll(async () => {
@@ -70,12 +65,8 @@ describe('the agent panel embedded in a contact-centre desktop', () => {
 
   /** A page, and its console errors and uncaught exceptions (a CSP violation or a refused request is one). */
   async function newPage(width: number): Promise<{ page: Page; pageErrors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, locale: 'en-US' });
     const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    const page = await newConsolePage(browser, pageErrors, { width, height: 900 });
     return { page, pageErrors };
   }
 
@@ -133,7 +124,13 @@ describe('the agent panel embedded in a contact-centre desktop', () => {
       expect(await card.getAttribute('data-state')).toBe('proposed');
       expect(await frame.locator('h1').textContent()).toBe(subscriber.name);
       const before = sim.snapshot(cpe.id).reboots;
-      await card.getByRole('button', { name: 'Accept' }).click();
+      // By keyboard, as an agent with a headset does: Shift+Tab from Dismiss lands on Accept, with the
+      // focus ring showing; Enter accepts.
+      await card.getByRole('button', { name: 'Dismiss' }).focus();
+      await page.keyboard.press('Shift+Tab');
+      // The focused element is Accept and shows the console's ring (style.css: 3 px on :focus-visible).
+      expect((await frame.locator('button:focus-visible').textContent())?.trim()).toBe('Accept');
+      await page.keyboard.press('Enter');
       const accepted = await told(page, 'vigil:accepted');
       expect(accepted).toMatchObject({ kind: 'remote_reboot', conversationId: opened.conversationId });
       const outcome = await told(page, 'vigil:outcome');
@@ -148,11 +145,12 @@ describe('the agent panel embedded in a contact-centre desktop', () => {
       const action = frame.locator('.history-list li[data-type="action"]').first();
       await action.waitFor({ timeout: 15_000 });
       expect(await action.textContent()).toMatch(/Remote reboot.*succeeded/);
+      // The panel reads the equipment again once the action is over: the reboot cleared the finding.
+      await expect.poll(() => frame.locator('.device .findings li').count(), { timeout: 15_000 }).toBe(0);
+      expect(await frame.locator('.device .badge').first().textContent()).toBe('up');
+      await expectAccessible(page, 'sample agent desktop (the panel framed, a call on)', { iframes: false });
       expect(pageErrors).toEqual([]);
-      if (SCREENSHOTS) {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'console-embed.png'), fullPage: true });
-      }
+      await saveScreenshot(page, 'console-embed.png', 'page');
 
       await page.getByRole('button', { name: 'Hang up' }).click();
       expect(await told(page, 'vigil:closed')).toMatchObject({ conversationId: opened.conversationId });

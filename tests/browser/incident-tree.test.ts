@@ -1,19 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentSubscriberPage } from '../../src/diagnosis/incident-subscribers.js';
 import type { IncidentTreeLevel } from '../../src/diagnosis/incident-tree.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { expectAccessible } from '../helpers/check-accessibility.js';
+import {
+  launchChromium,
+  newConsolePage,
+  saveScreenshot,
+  SCREENSHOTS,
+  signIn,
+} from '../helpers/console-browser.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 
-/** Debian's chromium (apt-get install chromium; .ci/run installs it). Playwright never downloads one. */
-const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
-/** Where to save the README's screenshots (`VIGIL_CONSOLE_SCREENSHOTS=docs`); unset, none are taken. */
-const SCREENSHOTS = process.env.VIGIL_CONSOLE_SCREENSHOTS;
 const CPES = 2_000;
 /** An element as evaluateAll hands it over (the tests compile without the DOM's types). */
 type Attributed = { getAttribute(name: string): string | null };
@@ -33,12 +34,10 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    browser = await launchChromium();
     sim = await startTestSimulator({ firstOctet: 201, devices: CPES + 1, fanout: CPES });
     redis = await createTestRedis();
     service = await startTestService(sim, redis.prefix);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   }, 120_000);
 
   afterAll(async () => {
@@ -49,19 +48,11 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
   });
 
   async function openIncidentPage(incidentId: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    const page = await newConsolePage(browser, pageErrors, {
+      height: 900,
+      refused: (status) => status >= 400,
     });
-    page.on('response', (response) => {
-      if (response.status() >= 400) pageErrors.push(`${response.status()}: ${response.url()}`);
-    });
-    // Navigation waits longer than playwright's 30 s: a CI machine running seven test files may be slow to serve.
-    page.setDefaultNavigationTimeout(90_000);
-    await page.goto(`${service.url}/console/`);
-    await page.getByLabel('Your Vigil API key').fill(service.keys.noc);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, service.url, service.keys.noc);
     await page.getByRole('link', { name: 'Incidents' }).waitFor({ timeout: 10_000 });
     await page.goto(`${service.url}/console/#/noc/incidents/${encodeURIComponent(incidentId)}`);
     return page;
@@ -183,10 +174,9 @@ describe('an outage of 2,000 CPEs on the incident page', () => {
       expect(await rows.first().locator('button.disclosure').count()).toBe(0);
       await expectAccessible(page, 'incident page (2,000-CPE outage tree)');
       if (SCREENSHOTS) {
-        mkdirSync(SCREENSHOTS, { recursive: true });
         // The summary and the top of the tree, as NOC first sees them (the page is 300 rows long).
         await page.evaluate('window.scrollTo(0, 0)');
-        await page.screenshot({ path: join(SCREENSHOTS, 'console-outage.png'), fullPage: false });
+        await saveScreenshot(page, 'console-outage.png', 'window');
       }
       const toggle = rootItem.locator('> .tree-line button.disclosure');
       expect(await toggle.getAttribute('aria-expanded')).toBe('true');

@@ -1,20 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Overview } from '../../src/metrics/overview.js';
 import { buildControlApi } from '../../src/sim/control-api.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { expectAccessible } from '../helpers/check-accessibility.js';
+import {
+  launchChromium,
+  newConsolePage,
+  saveScreenshot,
+  SCREENSHOTS,
+  signIn,
+} from '../helpers/console-browser.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestService, type TestService } from '../helpers/test-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
-
-/** Debian's chromium (apt-get install chromium; .ci/run installs it). Playwright never downloads one. */
-const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
-/** Where to save the README's screenshots (`VIGIL_CONSOLE_SCREENSHOTS=docs`); unset, none are taken. */
-const SCREENSHOTS = process.env.VIGIL_CONSOLE_SCREENSHOTS;
 
 /**
  * The NOC overview as the NOC sees it: Chromium against `vigil serve` (built, in a child process) and
@@ -31,14 +31,12 @@ describe('the NOC overview', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set VIGIL_CHROMIUM)`);
+    browser = await launchChromium();
     sim = await startTestSimulator({ firstOctet: 189, devices: 30, fanout: 9 });
     control = buildControlApi(sim);
     controlUrl = await control.listen({ host: '127.0.0.1', port: 0 });
     redis = await createTestRedis();
     service = await startTestService(sim, redis.prefix);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   }, 90_000);
 
   afterAll(async () => {
@@ -50,14 +48,8 @@ describe('the NOC overview', () => {
   });
 
   async function openConsole(role: 'noc' | 'admin'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console (${role}): ${message.text()}`);
-    });
-    await page.goto(`${service.url}/console/`);
-    await page.getByLabel('Your Vigil API key').fill(service.keys[role]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await newConsolePage(browser, pageErrors, { label: role });
+    await signIn(page, service.url, service.keys[role]);
     return page;
   }
 
@@ -193,12 +185,5 @@ describe('the NOC overview', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    if (!SCREENSHOTS) return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const viewport = page.viewportSize();
-    await page.setViewportSize({ width: viewport?.width ?? 1280, height: 200 });
-    await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
-    if (viewport) await page.setViewportSize(viewport);
-  }
+  const screenshot = (page: Page, name: string) => saveScreenshot(page, name);
 });

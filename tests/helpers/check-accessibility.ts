@@ -13,11 +13,19 @@ const FAILING_IMPACTS = new Set(['serious', 'critical']);
  * Runs in the page (as text: the tests compile without the DOM's types). Only the violations cross back,
  * without the DOM references axe keeps in its full results.
  */
-const RUN_AXE = `axe.run(document).then((found) =>
+const runAxe = (options: AxeOptions) => `axe.run(document, ${JSON.stringify(options)}).then((found) =>
   found.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
     id, impact, help, helpUrl,
     nodes: nodes.map(({ target, failureSummary, html }) => ({ target, failureSummary, html })),
   })))`;
+
+export interface AxeOptions {
+  /**
+   * Whether axe follows the page's frames (its default). false for a host page framing a panel from
+   * another origin, which has no axe of its own and is checked on its own page: axe would wait for it.
+   */
+  iframes?: boolean;
+}
 
 /** A violation as it crosses back from the page: what the report names, no more. */
 type Violation = Pick<Result, 'id' | 'impact' | 'help' | 'helpUrl'> & {
@@ -38,10 +46,10 @@ function describeViolation(violation: Violation): string {
  * added as a <script> tag: page.evaluate runs its source through the DevTools protocol, which the page's
  * CSP does not govern, and the served CSP stays as strict as in production.
  */
-export async function expectAccessible(page: Page, view: string): Promise<void> {
+export async function expectAccessible(page: Page, view: string, options: AxeOptions = {}): Promise<void> {
   const injected = await page.evaluate("typeof axe === 'object'");
   if (!injected) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate<Violation[]>(RUN_AXE);
+  const violations = await page.evaluate<Violation[]>(runAxe(options));
   const failing = violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ''));
   if (failing.length > 0)
     throw new Error(
