@@ -34,5 +34,11 @@ export async function openCommandRedis(name: string, timeoutMs = 5_000): Promise
     redis.disconnect();
     throw new Error(`no answer from Redis at ${where} within ${timeoutMs} ms (REDIS_URL)`);
   }
-  return { config, redis, keys: createRedisKeys(config.redisPrefix), where, close: () => redis.disconnect() };
+  return {
+    config,
+    redis,
+    keys: createRedisKeys(config.redisPrefix, config.pollShards),
+    where,
+    close: () => redis.disconnect(),
+  };
 }

@@ -4,7 +4,9 @@ import { openCommandRedis } from './open-redis.js';
 /**
  * `vigil redis tag-keys`: renames the keys an earlier version wrote (no hash tags) to the tagged names
  * this version reads (src/platform/redis-keys.ts), once, on the single Redis they are in, with every
- * Vigil process stopped. Prints what it did; exits 1 when a key's new name was taken.
+ * Vigil process stopped; then moves the poll schedule, states and indexes of versions before a slot per
+ * poll shard into their shards (src/polling/split-poll-keys.ts). Prints what it did; exits 1 when a
+ * key's new name was taken.
  * `vigil redis index-audit`: indexes the audit entries an earlier version wrote, for subscriber histories.
  */
 export function registerRedisCommands(program: Command): void {
@@ -17,6 +19,7 @@ export function registerRedisCommands(program: Command): void {
     )
     .action(async () => {
       const { tagLegacyKeys } = await import('../platform/tag-legacy-keys.js');
+      const { splitPollKeys } = await import('../polling/split-poll-keys.js');
       const target = await openCommandRedis('vigil-redis-tag-keys');
       try {
         const report = await tagLegacyKeys(target.redis, target.keys);
@@ -27,6 +30,10 @@ export function registerRedisCommands(program: Command): void {
           process.stderr.write(`new name taken already, left as they were: ${report.clashes.join(', ')}\n`);
           process.exitCode = 1;
         }
+        const split = await splitPollKeys(target.redis, target.keys);
+        process.stdout.write(
+          `${target.where}: ${split.keys} poll keys split into their poll shards (${split.moved} entries moved)\n`,
+        );
       } finally {
         target.close();
       }

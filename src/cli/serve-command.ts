@@ -90,7 +90,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     config,
     logger,
     redis: createRedisConnection(config.redisUrl, 'command', 'vigil-serve'),
-    keys: createRedisKeys(config.redisPrefix),
+    keys: createRedisKeys(config.redisPrefix, config.pollShards),
     host: flags.host ?? config.host,
     port: flags.port ?? config.port,
   };

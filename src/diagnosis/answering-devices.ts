@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { isDownFinding, type CorrelationTopology, type Incident } from '../correlation/index.js';
 import type { Finding } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { scoresInPollShards } from '../platform/poll-shard-reads.js';
 
 /** Ids per ZMSCORE: one command stays well under a millisecond of Redis time. */
 const CHUNK = 1000;
@@ -13,7 +14,7 @@ const CHUNK = 1000;
  * last answer is older says nothing yet (its next poll will tell; a poll that times out takes the
  * device out of the index, so one that answered and then fell silent too no longer counts), so a base station losing power is
  * an outage as soon as its own silence is judged, as before the children are polled again. One ZMSCORE
- * per 1,000 ids, one round trip.
+ * per poll shard (each holds its devices' answers) and 1,000 ids, all sent at once.
  */
 export async function loadAnswering(
   redis: Redis,
@@ -23,15 +24,10 @@ export async function loadAnswering(
   const answering = new Set<string>();
   if (silentSince.size === 0) return answering;
   const ids = [...silentSince.keys()];
-  const pipeline = redis.pipeline();
-  for (let i = 0; i < ids.length; i += CHUNK)
-    pipeline.zmscore(keys.devicesAnsweredAt(), ...ids.slice(i, i + CHUNK));
-  const replies = (await pipeline.exec()) ?? [];
-  replies.forEach(([, scores], c) => {
-    (scores as (string | null)[] | undefined)?.forEach((score, i) => {
-      const id = ids[c * CHUNK + i] as string;
-      if (score !== null && Number(score) > (silentSince.get(id) ?? Infinity)) answering.add(id);
-    });
+  const scores = await scoresInPollShards(redis, keys, (shard) => keys.devicesAnsweredAt(shard), ids);
+  scores.forEach((score, i) => {
+    const id = ids[i] as string;
+    if (score !== null && Number(score) > (silentSince.get(id) ?? Infinity)) answering.add(id);
   });
   return answering;
 }

@@ -1,36 +1,36 @@
 import type { Redis } from 'ioredis';
-import { DEVICE_STATUSES, type DeviceStatus } from '../detection/device-status.js';
+import type { DeviceStatus } from '../detection/device-status.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { scoresInPollShards } from '../platform/poll-shard-reads.js';
 
-/** Ids per ZMSCORE: big enough to be few round trips, small enough not to stall Redis. */
-const CHUNK = 5000;
+/** The order a device is looked for in the status sets: one briefly in two (mid-update) reads as the worse. */
+const WORST_FIRST = ['down', 'degraded', 'up'] as const;
 
 /**
  * Each device's status as the pollers' index holds it (one sorted set per status, see
  * src/polling/device-status-index.ts), in the order of `ids`; a device in none is `unknown`, as the
- * index's own reading has it. One ZMSCORE per status per chunk, pipelined.
+ * index's own reading has it. Each status set is asked only for the devices not found in a worse one:
+ * under an outage nearly all are down, so a 20k-CPE subtree costs one ZMSCORE of each id, not four.
  */
 export async function statusesOf(
   redis: Redis,
   keys: RedisKeys,
   ids: readonly string[],
 ): Promise<DeviceStatus[]> {
-  const out: DeviceStatus[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const pipeline = redis.pipeline();
-    for (const status of DEVICE_STATUSES) pipeline.zmscore(keys.devicesByStatus(status), ...chunk);
-    const results = (await pipeline.exec()) ?? [];
-    const scores = results.map(([error, value]) => {
-      if (error) throw error;
-      return value as (string | null)[];
-    });
-    chunk.forEach((_, j) => {
-      // A device briefly in two sets (mid-update) reads as the worse: down, then degraded, then up.
-      const found = ['down', 'degraded', 'up'].find(
-        (status) => scores[DEVICE_STATUSES.indexOf(status as DeviceStatus)]?.[j] != null,
-      );
-      out.push((found as DeviceStatus | undefined) ?? 'unknown');
+  const out = new Array<DeviceStatus>(ids.length).fill('unknown');
+  let left = ids.map((_, i) => i);
+  for (const status of WORST_FIRST) {
+    if (left.length === 0) break;
+    const scores = await scoresInPollShards(
+      redis,
+      keys,
+      (shard) => keys.devicesByStatus(status, shard),
+      left.map((at) => ids[at] as string),
+    );
+    left = left.filter((at, j) => {
+      if (scores[j] == null) return true;
+      out[at] = status;
+      return false;
     });
   }
   return out;

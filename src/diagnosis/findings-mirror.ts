@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { FINDING_KINDS, type Finding, type FindingChange } from '../detection/index.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { pollShardList } from '../platform/poll-shard-reads.js';
 
 /**
  * The fleet's open findings in memory, for correlation, which looks at all of them on every step.
@@ -89,10 +90,14 @@ class StreamedFindingsMirror implements FindingsMirror {
 
   /** Every device in a finding index, with its open findings from the pollers' state. */
   private async readAll(): Promise<Map<string, Map<string, Finding>>> {
-    const pipeline = this.deps.redis.pipeline();
-    for (const kind of FINDING_KINDS) pipeline.zrange(this.deps.keys.devicesByFinding(kind), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
-    const ids = [...new Set(replies.flatMap(([, members]) => (members as string[] | null) ?? []))];
+    const { redis, keys } = this.deps;
+    // Every shard's finding sets (a device is in its own shard's only), a command each, sent at once.
+    const replies = await Promise.all(
+      pollShardList(keys).flatMap((shard) =>
+        FINDING_KINDS.map((kind) => redis.zrange(keys.devicesByFinding(kind, shard), 0, -1)),
+      ),
+    );
+    const ids = [...new Set(replies.flat())];
     const states = await this.deps.states.load(ids);
     const next = new Map<string, Map<string, Finding>>();
     for (const [id, state] of states) {

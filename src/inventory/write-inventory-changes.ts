@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { deviceIndexKeys } from './device-index-keys.js';
+import { followInventoryInShards } from './shard-index-changes.js';
 import type { RecordChange, ResolvedChanges } from './inventory-change.js';
 import type { Device, Subscriber } from './inventory-types.js';
 import { sameRecord } from './resolve-changes.js';
@@ -17,10 +17,9 @@ const AUDIT_MAXLEN = '1000000';
  * still holds the inventory lock (an import that outlived its lock cannot write either).
  * KEYS[1] lock, KEYS[2] fingerprint changes, KEYS[3] meta, KEYS[4-5] device and subscriber records,
  * then every key the commands name by index. ARGV[1] lock token, ARGV[2] the commands as JSON
- * [name, keyIndex, args...], ARGV[3] meta field/value pairs as JSON (the record counts are added). JOIN_UNKNOWN [name, unknownKey, id, statusKeys...]
- * puts a new device in the `unknown` status set unless a status set has it already (as the import's
- * switch does, write-inventory.ts). PACK_ADD and PACK_REM [name, bucketsKey, directoryKey, member]
- * change a packed index (packed-index.ts).
+ * [name, keyIndex, args...], ARGV[3] meta field/value pairs as JSON (the record counts are added).
+ * PACK_ADD and PACK_REM [name, bucketsKey, directoryKey, member] change a packed index (packed-index.ts).
+ * The pollers' indexes (poll-shard slots) follow in a step per shard after it (shard-index-changes.ts).
  */
 const APPLY = `${PACKED_LUA}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -29,10 +28,6 @@ for _, op in ipairs(cjson.decode(ARGV[2])) do
     packAdd(KEYS[op[2]], KEYS[op[3]], op[4])
   elseif op[1] == 'PACK_REM' then
     packRem(KEYS[op[2]], KEYS[op[3]], op[4])
-  elseif op[1] == 'JOIN_UNKNOWN' then
-    local placed = false
-    for k = 4, #op do if redis.call('ZSCORE', KEYS[op[k]], op[3]) then placed = true end end
-    if not placed then redis.call('ZADD', KEYS[op[2]], 0, op[3]) end
   else
     redis.call(op[1], KEYS[op[2]], unpack(op, 3))
   end
@@ -122,7 +117,15 @@ export async function commitChanges(
     JSON.stringify([...commands.removals, ...commands.additions]),
     JSON.stringify(Object.entries(commit.meta).flat()),
   );
-  return done === 1;
+  if (done !== 1) return false;
+  const dropped: string[] = [];
+  const added: string[] = [];
+  for (const [id, { before, after }] of resolved.devices) {
+    if (before && !after) dropped.push(id);
+    else if (!before && after) added.push(id);
+  }
+  await followInventoryInShards(redis, keys, { dropped, added });
+  return true;
 }
 
 /** A device's record, its place in the id, kind, site and parent indexes, and the pollers' indexes. */
@@ -141,8 +144,8 @@ function deviceCommands(
   if (!after) {
     c.remove('HDEL', part('device-records'), id);
     c.remove('ZREM', part('device-ids'), id);
-    // Gone from every status and finding set at once, like a device an import drops.
-    for (const index of deviceIndexKeys(keys)) c.remove('ZREM', index, id);
+    // The poll shards' sets follow after the script (followInventoryInShards), like an import's.
+    c.remove('ZREM', keys.devicesSilenceConfirmedAt(), id);
     c.remove('HDEL', keys.expectedReboots(), id);
     return;
   }
@@ -151,10 +154,6 @@ function deviceCommands(
   c.pack('add', keys, 'device-kind', after.kind, id);
   if (after.site !== undefined) c.pack('add', keys, 'device-site', after.site, id);
   if (after.parentId !== null) c.pack('add', keys, 'device-parent', after.parentId, id);
-  if (!before) {
-    const [unknown, ...statuses] = deviceIndexKeys(keys).slice(0, 4) as [string, ...string[]];
-    c.additions.push(['JOIN_UNKNOWN', c.key(unknown), id, ...statuses.map((k) => c.key(k))]);
-  }
 }
 
 /** A subscriber's record and its place in the device, account and phone indexes. */

@@ -5,7 +5,7 @@ import {
   type InventoryPart,
   type RedisKeys,
 } from '../platform/redis-keys.js';
-import { deviceIndexKeys } from './device-index-keys.js';
+import { followInventoryInShards } from './shard-index-changes.js';
 import { serializeFingerprints, type EncodedInventory } from './encode-inventory.js';
 import type { Device, Inventory, Subscriber } from './inventory-types.js';
 import { loadScript } from '../platform/load-script.js';
@@ -24,13 +24,12 @@ const STAGING_TTL_MS = 3_600_000;
  * the background, so swapping a 1M-device inventory does not stall Redis. Refuses (returns 0) when the
  * import no longer holds the lock.
  *
- * The same script keeps the pollers' device indexes true to the new inventory (see
- * src/polling/device-status-index.ts): devices it drops leave every status and finding set and the
- * expected-reboot hash, devices it adds join `unknown` unless a status set already has them. So
- * counts and `?status=` listings never see a removed device, not even for a moment. The cost is
- * O(dropped x sets + added) inside the script, in commands of 1,000 members.
- * KEYS: lock, meta, live parts..., staged parts..., index sets (unknown first)..., expected reboots;
- * ARGV: token, part count, index set count, dropped ids and added ids (newline-joined), meta pairs.
+ * The pollers' device indexes follow in a second step (shard-index-changes.ts), one script per poll
+ * shard, since they live in the shards' hash slots (redis-keys.ts, "Liveness": what a reader sees
+ * between the steps, what repairs a crash). This script drops the removed devices from what stays
+ * core: the silence-confirmed set and the expected-reboot hash, in commands of 1,000 members.
+ * KEYS: lock, meta, live parts..., staged parts..., core index sets..., expected reboots;
+ * ARGV: token, part count, index set count, dropped ids (newline-joined), meta pairs.
  */
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -57,20 +56,8 @@ each1000(ARGV[4], function(ids)
   for k = firstIndex, firstIndex + indexCount - 1 do redis.call('ZREM', KEYS[k], unpack(ids)) end
   redis.call('HDEL', expected, unpack(ids))
 end)
-each1000(ARGV[5], function(ids)
-  local placed = {}
-  for k = firstIndex + 1, firstIndex + 3 do
-    local scores = redis.call('ZMSCORE', KEYS[k], unpack(ids))
-    for i = 1, #ids do if scores[i] then placed[i] = true end end
-  end
-  local args = {}
-  for i = 1, #ids do
-    if not placed[i] then args[#args + 1] = '0'; args[#args + 1] = ids[i] end
-  end
-  if #args > 0 then redis.call('ZADD', KEYS[firstIndex], unpack(args)) end
-end)
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('HSET', KEYS[2], unpack(ARGV, 5))
 return 1`;
 
 export const SEPARATOR = '\u0000';
@@ -117,7 +104,10 @@ export async function stageInventory(
   await redis.set(staged('fingerprints'), serializeFingerprints(encoded.fingerprints), 'PX', STAGING_TTL_MS);
 }
 
-/** Atomically replaces the live inventory with the staged one; false when the lock was lost. */
+/**
+ * Atomically replaces the live inventory with the staged one, then has the pollers' indexes follow
+ * (a step per poll shard); false when the lock was lost (nothing was written).
+ */
 export async function commitInventory(
   redis: Redis,
   keys: RedisKeys,
@@ -129,7 +119,7 @@ export async function commitInventory(
   const parts = [...INVENTORY_PARTS, ...LEGACY_INVENTORY_PARTS];
   const live = parts.map((part) => keys.inventoryPart(part));
   const staged = parts.map((part) => keys.inventoryPart(part, true));
-  const indexes = deviceIndexKeys(keys);
+  const indexes = [keys.devicesSilenceConfirmedAt()];
   const metaArgs = Object.entries(meta).flat();
   const committed = await redis.eval(
     COMMIT,
@@ -144,10 +134,11 @@ export async function commitInventory(
     String(live.length),
     String(indexes.length),
     devices.dropped.join('\n'),
-    devices.added.join('\n'),
     ...metaArgs,
   );
-  return committed === 1;
+  if (committed !== 1) return false;
+  await followInventoryInShards(redis, keys, devices);
+  return true;
 }
 
 /** The members of every packed index, "<value>\0<id>". */

@@ -6,6 +6,7 @@ import { packedIndexKeys } from '../inventory/packed-index.js';
 import { countDevicesByKind } from '../inventory/count-inventory.js';
 import { packedRange } from '../inventory/packed-index-read.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { cardsOverPollShards, scoresInPollShards } from '../platform/poll-shard-reads.js';
 
 export type StatusCounts = Record<DeviceStatus, number>;
 export interface KindHealth {
@@ -19,19 +20,13 @@ const CHUNK = 1000;
 
 const zeroCounts = (): StatusCounts => ({ unknown: 0, up: 0, degraded: 0, down: 0 });
 
-function replies(results: [Error | null, unknown][] | null): unknown[] {
-  return (results ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-}
-
 /** How many devices of each kind the inventory holds and how many the pollers placed in each status set. */
 async function totals(redis: Redis, keys: RedisKeys): Promise<{ kinds: number[]; statuses: number[] }> {
-  const read = redis.pipeline();
-  for (const status of DEVICE_STATUSES) read.zcard(keys.devicesByStatus(status));
-  const [kinds, statuses] = await Promise.all([countDevicesByKind(redis, keys), read.exec()]);
-  return { kinds: DEVICE_KINDS.map((kind) => kinds[kind]), statuses: replies(statuses).map(Number) };
+  const [kinds, statuses] = await Promise.all([
+    countDevicesByKind(redis, keys),
+    cardsOverPollShards(redis, keys, DEVICE_STATUSES, (status, shard) => keys.devicesByStatus(status, shard)),
+  ]);
+  return { kinds: DEVICE_KINDS.map((kind) => kinds[kind]), statuses };
 }
 
 /** The statuses of one kind's devices, walking its index a chunk at a time (ZMSCORE in each status set). */
@@ -44,10 +39,12 @@ async function walkKind(redis: Redis, keys: RedisKeys, kind: DeviceKind): Promis
     const members = await packedRange(redis, kindIndex, from, CHUNK);
     if (members.length === 0) return counts;
     const ids = members.map((member) => member.slice(prefix.length));
-    const read = redis.pipeline();
     const placed = DEVICE_STATUSES.filter((s) => s !== 'unknown');
-    for (const status of placed) read.zmscore(keys.devicesByStatus(status), ...ids);
-    const scores = replies(await read.exec()) as (string | null)[][];
+    const scores = await Promise.all(
+      placed.map((status) =>
+        scoresInPollShards(redis, keys, (shard) => keys.devicesByStatus(status, shard), ids),
+      ),
+    );
     ids.forEach((_, i) => {
       const status = placed.find((_s, j) => scores[j]?.[i] !== null && scores[j]?.[i] !== undefined);
       counts[status ?? 'unknown'] += 1;

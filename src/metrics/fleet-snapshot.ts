@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { FINDING_KINDS } from '../detection/index.js';
 import type { createIncidentStore } from '../diagnosis/incident-store.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { oldestDueOverPollShards } from '../platform/poll-shard-reads.js';
+import { countByFinding, countByStatus } from './poll-index-counts.js';
 
 export const DEVICE_STATUSES = ['unknown', 'up', 'degraded', 'down'] as const;
 
@@ -52,13 +54,16 @@ function devicesByStatus(indexed: readonly number[], inventory: number): Sample[
 }
 
 /** What Redis answers in one round trip: counters, devices, findings, schedule lag, conversations, alerts, leader. */
-async function fleetReadings({ redis, keys, pollShards }: SnapshotSources, now: number) {
+async function fleetReadings({ redis, keys }: SnapshotSources, now: number) {
+  // Core keys in one pipeline; the poll shards' (their own slots) alongside, a command per shard.
+  const [byStatus, byFinding, oldestDue] = await Promise.all([
+    countByStatus(redis, keys),
+    countByFinding(redis, keys),
+    oldestDueOverPollShards(redis, keys),
+  ]);
   const pipeline = redis.pipeline();
   pipeline.hgetall(keys.metricCounters());
-  for (const status of DEVICE_STATUSES) pipeline.zcard(keys.devicesByStatus(status));
   pipeline.hlen(keys.inventoryPart('device-records'));
-  for (const kind of FINDING_KINDS) pipeline.zcard(keys.devicesByFinding(kind));
-  for (let shard = 0; shard < pollShards; shard++) pipeline.zrange(keys.pollDue(shard), 0, 0, 'WITHSCORES');
   pipeline.zcard(keys.openConversations());
   pipeline.zcard(keys.alertsDeadIndex());
   pipeline.hkeys(keys.webhookSubscriptions());
@@ -69,16 +74,9 @@ async function fleetReadings({ redis, keys, pollShards }: SnapshotSources, now: 
   });
   let i = 0;
   const counters = replies[i++] as Record<string, string>;
-  const devices = devicesByStatus(
-    DEVICE_STATUSES.map(() => Number(replies[i++])),
-    Number(replies[i++]),
-  );
-  const findings = FINDING_KINDS.map((kind) => ({ labels: { kind }, value: Number(replies[i++]) }));
-  let lag = 0;
-  for (let shard = 0; shard < pollShards; shard++) {
-    const head = replies[i++] as string[];
-    if (head.length === 2) lag = Math.max(lag, (now - Number(head[1])) / 1000);
-  }
+  const devices = devicesByStatus(byStatus, Number(replies[i++]));
+  const findings = FINDING_KINDS.map((kind, k) => ({ labels: { kind }, value: byFinding[k] ?? 0 }));
+  const lag = oldestDue === undefined ? 0 : Math.max(0, (now - oldestDue) / 1000);
   const conversations = Number(replies[i++]);
   const deadLetters = Number(replies[i++]);
   const subscriptions = replies[i++] as string[];

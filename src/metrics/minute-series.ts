@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { FINDING_KINDS } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { countByFinding } from './poll-index-counts.js';
 import { parseSeriesField } from './parse-series-field.js';
 
 /** How long a minute's sample is kept: the overview draws the last hour, and one more covers a late reader. */
@@ -31,14 +31,10 @@ export const minuteOf = (ms: number): number => Math.floor(ms / 60_000);
 export async function sampleMinute(redis: Redis, keys: RedisKeys, now = Date.now()): Promise<boolean> {
   const key = keys.metricMinute(minuteOf(now));
   if ((await redis.hsetnx(key, SAMPLED_AT, String(now))) === 0) return false;
-  const read = redis.pipeline();
-  read.hgetall(keys.metricCounters());
-  for (const kind of FINDING_KINDS) read.zcard(keys.devicesByFinding(kind));
-  const replies = ((await read.exec()) ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-  const [counters = {}, ...openByKind] = replies as [Record<string, string>, ...number[]];
+  const [counters, openByKind] = await Promise.all([
+    redis.hgetall(keys.metricCounters()),
+    countByFinding(redis, keys),
+  ]);
   const fields: Record<string, string> = {
     [OPEN_FINDINGS]: String(openByKind.reduce((sum, n) => sum + Number(n), 0)),
   };

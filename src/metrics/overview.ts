@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Incident } from '../correlation/incident.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { oldestDueOverPollShards } from '../platform/poll-shard-reads.js';
 import { readFleetByKind, type KindHealth } from './fleet-by-kind.js';
 import { readMinuteSeries, type MinutePoint } from './minute-series.js';
 
@@ -63,22 +64,15 @@ function rankIncidents(active: readonly Incident[]): Overview['incidents'] {
 
 /** The schedule's lag and the alerts' backlog: the head of every poll shard, the dead letters, each subscription's queue. */
 async function pipelineHealth(
-  { redis, keys, pollShards }: OverviewSources,
+  { redis, keys }: OverviewSources,
   now: number,
 ): Promise<Pick<Overview, 'pollLagSeconds' | 'alerts'>> {
-  const read = redis.pipeline();
-  for (let shard = 0; shard < pollShards; shard++) read.zrange(keys.pollDue(shard), 0, 0, 'WITHSCORES');
-  read.zcard(keys.alertsDeadIndex());
-  read.hkeys(keys.webhookSubscriptions());
-  const replies = ((await read.exec()) ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-  let lag = 0;
-  for (const head of replies.slice(0, pollShards) as string[][])
-    if (head.length === 2) lag = Math.max(lag, (now - Number(head[1])) / 1000);
-  const deadLetters = Number(replies[pollShards]);
-  const subscriptions = replies[pollShards + 1] as string[];
+  const [oldestDue, deadLetters, subscriptions] = await Promise.all([
+    oldestDueOverPollShards(redis, keys),
+    redis.zcard(keys.alertsDeadIndex()),
+    redis.hkeys(keys.webhookSubscriptions()),
+  ]);
+  const lag = oldestDue === undefined ? 0 : (now - oldestDue) / 1000;
   const lengths = subscriptions.length
     ? await Promise.all(subscriptions.map((id) => redis.llen(keys.alertsPending(id))))
     : [];

@@ -1,23 +1,46 @@
 import { auditKeys, type AuditKeys } from './audit-keys.js';
 import { conversationKeys, type ConversationKeys } from './conversation-keys.js';
+import { DEFAULT_POLL_SHARDS } from './poll-shard-of.js';
+import { pollKeys, type PollKeys } from './poll-keys.js';
+export { POLL_SHARD_KEY_BUILDERS } from './poll-keys.js';
 
 /**
- * Every Redis key Vigil uses is built here, `<prefix>:{<prefix>}:<domain>:<entity>[:<id>]`, so the keyspace
+ * Every Redis key Vigil uses is built here, `<prefix>:{<tag>}:<domain>:<entity>[:<id>]`, so the keyspace
  * is readable in one place and a test can give each run its own prefix. Add new keys here, never inline.
  *
  * Hash slots (Redis Cluster hashes only the `{…}` part of a key). The rule every key follows:
- *  - **core** — every key below but the queues': tag `{<prefix>}`, one slot for one installation. Lua
- *    scripts, MULTI blocks, pipelines and multi-key commands (the inventory swap, the poll state save,
- *    a suggestion's compare-and-set with its event, an incident step…) combine keys of every domain here,
- *    so they all share this slot and each stays one atomic step on a cluster, as on one Redis.
+ *  - **core** — every key but the poll shards' and the queues': tag `{<prefix>}`, one slot for one
+ *    installation. Lua scripts, MULTI blocks, pipelines and multi-key commands (the inventory swap, a
+ *    suggestion's compare-and-set with its event, an incident step…) combine keys of several domains
+ *    here, so they share this slot and each stays one atomic step on a cluster, as on one Redis.
+ *  - **poll shard** — `POLL_SHARD_KEY_BUILDERS`: tag `{<prefix>:s<shard>}`, one slot per shard of the
+ *    poll schedule (`pollShards`, VIGIL_POLL_SHARDS; a device's shard is `pollShardOf(id)`). A shard's
+ *    schedule, poller state and its devices' status, finding and answered-at sets: the bulk of the
+ *    per-device data and every write of the poll path, spread over the masters. A poll's save is one
+ *    script per shard (poller-state-store.ts), atomic for that shard's devices only.
  *  - **queue shard** — `bullPrefix(queue, shard)`: tag `{<prefix>:<queue>:<shard>}`, one slot per BullMQ
  *    queue shard (src/platform/sharded-queue.ts), so the queues spread over the masters. BullMQ's scripts
  *    touch one queue shard's keys only. Work crossing core and a queue is two steps, each atomic in its
  *    slot: a record is written, then its job queued (an accept's compare-and-set, then its action job; a
  *    crash between leaves an accept without a job, which the accepted sweeper queues), and a job's run
  *    carries on from its record, never from the queue (a re-run only verifies a reboot already sent).
+ *
+ * Invariant across poll shards (no step is atomic over two of them, nor over a shard and core):
+ *  - A reader that sums or lists over the shards (counts by status or finding, `?status=` listings,
+ *    answered-at checks) reads each shard at its own moment: during a batch's save one shard may show
+ *    this poll and another the previous one, as if the polls had landed a few milliseconds apart. A
+ *    device is in exactly one shard, so a device is never counted twice or seen half-written.
+ *  - Liveness: a device the inventory holds is in exactly one of its shard's status sets, and a poll's
+ *    save writes a device only while it is (a poll still running when an import dropped its device
+ *    writes nothing back). An import swaps the inventory (core), then places added and drops removed
+ *    devices shard by shard. Between those steps, or after a crash between them, a dropped device may
+ *    linger in its shard's sets (listings check the inventory: only counts are off) and an added one is
+ *    in none (its saves are skipped); the schedule sync's heal after every import repairs both.
+ *  - Finding changes (a core stream) and counters are written after the shards' saves, as before the
+ *    split: a crash between loses the announcement of a change already saved; the findings mirror's
+ *    periodic reload (it reads the saved states) repairs what correlation sees.
  * tests/platform/redis-key-slots.unit.test.ts checks each key's tag, and one group per atomic call site. */
-export interface RedisKeys extends AuditKeys, ConversationKeys {
+export interface RedisKeys extends AuditKeys, ConversationKeys, PollKeys {
   readonly prefix: string;
   /** Hash with the fingerprint and counts of the last successful import. */
   inventoryMeta(): string;
@@ -28,22 +51,12 @@ export interface RedisKeys extends AuditKeys, ConversationKeys {
    * under `staging` first, then one script swaps them all in at once (src/inventory/inventory-store.ts).
    */
   inventoryPart(part: InventoryPart, staging?: boolean): string;
-  /** Sorted set of one poll shard: device id → when it is next due (ms since epoch). */
-  pollDue(shard: number): string;
-  /** Hash of one poll shard: device id → its poller state (msgpack: table indices, detection state). */
-  pollState(shard: number): string;
   /** Hash: the inventory import the schedule was last synced with, and when. */
   pollMeta(): string;
   /** Stream of finding changes (opened, updated, cleared) for the stages after detection. */
   findingEvents(): string;
   /** Stream of traps received from known devices (capped). */
   trapEvents(): string;
-  /** Sorted set (score 0, by id) of the devices in one status (unknown, up, degraded, down). */
-  devicesByStatus(status: string): string;
-  /** Sorted set (score 0, by id) of the devices with an open finding of one kind. */
-  devicesByFinding(kind: string): string;
-  /** Sorted set: device id scored by when it last answered a poll (ms): the evidence against a silent parent. */
-  devicesAnsweredAt(): string;
   /**
    * Sorted set: parent id scored by when an outage check last confirmed its silence (the parent and
    * most of a sample of its children failing together): lets correlation skip the settle time.
@@ -228,21 +241,17 @@ const overviewKeys = (k: KeyJoin) =>
     deviceStatusChanged: () => k('poll', 'status-changed'),
   }) satisfies Partial<RedisKeys>;
 
-export function createRedisKeys(prefix = 'vigil'): RedisKeys {
+export function createRedisKeys(prefix = 'vigil', pollShards = DEFAULT_POLL_SHARDS): RedisKeys {
   const k: KeyJoin = (...parts) => [prefix, `{${prefix}}`, ...parts].join(':');
   return {
     prefix,
+    ...pollKeys(k, prefix, pollShards),
     inventoryMeta: () => k('inventory', 'meta'),
     inventoryLock: () => k('inventory', 'lock'),
     inventoryPart: (part, staging = false) => k(staging ? 'inventory-staging' : 'inventory', part),
-    pollDue: (shard) => k('poll', 'due', String(shard)),
-    pollState: (shard) => k('poll', 'state', String(shard)),
     pollMeta: () => k('poll', 'meta'),
     findingEvents: () => k('events', 'findings'),
     trapEvents: () => k('events', 'traps'),
-    devicesByStatus: (status) => k('poll', 'status', status),
-    devicesByFinding: (kind) => k('poll', 'finding', kind),
-    devicesAnsweredAt: () => k('poll', 'answered-at'),
     devicesSilenceConfirmedAt: () => k('poll', 'silence-confirmed-at'),
     outageCheck: (parentId, startedBy) => k('poll', 'outage-check', startedBy, parentId),
     trapAnnouncement: (deviceId, what) => k('traps', 'announced', what, deviceId),
@@ -287,5 +296,5 @@ export function createRedisKeys(prefix = 'vigil'): RedisKeys {
   };
 }
 
-/** The builders of queue-shard keys (the rule in this file's header); every other builder's keys are core. */
+/** The builders of queue-shard keys (the rule in this file's header). */
 export const QUEUE_KEY_BUILDERS: readonly (keyof RedisKeys)[] = ['bullPrefix'];

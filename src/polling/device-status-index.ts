@@ -1,8 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { DetectionState } from '../detection/index.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES, deviceStatus, type DeviceStatus } from '../detection/device-status.js';
 import { deviceIndexKeys } from '../inventory/device-index-keys.js';
+import { idsByPollShard, pollShardList } from '../platform/poll-shard-reads.js';
+import { pageOfStatusIndex, type StatusFilter } from './device-status-page.js';
 
 export interface StatusFacts {
   status: DeviceStatus;
@@ -14,11 +16,6 @@ export function statusFacts(detection: DetectionState | undefined): StatusFacts 
     status: deviceStatus(detection),
     findingKinds: [...new Set(Object.values(detection?.findings ?? {}).map((f) => f.kind))],
   };
-}
-
-export interface DeviceIdPage {
-  ids: string[];
-  nextCursor?: string;
 }
 
 export interface StatusChange {
@@ -34,17 +31,18 @@ export interface StatusChange {
  */
 export function statusIndexOps(keys: RedisKeys, change: StatusChange): { add: string[]; remove: string[] } {
   const { before, after } = change;
+  const shard = keys.pollShardOf(change.id);
   const add: string[] = [];
   const remove: string[] = [];
   if (before.status !== after.status) {
-    add.push(keys.devicesByStatus(after.status));
+    add.push(keys.devicesByStatus(after.status, shard));
     for (const status of DEVICE_STATUSES)
-      if (status !== after.status) remove.push(keys.devicesByStatus(status));
+      if (status !== after.status) remove.push(keys.devicesByStatus(status, shard));
   }
   for (const kind of before.findingKinds)
-    if (!after.findingKinds.includes(kind)) remove.push(keys.devicesByFinding(kind));
+    if (!after.findingKinds.includes(kind)) remove.push(keys.devicesByFinding(kind, shard));
   for (const kind of after.findingKinds)
-    if (!before.findingKinds.includes(kind)) add.push(keys.devicesByFinding(kind));
+    if (!before.findingKinds.includes(kind)) add.push(keys.devicesByFinding(kind, shard));
   return { add, remove };
 }
 
@@ -55,40 +53,44 @@ export function statusIndexOps(keys: RedisKeys, change: StatusChange): { add: st
  */
 export function liveIndexWrites(
   keys: RedisKeys,
+  shard: number,
   change: StatusChange,
 ): { status: string; add: string[]; remove: string[] } {
   const { before, after } = change;
   return {
-    status: keys.devicesByStatus(after.status),
-    add: after.findingKinds.map((kind) => keys.devicesByFinding(kind)),
+    status: keys.devicesByStatus(after.status, shard),
+    add: after.findingKinds.map((kind) => keys.devicesByFinding(kind, shard)),
     remove: before.findingKinds
       .filter((kind) => !after.findingKinds.includes(kind))
-      .map((kind) => keys.devicesByFinding(kind)),
+      .map((kind) => keys.devicesByFinding(kind, shard)),
   };
 }
 
-/** Ids examined per round when a page skips entries (dead ids, ids outside the second filter). */
+/** Ids per command when healing. */
 const CHUNK = 500;
 
 /**
  * Devices by status and by open finding kind, as sorted sets of ids (score 0, read in id order with
- * ZRANGEBYLEX), kept by the poll service as devices change: `GET /v1/devices?status=down&finding=…` at
- * 1M devices reads one page of one set, never the whole fleet's state.
+ * ZRANGEBYLEX), one set per status or kind in each poll shard (redis-keys.ts), kept by the poll service
+ * as devices change: `GET /v1/devices?status=down&finding=…` at 1M devices reads a page's worth of each
+ * shard's set, never the whole fleet's state.
  *
- * Invariant: every device of the inventory is in exactly one status set (`unknown` until its first
- * poll), and no set holds a device the inventory lacks. The inventory switch adds new devices to
- * `unknown` and removes dropped ones from every set in the same script; pollers write a device's
- * state and index entries only while the inventory holds it (poller-state-store.ts `saveLive`); the
- * schedule sync heals anything older (`heal`). Reads still check the inventory, so a page never
- * carries a dead id and a cursor never stops on one.
+ * Invariant: every device of the inventory is in exactly one status set of its shard (`unknown` until
+ * its first poll), and no set holds a device the inventory lacks, but for the moments between an
+ * import's steps (redis-keys.ts "Liveness"): the import swaps the inventory, then adds new devices to
+ * `unknown` and removes dropped ones shard by shard; pollers write a device's state and index entries
+ * only while it is in a status set (poller-state-store.ts `saveLive`); the schedule sync after each
+ * import heals what a crash between steps left (`heal`). Reads still check the inventory, so a page
+ * never carries a dead id and a cursor never stops on one.
  */
 export function createDeviceStatusIndex(redis: Redis, keys: RedisKeys) {
-  const ctx: IndexContext = { redis, keys, inventoryIds: keys.inventoryPart('device-ids') };
+  const ctx: IndexContext = { redis, keys };
   return {
     /** Records what changed between two polls of each device; a no-op for devices that did not change. */
     update: (changes: readonly StatusChange[]) => updateIndex(ctx, changes),
+    /** One page of ids in a status and/or with a finding kind (device-status-page.ts). */
     page: (filter: StatusFilter, cursor: string | undefined, limit: number) =>
-      pageOfIndex(ctx, filter, cursor, limit),
+      pageOfStatusIndex(redis, keys, filter, cursor, limit),
     heal: (liveIds: readonly string[]) => healIndex(ctx, liveIds),
   };
 }
@@ -96,131 +98,79 @@ export function createDeviceStatusIndex(redis: Redis, keys: RedisKeys) {
 interface IndexContext {
   redis: Redis;
   keys: RedisKeys;
-  /** The inventory's set of device ids, which every read and heal checks against. */
-  inventoryIds: string;
 }
-
-type StatusFilter = { status?: string; finding?: string };
 
 async function updateIndex({ redis, keys }: IndexContext, changes: readonly StatusChange[]): Promise<void> {
-  const pipeline = redis.pipeline();
-  let writes = 0;
+  // Each device's writes touch its own shard's sets only: one pipeline per shard.
+  const pipelines = new Map<number, ChainableCommander>();
   for (const change of changes) {
     const { add, remove } = statusIndexOps(keys, change);
+    if (add.length + remove.length === 0) continue;
+    const shard = keys.pollShardOf(change.id);
+    let pipeline = pipelines.get(shard);
+    if (!pipeline) pipelines.set(shard, (pipeline = redis.pipeline()));
     for (const key of remove) pipeline.zrem(key, change.id);
     for (const key of add) pipeline.zadd(key, 0, change.id);
-    writes += add.length + remove.length;
   }
-  if (writes > 0) await pipeline.exec();
+  await Promise.all([...pipelines.values()].map((pipeline) => pipeline.exec()));
 }
 
 /**
- * One page of live ids in a status and/or with a finding kind, after `cursor` (an id), in id order.
- * Ids the inventory no longer holds are skipped, and the page is filled from further on, so a page
- * is short only at the end and `nextCursor` always names a device on the page.
- */
-async function pageOfIndex(
-  ctx: IndexContext,
-  filter: StatusFilter,
-  cursor: string | undefined,
-  limit: number,
-): Promise<DeviceIdPage> {
-  const { redis, keys } = ctx;
-  const primary =
-    filter.finding !== undefined
-      ? keys.devicesByFinding(filter.finding)
-      : keys.devicesByStatus(filter.status ?? 'unknown');
-  const secondary =
-    filter.finding !== undefined && filter.status !== undefined
-      ? keys.devicesByStatus(filter.status)
-      : undefined;
-  const ids: string[] = [];
-  let from = cursor === undefined ? '-' : `(${cursor}`;
-  const chunkSize = Math.max(limit, CHUNK);
-  for (;;) {
-    const chunk = await redis.zrangebylex(primary, from, '+', 'LIMIT', 0, chunkSize);
-    if (chunk.length === 0) return { ids };
-    const kept = await keptOfChunk(ctx, chunk, secondary);
-    for (const [i, id] of chunk.entries()) {
-      if (!kept[i]) continue;
-      ids.push(id);
-      if (ids.length === limit) {
-        // Only name a cursor when something may follow: the last id of the set ends the listing.
-        const more = i < chunk.length - 1 || chunk.length === chunkSize;
-        return more ? { ids, nextCursor: id } : { ids };
-      }
-    }
-    if (chunk.length < chunkSize) return { ids };
-    from = `(${chunk[chunk.length - 1] as string}`;
-  }
-}
-
-/** For each id of a chunk: whether the inventory holds it and, when there is one, it is in `secondary`. */
-async function keptOfChunk(
-  { redis, inventoryIds }: IndexContext,
-  chunk: readonly string[],
-  secondary: string | undefined,
-): Promise<boolean[]> {
-  const pipeline = redis.pipeline();
-  pipeline.zmscore(inventoryIds, ...chunk);
-  if (secondary) pipeline.zmscore(secondary, ...chunk);
-  const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value as (string | null)[];
-  });
-  const [live = [], inSecondary] = replies;
-  return chunk.map((_, i) => !(live[i] === null || (inSecondary && inSecondary[i] === null)));
-}
-
-/**
- * Makes the index match the inventory: drops ids the inventory lacks from every set, and puts live
- * devices that are in no status set into `unknown`. Each chunk is one script that checks the
- * inventory and the sets itself, so a poll writing meanwhile is never undone. Run by the schedule
- * sync after an import (it heals indexes written before the switch kept them, or by hand).
+ * Makes the index match the inventory: drops ids not in `liveIds` (every device of the inventory, as
+ * the schedule sync just listed it) from every set, and puts live devices that are in no status set
+ * into `unknown`. Placing is one script per shard and chunk that checks the sets itself, so a poll
+ * writing meanwhile is never undone; a device an import added after the listing may be dropped, and
+ * is placed again by the sync of that import (which heals again). Run by the schedule sync after an
+ * import: it heals what a crash between an import's steps left (redis-keys.ts "Liveness"), or a hand edit.
  */
 async function healIndex(
-  { redis, keys, inventoryIds }: IndexContext,
+  { redis, keys }: IndexContext,
   liveIds: readonly string[],
 ): Promise<{ dropped: number; added: number }> {
+  const live = new Set(liveIds);
   let dropped = 0;
   let added = 0;
-  for (const key of deviceIndexKeys(keys)) {
-    const members = await redis.zrange(key, 0, -1);
-    for (let i = 0; i < members.length; i += CHUNK) {
-      const chunk = members.slice(i, i + CHUNK);
-      dropped += Number(await redis.eval(DROP_DEAD, 2, key, inventoryIds, ...chunk));
+  for (const shard of pollShardList(keys)) {
+    for (const key of deviceIndexKeys(keys, shard)) {
+      const dead = (await redis.zrange(key, 0, -1)).filter((id) => !live.has(id));
+      for (let i = 0; i < dead.length; i += CHUNK)
+        dropped += await redis.zrem(key, ...dead.slice(i, i + CHUNK));
     }
   }
-  const statusKeys = DEVICE_STATUSES.map((status) => keys.devicesByStatus(status));
-  for (let i = 0; i < liveIds.length; i += CHUNK) {
-    const chunk = liveIds.slice(i, i + CHUNK);
-    added += Number(
-      await redis.eval(ADD_UNPLACED, 1 + statusKeys.length, inventoryIds, ...statusKeys, ...chunk),
-    );
-  }
+  for (const [shard, group] of idsByPollShard(keys, liveIds))
+    for (let i = 0; i < group.ids.length; i += CHUNK)
+      added += await placeUnplaced(redis, keys, shard, 'unknown', group.ids.slice(i, i + CHUNK));
   return { dropped, added };
+}
+
+/**
+ * Puts ids of one shard in its `status` set, each only if it is in none of the shard's status sets (a
+ * poll that placed it knows better), in one script that checks the sets itself. Answers how many it placed.
+ */
+export async function placeUnplaced(
+  redis: Redis,
+  keys: RedisKeys,
+  shard: number,
+  status: DeviceStatus,
+  ids: readonly string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const statusKeys = DEVICE_STATUSES.map((s) => keys.devicesByStatus(s, shard));
+  const target = String(DEVICE_STATUSES.indexOf(status) + 1);
+  return Number(await redis.eval(PLACE_UNPLACED, statusKeys.length, ...statusKeys, target, ...ids));
 }
 
 export type DeviceStatusIndex = ReturnType<typeof createDeviceStatusIndex>;
 
-/** KEYS: an index set, the inventory's device ids; ARGV: members. Removes those the inventory lacks. */
-const DROP_DEAD = `
+/** KEYS: one shard's status sets; ARGV[1]: the index in KEYS of the set to join, then ids of that shard. */
+const PLACE_UNPLACED = `
 local n = 0
-for _, id in ipairs(ARGV) do
-  if not redis.call('ZSCORE', KEYS[2], id) then n = n + redis.call('ZREM', KEYS[1], id) end
-end
-return n`;
-
-/** KEYS: the inventory's device ids, the status sets (unknown first); ARGV: ids. */
-const ADD_UNPLACED = `
-local n = 0
-for _, id in ipairs(ARGV) do
-  if redis.call('ZSCORE', KEYS[1], id) then
-    local placed = false
-    for k = 2, #KEYS do
-      if redis.call('ZSCORE', KEYS[k], id) then placed = true; break end
-    end
-    if not placed then n = n + redis.call('ZADD', KEYS[2], 0, id) end
+local target = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local placed = false
+  for k = 1, #KEYS do
+    if redis.call('ZSCORE', KEYS[k], ARGV[i]) then placed = true; break end
   end
+  if not placed then n = n + redis.call('ZADD', KEYS[target], 0, ARGV[i]) end
 end
 return n`;

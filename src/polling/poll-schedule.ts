@@ -4,19 +4,9 @@
  * and a device keeps its slot across restarts and inventory changes.
  */
 
-/** FNV-1a, 32-bit: fast, stable, well spread for short ids. */
-export function hashId(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
+import { hashId } from '../platform/poll-shard-of.js';
 
-export function shardOf(id: string, shards: number): number {
-  return hashId(id) % shards;
-}
+export { DEFAULT_POLL_SHARDS, hashId, shardOf } from '../platform/poll-shard-of.js';
 
 /** The device's slot within its interval, in ms. A second hash, so shard and slot are independent. */
 export function slotOffsetMs(id: string, intervalMs: number): number {
@@ -30,6 +20,3 @@ export function firstDueMs(id: string, intervalMs: number, nowMs: number): numbe
   const due = cycleStart + offset;
   return due >= nowMs ? due : due + intervalMs;
 }
-
-/** Shards of the poll schedule when VIGIL_POLL_SHARDS says nothing; every poller and API process must agree. */
-export const DEFAULT_POLL_SHARDS = 64;

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES } from '../detection/device-status.js';
 import { liveIndexWrites, type StatusChange } from './device-status-index.js';
-import { shardOf } from './poll-schedule.js';
+import { idsByPollShard } from '../platform/poll-shard-reads.js';
 import type { PollerDeviceState } from './poller-device-state.js';
 import { packState, unpackState } from './state-codec.js';
 
@@ -16,9 +16,10 @@ export interface PollerStateStore {
   load(ids: readonly string[]): Promise<Map<string, PollerDeviceState>>;
   save(states: readonly PollerDeviceState[]): Promise<void>;
   /**
-   * What a poll writes, in one script: each device's state and its status-index changes, only for
-   * devices the inventory still holds. A poll that was running while an import removed its device
-   * therefore writes nothing back (no state, no index entry). Answers the ids it skipped.
+   * What a poll writes, one script per poll shard: each device's state and its status-index changes,
+   * only for devices still live (in one of their shard's status sets, which an import keeps; see
+   * redis-keys.ts "Liveness"). A poll that was running while an import removed its device therefore
+   * writes nothing back (no state, no index entry). Answers the ids it skipped.
    */
   saveLive(entries: readonly LiveEntry[]): Promise<{ skipped: string[] }>;
 }
@@ -60,26 +61,36 @@ export function packLive(state: PollerDeviceState): PackedState {
 }
 
 /**
- * KEYS[1]: the inventory's device ids, KEYS[2..5]: the status sets, KEYS[6]: when each device last
- * answered, then every other key the entries name; ARGV[1]: entry count, then per entry: device id,
- * its state key's index in KEYS, the packed state, and its index writes: "=k" (in status set k and no
- * other), "+k" (ZADD), "-k" (ZREM), "aT" (it answered at T ms).
- * The status check costs one ZSCORE per device; a write only when the status moved.
- * Answers the ids not in the inventory.
+ * One poll shard's save (every key in the shard's hash slot, redis-keys.ts). KEYS[1]: the shard's state
+ * hash, KEYS[2..5]: its status sets, KEYS[6]: its answered-at set, then the finding sets the entries
+ * name; ARGV[1]: entry count, then per entry: device id, the packed state, and its index writes: "=k"
+ * (in status set k and no other; every entry has one), "+k" (ZADD), "-k" (ZREM), "aT" (it answered
+ * at T ms).
+ * A device is live while it is in one of its shard's status sets (the import places and drops them,
+ * redis-keys.ts "Liveness"): the check costs one ZSCORE when its status did not move, and a device an
+ * import dropped while it was polled gets nothing written back. Answers the ids skipped.
  */
 const SAVE_LIVE = `
 local skipped = {}
 local j = 2
 for _ = 1, tonumber(ARGV[1]) do
-  local id, stateKey, state, ops = ARGV[j], tonumber(ARGV[j + 1]), ARGV[j + 2], ARGV[j + 3]
-  j = j + 4
-  if redis.call('ZSCORE', KEYS[1], id) then
-    redis.call('HSET', KEYS[stateKey], id, state)
+  local id, state, ops = ARGV[j], ARGV[j + 1], ARGV[j + 2]
+  j = j + 3
+  local target = tonumber(string.match(ops, '=(%d+)'))
+  local inTarget = redis.call('ZSCORE', KEYS[target], id)
+  local live = inTarget
+  if not live then
+    for other = 2, 5 do
+      if other ~= target and redis.call('ZSCORE', KEYS[other], id) then live = true; break end
+    end
+  end
+  if live then
+    redis.call('HSET', KEYS[1], id, state)
     for sign, k in string.gmatch(ops, '([=+a-])(%d+)') do
       k = tonumber(k)
       if sign == 'a' then redis.call('ZADD', KEYS[6], k, id)
       elseif sign == '=' then
-        if not redis.call('ZSCORE', KEYS[k], id) then
+        if not inTarget then
           redis.call('ZADD', KEYS[k], 0, id)
           for other = 2, 5 do
             if other ~= k then redis.call('ZREM', KEYS[other], id) end
@@ -94,8 +105,14 @@ for _ = 1, tonumber(ARGV[1]) do
 end
 return skipped`;
 
+/**
+ * `shards` must be the keys' `pollShards` (it is checked): a device's state lives in the hash slot of
+ * its shard, so every process must agree on the count.
+ */
 export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: number): PollerStateStore {
-  const ctx: StoreContext = { redis, keys, shards };
+  if (shards !== keys.pollShards)
+    throw new Error(`poll shards disagree: ${shards} here, ${keys.pollShards} in the Redis keys`);
+  const ctx: StoreContext = { redis, keys };
   return {
     load: (ids) => loadStates(ctx, ids),
     save: (states) => saveStates(ctx, states),
@@ -106,34 +123,20 @@ export function createPollerStateStore(redis: Redis, keys: RedisKeys, shards: nu
 interface StoreContext {
   redis: Redis;
   keys: RedisKeys;
-  shards: number;
-}
-
-function byShard(ids: readonly string[], shards: number): Map<number, string[]> {
-  const groups = new Map<number, string[]>();
-  for (const id of ids) {
-    const shard = shardOf(id, shards);
-    const group = groups.get(shard) ?? [];
-    group.push(id);
-    groups.set(shard, group);
-  }
-  return groups;
 }
 
 async function loadStates(
-  { redis, keys, shards }: StoreContext,
+  { redis, keys }: StoreContext,
   ids: readonly string[],
 ): Promise<Map<string, PollerDeviceState>> {
   const result = new Map<string, PollerDeviceState>();
-  const groups = [...byShard(ids, shards)];
-  const pipeline = redis.pipeline();
-  for (const [shard, group] of groups) pipeline.hmgetBuffer(keys.pollState(shard), ...group);
-  const replies = (await pipeline.exec()) ?? [];
+  const groups = [...idsByPollShard(keys, ids)];
+  const replies = await Promise.all(
+    groups.map(([shard, group]) => redis.hmgetBuffer(keys.pollState(shard), ...group.ids)),
+  );
   groups.forEach(([, group], g) => {
-    const [error, values] = replies[g] ?? [];
-    if (error) throw error;
-    (values as (Buffer | null)[]).forEach((value, i) => {
-      const id = group[i] as string;
+    (replies[g] ?? []).forEach((value, i) => {
+      const id = group.ids[i] as string;
       if (value) result.set(id, unpackState(value, id));
     });
   });
@@ -141,36 +144,46 @@ async function loadStates(
 }
 
 async function saveStates(
-  { redis, keys, shards }: StoreContext,
+  { redis, keys }: StoreContext,
   states: readonly PollerDeviceState[],
 ): Promise<void> {
   if (states.length === 0) return;
-  const pipeline = redis.pipeline();
+  const byShard = new Map<number, (string | Buffer)[]>();
   for (const state of states) {
-    pipeline.hset(
-      keys.pollState(shardOf(state.detection.deviceId, shards)),
-      state.detection.deviceId,
-      packState(state),
-    );
+    const shard = keys.pollShardOf(state.detection.deviceId);
+    const fields = byShard.get(shard) ?? [];
+    fields.push(state.detection.deviceId, packState(state));
+    byShard.set(shard, fields);
   }
-  const replies = (await pipeline.exec()) ?? [];
-  const failed = replies.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
+  await Promise.all([...byShard].map(([shard, fields]) => redis.hset(keys.pollState(shard), ...fields)));
 }
 
+/** One SAVE_LIVE per shard the entries fall in, all sent at once; each shard's is atomic on its own. */
 async function saveLiveStates(
   ctx: StoreContext,
   entries: readonly LiveEntry[],
 ): Promise<{ skipped: string[] }> {
   if (entries.length === 0) return { skipped: [] };
-  const { keys, args } = saveLiveArguments(ctx, entries);
-  const skipped = (await ctx.redis.eval(SAVE_LIVE, keys.length, ...keys, ...args)) as string[];
-  return { skipped };
+  const byShard = new Map<number, LiveEntry[]>();
+  for (const entry of entries) {
+    const shard = ctx.keys.pollShardOf(entry.change.id);
+    const group = byShard.get(shard) ?? [];
+    group.push(entry);
+    byShard.set(shard, group);
+  }
+  const replies = await Promise.all(
+    [...byShard].map(([shard, group]) => {
+      const { keys, args } = saveLiveArguments(ctx.keys, shard, group);
+      return ctx.redis.eval(SAVE_LIVE, keys.length, ...keys, ...args) as Promise<string[]>;
+    }),
+  );
+  return { skipped: replies.flat() };
 }
 
-/** SAVE_LIVE's KEYS and ARGV, as its comment lays them out: each key once, named by its index. */
+/** SAVE_LIVE's KEYS and ARGV for one shard, as its comment lays them out: each key once, named by its index. */
 function saveLiveArguments(
-  { keys, shards }: StoreContext,
+  keys: RedisKeys,
+  shard: number,
   entries: readonly LiveEntry[],
 ): { keys: string[]; args: (string | Buffer)[] } {
   const keyIndex = new Map<string, number>();
@@ -179,19 +192,19 @@ function saveLiveArguments(
     if (index === undefined) keyIndex.set(key, (index = keyIndex.size + 1));
     return index;
   };
-  indexOf(keys.inventoryPart('device-ids'));
-  for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status));
-  indexOf(keys.devicesAnsweredAt());
+  indexOf(keys.pollState(shard));
+  for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status, shard));
+  const answeredAt = indexOf(keys.devicesAnsweredAt(shard));
   const args: (string | Buffer)[] = [String(entries.length)];
   for (const { state, change } of entries) {
-    const { id, bytes, answeredAt, silent } = 'bytes' in state ? state : packLive(state);
-    const writes = liveIndexWrites(keys, change);
-    let ops = answeredAt === undefined ? '' : `a${answeredAt}`;
-    if (silent) ops += `-${indexOf(keys.devicesAnsweredAt())}`;
+    const { id, bytes, answeredAt: at, silent } = 'bytes' in state ? state : packLive(state);
+    const writes = liveIndexWrites(keys, shard, change);
+    let ops = at === undefined ? '' : `a${at}`;
+    if (silent) ops += `-${answeredAt}`;
     ops += `=${indexOf(writes.status)}`;
     for (const key of writes.remove) ops += `-${indexOf(key)}`;
     for (const key of writes.add) ops += `+${indexOf(key)}`;
-    args.push(id, String(indexOf(keys.pollState(shardOf(id, shards)))), bytes, ops);
+    args.push(id, bytes, ops);
   }
   return { keys: [...keyIndex.keys()], args };
 }

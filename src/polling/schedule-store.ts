@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
+import { pollShardList } from '../platform/poll-shard-reads.js';
 import { firstDueMs, shardOf } from './poll-schedule.js';
 
 /**
@@ -41,7 +42,10 @@ export interface ScheduleStore {
   size(nowMs: number, lateMs: number): Promise<{ scheduled: number; late: number }>;
 }
 
+/** `shards` must be the keys' `pollShards` (checked): a shard's schedule lives in that shard's hash slot. */
 export function createScheduleStore(redis: Redis, keys: RedisKeys, shards: number): ScheduleStore {
+  if (shards !== keys.pollShards)
+    throw new Error(`poll shards disagree: ${shards} here, ${keys.pollShards} in the Redis keys`);
   return {
     async claimDue(shard, nowMs, limit) {
       return (await redis.eval(CLAIM_DUE, 1, keys.pollDue(shard), String(nowMs), String(limit))) as string[];
@@ -79,18 +83,21 @@ export function createScheduleStore(redis: Redis, keys: RedisKeys, shards: numbe
     },
 
     async size(nowMs, lateMs) {
-      const pipeline = redis.pipeline();
-      for (let shard = 0; shard < shards; shard++) {
-        pipeline.zcard(keys.pollDue(shard));
-        pipeline.zcount(keys.pollDue(shard), '-inf', String(nowMs - lateMs));
-      }
-      const replies = (await pipeline.exec()) ?? [];
+      // A shard's schedule is in its own slot: commands per shard, sent at once.
+      const counts = await Promise.all(
+        pollShardList(keys).map((shard) =>
+          Promise.all([
+            redis.zcard(keys.pollDue(shard)),
+            redis.zcount(keys.pollDue(shard), '-inf', String(nowMs - lateMs)),
+          ]),
+        ),
+      );
       let scheduled = 0;
       let late = 0;
-      replies.forEach(([, count], i) => {
-        if (i % 2 === 0) scheduled += Number(count);
-        else late += Number(count);
-      });
+      for (const [all, overdue] of counts) {
+        scheduled += all;
+        late += overdue;
+      }
       return { scheduled, late };
     },
   };

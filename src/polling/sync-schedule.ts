@@ -5,6 +5,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { createDeviceStatusIndex } from './device-status-index.js';
 import type { PollService } from './poll-service.js';
 import type { ScheduleStore } from './schedule-store.js';
+import { splitPollKeys } from './split-poll-keys.js';
 
 export interface FleetContext {
   redis: Redis;
@@ -39,6 +40,8 @@ export async function syncSchedule(
   service: PollService,
   force: boolean,
 ): Promise<void> {
+  // At a poller's start: an upgrade from core-slot poll keys is moved into the shards before the heal.
+  if (force) await splitEarlierPollKeys(ctx);
   const version = await inventoryVersion(ctx);
   const synced = await ctx.redis.hget(ctx.keys.pollMeta(), 'syncedImport');
   if (!force && version === synced) return;
@@ -68,6 +71,15 @@ export async function syncSchedule(
   );
   // At start and once per import (whichever poller syncs it): devices that will never be asked.
   if (ctx.authProfiles) warnMissingAuthProfiles(ctx.logger, devices, ctx.authProfiles);
+}
+
+async function splitEarlierPollKeys(ctx: FleetContext): Promise<void> {
+  const split = await splitPollKeys(ctx.redis, ctx.keys);
+  if (split.keys > 0)
+    ctx.logger.info(
+      { module: 'polling', ...split },
+      'poll keys of an earlier version moved into their poll shards',
+    );
 }
 
 function warnMissingAuthProfiles(

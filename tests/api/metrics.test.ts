@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countInto, observeInto } from '../../src/platform/fleet-counters.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+import { zaddInShards } from '../helpers/poll-shard-sets.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,11 +18,14 @@ describe('GET /metrics', () => {
     countInto(pipeline, keys, 'vigil_polls_total', { outcome: 'ok' }, 3);
     countInto(pipeline, keys, 'vigil_polls_total', { outcome: 'timeout' });
     observeInto(pipeline, keys, 'vigil_poll_duration_seconds', [0.004, 0.02, 3]);
-    pipeline.zadd(keys.devicesByStatus('up'), 0, 'cpe-1', 0, 'cpe-2');
-    pipeline.zadd(keys.devicesByStatus('down'), 0, 'cpe-3');
-    pipeline.zadd(keys.devicesByFinding('unreachable'), 0, 'cpe-3');
-    pipeline.zadd(keys.pollDue(0), Date.now() - 5_000, 'cpe-9');
     await pipeline.exec();
+    await zaddInShards(redis, keys, (s) => keys.devicesByStatus('up', s), [
+      [0, 'cpe-1'],
+      [0, 'cpe-2'],
+    ]);
+    await zaddInShards(redis, keys, (s) => keys.devicesByStatus('down', s), [[0, 'cpe-3']]);
+    await zaddInShards(redis, keys, (s) => keys.devicesByFinding('unreachable', s), [[0, 'cpe-3']]);
+    await redis.zadd(keys.pollDue(0), Date.now() - 5_000, 'cpe-9');
 
     const response = await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc });
     expect(response.statusCode).toBe(200);
@@ -55,8 +59,11 @@ describe('GET /metrics', () => {
     const records = keys.inventoryPart('device-records');
     for (const id of ['cpe-1', 'cpe-2', 'cpe-3', 'cpe-4', 'cpe-5'])
       await redis.hset(records, id, JSON.stringify({ id, kind: 'cpe' }));
-    await redis.zadd(keys.devicesByStatus('up'), 0, 'cpe-1', 0, 'cpe-2');
-    await redis.zadd(keys.devicesByStatus('down'), 0, 'cpe-3');
+    await zaddInShards(redis, keys, (s) => keys.devicesByStatus('up', s), [
+      [0, 'cpe-1'],
+      [0, 'cpe-2'],
+    ]);
+    await zaddInShards(redis, keys, (s) => keys.devicesByStatus('down', s), [[0, 'cpe-3']]);
 
     const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc })).body;
     const count = (status: string) =>

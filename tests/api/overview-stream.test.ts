@@ -42,8 +42,9 @@ describe('the overview stream', () => {
     // What a poll batch writes when a device falls silent: the status index, then the signal.
     const { redis, keys } = t.testRedis;
     const device = inventory.devices.find((d) => d.kind === 'access_node')!;
-    await redis.zrem(keys.devicesByStatus('unknown'), device.id);
-    await redis.zadd(keys.devicesByStatus('down'), 0, device.id);
+    const shard = keys.pollShardOf(device.id);
+    await redis.zrem(keys.devicesByStatus('unknown', shard), device.id);
+    await redis.zadd(keys.devicesByStatus('down', shard), 0, device.id);
     await redis.publish(keys.deviceStatusChanged(), '1');
     // Well inside the 15 s periodic refresh: this one came from the signal.
     const next = await stream.waitFor((e) => e.type === 'overview' && downOf(e) === 1, 10_000, 1);

@@ -9,10 +9,10 @@ import { createInventoryStore } from '../../src/inventory/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createDeviceStatusIndex, statusFacts } from '../../src/polling/device-status-index.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
-import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
+import { createTestRedis, TEST_POLL_SHARDS, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 import { until } from '../helpers/wait.js';
 
-const SHARDS = 4;
+const SHARDS = TEST_POLL_SHARDS;
 
 /** The worker role's advisor loop: one leader among several processes, taken over when it stops. */
 describe('advisor role', () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicesToWeigh, loadAnswering } from '../../src/diagnosis/answering-devices.js';
 import { createRedisKeys } from '../../src/platform/redis-keys.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { zaddInShards } from '../helpers/poll-shard-sets.js';
 
 /**
  * A child's answer counts against its parent's silence only when it came after the silence began: a
@@ -18,15 +19,11 @@ describe('answering devices: evidence against a silent parent', () => {
   });
 
   it('counts a device as answering only if it answered after the silence above it began', async () => {
-    await t.redis.zadd(
-      keys().devicesAnsweredAt(),
-      1_000,
-      'cpe-before',
-      5_000,
-      'cpe-after',
-      2_000,
-      'cpe-same',
-    );
+    await zaddInShards(t.redis, keys(), (s) => keys().devicesAnsweredAt(s), [
+      [1_000, 'cpe-before'],
+      [5_000, 'cpe-after'],
+      [2_000, 'cpe-same'],
+    ]);
     const since = new Map([
       ['cpe-before', 2_000],
       ['cpe-after', 2_000],
@@ -51,9 +48,11 @@ describe('answering devices: evidence against a silent parent', () => {
 
   it('reads thousands of devices in one round trip', async () => {
     const ids = Array.from({ length: 2_500 }, (_, i) => `cpe-${i}`);
-    await t.redis.zadd(
-      keys().devicesAnsweredAt(),
-      ...ids.flatMap((id, i) => [i % 2 === 0 ? 10_000 : 10, id]),
+    await zaddInShards(
+      t.redis,
+      keys(),
+      (s) => keys().devicesAnsweredAt(s),
+      ids.map((id, i) => [i % 2 === 0 ? 10_000 : 10, id] as const),
     );
     const answering = await loadAnswering(t.redis, keys(), new Map(ids.map((id) => [id, 100])));
     expect(answering.size).toBe(1_250);

@@ -7,6 +7,7 @@ import { IncidentCorrelator } from '../../src/diagnosis/incident-correlator.js';
 import { createIncidentStore } from '../../src/diagnosis/incident-store.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { findings, SECOND, star, T0 } from '../correlation/fixtures.js';
+import { zaddInShards } from '../helpers/poll-shard-sets.js';
 
 /** The findings as the advisor's mirror holds them, set by the test: the version moves with each change. */
 class HeldFindings implements FindingsMirror {
@@ -29,6 +30,7 @@ describe('correlation steps skipped while nothing changed', () => {
   const settleMs = 2 * SECOND;
   const fleet = star('bs-1', 10);
   const context = { topology: fleet.topology, inventoryVersion: 'v1', changed: () => undefined };
+  const answeredAt = (at: number) => fleet.children.map((id) => [at, id] as const);
   let t: TestRedis | undefined;
   let mirror: HeldFindings;
   let correlator: IncidentCorrelator;
@@ -59,7 +61,7 @@ describe('correlation steps skipped while nothing changed', () => {
     await correlator.step(T0, context);
     expect((await stored()).map((i) => i.state)).toEqual(['pending']);
     // Every CPE answers after the silence began: a full step would drop the pending outage.
-    await redis().zadd(keys().devicesAnsweredAt(), ...fleet.children.flatMap((id) => [T0 + 500, id]));
+    await zaddInShards(redis(), keys(), (s) => keys().devicesAnsweredAt(s), answeredAt(T0 + 500));
     await correlator.step(T0 + SECOND, context);
     expect((await stored()).map((i) => i.state)).toEqual(['pending']);
     // The settle deadline runs a full step (before REWEIGH_MS is up): the answers are weighed, no outage.
@@ -77,7 +79,7 @@ describe('correlation steps skipped while nothing changed', () => {
       correlation: { settleMs: 60 * SECOND, resolveAfterMs: 10 * SECOND },
     });
     await slow.step(T0, context);
-    await redis().zadd(keys().devicesAnsweredAt(), ...fleet.children.flatMap((id) => [T0 + 500, id]));
+    await zaddInShards(redis(), keys(), (s) => keys().devicesAnsweredAt(s), answeredAt(T0 + 500));
     await slow.step(T0 + REWEIGH_MS - 1, context);
     expect(await stored()).toHaveLength(1);
     await slow.step(T0 + REWEIGH_MS, context);

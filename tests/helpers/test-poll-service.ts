@@ -7,10 +7,10 @@ import type { Probe } from '../../src/probes/probe-types.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { UdpGetTransport } from '../../src/snmp/udp-get-transport.js';
 import { loadShippedProbes } from './shipped-probes.js';
-import type { TestRedis } from './test-redis.js';
+import { TEST_POLL_SHARDS, type TestRedis } from './test-redis.js';
 import { v2cProfile } from './test-simulator.js';
 
-export const TEST_POLL_SHARDS = 8;
+export { TEST_POLL_SHARDS };
 
 /**
  * The poll service exactly as a poller builds it, over a simulator's fleet imported into the test's

@@ -5,7 +5,7 @@ import { TEST_REDIS_URL, type TestRedis } from './test-redis.js';
 
 /**
  * The Config a poller role runs with in a test: the test's Redis prefix, the simulator's v2c
- * credentials, the shipped probes and playbooks, 4 poll shards, traps on `trapPort` (0: off).
+ * credentials, the shipped probes and playbooks, the keys' poll shards, traps on `trapPort` (0: off).
  */
 export function testPollerConfig(redis: TestRedis, trapPort: number): Config {
   return {
@@ -17,7 +17,7 @@ export function testPollerConfig(redis: TestRedis, trapPort: number): Config {
     apiKeys: [],
     authProfiles: new Map([['sim', v2cProfile]]),
     probesDir: 'probes',
-    pollShards: 4,
+    pollShards: redis.keys.pollShards,
     trapHost: '127.0.0.1',
     trapPort,
     playbooksDir: 'playbooks',

@@ -7,6 +7,9 @@ import { deleteKeyPrefix } from '../../src/platform/delete-key-prefix.js';
 /** REDIS_URL may name a Redis Cluster (redis+cluster://…): the tests then run on it (README "Tests"). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** VIGIL_POLL_SHARDS of the tests: the keys of every test prefix are built for it (redis-keys.ts). */
+export const TEST_POLL_SHARDS = 8;
+
 export interface TestRedis {
   redis: Redis;
   keys: RedisKeys;
@@ -26,7 +29,7 @@ export async function createTestRedis(): Promise<TestRedis> {
   await redis.ping();
   return {
     redis,
-    keys: createRedisKeys(prefix),
+    keys: createRedisKeys(prefix, TEST_POLL_SHARDS),
     prefix,
     async close() {
       await deleteByPrefix(redis, prefix);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Device, Inventory, Subscriber } from '../../src/inventory/index.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
+import { zscoreInShard } from '../helpers/poll-shard-sets.js';
 
 /**
  * The incremental inventory over HTTP against a real Redis: one device or subscriber at a time, NDJSON
@@ -97,7 +98,12 @@ describe('one device or subscriber at a time', () => {
     expect(await childrenOf('an-2')).toEqual(['cpe-3', 'cpe-4']);
     // The pollers' indexes know it as a device not polled yet.
     expect(
-      await t.testRedis.redis.zscore(t.testRedis.keys.devicesByStatus('unknown'), 'cpe-4'),
+      await zscoreInShard(
+        t.testRedis.redis,
+        t.testRedis.keys,
+        (s) => t.testRedis.keys.devicesByStatus('unknown', s),
+        'cpe-4',
+      ),
     ).not.toBeNull();
 
     const again = await request('PUT', '/v1/inventory/devices/cpe-4', cpe);

@@ -6,6 +6,7 @@ import { minuteOf, readMinuteSeries, sampleMinute } from '../../src/metrics/minu
 import { generateFleet } from '../../src/sim/fleet-generator.js';
 import { countInto } from '../../src/platform/fleet-counters.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { zaddInShards } from '../helpers/poll-shard-sets.js';
 
 /** The overview's Redis reads against a real Redis: the minute samples and the fleet by kind and status. */
 describe('the NOC overview’s numbers', () => {
@@ -41,7 +42,10 @@ describe('the NOC overview’s numbers', () => {
     await count('vigil_suggestions_total', { kind: 'remote_reboot', state: 'accepted' }, 2);
     await count('vigil_actions_total', { kind: 'remote_reboot', result: 'failed' }, 1);
     await count('vigil_webhook_deliveries_total', { result: 'dead' }, 4);
-    await redis.zadd(keys.devicesByFinding('unreachable'), 0, 'cpe-1', 0, 'cpe-2');
+    await zaddInShards(redis, keys, (s) => keys.devicesByFinding('unreachable', s), [
+      [0, 'cpe-1'],
+      [0, 'cpe-2'],
+    ]);
     expect(await sampleMinute(redis, keys, start + 60_000)).toBe(true);
 
     const series = await readMinuteSeries(redis, keys, start + 61_000);
@@ -85,7 +89,7 @@ describe('the NOC overview’s numbers', () => {
     });
     await createInventoryStore({ redis, keys }).importInventory(inventory);
     const expected = new Map<string, Record<DeviceStatus, number>>();
-    const pipeline = redis.pipeline();
+    const writes: Promise<number>[] = [];
     inventory.devices.forEach((device, i) => {
       // Every fifth unknown (never polled), the others spread over up, degraded and down.
       const status: DeviceStatus = i % 5 === 0 ? 'unknown' : (['up', 'degraded', 'down'] as const)[i % 3]!;
@@ -93,10 +97,13 @@ describe('the NOC overview’s numbers', () => {
       counts[status] += 1;
       expected.set(device.kind, counts);
       if (status === 'unknown') return;
-      for (const other of DEVICE_STATUSES) pipeline.zrem(keys.devicesByStatus(other), device.id);
-      pipeline.zadd(keys.devicesByStatus(status), 0, device.id);
+      // In the device's own poll shard, as a poll writes it.
+      const shard = keys.pollShardOf(device.id);
+      for (const other of DEVICE_STATUSES)
+        writes.push(redis.zrem(keys.devicesByStatus(other, shard), device.id));
+      writes.push(redis.zadd(keys.devicesByStatus(status, shard), 0, device.id));
     });
-    await pipeline.exec();
+    await Promise.all(writes);
 
     const health = await readFleetByKind(redis, keys);
     expect(health.map((h) => h.kind)).toEqual(['cpe', 'access_node', 'base_station']);

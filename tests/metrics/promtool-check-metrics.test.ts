@@ -26,8 +26,8 @@ describe('/metrics as Prometheus sees it', () => {
     countInto(pipeline, keys, 'vigil_traps_rejected_total', { reason: 'a "quoted"\\ reason\n' });
     countInto(pipeline, keys, 'vigil_webhook_deliveries_total', { result: 'dead' });
     observeInto(pipeline, keys, 'vigil_poll_duration_seconds', [0.3, 4]);
-    pipeline.zadd(keys.devicesByStatus('up'), 0, 'cpe-1');
     await pipeline.exec();
+    await redis.zadd(keys.devicesByStatus('up', keys.pollShardOf('cpe-1')), 0, 'cpe-1');
 
     const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.auth.noc })).body;
     // The default process metrics are there, next to the fleet's.

@@ -142,20 +142,29 @@ describe('the end-to-end flows on a three-master Redis Cluster', () => {
     },
   );
 
-  it('the keys spread: each master holds queue shards; one holds every key of the core slot', async () => {
+  it('the keys spread: each master holds queue and poll shards; one holds every key of the core slot', async () => {
     const redis = createRedisConnection(cluster.url, 'command', 'vigil-test-cluster');
     try {
       await waitForRedis(redis);
-      const perNode = new Map<string, { queue: number; core: number }>();
+      const perNode = new Map<string, { queue: number; poll: number; core: number }>();
+      const group = (key: string): 'queue' | 'poll' | 'core' =>
+        key.startsWith(`${prefix}:bull:{`)
+          ? 'queue'
+          : key.startsWith(`${prefix}:{${prefix}:s`)
+            ? 'poll'
+            : 'core';
       await scanKeyPrefix(redis, prefix, (keys, node) => {
         const where = String(node.options.port);
-        const seen = perNode.get(where) ?? { queue: 0, core: 0 };
-        for (const key of keys) seen[key.startsWith(`${prefix}:bull:{`) ? 'queue' : 'core'] += 1;
+        const seen = perNode.get(where) ?? { queue: 0, poll: 0, core: 0 };
+        for (const key of keys) seen[group(key)] += 1;
         perNode.set(where, seen);
         return Promise.resolve();
       });
       const nodes = [...perNode.values()];
       expect(nodes.filter((n) => n.queue > 0).length).toBeGreaterThanOrEqual(2);
+      // 8 poll shards (the test service's VIGIL_POLL_SHARDS), slots random with the prefix: all 8 on one
+      // master has odds of 3 × (1/3)^8, about 1 in 2,000.
+      expect(nodes.filter((n) => n.poll > 0).length).toBeGreaterThanOrEqual(2);
       expect(nodes.filter((n) => n.core > 0)).toHaveLength(1);
     } finally {
       redis.disconnect();

@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRedisKeys, QUEUE_KEY_BUILDERS, type RedisKeys } from '../../src/platform/redis-keys.js';
+import {
+  createRedisKeys,
+  POLL_SHARD_KEY_BUILDERS,
+  QUEUE_KEY_BUILDERS,
+  type RedisKeys,
+} from '../../src/platform/redis-keys.js';
 import { QUEUE_NAMES } from '../../src/platform/queue-names.js';
 
 /** Redis Cluster's slot of a key: CRC16 (XMODEM) of its hash tag, or of the whole key without one, mod 16384. */
@@ -19,11 +24,26 @@ function slotOf(key: string): number {
 }
 
 const PREFIX = 'vigil-slots';
-const keys = createRedisKeys(PREFIX);
+const SHARDS = 64;
+const keys = createRedisKeys(PREFIX, SHARDS);
+/** Functions of the keys object that are not key builders. */
+const NOT_BUILDERS: readonly (keyof RedisKeys)[] = ['pollShardOf'];
 const builders = (Object.keys(keys) as (keyof RedisKeys)[]).filter(
-  (name) => typeof keys[name] === 'function',
+  (name) => typeof keys[name] === 'function' && !NOT_BUILDERS.includes(name),
 );
-const coreBuilders = builders.filter((name) => !QUEUE_KEY_BUILDERS.includes(name));
+const isPollShard = (name: keyof RedisKeys): boolean =>
+  (POLL_SHARD_KEY_BUILDERS as readonly string[]).includes(name);
+const coreBuilders = builders.filter((name) => !QUEUE_KEY_BUILDERS.includes(name) && !isPollShard(name));
+const groupOf = (name: keyof RedisKeys): string =>
+  QUEUE_KEY_BUILDERS.includes(name) ? 'queue' : isPollShard(name) ? 'poll shard' : 'core';
+
+/** A poll-shard builder's key for one shard, with ids as odd as in sampleKeys before the shard. */
+function shardKeys(name: keyof RedisKeys, shard: number): string[] {
+  const build = (...args: unknown[]): string => (keys[name] as (...a: unknown[]) => string).apply(keys, args);
+  return (keys[name] as () => string).length === 1
+    ? [build(shard)]
+    : ['up', 'a:b', 'x{y}z', '{}', 'ünï code'].map((id) => build(id, shard));
+}
 
 /** Every builder called with ids an operator's inventory may hold (odd characters, braces included). */
 function sampleKeys(name: keyof RedisKeys): string[] {
@@ -49,6 +69,30 @@ describe('Redis keys by hash slot (src/platform/redis-keys.ts header)', () => {
         expect(key.startsWith(`${PREFIX}:{${PREFIX}}:`), `${name} → ${key}`).toBe(true);
         expect({ name, slot: slotOf(key) }).toEqual({ name, slot: core });
       }
+  });
+
+  it('each poll shard has a slot of its own: every poll-shard key of one shard shares it, shards spread', () => {
+    const slots = new Set<number>();
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const slot = slotOf(keys.pollDue(shard));
+      for (const name of POLL_SHARD_KEY_BUILDERS)
+        for (const key of shardKeys(name, shard)) {
+          expect(key.startsWith(`${PREFIX}:{${PREFIX}:s${shard}}:`), `${name} → ${key}`).toBe(true);
+          expect({ name, shard, slot: slotOf(key) }).toEqual({ name, shard, slot });
+        }
+      slots.add(slot);
+    }
+    expect(slots.size).toBe(SHARDS);
+    expect(slots.has(slotOf(`{${PREFIX}}`))).toBe(false);
+    // A device's shard is the one its state and index entries are written to.
+    expect(keys.pollShardOf('cpe-00042')).toBe(createRedisKeys(PREFIX, SHARDS).pollShardOf('cpe-00042'));
+    expect(createRedisKeys(PREFIX, 1).pollShardOf('cpe-00042')).toBe(0);
+  });
+
+  it("the upgrade's unsharded names are the core keys older versions wrote", () => {
+    expect(keys.unshardedPollKey('status', 'up')).toBe(`${PREFIX}:{${PREFIX}}:poll:status:up`);
+    expect(keys.unshardedPollKey('answered-at')).toBe(`${PREFIX}:{${PREFIX}}:poll:answered-at`);
+    expect(keys.unshardedPollKey('due', '3')).toBe(`${PREFIX}:{${PREFIX}}:poll:due:3`);
   });
 
   it('each queue shard has a slot of its own: BullMQ keys of one shard share it, other shards spread', () => {
@@ -84,11 +128,7 @@ describe('Redis keys by hash slot (src/platform/redis-keys.ts header)', () => {
       if (!atomic.test(text)) continue;
       sites++;
       const used = new Set([...text.matchAll(/keys\.(\w+)\(/g)].map((m) => m[1] as keyof RedisKeys));
-      const groups = new Set(
-        [...used]
-          .filter((n) => builders.includes(n))
-          .map((n) => (QUEUE_KEY_BUILDERS.includes(n) ? 'queue' : 'core')),
-      );
+      const groups = new Set([...used].filter((n) => builders.includes(n)).map(groupOf));
       if (groups.size > 1) mixed.push(`${file}: ${[...used].join(', ')}`);
     }
     expect(sites).toBeGreaterThan(30);

@@ -10,9 +10,9 @@ import { syncSchedule } from '../../src/polling/sync-schedule.js';
 import { Secret } from '../../src/shared/secret.js';
 import type { AuthProfile } from '../../src/snmp/auth-profile.js';
 import { loadShippedProbes } from '../helpers/shipped-probes.js';
-import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { createTestRedis, TEST_POLL_SHARDS, type TestRedis } from '../helpers/test-redis.js';
 
-const SHARDS = 4;
+const SHARDS = TEST_POLL_SHARDS;
 
 /** A lab router under a made-up base station, both naming the auth profile "lab-cpe". */
 const inventory: Inventory = {

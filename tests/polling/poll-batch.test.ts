@@ -5,6 +5,8 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { createTestPollService, TEST_POLL_SHARDS } from '../helpers/test-poll-service.js';
+import { cardOverPollShards } from '../../src/platform/poll-shard-reads.js';
+import { zscoreInShard } from '../helpers/poll-shard-sets.js';
 
 /**
  * A batch larger than poll-batch.ts's load and write chunks, polled with few polls in flight so its
@@ -14,6 +16,8 @@ import { createTestPollService, TEST_POLL_SHARDS } from '../helpers/test-poll-se
 describe('a poll batch streamed in chunks', () => {
   let sim: Simulator;
   let redis: TestRedis;
+  const answeredAt = (id: string) =>
+    zscoreInShard(redis.redis, redis.keys, (s) => redis.keys.devicesAnsweredAt(s), id);
   let closeService: () => Promise<void>;
   let service: PollService;
 
@@ -43,9 +47,12 @@ describe('a poll batch streamed in chunks', () => {
     const states = await createPollerStateStore(redis.redis, redis.keys, TEST_POLL_SHARDS).load(ids);
     expect(states.size).toBe(ids.length);
     for (const id of ids) expect(states.get(id)?.detection.lastSample?.at).toBeGreaterThan(0);
-    expect(await redis.redis.zcard(redis.keys.devicesAnsweredAt())).toBe(ids.length);
-    expect(await redis.redis.zcard(redis.keys.devicesByStatus('up'))).toBe(ids.length);
-    expect(await redis.redis.zscore(redis.keys.devicesAnsweredAt(), 'not-in-the-inventory')).toBeNull();
+    const { keys } = redis;
+    expect(await cardOverPollShards(redis.redis, keys, (s) => keys.devicesAnsweredAt(s))).toBe(ids.length);
+    expect(await cardOverPollShards(redis.redis, keys, (s) => keys.devicesByStatus('up', s))).toBe(
+      ids.length,
+    );
+    expect(await answeredAt('not-in-the-inventory')).toBeNull();
   });
 
   it('computes rates on the next batch from the states the chunks wrote', async () => {
@@ -64,20 +71,18 @@ describe('a poll batch streamed in chunks', () => {
 
   it('takes a device that answered and then went silent out of the answered-at index', async () => {
     const device = sim.devices.find((d) => d.kind === 'cpe')!;
-    const answered = await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id);
+    const answered = await answeredAt(device.id);
     expect(Number(answered)).toBeGreaterThan(0);
     sim.addFault(device.id, 'down');
     try {
       const [report] = await service.pollDevices([device.id]);
       expect(report?.result.outcome).toBe('timeout');
       // Correlation reads this index as "answered since": a silent device must not count as serving.
-      expect(await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id)).toBeNull();
+      expect(await answeredAt(device.id)).toBeNull();
     } finally {
       sim.removeFaults(device.id);
     }
     await service.pollDevices([device.id]);
-    expect(Number(await redis.redis.zscore(redis.keys.devicesAnsweredAt(), device.id))).toBeGreaterThan(
-      Number(answered),
-    );
+    expect(Number(await answeredAt(device.id))).toBeGreaterThan(Number(answered));
   });
 });

@@ -8,13 +8,13 @@ import { createInventoryStore } from '../../src/inventory/index.js';
 import { slotOffsetMs } from '../../src/polling/poll-schedule.js';
 import { createPollerStateStore } from '../../src/polling/poller-state-store.js';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
+import { createTestRedis, TEST_POLL_SHARDS, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 import { startTestSimulator, TEST_COMMUNITY } from '../helpers/test-simulator.js';
 import { sleep, until } from '../helpers/wait.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const INTERVAL_MS = 3_000;
-const SHARDS = 4;
+const SHARDS = TEST_POLL_SHARDS;
 
 /** Two `vigil serve --roles poller` processes share one fleet; one is killed; no device is lost or doubled. */
 describe('pollers sharing the fleet', () => {

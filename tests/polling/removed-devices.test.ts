@@ -7,6 +7,8 @@ import type { Simulator } from '../../src/sim/simulator.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
 import { createTestPollService, TEST_POLL_SHARDS } from '../helpers/test-poll-service.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
+import { cardOverPollShards } from '../../src/platform/poll-shard-reads.js';
+import { zaddInShards, zscoreInShard } from '../helpers/poll-shard-sets.js';
 
 /**
  * A small inventory imported over a large one: the devices it drops leave the status and finding
@@ -156,15 +158,22 @@ describe('removed devices leave counts and listings with the import that removes
     expect(skipped).toEqual([goneStale.id]);
     expect((await states.load([goneStale.id])).get(goneStale.id)).toEqual(before);
     for (const status of ['unknown', 'up', 'degraded', 'down'])
-      expect(await redis.zscore(keys.devicesByStatus(status), goneStale.id)).toBeNull();
+      expect(
+        await zscoreInShard(redis, keys, (s) => keys.devicesByStatus(status, s), goneStale.id),
+      ).toBeNull();
   });
 
   it('pages past dead index entries without skipping a live device, and heal drops them', async () => {
     const { redis, keys } = t.testRedis;
     // Entries an older version left behind: ids sorted before, between and after the live ones.
     const dead = ['aaa-dead-1', 'aaa-dead-2', 'aaa-dead-3', 'bs-0000-dead', 'cpe-00000-dead', 'zzz-dead'];
-    await redis.zadd(keys.devicesByStatus('up'), ...dead.flatMap((id) => [0, id]));
-    await redis.zadd(keys.devicesByFinding('stale_uptime'), 0, 'aaa-dead-1');
+    await zaddInShards(
+      redis,
+      keys,
+      (s) => keys.devicesByStatus('up', s),
+      dead.map((id) => [0, id] as const),
+    );
+    await zaddInShards(redis, keys, (s) => keys.devicesByFinding('stale_uptime', s), [[0, 'aaa-dead-1']]);
 
     const liveUp = (await listAll('status=up', 100)).ids;
     for (const limit of [1, 2, 3]) {
@@ -177,7 +186,7 @@ describe('removed devices leave counts and listings with the import that removes
     const index = createDeviceStatusIndex(redis, keys);
     const healed = await index.heal(subset.devices.map((d) => d.id));
     expect(healed).toEqual({ dropped: dead.length + 1, added: 0 });
-    expect(await redis.zcard(keys.devicesByStatus('up'))).toBe(liveUp.length);
+    expect(await cardOverPollShards(redis, keys, (s) => keys.devicesByStatus('up', s))).toBe(liveUp.length);
   });
 
   it('indexes a device dropped and imported again by its next poll, whatever state it kept', async () => {
@@ -189,10 +198,11 @@ describe('removed devices leave counts and listings with the import that removes
       payload: sim.fleet.inventory,
     });
     expect(again.statusCode).toBe(200);
-    expect(await redis.zscore(keys.devicesByStatus('unknown'), goneStale.id)).not.toBeNull();
+    const shard = keys.pollShardOf(goneStale.id);
+    expect(await redis.zscore(keys.devicesByStatus('unknown', shard), goneStale.id)).not.toBeNull();
     await service.pollDevices([goneStale.id]);
-    expect(await redis.zscore(keys.devicesByStatus('degraded'), goneStale.id)).not.toBeNull();
-    expect(await redis.zscore(keys.devicesByStatus('unknown'), goneStale.id)).toBeNull();
-    expect(await redis.zscore(keys.devicesByFinding('stale_uptime'), goneStale.id)).not.toBeNull();
+    expect(await redis.zscore(keys.devicesByStatus('degraded', shard), goneStale.id)).not.toBeNull();
+    expect(await redis.zscore(keys.devicesByStatus('unknown', shard), goneStale.id)).toBeNull();
+    expect(await redis.zscore(keys.devicesByFinding('stale_uptime', shard), goneStale.id)).not.toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { createSmsStore } from '../../src/sms/sms-store.js';
 import { createDiagnosisService } from '../../src/diagnosis/diagnosis-service.js';
 import { smsText } from '../../src/sms/sms-text.js';
 import type { ProcessRole } from '../../src/roles/process-role.js';
-import { createTestRedis, type TestRedis } from '../helpers/test-redis.js';
+import { createTestRedis, TEST_POLL_SHARDS, type TestRedis } from '../helpers/test-redis.js';
 import { sleep, until } from '../helpers/wait.js';
 import { startSmsCentre, type SmsCentre } from './sms-centre.js';
 import {
@@ -152,7 +152,7 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
     const diagnosis = await createDiagnosisService({
       redis: t.redis,
       keys: t.keys,
-      pollShards: 1,
+      pollShards: TEST_POLL_SHARDS,
       playbooks: [],
     }).subscriber('ru-1', 'ru', Date.now(), { explain: false });
     expect(diagnosis.sms.map((m) => [m.kind, m.state])).toEqual([

@@ -80,7 +80,7 @@ export async function runAdviseBench(
   const reader = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-advise-reader');
   await Promise.all([waitForRedis(redis), waitForRedis(reader)]);
   const prefix = `vigil-bench-${randomBytes(4).toString('hex')}`;
-  const keys = createRedisKeys(prefix);
+  const keys = createRedisKeys(prefix, options.pollShards);
   try {
     const setup = await setUpAdviseRun({ redis, reader, keys }, options, say);
     const { redisBeforePrime, redisAfterFirstStep, ...figures } = await runPhases(setup, say);

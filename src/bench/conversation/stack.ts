@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { deleteKeyPrefix } from '../../platform/delete-key-prefix.js';
 import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
+import { cardOverPollShards } from '../../platform/poll-shard-reads.js';
 import { DEFAULT_POLLER_OPTIONS } from '../../roles/poller-role.js';
 import type { InventoryDocument } from '../../sim/fleet-generator.js';
 import type { BenchChild } from '../bench-child.js';
@@ -87,7 +88,15 @@ function stackResources(options: StackOptions) {
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { dir, probesDir, prefix, keys: createRedisKeys(prefix), redis, children, close };
+  return {
+    dir,
+    probesDir,
+    prefix,
+    keys: createRedisKeys(prefix, options.pollShards),
+    redis,
+    children,
+    close,
+  };
 }
 
 /**
@@ -162,7 +171,7 @@ async function firstPolls(
   const started = performance.now();
   const deadline = Date.now() + (options.intervalSeconds * 3 + 120) * 1000;
   for (;;) {
-    const up = await redis.zcard(keys.devicesByStatus('up'));
+    const up = await cardOverPollShards(redis, keys, (shard) => keys.devicesByStatus('up', shard));
     if (up >= devices) {
       const seconds = (performance.now() - started) / 1000;
       options.say(`inventory imported; all ${devices} devices polled once in ${seconds.toFixed(1)} s`);

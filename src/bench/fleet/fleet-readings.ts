@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../platform/redis-keys.js';
+import { oldestDueOverPollShards } from '../../platform/poll-shard-reads.js';
 
 /** Polls counted by every poller so far, by outcome (vigil_polls_total in the fleet counters' hash). */
 export async function pollCounts(redis: Redis, keys: RedisKeys): Promise<Record<string, number>> {
@@ -30,17 +31,9 @@ export function countsSince(
 }
 
 /** Seconds the oldest due device of any schedule shard has waited to be claimed (0 when none is due). */
-export async function oldestOverdueSeconds(redis: Redis, keys: RedisKeys, shards: number): Promise<number> {
-  const pipeline = redis.pipeline();
-  for (let shard = 0; shard < shards; shard++) pipeline.zrange(keys.pollDue(shard), 0, 0, 'WITHSCORES');
-  const heads = (await pipeline.exec()) ?? [];
-  const now = Date.now();
-  let oldest = 0;
-  for (const [, head] of heads) {
-    const score = Number((head as string[] | null)?.[1]);
-    if (Number.isFinite(score)) oldest = Math.max(oldest, (now - score) / 1000);
-  }
-  return oldest;
+export async function oldestOverdueSeconds(redis: Redis, keys: RedisKeys): Promise<number> {
+  const oldest = await oldestDueOverPollShards(redis, keys);
+  return oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000);
 }
 
 export async function redisUsedMb(redis: Redis): Promise<number> {

@@ -156,7 +156,7 @@ export async function startFleetStack(
     return {
       redis,
       redisServer,
-      keys: createRedisKeys(PREFIX),
+      keys: createRedisKeys(PREFIX, options.pollShards),
       sim,
       api,
       pollers,

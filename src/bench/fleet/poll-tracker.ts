@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { slotOffsetMs } from '../../polling/poll-schedule.js';
 import type { RedisKeys } from '../../platform/redis-keys.js';
+import { pollShardList } from '../../platform/poll-shard-reads.js';
 
 /**
  * Follows the pollers' answered-at index (device → when it last answered) from outside: every answer
@@ -59,8 +60,13 @@ export async function createPollTracker(
       // a device's last answer, so reads must come well within an interval of each other (every second).
       const from = cursor - lateWriteMs;
       cursor = Date.now();
-      const entries = await redis.zrangebyscore(keys.devicesAnsweredAt(), from, '+inf', 'WITHSCORES');
-      for (let i = 0; i < entries.length; i += 2) take(entries[i] as string, Number(entries[i + 1]));
+      const shards = await Promise.all(
+        pollShardList(keys).map((shard) =>
+          redis.zrangebyscore(keys.devicesAnsweredAt(shard), from, '+inf', 'WITHSCORES'),
+        ),
+      );
+      for (const entries of shards)
+        for (let i = 0; i < entries.length; i += 2) take(entries[i] as string, Number(entries[i + 1]));
     },
     lagsSeconds: () => lags.subarray(0, lagCount),
     polledPerCycle: () => polled.map((cycle) => cycle.reduce((sum, bit) => sum + bit, 0)),

@@ -4,6 +4,7 @@ import { latency, round } from '../conversation/latency.js';
 import type { FleetBenchOptions, FleetBenchResult, OpensFigures } from './fleet-bench-options.js';
 import { measureOpens, sampleSubscribers } from './fleet-opens.js';
 import { countsSince, oldestOverdueSeconds, pollCounts, redisUsedMb, total } from './fleet-readings.js';
+import { cardOverPollShards } from '../../platform/poll-shard-reads.js';
 import { startFleetStack, type FleetStack } from './fleet-stack.js';
 import { createPollTracker, type PollTracker } from './poll-tracker.js';
 import { processUsage } from './process-usage.js';
@@ -24,7 +25,9 @@ async function firstCycle(
   const deadline = started + options.intervalSeconds * 1500;
   let said = started;
   for (;;) {
-    const answered = await stack.redis.zcard(stack.keys.devicesAnsweredAt());
+    const answered = await cardOverPollShards(stack.redis, stack.keys, (shard) =>
+      stack.keys.devicesAnsweredAt(shard),
+    );
     const seconds = (performance.now() - started) / 1000;
     if (answered >= options.devices || performance.now() > deadline) {
       say(`first cycle: ${answered} of ${options.devices} devices answered in ${seconds.toFixed(1)} s`);
@@ -72,10 +75,7 @@ async function measureCycles(
   let lastSaid = Date.now();
   while (Date.now() < startMs + windowMs) {
     await sleep(1_000);
-    overdueMax = Math.max(
-      overdueMax,
-      await oldestOverdueSeconds(stack.redis, stack.keys, options.pollShards),
-    );
+    overdueMax = Math.max(overdueMax, await oldestOverdueSeconds(stack.redis, stack.keys));
     await tracker.read();
     if (Date.now() - lastSaid >= 30_000) {
       lastSaid = Date.now();

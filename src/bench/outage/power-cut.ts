@@ -20,10 +20,11 @@ function spacingMs(traps: boolean): number {
 
 /** Until the base station answers its polls again (up, or degraded by a finding of its own) and no incident is active. */
 async function waitRecovered(stack: Stack, deadline: number): Promise<void> {
+  const shard = stack.keys.pollShardOf(stack.parentId);
   for (;;) {
     const [up, degraded, active] = await Promise.all([
-      stack.redis.zscore(stack.keys.devicesByStatus('up'), stack.parentId),
-      stack.redis.zscore(stack.keys.devicesByStatus('degraded'), stack.parentId),
+      stack.redis.zscore(stack.keys.devicesByStatus('up', shard), stack.parentId),
+      stack.redis.zscore(stack.keys.devicesByStatus('degraded', shard), stack.parentId),
       stack.redis.scard(stack.keys.activeIncidents()),
     ]);
     if ((up !== null || degraded !== null) && active === 0) return;
