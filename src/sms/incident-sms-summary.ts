@@ -1,4 +1,4 @@
-import { SMS_KINDS, type SmsKind, type SmsRecord, type SmsState } from './sms-record.js';
+import { isDelivered, SMS_KINDS, type SmsKind, type SmsRecord, type SmsState } from './sms-record.js';
 
 /** One kind's SMS of an incident, by state; `delivered`: sent ones whose every part's receipt says DELIVRD. */
 export type SmsCounts = Record<SmsState, number> & { delivered: number };
@@ -23,9 +23,6 @@ const emptyCounts = (): SmsCounts => ({
   delivered: 0,
 });
 
-const delivered = (r: SmsRecord): boolean =>
-  (r.messageIds ?? []).length > 0 && (r.messageIds ?? []).every((id) => r.receipts?.[id] === 'DELIVRD');
-
 /** An incident's SMS records → counts per kind and state (pure). */
 export function incidentSmsSummary(incidentId: string, records: readonly SmsRecord[]): IncidentSmsSummary {
   const kinds = Object.fromEntries(SMS_KINDS.map((kind) => [kind, emptyCounts()])) as Record<
@@ -36,7 +33,7 @@ export function incidentSmsSummary(incidentId: string, records: readonly SmsReco
   for (const record of records) {
     const counts = kinds[record.kind];
     counts[record.state] += 1;
-    if (record.state === 'sent' && delivered(record)) counts.delivered += 1;
+    if (record.state === 'sent' && isDelivered(record)) counts.delivered += 1;
     lastSentAt = Math.max(lastSentAt, record.sentAt ?? 0);
   }
   return {

@@ -42,6 +42,12 @@ export function smsKey(incidentId: string, subscriberId: string, kind: SmsKind):
   return `${incidentId}|${subscriberId}|${kind}`;
 }
 
+/** Every part's receipt says DELIVRD: the handset has the whole message. */
+export function isDelivered(record: SmsRecord): boolean {
+  const ids = record.messageIds ?? [];
+  return ids.length > 0 && ids.every((id) => record.receipts?.[id] === 'DELIVRD');
+}
+
 /** What an agent reads: the record without the stored internals. */
 export interface SmsView {
   incidentId: string;
@@ -70,7 +76,7 @@ export function smsView(record: SmsRecord): SmsView {
     ...(record.sentAt === undefined ? {} : { sentAt: new Date(record.sentAt).toISOString() }),
     ...(record.text === undefined ? {} : { text: record.text }),
     ...(ids.length === 0 ? {} : { parts: ids.length }),
-    delivered: ids.length > 0 && ids.every((id) => record.receipts?.[id] === 'DELIVRD'),
+    delivered: isDelivered(record),
     ...(record.receipts ? { receipts: record.receipts } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { SmsRecord } from './sms-record.js';
+import { isDelivered, type SmsRecord } from './sms-record.js';
 
 /** A contact this soon after the notice is the subscriber calling anyway (the notice did not spare it). */
 export const CONTACT_AFTER_NOTICE_MS = 24 * 3_600_000;
@@ -22,9 +22,6 @@ export interface SmsReport {
   contactedAfterNoticeRate: number | null;
 }
 
-const delivered = (r: SmsRecord): boolean =>
-  (r.messageIds ?? []).length > 0 && (r.messageIds ?? []).every((id) => r.receipts?.[id] === 'DELIVRD');
-
 /** Outage SMS records (of one period) and the subscribers' contacts → the report's SMS section (pure). */
 export function smsReport(
   records: readonly SmsRecord[],
@@ -41,7 +38,7 @@ export function smsReport(
   return {
     incidents: new Set(records.map((r) => r.incidentId)).size,
     notified: notices.length,
-    delivered: notices.filter(delivered).length,
+    delivered: notices.filter(isDelivered).length,
     etaUpdates: count('eta', 'sent'),
     restored: count('restored', 'sent'),
     dropped: records.filter((r) => r.state === 'dropped').length,
