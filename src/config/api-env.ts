@@ -31,7 +31,7 @@ export const API_ENV = Type.Object({
       maximum: 10_000,
       unit: 'ms',
       description:
-        'Mean event-loop delay over two 200 ms samples above which the API refuses writes and opens with 503 (default 200; 0 turns it off).',
+        'Mean event-loop delay over two 100 ms samples above which the API refuses writes and opens with 503 (default 200; 0 turns it off).',
     }),
   ),
   VIGIL_SHED_EVENT_LOOP_UTILIZATION: Type.Optional(
@@ -39,7 +39,7 @@ export const API_ENV = Type.Object({
       minimum: 0,
       maximum: 1,
       description:
-        'Event-loop utilisation (0-1) over two 200 ms samples above which the API refuses writes and opens with 503 (default 0.9; 0 turns it off).',
+        'Event-loop utilisation (0-1) over two 100 ms samples above which the API refuses writes and opens with 503 (default 0.9; 0 turns it off).',
     }),
   ),
   VIGIL_SHED_MAX_WRITES_IN_FLIGHT: Type.Optional(
@@ -48,6 +48,14 @@ export const API_ENV = Type.Object({
       maximum: 100_000,
       description:
         'Writes and conversation opens an API instance serves at once; past it a new one answers 503 at once (default 64; 0 turns it off).',
+    }),
+  ),
+  VIGIL_SHED_MAX_WRITES_PER_SECOND: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      description:
+        'Writes and conversation opens an API instance starts a second (1 s of burst); past it a new one answers 503 before any work (default 0: off).',
     }),
   ),
   VIGIL_SHED_RETRY_AFTER_SECONDS: Type.Optional(
@@ -73,6 +81,7 @@ export interface ApiConfig {
     maxEventLoopUtilization?: number;
     retryAfterSeconds?: number;
     maxWritesInFlight?: number;
+    maxWritesPerSecond?: number;
   };
 }
 
@@ -92,6 +101,9 @@ export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig 
         : {}),
       ...(values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT !== undefined
         ? { maxWritesInFlight: values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT }
+        : {}),
+      ...(values.VIGIL_SHED_MAX_WRITES_PER_SECOND !== undefined
+        ? { maxWritesPerSecond: values.VIGIL_SHED_MAX_WRITES_PER_SECOND }
         : {}),
       ...(values.VIGIL_SHED_RETRY_AFTER_SECONDS !== undefined
         ? { retryAfterSeconds: values.VIGIL_SHED_RETRY_AFTER_SECONDS }
