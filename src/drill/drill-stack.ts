@@ -8,7 +8,6 @@ import { writeProbes } from '../bench/write-probes.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
 import { firstPolls, serveEnv, simArgs } from '../eval/eval-stack.js';
 import { freeLowUdpPort } from './free-low-udp-port.js';
-import { reniceProcess } from './renice-process.js';
 
 export type DrillRole = 'agent' | 'noc' | 'admin';
 
@@ -27,11 +26,6 @@ export interface DrillStackOptions {
   rebootSeconds: number;
   /** Added to every `vigil serve`'s environment (VIGIL_REBOOT_VERIFY_SECONDS…). */
   serveEnv?: Record<string, string>;
-  /**
-   * Niceness of the poller and worker processes (0 when absent), as deploy/systemd's units give them
-   * (`Nice=`): bulk work yields the cores to the interactive API. The API, Redis and the simulator keep 0.
-   */
-  bulkNice?: number;
 }
 
 /** The drill's system under test: `vigil sim` and `vigil serve` split by role, each a process. */
@@ -116,7 +110,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
     children.push(sim);
     const env = drillServeEnv(options, { prefix, probesDir, trapPort }, secrets);
     for (const [name, role] of serveProcesses(options)) {
-      const child = await startServe(options, name, role, env);
+      const child = await startServe(name, role, env);
       children.push(child);
       serve.set(name, child);
     }
@@ -143,22 +137,9 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
   }
 }
 
-/** One `vigil serve --roles <role>`, ready; a poller or worker at the bulk niceness, as its systemd unit runs it. */
-async function startServe(
-  options: DrillStackOptions,
-  name: string,
-  role: string,
-  env: Record<string, string>,
-): Promise<BenchChild> {
-  const child = await startBenchChild(
-    `vigil serve (${name})`,
-    ['serve', '--roles', role],
-    env,
-    'vigil started',
-  );
-  // Once it is up, so every thread it started takes the niceness (renice-process.ts).
-  if (options.bulkNice && role !== 'api') reniceProcess(child.pid, options.bulkNice);
-  return child;
+/** One `vigil serve --roles <role>`, started and ready. */
+function startServe(name: string, role: string, env: Record<string, string>): Promise<BenchChild> {
+  return startBenchChild(`vigil serve (${name})`, ['serve', '--roles', role], env, 'vigil started');
 }
 
 /** DrillStack.restart over the stack's processes (see there). */
@@ -176,7 +157,7 @@ function restarter(
     if (!role || !old) throw new Error(`the drill stack has no ${name}`);
     if (old.running) await old.stop();
     const port: Record<string, string> = role === 'api' ? { VIGIL_PORT: new URL(apiUrl).port } : {};
-    const child = await startServe(options, name, role, { ...env, ...port, ...extraEnv });
+    const child = await startServe(name, role, { ...env, ...port, ...extraEnv });
     children.splice(children.indexOf(old), 1, child);
     serve.set(name, child);
     return child;

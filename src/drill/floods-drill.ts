@@ -9,6 +9,7 @@ import { freeLowUdpPort } from './free-low-udp-port.js';
 import type { HttpRateJob, HttpRateResult } from './http-rate-worker.js';
 import { watchMemory } from './memory-watch.js';
 import { openConversation } from './drill-traffic.js';
+import { reniceProcess } from './renice-process.js';
 import { processesAlive, lostItems } from './redis-restart-drill.js';
 import { runInChild } from './run-in-child.js';
 import type { TrapFloodJob, TrapFloodResult } from './trap-flood-worker.js';
@@ -22,7 +23,11 @@ const P99_BOUND_MS = 100;
  * told otherwise (`--sender-nice 0`); the paced client that measures is never niced.
  */
 const SENDER_NICE = 10;
-/** Pollers and workers as deploy/systemd's units run them (`Nice=10`): the API keeps the cores it needs. */
+/**
+ * Pollers and workers as deploy/systemd's units run them (`Nice=10`): the API keeps the cores it needs.
+ * Set once the stack is up: its start-up (import, first polls) is not what the flood measures, and stays
+ * the same as every other drill's.
+ */
 const BULK_NICE = 10;
 /**
  * The paced client starts this long before the floods, and what it sent meanwhile is not counted: its own
@@ -53,7 +58,8 @@ export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
     VIGIL_CONVERSATION_OPENS_PER_KEY_PER_MINUTE: '10000000',
     VIGIL_CONVERSATION_OPENS_PER_SUBSCRIBER_PER_MINUTE: '1000000',
   };
-  return withDrillStack(options, {}, { serveEnv, bulkNice: BULK_NICE }, async (redis, stack) => {
+  return withDrillStack(options, {}, { serveEnv }, async (redis, stack) => {
+    niceBulkRoles(stack);
     const paced = await pacedRequests(stack);
     const memory = watchMemory(stack, redis.admin(), 500);
     options.log?.(
@@ -92,6 +98,11 @@ export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
       startedAt,
     );
   });
+}
+
+/** Every poller and worker, each of its threads (renice-process.ts); the API keeps 0, as do Redis and the simulator. */
+function niceBulkRoles(stack: DrillStack): void {
+  for (const [name, child] of stack.serve) if (name !== 'api') reniceProcess(child.pid, BULK_NICE);
 }
 
 /** The paced client, warmed up, then the trap flood and the open flood (niced) beside it. */
