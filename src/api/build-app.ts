@@ -9,7 +9,6 @@ import { registerOperationDocs } from './operation-docs.js';
 import { toApiTimes } from '../shared/api-times.js';
 import { registerCallerRateLimits } from './caller-rate-limits.js';
 import { registerErrorHandling } from './error-handling.js';
-import { createEarlyShed } from './early-shed.js';
 import { DEFAULT_LOAD_SHEDDING, loadReadyServerOptions, registerLoadShedding } from './load-shedding.js';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js';
 import { createRequestLogGate } from './request-log-gate.js';
@@ -43,7 +42,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const limits = { ...DEFAULT_CALLER_LIMITS, ...deps.config.callerLimits };
   const shedding = { ...DEFAULT_LOAD_SHEDDING, ...deps.config.loadShedding };
   const requestLogs = createRequestLogGate();
-  const early = createEarlyShed(shedding);
   const app = Fastify({
     loggerInstance,
     logController: requestLogs.controller,
@@ -56,13 +54,12 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     // an unknown field is an error, not silently dropped (a typo in "eta" must not pass as a no-op).
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // An instance that sheds load compiles its answers' validators now, not in a flood's first second.
-    // Its HTTP server refuses writes ahead of Fastify while the instance sheds (early-shed.ts).
-    ...loadReadyServerOptions(shedding, early),
+    ...loadReadyServerOptions(shedding),
   });
 
   registerErrorHandling(app);
   // A request refused under load ends in an onRequest hook, before its route does any work.
-  registerLoadShedding(app, shedding, { redis: deps.redis, keys: deps.keys }, requestLogs, early);
+  registerLoadShedding(app, shedding, { redis: deps.redis, keys: deps.keys }, requestLogs);
   registerSecurityHeaders(app, { docsPrefix: DOCS_PREFIX });
   registerOpenApi(app);
   // WebSocket upgrades are routed like any request, so auth and route checks answer them with a problem.

@@ -3,9 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { countInto } from '../platform/fleet-counters.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { overloadedProblem, type EarlyShed, type ShedPressure } from './early-shed.js';
+import { HTTP_CODES } from './problem-catalogue.js';
 import type { RequestLogGate } from './request-log-gate.js';
-import { PROBLEM_CONTENT_TYPE, problemInstance, type Problem } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problemInstance, problemType, type Problem } from './problem.js';
 
 /** When the API refuses new work to keep its event loop answering (VIGIL_SHED_*; 0 turns a limit off). */
 export interface LoadSheddingOptions {
@@ -15,8 +15,6 @@ export interface LoadSheddingOptions {
   maxEventLoopUtilization: number;
   /** Writes and opens being served at once on this instance; past it a new one is refused at once. */
   maxWritesInFlight: number;
-  /** Writes and opens started a second on this instance at most (1 s of burst); past it refused at once. */
-  maxWritesPerSecond: number;
   retryAfterSeconds: number;
 }
 
@@ -31,8 +29,6 @@ export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
   // An open takes a few Redis round trips: 64 at once is far past 200 opens/s at 25 ms, and bounds the
   // work queued ahead of a read to a few dozen requests' worth however many clients pile on.
   maxWritesInFlight: 64,
-  // Off: a rate is a claim about the machine's capacity, which the loop's own measures make for it.
-  maxWritesPerSecond: 0,
   retryAfterSeconds: 2,
 };
 
@@ -44,20 +40,12 @@ export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
  * Compiled while the app is built instead: `vigil serve`'s API starts with about 1 s more CPU; the test
  * app, with shedding off, keeps the lazy compile (0.3 s less per app).
  */
-export function loadReadyServerOptions(
-  options: LoadSheddingOptions,
-  early: EarlyShed,
-): {
+export function loadReadyServerOptions(options: LoadSheddingOptions): {
   serializerOpts?: { compileValidators: boolean };
-  serverFactory?: EarlyShed['serverFactory'];
 } {
   const shedding =
-    options.maxEventLoopDelayMs > 0 ||
-    options.maxEventLoopUtilization > 0 ||
-    options.maxWritesInFlight > 0 ||
-    options.maxWritesPerSecond > 0;
-  // The early gate (early-shed.ts) refuses writes ahead of Fastify while the loop is pressed.
-  return shedding ? { serializerOpts: { compileValidators: true }, serverFactory: early.serverFactory } : {};
+    options.maxEventLoopDelayMs > 0 || options.maxEventLoopUtilization > 0 || options.maxWritesInFlight > 0;
+  return shedding ? { serializerOpts: { compileValidators: true } } : {};
 }
 
 /**
@@ -69,7 +57,7 @@ const SAMPLE_INTERVAL_MS = 100;
 /** Samples in a row over a limit before shedding: one long synchronous task (an import) is not a flood. */
 const SUSTAINED_SAMPLES = 2;
 
-type Pressure = ShedPressure;
+type Pressure = 'eventLoopDelay' | 'eventLoopUtilization' | 'writesInFlight';
 
 /**
  * Load shedding: at most `maxWritesInFlight` writes and opens at once, and, on @fastify/under-pressure,
@@ -83,21 +71,13 @@ export function registerLoadShedding(
   options: LoadSheddingOptions,
   counters: { redis: Redis; keys: RedisKeys },
   requestLogs?: RequestLogGate,
-  early?: EarlyShed,
 ): void {
   const shed = countShed(app, counters);
   if (options.maxWritesInFlight > 0) capWritesInFlight(app, options, shed);
-  if (options.maxEventLoopDelayMs <= 0 && options.maxEventLoopUtilization <= 0) {
-    early?.attach({ pressure: () => undefined, count: shed });
-    return;
-  }
+  if (options.maxEventLoopDelayMs <= 0 && options.maxEventLoopUtilization <= 0) return;
   const sustained = trackSustained(app, options, (over) =>
     requestLogs?.sample(over >= SUSTAINED_SAMPLES, app.log),
   );
-  early?.attach({
-    pressure: () => (sustained.samples() >= SUSTAINED_SAMPLES ? sustained.over() : undefined),
-    count: shed,
-  });
   app.addHook('onClose', (_instance, done) => {
     sustained.stop();
     done();
@@ -184,7 +164,14 @@ function shouldShed(request: FastifyRequest, samplesOver: number): boolean {
 /** The problem the shed request gets, sent as it is: no error handler, no warning logged per request. */
 function refuse(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): Problem {
   void reply.code(503).header('retry-after', String(retryAfterSeconds)).type(PROBLEM_CONTENT_TYPE);
-  return overloadedProblem(problemInstance(request), retryAfterSeconds);
+  return {
+    type: problemType(HTTP_CODES.overloaded),
+    title: 'Overloaded',
+    status: 503,
+    detail: `this API instance is busy and refuses new work for now; retry in ${retryAfterSeconds} s`,
+    instance: problemInstance(request),
+    code: HTTP_CODES.overloaded,
+  };
 }
 
 /** How many samples in a row the loop has been over a limit, read from under-pressure's own measures. */
@@ -192,19 +179,18 @@ function trackSustained(
   app: FastifyInstance,
   options: LoadSheddingOptions,
   onSample: (samplesOver: number) => void,
-): { samples(): number; over(): Pressure; stop(): void } {
+): { samples(): number; stop(): void } {
   let over = 0;
-  let which: Pressure = 'eventLoopUtilization';
   const timer = setInterval(() => {
     // memoryUsage exists once the plugin has loaded, which is before any request.
     if (typeof app.memoryUsage !== 'function') return;
     const { eventLoopDelay, eventLoopUtilized } = app.memoryUsage();
-    const late = options.maxEventLoopDelayMs > 0 && eventLoopDelay > options.maxEventLoopDelayMs;
-    const busy = options.maxEventLoopUtilization > 0 && eventLoopUtilized > options.maxEventLoopUtilization;
-    if (late || busy) which = late ? 'eventLoopDelay' : 'eventLoopUtilization';
-    over = late || busy ? over + 1 : 0;
+    const busy =
+      (options.maxEventLoopDelayMs > 0 && eventLoopDelay > options.maxEventLoopDelayMs) ||
+      (options.maxEventLoopUtilization > 0 && eventLoopUtilized > options.maxEventLoopUtilization);
+    over = busy ? over + 1 : 0;
     onSample(over);
   }, SAMPLE_INTERVAL_MS);
   timer.unref();
-  return { samples: () => over, over: () => which, stop: () => clearInterval(timer) };
+  return { samples: () => over, stop: () => clearInterval(timer) };
 }

@@ -50,14 +50,6 @@ export const API_ENV = Type.Object({
         'Writes and conversation opens an API instance serves at once; past it a new one answers 503 at once (default 64; 0 turns it off).',
     }),
   ),
-  VIGIL_SHED_MAX_WRITES_PER_SECOND: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: 1_000_000,
-      description:
-        'Writes and conversation opens an API instance starts a second (1 s of burst); past it a new one answers 503 before any work (default 0: off).',
-    }),
-  ),
   VIGIL_SHED_RETRY_AFTER_SECONDS: Type.Optional(
     Type.Integer({
       minimum: 1,
@@ -81,7 +73,6 @@ export interface ApiConfig {
     maxEventLoopUtilization?: number;
     retryAfterSeconds?: number;
     maxWritesInFlight?: number;
-    maxWritesPerSecond?: number;
   };
 }
 
@@ -101,9 +92,6 @@ export function apiConfigFromEnv(values: ApiEnv, problems: string[]): ApiConfig 
         : {}),
       ...(values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT !== undefined
         ? { maxWritesInFlight: values.VIGIL_SHED_MAX_WRITES_IN_FLIGHT }
-        : {}),
-      ...(values.VIGIL_SHED_MAX_WRITES_PER_SECOND !== undefined
-        ? { maxWritesPerSecond: values.VIGIL_SHED_MAX_WRITES_PER_SECOND }
         : {}),
       ...(values.VIGIL_SHED_RETRY_AFTER_SECONDS !== undefined
         ? { retryAfterSeconds: values.VIGIL_SHED_RETRY_AFTER_SECONDS }

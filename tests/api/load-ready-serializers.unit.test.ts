@@ -1,6 +1,5 @@
 import fastJsonStringify from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
-import { createEarlyShed } from '../../src/api/early-shed.js';
 import { DEFAULT_LOAD_SHEDDING, loadReadyServerOptions } from '../../src/api/load-shedding.js';
 import { ConversationOpenedSchema } from '../../src/api/schemas/diagnosis-schemas.js';
 
@@ -22,11 +21,8 @@ function validators(serializerOpts: object): { refs: number; compiled: number } 
 
 describe('an API that sheds load is built with nothing left to compile for its first answers', () => {
   it('compiles the validators behind an open answer’s unions while the app is built', () => {
-    const early = createEarlyShed(DEFAULT_LOAD_SHEDDING);
-    const options = loadReadyServerOptions(DEFAULT_LOAD_SHEDDING, early);
+    const options = loadReadyServerOptions(DEFAULT_LOAD_SHEDDING);
     expect(options.serializerOpts?.compileValidators).toBe(true);
-    // And its HTTP server is the one with the early gate ahead of Fastify (early-shed.ts).
-    expect(options.serverFactory).toBe(early.serverFactory);
     const eager = validators(options.serializerOpts ?? {});
     // The open's answer has unions (a finding's evidence, nullable fields): each one's validator ready.
     expect(eager.refs).toBeGreaterThan(0);
@@ -34,13 +30,12 @@ describe('an API that sheds load is built with nothing left to compile for its f
   });
 
   it('leaves them to the first answer when shedding is off (the test app), as fast-json-stringify does', () => {
-    const off = {
+    const options = loadReadyServerOptions({
       ...DEFAULT_LOAD_SHEDDING,
       maxEventLoopDelayMs: 0,
       maxEventLoopUtilization: 0,
       maxWritesInFlight: 0,
-    };
-    const options = loadReadyServerOptions(off, createEarlyShed(off));
+    });
     expect(options).toEqual({});
     const lazy = validators({});
     expect(lazy.compiled).toBe(0);

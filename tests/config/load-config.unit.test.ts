@@ -100,7 +100,6 @@ describe('loadConfig', () => {
       VIGIL_SHED_EVENT_LOOP_UTILIZATION: '0.95',
       VIGIL_SHED_RETRY_AFTER_SECONDS: '5',
       VIGIL_SHED_MAX_WRITES_IN_FLIGHT: '32',
-      VIGIL_SHED_MAX_WRITES_PER_SECOND: '400',
       VIGIL_EMBED_ORIGINS: 'https://crm.example.com, http://127.0.0.2:8090/',
       VIGIL_EMBED_TOKEN_TTL_SECONDS: '120',
     });
@@ -130,7 +129,6 @@ describe('loadConfig', () => {
         maxEventLoopUtilization: 0.95,
         retryAfterSeconds: 5,
         maxWritesInFlight: 32,
-        maxWritesPerSecond: 400,
       },
       authProfiles: new Map(),
       probesDir: '/etc/vigil/probes',
@@ -363,7 +361,6 @@ describe('loadConfig', () => {
       'VIGIL_SHED_EVENT_LOOP_DELAY_MS',
       'VIGIL_SHED_EVENT_LOOP_UTILIZATION',
       'VIGIL_SHED_MAX_WRITES_IN_FLIGHT',
-      'VIGIL_SHED_MAX_WRITES_PER_SECOND',
       'VIGIL_SHED_RETRY_AFTER_SECONDS',
       'VIGIL_SMPP_PASSWORD',
       'VIGIL_SMPP_SYSTEM_ID',
