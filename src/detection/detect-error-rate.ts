@@ -4,6 +4,9 @@ import { interfaceLabel, interfaceTable, interfacesUpstreamFirst, operState } fr
 
 const KINDS = ['error_rate'] as const;
 
+/** The counter whose rate this detector reads (the only rate any detector reads: see RATES_READ). */
+export const ERROR_RATE_COUNTER = 'ifInErrors';
+
 /** Ten times the threshold is no longer a dirty connector but a line about to fail. */
 const MAJOR_FACTOR = 10;
 
@@ -23,7 +26,7 @@ export function detectErrorRate(ctx: DetectorContext): Judgement {
   const unknownSubjects = new Set<string>();
   for (const { ifIndex, row, upstream } of interfacesUpstreamFirst(ctx.probe, table)) {
     if (!upstream && operState(row) !== 'up') continue;
-    const rate = ctx.rates[`interfaces.${ifIndex}.ifInErrors`];
+    const rate = ctx.rates[`interfaces.${ifIndex}.${ERROR_RATE_COUNTER}`];
     if (rate === undefined || rate === null || !Number.isFinite(rate)) {
       unknownSubjects.add(ifIndex);
       continue;

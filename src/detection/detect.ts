@@ -3,7 +3,7 @@ import type { DeviceKind, Probe } from '../probes/probe-types.js';
 import { primeAnnouncedSilence, type SilenceAnnouncement } from './announced-silence.js';
 import { applyHysteresis } from './apply-hysteresis.js';
 import { detectCells } from './detect-cells.js';
-import { detectErrorRate } from './detect-error-rate.js';
+import { detectErrorRate, ERROR_RATE_COUNTER } from './detect-error-rate.js';
 import { detectFlapping } from './detect-flapping.js';
 import { detectInterfaceDown } from './detect-interface-down.js';
 import { detectLowSignal } from './detect-low-signal.js';
@@ -43,6 +43,12 @@ export interface DetectOutput {
   state: DetectionState;
   changes: FindingChange[];
 }
+
+/**
+ * The counters whose rates detection reads: a poll computes only these (compute-rates.ts), not the
+ * rate of every octet and packet counter of every row. A detector that reads another rate adds it here.
+ */
+export const RATES_READ: ReadonlySet<string> = new Set([ERROR_RATE_COUNTER]);
 
 /**
  * Every detector, in the order their changes are reported: whether the device answers first, then

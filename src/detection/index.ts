@@ -1,5 +1,5 @@
 /** Detection: one poll of one device → findings, with hysteresis. Pure: no I/O, no clock. */
-export { detect, DETECTORS, type DetectInput, type DetectOutput } from './detect.js';
+export { detect, DETECTORS, RATES_READ, type DetectInput, type DetectOutput } from './detect.js';
 export { announcedPoll, type SilenceAnnouncement } from './announced-silence.js';
 export { announceUplinkDown, type LinkDownAnnouncement } from './announced-uplink-down.js';
 export type { TrapNamed } from './trap-named.js';

@@ -31,19 +31,23 @@ interface CounterLayout {
   tables: { name: string; counters: MetricSpec[]; keysByIndex: Map<string, string[]> }[];
 }
 
-const layouts = new WeakMap<Probe, CounterLayout>();
+/** By probe, then by the set of counters asked for (undefined: every counter). */
+const layouts = new WeakMap<Probe, Map<ReadonlySet<string> | undefined, CounterLayout>>();
 const isCounter = (metric: MetricSpec): boolean => metric.kind === 'counter32' || metric.kind === 'counter64';
 
-function counterLayout(probe: Probe): CounterLayout {
-  let layout = layouts.get(probe);
+function counterLayout(probe: Probe, only: ReadonlySet<string> | undefined): CounterLayout {
+  let ofProbe = layouts.get(probe);
+  if (!ofProbe) layouts.set(probe, (ofProbe = new Map<ReadonlySet<string> | undefined, CounterLayout>()));
+  let layout = ofProbe.get(only);
   if (!layout) {
+    const wanted = (metric: MetricSpec): boolean => isCounter(metric) && (!only || only.has(metric.name));
     layout = {
-      scalars: probe.scalars.filter(isCounter),
+      scalars: probe.scalars.filter(wanted),
       tables: probe.tables
-        .map((t) => ({ name: t.name, counters: t.columns.filter(isCounter), keysByIndex: new Map() }))
+        .map((t) => ({ name: t.name, counters: t.columns.filter(wanted), keysByIndex: new Map() }))
         .filter((t) => t.counters.length > 0),
     };
-    layouts.set(probe, layout);
+    ofProbe.set(only, layout);
   }
   return layout;
 }
@@ -66,15 +70,21 @@ function rate(kind: MetricSpec['kind'], seconds: number, before: unknown, now: u
 }
 
 /**
- * Per-second rates of every counter between two samples of the same device. After a reboot
- * (uptime went back) counters restarted from zero: those rates are unknown (null), not negative.
+ * Per-second rates of every counter between two samples of the same device (or only of the counters
+ * named in `only`: a poll computes the ones detection reads, `vigil probe` shows them all). After a
+ * reboot (uptime went back) counters restarted from zero: those rates are unknown (null), not negative.
  */
-export function computeRates(probe: Probe, previous: PollSample | undefined, current: PollSample): Rates {
+export function computeRates(
+  probe: Probe,
+  previous: PollSample | undefined,
+  current: PollSample,
+  only?: ReadonlySet<string>,
+): Rates {
   const rates: Rates = {};
   if (!previous) return rates;
   const seconds = (current.at - previous.at) / 1000;
   const known = seconds > 0 && !uptimeWentBack(previous.scalars.sysUpTime, current.scalars.sysUpTime);
-  const layout = counterLayout(probe);
+  const layout = counterLayout(probe, only);
   for (const metric of layout.scalars) {
     rates[metric.name] = known
       ? rate(metric.kind, seconds, previous.scalars[metric.name], current.scalars[metric.name])

@@ -3,6 +3,7 @@ import {
   announceUplinkDown,
   detect,
   initialDetectionState,
+  RATES_READ,
   type Finding,
   type FindingChange,
   type LinkDownAnnouncement,
@@ -16,9 +17,12 @@ import type { Probe } from '../probes/probe-types.js';
 import { computeRates, uptimeWentBack } from './compute-rates.js';
 import type { DevicePoller, DevicePollOutput } from './poll-device.js';
 import type { PollerDeviceState } from './poller-state-store.js';
-import { appendRecent, recentPoint } from './recent-samples.js';
+import { appendRecent, recentPoint, UPSTREAM_ERRORS_COUNTER } from './recent-samples.js';
 import { previousSample } from './previous-sample.js';
 import { statusFacts, type StatusFacts } from './device-status-index.js';
+
+/** Rates a poll needs: detection's, and the recent window's upstream errors (the same counter today). */
+const POLL_RATES: ReadonlySet<string> = new Set([...RATES_READ, UPSTREAM_ERRORS_COUNTER]);
 
 export interface PollReport {
   deviceId: string;
@@ -130,7 +134,7 @@ function judgeOutput(
       ? { ...stored, expectedRebootUntil }
       : stored;
   const rates = output.result.sample
-    ? computeRates(probe, detectionBefore.lastSample, output.result.sample)
+    ? computeRates(probe, detectionBefore.lastSample, output.result.sample, POLL_RATES)
     : {};
   const { state: detection, changes } = detect({
     probe,

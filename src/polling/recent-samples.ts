@@ -39,6 +39,9 @@ export interface RecentSampleView {
   upstreamErrorsPerHour: number | null;
 }
 
+/** The counter whose rate on upstream interfaces is the window's errors per hour. */
+export const UPSTREAM_ERRORS_COUNTER = 'ifInErrors';
+
 // Compiled once per pattern: the same few probe patterns serve every device, every poll.
 const patterns = new Map<string, RegExp>();
 const upstream = (pattern: string): RegExp => {
@@ -61,7 +64,7 @@ export function recentPoint(probe: Probe, result: PollResult, rates: Rates, at: 
   for (const index in interfaces) {
     const row = interfaces[index] as Record<string, SampleValue>;
     const name = `${String(row.ifDescr ?? '')} ${String(row.ifName ?? '')}`;
-    const rate = rates[`interfaces.${index}.ifInErrors`];
+    const rate = rates[`interfaces.${index}.${UPSTREAM_ERRORS_COUNTER}`];
     if (pattern?.test(name) && typeof rate === 'number') errorsPerHour = (errorsPerHour ?? 0) + rate * 3600;
   }
   return [

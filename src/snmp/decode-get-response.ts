@@ -84,6 +84,25 @@ function unsignedWide(buf: Buffer, start: number, length: number): number {
   return value;
 }
 
+/**
+ * OID values seen before, by their content octets: agents answer the same few (sysObjectID,
+ * hrStorageType) at every poll, and a lookup costs one short string where decoding built an array of
+ * arcs and joined it. Cleared when full, so a hostile agent's endless new OIDs cannot grow it.
+ */
+const oidTexts = new Map<string, string>();
+const OID_TEXTS_MAX = 10_000;
+
+function cachedOidText(buf: Buffer, start: number, length: number): string {
+  const octets = buf.toString('latin1', start, start + length);
+  let text = oidTexts.get(octets);
+  if (text === undefined) {
+    text = oidText(buf, start, length);
+    if (oidTexts.size >= OID_TEXTS_MAX) oidTexts.clear();
+    oidTexts.set(octets, text);
+  }
+  return text;
+}
+
 function oidText(buf: Buffer, start: number, length: number): string {
   // X.690 8.19: base-128 sub-identifiers, the last octet of each without bit 8; RFC 2578 caps an OID at
   // 128 sub-identifiers of 32 bits.
@@ -115,7 +134,7 @@ function value(tag: number, buf: Buffer, start: number, length: number): SnmpVal
       if (length !== 0) throw new Malformed('null');
       return { type: 'Null', value: null };
     case 0x06:
-      return { type: 'ObjectIdentifier', value: oidText(buf, start, length) };
+      return { type: 'ObjectIdentifier', value: cachedOidText(buf, start, length) };
     case 0x40:
       if (length !== 4) throw new Malformed('ipaddress');
       return { type: 'IpAddress', value: [...buf.subarray(start, start + length)].join('.') };
