@@ -173,7 +173,7 @@ describe.concurrent('NOC reboot: POST /v1/devices/{id}/reboot', () => {
       const cpe = spareCpes()[1]!;
       const before = sim.snapshot(cpe.id).reboots;
       const config = loadConfig(service.env);
-      const keys = createRedisKeys(redis.prefix);
+      const keys = createRedisKeys(redis.prefix, config.pollShards);
       const loaded = await loadProbes(config.probesDir);
       if ('errors' in loaded) throw new Error(JSON.stringify(loaded.errors));
       // Verification asks the pollers for fresh polls; their stored state is enough here.
