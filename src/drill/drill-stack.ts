@@ -7,7 +7,7 @@ import { httpJson, httpJsonRetrying, type HttpAnswer } from '../bench/bench-http
 import { writeProbes } from '../bench/write-probes.js';
 import type { InventoryDocument } from '../sim/fleet-generator.js';
 import { firstPolls, serveEnv, simArgs } from '../eval/eval-stack.js';
-import { freeLowUdpPort } from './free-low-udp-port.js';
+import { freeUdpPort } from '../platform/free-udp-port.js';
 
 export type DrillRole = 'agent' | 'noc' | 'admin';
 
@@ -94,7 +94,7 @@ export async function startDrillStack(options: DrillStackOptions): Promise<Drill
     writeProbes(options.probesDir, probesDir, options.intervalSeconds);
     const secrets = drillSecrets();
     // Below the ephemeral range: a port bind(0) handed out may be some other socket's by the time it is bound.
-    const [trapPort, simPort] = [await freeLowUdpPort(), await freeLowUdpPort()];
+    const [trapPort, simPort] = [await freeUdpPort(), await freeUdpPort()];
     const inventoryPath = join(dir, 'inventory.json');
     const simEnv = {
       VIGIL_SNMP_SIM_COMMUNITY: secrets.community,

@@ -5,7 +5,7 @@ import type { DrillStack } from './drill-stack.js';
 import { withDrillStack, type DrillOptions } from './drill-options.js';
 import { floodSources } from './flood-datagrams.js';
 import { floodFigures, trapFigures, type FloodRun } from './flood-figures.js';
-import { freeLowUdpPort } from './free-low-udp-port.js';
+import { freeUdpPort } from '../platform/free-udp-port.js';
 import type { HttpRateJob, HttpRateResult } from './http-rate-worker.js';
 import { watchMemory } from './memory-watch.js';
 import { openConversation } from './drill-traffic.js';
@@ -46,7 +46,7 @@ const PACED_WARMUP_MS = 1_000;
 export async function floodsDrill(options: DrillOptions): Promise<DrillReport> {
   const startedAt = Date.now();
   const durationMs = options.quick ? 15_000 : 60_000;
-  const trapPort = await freeLowUdpPort();
+  const trapPort = await freeUdpPort();
   const senderNice = options.senderNice ?? SENDER_NICE;
   const community = randomBytes(12).toString('base64url');
   // The flood's opens must reach the open path, not the per-key and per-subscriber budgets (429s):

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBenchChild, type BenchChild } from '../bench/bench-child.js';
 import { httpJson, httpJsonRetrying, type HttpAnswer } from '../bench/bench-http.js';
-import { freeUdpPort } from '../bench/free-udp-port.js';
+import { freeUdpPort } from '../platform/free-udp-port.js';
 import { writeProbes } from '../bench/write-probes.js';
 import { deleteKeyPrefix } from '../platform/delete-key-prefix.js';
 import { createRedisConnection, waitForRedis } from '../platform/redis-connection.js';

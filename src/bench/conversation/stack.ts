@@ -12,7 +12,7 @@ import { DEFAULT_POLLER_OPTIONS } from '../../roles/poller-role.js';
 import type { InventoryDocument } from '../../sim/fleet-generator.js';
 import type { BenchChild } from '../bench-child.js';
 import { httpJson, type HttpAnswer } from '../bench-http.js';
-import { freeUdpPort } from '../free-udp-port.js';
+import { freeUdpPort } from '../../platform/free-udp-port.js';
 import { writeProbes } from '../write-probes.js';
 import { startStackServe } from './stack-serve.js';
 import { startStackSim } from './stack-sim.js';

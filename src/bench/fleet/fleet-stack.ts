@@ -10,7 +10,7 @@ import { createRedisConnection, waitForRedis } from '../../platform/redis-connec
 import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
 import { serveEnv } from '../conversation/stack-serve.js';
-import { freeUdpPort } from '../free-udp-port.js';
+import { freeUdpPort } from '../../platform/free-udp-port.js';
 import { writeProbes } from '../write-probes.js';
 import type { FleetBenchOptions } from './fleet-bench-options.js';
 import { startFleetRedis, type FleetRedis } from './fleet-redis.js';

@@ -9,7 +9,7 @@ import { deleteKeyPrefix } from '../../platform/delete-key-prefix.js';
 import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
 import { Secret } from '../../shared/secret.js';
 import type { BenchChild } from '../bench-child.js';
-import { freeUdpPort } from '../free-udp-port.js';
+import { freeUdpPort } from '../../platform/free-udp-port.js';
 import { writeProbes } from '../write-probes.js';
 import type { FuzzBenchOptions } from './fuzz-bench-options.js';
 import type { FuzzBenchResult } from './fuzz-bench-result.js';

@@ -1,10 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { freeLowUdpPort } from '../../src/drill/free-low-udp-port.js';
+import { freeUdpPort } from '../../src/platform/free-udp-port.js';
 
-describe('freeLowUdpPort', () => {
+describe('freeUdpPort', () => {
   it("finds a port below Linux's ephemeral range that a socket can then bind on loopback", async () => {
-    const port = await freeLowUdpPort();
+    const port = await freeUdpPort();
     expect(port).toBeGreaterThanOrEqual(20_000);
     expect(port).toBeLessThan(32_768);
     const socket = createSocket('udp4');

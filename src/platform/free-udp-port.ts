@@ -4,12 +4,12 @@ import { createSocket } from 'node:dgram';
 const LOW_PORTS = { from: 20_000, to: 31_999 };
 
 /**
- * A UDP port free now on every address, below the ephemeral range, for a port a drill's process binds a
- * while later. A port the OS hands out as free (bind 0) is an ephemeral one: by the time the poller binds
+ * A UDP port free now on every address, below the ephemeral range, for a port a drill's, bench's or eval's
+ * process binds a while later. A port the OS hands out as free (bind 0) is an ephemeral one: by the time the poller binds
  * it, any socket bound to 0.0.0.0 meanwhile (a net-snmp session, a benchmark's thousands) may have been
  * given it, and then no poller receives traps at all. Ports in this range are never handed out that way.
  */
-export async function freeLowUdpPort(tries = 50): Promise<number> {
+export async function freeUdpPort(tries = 50): Promise<number> {
   for (let i = 0; i < tries; i++) {
     const port = LOW_PORTS.from + Math.floor(Math.random() * (LOW_PORTS.to - LOW_PORTS.from + 1));
     if (await bindable(port)) return port;
