@@ -3,6 +3,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES } from '../detection/device-status.js';
 import { liveIndexWrites, type StatusChange } from './device-status-index.js';
 import { idsByPollShard } from '../platform/poll-shard-reads.js';
+import { luaScript, runScript } from '../platform/lua-script.js';
 import type { PollerDeviceState } from './poller-device-state.js';
 import { packState, unpackState } from './state-codec.js';
 
@@ -70,7 +71,7 @@ export function packLive(state: PollerDeviceState): PackedState {
  * redis-keys.ts "Liveness"): the check costs one ZSCORE when its status did not move, and a device an
  * import dropped while it was polled gets nothing written back. Answers the ids skipped.
  */
-const SAVE_LIVE = `
+const SAVE_LIVE = luaScript(`
 local skipped = {}
 local j = 2
 for _ = 1, tonumber(ARGV[1]) do
@@ -103,7 +104,7 @@ for _ = 1, tonumber(ARGV[1]) do
     skipped[#skipped + 1] = id
   end
 end
-return skipped`;
+return skipped`);
 
 /**
  * `shards` must be the keys' `pollShards` (it is checked): a device's state lives in the hash slot of
@@ -174,7 +175,7 @@ async function saveLiveStates(
   const replies = await Promise.all(
     [...byShard].map(([shard, group]) => {
       const { keys, args } = saveLiveArguments(ctx.keys, shard, group);
-      return ctx.redis.eval(SAVE_LIVE, keys.length, ...keys, ...args) as Promise<string[]>;
+      return runScript(ctx.redis, SAVE_LIVE, keys, args) as Promise<string[]>;
     }),
   );
   return { skipped: replies.flat() };

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { pollShardList } from '../platform/poll-shard-reads.js';
+import { luaScript, runScript } from '../platform/lua-script.js';
 import { firstDueMs, shardOf } from './poll-schedule.js';
 
 /**
@@ -8,7 +9,7 @@ import { firstDueMs, shardOf } from './poll-schedule.js';
  * the device is next due. Claiming due devices advances their score in the same script, so two
  * pollers can never take the same device for the same interval, however many run.
  */
-const CLAIM_DUE = `
+const CLAIM_DUE = luaScript(`
 local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local now = tonumber(ARGV[1])
 local claimed = {}
@@ -26,7 +27,7 @@ for i = 1, #items, 2 do
   claimed[#claimed + 1] = string.sub(member, sep + 1)
 end
 return claimed
-`;
+`);
 
 export interface ScheduledDevice {
   id: string;
@@ -48,7 +49,12 @@ export function createScheduleStore(redis: Redis, keys: RedisKeys, shards: numbe
     throw new Error(`poll shards disagree: ${shards} here, ${keys.pollShards} in the Redis keys`);
   return {
     async claimDue(shard, nowMs, limit) {
-      return (await redis.eval(CLAIM_DUE, 1, keys.pollDue(shard), String(nowMs), String(limit))) as string[];
+      return (await runScript(
+        redis,
+        CLAIM_DUE,
+        [keys.pollDue(shard)],
+        [String(nowMs), String(limit)],
+      )) as string[];
     },
 
     async sync(devices, nowMs) {

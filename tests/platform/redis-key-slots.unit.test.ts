@@ -121,7 +121,7 @@ describe('Redis keys by hash slot (src/platform/redis-keys.ts header)', () => {
             ? [join(dir, entry.name)]
             : [],
       );
-    const atomic = /\.(eval|evalsha|multi|pipeline)\(|defineCommand\(/;
+    const atomic = /\.(eval|evalsha|multi|pipeline)\(|defineCommand\(|runScript\(/;
     let sites = 0;
     for (const file of walk('src')) {
       const text = readFileSync(file, 'utf8');
