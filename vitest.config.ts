@@ -15,11 +15,15 @@ const UNIT = 'tests/**/*.unit.test.ts';
 const DRILLS = 'tests/drills/**/*.test.ts';
 /**
  * End-to-end runs of whole stacks (`vigil bench outage --quick`, `vigil eval --quick`, the demo's story,
- * outage detection at production settle times): each keeps its own simulator and service busy for a
- * minute or two, so they run apart too (`npm run test:stacks`), keeping `npm test` within its minutes.
+ * outage detection at production settle times, and the fleet, conversation and fuzz benches on small
+ * fleets): each keeps its own simulator and service busy for a minute or two, so they run apart too
+ * (`npm run test:stacks`), keeping `npm test` within its minutes.
  */
 const STACKS = [
   'tests/bench/outage-bench.test.ts',
+  'tests/bench/fleet-bench.test.ts',
+  'tests/bench/conversation-bench.test.ts',
+  'tests/bench/fuzz-bench.test.ts',
   'tests/eval/eval-command.test.ts',
   'tests/cli/demo-and-help.test.ts',
   'tests/diagnosis/fast-outage-on-simulator.test.ts',
