@@ -39,11 +39,14 @@ async function startAction(deps: ActionLifecycleDeps, action: ActionRecord): Pro
   if (action.state !== 'queued') return action;
   const at = deps.now();
   const started: ActionRecord = { ...action, state: 'running', startedAt: at };
-  await deps.actions.save(
+  const saved = await deps.actions.save(
     started,
     actionEvent('action.started', started, at),
     auditOf(started, 'action.started', at, started.kind),
+    { from: ['queued'] },
   );
+  // Another run of this action started it first: carry on from its record, its event already out.
+  if (!saved) return (await deps.actions.get(action.id)) ?? started;
   await deps.moveSuggestion(started, 'executing', `${started.kind} started`);
   return started;
 }
@@ -57,11 +60,12 @@ async function finishAction(
   const now = deps.now();
   const done: ActionRecord = { ...action, state: outcome.result, finishedAt: now, outcome };
   const detail = `${done.kind} ${outcome.result}: ${outcome.reason}`;
-  await deps.actions.save(
+  const saved = await deps.actions.save(
     done,
     actionEvent('action.finished', done, now),
     auditOf(done, 'action.finished', now, detail),
   );
+  if (!saved) return finishedElsewhere(deps, done);
   await deps.moveSuggestion(done, outcome.result, outcome.reason);
   await recordOutcome(deps, outcomes, done, outcome);
   // The advisor plans the device again now: an escalation, or what the reboot cleared.
@@ -72,6 +76,19 @@ async function finishAction(
     'action finished',
   );
   return done;
+}
+
+/**
+ * Another run of this action finished it first (a job taken over while its first worker still ran):
+ * its outcome stands, with its one event, count and outcome record. Only the suggestion is moved after
+ * it again, in case that run died between its save and its move.
+ */
+async function finishedElsewhere(deps: ActionLifecycleDeps, attempted: ActionRecord): Promise<ActionRecord> {
+  const stored = (await deps.actions.get(attempted.id)) ?? attempted;
+  if (stored.state === 'succeeded' || stored.state === 'failed')
+    await deps.moveSuggestion(stored, stored.state, stored.outcome?.reason ?? stored.state);
+  deps.log.info({ actionId: stored.id, state: stored.state }, 'action already finished by another run');
+  return stored;
 }
 
 /** What the effectiveness report and the metrics learn from a finished action. */

@@ -1,10 +1,17 @@
 import type { Redis } from 'ioredis';
-import { appendEvent } from '../events/event-log.js';
+import { EVENTS_MAXLEN, eventFields } from '../events/event-log.js';
 import type { VigilEvent } from '../events/vigil-event.js';
+import { luaScript, runScript } from '../platform/lua-script.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { actionView, type ActionRecord } from './action.js';
-import type { AuditEntry } from './audit-entry.js';
-import { appendAudit } from './audit-history-index.js';
+import { actionView, type ActionRecord, type ActionState } from './action.js';
+import { AUDIT_MAXLEN, type AuditEntry } from './audit-entry.js';
+import {
+  AUDIT_APPEND_LUA,
+  AUDIT_INDEX_CAP,
+  TRIM_CHECKS,
+  appendAudit,
+  indexKeysOf,
+} from './audit-history-index.js';
 
 export type { AuditEntry } from './audit-entry.js';
 
@@ -20,13 +27,45 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
     async create(action: ActionRecord): Promise<boolean> {
       return (await redis.hsetnx(records, action.id, JSON.stringify(action))) === 1;
     },
-    /** Saves progress with its event and audit entry in one round trip. */
-    async save(action: ActionRecord, event?: VigilEvent, audit?: AuditEntry): Promise<void> {
-      const pipeline = redis.pipeline();
-      pipeline.hset(records, action.id, JSON.stringify(action));
-      if (event) appendEvent(pipeline, keys, event);
-      if (audit) appendAudit(pipeline, keys, audit);
-      await pipeline.exec();
+    /**
+     * Saves progress with its event and audit entry in one atomic step, unless the stored record has
+     * moved on: a finished action is never written again, `guard.from` names the states it may be saved
+     * from, and `guard.setResentAt` what the stored record's must still be. Two runs of one action (a job
+     * taken over while its first worker still ran, Redis away meanwhile) each save, and only the first
+     * of each transition lands with its event. True when saved.
+     */
+    async save(
+      action: ActionRecord,
+      event?: VigilEvent,
+      audit?: AuditEntry,
+      guard: SaveGuard = {},
+    ): Promise<boolean> {
+      const auditIndexes = audit ? indexKeysOf(keys, audit) : [];
+      const saved = await runScript(
+        redis,
+        GUARDED_SAVE,
+        [records, keys.events(), keys.audit(), keys.auditIndexedSince(), ...auditIndexes],
+        [
+          action.id,
+          JSON.stringify(action),
+          (guard.from ?? []).join(','),
+          guard.setResentAt === undefined ? '' : '1',
+          guard.setResentAt === undefined || guard.setResentAt === 'unset' ? '' : String(guard.setResentAt),
+          String(EVENTS_MAXLEN),
+          ...(event ? eventFields(event) : []),
+          ...(audit
+            ? [
+                '--audit',
+                String(AUDIT_MAXLEN),
+                JSON.stringify(audit),
+                String(audit.at),
+                String(AUDIT_INDEX_CAP),
+                String(TRIM_CHECKS),
+              ]
+            : []),
+        ],
+      );
+      return saved === 1;
     },
     async audit(entry: AuditEntry): Promise<void> {
       const pipeline = redis.pipeline();
@@ -56,6 +95,60 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
 }
 
 export type ActionStore = ReturnType<typeof createActionStore>;
+
+/** What the stored record must still be for a save to land (a finished record never is). */
+export interface SaveGuard {
+  /** The stored state must be one of these (any unfinished state when absent). */
+  from?: ActionState[];
+  /** The stored record's `setResentAt` must be this ('unset': absent). */
+  setResentAt?: number | 'unset';
+}
+
+/**
+ * KEYS[1] action records, KEYS[2] outward events, KEYS[3] audit stream, KEYS[4] its indexed-since
+ * marker, KEYS[5..] the entry's index keys (all in the core slot). ARGV[1] action id, ARGV[2] its JSON,
+ * ARGV[3] states it may be saved from (comma-separated, '' any unfinished), ARGV[4] '1' when
+ * `setResentAt` is guarded, ARGV[5] its expected value ('' absent), ARGV[6] the events' MAXLEN, then the
+ * event's fields (if any), then '--audit' and the audit entry's arguments (if any). Returns 1 if saved.
+ */
+const GUARDED_SAVE = luaScript(`${AUDIT_APPEND_LUA}
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+if stored then
+  local record = cjson.decode(stored)
+  if record.state == 'succeeded' or record.state == 'failed' then return 0 end
+  if ARGV[3] ~= '' then
+    local allowed = false
+    for state in string.gmatch(ARGV[3], '[^,]+') do
+      if record.state == state then allowed = true end
+    end
+    if not allowed then return 0 end
+  end
+  if ARGV[4] == '1' then
+    local resent = record.setResentAt
+    if ARGV[5] == '' then
+      if resent ~= nil and resent ~= cjson.null then return 0 end
+    elseif resent == nil or resent == cjson.null or resent ~= tonumber(ARGV[5]) then
+      return 0
+    end
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local audit_at = #ARGV + 1
+for i = 7, #ARGV do
+  if ARGV[i] == '--audit' then audit_at = i; break end
+end
+if audit_at > 7 then
+  local fields = {}
+  for i = 7, audit_at - 1 do fields[#fields + 1] = ARGV[i] end
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', unpack(fields))
+end
+if audit_at <= #ARGV then
+  local indexes = {}
+  for i = 5, #KEYS do indexes[#indexes + 1] = KEYS[i] end
+  append_audit(KEYS[3], KEYS[4], indexes, ARGV[audit_at + 1], ARGV[audit_at + 2], ARGV[audit_at + 3],
+    ARGV[audit_at + 4], ARGV[audit_at + 5])
+end
+return 1`);
 
 export function actionEvent(
   type: 'action.started' | 'action.finished',

@@ -16,34 +16,45 @@ export const AUDIT_WRITE_SLACK_MS = 60_000;
 
 /**
  * One atomic step: the entry, the marker of the first indexed entry (SET NX), and the entry's id in its
- * index keys, each capped to its newest ARGV[4] and rid of its oldest-scored ids the stream has trimmed
- * (MAXLEN drops the oldest ids; up to ARGV[5] checked a write, so an index drains as fast as it fills;
+ * index keys, each capped to its newest `cap` and rid of its oldest-scored ids the stream has trimmed
+ * (MAXLEN drops the oldest ids; up to `checks` checked a write, so an index drains as fast as it fills;
  * a read drops any other it meets). Compared by id, not by `at`: an entry's `at` may be any time.
- * KEYS[1] audit stream, KEYS[2] indexed-since marker, KEYS[3..] index keys; ARGV[1] MAXLEN, ARGV[2] the
- * entry JSON, ARGV[3] its `at`, ARGV[4] the cap, ARGV[5] how many of the oldest to check.
+ * A Lua function, so the action store's guarded save appends its entry in the same script.
  */
-const APPEND = `
+export const AUDIT_APPEND_LUA = `
 local function older(a, b)
   local am, aseq = string.match(a, '^(%d+)-(%d+)$')
   local bm, bseq = string.match(b, '^(%d+)-(%d+)$')
   am, bm = tonumber(am), tonumber(bm)
   return am < bm or (am == bm and tonumber(aseq) < tonumber(bseq))
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'entry', ARGV[2])
-redis.call('SET', KEYS[2], id, 'NX')
-if #KEYS < 3 then return id end
-local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1][1]
-for i = 3, #KEYS do
-  redis.call('ZADD', KEYS[i], ARGV[3], id)
-  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[4]) - 1)
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[i], 0, tonumber(ARGV[5]) - 1)) do
-    if older(member, oldest) then redis.call('ZREM', KEYS[i], member) end
+local function append_audit(stream, since, indexes, maxlen, entry, at, cap, checks)
+  local id = redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*', 'entry', entry)
+  redis.call('SET', since, id, 'NX')
+  if #indexes == 0 then return id end
+  local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1][1]
+  for _, index in ipairs(indexes) do
+    redis.call('ZADD', index, at, id)
+    redis.call('ZREMRANGEBYRANK', index, 0, -tonumber(cap) - 1)
+    for _, member in ipairs(redis.call('ZRANGE', index, 0, tonumber(checks) - 1)) do
+      if older(member, oldest) then redis.call('ZREM', index, member) end
+    end
   end
+  return id
 end
-return id`;
+`;
+
+/**
+ * KEYS[1] audit stream, KEYS[2] indexed-since marker, KEYS[3..] index keys; ARGV[1] MAXLEN, ARGV[2] the
+ * entry JSON, ARGV[3] its `at`, ARGV[4] the cap, ARGV[5] how many of the oldest to check.
+ */
+const APPEND = `${AUDIT_APPEND_LUA}
+local indexes = {}
+for i = 3, #KEYS do indexes[#indexes + 1] = KEYS[i] end
+return append_audit(KEYS[1], KEYS[2], indexes, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])`;
 
 /** How many of an index's oldest-scored ids a write checks against the stream's oldest. */
-const TRIM_CHECKS = 4;
+export const TRIM_CHECKS = 4;
 
 /** The index keys an entry goes to: none unless it starts a history item. */
 export function indexKeysOf(keys: RedisKeys, entry: AuditEntry): string[] {

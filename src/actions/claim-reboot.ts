@@ -31,7 +31,9 @@ const DAY_MS = 24 * 3_600_000;
 const CLAIM_REBOOT = `
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return {'gone'} end
-if cjson.decode(json).setSentAt then return {'claimed_before'} end
+local record = cjson.decode(json)
+if record.state == 'succeeded' or record.state == 'failed' then return {'gone'} end
+if record.setSentAt then return {'claimed_before'} end
 local now = tonumber(ARGV[3])
 local expected = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0') or 0
 if expected > now then return {'cooldown', 'in_flight'} end
@@ -53,7 +55,7 @@ return {'claimed'}`;
 
 export type RebootClaim =
   | { result: 'claimed' }
-  /** This action's SET was claimed by an earlier run (or the action is gone): send nothing. */
+  /** This action's SET was claimed by an earlier run (or the action is gone or finished by another run): send nothing. */
   | { result: 'claimed_before' }
   | {
       result: 'refused';

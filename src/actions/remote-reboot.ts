@@ -163,7 +163,11 @@ async function resendSet(
   const at = deps.now();
   const resent: ActionRecord = { ...action, setResentAt: at };
   await deps.redis.hset(deps.keys.expectedReboots(), to.device.id, String(at + deps.rebootVerifyMs));
-  await deps.actions.save(resent);
+  // Only one run resends: another that read the same record finds it resent (or finished) and verifies.
+  const saved = await deps.actions.save(resent, undefined, undefined, {
+    setResentAt: action.setResentAt ?? 'unset',
+  });
+  if (!saved) return { verify: (await deps.actions.get(action.id)) ?? action };
   const refusal = await sendSet(deps, resent, to, at);
   return refusal === undefined ? { verify: resent } : { finished: await failed(deps, resent, refusal) };
 }

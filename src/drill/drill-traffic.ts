@@ -68,18 +68,28 @@ export interface OpenedConversation {
   suggestions: { id: string; kind: string; state: string }[];
 }
 
-export async function openConversation(stack: DrillStack, subscriberId: string): Promise<OpenedConversation> {
-  const body = { subscriberId, channel: 'chat', agentId: 'vigil-drill' };
-  let opened = await stack.api('POST', '/v1/conversations', 'agent', body);
-  // As a console does: an API instance shedding load (503 ERR_API_OVERLOADED) is asked again a little later.
+/**
+ * As a console does: a request an API instance refused while shedding load (503 ERR_API_OVERLOADED, with
+ * Retry-After) is asked again a little later, up to ten times. Nothing was done for the refused one.
+ */
+export async function askUntilNotOverloaded(
+  ask: () => Promise<{ status: number; text: string }>,
+): Promise<{ status: number; text: string }> {
+  let answer = await ask();
   for (
     let tries = 1;
-    tries < 10 && opened.status === 503 && opened.text.includes('ERR_API_OVERLOADED');
+    tries < 10 && answer.status === 503 && answer.text.includes('ERR_API_OVERLOADED');
     tries++
   ) {
     await sleep(2_000);
-    opened = await stack.api('POST', '/v1/conversations', 'agent', body);
+    answer = await ask();
   }
+  return answer;
+}
+
+export async function openConversation(stack: DrillStack, subscriberId: string): Promise<OpenedConversation> {
+  const body = { subscriberId, channel: 'chat', agentId: 'vigil-drill' };
+  const opened = await askUntilNotOverloaded(() => stack.api('POST', '/v1/conversations', 'agent', body));
   expectOk(opened, `open a conversation with ${subscriberId}`);
   const parsed = JSON.parse(opened.text) as {
     conversation: { id: string };

@@ -5,6 +5,7 @@ import { drillScale, withDrillStack, type DrillOptions } from './drill-options.j
 import { lastPollTimes, rebootCounts, timedRequest, waitFor, type TimedAnswer } from './drill-observe.js';
 import {
   acceptPath,
+  askUntilNotOverloaded,
   conversationWithReboot,
   faultForReboot,
   followConversation,
@@ -124,7 +125,9 @@ async function prepare(stack: DrillStack, options: DrillOptions): Promise<Prepar
 }
 
 async function accept(stack: DrillStack, reboot: RebootCase): Promise<void> {
-  const answer = await stack.api('POST', acceptPath(reboot.conversationId, reboot.suggestionId), 'agent');
+  const answer = await askUntilNotOverloaded(() =>
+    stack.api('POST', acceptPath(reboot.conversationId, reboot.suggestionId), 'agent'),
+  );
   if (answer.status !== 202)
     throw new Error(`accept ${reboot.suggestionId}: ${answer.status} ${answer.text}`);
   reboot.actionId = (JSON.parse(answer.text) as { action: { id: string } }).action.id;

@@ -5,14 +5,9 @@ import { EVENT_TYPES, type EventType, type StoredEvent, type VigilEvent } from '
 /** About a day of a busy fleet's events: enough for a reconnecting console to replay, capped for memory. */
 export const EVENTS_MAXLEN = 200_000;
 
-/** Appends to the outward event stream, inside the caller's pipeline so events land with the state they describe. */
-export function appendEvent(pipeline: ChainableCommander, keys: RedisKeys, event: VigilEvent): void {
-  pipeline.xadd(
-    keys.events(),
-    'MAXLEN',
-    '~',
-    String(EVENTS_MAXLEN),
-    '*',
+/** An event's fields as the outward stream stores them (decodeEventHead reads them back). */
+export function eventFields(event: VigilEvent): string[] {
+  return [
     'type',
     event.type,
     'at',
@@ -23,7 +18,12 @@ export function appendEvent(pipeline: ChainableCommander, keys: RedisKeys, event
     event.deviceIds.join(','),
     'data',
     JSON.stringify(event.data),
-  );
+  ];
+}
+
+/** Appends to the outward event stream, inside the caller's pipeline so events land with the state they describe. */
+export function appendEvent(pipeline: ChainableCommander, keys: RedisKeys, event: VigilEvent): void {
+  pipeline.xadd(keys.events(), 'MAXLEN', '~', String(EVENTS_MAXLEN), '*', ...eventFields(event));
 }
 
 export async function publishEvents(
