@@ -59,9 +59,11 @@ async function follow(
   let delivered = '0-0';
   const buffered: StoredEvent[] = [];
   let replaying = true;
+  const transitions = new Set<string>();
   const send = (event: StoredEvent): void => {
     if (compareIds(event.id, delivered) <= 0) return;
     delivered = event.id;
+    if (!firstTime(transitions, event)) return;
     sink.send({ id: event.id, type: event.type, json: streamJson(event) });
   };
   const unsubscribe = deps.hub.subscribe(conversation.subscriberId, (event) => {
@@ -100,6 +102,21 @@ async function follow(
   }
   replaying = false;
   for (const event of buffered.splice(0)) send(event);
+}
+
+/**
+ * An action's start and finish reach a stream once each. Its store saves each transition once, but a
+ * Redis restarted from its AOF may have lost the last second's writes, the event among them, after this
+ * stream delivered it; the job then runs on and announces the transition again, under a new id.
+ */
+function firstTime(seen: Set<string>, event: StoredEvent): boolean {
+  if (event.type !== 'action.started' && event.type !== 'action.finished') return true;
+  const actionId = (event.data as { id?: unknown } | null)?.id;
+  if (typeof actionId !== 'string') return true;
+  const key = `${event.type} ${actionId}`;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
 }
 
 /** `diagnosis` for a fresh stream; `reset` (with its reason) for one that cannot resume. */

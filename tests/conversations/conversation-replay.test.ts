@@ -134,6 +134,30 @@ describe('resuming a conversation stream', () => {
   });
 });
 
+describe('an action announced again after Redis lost its first announcement', () => {
+  it('reaches a live stream once per transition; another action and other events still pass', async () => {
+    const opened = await open('sub-1');
+    const stream = await follow(opened.id, opened.lastEventId);
+    const { redis, keys } = t.testRedis;
+    const finished = (actionId: string, result: string) => ({
+      type: 'action.finished' as const,
+      at: Date.now(),
+      subscriberIds: ['sub-1'],
+      deviceIds: ['cpe-1'],
+      data: { id: actionId, state: result },
+    });
+    await publishEvents(redis, keys, [finished('act-1', 'succeeded')]);
+    await publishEvents(redis, keys, [finished('act-1', 'succeeded'), finished('act-2', 'failed')]);
+    const [last] = await publish('sub-1');
+    await stream.waitFor((e) => e.id === last);
+    expect(stream.events.map((e) => [e.type, (e.data as { id: string }).id])).toEqual([
+      ['action.finished', 'act-1'],
+      ['action.finished', 'act-2'],
+      ['suggestion.created', 's-0'],
+    ]);
+  });
+});
+
 describe('the event hub replay', () => {
   it('reads no entry for an id it cannot resume from, and at most MAX_REPLAY_ENTRIES for one far behind', async () => {
     const { keys } = t.testRedis;
