@@ -12,10 +12,33 @@ export const POLL_BATCH = 500;
  */
 export const POLL_BATCHES_AT_ONCE = 4;
 
-/** One cycle of the poll path as a poller runs it: batches of devices, a few at once. */
-export function pollCycle(poll: CycleStats, service: PollService, ids: readonly string[]): Promise<void> {
+/**
+ * A poller's batches: a shard tick claims the due devices of one poll shard, so a batch never mixes
+ * shards and its state writes are one script per chunk (each shard is a slot of its own). Batches cut
+ * from the inventory's order instead would mix all 64 shards, a script per device or two.
+ */
+export function shardBatches(ids: readonly string[], shardOf: (id: string) => number): string[][] {
+  const byShard = new Map<number, string[]>();
+  for (const id of ids) {
+    const shard = shardOf(id);
+    const list = byShard.get(shard);
+    if (list) list.push(id);
+    else byShard.set(shard, [id]);
+  }
   const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += POLL_BATCH) batches.push(ids.slice(i, i + POLL_BATCH));
+  for (const shard of [...byShard.keys()].sort((a, b) => a - b)) {
+    const list = byShard.get(shard) ?? [];
+    for (let i = 0; i < list.length; i += POLL_BATCH) batches.push(list.slice(i, i + POLL_BATCH));
+  }
+  return batches;
+}
+
+/** One cycle of the poll path as a poller runs it: batches of one shard's devices, a few at once. */
+export function pollCycle(
+  poll: CycleStats,
+  service: PollService,
+  batches: readonly string[][],
+): Promise<void> {
   return timedCycle(poll, () =>
     runPool(batches, POLL_BATCHES_AT_ONCE, async (batch) => {
       for (const report of await service.pollDevices(batch)) {

@@ -3,7 +3,7 @@ import { createInventoryStore, type Device } from '../../inventory/index.js';
 import { deleteKeyPrefix } from '../../platform/delete-key-prefix.js';
 import { createLogger } from '../../platform/logger.js';
 import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
-import { createRedisKeys } from '../../platform/redis-keys.js';
+import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
 import { createDevicePoller } from '../../polling/poll-device.js';
 import { buildPollPlan } from '../../polling/poll-plan.js';
 import { InFlightLimit } from '../../polling/in-flight-limit.js';
@@ -18,7 +18,7 @@ import { benchFleetSource } from './bench-fleet-source.js';
 import { benchProbes } from './bench-probes.js';
 import { emptyStats } from './cycle-stats.js';
 import type { CycleStats, PollBenchOptions, PollBenchResult } from './poll-bench-types.js';
-import { POLL_BATCH, POLL_BATCHES_AT_ONCE, pollCycle } from './poll-cycle.js';
+import { POLL_BATCH, POLL_BATCHES_AT_ONCE, pollCycle, shardBatches } from './poll-cycle.js';
 import { pollReport } from './poll-report.js';
 import { prefixMemoryBytes } from './prefix-memory.js';
 
@@ -38,15 +38,24 @@ async function requestsAfterFirstPoll(
 async function runCycles(
   options: PollBenchOptions,
   say: (line: string) => void,
-  run: { service: PollService; states: PollerStateStore; devices: Device[]; sessions: BareNetSnmpSessions },
+  run: {
+    service: PollService;
+    states: PollerStateStore;
+    devices: Device[];
+    sessions: BareNetSnmpSessions;
+    keys: RedisKeys;
+  },
 ): Promise<{ poll: CycleStats; baseline: CycleStats; requestsOf: Map<string, string[][]> }> {
-  const ids = run.devices.map((d) => d.id);
+  const batches = shardBatches(
+    run.devices.map((d) => d.id),
+    (id) => run.keys.pollShardOf(id),
+  );
   const poll = emptyStats();
   const baseline = emptyStats();
   // What the bare loop asks each device: the same OIDs as the poll path's GETs, in the same chunks.
   let requestsOf = new Map<string, string[][]>();
   for (let cycle = 0; cycle < options.cycles; cycle++) {
-    await pollCycle(poll, run.service, ids);
+    await pollCycle(poll, run.service, batches);
     if (cycle === 0) requestsOf = await requestsAfterFirstPoll(run.service, run.states, run.devices);
     await baselineCycle(baseline, run.devices, requestsOf, run.sessions, options.concurrency);
     say(
@@ -62,7 +71,7 @@ function fairness(options: PollBenchOptions, sessions: number): PollBenchResult[
     poll_path:
       'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
-    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of ${POLL_BATCH}, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
+    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of up to ${POLL_BATCH} devices of one poll shard, as a shard tick claims them, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
 }
 
@@ -109,6 +118,7 @@ export async function runPollBench(
       states,
       devices,
       sessions,
+      keys,
     });
     const firstRequests = requestsOf.get(ids[0] ?? '') ?? [];
     return pollReport(
