@@ -102,9 +102,10 @@ describe('fault drills (quick)', () => {
     { timeout: 180_000 },
     async () => {
       const report = await drill('floods', 187);
-      // The p99 < 100 ms bar for normal reads is measured and printed but not yet met on this two-core
-      // machine, where the flood's senders share the cores with the service (508 ms quietly, 2 s under
-      // load; README, Fault drills): issue 14 stays open on it. Every other invariant must hold.
+      // The p99 < 100 ms bar for normal reads is measured and printed, not asserted here: a latency
+      // follows what else shares the two cores (the senders stand in for other machines, and CI may run
+      // beside other work). `vigil drill floods` at full length asserts it (55–77 ms on this machine
+      // running the drill alone; README, Fault drills). Every other invariant must hold.
       const latency = report.checks.find((c) => c.invariant.includes('p99 < 100 ms'));
       expect(latency?.measured).toMatch(/p99 \d+ ms over \d+ reads/);
       expect(failed(report).filter((f) => !f.includes('p99 < 100 ms'))).toEqual([]);
