@@ -58,6 +58,30 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
   return { poll: (target, probe, indices) => pollDevice(deps, target, probe, indices) };
 }
 
+/**
+ * The model's shared walk came back with nothing (its device timed out, or every table was empty): the
+ * devices that waited for it try the shared walk once more, the first to come back leading it, rather
+ * than each walking its own at once (a herd of walks on a poller already too slow to finish one).
+ */
+async function sharedWalkAgain(
+  deps: PollerDeps,
+  target: PollTarget,
+  probe: Probe,
+  counts: { pdus: number },
+): Promise<TableIndices | undefined> {
+  const again = deps.discoveries.lent(probe, target.model);
+  if (again !== undefined) return again;
+  const walk = deps.discoveries.walkAlone(() => discoverTableIndices(target, probe));
+  deps.discoveries.learn(
+    probe,
+    target.model,
+    walk.then((d) => (d.failure ? undefined : d.indices)),
+  );
+  const discovered = await walk;
+  counts.pdus += discovered.pdus;
+  return discovered.failure ? undefined : discovered.indices;
+}
+
 interface PollerDeps {
   transport: UdpGetTransport;
   clock: () => number;
@@ -107,10 +131,11 @@ async function pollDevice(
       walk.then((d) => (d.failure ? undefined : d.indices)),
     );
   }
-  const lent = borrowed === undefined ? undefined : await borrowed;
+  let lent = borrowed === undefined ? undefined : await borrowed;
+  if (lent === undefined && borrowed !== undefined) lent = await sharedWalkAgain(deps, target, probe, counts);
   if (lent) indices = lent;
   else if (needsWalk) {
-    const discovered = await (walk ?? discoverTableIndices(target, probe));
+    const discovered = await (walk ?? deps.discoveries.walkAlone(() => discoverTableIndices(target, probe)));
     counts.pdus += discovered.pdus;
     const { failure } = discovered;
     if (failure) return done(failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});

@@ -62,6 +62,27 @@ describe('table rows lent between devices of one model', () => {
     for (const output of outputs) expect(output.indices).toEqual(walked[0]!.indices);
   });
 
+  it("has the devices that waited for a model's walk that timed out walk it once more together, not each its own", async () => {
+    const poller = createDevicePoller(transport);
+    const probe = probes.get('cpe-gpon')!;
+    const [dead, ...healthy] = ofModel('cpe-gpon').slice(4, 12);
+    sim.addFault(dead!.id, 'down');
+    try {
+      // The dead device is polled first: it leads the model's walk, which times out.
+      const outputs = await Promise.all(
+        [dead!, ...healthy].map((d) => poller.poll(target(d, 'cpe-gpon'), probe)),
+      );
+      expect(outputs[0]!.result.outcome).toBe('timeout');
+      const rest = outputs.slice(1);
+      expect(rest.map((o) => o.result.outcome)).toEqual(healthy.map(() => 'ok'));
+      // One of them led the second walk; the others read on its rows with one GET each.
+      expect(rest.filter((o) => o.result.meta.pdus > 1)).toHaveLength(1);
+      for (const output of rest) expect(output.indices).toEqual(rest[0]!.indices);
+    } finally {
+      sim.removeFaults(dead!.id, 'down');
+    }
+  });
+
   it("lends a model's rows when one of the probe's tables is empty on it (Net-SNMP without sensors)", async () => {
     const poller = createDevicePoller(transport);
     const gpon = probes.get('cpe-gpon')!;
