@@ -34,39 +34,8 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
      * taken over while its first worker still ran, Redis away meanwhile) each save, and only the first
      * of each transition lands with its event. True when saved.
      */
-    async save(
-      action: ActionRecord,
-      event?: VigilEvent,
-      audit?: AuditEntry,
-      guard: SaveGuard = {},
-    ): Promise<boolean> {
-      const auditIndexes = audit ? indexKeysOf(keys, audit) : [];
-      const saved = await runScript(
-        redis,
-        GUARDED_SAVE,
-        [records, keys.events(), keys.audit(), keys.auditIndexedSince(), ...auditIndexes],
-        [
-          action.id,
-          JSON.stringify(action),
-          (guard.from ?? []).join(','),
-          guard.setResentAt === undefined ? '' : '1',
-          guard.setResentAt === undefined || guard.setResentAt === 'unset' ? '' : String(guard.setResentAt),
-          String(EVENTS_MAXLEN),
-          ...(event ? eventFields(event) : []),
-          ...(audit
-            ? [
-                '--audit',
-                String(AUDIT_MAXLEN),
-                JSON.stringify(audit),
-                String(audit.at),
-                String(AUDIT_INDEX_CAP),
-                String(TRIM_CHECKS),
-              ]
-            : []),
-        ],
-      );
-      return saved === 1;
-    },
+    save: (action: ActionRecord, event?: VigilEvent, audit?: AuditEntry, guard: SaveGuard = {}) =>
+      saveGuarded(redis, keys, { action, guard, ...(event ? { event } : {}), ...(audit ? { audit } : {}) }),
     async audit(entry: AuditEntry): Promise<void> {
       const pipeline = redis.pipeline();
       appendAudit(pipeline, keys, entry);
@@ -95,6 +64,41 @@ export function createActionStore(redis: Redis, keys: RedisKeys) {
 }
 
 export type ActionStore = ReturnType<typeof createActionStore>;
+
+async function saveGuarded(
+  redis: Redis,
+  keys: RedisKeys,
+  save: { action: ActionRecord; event?: VigilEvent; audit?: AuditEntry; guard: SaveGuard },
+): Promise<boolean> {
+  const { action, event, audit, guard } = save;
+  const auditIndexes = audit ? indexKeysOf(keys, audit) : [];
+  const auditArgs = audit
+    ? [
+        '--audit',
+        String(AUDIT_MAXLEN),
+        JSON.stringify(audit),
+        String(audit.at),
+        String(AUDIT_INDEX_CAP),
+        String(TRIM_CHECKS),
+      ]
+    : [];
+  const saved = await runScript(
+    redis,
+    GUARDED_SAVE,
+    [keys.actionRecords(), keys.events(), keys.audit(), keys.auditIndexedSince(), ...auditIndexes],
+    [
+      action.id,
+      JSON.stringify(action),
+      (guard.from ?? []).join(','),
+      guard.setResentAt === undefined ? '' : '1',
+      guard.setResentAt === undefined || guard.setResentAt === 'unset' ? '' : String(guard.setResentAt),
+      String(EVENTS_MAXLEN),
+      ...(event ? eventFields(event) : []),
+      ...auditArgs,
+    ],
+  );
+  return saved === 1;
+}
 
 /** What the stored record must still be for a save to land (a finished record never is). */
 export interface SaveGuard {

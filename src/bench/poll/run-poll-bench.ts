@@ -86,7 +86,6 @@ export async function runPollBench(
 ): Promise<PollBenchResult> {
   const source = await benchFleetSource(options, say);
   const devices = source.inventory.devices.map((d) => ({ ...d, auth: 'bench' }));
-  const ids = devices.map((d) => d.id);
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-poll');
   await waitForRedis(redis);
   const keys = createRedisKeys(`vigil-bench-${randomBytes(4).toString('hex')}`);
@@ -120,12 +119,12 @@ export async function runPollBench(
       sessions,
       keys,
     });
-    const firstRequests = requestsOf.get(ids[0] ?? '') ?? [];
+    const firstRequests = requestsOf.get(devices[0]?.id ?? '') ?? [];
     return pollReport(
       poll,
       { ...baseline, sessions: sessions.sessions },
       {
-        devices: ids.length,
+        devices: devices.length,
         concurrency: options.concurrency,
         varbindsPerDevice: firstRequests.reduce((n, r) => n + r.length, 0),
         redisUsedMb: Math.round(((await usedMemory()) - memoryBefore) / 2 ** 20),
