@@ -3,12 +3,12 @@ import { InFlightLimit } from './in-flight-limit.js';
 import type { TableIndices } from './poll-plan.js';
 
 /**
- * A poller's own walks (a device without a model, rows not its model's, a model whose shared walk came
- * back with nothing) at once, at most. A walk is a net-snmp session (a socket) and a few round trips;
+ * A poller's table walks at once, at most (a model's shared walk, a device without a model, rows not
+ * its model's). A walk is a net-snmp session (a socket) and a few round trips;
  * unbounded, a million-device fleet's cold cycle on a starved poller had thousands at once, their
  * answers left unread and dropped by the kernel, each timing out in turn (README, Performance).
  */
-export const OWN_WALKS_AT_ONCE = 32;
+export const WALKS_AT_ONCE = 32;
 
 /**
  * Table rows learned by walking one device, lent to the other devices of the same model polled with
@@ -20,7 +20,7 @@ export const OWN_WALKS_AT_ONCE = 32;
  * inventory borrow nothing.
  */
 export class ModelDiscoveries {
-  private readonly ownWalks = new InFlightLimit(OWN_WALKS_AT_ONCE);
+  private readonly ownWalks = new InFlightLimit(WALKS_AT_ONCE);
   // By probe object: a reloaded probe (POST /v1/admin/reload) learns afresh.
   private readonly byProbe = new WeakMap<
     Probe,
@@ -60,7 +60,7 @@ export class ModelDiscoveries {
     ofProbe.set(model, kept);
   }
 
-  /** A device's walk of its own, queued behind the others past OWN_WALKS_AT_ONCE. */
+  /** A table walk, queued behind the poller's others past WALKS_AT_ONCE. */
   walkAlone<T>(walk: () => Promise<T>): Promise<T> {
     return this.ownWalks.run(walk);
   }

@@ -59,27 +59,17 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
 }
 
 /**
- * The model's shared walk came back with nothing (its device timed out, or every table was empty): the
- * devices that waited for it try the shared walk once more, the first to come back leading it, rather
- * than each walking its own at once (a herd of walks on a poller already too slow to finish one).
+ * This device's walk, shared with the devices of its model polled meanwhile (they wait for what it
+ * finds; ModelDiscoveries), queued behind the poller's other own walks.
  */
-async function sharedWalkAgain(
-  deps: PollerDeps,
-  target: PollTarget,
-  probe: Probe,
-  counts: { pdus: number },
-): Promise<TableIndices | undefined> {
-  const again = deps.discoveries.lent(probe, target.model);
-  if (again !== undefined) return again;
+function sharedWalk(deps: PollerDeps, target: PollTarget, probe: Probe): Promise<Discovery> {
   const walk = deps.discoveries.walkAlone(() => discoverTableIndices(target, probe));
   deps.discoveries.learn(
     probe,
     target.model,
     walk.then((d) => (d.failure ? undefined : d.indices)),
   );
-  const discovered = await walk;
-  counts.pdus += discovered.pdus;
-  return discovered.failure ? undefined : discovered.indices;
+  return walk;
 }
 
 interface PollerDeps {
@@ -123,16 +113,16 @@ async function pollDevice(
   const borrowed =
     knownIndices === undefined && mayBorrow ? deps.discoveries.lent(probe, target.model) : undefined;
   let walk: Promise<Discovery> | undefined;
-  if (borrowed === undefined && needsWalk) {
-    walk = discoverTableIndices(target, probe);
-    deps.discoveries.learn(
-      probe,
-      target.model,
-      walk.then((d) => (d.failure ? undefined : d.indices)),
-    );
-  }
+  if (borrowed === undefined && needsWalk) walk = sharedWalk(deps, target, probe);
   let lent = borrowed === undefined ? undefined : await borrowed;
-  if (lent === undefined && borrowed !== undefined) lent = await sharedWalkAgain(deps, target, probe, counts);
+  if (lent === undefined && borrowed !== undefined) {
+    // The model's walk came back with nothing (its device timed out, or every table was empty): the
+    // devices that waited try it once more, the first back leading it, rather than each walking its
+    // own at once (a herd of walks on a poller already too slow to finish one).
+    const again = deps.discoveries.lent(probe, target.model);
+    if (again !== undefined) lent = await again;
+    else walk = sharedWalk(deps, target, probe);
+  }
   if (lent) indices = lent;
   else if (needsWalk) {
     const discovered = await (walk ?? deps.discoveries.walkAlone(() => discoverTableIndices(target, probe)));
