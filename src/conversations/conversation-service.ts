@@ -147,11 +147,14 @@ async function openConversation<A>(
   );
   if (opened.outcome === 'limited') return limited(deps, opened.by, opened.retryAfterMs);
   const { conversation } = opened;
-  // The stream position before the snapshot: a client that follows from here misses nothing after it.
-  const lastEventId = await hub.position();
-  const answer = await snapshotOf(deps, conversation, now, subscriber);
+  // The stream position is asked before the snapshot's reads, on the same connection, so Redis answers
+  // it first: a client that follows from there misses nothing after the snapshot.
+  const [lastEventId, answer] = await Promise.all([
+    hub.position(),
+    snapshotOf(deps, conversation, now, subscriber),
+  ]);
   // The same open again (a retry, a double click) is the conversation already open: no new probe.
-  if (opened.outcome === 'opened') deps.freshProbe(conversation, subscriber.deviceIds);
+  if (opened.outcome === 'opened') deps.freshProbe(conversation, answer);
   return { outcome: opened.outcome, conversation, diagnosis: answer, lastEventId };
 }
 

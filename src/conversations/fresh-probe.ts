@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DiagnosisService } from '../diagnosis/diagnosis-service.js';
+import type { DiagnosisService, SubscriberDiagnosis } from '../diagnosis/diagnosis-service.js';
 import { publishEvents } from '../events/event-log.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -8,7 +8,7 @@ import type { Conversation } from './conversation.js';
 
 /** On-demand polls through the pollers' probe queue; null when no poller ran one in time. */
 export interface DeviceProber {
-  probe(deviceId: string, timeoutMs: number): Promise<PollReport | null>;
+  probe(deviceId: string): Promise<PollReport | null>;
 }
 
 export interface FreshProbeDeps {
@@ -19,8 +19,6 @@ export interface FreshProbeDeps {
   logger: Logger;
   /** One fresh probe per subscriber this long, whatever the number of opens (0: one per open). */
   reuseMs: number;
-  /** How long one device's probe may wait for a poller. */
-  probeTimeoutMs?: number;
 }
 
 /**
@@ -31,21 +29,20 @@ export interface FreshProbeDeps {
  */
 export function createFreshProbe(deps: FreshProbeDeps) {
   const { redis, keys } = deps;
-  const timeoutMs = deps.probeTimeoutMs ?? 15_000;
 
-  async function probeAndPublish(conversation: Conversation, deviceIds: readonly string[]): Promise<void> {
+  async function probeAndPublish(conversation: Conversation, snapshot: SubscriberDiagnosis): Promise<void> {
+    const deviceIds = snapshot.subscriber.deviceIds;
     if (deps.reuseMs > 0) {
       const key = keys.conversationProbe(conversation.subscriberId);
       if ((await redis.set(key, conversation.id, 'PX', deps.reuseMs, 'NX')) === null) return;
     }
-    const reports = await Promise.all(deviceIds.map((id) => deps.prober.probe(id, timeoutMs)));
+    const reports = await Promise.all(deviceIds.map((id) => deps.prober.probe(id)));
     const fresh = await deps.diagnosis.subscriber(
       conversation.subscriberId,
       conversation.language,
       Date.now(),
-      {
-        explain: false,
-      },
+      // The records the snapshot read a moment ago: a probe changes states, not the inventory.
+      { explain: false, subscriber: snapshot.subscriber, devices: snapshot.devices.map((d) => d.device) },
     );
     const probes = reports.map((r, i) => ({
       deviceId: deviceIds[i],
@@ -62,8 +59,9 @@ export function createFreshProbe(deps: FreshProbeDeps) {
     ]);
   }
 
-  return (conversation: Conversation, deviceIds: readonly string[]): void => {
-    probeAndPublish(conversation, deviceIds).catch((error: unknown) =>
+  /** Starts the probes of the subscriber whose snapshot an open has just answered with. */
+  return (conversation: Conversation, snapshot: SubscriberDiagnosis): void => {
+    probeAndPublish(conversation, snapshot).catch((error: unknown) =>
       deps.logger.warn({ err: error, conversation: conversation.id }, 'fresh probe failed'),
     );
   };

@@ -8,6 +8,7 @@ import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { AppError } from '../shared/app-error.js';
 import { createSmsStore, smsView, type SmsView } from '../sms/index.js';
 import { createActiveIncidentsCache } from './active-incidents-cache.js';
+import { createAncestorChains } from './ancestor-chains.js';
 import { createIncidentStore } from './incident-store.js';
 import { planDevice } from './plan-device.js';
 import { createRebootLedger } from './reboot-ledger.js';
@@ -97,6 +98,7 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
     suggestions: createSuggestionStore(redis, keys),
     ledger: createRebootLedger(redis, keys),
     sms: createSmsStore(redis, keys),
+    chains: createAncestorChains(redis, keys),
   };
   return {
     device: (deviceId: string, language: Language, now = Date.now()): Promise<DeviceDiagnosis> =>
@@ -105,10 +107,20 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
       subscriberId: string,
       language: Language,
       now = Date.now(),
-      /** `subscriber`: its record, when the caller has just read it (an open), to save reading it again. */
-      options: { explain?: boolean; subscriber?: Subscriber } = {},
+      options: SubscriberReadOptions = {},
     ): Promise<SubscriberDiagnosis> => diagnoseSubscriber(ctx, subscriberId, language, now, options),
   };
+}
+
+export interface SubscriberReadOptions {
+  explain?: boolean;
+  /** Its record, when the caller has just read it (an open), to save reading it again. */
+  subscriber?: Subscriber;
+  /**
+   * Its devices' records as a moment ago (a fresh probe after the open's snapshot): only what polls,
+   * the advisor and the NOC change meanwhile (states, suggestions, incidents, SMS) is read again.
+   */
+  devices?: Device[];
 }
 
 interface DiagnosisContext {
@@ -119,6 +131,7 @@ interface DiagnosisContext {
   suggestions: ReturnType<typeof createSuggestionStore>;
   ledger: ReturnType<typeof createRebootLedger>;
   sms: ReturnType<typeof createSmsStore>;
+  chains: ReturnType<typeof createAncestorChains>;
 }
 
 async function diagnoseDevice(
@@ -129,7 +142,7 @@ async function diagnoseDevice(
 ): Promise<DeviceDiagnosis> {
   const device = await ctx.inventory.getDevice(deviceId);
   if (!device) throw new AppError('ERR_DEVICE_NOT_FOUND', `no device "${deviceId}" in the inventory`);
-  const [diagnosis] = await diagnoseDevices(ctx, [device], undefined, language, now);
+  const [diagnosis] = await diagnoseDevices(ctx, [device.id], [device], undefined, language, now);
   return diagnosis as DeviceDiagnosis;
 }
 
@@ -138,18 +151,26 @@ async function diagnoseSubscriber(
   subscriberId: string,
   language: Language,
   now: number,
-  options: { explain?: boolean; subscriber?: Subscriber },
+  options: SubscriberReadOptions,
 ): Promise<SubscriberDiagnosis> {
   const explain = options.explain ?? true;
   const given = options.subscriber?.id === subscriberId ? options.subscriber : undefined;
   const subscriber = given ?? (await ctx.inventory.getSubscriber(subscriberId));
   if (!subscriber)
     throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
-  const [devices, sms] = await Promise.all([
-    ctx.inventory.devicesOfSubscriber(subscriberId),
+  // Everything else in one round (the sms list among the devices' reads), not one read after another.
+  const [diagnosed, sms] = await Promise.all([
+    diagnoseDevices(
+      ctx,
+      subscriber.deviceIds,
+      given && options.devices,
+      subscriberId,
+      language,
+      now,
+      explain,
+    ),
     ctx.sms.ofSubscriber(subscriberId),
   ]);
-  const diagnosed = await diagnoseDevices(ctx, devices, subscriberId, language, now, explain);
   const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));
   return {
     subscriber,
@@ -163,24 +184,32 @@ async function diagnoseSubscriber(
   };
 }
 
+/**
+ * The devices' stored facts in one round of reads (records, poll states, incidents, suggestions and
+ * the inventory version), then the ancestors their chains do not know yet; `known` saves the records.
+ */
 async function diagnoseDevices(
   ctx: DiagnosisContext,
-  devices: readonly Device[],
+  ids: readonly string[],
+  known: readonly Device[] | undefined,
   subscriberId: string | undefined,
   language: Language,
   now: number,
   explain = true,
 ): Promise<DeviceDiagnosis[]> {
-  const ids = devices.map((d) => d.id);
+  const [devices, loaded, active, live, version] = await Promise.all([
+    known ?? ctx.inventory.getDevices([...ids]).then((found) => found.filter((d): d is Device => !!d)),
+    ctx.states.load([...ids]),
+    ctx.activeIncidents(),
+    ctx.suggestions.liveFor([...ids]),
+    ctx.chains.version(),
+  ]);
   const parents = [...new Set(devices.flatMap((d) => (d.parentId ? [d.parentId] : [])))];
   // A snapshot plans nothing: the reboot ledger is read only for the explanation.
-  const [loaded, active, live, histories, running, ancestors] = await Promise.all([
-    ctx.states.load(ids),
-    ctx.activeIncidents(),
-    ctx.suggestions.liveFor(ids),
-    explain ? ctx.ledger.histories(ids, now) : undefined,
+  const [ancestors, histories, running] = await Promise.all([
+    ctx.chains.of(devices, version),
+    explain ? ctx.ledger.histories([...ids], now) : undefined,
     explain ? ctx.ledger.runningUnder(parents, now) : undefined,
-    Promise.all(devices.map(async (d) => (await ctx.inventory.ancestors(d.id)).map((a) => a.id))),
   ]);
   return devices.map((device, i) => {
     const ancestorIds = ancestors[i] ?? [];

@@ -9,7 +9,7 @@ import { freeUdpPort } from '../platform/free-udp-port.js';
 import type { HttpRateJob, HttpRateResult } from './http-rate-worker.js';
 import { watchMemory } from './memory-watch.js';
 import { openConversation } from './drill-traffic.js';
-import { reniceProcess } from './renice-process.js';
+import { reniceProcess } from '../platform/renice-process.js';
 import { processesAlive, lostItems } from './redis-restart-drill.js';
 import { runInChild } from './run-in-child.js';
 import type { TrapFloodJob, TrapFloodResult } from './trap-flood-worker.js';

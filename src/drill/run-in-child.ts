@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { reniceProcess } from './renice-process.js';
+import { reniceProcess } from '../platform/renice-process.js';
 
 /**
  * Runs one of the drill's load generators (trap-flood-worker.js, http-rate-worker.js: compiled next to

@@ -28,12 +28,19 @@ export function queueShardOf(routingKey: string, shards: number): number {
 
 /**
  * The routing key of a job: its job id when it has one (so `getJob(id)` finds it and a duplicate add
- * meets the first), else the device, subscription or action it is about, else its name.
+ * meets the first), else the device (a batch's first), subscription or action it is about, else its name.
  */
 function routingKey(name: string, data: unknown, opts?: JobsOptions): string {
   if (opts?.jobId !== undefined) return opts.jobId;
-  const about = data as { deviceId?: unknown; subscriptionId?: unknown; actionId?: unknown } | null;
-  const id = about?.deviceId ?? about?.subscriptionId ?? about?.actionId;
+  const about = data as {
+    deviceId?: unknown;
+    deviceIds?: unknown;
+    subscriptionId?: unknown;
+    actionId?: unknown;
+  } | null;
+  // A batch of devices goes where its first device's probes go: batches spread as the devices do.
+  const first = Array.isArray(about?.deviceIds) ? (about.deviceIds[0] as unknown) : undefined;
+  const id = about?.deviceId ?? first ?? about?.subscriptionId ?? about?.actionId;
   return typeof id === 'string' ? id : name;
 }
 

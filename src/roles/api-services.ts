@@ -1,4 +1,5 @@
 import { waitForJob } from '../platform/wait-for-job.js';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createActionQueue } from '../actions/action-queue.js';
 import type { ActionRecord } from '../actions/action.js';
@@ -30,6 +31,8 @@ import { ShardedQueue, shardedQueueEvents } from '../platform/sharded-queue.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { createDeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
+import { PROBE_BATCH_JOB, type ProbeBatchJob } from '../polling/probe-batch-job.js';
+import { createBatchWindow } from '../shared/batch-window.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { livePlaybooks } from '../reload/live-files.js';
 import { createEmbedServices } from './embed-services.js';
@@ -76,7 +79,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     diagnosis,
     hub,
     actionQueue,
-    probe: (id, timeoutMs) => probes.probeNow(id, timeoutMs).catch(() => null),
+    probe: probes.probeSoon,
   });
   hub.start();
   registerApiGauges(() => conversations.streamClients());
@@ -183,9 +186,12 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
   };
 }
 
-/** The pollers' probe queue: a job per device, answered by whichever poller takes it first. */
 /** First polls asked for at most this many created devices per write; the rest wait for their slot. */
 const FIRST_POLLS_PER_CHANGE = 1000;
+/** Fresh probes asked for within 5 ms go as one job (up to 64 devices): a burst of opens costs a few jobs. */
+const FRESH_PROBE_BATCH = { windowMs: 5, maxKeys: 64 };
+/** How long a fresh probe waits for a poller before its diagnosis says `no_poller`. */
+const FRESH_PROBE_WAIT_MS = 15_000;
 
 /** What the API asks of the pollers through their queues: on-demand probes, and following the inventory. */
 function createPollerQueues(
@@ -203,13 +209,23 @@ function createPollerQueues(
   );
   const probe = (deviceId: string) =>
     queue.addTo('probe', { deviceId }, { removeOnComplete: 1000, removeOnFail: 1000 });
+  const finished = async (added: { job: Job; shard: number }, timeoutMs: number): Promise<unknown> => {
+    const [shardQueue, shardEvents] = [queue.shards[added.shard], events[added.shard]];
+    if (!shardQueue || !shardEvents) throw new Error(`probe queue shard ${added.shard} missing`);
+    return waitForJob(shardQueue, shardEvents, added.job.id ?? '', timeoutMs);
+  };
+  const probeBatch = async (deviceIds: string[]): Promise<Map<string, PollReport>> => {
+    const data: ProbeBatchJob = { deviceIds };
+    const added = await queue.addTo(PROBE_BATCH_JOB, data, { removeOnComplete: 1000, removeOnFail: 1000 });
+    const reports = (await finished(added, FRESH_PROBE_WAIT_MS)) as PollReport[] | null;
+    return new Map((reports ?? []).map((report) => [report.deviceId, report]));
+  };
+  const soon = createBatchWindow(probeBatch, FRESH_PROBE_BATCH);
   return {
-    probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> => {
-      const { job, shard } = await probe(deviceId);
-      const [shardQueue, shardEvents] = [queue.shards[shard], events[shard]];
-      if (!shardQueue || !shardEvents) throw new Error(`probe queue shard ${shard} missing`);
-      return (await waitForJob(shardQueue, shardEvents, job.id ?? '', timeoutMs)) as PollReport | null;
-    },
+    probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> =>
+      (await finished(await probe(deviceId), timeoutMs)) as PollReport | null,
+    /** A probe for a conversation's fresh diagnosis: gathered with the others asked for meanwhile. */
+    probeSoon: async (deviceId: string): Promise<PollReport | null> => (await soon(deviceId)) ?? null,
     /**
      * After an inventory write: a `sync` job, which any poller takes and which makes the poll schedule
      * match the inventory now (a deleted device is no longer polled, a new one gets its slot) rather

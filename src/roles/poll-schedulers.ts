@@ -34,6 +34,16 @@ function scheduleParts(queue: Queue | ShardedQueue, schedule: PollSchedule): [Qu
   return queue.shards.map((shard, index) => [shard, { ...schedule, queueShard: { index, count } }]);
 }
 
+/**
+ * Where in each tick interval a shard's tick falls: the shards spread evenly over it. Ticks in step
+ * (BullMQ's phase is the upsert time, and the schedulers are upserted within a few milliseconds) made
+ * one burst of every shard's polls a second, during which a conversation's fresh probe and, on a shared
+ * machine, the API waited. Never 0, which BullMQ reads as "no offset".
+ */
+export function tickOffset(shard: number, schedule: Pick<PollSchedule, 'shards' | 'tickMs'>): number {
+  return 1 + Math.floor((shard * schedule.tickMs) / schedule.shards);
+}
+
 /** A scheduler whose next run is this far behind has no next job: its chain is broken. */
 export const STALLED_SCHEDULER_MS = 5_000;
 
@@ -70,12 +80,13 @@ async function upsertSchedulers(queue: Queue, schedule: PollSchedule, ids: reado
   for (const id of ids) {
     if (id === 'sync')
       await queue.upsertJobScheduler('sync', { every: schedule.syncEveryMs }, { name: 'sync', data: {} });
-    else if (id.startsWith('shard-'))
+    else if (id.startsWith('shard-')) {
+      const shard = Number(id.slice('shard-'.length));
       await queue.upsertJobScheduler(
         id,
-        { every: schedule.tickMs },
-        { name: 'tick', data: { shard: Number(id.slice('shard-'.length)) } },
+        { every: schedule.tickMs, offset: tickOffset(shard, schedule) },
+        { name: 'tick', data: { shard } },
       );
-    else throw new Error(`not a poll scheduler: ${id}`);
+    } else throw new Error(`not a poll scheduler: ${id}`);
   }
 }

@@ -17,14 +17,10 @@ import { createPollService, type PollReport, type PollService } from '../polling
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { createDeviceHostIndex, syncSchedule } from '../polling/sync-schedule.js';
-import { startTrapRepoll, type ProbeJob, type TrapRepollDeps } from '../polling/trap-repoll.js';
-import { DEFAULT_OUTAGE_CHECK_CONFIG, type RoundVerdict } from '../polling/outage-check.js';
-import {
-  createOutageChecks,
-  OUTAGE_CHECK_JOB,
-  type OutageCheckJob,
-  type OutageChecks,
-} from '../polling/outage-checks.js';
+import { probeProcessor } from './probe-processor.js';
+import { startTrapRepoll, type TrapRepollDeps } from '../polling/trap-repoll.js';
+import { DEFAULT_OUTAGE_CHECK_CONFIG } from '../polling/outage-check.js';
+import { createOutageChecks, type OutageChecks } from '../polling/outage-checks.js';
 import { announceFromTrap } from '../polling/trap-announcements.js';
 import { mendPollSchedulers, schedulePollTicks, STALLED_SCHEDULER_MS } from './poll-schedulers.js';
 import type { TrapReceiver } from '../snmp/trap-receiver.js';
@@ -228,13 +224,7 @@ class PollerProcess implements PollerRole {
       ),
       ...startShardedWorkers(
         PROBE_QUEUE,
-        withWorkerErrors(async (job: Job): Promise<PollReport | RoundVerdict | null> => {
-          if (job.name === OUTAGE_CHECK_JOB) return checks.runRound(job.data as OutageCheckJob);
-          const reports = await service.pollDevices([(job.data as ProbeJob).deviceId], job.data as ProbeJob);
-          options.onPolled?.(reports);
-          await checks.afterPolls(reports);
-          return reports[0] ?? null;
-        }),
+        withWorkerErrors(probeProcessor(service, checks, options.onPolled)),
         keys,
         count,
         { connection, concurrency: 64 },

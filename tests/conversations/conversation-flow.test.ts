@@ -125,6 +125,9 @@ describe('a conversation: snapshot, pushed suggestion, one-click verified reboot
       const events = await stream(chat.conversation.id);
       const first = await events.waitFor((e) => e.type === 'diagnosis');
       expect((first.data.suggestions as Suggestion[]).map((s) => s.kind)).toContain('remote_reboot');
+      // The fresh probe went to a poller (in a batch with any other open's) and came back answered.
+      const fresh = await events.waitFor((e) => e.type === 'diagnosis' && e.data.probes !== undefined);
+      expect(fresh.data.probes).toEqual([{ deviceId: cpe.id, outcome: 'ok' }]);
 
       // The same subscriber calls in on another channel: a second conversation, the same picture.
       const voice = await open(subscriberId, 'voice', 'a-42');

@@ -79,10 +79,11 @@ function open(t: TestApp, body: Record<string, string>, role: 'agent' | 'noc' = 
   return t.app.inject({ method: 'POST', url: '/v1/conversations', headers: t.auth[role], payload: body });
 }
 
-/** Probe requests waiting in the queue for one device: what the opens asked the pollers for. */
+/** Probe requests waiting in the queue for one device (alone or in a batch): what the opens asked for. */
 async function probesOf(queue: Queue, deviceId: string): Promise<number> {
   const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
-  return jobs.filter((job) => (job.data as { deviceId: string }).deviceId === deviceId).length;
+  const devicesOf = (data: { deviceId?: string; deviceIds?: string[] }) => data.deviceIds ?? [data.deviceId];
+  return jobs.flatMap((job) => devicesOf(job.data as never)).filter((id) => id === deviceId).length;
 }
 
 /** The fresh probe is started after the answer; wait until the queue holds what the opens asked. */

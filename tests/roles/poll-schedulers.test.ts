@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mendPollSchedulers, schedulePollTicks } from '../../src/roles/poll-schedulers.js';
+import { mendPollSchedulers, schedulePollTicks, tickOffset } from '../../src/roles/poll-schedulers.js';
 import { createTestRedis, TEST_REDIS_URL, type TestRedis } from '../helpers/test-redis.js';
 
 const schedule = { shards: 2, tickMs: 1_000, syncEveryMs: 1_000 };
@@ -59,5 +59,22 @@ describe('poll schedulers', () => {
     await q.removeJobScheduler('sync');
     expect(await mendPollSchedulers(q, schedule, Date.now())).toEqual(['sync']);
     expect(await nextJobOf(q, 'sync')).toBeDefined();
+  });
+
+  it("spreads the shards' ticks over the tick interval instead of ticking them all at once", async () => {
+    test = await createTestRedis();
+    connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue('poll', { connection, prefix: test.keys.bullPrefix('poll') });
+    const wide = { shards: 8, tickMs: 1_000, syncEveryMs: 60_000 };
+    await schedulePollTicks(queue, wide);
+    const phases = [];
+    for (let shard = 0; shard < wide.shards; shard++) {
+      const scheduler = await queue.getJobScheduler(`shard-${shard}`);
+      phases.push((scheduler?.next ?? Number.NaN) % wide.tickMs);
+    }
+    // Each shard at its own place in the second, 125 ms apart, whatever the moment they were upserted.
+    expect(phases).toEqual(Array.from({ length: 8 }, (_, shard) => tickOffset(shard, wide)));
+    expect(new Set(phases).size).toBe(8);
+    expect(tickOffset(7, wide) - tickOffset(0, wide)).toBe(875);
   });
 });

@@ -8,6 +8,8 @@ export interface OpenFigures {
   errors: Record<string, number>;
   /** Client-side: from the request sent to the whole 201 body received, ms. */
   latency_ms: Latency;
+  /** The opens sent after the first second: the service past its first requests' warm-up (JIT, pools). */
+  after_first_second_ms: Latency;
   achieved_rate: number;
   /** How late the open-loop scheduler sent a request at worst (the load generator's own lag), ms. */
   send_lag_max_ms: number;

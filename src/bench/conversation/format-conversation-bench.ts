@@ -29,6 +29,7 @@ export function formatConversationBench(r: ConversationBenchResult): string {
     lines.push(
       `open → snapshot (POST /v1/conversations, ${o.rate}/s for ${o.seconds} s, open-loop): ${formatOpen(o)}`,
     );
+    lines.push(`  after the first second: ${ms(o.after_first_second_ms)}`);
     lines.push(
       `  sender lag max ${o.send_lag_max_ms} ms; service CPU ${o.serve_cpu_s} s (${o.serve_cpu_idle_per_s} s/s before the opens: polling and advisor; so ~${o.serve_cpu_ms_per_open} ms per open)`,
     );

@@ -9,6 +9,8 @@ import type { Stack } from './stack.js';
 /** What the opens gathered: answer times, errors, and for the sampled ones the fresh probe. */
 interface OpenTally {
   latencies: number[];
+  /** Those of the opens sent after the first second. */
+  steady: number[];
   errors: Record<string, number>;
   fresh: number[];
   outcomes: Record<string, number>;
@@ -39,6 +41,33 @@ async function followFreshProbe(
   }
 }
 
+/** One open, timed (after the first second also as steady), and for a sample its fresh probe followed. */
+async function openAndTally(
+  stack: Stack,
+  subscribers: readonly string[],
+  options: ConversationBenchOptions,
+  tally: OpenTally,
+  i: number,
+): Promise<void> {
+  const sent = performance.now();
+  const sentWall = Date.now();
+  let opened: Opened;
+  try {
+    opened = await openConversation(
+      stack,
+      subscribers[i % subscribers.length] as string,
+      `bench-agent-${i % 100}`,
+    );
+  } catch (error) {
+    count(tally.errors, error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const took = performance.now() - sent;
+  tally.latencies.push(took);
+  if (i >= options.rate) tally.steady.push(took);
+  if (i % options.sampleEvery === 0) await followFreshProbe(stack, opened, sentWall, tally);
+}
+
 /** The service's CPU per second over a quiet stretch (polling and the advisor): what opens add to. */
 async function backgroundCpuPerSecond(stack: Stack, seconds: number): Promise<number> {
   const before = stack.serveCpuSeconds();
@@ -56,29 +85,13 @@ export async function measureOpens(
   const total = Math.max(1, Math.round(options.rate * options.seconds));
   if (total > subscribers.length)
     say(`  only ${subscribers.length} subscribers for ${total} opens: some are opened twice`);
-  const tally: OpenTally = { latencies: [], errors: {}, fresh: [], outcomes: {}, sampled: 0 };
+  const tally: OpenTally = { latencies: [], steady: [], errors: {}, fresh: [], outcomes: {}, sampled: 0 };
   // Over one poll interval (3 s at most), so the sample holds a whole cycle of the background.
   const idlePerSecond = await backgroundCpuPerSecond(stack, Math.min(3, options.intervalSeconds));
   const cpuBefore = stack.serveCpuSeconds();
   const wallBefore = performance.now();
   const tasks: Promise<void>[] = [];
-  const openOne = async (i: number): Promise<void> => {
-    const sent = performance.now();
-    const sentWall = Date.now();
-    let opened: Opened;
-    try {
-      opened = await openConversation(
-        stack,
-        subscribers[i % subscribers.length] as string,
-        `bench-agent-${i % 100}`,
-      );
-    } catch (error) {
-      count(tally.errors, error instanceof Error ? error.message : String(error));
-      return;
-    }
-    tally.latencies.push(performance.now() - sent);
-    if (i % options.sampleEvery === 0) await followFreshProbe(stack, opened, sentWall, tally);
-  };
+  const openOne = (i: number) => openAndTally(stack, subscribers, options, tally, i);
   const { sendSeconds, lagMaxMs } = await sendOpenLoop(total, options.rate, (i) => tasks.push(openOne(i)));
   await Promise.all(tasks);
   const cpu = stack.serveCpuSeconds() - cpuBefore;
@@ -90,6 +103,7 @@ export async function measureOpens(
     ok: tally.latencies.length,
     errors: tally.errors,
     latency_ms: latency(tally.latencies),
+    after_first_second_ms: latency(tally.steady),
     achieved_rate: round(total / Math.max(sendSeconds, 1e-3), 1),
     send_lag_max_ms: round(lagMaxMs, 1),
     fresh_probe: {

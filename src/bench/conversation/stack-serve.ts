@@ -1,4 +1,8 @@
+import { reniceProcess } from '../../platform/renice-process.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
+
+/** deploy/systemd's Nice= for pollers and workers: the API comes first on a shared machine. */
+const BULK_NICE = 10;
 
 export interface StackServeOptions {
   redisUrl: string;
@@ -45,7 +49,8 @@ export function serveEnv(options: StackServeOptions): Record<string, string> {
 }
 
 /**
- * `vigil serve`: one process with every role, or the api in one and poller,worker in another. Each is
+ * `vigil serve`: one process with every role, or the api in one and poller,worker in another (at the
+ * niceness deploy/systemd gives them). Each is
  * pushed to `children` as soon as it runs, so the caller stops it whatever fails next.
  */
 export async function startStackServe(
@@ -68,6 +73,8 @@ export async function startStackServe(
     );
     children.push(child);
     serve.push(child);
+    // Split, the poller and worker run as their systemd units do; one process for all has the API's 0.
+    if (roles !== 'api' && options.split) reniceProcess(child.pid, BULK_NICE);
     options.say(`service: vigil serve --roles ${roles} (pid ${child.pid})`);
   }
   return serve;

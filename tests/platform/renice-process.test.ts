@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reniceProcess } from '../../src/drill/renice-process.js';
+import { reniceProcess } from '../../src/platform/renice-process.js';
 
 /** Field 19 of /proc/<pid>/task/<tid>/stat (after the command name): the thread's niceness. */
 function threadNiceness(pid: number): number[] {
