@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../platform/lua-script.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { AppError } from '../shared/app-error.js';
 import type { Conversation } from './conversation.js';
 
 /** Closes a conversation only if it is still open, so an idle sweep and a DELETE never both close it. */
-const CLOSE_IF_OPEN = `
+const CLOSE_IF_OPEN = luaScript(`
 local json = redis.call('HGET', KEYS[1], ARGV[1])
 if not json then return 0 end
 local c = cjson.decode(json)
@@ -17,7 +18,7 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(c))
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3] .. c.subscriberId, ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-return 1`;
+return 1`);
 
 /**
  * Opens a conversation under its bounds, atomically, so concurrent opens cannot pass a bound together
@@ -28,7 +29,7 @@ return 1`;
  * ARGV: id, JSON, now, reuse ms (0: off), key max, subscriber max, counter window ms, contacts ttl ms.
  * Returns {'reused', json} | {'opened', json} | {'limited', 'key'|'subscriber', pttl}.
  */
-const OPEN_BOUNDED = `
+const OPEN_BOUNDED = luaScript(`
 local now = tonumber(ARGV[3])
 if ARGV[4] ~= '0' then
   local existing = redis.call('GET', KEYS[5])
@@ -55,7 +56,7 @@ redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('ZADD', KEYS[4], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[4], ARGV[8])
 if ARGV[4] ~= '0' then redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[4]) end
-return {'opened', ARGV[2]}`;
+return {'opened', ARGV[2]}`);
 
 /** The bounds one open is checked against (VIGIL_CONVERSATION_*; see src/config/caller-limits.ts). */
 export interface OpenBounds {
@@ -117,24 +118,28 @@ class RedisConversationStore implements ConversationStore {
       openedAt: now,
       lastActivityAt: now,
     };
-    const [outcome, value, pttl] = (await this.redis.eval(
+    const [outcome, value, pttl] = (await runScript(
+      this.redis,
       OPEN_BOUNDED,
-      7,
-      keys.conversationRecords(),
-      keys.openConversations(),
-      keys.subscriberConversations(input.subscriberId),
-      keys.contacts(input.subscriberId),
-      keys.conversationReuse(sameOpenDigest(bounds.keyId, input)),
-      keys.conversationOpens('key', bounds.keyId),
-      keys.conversationOpens('subscriber', input.subscriberId),
-      conversation.id,
-      JSON.stringify(conversation),
-      String(now),
-      String(Math.max(0, Math.round(bounds.reuseMs))),
-      String(bounds.perKeyPerMinute),
-      String(bounds.perSubscriberPerMinute),
-      String(MINUTE_MS),
-      String(CONTACTS_RETENTION_MS),
+      [
+        keys.conversationRecords(),
+        keys.openConversations(),
+        keys.subscriberConversations(input.subscriberId),
+        keys.contacts(input.subscriberId),
+        keys.conversationReuse(sameOpenDigest(bounds.keyId, input)),
+        keys.conversationOpens('key', bounds.keyId),
+        keys.conversationOpens('subscriber', input.subscriberId),
+      ],
+      [
+        conversation.id,
+        JSON.stringify(conversation),
+        String(now),
+        String(Math.max(0, Math.round(bounds.reuseMs))),
+        String(bounds.perKeyPerMinute),
+        String(bounds.perSubscriberPerMinute),
+        String(MINUTE_MS),
+        String(CONTACTS_RETENTION_MS),
+      ],
     )) as [string, string, number?];
     if (outcome === 'limited')
       return {
@@ -171,16 +176,16 @@ class RedisConversationStore implements ConversationStore {
 
   async close(id: string, now: number, by: 'agent' | 'idle'): Promise<boolean> {
     const { keys } = this;
-    const closed = await this.redis.eval(
+    const closed = await runScript(
+      this.redis,
       CLOSE_IF_OPEN,
-      4,
-      keys.conversationRecords(),
-      keys.openConversations(),
-      keys.subscriberConversations(''),
-      keys.closedConversations(),
-      id,
-      String(now),
-      by,
+      [
+        keys.conversationRecords(),
+        keys.openConversations(),
+        keys.subscriberConversations(''),
+        keys.closedConversations(),
+      ],
+      [id, String(now), by],
     );
     return closed === 1;
   }
