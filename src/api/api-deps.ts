@@ -20,4 +20,9 @@ export interface ApiDeps {
   services: ApiServices;
   /** Defaults to the bootstrap keys of `config.apiKeys`; later, keys stored hashed in Redis chain in here. */
   apiKeyVerifier?: ApiKeyVerifier;
+  /**
+   * Compile every response serializer's validators while the app is built (`vigil serve`), not on the
+   * first answer that reaches each: see loadReadyServerOptions. Tests keep the lazy compile.
+   */
+  compileSerializers?: boolean;
 }

@@ -54,7 +54,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     // an unknown field is an error, not silently dropped (a typo in "eta" must not pass as a no-op).
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // An instance that sheds load compiles its answers' validators now, not in a flood's first second.
-    ...loadReadyServerOptions(shedding),
+    ...loadReadyServerOptions(shedding, deps.compileSerializers ?? false),
   });
 
   registerErrorHandling(app);

@@ -33,19 +33,23 @@ export const DEFAULT_LOAD_SHEDDING: LoadSheddingOptions = {
 };
 
 /**
- * What Fastify must be built with for an instance that sheds load: nothing left to compile when a flood
- * comes. fast-json-stringify compiles the Ajv validator behind each anyOf/oneOf of a response schema
- * lazily, on the first answer that reaches it; a sampled profile of the API in the floods drill found
- * that compile in half of the API's first 500 ms of a flood (250 ms, synchronous, ahead of every read).
- * Compiled while the app is built instead: `vigil serve`'s API starts with about 1 s more CPU; the test
- * app, with shedding off, keeps the lazy compile (0.3 s less per app).
+ * What Fastify must be built with for an instance that serves agents or sheds load: nothing left to
+ * compile when the first answers or a flood come. fast-json-stringify compiles the Ajv validator behind
+ * each anyOf/oneOf of a response schema lazily, on the first answer that reaches it; a sampled profile of
+ * the API in the floods drill found that compile in half of the API's first 500 ms of a flood (250 ms,
+ * synchronous, ahead of every read), and the conversations bench, shedding off, in its first opens (a
+ * 100 ms stall). Compiled while the app is built instead: `vigil serve`'s API starts with about 1 s more
+ * CPU; the test app keeps the lazy compile (0.3 s less per app).
  */
-export function loadReadyServerOptions(options: LoadSheddingOptions): {
+export function loadReadyServerOptions(
+  options: LoadSheddingOptions,
+  compileSerializers: boolean,
+): {
   serializerOpts?: { compileValidators: boolean };
 } {
   const shedding =
     options.maxEventLoopDelayMs > 0 || options.maxEventLoopUtilization > 0 || options.maxWritesInFlight > 0;
-  return shedding ? { serializerOpts: { compileValidators: true } } : {};
+  return shedding || compileSerializers ? { serializerOpts: { compileValidators: true } } : {};
 }
 
 /**

@@ -38,7 +38,7 @@ export function createApiRole(options: ApiRoleOptions): ApiRole {
       await services.inventory
         .upgradeLayout()
         .catch((err: unknown) => deps.logger.warn({ err }, 'inventory layout upgrade failed'));
-      app = buildApp({ ...deps, services });
+      app = buildApp({ ...deps, services, compileSerializers: true });
       try {
         listeningUrl = await app.listen({ host, port });
       } catch (error) {

@@ -19,9 +19,9 @@ function validators(serializerOpts: object): { refs: number; compiled: number } 
   return { refs: branches.length, compiled: compiled.length };
 }
 
-describe('an API that sheds load is built with nothing left to compile for its first answers', () => {
+describe('an API that serves or sheds load is built with nothing left to compile for its first answers', () => {
   it('compiles the validators behind an open answer’s unions while the app is built', () => {
-    const options = loadReadyServerOptions(DEFAULT_LOAD_SHEDDING);
+    const options = loadReadyServerOptions(DEFAULT_LOAD_SHEDDING, false);
     expect(options.serializerOpts?.compileValidators).toBe(true);
     const eager = validators(options.serializerOpts ?? {});
     // The open's answer has unions (a finding's evidence, nullable fields): each one's validator ready.
@@ -29,13 +29,19 @@ describe('an API that sheds load is built with nothing left to compile for its f
     expect(eager.compiled).toBe(eager.refs);
   });
 
+  const noShedding = {
+    ...DEFAULT_LOAD_SHEDDING,
+    maxEventLoopDelayMs: 0,
+    maxEventLoopUtilization: 0,
+    maxWritesInFlight: 0,
+  };
+
+  it('compiles them for `vigil serve` with shedding off too (the benches run it so)', () => {
+    expect(loadReadyServerOptions(noShedding, true).serializerOpts?.compileValidators).toBe(true);
+  });
+
   it('leaves them to the first answer when shedding is off (the test app), as fast-json-stringify does', () => {
-    const options = loadReadyServerOptions({
-      ...DEFAULT_LOAD_SHEDDING,
-      maxEventLoopDelayMs: 0,
-      maxEventLoopUtilization: 0,
-      maxWritesInFlight: 0,
-    });
+    const options = loadReadyServerOptions(noShedding, false);
     expect(options).toEqual({});
     const lazy = validators({});
     expect(lazy.compiled).toBe(0);
