@@ -5,7 +5,7 @@ import type { FleetBenchOptions, FleetBenchResult, OpensFigures } from './fleet-
 import { measureOpens, sampleSubscribers } from './fleet-opens.js';
 import { countsSince, oldestOverdueSeconds, pollCounts, redisUsedMb, total } from './fleet-readings.js';
 import { cardOverPollShards } from '../../platform/poll-shard-reads.js';
-import { startFleetStack, type FleetStack } from './fleet-stack.js';
+import { startFleetStack, stopOnSignal, type FleetStack } from './fleet-stack.js';
 import { createPollTracker, type PollTracker } from './poll-tracker.js';
 import { processUsage } from './process-usage.js';
 import { machineCores, readRoles, usageBetween } from './role-usage.js';
@@ -130,9 +130,9 @@ export async function runFleetBench(
 ): Promise<FleetBenchResult> {
   const loadStart = loads();
   const stack = await startFleetStack(options, say);
-  const interrupted = (): void => void stack.close().finally(() => process.exit(130));
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const interrupted = stopOnSignal(() => stack.close());
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     const usedAfterImport = await redisUsedMb(stack.redis);
     const first = await firstCycle(stack, options, say);
