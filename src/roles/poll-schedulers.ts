@@ -82,9 +82,15 @@ async function upsertSchedulers(queue: Queue, schedule: PollSchedule, ids: reado
       await queue.upsertJobScheduler('sync', { every: schedule.syncEveryMs }, { name: 'sync', data: {} });
     else if (id.startsWith('shard-')) {
       const shard = Number(id.slice('shard-'.length));
+      const offset = tickOffset(shard, schedule);
+      // An upsert keeps an existing scheduler's next run where it was (bullmq 6 addJobScheduler), so one
+      // made without this offset (an earlier version) or with another would keep ticking in step with
+      // the rest: it is removed and made again, at its own place in the second.
+      const stored = await queue.getJobScheduler(id);
+      if (stored && stored.offset !== offset) await queue.removeJobScheduler(id);
       await queue.upsertJobScheduler(
         id,
-        { every: schedule.tickMs, offset: tickOffset(shard, schedule) },
+        { every: schedule.tickMs, offset },
         { name: 'tick', data: { shard } },
       );
     } else throw new Error(`not a poll scheduler: ${id}`);

@@ -77,4 +77,29 @@ describe('poll schedulers', () => {
     expect(new Set(phases).size).toBe(8);
     expect(tickOffset(7, wide) - tickOffset(0, wide)).toBe(875);
   });
+
+  it('moves schedulers made without offsets (all ticking in step) to their own places in the second', async () => {
+    test = await createTestRedis();
+    connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue('poll', { connection, prefix: test.keys.bullPrefix('poll') });
+    const wide = { shards: 4, tickMs: 1_000, syncEveryMs: 60_000 };
+    // As an earlier version made them: no offset, each at its upsert time, a few ms apart.
+    for (let shard = 0; shard < wide.shards; shard++)
+      await queue.upsertJobScheduler(
+        `shard-${shard}`,
+        { every: wide.tickMs },
+        { name: 'tick', data: { shard } },
+      );
+
+    await schedulePollTicks(queue, wide);
+
+    for (let shard = 0; shard < wide.shards; shard++) {
+      const scheduler = await queue.getJobScheduler(`shard-${shard}`);
+      expect((scheduler?.next ?? Number.NaN) % wide.tickMs, `shard-${shard}`).toBe(tickOffset(shard, wide));
+      // One next tick scheduled each, not the old chain's beside the new (the old chain's first tick,
+      // due at once and never taken here, may still wait: a tick more, whose worker adds no next one).
+      const jobs = await queue.getJobs(['delayed']);
+      expect(jobs.filter((job) => job.repeatJobKey === `shard-${shard}`)).toHaveLength(1);
+    }
+  });
 });
