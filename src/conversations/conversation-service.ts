@@ -134,7 +134,7 @@ async function openConversation<A>(
   deps: ConversationServiceDeps<A>,
   request: OpenRequest,
 ): Promise<OpenAnswer> {
-  const { conversations, hub } = deps;
+  const { conversations } = deps;
   const clock = deps.clock ?? Date.now;
   const subscriber = await findSubscriber(deps.inventory, request);
   const preferred = subscriber.language === 'ru' || subscriber.language === 'en' ? subscriber.language : 'en';
@@ -147,15 +147,29 @@ async function openConversation<A>(
   );
   if (opened.outcome === 'limited') return limited(deps, opened.by, opened.retryAfterMs);
   const { conversation } = opened;
-  // The stream position is asked before the snapshot's reads, on the same connection, so Redis answers
-  // it first: a client that follows from there misses nothing after the snapshot.
-  const [lastEventId, answer] = await Promise.all([
-    hub.position(),
-    snapshotOf(deps, conversation, now, subscriber),
-  ]);
+  const [lastEventId, answer] = await positionAndSnapshot(deps, conversation, now, subscriber);
   // The same open again (a retry, a double click) is the conversation already open: no new probe.
   if (opened.outcome === 'opened') deps.freshProbe(conversation, answer);
   return { outcome: opened.outcome, conversation, diagnosis: answer, lastEventId };
+}
+
+/**
+ * The stream position, then the snapshot: a client that follows from the position misses nothing after
+ * the snapshot. On one Redis connection commands are answered in the order they are sent, so both go
+ * at once with the position first. On a Cluster the snapshot's poll-state reads go to other masters over other sockets
+ * and could be answered before it: there the position is awaited first.
+ */
+async function positionAndSnapshot<A>(
+  deps: ConversationServiceDeps<A>,
+  conversation: Conversation,
+  now: number,
+  subscriber: Subscriber,
+): Promise<[string, SubscriberDiagnosis]> {
+  if (deps.redis.isCluster) {
+    const position = await deps.hub.position();
+    return [position, await snapshotOf(deps, conversation, now, subscriber)];
+  }
+  return Promise.all([deps.hub.position(), snapshotOf(deps, conversation, now, subscriber)]);
 }
 
 /** A refused open: counted (vigil_http_rate_limited_total), with when to retry. */

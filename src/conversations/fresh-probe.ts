@@ -41,8 +41,9 @@ export function createFreshProbe(deps: FreshProbeDeps) {
       conversation.subscriberId,
       conversation.language,
       Date.now(),
-      // The records the snapshot read a moment ago: a probe changes states, not the inventory.
-      { explain: false, subscriber: snapshot.subscriber, devices: snapshot.devices.map((d) => d.device) },
+      // The subscriber the snapshot was made for, whose devices were probed; their records are read
+      // again, in the same round as the inventory version their ancestors are looked up by.
+      { explain: false, subscriber: snapshot.subscriber },
     );
     const probes = reports.map((r, i) => ({
       deviceId: deviceIds[i],

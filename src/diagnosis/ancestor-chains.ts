@@ -4,7 +4,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 
 /** Deeper than any real access network; a longer chain is a broken tree, cut here. */
 const MAX_DEPTH = 64;
-/** Parent links kept at most; past it the cache starts again (a few MB at most). */
+/** Parent links kept at most (tens of MB at most); past it the cache starts again. */
 const MAX_KNOWN = 200_000;
 
 /**

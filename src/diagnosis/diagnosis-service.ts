@@ -114,13 +114,11 @@ export function createDiagnosisService(deps: DiagnosisDeps) {
 
 export interface SubscriberReadOptions {
   explain?: boolean;
-  /** Its record, when the caller has just read it (an open), to save reading it again. */
-  subscriber?: Subscriber;
   /**
-   * Its devices' records as a moment ago (a fresh probe after the open's snapshot): only what polls,
-   * the advisor and the NOC change meanwhile (states, suggestions, incidents, SMS) is read again.
+   * Its record, when the caller has just read it (an open) or holds the one a snapshot was made from (a
+   * fresh probe: the devices probed are that record's), to save reading it again.
    */
-  devices?: Device[];
+  subscriber?: Subscriber;
 }
 
 interface DiagnosisContext {
@@ -160,15 +158,7 @@ async function diagnoseSubscriber(
     throw new AppError('ERR_SUBSCRIBER_NOT_FOUND', `no subscriber "${subscriberId}" in the inventory`);
   // Everything else in one round (the sms list among the devices' reads), not one read after another.
   const [diagnosed, sms] = await Promise.all([
-    diagnoseDevices(
-      ctx,
-      subscriber.deviceIds,
-      given && options.devices,
-      subscriberId,
-      language,
-      now,
-      explain,
-    ),
+    diagnoseDevices(ctx, subscriber.deviceIds, undefined, subscriberId, language, now, explain),
     ctx.sms.ofSubscriber(subscriberId),
   ]);
   const byId = new Map(diagnosed.flatMap((d) => d.incidents).map((i) => [i.id, i]));

@@ -122,7 +122,7 @@ function createApiProducers(deps: ApiServicesDeps, connect: (name: string) => Re
   const { config, redis, keys } = deps;
   const queueShards = config.queueShards ?? 1;
   return {
-    probes: createPollerQueues(connect, keys, queueShards),
+    probes: createPollerQueues(connect, keys, queueShards, deps.logger),
     actionQueue: createActionQueue(connect('vigil-api-actions'), keys, queueShards),
     metrics: createMetricsRenderer({
       redis,
@@ -198,6 +198,7 @@ function createPollerQueues(
   connect: (name: string, purpose?: RedisPurpose) => Redis,
   keys: RedisKeys,
   shards: number,
+  logger: Logger,
 ) {
   const queue = new ShardedQueue(PROBE_QUEUE, connect('vigil-api-probes'), keys, shards);
   const pollQueue = new ShardedQueue(POLL_QUEUE, connect('vigil-api-poll'), keys, shards);
@@ -216,11 +217,17 @@ function createPollerQueues(
   };
   const probeBatch = async (deviceIds: string[]): Promise<Map<string, PollReport>> => {
     const data: ProbeBatchJob = { deviceIds };
-    const added = await queue.addTo(PROBE_BATCH_JOB, data, { removeOnComplete: 1000, removeOnFail: 1000 });
+    // Fewer kept than single probes: a batch holds up to 64 reports.
+    const added = await queue.addTo(PROBE_BATCH_JOB, data, { removeOnComplete: 100, removeOnFail: 100 });
     const reports = (await finished(added, FRESH_PROBE_WAIT_MS)) as PollReport[] | null;
     return new Map((reports ?? []).map((report) => [report.deviceId, report]));
   };
-  const soon = createBatchWindow(probeBatch, FRESH_PROBE_BATCH);
+  const soon = createBatchWindow(probeBatch, {
+    ...FRESH_PROBE_BATCH,
+    // Its conversations' fresh diagnoses say `no_poller`; this says why, once for the batch.
+    onError: (err: unknown, deviceIds) =>
+      logger.warn({ err, devices: deviceIds.length }, 'fresh probe batch failed'),
+  });
   return {
     probeNow: async (deviceId: string, timeoutMs: number): Promise<PollReport | null> =>
       (await finished(await probe(deviceId), timeoutMs)) as PollReport | null,

@@ -9,6 +9,8 @@ export interface BatchWindowOptions {
   windowMs: number;
   /** A batch this large is sent at once. */
   maxKeys: number;
+  /** Told of a failed call (its callers are answered with nothing): a log line, say. */
+  onError?: (error: unknown, keys: string[]) => void;
 }
 
 export function createBatchWindow<R>(
@@ -27,7 +29,11 @@ export function createBatchWindow<R>(
       for (const [key, callers] of batch) for (const resolve of callers) resolve(answers?.get(key));
     };
     // A failed send answers every caller "nothing", as a missing answer would: the callers decide.
-    send([...batch.keys()]).then(settle, () => settle(undefined));
+    const keys = [...batch.keys()];
+    send(keys).then(settle, (error: unknown) => {
+      options.onError?.(error, keys);
+      settle(undefined);
+    });
   }
 
   return (key: string) =>

@@ -44,12 +44,18 @@ describe('a batch window', () => {
 
   it('answers every caller of a failed call with nothing, and goes on with the next window', async () => {
     let fail = true;
+    const failures: [string, string[]][] = [];
     const ask = createBatchWindow(
       (keys) =>
         fail ? Promise.reject(new Error('Redis is away')) : Promise.resolve(new Map(keys.map((k) => [k, 1]))),
-      { windowMs: 5, maxKeys: 64 },
+      {
+        windowMs: 5,
+        maxKeys: 64,
+        onError: (error, keys) => failures.push([(error as Error).message, keys]),
+      },
     );
     expect(await Promise.all([ask('a'), ask('b')])).toEqual([undefined, undefined]);
+    expect(failures).toEqual([['Redis is away', ['a', 'b']]]);
     fail = false;
     expect(await ask('a')).toBe(1);
   });

@@ -122,14 +122,7 @@ export async function startFleetStack(
   const children: BenchChild[] = [];
   let redisServer: FleetRedis | undefined;
   let redis: Redis | undefined;
-  const close = async (): Promise<void> => {
-    // All at once: each may take its whole stop deadline (15 s) when loaded, and one after another a
-    // million-device stack took over a minute to let go of the machine.
-    await Promise.all(children.map((child) => child.stop()));
-    redis?.disconnect();
-    await redisServer?.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const close = closeOnce(children, dir, () => ({ redis, redisServer }));
   // Interrupted while starting: what already runs stops all the same (runFleetBench takes over after).
   const interrupted = stopOnSignal(close);
   process.on('SIGINT', interrupted);
@@ -176,6 +169,25 @@ export async function startFleetStack(
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
+}
+
+/** The stack's stop, run once whoever asks first (a signal, a failed start, the end of the run). */
+function closeOnce(
+  children: BenchChild[],
+  dir: string,
+  connections: () => { redis: Redis | undefined; redisServer: FleetRedis | undefined },
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= (async () => {
+      // All at once: each may take its whole stop deadline (15 s) when loaded, and one after another a
+      // million-device stack took over a minute to let go of the machine.
+      await Promise.all(children.map((child) => child.stop()));
+      const { redis, redisServer } = connections();
+      redis?.disconnect();
+      await redisServer?.close();
+      rmSync(dir, { recursive: true, force: true });
+    })());
 }
 
 /**
