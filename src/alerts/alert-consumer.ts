@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeEvent } from '../events/event-log.js';
+import { decodeEventHead, withData } from '../events/event-log.js';
 import {
   createEventGroupReader,
   type EventGroupReader,
@@ -9,6 +9,7 @@ import type { StoredEvent } from '../events/vigil-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { routeAlerts } from './route-alerts.js';
+import { ALERT_EVENTS } from './webhook.js';
 import type { WebhookStore } from './webhook-store.js';
 
 export interface AlertConsumerDeps {
@@ -27,7 +28,12 @@ export interface AlertConsumerDeps {
 /** Routes a batch of stream entries onto the subscriptions' queues (the reader acknowledges them after). */
 async function routeEntries(deps: AlertConsumerDeps, entries: readonly StreamEntry[]): Promise<void> {
   const { store } = deps;
-  const events: StoredEvent[] = entries.flatMap(([id, fields]) => decodeEvent(id, fields) ?? []);
+  // Only incident events become alerts: every other event's data (a conversation's fresh diagnosis,
+  // one per open) is never parsed, and without an incident event the subscriptions are not read.
+  const events: StoredEvent[] = entries.flatMap(([id, fields]) => {
+    const head = decodeEventHead(id, fields);
+    return head && (ALERT_EVENTS as readonly string[]).includes(head.type) ? [withData(head)] : [];
+  });
   const subscriptions = events.length > 0 ? await store.list() : [];
   const routed = routeAlerts(
     events,

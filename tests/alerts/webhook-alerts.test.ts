@@ -153,6 +153,34 @@ describe('outage alerts to webhooks', () => {
     });
   });
 
+  it("routes incident events without reading any other event's data, even data that is not JSON", async () => {
+    const before = receiver.received.length;
+    // A conversation's event whose data cannot be parsed (a writer's bug): not an alert, never parsed,
+    // so it cannot hold up the incident event behind it.
+    await t.testRedis.redis.xadd(
+      t.testRedis.keys.events(),
+      '*',
+      'type',
+      'diagnosis',
+      'at',
+      String(Date.now()),
+      'subscribers',
+      'sub-9',
+      'devices',
+      '',
+      'data',
+      '{"not json',
+    );
+    await publish('incident.opened', incident('outage:bs-9', ['sub-9']), ['sub-9']);
+    const got = await until(() =>
+      receiver.received.length > before ? receiver.received.slice(before) : undefined,
+    );
+    expect(JSON.parse(got[0]!.body)).toMatchObject({
+      type: 'incident.opened',
+      incident: { id: 'outage:bs-9' },
+    });
+  });
+
   it('honours 429 Retry-After and retries a 503: delivered once it answers', async () => {
     const before = receiver.received.length;
     receiver.answers.push({ status: 429, headers: { 'retry-after': '1' } }, { status: 503 });
