@@ -188,8 +188,12 @@ function createStores(redis: Redis, keys: RedisKeys, pollShards: number) {
 
 /** First polls asked for at most this many created devices per write; the rest wait for their slot. */
 const FIRST_POLLS_PER_CHANGE = 1000;
-/** Fresh probes asked for within 5 ms go as one job (up to 64 devices): a burst of opens costs a few jobs. */
-const FRESH_PROBE_BATCH = { windowMs: 5, maxKeys: 64 };
+/**
+ * Fresh probes asked for within 20 ms go as one job (up to 64 devices): a burst of opens costs a few
+ * jobs. At 200 opens/s, 20 ms took 2.2–2.5 ms of service CPU an open, 10 ms 2.5–2.9, 5 ms 3.2–3.3, for
+ * a fresh diagnosis a few ms later (p50 21–22 ms against 13–14), `vigil bench conversations --split`.
+ */
+const FRESH_PROBE_BATCH = { windowMs: 20, maxKeys: 64 };
 /** How long a fresh probe waits for a poller before its diagnosis says `no_poller`. */
 const FRESH_PROBE_WAIT_MS = 15_000;
 
