@@ -18,6 +18,7 @@ interface SimFlags {
   staleShare: string;
   rebootSeconds: string;
   devicesPerProcess?: number;
+  sharedSocket?: boolean;
   recordings?: string;
 }
 
@@ -43,6 +44,10 @@ export function registerSimCommand(program: Command): void {
     .option('--stale-share <fraction>', 'share of CPEs up for 35-90 days', '0.05')
     .option('--reboot-seconds <s>', 'how long a rebooting device stays silent', '20')
     .option('--devices-per-process <n>', 'cap per process (default: from the open-file limit)', positiveInt)
+    .option(
+      '--shared-socket',
+      'one socket per port answers for every device address, in one process (Linux; for large fleets)',
+    )
     .option('--recordings <dir>', "serve each DIR/*.snmprec as a device too, at addresses after the fleet's")
     .action(runSim);
 }
@@ -103,6 +108,7 @@ async function startSimulator(flags: SimFlags, log: Logger): Promise<Simulator> 
     rebootSilenceMs: Number(flags.rebootSeconds) * 1000,
     ...(flags.trapTarget ? { trapTarget: parseHostPort(flags.trapTarget, '--trap-target') } : {}),
     ...(flags.devicesPerProcess ? { devicesPerProcess: flags.devicesPerProcess } : {}),
+    ...(flags.sharedSocket ? { sharedSocket: true } : {}),
     ...(loaded ? { recordings: loaded.recordings } : {}),
     log,
   });

@@ -8,6 +8,7 @@ import { faultOf, type SimDevice } from './sim-device.js';
 import { DeviceTable, type PackedDevices } from './device-table.js';
 import { bindDeviceSocket, type DeviceSocket, type DeviceSocketListeners } from './device-socket.js';
 import { downAlarm, type DownAlarm } from './down-alarm.js';
+import { bindSharedSockets, type SharedSockets } from './shared-device-sockets.js';
 import { ALARM_TRAP_OIDS, alarmVarbinds } from '../snmp/alarm-traps.js';
 
 const BINDS_AT_ONCE = 500;
@@ -42,6 +43,8 @@ export interface SimShardOptions {
   /** A device changed here (a reboot by SET): the supervisor mirrors it. */
   onDeviceChanged(device: SimDevice): void;
   onProblem?(message: string): void;
+  /** One socket per port for every device (shared-device-sockets.ts) instead of one per device. */
+  sharedSocket?: boolean;
 }
 
 /**
@@ -55,6 +58,7 @@ export class SimShard {
   /** Every device with children, as objects (a few hundred): reachability reads them on every answer. */
   private readonly parents = new Map<number, SimDevice>();
   private readonly sockets: DeviceSocket[] = [];
+  private shared: SharedSockets | undefined;
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly responder: SnmpResponder<SimDevice>;
   private readonly stats: ShardStats;
@@ -87,6 +91,18 @@ export class SimShard {
 
   async start(): Promise<void> {
     const indexes = this.owned.indexes();
+    if (this.options.sharedSocket) {
+      const owned = this.owned;
+      // One device object at a time: a million at once would be a few hundred MB of start-up garbage.
+      const devices = function* (): Generator<SimDevice> {
+        for (const index of indexes) yield owned.get(index) as SimDevice;
+      };
+      this.shared = bindSharedSockets(devices(), this.listeners);
+    } else await this.bindEach(indexes);
+    for (const index of indexes) this.scheduleTimers(this.owned.get(index) as SimDevice, undefined);
+  }
+
+  private async bindEach(indexes: Int32Array): Promise<void> {
     // A few hundred binds at a time: all at once, their promises would grow the heap (and the
     // resident memory V8 keeps afterwards) far past what the bound sockets need.
     for (let from = 0; from < indexes.length; from += BINDS_AT_ONCE) {
@@ -101,7 +117,6 @@ export class SimShard {
         );
       }
     }
-    for (const index of indexes) this.scheduleTimers(this.owned.get(index) as SimDevice, undefined);
   }
 
   private bind(index: number): Promise<DeviceSocket> {
@@ -276,6 +291,8 @@ export class SimShard {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const socket of this.sockets.splice(0)) socket.close();
+    this.shared?.close();
+    this.shared = undefined;
     return Promise.resolve();
   }
 }

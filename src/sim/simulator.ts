@@ -21,6 +21,11 @@ export interface SimulatorOptions extends Omit<FleetOptions, 'nowMs'> {
   trapCommunity?: string;
   /** Defaults to what the open-file limit allows; above it, devices are spread over child processes. */
   devicesPerProcess?: number;
+  /**
+   * Every device behind one socket per port in this process (IP_PKTINFO; src/sim/native): a million
+   * devices need one descriptor, not a process per 19,000. Linux, and built by `npm ci`.
+   */
+  sharedSocket?: boolean;
   /** Recordings of real devices served beside the generated fleet (`--recordings`), after it. */
   recordings?: readonly LoadedRecording[];
   log: Logger;
@@ -82,8 +87,10 @@ export class Simulator {
   }
 
   private async startShards(): Promise<void> {
-    const perProcess = this.options.devicesPerProcess ?? devicesPerProcessLimit();
     const devices = this.fleet.devices;
+    const perProcess = this.options.sharedSocket
+      ? Math.max(1, devices.length)
+      : (this.options.devicesPerProcess ?? devicesPerProcessLimit());
     const parents = devices.filter((d) => this.hasChildren.has(d.index));
     const shardCount = Math.ceil(devices.length / perProcess);
     const common = {
@@ -94,6 +101,7 @@ export class Simulator {
       ...(this.options.trapCommunity ? { trapCommunity: this.options.trapCommunity } : {}),
       onDeviceChanged: (device: SimDevice) => this.mirror(device),
       onProblem: (message: string) => this.options.log.warn({ problem: message }, 'simulator shard problem'),
+      ...(this.options.sharedSocket ? { sharedSocket: true } : {}),
     };
     const starts: Promise<ShardHandle>[] = [];
     for (let s = 0; s < shardCount; s++) {

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "shared_udp",
+      "sources": ["src/sim/native/shared_udp.c"],
+      "cflags": ["-O2", "-Wall"],
+      "conditions": [["OS!='linux'", {"type": "none", "sources": []}]]
+    }
+  ]
+}
