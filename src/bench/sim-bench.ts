@@ -10,6 +10,7 @@ export interface SimBenchOptions {
   concurrency: number;
   seconds: number;
   firstOctet: number;
+  sharedSocket?: boolean;
   port: number;
 }
 
@@ -93,6 +94,7 @@ export async function runSimBench(
     devices: options.devices,
     firstOctet: options.firstOctet,
     port: options.port,
+    ...(options.sharedSocket ? { extraArgs: ['--shared-socket'] } : {}),
   });
   const pid = sim.pid;
   const community = sim.community;

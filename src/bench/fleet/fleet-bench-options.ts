@@ -17,6 +17,8 @@ export interface FleetBenchOptions {
   probesDir: string;
   firstOctet: number;
   port: number;
+  /** `vigil sim --shared-socket`: one process and one socket for the whole fleet. */
+  sharedSocket?: boolean;
 }
 
 /** One process (or process tree) of the run and what it used over the measured cycles. */

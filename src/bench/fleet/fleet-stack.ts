@@ -81,6 +81,7 @@ async function startSim(options: FleetBenchOptions, community: string, inventory
       ...['--devices', String(options.devices), '--fanout', String(options.fanout)],
       ...['--stale-share', '0', '--inventory-out', inventoryPath, '--control-port', '0'],
       ...['--first-octet', String(options.firstOctet), '--port', String(options.port)],
+      ...(options.sharedSocket ? ['--shared-socket'] : []),
     ],
     { VIGIL_SNMP_SIM_COMMUNITY: community, VIGIL_LOG_LEVEL: 'info' },
     'simulator ready',

@@ -12,6 +12,7 @@ interface FleetBenchFlags {
   pollers: number;
   firstOctet: number;
   port: number;
+  sharedSocket?: boolean;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ async function fleetBench(this: Command, flags: FleetBenchFlags): Promise<void> 
       probesDir: config.probesDir,
       firstOctet: flags.firstOctet,
       port: flags.port,
+      sharedSocket: flags.sharedSocket === true,
     },
     (line) => process.stderr.write(`${line}\n`),
   );
@@ -72,6 +74,10 @@ export function registerFleetBench(bench: Command): void {
       100,
     )
     .option('--port <port>', 'UDP port of the fleet', positiveInt, 1171)
+    .option(
+      '--shared-socket',
+      'the simulator answers for every device through one socket (`vigil sim --shared-socket`)',
+    )
     .option('--json', 'also print the result as JSON, as the last line')
     .action(fleetBench);
 }

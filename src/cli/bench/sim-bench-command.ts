@@ -8,6 +8,7 @@ interface SimBenchFlags {
   seconds: number;
   firstOctet: number;
   port: number;
+  sharedSocket?: boolean;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function registerSimBench(bench: Command): void {
     .option('--seconds <n>', 'load duration', positiveInt, 10)
     .option('--first-octet <n>', 'address block of the benchmark fleet', positiveInt, 200)
     .option('--port <port>', 'UDP port of the benchmark fleet', positiveInt, 1161)
+    .option('--shared-socket', 'one socket for every device (`vigil sim --shared-socket`)')
     .option('--json', 'print only the JSON result')
     .action(async (flags: SimBenchFlags) => {
       const { runSimBench } = await import('../../bench/sim-bench.js');
