@@ -8,7 +8,7 @@ import {
   type Incident,
   type IncidentChange,
 } from '../correlation/index.js';
-import { createInventoryStore, type Device } from '../inventory/index.js';
+import type { Device } from '../inventory/index.js';
 import { failpoint } from '../platform/failpoints.js';
 import type { Logger } from '../platform/logger.js';
 import type { RedisKeys } from '../platform/redis-keys.js';
@@ -21,6 +21,7 @@ import { createOutcomeStore } from '../outcomes/outcome-store.js';
 import { outcomeOf, type Outcome } from '../outcomes/outcome.js';
 import { expireSuggestions, reconcileSuggestions, type SuggestionWrites } from './reconcile-suggestions.js';
 import { createSuggestionStore, trimClosedSuggestions } from './suggestion-store.js';
+import { InventoryTopologyCache } from './inventory-topology.js';
 
 /** Devices planned per Redis round trip. */
 const PLAN_BATCH = 500;
@@ -32,6 +33,8 @@ export interface AdvisorDeps {
   playbooks: readonly Playbook[];
   mirror: FindingsMirror;
   correlation?: Partial<CorrelationConfig>;
+  /** Kept by the process across leadership terms (advisor-role.ts); an advisor of its own otherwise. */
+  topologies?: InventoryTopologyCache;
 }
 
 export interface StepReport {
@@ -57,14 +60,14 @@ export function createAdvisor(deps: AdvisorDeps): Advisor {
 
 export class Advisor {
   private readonly log: Logger;
-  private readonly inventory;
+  private readonly topologies: InventoryTopologyCache;
   private readonly suggestions;
   private readonly ledger;
   private readonly outcomes;
   private readonly holdUnreachableMs: number;
 
   private inventoryVersion: string | undefined;
-  private devices = new Map<string, Device>();
+  private devices: ReadonlyMap<string, Device> = new Map<string, Device>();
   private topology: CorrelationTopology = topologyFromInventory([]);
   private readonly correlator: IncidentCorrelator;
   private readonly pending = new Set<string>();
@@ -76,7 +79,7 @@ export class Advisor {
   constructor(private readonly deps: AdvisorDeps) {
     const { redis, keys } = deps;
     this.log = deps.logger.child({ module: 'advisor' });
-    this.inventory = createInventoryStore({ redis, keys });
+    this.topologies = deps.topologies ?? new InventoryTopologyCache(redis, keys);
     this.suggestions = createSuggestionStore(redis, keys);
     this.ledger = createRebootLedger(redis, keys);
     this.outcomes = createOutcomeStore(redis, keys);
@@ -152,16 +155,12 @@ export class Advisor {
 
   /** Reloads the topology when an import happened; returns true when it did. */
   private async syncInventory(): Promise<boolean> {
-    const version = (await this.deps.redis.hget(this.deps.keys.inventoryMeta(), 'importedAt')) ?? '';
-    if (version === this.inventoryVersion) return false;
-    const snapshot = await this.inventory.exportInventory();
-    this.devices = new Map(snapshot.devices.map((d) => [d.id, d]));
-    this.topology = topologyFromInventory(snapshot.devices, snapshot.subscribers);
-    this.inventoryVersion = version;
-    this.log.info(
-      { devices: this.devices.size, subscribers: snapshot.subscribers.length },
-      'topology loaded',
-    );
+    const loaded = await this.topologies.current();
+    if (loaded.version === this.inventoryVersion) return false;
+    this.devices = loaded.devices;
+    this.topology = loaded.topology;
+    this.inventoryVersion = loaded.version;
+    this.log.info({ devices: loaded.devices.size, subscribers: loaded.subscribers }, 'topology loaded');
     return true;
   }
 

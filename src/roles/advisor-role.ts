@@ -8,6 +8,7 @@ import type { RedisKeys } from '../platform/redis-keys.js';
 import { tryLock, type HeldLock } from '../platform/redis-lock.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { createAdvisor, type Advisor, type StepReport } from '../diagnosis/advisor.js';
+import { InventoryTopologyCache } from '../diagnosis/inventory-topology.js';
 import { createFindingsMirror, type FindingsMirror } from '../diagnosis/findings-mirror.js';
 import { livePlaybooks } from '../reload/live-files.js';
 import { stopReaderLoop } from '../platform/stop-reader-loop.js';
@@ -72,12 +73,15 @@ class AdvisorProcess implements AdvisorRole {
   private running = false;
   private loop: Promise<void> | undefined;
   private lock: HeldLock | undefined;
+  /** Outlives a leadership term: a new term at the same inventory version does not load it again. */
+  private readonly topologies: InventoryTopologyCache;
 
   constructor(
     private readonly context: AdvisorContext,
     private readonly options: AdvisorOptions,
   ) {
     this.log = context.logger.child({ module: 'advisor' });
+    this.topologies = new InventoryTopologyCache(context.redis, context.keys);
   }
 
   async start(): Promise<void> {
@@ -142,6 +146,7 @@ class AdvisorProcess implements AdvisorRole {
       playbooks,
       mirror,
       correlation: context.config.correlation,
+      topologies: this.topologies,
     });
     const heartbeat = setInterval(() => void this.renew(), options.leaseMs / 3);
     try {
