@@ -5,7 +5,9 @@
  */
 export class InFlightLimit {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** A queue read from `head`: `shift` copies the array, and a cold cycle queues thousands of walks. */
+  private waiting: (() => void)[] = [];
+  private head = 0;
 
   constructor(readonly max: number) {}
 
@@ -16,7 +18,11 @@ export class InFlightLimit {
       return await task();
     } finally {
       // The slot passes straight to the next waiter, so `active` only counts down when none waits.
-      const next = this.waiting.shift();
+      const next = this.head < this.waiting.length ? this.waiting[this.head++] : undefined;
+      if (this.head >= 1_024 && this.head * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
       if (next) next();
       else this.active -= 1;
     }

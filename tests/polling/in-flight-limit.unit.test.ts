@@ -26,4 +26,18 @@ describe('the cap on polls in flight across overlapping batches', () => {
     await expect(limit.run(() => Promise.reject(new Error('device bug')))).rejects.toThrow('device bug');
     await expect(limit.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
+
+  it('lets thousands of waiting tasks through in the order they came', async () => {
+    const limit = new InFlightLimit(2);
+    const started: number[] = [];
+    const runs = Array.from({ length: 3_000 }, (_, i) =>
+      limit.run(async () => {
+        started.push(i);
+        await new Promise((resolve) => setImmediate(resolve));
+        return i;
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
+    expect(started).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
+  });
 });
