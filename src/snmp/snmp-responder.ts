@@ -14,6 +14,7 @@ import {
 import { formatOid, parseOid, type Oid } from './oid.js';
 import { fromNetSnmpValue, toNetSnmpVarbind } from './net-snmp-values.js';
 import type { SnmpValue } from './snmp-value.js';
+import { createV2cGetAnswerer } from './v2c-get-answer.js';
 
 /** What an agent answers for one device: the device itself is the `Ctx` handed to every call. */
 export interface MibView<Ctx> {
@@ -209,8 +210,15 @@ export function createSnmpResponder<Ctx>(options: SnmpResponderOptions<Ctx>): Sn
   // A non-empty contextName would send net-snmp's Agent to its proxy forwarder: we serve no contexts.
   agent.onProxyRequest = (...args) => respond(agent, args, args[1].pdu.varbinds, ERROR_STATUS.noAccess, 1);
 
+  const gets = createV2cGetAnswerer<Ctx>(
+    [...options.readCommunities, ...options.writeCommunities],
+    (ctx, oid) => options.view.get(ctx, oid),
+  );
+
   return {
     handle(ctx, socket, datagram, rinfo) {
+      const answer = gets.answer(ctx, datagram);
+      if (answer) return void socket.send(answer, 0, answer.length, rinfo.port, rinfo.address);
       // net-snmp's Agent processes a message synchronously from onMsg() to the PDU handlers above, so
       // the device set around that call is the one they answer for.
       state.current = ctx;
