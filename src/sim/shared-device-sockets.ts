@@ -13,8 +13,12 @@ interface SharedUdpBinding {
   close(handle: object): void;
 }
 
-/** A burst of a few thousand requests must not overflow it (the kernel caps it at rmem_max). */
-const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+/**
+ * Every device's requests share this one queue: at a million devices a poller's bursts overflowed
+ * 8 MB (312k datagrams dropped in minutes; a loopback datagram takes a few KB of buffer). Granted past
+ * net.core.rmem_max where the process may (SO_RCVBUFFORCE), else capped at it.
+ */
+const RECEIVE_BUFFER_BYTES = 64 * 1024 * 1024;
 
 function loadBinding(): SharedUdpBinding | Error {
   try {

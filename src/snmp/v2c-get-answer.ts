@@ -1,4 +1,5 @@
-import { encodeLength, encodeOidContent } from './get-request-template.js';
+import { BackWriter } from './ber-back-writer.js';
+import { encodeOidContent } from './get-request-template.js';
 import { isValidOid } from './net-snmp-values.js';
 import type { Oid } from './oid.js';
 import type { SnmpValue } from './snmp-value.js';
@@ -98,69 +99,61 @@ function parseGet(buf: Buffer): Request | undefined {
   };
 }
 
-/** One TLV from parts already encoded. */
-function tlv(tag: number, parts: readonly (Buffer | number[])[]): Buffer {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const lengthOctets = encodeLength(length);
-  const out = Buffer.allocUnsafe(1 + lengthOctets.length + length);
-  out[0] = tag;
-  let at = 1 + lengthOctets.copy(out, 1);
-  for (const part of parts) {
-    if (Buffer.isBuffer(part)) at += part.copy(out, at);
-    else for (const byte of part) out[at++] = byte;
-  }
-  return out;
-}
-
-/** Two's complement, fewest octets (X.690 8.3). */
-function integerOctets(value: bigint): number[] {
-  const out: number[] = [];
-  let rest = value;
-  for (;;) {
-    const byte = Number(rest & 0xffn);
-    out.unshift(byte);
-    rest >>= 8n;
-    if ((rest === 0n && !(byte & 0x80)) || (rest === -1n && byte & 0x80)) return out;
-  }
-}
-
 const UNSIGNED_TAGS = { Counter32: 0x41, Gauge32: 0x42, TimeTicks: 0x43 } as const;
 
-/** The value's TLV as net-snmp would write it; undefined for a value net-snmp should be left to judge. */
-function valueTlv(value: SnmpValue | 'noSuchObject' | 'noSuchInstance'): Buffer | undefined {
-  if (value === 'noSuchObject') return Buffer.from([0x80, 0]);
-  if (value === 'noSuchInstance') return Buffer.from([0x81, 0]);
+const isUint32 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < 2 ** 32;
+
+/** The value's TLV as net-snmp would write it; false for a value net-snmp should be left to judge. */
+function writeValue(w: BackWriter, value: SnmpValue | 'noSuchObject' | 'noSuchInstance'): boolean {
+  if (typeof value === 'string') {
+    w.header(value === 'noSuchObject' ? 0x80 : 0x81, 0);
+    return true;
+  }
   switch (value.type) {
     case 'Integer':
-      return Number.isInteger(value.value) && value.value >= -(2 ** 31) && value.value < 2 ** 31
-        ? tlv(0x02, [integerOctets(BigInt(value.value))])
-        : undefined;
+      if (!Number.isInteger(value.value) || value.value < -(2 ** 31) || value.value >= 2 ** 31) return false;
+      w.header(0x02, w.signed(value.value));
+      return true;
     case 'Counter32':
     case 'Gauge32':
     case 'TimeTicks':
-      return Number.isInteger(value.value) && value.value >= 0 && value.value < 2 ** 32
-        ? tlv(UNSIGNED_TAGS[value.type], [integerOctets(BigInt(value.value))])
-        : undefined;
+      if (!isUint32(value.value)) return false;
+      w.header(UNSIGNED_TAGS[value.type], w.unsigned(value.value));
+      return true;
     case 'Counter64':
-      return value.value >= 0n && value.value < 2n ** 64n
-        ? tlv(0x46, [integerOctets(value.value)])
-        : undefined;
+      if (value.value < 0n || value.value >= 2n ** 64n) return false;
+      w.header(0x46, w.bigUnsigned(value.value));
+      return true;
     case 'OctetString':
-      return tlv(0x04, [typeof value.value === 'string' ? Buffer.from(value.value, 'utf8') : value.value]);
-    case 'Opaque':
-      return tlv(0x44, [value.value]);
+    case 'Opaque': {
+      const tag = value.type === 'Opaque' ? 0x44 : 0x04;
+      if (typeof value.value === 'string') w.header(tag, w.utf8(value.value));
+      else {
+        w.bytes(value.value);
+        w.header(tag, value.value.length);
+      }
+      return true;
+    }
     case 'Null':
-      return Buffer.from([0x05, 0]);
+      w.header(0x05, 0);
+      return true;
     case 'IpAddress': {
       const octets = value.value.split('.').map(Number);
-      const valid = octets.length === 4 && octets.every((o) => Number.isInteger(o) && o >= 0 && o <= 255);
-      return valid ? tlv(0x40, [octets]) : undefined;
+      if (octets.length !== 4 || !octets.every((o) => Number.isInteger(o) && o >= 0 && o <= 255))
+        return false;
+      for (let i = 3; i >= 0; i--) w.byte(octets[i] as number);
+      w.header(0x40, 4);
+      return true;
     }
-    case 'ObjectIdentifier':
-      return isValidOid(value.value) ? tlv(0x06, [encodeOidContent(value.value)]) : undefined;
+    case 'ObjectIdentifier': {
+      if (!isValidOid(value.value)) return false;
+      const content = encodeOidContent(value.value);
+      w.bytes(content);
+      w.header(0x06, content.length);
+      return true;
+    }
     default:
-      return undefined;
+      return false;
   }
 }
 
@@ -184,26 +177,35 @@ export function createV2cGetAnswerer<Ctx>(
     }
     return oid ?? undefined;
   };
+  const w = new BackWriter();
   return {
     answer(ctx, datagram) {
       try {
         const request = parseGet(datagram);
         if (!request || !accepted.has(request.community.toString('utf8'))) return undefined;
-        const varbinds: Buffer[] = [];
-        for (const bytes of request.oids) {
+        w.reset();
+        // Back to front: the last varbind first, each value before its OID and their header.
+        for (let i = request.oids.length - 1; i >= 0; i--) {
+          const bytes = request.oids[i] as Buffer;
           const oid = oidOf(bytes);
-          const value = oid && valueTlv(lookup(ctx, oid));
-          if (!value) return undefined;
-          varbinds.push(tlv(0x30, [[0x06], encodeLength(bytes.length), bytes, value]));
+          const mark = w.size;
+          if (!oid || !writeValue(w, lookup(ctx, oid))) return undefined;
+          w.bytes(bytes);
+          w.header(0x06, bytes.length);
+          w.header(0x30, w.size - mark);
         }
-        const pdu = tlv(0xa2, [
-          tlv(0x02, [request.requestId]),
-          [0x02, 1, 0, 0x02, 1, 0],
-          tlv(0x30, varbinds),
-        ]);
-        return tlv(0x30, [[0x02, 1, 1], tlv(0x04, [request.community]), pdu]);
+        w.header(0x30, w.size);
+        for (const byte of [0, 1, 0x02, 0, 1, 0x02]) w.byte(byte); // error-index, error-status: 0
+        w.bytes(request.requestId);
+        w.header(0x02, request.requestId.length);
+        w.header(0xa2, w.size);
+        w.bytes(request.community);
+        w.header(0x04, request.community.length);
+        for (const byte of [1, 1, 0x02]) w.byte(byte); // version: v2c
+        w.header(0x30, w.size);
+        return w.take();
       } catch {
-        // A view that throws, or bytes this misread: net-snmp answers as it always did.
+        // A view that throws, an answer past the writer's 64 KB, or bytes this misread: net-snmp answers as it always did.
         return undefined;
       }
     },
