@@ -113,11 +113,8 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   address.sin_family = AF_INET;
   address.sin_port = htons((uint16_t)port);
   address.sin_addr.s_addr = htonl(INADDR_ANY);
-  /* One queue holds every device's requests, and a poller's shard ticks send in bursts: past
-   * net.core.rmem_max where the process may (CAP_NET_ADMIN), else up to it. */
-  if (size > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 ||
+      (size > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) ||
       bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
     int error = errno;
     close(fd);
