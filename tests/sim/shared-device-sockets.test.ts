@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createSocket, type RemoteInfo } from 'node:dgram';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceSocketListeners } from '../../src/sim/device-socket.js';
@@ -10,7 +12,9 @@ import {
 } from '../../src/sim/shared-device-sockets.js';
 import type { Simulator } from '../../src/sim/simulator.js';
 import { snmpGet } from '../../src/snmp/snmp-session.js';
-import { startTestSimulator, v2cProfile } from '../helpers/test-simulator.js';
+import { startTestSimulator, TEST_COMMUNITY, v2cProfile } from '../helpers/test-simulator.js';
+
+const exec = promisify(execFile);
 
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 
@@ -144,5 +148,23 @@ describe('vigil sim --shared-socket', () => {
       fleet[99]!.id,
     ]);
     expect((await sim.stats()).answered).toBe(3);
+  });
+
+  it("answers Debian's snmpget, whose own decoder reads the answer", async () => {
+    sim = await startTestSimulator({
+      firstOctet: 153,
+      devices: 30,
+      port: await freeWildcardPort(),
+      sharedSocket: true,
+    });
+    const device = sim.devices[17]!;
+    const { stdout } = await exec('snmpget', [
+      ...['-v2c', '-c', TEST_COMMUNITY, '-t', '1', '-r', '0', '-On'],
+      `${device.host}:${device.port}`,
+      ...['1.3.6.1.2.1.1.5.0', '1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.1.99.0'],
+    ]);
+    expect(stdout).toContain(`.1.3.6.1.2.1.1.5.0 = STRING: "${device.id}"`);
+    expect(stdout).toMatch(/\.1\.3\.6\.1\.2\.1\.1\.3\.0 = Timeticks: \(\d+\)/);
+    expect(stdout).toContain('.1.3.6.1.2.1.1.99.0 = No Such Object available on this agent at this OID');
   });
 });
