@@ -63,13 +63,35 @@ export function createDevicePoller(transport: UdpGetTransport, clock: () => numb
  * finds; ModelDiscoveries), queued behind the poller's other own walks.
  */
 function sharedWalk(deps: PollerDeps, target: PollTarget, probe: Probe): Promise<Discovery> {
-  const walk = deps.discoveries.walkAlone(() => discoverTableIndices(target, probe));
+  const walk = walkIfAnswering(deps, target, probe);
   deps.discoveries.learn(
     probe,
     target.model,
     walk.then((d) => (d.failure ? undefined : d.indices)),
   );
   return walk;
+}
+
+/**
+ * A walk of the device's own rows once one GET of its scalars shows it answers. A device whose rows
+ * are unknown (its first poll timed out on its model's rows, or it has no model) and that stays silent
+ * then fails in one request's timeout instead of taking one of the poller's WALKS_AT_ONCE for a walk's:
+ * 2,000 such CPEs behind a dead base station queued every poll of the poller behind their walks, and
+ * its shard ticks stood still for minutes.
+ */
+async function walkIfAnswering(deps: PollerDeps, target: PollTarget, probe: Probe): Promise<Discovery> {
+  const scalars = deps.plans.get(target.profile, probe, {});
+  const first = scalars.plan.requests[0];
+  if (!first) return deps.discoveries.walkAlone(() => discoverTableIndices(target, probe));
+  const step = await getValues(deps.transport, target, probe, first.oids, scalars.templates?.[0]);
+  if (step.outcome !== 'ok' && step.outcome !== 'error_status')
+    return {
+      indices: {},
+      pdus: step.pdus,
+      failure: { outcome: step.outcome, ...(step.reason ? { reason: step.reason } : {}) },
+    };
+  const walked = await deps.discoveries.walkAlone(() => discoverTableIndices(target, probe));
+  return { ...walked, pdus: walked.pdus + step.pdus };
 }
 
 interface PollerDeps {
@@ -125,7 +147,7 @@ async function pollDevice(
   }
   if (lent) indices = lent;
   else if (needsWalk) {
-    const discovered = await (walk ?? deps.discoveries.walkAlone(() => discoverTableIndices(target, probe)));
+    const discovered = await (walk ?? walkIfAnswering(deps, target, probe));
     counts.pdus += discovered.pdus;
     const { failure } = discovered;
     if (failure) return done(failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});

@@ -44,7 +44,7 @@ export function tickOffset(shard: number, schedule: Pick<PollSchedule, 'shards' 
   return 1 + Math.floor((shard * schedule.tickMs) / schedule.shards);
 }
 
-/** A scheduler whose next run is this far behind has no next job: its chain is broken. */
+/** A scheduler whose next run is this far behind is checked for a next job; with none, its chain is broken. */
 export const STALLED_SCHEDULER_MS = 5_000;
 
 /**
@@ -53,8 +53,8 @@ export const STALLED_SCHEDULER_MS = 5_000;
  * iteration" and the chain ends there: that shard would never be ticked again (bullmq 6
  * classes/worker.js nextJobFromJobData; met by the Redis-full drill). Every poller looks for schedulers
  * whose next run is more than `max(STALLED_SCHEDULER_MS, 3 intervals)` behind and upserts them again:
- * the upsert adds the missing job (or, if the job is only waiting, puts it back where it was). Returns
- * the ids mended.
+ * unless that run's job is still there (waiting for a worker's slot, or running), the upsert adds the
+ * missing job. Returns the ids mended.
  */
 export async function mendPollSchedulers(
   queue: Queue | ShardedQueue,
@@ -67,11 +67,17 @@ export async function mendPollSchedulers(
 
 async function mendShard(queue: Queue, schedule: PollSchedule, now: number): Promise<string[]> {
   const stored = new Map((await queue.getJobSchedulers()).map((s) => [s.key, s]));
-  const broken = schedulerIds(schedule).filter((id) => {
+  const broken: string[] = [];
+  for (const id of schedulerIds(schedule)) {
     const scheduler = stored.get(id);
-    if (scheduler?.next === undefined) return true;
-    return now - scheduler.next > Math.max(STALLED_SCHEDULER_MS, 3 * (scheduler.every ?? 0));
-  });
+    if (scheduler?.next === undefined) broken.push(id);
+    else if (now - scheduler.next > Math.max(STALLED_SCHEDULER_MS, 3 * (scheduler.every ?? 0))) {
+      // Late is not broken: while every slot of a busy poller is taken, the next tick waits its turn
+      // (or runs), and an upsert would only move it to the back of the queue.
+      const state = await queue.getJobState(`repeat:${id}:${scheduler.next}`);
+      if (state === 'unknown' || state === 'completed' || state === 'failed') broken.push(id);
+    }
+  }
   if (broken.length > 0) await upsertSchedulers(queue, schedule, broken);
   return broken;
 }

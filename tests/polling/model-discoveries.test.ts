@@ -1,3 +1,5 @@
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevicePoller, type PollTarget } from '../../src/polling/poll-device.js';
 import type { Probe } from '../../src/probes/probe-types.js';
@@ -131,4 +133,62 @@ describe('table rows lent between devices of one model', () => {
     expect(borrower.indices).toEqual(alone.indices);
     expect(Object.keys(borrower.result.sample?.tables.interfaces ?? {})).toEqual(alone.indices.interfaces);
   });
+
+  it('asks a silent device whose rows are unknown one GET, and walks nothing: no walk slot held for a timeout', async () => {
+    // A listener that never answers and keeps the PDU type of everything it is sent.
+    const silent = createSocket('udp4');
+    const asked: number[] = [];
+    silent.on('message', (datagram) => asked.push(pduTag(datagram)));
+    silent.bind(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address();
+    try {
+      const probe = { ...probes.get('cpe-gpon')!, timeoutMs: 300, retries: 0 };
+      const poller = createDevicePoller(transport);
+      // 40 devices with no rows known (their first poll timed out), more than the walks a poller runs at once.
+      const polls = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          poller.poll({ id: `silent-${i}`, host: '127.0.0.1', port, profile: v2cProfile }, probe, {}),
+        ),
+      );
+      expect(polls.map((p) => p.result.outcome)).toEqual(polls.map(() => 'timeout'));
+      expect(polls.every((p) => Object.keys(p.indices).length === 0)).toBe(true);
+      expect(asked).toHaveLength(40);
+      expect(new Set(asked)).toEqual(new Set([GET_REQUEST]));
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('walks a device whose rows are unknown once it answers', async () => {
+    const poller = createDevicePoller(transport);
+    const probe = probes.get('cpe-gpon')!;
+    const [device] = ofModel('cpe-gpon');
+    const polled = await poller.poll(target(device!), probe, {});
+    expect(polled.result.outcome).toBe('ok');
+    expect(polled.indices.interfaces?.length).toBeGreaterThan(0);
+    // The GET that found it answering, then the walk's requests.
+    expect(polled.result.meta.pdus).toBeGreaterThan(2);
+  });
 });
+
+const GET_REQUEST = 0xa0;
+
+/** The PDU's tag in an SNMPv1/v2c message: SEQUENCE { version, community, PDU }. */
+function pduTag(datagram: Buffer): number {
+  let at = 1;
+  const skipLength = (): number => {
+    const first = datagram[at++] as number;
+    if (first < 0x80) return first;
+    let length = 0;
+    for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (datagram[at++] as number);
+    return length;
+  };
+  skipLength(); // the message's SEQUENCE
+  for (let field = 0; field < 2; field++) {
+    at += 1; // version INTEGER, community OCTET STRING
+    const length = skipLength();
+    at += length;
+  }
+  return datagram[at] as number;
+}

@@ -54,6 +54,16 @@ describe('poll schedulers', () => {
       expect((await q.getJobs(['delayed', 'wait'])).filter((job) => job.repeatJobKey === id)).toHaveLength(1);
   });
 
+  it('leaves a late scheduler alone while its next job waits for a free slot', async () => {
+    const q = await pollQueue();
+    const scheduler = await q.getJobScheduler('shard-1');
+    const waiting = await nextJobOf(q, 'shard-1');
+    // A minute on, every worker still busy: the tick is late, and still there.
+    const later = (scheduler?.next ?? Date.now()) + 60_000;
+    expect(await mendPollSchedulers(q, schedule, later)).not.toContain('shard-1');
+    expect(await nextJobOf(q, 'shard-1')).toBe(waiting);
+  });
+
   it('puts back a scheduler that is missing altogether', async () => {
     const q = await pollQueue();
     await q.removeJobScheduler('sync');
