@@ -1,6 +1,16 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import { portNumber } from '../shared/env/env-field-types.js';
 
+/**
+ * Polls a poller keeps in flight at once. The bound is the answers that may arrive together: every
+ * answer waits in the poller's one socket queue (4 MB asked, about 1 KB of kernel memory per
+ * datagram) while the event loop writes a batch to Redis, and past that the kernel drops them, each
+ * drop a retry later and a timeout at last. 4,096 keeps a burst of answers inside the queue and still
+ * lets silent devices (2 s × 2 tries each) take ~1,000 slots a second: a tenth of a million-device
+ * fleet down at once keeps its five-minute interval.
+ */
+export const DEFAULT_POLLS_IN_FLIGHT = 4_096;
+
 /** Polling's variables (README "Configuration", "Polling"). */
 export const POLLING_ENV = Type.Object({
   VIGIL_PROBES_DIR: Type.String({
@@ -40,6 +50,12 @@ export const POLLING_ENV = Type.Object({
         'Seconds between checks of the schedule and trap addresses against the inventory (default 15).',
     }),
   ),
+  VIGIL_POLL_IN_FLIGHT: Type.Integer({
+    minimum: 16,
+    maximum: 65_536,
+    default: DEFAULT_POLLS_IN_FLIGHT,
+    description: `Polls one poller process has in flight at once across its shard ticks and probes (default ${DEFAULT_POLLS_IN_FLIGHT}).`,
+  }),
   VIGIL_TRAP_HOST: Type.String({
     default: '127.0.0.1',
     description: 'Address pollers receive SNMP traps on (default 127.0.0.1).',
@@ -73,6 +89,8 @@ export interface PollingConfig {
   probeMinIntervalSeconds?: number;
   pollTickMs?: number;
   pollSyncEveryMs?: number;
+  /** Polls one poller process has in flight at once (VIGIL_POLL_IN_FLIGHT, default 4,096). */
+  pollsInFlight?: number;
   /** Where pollers receive SNMP traps (VIGIL_TRAP_HOST, VIGIL_TRAP_PORT; port 0 turns the receiver off). */
   trapHost: string;
   trapPort: number;
@@ -93,6 +111,7 @@ export function pollingConfigFromEnv(values: PollingEnv): PollingConfig {
     ...(floor !== undefined ? { probeMinIntervalSeconds: floor } : {}),
     ...(tick !== undefined ? { pollTickMs: Math.round(tick * 1000) } : {}),
     ...(sync !== undefined ? { pollSyncEveryMs: Math.round(sync * 1000) } : {}),
+    pollsInFlight: values.VIGIL_POLL_IN_FLIGHT,
     trapHost: values.VIGIL_TRAP_HOST,
     trapPort: values.VIGIL_TRAP_PORT,
     outageCheckChildren: values.VIGIL_OUTAGE_CHECK_CHILDREN,

@@ -15,6 +15,8 @@ import { liveProbes } from '../reload/live-files.js';
 import { createDevicePoller } from '../polling/poll-device.js';
 import { createPollService, type PollReport, type PollService } from '../polling/poll-service.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
+import { InFlightLimit } from '../polling/in-flight-limit.js';
+import { DEFAULT_POLLS_IN_FLIGHT } from '../polling/polling-env.js';
 import { createScheduleStore } from '../polling/schedule-store.js';
 import { createDeviceHostIndex, syncSchedule } from '../polling/sync-schedule.js';
 import { probeProcessor } from './probe-processor.js';
@@ -126,6 +128,9 @@ class PollerProcess implements PollerRole {
       poller: createDevicePoller(this.transport),
       states: createPollerStateStore(ctx.redis, ctx.keys, options.shards),
       log: ctx.logger,
+      // One cap for the whole process: 64 shard ticks of up to 256 polls each would otherwise put
+      // 16k requests out at once, and their answers overflow the socket's queue (polling-env.ts).
+      inFlight: new InFlightLimit(ctx.config.pollsInFlight ?? DEFAULT_POLLS_IN_FLIGHT),
     });
     this.polling = service;
     const schedule = createScheduleStore(ctx.redis, ctx.keys, options.shards);
