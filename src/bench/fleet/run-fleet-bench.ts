@@ -2,7 +2,8 @@ import { freemem, loadavg, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { latency, round } from '../conversation/latency.js';
 import type { FleetBenchOptions, FleetBenchResult, OpensFigures } from './fleet-bench-options.js';
-import { measureOpens, sampleSubscribers } from './fleet-opens.js';
+import { sampleSubscribers } from './fleet-opens.js';
+import { measureOpensApart } from './opens-thread.js';
 import { countsSince, oldestOverdueSeconds, pollCounts, redisUsedMb, total } from './fleet-readings.js';
 import { cardOverPollShards } from '../../platform/poll-shard-reads.js';
 import { startFleetStack, stopOnSignal, type FleetStack } from './fleet-stack.js';
@@ -66,9 +67,11 @@ async function measureCycles(
   const opensDelayMs = Math.max(0, (windowMs - options.opensSeconds * 1000) / 2);
   const opens = sleep(opensDelayMs).then(() => {
     say(`opening ${options.opensRate * options.opensSeconds} conversations at ${options.opensRate}/s`);
-    return measureOpens(stack.apiUrl, stack.agentHeaders, subscribers, {
-      rate: options.opensRate,
-      seconds: options.opensSeconds,
+    return measureOpensApart({
+      apiUrl: stack.apiUrl,
+      headers: stack.agentHeaders,
+      subscribers,
+      options: { rate: options.opensRate, seconds: options.opensSeconds },
     });
   });
   let overdueMax = 0;
