@@ -47,6 +47,9 @@ export function tickOffset(shard: number, schedule: Pick<PollSchedule, 'shards' 
 /** A scheduler whose next run is this far behind is checked for a next job; with none, its chain is broken. */
 export const STALLED_SCHEDULER_MS = 5_000;
 
+/** A job in one of these states has not been taken by a worker yet. */
+const WAITING_STATES = new Set<string>(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
 /**
  * BullMQ adds a scheduler's next job when a worker takes the current one; when that write fails (Redis
  * at maxmemory, an error inside the script) the worker emits "Failed to add repeatable job for next
@@ -72,10 +75,13 @@ async function mendShard(queue: Queue, schedule: PollSchedule, now: number): Pro
     const scheduler = stored.get(id);
     if (scheduler?.next === undefined) broken.push(id);
     else if (now - scheduler.next > Math.max(STALLED_SCHEDULER_MS, 3 * (scheduler.every ?? 0))) {
-      // Late is not broken: while every slot of a busy poller is taken, the next tick waits its turn
-      // (or runs), and an upsert would only move it to the back of the queue.
+      // Late is not broken: while every slot of a busy poller is taken, the next tick waits its turn,
+      // and an upsert would only move it to the back of the queue. A next job already taken (active,
+      // done, failed) is: a worker adds the one after it as it takes it and moves the scheduler on, so
+      // the scheduler still pointing at it means that write was refused. The worker then drops the job
+      // it took without running it, and only the stalled-job check would free it, a minute later.
       const state = await queue.getJobState(`repeat:${id}:${scheduler.next}`);
-      if (state === 'unknown' || state === 'completed' || state === 'failed') broken.push(id);
+      if (!WAITING_STATES.has(state)) broken.push(id);
     }
   }
   if (broken.length > 0) await upsertSchedulers(queue, schedule, broken);

@@ -54,6 +54,24 @@ describe('poll schedulers', () => {
       expect((await q.getJobs(['delayed', 'wait'])).filter((job) => job.repeatJobKey === id)).toHaveLength(1);
   });
 
+  it('gives a scheduler a next job again when its last one was taken but the one after never added', async () => {
+    const q = await pollQueue();
+    // What a worker leaves when it takes a tick and Redis refuses the next iteration's write: the job
+    // active, dropped unrun, and the scheduler still pointing at it (the Redis-full drill met this).
+    const taken = await nextJobOf(q, 'shard-0');
+    expect(taken).toBeDefined();
+    await test?.redis.zrem(q.toKey('delayed'), taken as string);
+    await test?.redis.lpush(q.toKey('active'), taken as string);
+    expect(await q.getJobState(taken as string)).toBe('active');
+    const scheduler = await q.getJobScheduler('shard-0');
+    const later = (scheduler?.next ?? Date.now()) + 10_000;
+
+    expect(await mendPollSchedulers(q, schedule, later)).toEqual(['shard-0']);
+    const next = await nextJobOf(q, 'shard-0');
+    expect(next).toBeDefined();
+    expect(next).not.toBe(taken);
+  });
+
   it('leaves a late scheduler alone while its next job waits for a free slot', async () => {
     const q = await pollQueue();
     const scheduler = await q.getJobScheduler('shard-1');
