@@ -33,6 +33,21 @@ export function shardBatches(ids: readonly string[], shardOf: (id: string) => nu
   return batches;
 }
 
+/**
+ * The devices in the order the poll path's batches ask them, for the bare loop to ask them in. Where
+ * one snmpd process answers for hundreds of addresses (--targets), the inventory's order keeps a few
+ * agents busy at a time and the shards' order spreads the requests over all of them: on this machine
+ * that alone took the loop from ~9,600 to ~17,000 devices/s (2026-12-03), a property of the test rig,
+ * not of either side, so both sides get the same order.
+ */
+export function inBatchOrder<D extends { id: string }>(
+  devices: readonly D[],
+  batches: readonly string[][],
+): D[] {
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  return batches.flat().flatMap((id) => byId.get(id) ?? []);
+}
+
 /** One cycle of the poll path as a poller runs it: batches of one shard's devices, a few at once. */
 export function pollCycle(
   poll: CycleStats,

@@ -18,7 +18,7 @@ import { benchFleetSource } from './bench-fleet-source.js';
 import { benchProbes } from './bench-probes.js';
 import { emptyStats } from './cycle-stats.js';
 import type { CycleStats, PollBenchOptions, PollBenchResult } from './poll-bench-types.js';
-import { POLL_BATCH, POLL_BATCHES_AT_ONCE, pollCycle, shardBatches } from './poll-cycle.js';
+import { inBatchOrder, POLL_BATCH, POLL_BATCHES_AT_ONCE, pollCycle, shardBatches } from './poll-cycle.js';
 import { pollReport } from './poll-report.js';
 import { prefixMemoryBytes } from './prefix-memory.js';
 
@@ -50,6 +50,7 @@ async function runCycles(
     run.devices.map((d) => d.id),
     (id) => run.keys.pollShardOf(id),
   );
+  const inPollOrder = inBatchOrder(run.devices, batches);
   const poll = emptyStats();
   const baseline = emptyStats();
   // What the bare loop asks each device: the same OIDs as the poll path's GETs, in the same chunks.
@@ -57,7 +58,7 @@ async function runCycles(
   for (let cycle = 0; cycle < options.cycles; cycle++) {
     await pollCycle(poll, run.service, batches);
     if (cycle === 0) requestsOf = await requestsAfterFirstPoll(run.service, run.states, run.devices);
-    await baselineCycle(baseline, run.devices, requestsOf, run.sessions, options.concurrency);
+    await baselineCycle(baseline, inPollOrder, requestsOf, run.sessions, options.concurrency);
     say(
       `cycle ${cycle + 1}: poll path ${poll.cycle_walls_s.at(-1)} s wall, ${poll.cycle_cpus_s.at(-1)} s CPU; bare net-snmp ${baseline.cycle_walls_s.at(-1)} s wall, ${baseline.cycle_cpus_s.at(-1)} s CPU`,
     );
@@ -71,7 +72,7 @@ function fairness(options: PollBenchOptions, sessions: number): PollBenchResult[
     poll_path:
       'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
-    both: `the same devices and OIDs, at most ${options.concurrency} devices in flight (the poll path: batches of up to ${POLL_BATCH} devices of one poll shard, as a shard tick claims them, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
+    both: `the same devices and OIDs in the same order (the poll shards'), at most ${options.concurrency} devices in flight (the poll path: batches of up to ${POLL_BATCH} devices of one poll shard, as a shard tick claims them, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
 }
 
