@@ -20,21 +20,29 @@ const ROLES = ['simulator', 'api', 'poller', 'worker', 'redis', 'bench'];
  * answered, and the shared Redis never saw the bench's keys (it runs its own redis-server). No timing
  * is asserted.
  */
+/** `vigil bench fleet` with a small fleet polled every 5 s, extra flags appended; its JSON report. */
+async function smallFleet(
+  firstOctet: number,
+  ...extra: string[]
+): Promise<{ stdout: string; result: FleetBenchResult }> {
+  const { stdout } = await exec(
+    process.execPath,
+    [
+      MAIN,
+      'bench',
+      'fleet',
+      ...['--devices', '303', '--fanout', '100', '--interval', '5', '--cycles', '2'],
+      ...['--opens-rate', '20', '--opens-seconds', '2'],
+      ...['--first-octet', String(firstOctet), '--port', String(randomPort()), '--json', ...extra],
+    ],
+    { timeout: 220_000, env: { ...process.env, REDIS_URL: TEST_REDIS_URL, VIGIL_POLL_SHARDS: '8' } },
+  );
+  return { stdout, result: JSON.parse(stdout.trim().split('\n').at(-1) as string) as FleetBenchResult };
+}
+
 describe('vigil bench fleet', () => {
   it('reports the steady state of a small fleet, every device polled', { timeout: 240_000 }, async () => {
-    const { stdout } = await exec(
-      process.execPath,
-      [
-        MAIN,
-        'bench',
-        'fleet',
-        ...['--devices', '303', '--fanout', '100', '--interval', '5', '--cycles', '2'],
-        ...['--opens-rate', '20', '--opens-seconds', '2'],
-        ...['--first-octet', '215', '--port', String(randomPort()), '--json'],
-      ],
-      { timeout: 220_000, env: { ...process.env, REDIS_URL: TEST_REDIS_URL, VIGIL_POLL_SHARDS: '8' } },
-    );
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as FleetBenchResult;
+    const { stdout, result } = await smallFleet(215);
     expect(stdout).toMatch(/^schedule lag: p50 [\d.]+ s, p99 [\d.]+ s/m);
     expect(result).toMatchObject({ devices: 303, interval_s: 5, cycles: 2, polls_needed_per_s: 60.6 });
     expect(result.devices_polled_per_cycle).toEqual([303, 303]);
@@ -51,8 +59,29 @@ describe('vigil bench fleet', () => {
     }
     expect(result.setup.sim_processes).toBe(1);
     expect(result.redis.used_mb_steady).toBeGreaterThan(0);
+    expect(result.redis.masters).toHaveLength(1);
     expect(result.opens).toMatchObject({ rate: 20, attempted: 40, ok: 40, errors: {} });
     expect(result.opens.latency_ms.n).toBe(40);
     expect(await redis.keys('vigil-bench-fleet:*')).toEqual([]);
   });
+
+  it(
+    'runs the same fleet on a three-master Redis Cluster and reports each master',
+    { timeout: 240_000 },
+    async () => {
+      const { stdout, result } = await smallFleet(216, '--redis-masters', '3');
+      expect(result.devices_polled_per_cycle).toEqual([303, 303]);
+      expect(result.opens).toMatchObject({ attempted: 40, ok: 40, errors: {} });
+      expect(result.roles.find((r) => r.role === 'redis')?.processes).toBe(3);
+      const { masters } = result.redis;
+      expect(new Set(masters.map((m) => m.port)).size).toBe(3);
+      for (const master of masters) {
+        expect(master.used_mb_steady).toBeGreaterThan(0);
+        expect(master.rss_mb).toBeGreaterThan(0);
+        expect(stdout).toContain(`master :${master.port}: `);
+      }
+      // The poll shards' keys and the queue shards spread: more than one master serves the polls.
+      expect(masters.filter((m) => m.commands_per_s > 50).length).toBeGreaterThanOrEqual(2);
+    },
+  );
 });

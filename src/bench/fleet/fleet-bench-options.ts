@@ -19,6 +19,8 @@ export interface FleetBenchOptions {
   port: number;
   /** `vigil sim --shared-socket`: one process and one socket for the whole fleet. */
   sharedSocket?: boolean;
+  /** 1 (unset): one redis-server; 3 or more: a Redis Cluster of that many masters on this machine. */
+  redisMasters?: number;
 }
 
 /** One process (or process tree) of the run and what it used over the measured cycles. */
@@ -70,7 +72,20 @@ export interface FleetBenchResult {
   devices_polled_per_cycle: number[];
   every_device_polled: boolean;
   roles: RoleUsage[];
-  redis: { used_mb_after_import: number; used_mb_steady: number; rss_mb: number };
+  /** Over every master; per master, with the commands each served a second over the measured cycles. */
+  redis: {
+    used_mb_after_import: number;
+    used_mb_steady: number;
+    rss_mb: number;
+    masters: {
+      port: number;
+      used_mb_after_import: number;
+      used_mb_steady: number;
+      rss_mb: number;
+      cores: number;
+      commands_per_s: number;
+    }[];
+  };
   opens: OpensFigures;
   measured_s: number;
 }

@@ -36,7 +36,27 @@ export async function oldestOverdueSeconds(redis: Redis, keys: RedisKeys): Promi
   return oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000);
 }
 
-export async function redisUsedMb(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 2 ** 20;
+/** One master's memory and the commands it has served so far (INFO, asked of that node itself). */
+export interface MasterReading {
+  port: number;
+  usedMb: number;
+  commands: number;
 }
+
+/** Every master's reading: on a cluster a client's INFO answers for one node, so each is asked. */
+export function readMasters(masters: readonly Redis[]): Promise<MasterReading[]> {
+  return Promise.all(
+    masters.map(async (node) => {
+      const info = await node.info();
+      const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+      return {
+        port: Number(node.options.port),
+        usedMb: field('used_memory') / 2 ** 20,
+        commands: field('total_commands_processed'),
+      };
+    }),
+  );
+}
+
+export const usedMbOf = (readings: readonly MasterReading[]): number =>
+  readings.reduce((sum, r) => sum + r.usedMb, 0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
@@ -22,6 +22,8 @@ const run = promisify(execFile);
 export interface FleetStack {
   redis: Redis;
   redisServer: FleetRedis;
+  /** A plain connection to each master, for its own INFO. */
+  masters: Redis[];
   keys: RedisKeys;
   sim: BenchChild;
   api: BenchChild;
@@ -69,6 +71,9 @@ async function fleetEnv(
     split: true,
     say,
   });
+  // On a cluster the busy queues spread over several shards a master (README, Redis Cluster).
+  const masters = options.redisMasters ?? 1;
+  if (masters > 1) env.VIGIL_QUEUE_SHARDS = String(QUEUE_SHARDS_PER_MASTER * masters);
   return { env, tokens };
 }
 
@@ -90,6 +95,8 @@ async function startSim(options: FleetBenchOptions, community: string, inventory
 }
 
 const PREFIX = 'vigil-bench-fleet';
+/** Slot ownership places queue shards unevenly (12 over 3 masters fell 6/3/3): several per master. */
+const QUEUE_SHARDS_PER_MASTER = 4;
 
 /** `vigil serve --roles <roles>`, pushed to `children` once it runs. */
 async function startServe(
@@ -123,15 +130,17 @@ export async function startFleetStack(
   const children: BenchChild[] = [];
   let redisServer: FleetRedis | undefined;
   let redis: Redis | undefined;
-  const close = closeOnce(children, dir, () => ({ redis, redisServer }));
+  const masters: Redis[] = [];
+  const close = closeOnce(children, dir, () => ({ redis, redisServer, masters }));
   // Interrupted while starting: what already runs stops all the same (runFleetBench takes over after).
   const interrupted = stopOnSignal(close);
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    redisServer = await startFleetRedis();
+    redisServer = await startFleetRedis(options.redisMasters ?? 1);
     redis = createRedisConnection(redisServer.url, 'worker', 'vigil-bench-fleet');
     await waitForRedis(redis);
+    for (const { port } of redisServer.masters) masters.push(new Redis({ host: '127.0.0.1', port }));
     const probesDir = join(dir, 'probes');
     writeProbes(options.probesDir, probesDir, options.intervalSeconds);
     const { env, tokens } = await fleetEnv(options, redisServer.url, probesDir, say);
@@ -152,6 +161,7 @@ export async function startFleetStack(
     return {
       redis,
       redisServer,
+      masters,
       keys: createRedisKeys(PREFIX, options.pollShards),
       sim,
       api,
@@ -176,7 +186,7 @@ export async function startFleetStack(
 function closeOnce(
   children: BenchChild[],
   dir: string,
-  connections: () => { redis: Redis | undefined; redisServer: FleetRedis | undefined },
+  connections: () => { redis: Redis | undefined; redisServer: FleetRedis | undefined; masters: Redis[] },
 ): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () =>
@@ -184,8 +194,9 @@ function closeOnce(
       // All at once: each may take its whole stop deadline (15 s) when loaded, and one after another a
       // million-device stack took over a minute to let go of the machine.
       await Promise.all(children.map((child) => child.stop()));
-      const { redis, redisServer } = connections();
+      const { redis, redisServer, masters } = connections();
       redis?.disconnect();
+      for (const master of masters) master.disconnect();
       await redisServer?.close();
       rmSync(dir, { recursive: true, force: true });
     })());

@@ -17,6 +17,13 @@ export function formatFleetBench(r: FleetBenchResult): string {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}`,
     `redis: ${r.redis.used_mb_after_import} MB after import, ${r.redis.used_mb_steady} MB steady (RSS ${r.redis.rss_mb} MB)`,
+    ...(r.redis.masters.length > 1
+      ? r.redis.masters.map(
+          (m) =>
+            `  master :${m.port}: ${m.used_mb_after_import} MB after import, ${m.used_mb_steady} MB steady, ` +
+            `${m.cores} cores, ${m.commands_per_s} commands/s`,
+        )
+      : []),
     `open → snapshot at ${r.opens.rate}/s: ${r.opens.ok}/${r.opens.attempted} ok, p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms` +
       (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : ''),
     'role        processes  CPU s   cores  RSS MB',

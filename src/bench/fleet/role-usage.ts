@@ -23,7 +23,10 @@ export function readRoles(stack: FleetStack): Reading[] {
       stack.pollers.map((p) => processUsage(p.pid)),
     ),
     sum('worker', [processUsage(stack.worker.pid)]),
-    sum('redis', [processUsage(stack.redisServer.pid)]),
+    sum(
+      'redis',
+      stack.redisServer.masters.map((m) => processUsage(m.pid)),
+    ),
     {
       role: 'bench',
       processes: 1,

@@ -4,11 +4,19 @@ import { latency, round } from '../conversation/latency.js';
 import type { FleetBenchOptions, FleetBenchResult, OpensFigures } from './fleet-bench-options.js';
 import { sampleSubscribers } from './fleet-opens.js';
 import { measureOpensApart } from './opens-thread.js';
-import { countsSince, oldestOverdueSeconds, pollCounts, redisUsedMb, total } from './fleet-readings.js';
+import {
+  countsSince,
+  oldestOverdueSeconds,
+  pollCounts,
+  readMasters,
+  total,
+  usedMbOf,
+  type MasterReading,
+} from './fleet-readings.js';
 import { cardOverPollShards } from '../../platform/poll-shard-reads.js';
 import { startFleetStack, stopOnSignal, type FleetStack } from './fleet-stack.js';
 import { createPollTracker, type PollTracker } from './poll-tracker.js';
-import { processUsage } from './process-usage.js';
+import { processUsage, type ProcessUsage } from './process-usage.js';
 import { machineCores, readRoles, usageBetween } from './role-usage.js';
 
 const loads = (): number[] => loadavg().map((l) => round(l, 2));
@@ -122,6 +130,28 @@ function figures(
   };
 }
 
+/** Redis over all its masters, and each master: memory, the share of a core, commands a second. */
+function redisFigures(
+  readings: { afterImport: MasterReading[]; before: MasterReading[]; after: MasterReading[] },
+  cpu: { before: ProcessUsage[]; after: ProcessUsage[] },
+  seconds: number,
+): FleetBenchResult['redis'] {
+  const masters = readings.after.map((end, i) => ({
+    port: end.port,
+    used_mb_after_import: Math.round(readings.afterImport[i]?.usedMb ?? 0),
+    used_mb_steady: Math.round(end.usedMb),
+    rss_mb: Math.round(cpu.after[i]?.rssMb ?? 0),
+    cores: round(((cpu.after[i]?.cpuS ?? 0) - (cpu.before[i]?.cpuS ?? 0)) / seconds, 2),
+    commands_per_s: Math.round((end.commands - (readings.before[i]?.commands ?? 0)) / seconds),
+  }));
+  return {
+    used_mb_after_import: Math.round(usedMbOf(readings.afterImport)),
+    used_mb_steady: Math.round(usedMbOf(readings.after)),
+    rss_mb: masters.reduce((sum, m) => sum + m.rss_mb, 0),
+    masters,
+  };
+}
+
 /**
  * `vigil bench fleet`: the simulator and `vigil serve` split by role on this machine, over a private
  * Redis; after the first full cycle, `cycles` intervals measured: how late each device's poll was
@@ -137,7 +167,7 @@ export async function runFleetBench(
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    const usedAfterImport = await redisUsedMb(stack.redis);
+    const afterImport = await readMasters(stack.masters);
     const first = await firstCycle(stack, options, say);
     const intervalMs = options.intervalSeconds * 1000;
     const tracker = await createPollTracker(stack.redis, stack.keys, {
@@ -147,11 +177,15 @@ export async function runFleetBench(
     });
     const countsBefore = await pollCounts(stack.redis, stack.keys);
     const rolesBefore = readRoles(stack);
+    const mastersBefore = await readMasters(stack.masters);
+    const mastersCpuBefore = stack.redisServer.masters.map((m) => processUsage(m.pid));
     const started = performance.now();
     say(`measuring ${options.cycles} cycles of ${options.intervalSeconds} s`);
     const { overdueMax, opens } = await measureCycles(stack, tracker, options, say);
     const seconds = (performance.now() - started) / 1000;
     const rolesAfter = readRoles(stack);
+    const mastersAfter = await readMasters(stack.masters);
+    const mastersCpuAfter = stack.redisServer.masters.map((m) => processUsage(m.pid));
     const outcomes = countsSince(countsBefore, await pollCounts(stack.redis, stack.keys));
     // The last slots' answers come a lag after the window, and reach Redis with their batch.
     await followUntil(tracker, Date.now() + Math.min(options.intervalSeconds, 60) * 1000 + 2_000);
@@ -166,11 +200,11 @@ export async function runFleetBench(
         first_cycle_answered: first.answered,
       },
       roles: usageBetween(rolesBefore, rolesAfter, seconds),
-      redis: {
-        used_mb_after_import: Math.round(usedAfterImport),
-        used_mb_steady: Math.round(await redisUsedMb(stack.redis)),
-        rss_mb: Math.round(processUsage(stack.redisServer.pid).rssMb),
-      },
+      redis: redisFigures(
+        { afterImport, before: mastersBefore, after: mastersAfter },
+        { before: mastersCpuBefore, after: mastersCpuAfter },
+        seconds,
+      ),
     };
   } finally {
     process.off('SIGINT', interrupted);

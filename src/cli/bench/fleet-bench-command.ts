@@ -13,6 +13,7 @@ interface FleetBenchFlags {
   firstOctet: number;
   port: number;
   sharedSocket?: boolean;
+  redisMasters: number;
   json?: boolean;
 }
 
@@ -23,6 +24,10 @@ async function fleetBench(this: Command, flags: FleetBenchFlags): Promise<void> 
   if (flags.interval < floor)
     this.error(
       `error: option '--interval <s>' argument '${flags.interval}' is invalid. a probe interval is ${floor} s at least`,
+    );
+  if (flags.redisMasters === 2)
+    this.error(
+      "error: option '--redis-masters <n>' argument '2' is invalid. 1 (one redis-server) or 3 at least (a cluster)",
     );
   if (flags.devices < 2)
     this.error(`error: option '--devices <n>' argument '${flags.devices}' is invalid. 2 at least`);
@@ -41,6 +46,7 @@ async function fleetBench(this: Command, flags: FleetBenchFlags): Promise<void> 
       firstOctet: flags.firstOctet,
       port: flags.port,
       sharedSocket: flags.sharedSocket === true,
+      redisMasters: flags.redisMasters,
     },
     (line) => process.stderr.write(`${line}\n`),
   );
@@ -53,7 +59,7 @@ export function registerFleetBench(bench: Command): void {
   bench
     .command('fleet')
     .description(
-      '`vigil sim` and `vigil serve` (api, pollers, worker) over a private redis-server: schedule lag, polls/s, CPU and memory per role, Redis memory, open → snapshot, over several intervals',
+      '`vigil sim` and `vigil serve` (api, pollers, worker) over a private Redis (one server, or a cluster with --redis-masters): schedule lag, polls/s, CPU and memory per role, Redis memory, open → snapshot, over several intervals',
     )
     .option('--devices <n>', 'fleet size', positiveInt, 100_000)
     .option('--interval <s>', 'probe interval of every device, seconds', positiveInt, 300)
@@ -77,6 +83,12 @@ export function registerFleetBench(bench: Command): void {
     .option(
       '--shared-socket',
       'the simulator answers for every device through one socket (`vigil sim --shared-socket`)',
+    )
+    .option(
+      '--redis-masters <n>',
+      'Redis masters: 1, one redis-server; 3 or more, a Redis Cluster on this machine, figures per master',
+      positiveInt,
+      1,
     )
     .option('--json', 'also print the result as JSON, as the last line')
     .action(fleetBench);
