@@ -57,6 +57,9 @@ describe('vigil bench fleet', () => {
       expect(role.processes).toBeGreaterThanOrEqual(1);
       expect(role.rss_mb).toBeGreaterThan(0);
     }
+    // As deploy/systemd runs them: the API first, the bulk work (and the devices' stand-in) below it.
+    const niceOf = (role: string): number | undefined => result.roles.find((r) => r.role === role)?.nice;
+    expect([niceOf('api'), niceOf('poller'), niceOf('worker'), niceOf('simulator')]).toEqual([0, 10, 10, 10]);
     expect(result.setup.sim_processes).toBe(1);
     expect(result.redis.used_mb_steady).toBeGreaterThan(0);
     expect(result.redis.masters).toHaveLength(1);

@@ -148,7 +148,9 @@ describe('outage SMS through an SMS centre, from notice to "service restored"', 
     expect(textsTo('79160000001')[2]).toBe(smsText('restored', 'ru', { timeZone: 'Etc/GMT-12' }));
     await until(async () => (await records()).get('outage:bs-1|night-1|outage')?.state === 'dropped');
     expect(textsTo('79160000003')).toEqual([]);
-    expect(await t.redis.zcard(t.keys.smsDue())).toBe(0);
+    // The SMS centre has the last "restored" as soon as it is submitted; the sender takes it off the
+    // queue when it records the answer, a moment later on a loaded machine (CI met that moment).
+    await until(async () => (await t.redis.zcard(t.keys.smsDue())) === 0);
     const diagnosis = await createDiagnosisService({
       redis: t.redis,
       keys: t.keys,

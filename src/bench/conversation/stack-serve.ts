@@ -2,7 +2,7 @@ import { reniceProcess } from '../../platform/renice-process.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
 
 /** deploy/systemd's Nice= for pollers and workers: the API comes first on a shared machine. */
-const BULK_NICE = 10;
+export const BULK_NICE = 10;
 
 export interface StackServeOptions {
   redisUrl: string;

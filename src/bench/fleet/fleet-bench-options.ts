@@ -31,6 +31,8 @@ export interface RoleUsage {
   cpu_s: number;
   cores: number;
   rss_mb: number;
+  /** Its niceness: pollers, workers and the simulator run at deploy/systemd's Nice=10, the API at 0. */
+  nice: number;
 }
 
 export interface OpensFigures {

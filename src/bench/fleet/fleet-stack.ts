@@ -9,7 +9,8 @@ import { Redis } from 'ioredis';
 import { createRedisConnection, waitForRedis } from '../../platform/redis-connection.js';
 import { createRedisKeys, type RedisKeys } from '../../platform/redis-keys.js';
 import { startBenchChild, type BenchChild } from '../bench-child.js';
-import { serveEnv } from '../conversation/stack-serve.js';
+import { BULK_NICE, serveEnv } from '../conversation/stack-serve.js';
+import { reniceProcess } from '../../platform/renice-process.js';
 import { freeUdpPort } from '../../platform/free-udp-port.js';
 import { writeProbes } from '../write-probes.js';
 import type { FleetBenchOptions } from './fleet-bench-options.js';
@@ -114,6 +115,9 @@ async function startServe(
     { timeoutMs: 30 * 60_000 },
   );
   children.push(child);
+  // As deploy/systemd runs them: pollers and workers below the API (Nice=10), so that opens are not
+  // answered behind a million devices' polls on a shared machine.
+  if (roles !== 'api') reniceProcess(child.pid, BULK_NICE);
   say(`service: vigil serve --roles ${roles} (pid ${child.pid})`);
   return child;
 }
@@ -148,6 +152,8 @@ export async function startFleetStack(
     const inventoryPath = join(dir, 'inventory.json');
     const sim = await startSim(options, env.VIGIL_SNMP_SIM_COMMUNITY as string, inventoryPath);
     children.push(sim);
+    // The simulator stands in for devices on other machines: no more ahead of the API than the pollers.
+    reniceProcess(sim.pid, BULK_NICE);
     const simStartSeconds = (performance.now() - simStarted) / 1000;
     say(`simulator: ${options.devices} devices in ${simStartSeconds.toFixed(1)} s (pid ${sim.pid})`);
     const importSeconds = await importInventory(inventoryPath, env);

@@ -26,11 +26,11 @@ export function formatFleetBench(r: FleetBenchResult): string {
       : []),
     `open → snapshot at ${r.opens.rate}/s: ${r.opens.ok}/${r.opens.attempted} ok, p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms` +
       (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : ''),
-    'role        processes  CPU s   cores  RSS MB',
+    'role        processes  CPU s   cores  RSS MB  nice',
     ...r.roles.map(
       (u) =>
         `${u.role.padEnd(12)}${String(u.processes).padStart(9)}${String(u.cpu_s).padStart(7)}` +
-        `${String(u.cores).padStart(8)}${String(u.rss_mb).padStart(8)}`,
+        `${String(u.cores).padStart(8)}${String(u.rss_mb).padStart(8)}${String(u.nice).padStart(6)}`,
     ),
   ];
   return lines.join('\n');

@@ -5,6 +5,8 @@ export interface ProcessUsage {
   pid: number;
   cpuS: number;
   rssMb: number;
+  /** Its niceness (of its main thread). */
+  nice: number;
 }
 
 const PAGE_BYTES = 4096;
@@ -26,6 +28,7 @@ export function processUsage(pid: number): ProcessUsage {
     pid,
     cpuS: (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_S,
     rssMb: (Number(fields[21] ?? 0) * PAGE_BYTES) / 2 ** 20,
+    nice: Number(fields[16] ?? 0),
   };
 }
 
@@ -48,5 +51,6 @@ export function treeUsage(pid: number): ProcessUsage & { processes: number } {
     processes: all.length,
     cpuS: all.reduce((sum, u) => sum + u.cpuS, 0),
     rssMb: all.reduce((sum, u) => sum + u.rssMb, 0),
+    nice: all[0]?.nice ?? 0,
   };
 }

@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, getPriority } from 'node:os';
 import type { RoleUsage } from './fleet-bench-options.js';
 import type { FleetStack } from './fleet-stack.js';
 import { processUsage, treeUsage, type ProcessUsage } from './process-usage.js';
@@ -12,11 +12,12 @@ export function readRoles(stack: FleetStack): Reading[] {
     processes: usages.length,
     cpu_s: usages.reduce((s, u) => s + u.cpuS, 0),
     rss_mb: usages.reduce((s, u) => s + u.rssMb, 0),
+    nice: usages[0]?.nice ?? 0,
   });
   const sim = treeUsage(stack.sim.pid);
   const bench = process.cpuUsage();
   return [
-    { role: 'simulator', processes: sim.processes, cpu_s: sim.cpuS, rss_mb: sim.rssMb },
+    { role: 'simulator', processes: sim.processes, cpu_s: sim.cpuS, rss_mb: sim.rssMb, nice: sim.nice },
     sum('api', [processUsage(stack.api.pid)]),
     sum(
       'poller',
@@ -32,6 +33,7 @@ export function readRoles(stack: FleetStack): Reading[] {
       processes: 1,
       cpu_s: (bench.user + bench.system) / 1e6,
       rss_mb: process.memoryUsage().rss / 2 ** 20,
+      nice: getPriority(),
     },
   ];
 }
@@ -47,6 +49,7 @@ export function usageBetween(before: Reading[], after: Reading[], seconds: numbe
       cpu_s: Number(cpu.toFixed(1)),
       cores: Number((cpu / Math.max(seconds, 1e-3)).toFixed(2)),
       rss_mb: Math.round(end.rss_mb),
+      nice: end.nice,
     };
   });
 }
