@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { readMasters } from '../../src/bench/fleet/fleet-readings.js';
 import { createRedisConnection, waitForRedis } from '../../src/platform/redis-connection.js';
 import { createRedisKeys } from '../../src/platform/redis-keys.js';
 import { ShardedQueue, startShardedWorkers } from '../../src/platform/sharded-queue.js';
@@ -18,20 +19,7 @@ import { startTestRedisCluster } from '../helpers/test-redis-cluster.js';
 const run = promisify(execFile);
 const [devices = 100_000, jobs = 30_000, shards = 6, firstOctet = 120] = process.argv.slice(2).map(Number);
 
-interface NodeStat {
-  usedMb: number;
-  commands: number;
-}
-
-async function stats(nodes: Redis[]): Promise<NodeStat[]> {
-  return Promise.all(
-    nodes.map(async (node) => {
-      const info = await node.info();
-      const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-      return { usedMb: field('used_memory') / 2 ** 20, commands: field('total_commands_processed') };
-    }),
-  );
-}
+const stats = readMasters;
 
 /** Per master: the peak memory added over `before` (sampled twice a second) and the commands served. */
 async function measure<T>(
