@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { createIncidentStore } from '../diagnosis/incident-store.js';
 import { FLEET_SERIES, type FleetSeries } from '../platform/fleet-counters.js';
 import { QUEUE_NAMES } from '../platform/queue-names.js';
@@ -16,6 +16,12 @@ export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 const localGauges = new Map<string, { help: string; read: () => number }>();
 export function registerLocalGauge(name: string, help: string, read: () => number): void {
   localGauges.set(name, { help, read });
+}
+
+/** Totals only this process counts, since it started. */
+const localCounters = new Map<string, { help: string; read: () => number }>();
+export function registerLocalCounter(name: string, help: string, read: () => number): void {
+  localCounters.set(name, { help, read });
 }
 
 const MISNAMED_DEFAULT_METRICS = [
@@ -55,6 +61,8 @@ function scrapeRegistry(snapshot: FleetSnapshot | undefined): Registry {
   }
   for (const [name, { help, read }] of localGauges)
     new Gauge({ name, help, registers: [registry] }).set(read());
+  for (const [name, { help, read }] of localCounters)
+    new Counter({ name, help, registers: [registry] }).inc(read());
   return registry;
 }
 

@@ -20,10 +20,14 @@ import { createMaintenanceStore } from '../diagnosis/maintenance-store.js';
 import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { createInventoryStore } from '../inventory/index.js';
-import { createMetricsRenderer, registerLocalGauge } from '../metrics/render-metrics.js';
+import {
+  createMetricsRenderer,
+  registerLocalCounter,
+  registerLocalGauge,
+} from '../metrics/render-metrics.js';
 import { createOverviewFeed } from '../metrics/overview-feed.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
-import type { Logger } from '../platform/logger.js';
+import { droppedLogLines, type Logger } from '../platform/logger.js';
 import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection, type RedisPurpose } from '../platform/redis-connection.js';
 import { READER_STOP_GRACE_MS, waitAtMost } from '../platform/stop-reader-loop.js';
@@ -274,8 +278,13 @@ function conversationOpenBounds(config: Config): Omit<OpenBounds, 'keyId'> {
   };
 }
 
-/** This process's own gauges on /metrics: its stream clients and its memory. */
+/** This process's own gauges on /metrics: its stream clients, its memory, the log lines it dropped. */
 function registerApiGauges(streamClients: () => number): void {
+  registerLocalCounter(
+    'vigil_log_lines_dropped_total',
+    'Log lines this API process dropped because the log reader (journald, a pipe) did not keep up.',
+    droppedLogLines,
+  );
   registerLocalGauge(
     'vigil_stream_clients',
     'Conversation event streams (SSE and WebSocket) open on this API instance.',

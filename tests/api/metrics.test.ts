@@ -44,6 +44,8 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^vigil_queue_jobs\{queue="actions",state="waiting"\} 0$/m);
     expect(text).toMatch(/^vigil_suggestions_total 0$/m);
     expect(Number(/^vigil_api_resident_memory_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(1_000_000);
+    expect(text).toContain('# TYPE vigil_log_lines_dropped_total counter');
+    expect(text).toMatch(/^vigil_log_lines_dropped_total 0$/m);
     // Every sample line is `name{labels} value` with a numeric value: what a Prometheus parser needs
     // (prom-client writes an event-loop mean not yet measured as "Nan", which Prometheus parses).
     for (const line of text
