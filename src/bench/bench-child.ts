@@ -19,6 +19,8 @@ export interface BenchChild {
   rssMb(): number;
   /** Lines logged so far whose `msg` matches, parsed (for warnings worth reporting). */
   logged(msg: RegExp): Record<string, unknown>[];
+  /** The HTTP answers it logged as completed between two times (ms since epoch): their own time, ms. */
+  responseTimesMs(fromMs: number, toMs: number): number[];
   /** True until it has exited. */
   readonly running: boolean;
   stop(): Promise<void>;
@@ -58,6 +60,8 @@ export async function startBenchChild(
 ): Promise<BenchChild> {
   let last: Record<string, unknown> | undefined;
   const kept: Record<string, unknown>[] = [];
+  // Fastify's "request completed" lines: [when, responseTime] pairs, capped.
+  const answered: number[] = [];
   const child = await startChildProcess({
     name,
     args: [...(options.nodeArgs ?? []), MAIN, ...args],
@@ -66,6 +70,8 @@ export async function startBenchChild(
     onLine: (line) => {
       last = parseLogLine(line);
       if (last && typeof last.level === 'number' && last.level >= 40 && kept.length < 1000) kept.push(last);
+      if (last?.msg === 'request completed' && typeof last.responseTime === 'number' && answered.length < 2e6)
+        answered.push(Number(last.time), last.responseTime);
     },
     readyWhen: { line: () => last?.msg === readyMsg },
   });
@@ -83,6 +89,14 @@ export async function startBenchChild(
     },
     rssMb: () => Math.round((Number(procStat(child.pid)[21] ?? 0) * 4096) / 2 ** 20),
     logged: (msg) => kept.filter((r) => typeof r.msg === 'string' && msg.test(r.msg)),
+    responseTimesMs: (fromMs, toMs) => {
+      const times: number[] = [];
+      for (let i = 0; i < answered.length; i += 2) {
+        const at = answered[i] as number;
+        if (at >= fromMs && at <= toMs) times.push(answered[i + 1] as number);
+      }
+      return times;
+    },
     get running() {
       return child.running;
     },

@@ -65,6 +65,9 @@ describe('vigil bench fleet', () => {
     expect(result.redis.masters).toHaveLength(1);
     expect(result.opens).toMatchObject({ rate: 20, attempted: 40, ok: 40, errors: {} });
     expect(result.opens.latency_ms.n).toBe(40);
+    // The API's own time for each open, from its request log: no more answers than opens, and none slower.
+    expect(result.opens.api_response_ms?.n).toBe(40);
+    expect(result.opens.api_response_ms?.max).toBeLessThanOrEqual(result.opens.latency_ms.max);
     expect(await redis.keys('vigil-bench-fleet:*')).toEqual([]);
   });
 

@@ -41,6 +41,11 @@ export interface OpensFigures {
   ok: number;
   errors: Record<string, number>;
   latency_ms: Latency;
+  /**
+   * The API's own time for the requests it completed while the opens ran (Fastify's responseTime):
+   * what is left of `latency_ms` is the client's, the machine's scheduling and the loopback's.
+   */
+  api_response_ms?: Latency;
 }
 
 export interface FleetBenchResult {

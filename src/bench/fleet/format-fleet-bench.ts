@@ -25,7 +25,10 @@ export function formatFleetBench(r: FleetBenchResult): string {
         )
       : []),
     `open → snapshot at ${r.opens.rate}/s: ${r.opens.ok}/${r.opens.attempted} ok, p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms` +
-      (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : ''),
+      (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : '') +
+      (r.opens.api_response_ms
+        ? `; in the API (its responseTime, ${r.opens.api_response_ms.n} answers) p50 ${r.opens.api_response_ms.p50} ms, p99 ${r.opens.api_response_ms.p99} ms, max ${r.opens.api_response_ms.max} ms`
+        : ''),
     'role        processes  CPU s   cores  RSS MB  nice',
     ...r.roles.map(
       (u) =>

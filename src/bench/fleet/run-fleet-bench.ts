@@ -73,14 +73,18 @@ async function measureCycles(
     options.opensRate * options.opensSeconds,
   );
   const opensDelayMs = Math.max(0, (windowMs - options.opensSeconds * 1000) / 2);
-  const opens = sleep(opensDelayMs).then(() => {
+  const opens = sleep(opensDelayMs).then(async () => {
     say(`opening ${options.opensRate * options.opensSeconds} conversations at ${options.opensRate}/s`);
-    return measureOpensApart({
+    const from = Date.now();
+    const figures = await measureOpensApart({
       apiUrl: stack.apiUrl,
       headers: stack.agentHeaders,
       subscribers,
       options: { rate: options.opensRate, seconds: options.opensSeconds },
     });
+    // The API's log lines come through a pipe: a moment for the last ones.
+    await sleep(1_000);
+    return { ...figures, api_response_ms: latency(stack.api.responseTimesMs(from, Date.now())) };
   });
   let overdueMax = 0;
   let lastSaid = Date.now();
