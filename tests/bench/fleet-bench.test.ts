@@ -67,6 +67,8 @@ describe('vigil bench fleet', () => {
     expect(result.opens.latency_ms.n).toBe(40);
     // The API's own time for each open, from its request log: no more answers than opens, and none slower.
     expect(result.opens.api_response_ms?.n).toBe(40);
+    expect(result.opens.p99_ms_by_second).toHaveLength(2);
+    expect(Math.max(...result.opens.p99_ms_by_second)).toBeLessThanOrEqual(result.opens.latency_ms.max);
     expect(result.opens.api_response_ms?.max).toBeLessThanOrEqual(result.opens.latency_ms.max);
     expect(await redis.keys('vigil-bench-fleet:*')).toEqual([]);
   });

@@ -41,6 +41,8 @@ export interface OpensFigures {
   ok: number;
   errors: Record<string, number>;
   latency_ms: Latency;
+  /** The p99 of the opens sent in each second of the run, in order. */
+  p99_ms_by_second: number[];
   /**
    * The API's own time for the requests it completed while the opens ran (Fastify's responseTime):
    * what is left of `latency_ms` is the client's, the machine's scheduling and the loopback's.

@@ -26,6 +26,8 @@ export async function measureOpens(
 ): Promise<OpensFigures> {
   const total = Math.max(1, Math.round(options.rate * options.seconds));
   const latencies: number[] = [];
+  // By the second the open was sent in: a cold start shows apart from the steady state.
+  const bySecond: number[][] = Array.from({ length: Math.ceil(total / options.rate) }, () => []);
   const errors: Record<string, number> = {};
   const tasks: Promise<void>[] = [];
   const openOne = async (i: number): Promise<void> => {
@@ -37,8 +39,10 @@ export async function measureOpens(
     };
     try {
       const answer = await httpJson('POST', `${apiUrl}/v1/conversations`, headers, body);
-      if (answer.status === 201) latencies.push(performance.now() - sent);
-      else count(errors, `HTTP ${answer.status}`);
+      if (answer.status === 201) {
+        latencies.push(performance.now() - sent);
+        bySecond[Math.floor(i / options.rate)]?.push(performance.now() - sent);
+      } else count(errors, `HTTP ${answer.status}`);
     } catch (error) {
       count(errors, error instanceof Error ? error.message : String(error));
     }
@@ -51,5 +55,6 @@ export async function measureOpens(
     ok: latencies.length,
     errors,
     latency_ms: latency(latencies),
+    p99_ms_by_second: bySecond.map((second) => latency(second).p99),
   };
 }

@@ -28,7 +28,8 @@ export function formatFleetBench(r: FleetBenchResult): string {
       (Object.keys(r.opens.errors).length > 0 ? `; errors ${JSON.stringify(r.opens.errors)}` : '') +
       (r.opens.api_response_ms
         ? `; in the API (its responseTime, ${r.opens.api_response_ms.n} answers) p50 ${r.opens.api_response_ms.p50} ms, p99 ${r.opens.api_response_ms.p99} ms, max ${r.opens.api_response_ms.max} ms`
-        : ''),
+        : '') +
+      `; p99 by second ${r.opens.p99_ms_by_second.join(' ')} ms`,
     'role        processes  CPU s   cores  RSS MB  nice',
     ...r.roles.map(
       (u) =>
