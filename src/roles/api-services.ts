@@ -20,14 +20,10 @@ import { createMaintenanceStore } from '../diagnosis/maintenance-store.js';
 import { createRebootLedger } from '../diagnosis/reboot-ledger.js';
 import { createSuggestionStore } from '../diagnosis/suggestion-store.js';
 import { createInventoryStore } from '../inventory/index.js';
-import {
-  createMetricsRenderer,
-  registerLocalCounter,
-  registerLocalGauge,
-} from '../metrics/render-metrics.js';
+import { createMetricsRenderer } from '../metrics/render-metrics.js';
 import { createOverviewFeed } from '../metrics/overview-feed.js';
 import { createOutcomeStore } from '../outcomes/outcome-store.js';
-import { droppedLogLines, type Logger } from '../platform/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { POLL_QUEUE, PROBE_QUEUE } from '../platform/queue-names.js';
 import { createRedisConnection, type RedisPurpose } from '../platform/redis-connection.js';
 import { READER_STOP_GRACE_MS, waitAtMost } from '../platform/stop-reader-loop.js';
@@ -40,6 +36,7 @@ import { createBatchWindow } from '../shared/batch-window.js';
 import { createPollerStateStore } from '../polling/poller-state-store.js';
 import { livePlaybooks } from '../reload/live-files.js';
 import { createEmbedServices } from './embed-services.js';
+import { registerApiGauges } from './api-process-metrics.js';
 import { createSmsStore } from '../sms/index.js';
 
 export interface ApiServicesDeps {
@@ -276,28 +273,4 @@ function conversationOpenBounds(config: Config): Omit<OpenBounds, 'keyId'> {
     perKeyPerMinute: limits.conversationOpensPerKeyPerMinute,
     perSubscriberPerMinute: limits.conversationOpensPerSubscriberPerMinute,
   };
-}
-
-/** This process's own gauges on /metrics: its stream clients, its memory, the log lines it dropped. */
-function registerApiGauges(streamClients: () => number): void {
-  registerLocalCounter(
-    'vigil_log_lines_dropped_total',
-    'Log lines this API process dropped because the log reader (journald, a pipe) did not keep up.',
-    droppedLogLines,
-  );
-  registerLocalGauge(
-    'vigil_stream_clients',
-    'Conversation event streams (SSE and WebSocket) open on this API instance.',
-    streamClients,
-  );
-  registerLocalGauge(
-    'vigil_api_resident_memory_bytes',
-    'Resident memory of this API process.',
-    () => process.memoryUsage().rss,
-  );
-  registerLocalGauge(
-    'vigil_api_heap_used_bytes',
-    'V8 heap in use by this API process (with all roles in one process, the whole service).',
-    () => process.memoryUsage().heapUsed,
-  );
 }
