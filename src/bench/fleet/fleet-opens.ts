@@ -40,8 +40,9 @@ export async function measureOpens(
     try {
       const answer = await httpJson('POST', `${apiUrl}/v1/conversations`, headers, body);
       if (answer.status === 201) {
-        latencies.push(performance.now() - sent);
-        bySecond[Math.floor(i / options.rate)]?.push(performance.now() - sent);
+        const took = performance.now() - sent;
+        latencies.push(took);
+        bySecond[Math.floor(i / options.rate)]?.push(took);
       } else count(errors, `HTTP ${answer.status}`);
     } catch (error) {
       count(errors, error instanceof Error ? error.message : String(error));
