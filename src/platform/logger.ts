@@ -35,7 +35,10 @@ export const LOG_BUFFER_BYTES = 8 * 2 ** 20;
 /** How long after the first dropped line the count is written: once per stall, not once per line. */
 const DROPPED_REPORT_DELAY_MS = 5_000;
 
+// Per process, as standard error is: every logger's drops count once and are reported once.
 let dropped = 0;
+let reported = 0;
+let report: NodeJS.Timeout | undefined;
 /** Log lines this process dropped because its log reader did not keep up (vigil_log_lines_dropped_total). */
 export function droppedLogLines(): number {
   return dropped;
@@ -58,8 +61,6 @@ export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: DestinationStream,
 ): Logger {
-  let report: NodeJS.Timeout | undefined;
-  let reported = 0;
   const onDrop = (): void => {
     dropped += 1;
     report ??= setTimeout(() => {
