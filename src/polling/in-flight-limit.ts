@@ -11,20 +11,36 @@ export class InFlightLimit {
 
   constructor(readonly max: number) {}
 
+  /**
+   * A slot: undefined when one was free and is now held, else a promise of the slot passed on by a
+   * `release`. Not an async function: a slot taken at once (most polls) costs no promise.
+   */
+  acquire(): Promise<void> | undefined {
+    if (this.active < this.max) {
+      this.active += 1;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Gives the slot back: straight to the next waiter, so `active` only counts down when none waits. */
+  release(): void {
+    const next = this.head < this.waiting.length ? this.waiting[this.head++] : undefined;
+    if (this.head >= 1_024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    if (next) next();
+    else this.active -= 1;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
+    const wait = this.acquire();
+    if (wait) await wait;
     try {
       return await task();
     } finally {
-      // The slot passes straight to the next waiter, so `active` only counts down when none waits.
-      const next = this.head < this.waiting.length ? this.waiting[this.head++] : undefined;
-      if (this.head >= 1_024 && this.head * 2 >= this.waiting.length) {
-        this.waiting = this.waiting.slice(this.head);
-        this.head = 0;
-      }
-      if (next) next();
-      else this.active -= 1;
+      this.release();
     }
   }
 }

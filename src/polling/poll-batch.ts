@@ -28,28 +28,38 @@ export async function pollBatch(
   const feed = new InputFeed(deps, ids, extra);
   const writer = new ChunkWriter(deps);
   const pollDeps = { poller: deps.poller, authProfiles: deps.authProfiles, clock: deps.clock ?? Date.now };
-  // The next input is taken once a slot in flight is had, so no input waits loaded for a slot.
-  const pollNext = async (): Promise<boolean> => {
-    const input = await feed.next();
-    if (!input) return false;
-    try {
-      writer.add(await pollOneDevice(pollDeps, input));
-    } catch (error) {
-      // A bug in decoding or detection for one device must not stop the batch.
-      deps.log.error({ err: error, deviceId: input.device.id }, 'poll failed unexpectedly');
+  const { inFlight } = deps;
+  // One async loop per worker, not an async call per device: a poll's slot, input and result are
+  // taken without a promise each where they are at hand (the garbage of per-device promise layers was
+  // a tenth of the poll path's allocations). The next input is taken once a slot is had, so no input
+  // waits loaded for a slot.
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const slot = inFlight?.acquire();
+      if (slot) await slot;
+      try {
+        const input = feed.take() ?? (await feed.next());
+        if (!input) return;
+        try {
+          writer.add(await pollOneDevice(pollDeps, input));
+        } catch (error) {
+          // A bug in decoding or detection for one device must not stop the batch.
+          deps.log.error({ err: error, deviceId: input.device.id }, 'poll failed unexpectedly');
+        }
+      } finally {
+        inFlight?.release();
+      }
     }
-    return true;
   };
-  const workers = Array.from({ length: Math.min(deps.concurrency ?? 256, ids.length) }, async () => {
-    while (await (deps.inFlight ? deps.inFlight.run(pollNext) : pollNext()));
-  });
-  await Promise.all(workers);
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 256, ids.length) }, worker));
   return writer.close();
 }
 
 /** A batch's inputs, loaded a chunk ahead of the polls that need them. */
 class InputFeed {
-  private readonly ready: PollOneInput[] = [];
+  /** Read from `head`, each taken slot cleared: `shift` copied the array at every poll. */
+  private ready: (PollOneInput | undefined)[] = [];
+  private head = 0;
   private nextId = 0;
   private loading: Promise<void> | undefined;
 
@@ -59,11 +69,20 @@ class InputFeed {
     private readonly extra: Pick<PollOneInput, 'trapNamed'>,
   ) {}
 
+  /** The next input if one is loaded (asking for the next chunk when half of this one is taken). */
+  take(): PollOneInput | undefined {
+    // Half a chunk left: the next one is asked for while these are polled.
+    if (this.ready.length - this.head <= LOAD_CHUNK / 2) this.loadMore();
+    if (this.head >= this.ready.length) return undefined;
+    const input = this.ready[this.head] as PollOneInput;
+    this.ready[this.head++] = undefined;
+    return input;
+  }
+
+  /** The next input, waiting for its chunk's load; undefined when the batch has none left. */
   async next(): Promise<PollOneInput | undefined> {
     for (;;) {
-      // Half a chunk left: the next one is asked for while these are polled.
-      if (this.ready.length <= LOAD_CHUNK / 2) this.loadMore();
-      const input = this.ready.shift();
+      const input = this.take();
       if (input) return input;
       if (!this.loading) return undefined;
       await this.loading;
@@ -75,6 +94,10 @@ class InputFeed {
     const chunk = this.ids.slice(this.nextId, (this.nextId += LOAD_CHUNK));
     const { extra } = this;
     this.loading = loadPollInputs(this.deps, chunk).then((inputs) => {
+      if (this.head >= this.ready.length) {
+        this.ready = [];
+        this.head = 0;
+      }
       for (const input of inputs) this.ready.push(extra.trapNamed ? { ...input, ...extra } : input);
       this.loading = undefined;
     });

@@ -1,11 +1,8 @@
 import type { AuthProfile } from '../snmp/auth-profile.js';
-import type { GetRequestTemplate } from '../snmp/get-request-template.js';
-import { snmpGet } from '../snmp/snmp-session.js';
-import type { SnmpException, SnmpValue } from '../snmp/snmp-value.js';
 import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
 import { applyDerived } from '../probes/derived-metric.js';
-import { getSkippingNoSuchName } from './v1-no-such-name.js';
+import { getValues, readPlan, type Readings } from './read-plan.js';
 import { discoverTableIndices, type Discovery } from './discover-table-indices.js';
 import type { TableIndices } from './poll-plan.js';
 import { PollPlanCache, type CompiledPlan } from './poll-plan-cache.js';
@@ -31,15 +28,6 @@ export interface DevicePollOutput {
 
 export interface DevicePoller {
   poll(target: PollTarget, probe: Probe, indices?: TableIndices): Promise<DevicePollOutput>;
-}
-
-type Values = (SnmpValue | SnmpException)[];
-interface Step {
-  outcome: PollOutcome | 'error_status';
-  values: Values;
-  reason?: string;
-  retries: number;
-  pdus: number;
 }
 
 /**
@@ -103,32 +91,64 @@ interface PollerDeps {
 
 /**
  * `knownIndices` undefined: the device was never polled with this probe, and may borrow its model's
- * rows; `{}` (or a table missing): walk its own (after a reboot or a table change).
+ * rows; `{}` (or a table missing): walk its own (after a reboot or a table change). A device whose rows
+ * are known (every poll after its first) takes the short way: its GETs, then the sample, with no async
+ * frame of its own (a poll's promise layers were a tenth of the poll path's garbage).
  */
-// eslint-disable-next-line max-lines-per-function -- one poll's steps in order, each a call
-async function pollDevice(
+function pollDevice(
   deps: PollerDeps,
   target: PollTarget,
   probe: Probe,
   knownIndices: TableIndices | undefined,
   mayBorrow = true,
 ): Promise<DevicePollOutput> {
+  if (knownIndices === undefined || probe.tables.some((t) => knownIndices[t.name] === undefined))
+    return pollDeviceWalking(deps, target, probe, knownIndices, mayBorrow);
   const started = performance.now();
-  const counts = { pdus: 0, retries: 0 };
-  const done = (
-    outcome: PollOutcome,
-    extra: Partial<PollResult>,
-    nextIndices: TableIndices,
-  ): DevicePollOutput => ({
+  const compiled = deps.plans.get(target.profile, probe, knownIndices);
+  return readPlan(deps.transport, target, probe, compiled).then((read) =>
+    sampleOf(deps, { target, probe, started, counts: { pdus: 0, retries: 0 } }, compiled, read, {
+      indices: knownIndices,
+      lent: false,
+    }),
+  );
+}
+
+/** One poll as it goes: what it polls, since when, and the requests it has made so far. */
+interface PollUnderway {
+  target: PollTarget;
+  probe: Probe;
+  started: number;
+  counts: { pdus: number; retries: number };
+}
+
+function finished(
+  poll: PollUnderway,
+  outcome: PollOutcome,
+  extra: Partial<PollResult>,
+  nextIndices: TableIndices,
+): DevicePollOutput {
+  const { counts } = poll;
+  return {
     result: {
-      deviceId: target.id,
+      deviceId: poll.target.id,
       outcome,
       ...extra,
-      meta: { durationMs: performance.now() - started, retries: counts.retries, pdus: counts.pdus },
+      meta: { durationMs: performance.now() - poll.started, retries: counts.retries, pdus: counts.pdus },
     },
     indices: nextIndices,
-  });
+  };
+}
 
+/** A poll that must learn its table rows first: borrowed from its model, or walked. */
+async function pollDeviceWalking(
+  deps: PollerDeps,
+  target: PollTarget,
+  probe: Probe,
+  knownIndices: TableIndices | undefined,
+  mayBorrow: boolean,
+): Promise<DevicePollOutput> {
+  const poll: PollUnderway = { target, probe, started: performance.now(), counts: { pdus: 0, retries: 0 } };
   let indices = knownIndices ?? {};
   const needsWalk = probe.tables.some((t) => knownIndices?.[t.name] === undefined);
   // Decided before any await: the devices polled alongside the first of a model wait for its walk.
@@ -148,21 +168,34 @@ async function pollDevice(
   if (lent) indices = lent;
   else if (needsWalk) {
     const discovered = await (walk ?? walkIfAnswering(deps, target, probe));
-    counts.pdus += discovered.pdus;
+    poll.counts.pdus += discovered.pdus;
     const { failure } = discovered;
-    if (failure) return done(failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});
+    if (failure) return finished(poll, failure.outcome, failure.reason ? { reason: failure.reason } : {}, {});
     indices = discovered.indices;
   }
-
   const compiled = deps.plans.get(target.profile, probe, indices);
   const read = await readPlan(deps.transport, target, probe, compiled);
+  return sampleOf(deps, poll, compiled, read, { indices, lent: lent !== undefined });
+}
+
+/** The plan's readings → the poll's output: its outcome, its sample, the rows to reuse next time. */
+function sampleOf(
+  deps: PollerDeps,
+  poll: PollUnderway,
+  compiled: CompiledPlan,
+  read: Readings,
+  rows: { indices: TableIndices; lent: boolean },
+): DevicePollOutput | Promise<DevicePollOutput> {
+  const { probe, counts } = poll;
+  const { indices, lent } = rows;
   counts.pdus += read.pdus;
   counts.retries += read.retries;
   const { firstFailure } = read;
   // Nothing answered: the device's outcome is the failure's. Some answered: a partial sample.
   if (firstFailure && firstFailure.outcome !== 'error_status' && read.answered === 0)
     // Lent rows nothing confirmed are not kept: the next poll walks the device's own.
-    return done(
+    return finished(
+      poll,
       firstFailure.outcome,
       firstFailure.reason ? { reason: firstFailure.reason } : {},
       lent ? {} : indices,
@@ -170,15 +203,18 @@ async function pollDevice(
   const { sample, missing, tableChanged } = decodeSample(compiled.slots, read.values, deps.clock());
   if (lent && read.answered > 0 && (tableChanged || !lentRowsHold(probe, sample))) {
     // Its model's rows are not this device's: it is walked on its own, in this same poll.
-    const own = await pollDevice(deps, target, probe, undefined, false);
-    own.result.meta.pdus += counts.pdus;
-    own.result.meta.retries += counts.retries;
-    return own;
+    return pollDeviceWalking(deps, poll.target, probe, undefined, false).then((own) => {
+      own.result.meta.pdus += counts.pdus;
+      own.result.meta.retries += counts.retries;
+      return own;
+    });
   }
   if (probe.derived.length > 0) applyDerived(probe.derived, sample);
   const partial = missing.length > 0 || firstFailure !== undefined;
-  const reason = [...read.problems, ...missingReason(missing)].join('; ');
-  return done(
+  const problems = read.problems.length === 0 && missing.length === 0;
+  const reason = problems ? '' : [...read.problems, ...missingReason(missing)].join('; ');
+  return finished(
+    poll,
     partial ? 'partial' : 'ok',
     { sample, ...(reason ? { reason } : {}) },
     tableChanged ? {} : indices,
@@ -195,80 +231,4 @@ function lentRowsHold(probe: Probe, sample: PollSample): boolean {
 function missingReason(missing: readonly string[]): string[] {
   if (missing.length === 0) return [];
   return [`missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`];
-}
-
-/** What the plan's GETs brought back: one value per slot, a failed request's slots noSuchObject. */
-interface Readings {
-  values: Values;
-  problems: string[];
-  firstFailure: Step | undefined;
-  answered: number;
-  pdus: number;
-  retries: number;
-}
-
-async function readPlan(
-  transport: UdpGetTransport,
-  target: PollTarget,
-  probe: Probe,
-  { plan, slots, templates }: CompiledPlan,
-): Promise<Readings> {
-  const read: Readings = {
-    values: [],
-    problems: [],
-    firstFailure: undefined,
-    answered: 0,
-    pdus: 0,
-    retries: 0,
-  };
-  for (const [r, request] of plan.requests.entries()) {
-    const step = await getValues(transport, target, probe, request.oids, templates?.[r]);
-    read.pdus += step.pdus;
-    read.retries += step.retries;
-    if (step.outcome === 'ok') {
-      read.answered += 1;
-      // The transport's array is this request's own: the first answer is kept as it is, not copied.
-      if (read.values.length === 0) read.values = step.values;
-      else for (const value of step.values) read.values.push(value);
-    } else {
-      read.firstFailure ??= step;
-      if (step.reason) read.problems.push(step.reason);
-      read.values.push(...request.oids.map((): SnmpException => 'noSuchObject'));
-      // A silent device will not answer the next request either.
-      if (step.outcome !== 'error_status') break;
-    }
-  }
-  while (read.values.length < slots.length) read.values.push('noSuchObject');
-  return read;
-}
-
-/** One GET: v1/v2c through the shared transport and its template, v3 through a session. */
-async function getValues(
-  transport: UdpGetTransport,
-  target: PollTarget,
-  probe: Probe,
-  oids: string[],
-  template: GetRequestTemplate | undefined,
-): Promise<Step> {
-  if (target.profile.version === '3' || !template) {
-    const result = await snmpGet({ ...target, timeoutMs: probe.timeoutMs, retries: probe.retries }, oids);
-    return {
-      outcome: result.outcome === 'error_status' ? 'error_status' : result.outcome,
-      values: result.varbinds.map((vb) => vb.value),
-      ...(result.reason ? { reason: result.reason } : {}),
-      retries: 0,
-      pdus: 1,
-    };
-  }
-  const options = { timeoutMs: probe.timeoutMs, retries: probe.retries };
-  let result = await transport.get(target, template, options);
-  if (target.profile.version === '1' && result.outcome === 'error_status')
-    result = await getSkippingNoSuchName(transport, target, oids, result, options);
-  return {
-    outcome: result.outcome,
-    values: result.values,
-    ...(result.reason ? { reason: result.reason } : {}),
-    retries: result.retries,
-    pdus: result.pdus,
-  };
 }

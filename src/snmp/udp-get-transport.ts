@@ -80,6 +80,7 @@ export class UdpGetTransport {
   private readonly pending = new Map<number, Pending>();
   private nextId = MIN_REQUEST_ID + Math.floor(Math.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID));
   private readonly ready: Promise<void>;
+  private bound = false;
   readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0, malformed: 0 };
 
   constructor() {
@@ -87,11 +88,17 @@ export class UdpGetTransport {
     this.socket.on('message', (datagram, rinfo) => this.receive(datagram, rinfo));
     // A socket error (e.g. ICMP port unreachable surfaced by the OS) must not end the process.
     this.socket.on('error', () => undefined);
-    this.ready = new Promise((resolve) => this.socket.bind(0, () => resolve()));
+    this.ready = new Promise((resolve) =>
+      this.socket.bind(0, () => {
+        this.bound = true;
+        resolve();
+      }),
+    );
   }
 
-  async get(target: GetTarget, template: GetRequestTemplate, options: GetOptions): Promise<GetOutcome> {
-    await this.ready;
+  /** Not an async function: once the socket is bound, a GET costs one promise, not three. */
+  get(target: GetTarget, template: GetRequestTemplate, options: GetOptions): Promise<GetOutcome> {
+    if (!this.bound) return this.ready.then(() => this.get(target, template, options));
     const requestId = this.allocateId();
     return new Promise((resolve) => {
       const pending: Pending = {
