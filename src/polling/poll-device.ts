@@ -1,4 +1,4 @@
-import type { AuthProfile } from '../snmp/auth-profile.js';
+import type { PollTarget } from './poll-target.js';
 import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import { decodeSample } from './decode-sample.js';
 import { applyDerived } from '../probes/derived-metric.js';
@@ -11,14 +11,7 @@ import { rowSelected } from '../probes/row-selection.js';
 import { ModelDiscoveries } from './model-discoveries.js';
 import type { Probe } from '../probes/probe-types.js';
 
-export interface PollTarget {
-  id: string;
-  host: string;
-  port: number;
-  profile: AuthProfile;
-  /** The inventory's model: devices of one model lend each other their table rows (model-discoveries.ts). */
-  model?: string;
-}
+export type { PollTarget } from './poll-target.js';
 
 export interface DevicePollOutput {
   result: PollResult;

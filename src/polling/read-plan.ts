@@ -5,7 +5,7 @@ import type { UdpGetTransport } from '../snmp/udp-get-transport.js';
 import type { PollOutcome } from '../probes/poll-result.js';
 import type { Probe } from '../probes/probe-types.js';
 import type { CompiledPlan } from './poll-plan-cache.js';
-import type { PollTarget } from './poll-device.js';
+import type { PollTarget } from './poll-target.js';
 import { getSkippingNoSuchName } from './v1-no-such-name.js';
 
 type Values = (SnmpValue | SnmpException)[];
