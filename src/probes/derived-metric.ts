@@ -69,14 +69,16 @@ function formulaValue(
   sample: PollSample,
   rows: Record<string, string[]> | undefined,
 ): number | undefined {
+  // Indexed loops: `for…of` left an iterator result per term in the garbage of every poll.
+  const { sum, minus } = formula;
   let total = 0;
-  for (const term of formula.sum) {
-    const value = termValue(term, sample, rows);
+  for (let i = 0; i < sum.length; i++) {
+    const value = termValue(sum[i] as DerivedTerm, sample, rows);
     if (value === undefined) return undefined;
     total += value;
   }
-  for (const term of formula.minus) {
-    const value = termValue(term, sample, rows);
+  for (let i = 0; i < minus.length; i++) {
+    const value = termValue(minus[i] as DerivedTerm, sample, rows);
     if (value === undefined) return undefined;
     total -= value;
   }
@@ -95,13 +97,17 @@ export function computeDerivedMetric(metric: DerivedMetric, sample: PollSample):
 
 /** Writes every derived metric into the sample's scalars (null when none of its alternatives could). */
 export function applyDerived(derived: readonly DerivedMetric[], sample: PollSample): void {
-  for (const metric of derived) sample.scalars[metric.name] = derivedValue(metric, sample);
+  for (let i = 0; i < derived.length; i++) {
+    const metric = derived[i] as DerivedMetric;
+    sample.scalars[metric.name] = derivedValue(metric, sample);
+  }
 }
 
 /** computeDerivedMetric's value alone, with no record of the rows taken: what every poll needs. */
 function derivedValue(metric: DerivedMetric, sample: PollSample): number | null {
-  for (const formula of metric.alternatives) {
-    const value = formulaValue(formula, sample, undefined);
+  const { alternatives } = metric;
+  for (let i = 0; i < alternatives.length; i++) {
+    const value = formulaValue(alternatives[i] as DerivedFormula, sample, undefined);
     if (value !== undefined) return value;
   }
   return null;

@@ -19,15 +19,20 @@ function matches(match: ColumnMatch, value: SampleValue | undefined): boolean {
 
 /** Whether a row holds every column match of one condition. */
 export function conditionHolds(condition: RowCondition, row: Row): boolean {
-  // Loops, not every/some with a closure: this runs for every row of every poll (derived metrics).
-  for (const m of condition) if (!matches(m, row[m.column])) return false;
+  // Indexed loops, not every/some with a closure nor for…of with its iterator results: this runs for
+  // every row of every poll (derived metrics).
+  for (let i = 0; i < condition.length; i++) {
+    const m = condition[i] as ColumnMatch;
+    if (!matches(m, row[m.column])) return false;
+  }
   return true;
 }
 
 /** Any of the conditions (every row when there are none). */
 export function anyConditionHolds(conditions: readonly RowCondition[], row: Row): boolean {
   if (conditions.length === 0) return true;
-  for (const c of conditions) if (conditionHolds(c, row)) return true;
+  for (let i = 0; i < conditions.length; i++)
+    if (conditionHolds(conditions[i] as RowCondition, row)) return true;
   return false;
 }
 
