@@ -62,26 +62,25 @@ export function interfaceTable(sample: PollSample | undefined): Record<string, I
 export type OrderedInterface = { ifIndex: string; row: InterfaceRow; upstream: boolean };
 
 /**
- * The last ordering per table object: wan_down and error_rate judge the same poll's table one after
- * the other, so it is ordered once per poll, not once per detector. Weak: a sample's table is
- * garbage with its sample.
+ * The last ordering, by table object: wan_down and error_rate judge the same poll's table one after
+ * the other, so it is ordered once per poll, not once per detector. One entry, not a WeakMap of every
+ * table: a weak entry per poll was work for every young-generation collection.
  */
-const ordered = new WeakMap<Record<string, InterfaceRow>, { probe: Probe; list: OrderedInterface[] }>();
+let last: { table: Record<string, InterfaceRow>; probe: Probe; list: OrderedInterface[] } | undefined;
 
 /** Interfaces, upstream first (wan_down and error_rate look there first), then by ifIndex. */
 export function interfacesUpstreamFirst(
   probe: Probe,
   table: Record<string, InterfaceRow>,
 ): readonly OrderedInterface[] {
-  const known = ordered.get(table);
-  if (known?.probe === probe) return known.list;
+  if (last?.table === table && last.probe === probe) return last.list;
   const list: OrderedInterface[] = [];
   for (const ifIndex in table) {
     const row = table[ifIndex] as InterfaceRow;
     list.push({ ifIndex, row, upstream: isUpstream(probe, row) });
   }
   list.sort((a, b) => Number(b.upstream) - Number(a.upstream) || compareIndex(a.ifIndex, b.ifIndex));
-  ordered.set(table, { probe, list });
+  last = { table, probe, list };
   return list;
 }
 
