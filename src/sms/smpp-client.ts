@@ -202,12 +202,21 @@ export class SmppClient {
     );
   }
 
+  /**
+   * A receipt is acknowledged once it is recorded, not before: an SMS centre keeps a receipt no
+   * session acknowledged and delivers it again (to the next bind, after a restart), so a worker that
+   * stops between the two loses nothing. One not recorded (Redis away) is answered with a temporary
+   * error, which the centre retries.
+   */
   private onDeliver(s: Session, pdu: Pdu): void {
-    s.send(pdu.response());
     const receipt = parseReceipt(pdu);
-    if (receipt)
-      this.options
-        .onReceipt(receipt)
-        .catch((error: unknown) => this.log.warn({ err: error }, 'receipt not recorded'));
+    if (!receipt) return void s.send(pdu.response());
+    this.options.onReceipt(receipt).then(
+      () => s.send(pdu.response()),
+      (error: unknown) => {
+        this.log.warn({ err: error }, 'receipt not recorded: the SMS centre is asked to deliver it again');
+        s.send(pdu.response({ command_status: smpp.ESME_RX_T_APPN }));
+      },
+    );
   }
 }

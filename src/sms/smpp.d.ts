@@ -43,4 +43,6 @@ declare module 'smpp' {
   export const ESME_RTHROTTLED: number;
   export const ESME_RMSGQFUL: number;
   export const ESME_RINVDSTADR: number;
+  /** Temporary application error: the centre delivers the PDU again later. */
+  export const ESME_RX_T_APPN: number;
 }

@@ -21,6 +21,8 @@ export interface SmsCentre {
   enquireLinks(): number;
   /** Messages by destination, parts reassembled in order. */
   messages(): Map<string, string[]>;
+  /** The status the client answered each delivery receipt with, in order (0: recorded). */
+  receiptAnswers: number[];
   /** What the next submits are answered (a status), before the normal acceptance resumes. */
   answers: number[];
   /**
@@ -81,11 +83,29 @@ export async function startSmsCentre(
   let next = 0;
   let held: (() => void)[] | undefined;
   let enquireLinks = 0;
+  // Receipts no session acknowledged (it closed first, as a worker restarting does): an SMSC keeps them
+  // and delivers them to the next session that binds, as this one does.
+  const undelivered: Record<string, unknown>[] = [];
+  // The status of each deliver_sm_resp, in order; a temporary error is retried 50 ms later.
+  const receiptAnswers: number[] = [];
+  const deliverReceipt = (session: Session, receipt: Record<string, unknown>): void => {
+    let acknowledged = false;
+    const sent = session.deliver_sm(receipt, (resp: Pdu) => {
+      acknowledged = true;
+      receiptAnswers.push(resp.command_status);
+      if (resp.command_status !== 0) setTimeout(() => deliverReceipt(session, receipt), 50);
+    });
+    if (!sent) return void undelivered.push(receipt);
+    session.once('close', () => {
+      if (!acknowledged) undelivered.push(receipt);
+    });
+  };
   const server = smpp.createServer((session: Session) => {
     session.on('bind_transceiver', (pdu: Pdu) => {
       binds.push({ systemId: String(pdu.system_id), password: String(pdu.password) });
       const ok = pdu.system_id === credentials.systemId && pdu.password === credentials.password;
       session.send(pdu.response(ok ? {} : { command_status: smpp.ESME_RBINDFAIL }));
+      if (ok) for (const receipt of undelivered.splice(0)) deliverReceipt(session, receipt);
     });
     session.on('enquire_link', (pdu: Pdu) => {
       enquireLinks += 1;
@@ -102,7 +122,7 @@ export async function startSmsCentre(
         session.send(pdu.response({ message_id: messageId }));
         // The handset got it: a final receipt, as an SMSC sends when registered_delivery asks.
         setTimeout(() => {
-          session.deliver_sm({
+          deliverReceipt(session, {
             source_addr: pdu.destination_addr,
             destination_addr: pdu.source_addr,
             esm_class: smpp.ESM_CLASS.MC_DELIVERY_RECEIPT,
@@ -122,6 +142,7 @@ export async function startSmsCentre(
     parts,
     binds,
     answers,
+    receiptAnswers,
     messages: () => reassemble(parts),
     enquireLinks: () => enquireLinks,
     holdAnswers: () => {
