@@ -230,7 +230,13 @@ export function openSnmpConnection(target: SnmpTarget): SnmpConnection {
     return new Promise((resolve) => {
       const settle = (result: Omit<SnmpResult, 'durationMs'>): void => {
         if (!waiting.delete(settle)) return;
-        resolve({ ...result, durationMs: performance.now() - started });
+        // Named, not spread and extended (V8's slow path, ~3 µs): every SNMPv3 poll and walk step.
+        resolve({
+          outcome: result.outcome,
+          varbinds: result.varbinds,
+          reason: result.reason,
+          durationMs: performance.now() - started,
+        });
       };
       waiting.add(settle);
       send((error, varbinds) => {
