@@ -46,6 +46,8 @@ describe('delivery receipts from the SMS centre', () => {
     });
     expect(outcome.result).toBe('accepted');
     await until(() => recorded.length === 1, { what: 'the receipt recorded' });
+    // Its acknowledgement goes out once it is recorded, and reaches the centre a moment later.
+    await until(() => centre.receiptAnswers.length === 2, { what: 'both answers at the centre' });
     expect(centre.receiptAnswers).toEqual([smpp.ESME_RX_T_APPN, 0]);
     expect(recorded).toEqual([
       { messageId: outcome.result === 'accepted' ? outcome.messageIds[0] : '', state: 'DELIVRD' },
