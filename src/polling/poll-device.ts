@@ -204,8 +204,8 @@ function sampleOf(
   }
   if (probe.derived.length > 0) applyDerived(probe.derived, sample);
   const partial = missing.length > 0 || firstFailure !== undefined;
-  const problems = read.problems.length === 0 && missing.length === 0;
-  const reason = problems ? '' : [...read.problems, ...missingReason(missing)].join('; ');
+  const clean = read.problems.length === 0 && missing.length === 0;
+  const reason = clean ? '' : [...read.problems, ...missingReason(missing)].join('; ');
   return finished(
     poll,
     partial ? 'partial' : 'ok',
