@@ -21,34 +21,10 @@ export function probeProcessor(
     await checks.afterPolls(reports);
     return reports;
   };
-  const inTurn = oneAtATime();
   return async (job: Job): Promise<PollReport | PollReport[] | RoundVerdict | null> => {
     if (job.name === OUTAGE_CHECK_JOB) return checks.runRound(job.data as OutageCheckJob);
     if (job.name === PROBE_BATCH_JOB) return polled(probeBatchIds(job.data));
     const probe = job.data as ProbeJob;
-    return (await inTurn(probe.deviceId, () => polled([probe.deviceId], probe)))[0] ?? null;
-  };
-}
-
-/**
- * One device's probes in this process one after the other. A trap queues a re-poll and, 1.5 s later,
- * its confirmation; on a loaded poller the first can still be running when the second is taken, and
- * both then judge from the same stored state: the second poll in a row, which clears or confirms a
- * finding, counted as the first (a forged dying gasp stayed an open finding until the next scheduled
- * poll).
- */
-export function oneAtATime() {
-  const running = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const mine = (running.get(key) ?? Promise.resolve()).then(task);
-    const settled = mine.then(
-      () => undefined,
-      () => undefined,
-    );
-    running.set(key, settled);
-    void settled.then(() => {
-      if (running.get(key) === settled) running.delete(key);
-    });
-    return mine;
+    return (await polled([probe.deviceId], probe))[0] ?? null;
   };
 }
