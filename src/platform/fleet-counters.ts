@@ -21,6 +21,10 @@ export const FLEET_SERIES = {
     type: 'counter',
     help: 'Datagrams at the trap port dropped, by reason (malformed, unknown_community, unknown_user, auth_failed, unsupported_pdu, socket_error, handler_error, overloaded: more traps in hand than the receiver takes at once).',
   },
+  vigil_poll_write_conflicts_total: {
+    type: 'counter',
+    help: "Polls and trap announcements whose state write was refused because another writer changed the device's state since it was read, by what was done (judged_again, dropped).",
+  },
   vigil_trap_announcements_total: {
     type: 'counter',
     help: 'Traps from known devices that announced more than a re-poll, by outcome (announced: a device judged silent; check_started: an outage check; subject_not_below_sender and too_soon: ignored).',

@@ -4,6 +4,7 @@ import { pollOneDevice, type DevicePolled, type PollOneInput, type PollReport } 
 import type { PollServiceDeps } from './poll-service-deps.js';
 import { packLive, type LiveEntry } from './poller-state-store.js';
 import { publishPollReports } from './publish-poll-reports.js';
+import { countInto } from '../platform/fleet-counters.js';
 
 export type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
 
@@ -25,6 +26,31 @@ export async function pollBatch(
   ids: readonly string[],
   extra: Pick<PollOneInput, 'trapNamed'> = {},
 ): Promise<PollReport[]> {
+  const { reports, conflicted } = await pollOnce(deps, ids, extra);
+  if (conflicted.length === 0) return reports;
+  // Another writer (a trap's announcement, another poll of the device) changed these devices' states
+  // while they were polled: nothing of theirs was written or published. They are polled again from the
+  // state now stored, once; a second conflict leaves them to the writer that won (and their next poll).
+  const again = await pollOnce(deps, conflicted, extra);
+  await countConflicts(deps, conflicted.length - again.conflicted.length, again.conflicted.length);
+  const latest = new Map(again.reports.map((r) => [r.deviceId, r]));
+  return reports.map((r) => latest.get(r.deviceId) ?? r);
+}
+
+async function countConflicts(deps: BatchDeps, judgedAgain: number, dropped: number): Promise<void> {
+  const pipeline = deps.redis.pipeline();
+  if (judgedAgain > 0)
+    countInto(pipeline, deps.keys, 'vigil_poll_write_conflicts_total', { done: 'judged_again' }, judgedAgain);
+  if (dropped > 0)
+    countInto(pipeline, deps.keys, 'vigil_poll_write_conflicts_total', { done: 'dropped' }, dropped);
+  await pipeline.exec();
+}
+
+async function pollOnce(
+  deps: BatchDeps,
+  ids: readonly string[],
+  extra: Pick<PollOneInput, 'trapNamed'>,
+): Promise<Stored> {
   const feed = new InputFeed(deps, ids, extra);
   const writer = new ChunkWriter(deps);
   const pollDeps = { poller: deps.poller, authProfiles: deps.authProfiles, clock: deps.clock ?? Date.now };
@@ -117,6 +143,7 @@ class ChunkWriter {
   private pending: Judged[] = [];
   private readonly writes: Promise<void>[] = [];
   private readonly reports: PollReport[] = [];
+  private readonly conflicted: string[] = [];
 
   constructor(private readonly deps: BatchDeps) {}
 
@@ -130,10 +157,10 @@ class ChunkWriter {
     if (this.pending.length >= WRITE_CHUNK) this.flush();
   }
 
-  async close(): Promise<PollReport[]> {
+  async close(): Promise<Stored> {
     this.flush();
     await Promise.all(this.writes);
-    return this.reports;
+    return { reports: this.reports, conflicted: this.conflicted };
   }
 
   private flush(): void {
@@ -144,27 +171,40 @@ class ChunkWriter {
       this.deps,
       chunk.map((j) => j.entry),
       chunk.map((j) => j.report),
-    ).then((reports) => void this.reports.push(...reports));
+    ).then(({ reports, conflicted }) => {
+      this.reports.push(...reports);
+      this.conflicted.push(...conflicted);
+    });
     // Seen by `close`, which fails the batch as a failed write did; not an unhandled rejection meanwhile.
     write.catch(() => undefined);
     this.writes.push(write);
   }
 }
 
+/** What a write of judged devices did: every report, and the devices another writer got to first. */
+export interface Stored {
+  reports: PollReport[];
+  /** Their state changed since it was read: nothing of theirs was written or published. */
+  conflicted: string[];
+}
+
 /**
- * The devices' new states saved and their finding changes published; answers the reports of the
- * devices still in the inventory (`entries[i]` is `reports[i]`'s device).
+ * The devices' new states saved and their finding changes published (`entries[i]` is `reports[i]`'s
+ * device), except for devices no longer in the inventory and those whose state another writer changed
+ * since it was read (`conflicted`).
  */
 export async function storeAndPublish(
   deps: BatchDeps,
   entries: readonly LiveEntry[],
   reports: readonly PollReport[],
   counted: { polls: boolean } = { polls: true },
-): Promise<PollReport[]> {
-  // State and index entries in one script, and only for devices still in the inventory: an
-  // import that removed a device while it was being polled is not undone by this write.
-  const { skipped } = await deps.states.saveLive(entries);
+): Promise<Stored> {
+  // State and index entries in one script, and only for devices still in the inventory (an import
+  // that removed a device while it was being polled is not undone by this write) whose state is still
+  // the one their judgement started from.
+  const { skipped, conflicted } = await deps.states.saveLive(entries);
   const gone = new Set(skipped);
+  for (const id of conflicted) gone.add(id);
   // A status moved: the NOC overview's streams re-read now (src/metrics/overview-feed.ts).
   const moved = entries.filter(
     ({ change }) => !gone.has(change.id) && change.before.status !== change.after.status,
@@ -172,7 +212,7 @@ export async function storeAndPublish(
   if (moved > 0) await deps.redis.publish(deps.keys.deviceStatusChanged(), String(moved));
   const kept = gone.size === 0 ? reports : reports.filter((r) => !gone.has(r.deviceId));
   await publishPollReports(deps.redis, deps.keys, kept, counted);
-  return reports as PollReport[];
+  return { reports: reports as PollReport[], conflicted };
 }
 
 /** The devices still in the inventory, each with its stored state and any reboot Vigil expects of it. */

@@ -168,6 +168,8 @@ function judgeOutput(
           ? { ...detection, lastSample: previousSample(probe, detection.lastSample) }
           : detection,
       recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
+      // Written only over the state it was judged from (state-version.ts), even another probe's.
+      version: previous?.version,
     },
     facts: { id: device.id, before: statusFacts(previous?.detection), after: statusFacts(detection) },
   };

@@ -69,9 +69,25 @@ async function storeAnnounced(
   deviceId: string,
   judge: (input: PollOneInput) => DevicePolled | undefined,
 ): Promise<PollReport | undefined> {
-  const inputs = await loadPollInputs(deps, [deviceId]);
-  const judged = inputs.flatMap((input) => judge(input) ?? []);
-  const entries = judged.map(({ state, facts }) => ({ state, change: facts }));
-  const reports = judged.map((j) => j.report);
-  return (await storeAndPublish(deps, entries, reports, { polls: false }))[0];
+  // A poll of the device may write between this read and this write: the announcement is then judged
+  // again on what it wrote (state-version.ts), never lost under it.
+  for (let attempt = 1; ; attempt++) {
+    const inputs = await loadPollInputs(deps, [deviceId]);
+    const judged = inputs.flatMap((input) => judge(input) ?? []);
+    const entries = judged.map(({ state, facts }) => ({ state, change: facts }));
+    const stored = await storeAndPublish(
+      deps,
+      entries,
+      judged.map((j) => j.report),
+      { polls: false },
+    );
+    if (stored.conflicted.length === 0 || attempt === ANNOUNCE_ATTEMPTS) {
+      if (stored.conflicted.length > 0)
+        deps.log.warn({ deviceId, attempts: attempt }, 'trap announcement lost to polls of the device');
+      return stored.conflicted.length === 0 ? stored.reports[0] : undefined;
+    }
+  }
 }
+
+/** Tries at an announcement's write: each lost one means a poll of the device was written meanwhile. */
+const ANNOUNCE_ATTEMPTS = 5;

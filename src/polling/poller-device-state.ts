@@ -10,4 +10,9 @@ export interface PollerDeviceState {
   detection: DetectionState;
   /** The last polls, oldest first (see recent-samples.ts). */
   recent?: RecentPoint[];
+  /**
+   * The write count of the stored state this one was read as or judged from (state-version.ts);
+   * undefined: none was stored. Not itself stored: the frame around the state carries it.
+   */
+  version?: number | undefined;
 }

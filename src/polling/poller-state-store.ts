@@ -6,6 +6,7 @@ import { idsByPollShard } from '../platform/poll-shard-reads.js';
 import { luaScript, runScript } from '../platform/lua-script.js';
 import type { PollerDeviceState } from './poller-device-state.js';
 import { packState, unpackState } from './state-codec.js';
+import { expectedHead, frameState, nextVersion, readFrame, STORED_HEAD_LUA } from './state-version.js';
 
 export type { PollerDeviceState } from './poller-device-state.js';
 
@@ -19,10 +20,17 @@ export interface PollerStateStore {
   /**
    * What a poll writes, one script per poll shard: each device's state and its status-index changes,
    * only for devices still live (in one of their shard's status sets, which an import keeps; see
-   * redis-keys.ts "Liveness"). A poll that was running while an import removed its device therefore
-   * writes nothing back (no state, no index entry). Answers the ids it skipped.
+   * redis-keys.ts "Liveness"), and only where the stored state is still the one the poll read
+   * (state-version.ts). A poll that was running while an import removed its device writes nothing
+   * back (`skipped`); nor does one whose device's state another writer changed meanwhile
+   * (`conflicted`: judge it again from the state now stored).
    */
-  saveLive(entries: readonly LiveEntry[]): Promise<{ skipped: string[] }>;
+  saveLive(entries: readonly LiveEntry[]): Promise<SavedLive>;
+}
+
+export interface SavedLive {
+  skipped: string[];
+  conflicted: string[];
 }
 
 /** A device's new state and how its status changed, for `saveLive`. */
@@ -38,7 +46,10 @@ export interface LiveEntry {
  */
 export interface PackedState {
   id: string;
+  /** The state framed with its write count (state-version.ts). */
   bytes: Buffer;
+  /** What must be stored for this write to go ahead: the frame of the state it was judged from. */
+  expected: string | Buffer;
   /** When the device last answered (ms), for the answered-at index; undefined if this poll failed. */
   answeredAt: number | undefined;
   /**
@@ -55,7 +66,8 @@ export function packLive(state: PollerDeviceState): PackedState {
   const answered = (lastOutcome === 'ok' || lastOutcome === 'partial') && lastPollAt !== undefined;
   return {
     id: deviceId,
-    bytes: packState(state),
+    bytes: frameState(packState(state), nextVersion(state.version)),
+    expected: expectedHead(state.version),
     answeredAt: answered ? Math.round(lastPollAt) : undefined,
     silent: lastOutcome === 'timeout',
   };
@@ -64,28 +76,36 @@ export function packLive(state: PollerDeviceState): PackedState {
 /**
  * One poll shard's save (every key in the shard's hash slot, redis-keys.ts). KEYS[1]: the shard's state
  * hash, KEYS[2..5]: its status sets, KEYS[6]: its answered-at set, then the finding sets the entries
- * name; ARGV[1]: entry count, then per entry: device id, the packed state, and its index writes: "=k"
- * (in status set k and no other; every entry has one), "+k" (ZADD), "-k" (ZREM), "aT" (it answered
- * at T ms).
+ * name; ARGV[1]: entry count, then per entry: device id, the framed state, the frame it was judged
+ * from (state-version.ts), and its index writes: "=k" (in status set k and no other; every entry has
+ * one), "+k" (ZADD), "-k" (ZREM), "aT" (it answered at T ms).
  * A device is live while it is in one of its shard's status sets (the import places and drops them,
  * redis-keys.ts "Liveness"): the check costs one ZSCORE when its status did not move, and a device an
- * import dropped while it was polled gets nothing written back. Answers the ids skipped.
+ * import dropped while it was polled gets nothing written back. Answers the ids skipped and the ids
+ * whose stored state another writer changed since it was read (nothing written for those either).
  */
-const SAVE_LIVE = luaScript(`
-local skipped = {}
+const SAVE_LIVE = luaScript(`${STORED_HEAD_LUA}
+local function isLive(id, target)
+  local inTarget = redis.call('ZSCORE', KEYS[target], id)
+  if inTarget then return true, true end
+  for other = 2, 5 do
+    if other ~= target and redis.call('ZSCORE', KEYS[other], id) then return true, false end
+  end
+  return false, false
+end
+
+local skipped, conflicted = {}, {}
 local j = 2
 for _ = 1, tonumber(ARGV[1]) do
-  local id, state, ops = ARGV[j], ARGV[j + 1], ARGV[j + 2]
-  j = j + 3
+  local id, state, expected, ops = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  j = j + 4
   local target = tonumber(string.match(ops, '=(%d+)'))
-  local inTarget = redis.call('ZSCORE', KEYS[target], id)
-  local live = inTarget
+  local live, inTarget = isLive(id, target)
   if not live then
-    for other = 2, 5 do
-      if other ~= target and redis.call('ZSCORE', KEYS[other], id) then live = true; break end
-    end
-  end
-  if live then
+    skipped[#skipped + 1] = id
+  elseif storedHead(redis.call('HGET', KEYS[1], id)) ~= expected then
+    conflicted[#conflicted + 1] = id
+  else
     redis.call('HSET', KEYS[1], id, state)
     for sign, k in string.gmatch(ops, '([=+a-])(%d+)') do
       k = tonumber(k)
@@ -100,11 +120,9 @@ for _ = 1, tonumber(ARGV[1]) do
       elseif sign == '+' then redis.call('ZADD', KEYS[k], 0, id)
       else redis.call('ZREM', KEYS[k], id) end
     end
-  else
-    skipped[#skipped + 1] = id
   end
 end
-return skipped`);
+return {skipped, conflicted}`);
 
 /**
  * `shards` must be the keys' `pollShards` (it is checked): a device's state lives in the hash slot of
@@ -138,7 +156,11 @@ async function loadStates(
   groups.forEach(([, group], g) => {
     (replies[g] ?? []).forEach((value, i) => {
       const id = group.ids[i] as string;
-      if (value) result.set(id, unpackState(value, id));
+      if (!value) return;
+      const { body, version } = readFrame(value);
+      const state = unpackState(body, id);
+      state.version = version;
+      result.set(id, state);
     });
   });
   return result;
@@ -153,18 +175,15 @@ async function saveStates(
   for (const state of states) {
     const shard = keys.pollShardOf(state.detection.deviceId);
     const fields = byShard.get(shard) ?? [];
-    fields.push(state.detection.deviceId, packState(state));
+    fields.push(state.detection.deviceId, frameState(packState(state), nextVersion(state.version)));
     byShard.set(shard, fields);
   }
   await Promise.all([...byShard].map(([shard, fields]) => redis.hset(keys.pollState(shard), ...fields)));
 }
 
 /** One SAVE_LIVE per shard the entries fall in, all sent at once; each shard's is atomic on its own. */
-async function saveLiveStates(
-  ctx: StoreContext,
-  entries: readonly LiveEntry[],
-): Promise<{ skipped: string[] }> {
-  if (entries.length === 0) return { skipped: [] };
+async function saveLiveStates(ctx: StoreContext, entries: readonly LiveEntry[]): Promise<SavedLive> {
+  if (entries.length === 0) return { skipped: [], conflicted: [] };
   const byShard = new Map<number, LiveEntry[]>();
   for (const entry of entries) {
     const shard = ctx.keys.pollShardOf(entry.change.id);
@@ -175,10 +194,10 @@ async function saveLiveStates(
   const replies = await Promise.all(
     [...byShard].map(([shard, group]) => {
       const { keys, args } = saveLiveArguments(ctx.keys, shard, group);
-      return runScript(ctx.redis, SAVE_LIVE, keys, args) as Promise<string[]>;
+      return runScript(ctx.redis, SAVE_LIVE, keys, args) as Promise<[string[], string[]]>;
     }),
   );
-  return { skipped: replies.flat() };
+  return { skipped: replies.flatMap((r) => r[0]), conflicted: replies.flatMap((r) => r[1]) };
 }
 
 /** SAVE_LIVE's KEYS and ARGV for one shard, as its comment lays them out: each key once, named by its index. */
@@ -198,14 +217,14 @@ function saveLiveArguments(
   const answeredAt = indexOf(keys.devicesAnsweredAt(shard));
   const args: (string | Buffer)[] = [String(entries.length)];
   for (const { state, change } of entries) {
-    const { id, bytes, answeredAt: at, silent } = 'bytes' in state ? state : packLive(state);
+    const { id, bytes, expected, answeredAt: at, silent } = 'bytes' in state ? state : packLive(state);
     const writes = liveIndexWrites(keys, shard, change);
     let ops = at === undefined ? '' : `a${at}`;
     if (silent) ops += `-${answeredAt}`;
     ops += `=${indexOf(writes.status)}`;
     for (const key of writes.remove) ops += `-${indexOf(key)}`;
     for (const key of writes.add) ops += `+${indexOf(key)}`;
-    args.push(id, bytes, ops);
+    args.push(id, bytes, expected, ops);
   }
   return { keys: [...keyIndex.keys()], args };
 }
