@@ -52,8 +52,22 @@ export function droppedLogLines(): number {
  * written synchronously then (pino flushes the stream on exit).
  */
 function stderrDestination(onDrop: () => void): DestinationStream {
-  const stream = pino.destination({ dest: 2, sync: false, maxLength: LOG_BUFFER_BYTES });
+  let retryPending = false;
+  const stream = pino.destination({
+    dest: 2,
+    sync: false,
+    maxLength: LOG_BUFFER_BYTES,
+    retryEAGAIN: () => (retryPending = true),
+  });
+  stream.on('write', () => (retryPending = false));
   stream.on('drop', onDrop);
+  // A chunk the full pipe refused waits 100 ms for its retry, and sonic-boom still counts it as being
+  // written: an exit in that window (pino's flushSync skips a chunk being written) lost those lines,
+  // from the middle of the log. Marked not being written, the exit's flush writes it first, in order.
+  // Before pino's own exit handler, which flushes.
+  process.prependListener('exit', () => {
+    if (retryPending) (stream as unknown as { _writing: boolean })._writing = false;
+  });
   return stream;
 }
 

@@ -43,7 +43,8 @@ describe('createLogger on standard error', () => {
     // 2 MB of lines: 30 times a pipe's buffer. Written synchronously, the first full pipe blocks the child.
     const run = loggingChild(`
       for (let i = 0; i < 5000; i++) log.info({ i, line }, 'request completed');
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Long enough for the full pipe to refuse a chunk: its retry is pending when the process exits.
+      await new Promise((resolve) => setTimeout(resolve, 250));
       process.stdout.write('loop ran, dropped ' + droppedLogLines() + '\\n');
       // Exit writes what is still buffered, synchronously: the test reads again by then.
       process.exit(0);
@@ -55,6 +56,8 @@ describe('createLogger on standard error', () => {
     expect(run.stdout()).toContain('loop ran, dropped 0');
     const lines = logLines(run.stderr());
     expect(lines).toHaveLength(5000);
+    // Every line once, in the order written.
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([...Array(5000).keys()]);
     expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ i: 4999, msg: 'request completed' });
   });
 
