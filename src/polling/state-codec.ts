@@ -105,21 +105,25 @@ export function unpackState(packed: Buffer, deviceId: string): PollerDeviceState
     lastSample,
     recent,
   ] = unpacked as StoredState;
-  // Fields set one by one in the spread's old order, not spread from little objects: this runs for
-  // every device at every poll.
-  const detection = { deviceId, reachable, consecutiveFailures, consecutiveSuccesses } as DetectionState;
-  if (lastPollAt !== null) detection.lastPollAt = lastPollAt;
-  if (lastOutcome !== null) detection.lastOutcome = lastOutcome;
-  if (lastSample !== null) detection.lastSample = expandSample(lastSample);
-  if (uptimeSeconds !== null) detection.uptimeSeconds = uptimeSeconds;
-  detection.uptimeWraps = uptimeWraps;
-  if (bootAt !== null) detection.bootAt = bootAt;
-  detection.reboots = reboots;
-  if (expectedRebootUntil !== null) detection.expectedRebootUntil = expectedRebootUntil;
-  detection.transitions = transitions;
-  detection.lastStates = lastStates;
-  detection.pending = pending;
-  detection.findings = findings;
+  // Every field set, in initialDetectionState's order (absent ones undefined): one shape for every state.
+  const detection: DetectionState = {
+    deviceId,
+    reachable,
+    consecutiveFailures,
+    consecutiveSuccesses,
+    lastPollAt: lastPollAt ?? undefined,
+    lastOutcome: lastOutcome ?? undefined,
+    lastSample: lastSample === null ? undefined : expandSample(lastSample),
+    uptimeSeconds: uptimeSeconds ?? undefined,
+    uptimeWraps,
+    bootAt: bootAt ?? undefined,
+    reboots,
+    expectedRebootUntil: expectedRebootUntil ?? undefined,
+    transitions,
+    lastStates,
+    pending,
+    findings,
+  };
   const state: PollerDeviceState = { probe, indices, detection };
   if (recent) state.recent = recentFromDeltas(recent);
   return state;
