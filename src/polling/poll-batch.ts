@@ -8,10 +8,13 @@ import { countInto } from '../platform/fleet-counters.js';
 
 export type BatchDeps = PollServiceDeps & { probeFor(device: Device): Probe };
 
-/** Devices whose inventory record and state are read in one round trip as the batch goes. */
-export const LOAD_CHUNK = 64;
-/** Judged devices written together (state, indexes, finding changes, counters): one script and one pipeline. */
-export const WRITE_CHUNK = 64;
+/**
+ * Devices whose inventory record and state are read in one round trip as the batch goes. Each round
+ * trip wakes Redis through a loopback socket write, the dearest single step of a poll on a busy core
+ * (~100 µs): 256 a round, not 64, took 5–12% off the poll path's CPU (`vigil bench poll`).
+ */
+export const LOAD_CHUNK = 256;
+export const WRITE_CHUNK = 256;
 
 /**
  * Polls a batch as a stream: devices are loaded a chunk at a time just before their polls, and written
