@@ -41,40 +41,50 @@ type StoredState = [
 // same (DECIMAL_FIT: a float32 rounded to the digits it was written with); any other number as it is.
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, useFloat32: FLOAT32_OPTIONS.DECIMAL_FIT });
 
+/** The detection fields packState places (deviceId is the hash field). */
+type PlacedField =
+  | 'deviceId'
+  | 'reachable'
+  | 'consecutiveFailures'
+  | 'consecutiveSuccesses'
+  | 'lastPollAt'
+  | 'lastOutcome'
+  | 'lastSample'
+  | 'uptimeSeconds'
+  | 'uptimeWraps'
+  | 'bootAt'
+  | 'reboots'
+  | 'expectedRebootUntil'
+  | 'transitions'
+  | 'lastStates'
+  | 'pending'
+  | 'findings';
+// A field added to DetectionState must get its place in packState: this fails to compile until it does.
+// (A type, not rest destructuring: three rest objects copied every state's fields at every poll.)
+const UNPLACED: Record<Exclude<keyof DetectionState, PlacedField>, never> = {};
+void UNPLACED;
+
 export function packState(state: PollerDeviceState): Buffer {
-  const {
-    deviceId: _id,
-    lastSample,
-    lastPollAt,
-    lastOutcome,
-    uptimeSeconds,
-    bootAt,
-    ...rest
-  } = state.detection;
-  const { reachable, consecutiveFailures, consecutiveSuccesses, uptimeWraps, reboots, ...more } = rest;
-  const { expectedRebootUntil, transitions, lastStates, pending, findings, ...none } = more;
-  // A field added to DetectionState must get its place here: this fails to compile until it does.
-  const unplaced: Record<string, never> = none;
-  void unplaced;
+  const d = state.detection;
   const stored: StoredState = [
     VERSION,
     state.probe,
     state.indices,
-    reachable,
-    consecutiveFailures,
-    consecutiveSuccesses,
-    lastPollAt ?? null,
-    lastOutcome ?? null,
-    uptimeSeconds ?? null,
-    uptimeWraps,
-    bootAt ?? null,
-    reboots,
-    expectedRebootUntil ?? null,
-    transitions,
-    lastStates,
-    pending,
-    findings,
-    lastSample ? compactSample(lastSample) : null,
+    d.reachable,
+    d.consecutiveFailures,
+    d.consecutiveSuccesses,
+    d.lastPollAt ?? null,
+    d.lastOutcome ?? null,
+    d.uptimeSeconds ?? null,
+    d.uptimeWraps,
+    d.bootAt ?? null,
+    d.reboots,
+    d.expectedRebootUntil ?? null,
+    d.transitions,
+    d.lastStates,
+    d.pending,
+    d.findings,
+    d.lastSample ? compactSample(d.lastSample) : null,
     state.recent ? recentAsDeltas(state.recent) : null,
   ];
   return packr.pack(stored);
