@@ -46,5 +46,32 @@ describe('vigil bench poll against Net-SNMP agents', () => {
     expect(result.baseline.sessions).toBe(targets.addresses);
     expect(result.varbinds_per_device).toBeGreaterThan(7);
     expect(result.fairness.baseline).toContain('one session per device');
+    expect(result.process_warmed_up).toBe(false);
+  });
+
+  it('with a warm-up, measures a run of its own after it: the same devices cold again, new sessions', async () => {
+    const cycles = 2;
+    const result = await runPollBench(
+      {
+        devices: 0,
+        concurrency: 8,
+        cycles,
+        timeoutMs: 2_000,
+        retries: 1,
+        targetsFile: targets.file,
+        community: targets.community,
+        firstOctet: 0,
+        port: 0,
+        redisUrl: TEST_REDIS_URL,
+        probesDir: 'probes',
+        warmUp: true,
+      },
+      () => undefined,
+    );
+    expect(result.process_warmed_up).toBe(true);
+    // Only the measured run's polls are counted, and its loop opened its own sessions.
+    expect(result.ok).toBe(targets.addresses * cycles);
+    expect(result.baseline.sessions).toBe(targets.addresses);
+    expect(result.baseline.ok).toBeGreaterThanOrEqual(targets.addresses * cycles);
   });
 });

@@ -11,6 +11,12 @@ export interface PollBenchOptions {
   port: number;
   redisUrl: string;
   probesDir: string;
+  /**
+   * First a whole run of both sides, discarded, on devices of its own (the simulator one address
+   * block over; the same targets under another Redis prefix, with new sessions): the measured first
+   * cycle is then the devices' first, not also the process's (V8 compiling both sides' code).
+   */
+  warmUp?: boolean;
 }
 
 export interface CycleStats {
@@ -23,6 +29,8 @@ export interface CycleStats {
 
 export interface PollBenchResult extends CycleStats {
   devices: number;
+  /** Whether a discarded run came first (`warmUp`): cold is then the devices' first cycle only. */
+  process_warmed_up: boolean;
   concurrency: number;
   varbinds_per_device: number;
   baseline: CycleStats & { sessions: number };

@@ -15,6 +15,7 @@ export function pollReport(
   baseline: CycleStats & { sessions: number },
   run: {
     devices: number;
+    processWarmedUp: boolean;
     concurrency: number;
     varbindsPerDevice: number;
     redisUsedMb: number;
@@ -30,6 +31,7 @@ export function pollReport(
   return {
     ...poll,
     devices: run.devices,
+    process_warmed_up: run.processWarmedUp,
     concurrency: run.concurrency,
     varbinds_per_device: run.varbindsPerDevice,
     baseline,

@@ -85,6 +85,10 @@ export async function runPollBench(
   options: PollBenchOptions,
   say: (line: string) => void,
 ): Promise<PollBenchResult> {
+  if (options.warmUp) {
+    say('warm-up: a whole run of both sides on devices of its own, discarded');
+    await runPollBench({ ...options, warmUp: false, firstOctet: otherBlock(options.firstOctet) }, () => {});
+  }
   const source = await benchFleetSource(options, say);
   const devices = source.inventory.devices.map((d) => ({ ...d, auth: 'bench' }));
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-poll');
@@ -126,6 +130,7 @@ export async function runPollBench(
       { ...baseline, sessions: sessions.sessions },
       {
         devices: devices.length,
+        processWarmedUp: options.warmUp === true,
         concurrency: options.concurrency,
         varbindsPerDevice: firstRequests.reduce((n, r) => n + r.length, 0),
         redisUsedMb: Math.round(((await usedMemory()) - memoryBefore) / 2 ** 20),
@@ -140,4 +145,9 @@ export async function runPollBench(
     redis.disconnect();
     await source.sim?.stop();
   }
+}
+
+/** The simulator's address block for a warm-up run: the next one (the one before, at the top). */
+function otherBlock(firstOctet: number): number {
+  return firstOctet >= 255 ? firstOctet - 1 : firstOctet + 1;
 }
