@@ -87,8 +87,12 @@ export async function runPollBench(
 ): Promise<PollBenchResult> {
   if (options.warmUp) {
     say('warm-up: a whole run of both sides on devices of its own, discarded');
-    await runPollBench({ ...options, warmUp: false, firstOctet: otherBlock(options.firstOctet) }, () => {});
+    await measuredRun({ ...options, warmUp: false, firstOctet: otherBlock(options.firstOctet) }, () => {});
   }
+  return measuredRun(options, say);
+}
+
+async function measuredRun(options: PollBenchOptions, say: (line: string) => void): Promise<PollBenchResult> {
   const source = await benchFleetSource(options, say);
   const devices = source.inventory.devices.map((d) => ({ ...d, auth: 'bench' }));
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-poll');
