@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPollBench } from '../../src/bench/poll/index.js';
+import { runPollBench, type PollBenchOptions } from '../../src/bench/poll/index.js';
 import { startSnmpdTargets, type SnmpdTargets } from '../helpers/snmpd-targets.js';
 import { TEST_REDIS_URL } from '../helpers/test-redis.js';
 
@@ -19,24 +19,23 @@ describe('vigil bench poll against Net-SNMP agents', () => {
     await targets?.stop();
   });
 
+  const optionsFor = (cycles: number): PollBenchOptions => ({
+    devices: 0,
+    concurrency: 8,
+    cycles,
+    timeoutMs: 2_000,
+    retries: 1,
+    targetsFile: targets.file,
+    community: targets.community,
+    firstOctet: 0,
+    port: 0,
+    redisUrl: TEST_REDIS_URL,
+    probesDir: 'probes',
+  });
+
   it('polls every target on every cycle through the poll path and through the bare net-snmp loop', async () => {
     const cycles = 2;
-    const result = await runPollBench(
-      {
-        devices: 0,
-        concurrency: 8,
-        cycles,
-        timeoutMs: 2_000,
-        retries: 1,
-        targetsFile: targets.file,
-        community: targets.community,
-        firstOctet: 0,
-        port: 0,
-        redisUrl: TEST_REDIS_URL,
-        probesDir: 'probes',
-      },
-      () => undefined,
-    );
+    const result = await runPollBench(optionsFor(cycles), () => undefined);
     expect(result.devices).toBe(targets.addresses);
     expect(result.ok).toBe(targets.addresses * cycles);
     expect(result.timeouts + result.errors).toBe(0);
@@ -51,23 +50,7 @@ describe('vigil bench poll against Net-SNMP agents', () => {
 
   it('with a warm-up, measures a run of its own after it: the same devices cold again, new sessions', async () => {
     const cycles = 2;
-    const result = await runPollBench(
-      {
-        devices: 0,
-        concurrency: 8,
-        cycles,
-        timeoutMs: 2_000,
-        retries: 1,
-        targetsFile: targets.file,
-        community: targets.community,
-        firstOctet: 0,
-        port: 0,
-        redisUrl: TEST_REDIS_URL,
-        probesDir: 'probes',
-        warmUp: true,
-      },
-      () => undefined,
-    );
+    const result = await runPollBench({ ...optionsFor(cycles), warmUp: true }, () => undefined);
     expect(result.process_warmed_up).toBe(true);
     // Only the measured run's polls are counted, and its loop opened its own sessions.
     expect(result.ok).toBe(targets.addresses * cycles);
