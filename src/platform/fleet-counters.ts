@@ -23,7 +23,7 @@ export const FLEET_SERIES = {
   },
   vigil_poll_write_conflicts_total: {
     type: 'counter',
-    help: "Polls and trap announcements whose state write was refused because another writer changed the device's state since it was read, by what was done (judged_again, dropped).",
+    help: "Polls whose state write was refused because another writer changed the device's state since it was read, by what was done (judged_again, dropped).",
   },
   vigil_trap_announcements_total: {
     type: 'counter',
