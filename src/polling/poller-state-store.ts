@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.js';
-import { DEVICE_STATUSES } from '../detection/device-status.js';
-import { liveIndexWrites, type StatusChange } from './device-status-index.js';
+import type { StatusChange } from './device-status-index.js';
+import { READ_ENTRY_LUA, saveLivePayload, type PackedEntry, type PackedState } from './save-live-payload.js';
 import { idsByPollShard } from '../platform/poll-shard-reads.js';
 import { luaScript, runScript } from '../platform/lua-script.js';
 import type { PollerDeviceState } from './poller-device-state.js';
@@ -9,6 +9,7 @@ import { packState, unpackState } from './state-codec.js';
 import { expectedHead, frameState, nextVersion, readFrame, STORED_HEAD_LUA } from './state-version.js';
 
 export type { PollerDeviceState } from './poller-device-state.js';
+export type { PackedState } from './save-live-payload.js';
 
 /**
  * Per-device poller state in one hash per shard, each a msgpack array of fixed layout (state-codec.ts):
@@ -39,27 +40,6 @@ export interface LiveEntry {
   change: StatusChange;
 }
 
-/**
- * A state already packed: a batch packs each device's state as soon as it is judged, so what waits for
- * the batch's write is a few hundred bytes, not the state's objects (which would outlive young-generation
- * collections and be copied by each).
- */
-export interface PackedState {
-  id: string;
-  /** The state framed with its write count (state-version.ts). */
-  bytes: Buffer;
-  /** What must be stored for this write to go ahead: the frame of the state it was judged from. */
-  expected: string | Buffer;
-  /** When the device last answered (ms), for the answered-at index; undefined if this poll failed. */
-  answeredAt: number | undefined;
-  /**
-   * This poll got no answer: the device leaves the answered-at index, which says "answered since"
-   * (correlation weighs a device that answered after its parent fell silent as having service, and
-   * one that answered and then went silent too must not count as answering).
-   */
-  silent: boolean;
-}
-
 /** The device's state as `saveLive` writes it. */
 export function packLive(state: PollerDeviceState): PackedState {
   const { deviceId, lastOutcome, lastPollAt } = state.detection;
@@ -76,15 +56,16 @@ export function packLive(state: PollerDeviceState): PackedState {
 /**
  * One poll shard's save (every key in the shard's hash slot, redis-keys.ts). KEYS[1]: the shard's state
  * hash, KEYS[2..5]: its status sets, KEYS[6]: its answered-at set, then the finding sets the entries
- * name; ARGV[1]: entry count, then per entry: device id, the framed state, the frame it was judged
- * from (state-version.ts), and its index writes: "=k" (in status set k and no other; every entry has
- * one), "+k" (ZADD), "-k" (ZREM), "aT" (it answered at T ms).
+ * name; ARGV[1]: entry count, ARGV[2]: the entries in one binary string (save-live-payload.ts), each a
+ * device id, the frame its state was judged from (state-version.ts), the framed new state, and its
+ * index writes: "=k" (in status set k and no other; every entry has one), "+k" (ZADD), "-k" (ZREM),
+ * "aT" (it answered at T ms).
  * A device is live while it is in one of its shard's status sets (the import places and drops them,
  * redis-keys.ts "Liveness"): the check costs one ZSCORE when its status did not move, and a device an
  * import dropped while it was polled gets nothing written back. Answers the ids skipped and the ids
  * whose stored state another writer changed since it was read (nothing written for those either).
  */
-const SAVE_LIVE = luaScript(`${STORED_HEAD_LUA}
+const SAVE_LIVE = luaScript(`${STORED_HEAD_LUA}${READ_ENTRY_LUA}
 local function isLive(id, target)
   local inTarget = redis.call('ZSCORE', KEYS[target], id)
   if inTarget then return true, true end
@@ -95,10 +76,10 @@ local function isLive(id, target)
 end
 
 local skipped, conflicted = {}, {}
-local j = 2
+local pos = 1
 for _ = 1, tonumber(ARGV[1]) do
-  local id, state, expected, ops = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
-  j = j + 4
+  local id, expected, state, ops
+  id, expected, state, ops, pos = readEntry(ARGV[2], pos)
   local target = tonumber(string.match(ops, '=(%d+)'))
   local live, inTarget = isLive(id, target)
   if not live then
@@ -193,38 +174,13 @@ async function saveLiveStates(ctx: StoreContext, entries: readonly LiveEntry[]):
   }
   const replies = await Promise.all(
     [...byShard].map(([shard, group]) => {
-      const { keys, args } = saveLiveArguments(ctx.keys, shard, group);
+      // A poll's entries come packed (poll-batch.ts); an announcement's may not.
+      const packed = group.every((e): e is PackedEntry => 'bytes' in e.state)
+        ? group
+        : group.map(({ state, change }) => ({ state: 'bytes' in state ? state : packLive(state), change }));
+      const { keys, args } = saveLivePayload(ctx.keys, shard, packed);
       return runScript(ctx.redis, SAVE_LIVE, keys, args) as Promise<[string[], string[]]>;
     }),
   );
   return { skipped: replies.flatMap((r) => r[0]), conflicted: replies.flatMap((r) => r[1]) };
-}
-
-/** SAVE_LIVE's KEYS and ARGV for one shard, as its comment lays them out: each key once, named by its index. */
-function saveLiveArguments(
-  keys: RedisKeys,
-  shard: number,
-  entries: readonly LiveEntry[],
-): { keys: string[]; args: (string | Buffer)[] } {
-  const keyIndex = new Map<string, number>();
-  const indexOf = (key: string): number => {
-    let index = keyIndex.get(key);
-    if (index === undefined) keyIndex.set(key, (index = keyIndex.size + 1));
-    return index;
-  };
-  indexOf(keys.pollState(shard));
-  for (const status of DEVICE_STATUSES) indexOf(keys.devicesByStatus(status, shard));
-  const answeredAt = indexOf(keys.devicesAnsweredAt(shard));
-  const args: (string | Buffer)[] = [String(entries.length)];
-  for (const { state, change } of entries) {
-    const { id, bytes, expected, answeredAt: at, silent } = 'bytes' in state ? state : packLive(state);
-    const writes = liveIndexWrites(keys, shard, change);
-    let ops = at === undefined ? '' : `a${at}`;
-    if (silent) ops += `-${answeredAt}`;
-    ops += `=${indexOf(writes.status)}`;
-    for (const key of writes.remove) ops += `-${indexOf(key)}`;
-    for (const key of writes.add) ops += `+${indexOf(key)}`;
-    args.push(id, bytes, expected, ops);
-  }
-  return { keys: [...keyIndex.keys()], args };
 }
