@@ -62,11 +62,11 @@ function verdicts(input: HysteresisInput): Map<string, Verdict> {
       }
     }
   }
-  for (const id of new Set([...Object.keys(findings), ...Object.keys(pending)])) {
-    if (result.has(id)) continue;
+  const absentOrUnknown = (id: string): void => {
+    if (result.has(id)) return;
     const ref = refOf(deviceId, id, findings);
     const speaking = judgements.filter((j) => j.kinds.includes(ref.kind));
-    if (speaking.length === 0) continue;
+    if (speaking.length === 0) return;
     if (speaking.some((j) => isUnknown(j, ref))) {
       result.set(id, { status: 'unknown' });
     } else {
@@ -74,7 +74,10 @@ function verdicts(input: HysteresisInput): Map<string, Verdict> {
       const clearAfter = Math.max(...speaking.map((j) => j.clearAfterPolls ?? thresholds.clearAfterPolls));
       result.set(id, { status: 'absent', clearAfter });
     }
-  }
+  };
+  // Open findings, then streaks not open yet; for…in, no array or set made when both are empty.
+  for (const id in findings) absentOrUnknown(id);
+  for (const id in pending) if (!(id in findings)) absentOrUnknown(id);
   return result;
 }
 

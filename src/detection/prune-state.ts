@@ -13,6 +13,12 @@ export function pruneState(state: DetectionState, thresholds: Thresholds, now: n
   const rebootHorizon =
     now - Math.max(thresholds.rebootLoopWindowSeconds, UNEXPECTED_REBOOT_HOLD_SECONDS) * 1000;
   const flapHorizon = now - thresholds.flapWindowSeconds * 1000;
+  const staleReboot = state.reboots.some((t) => t <= rebootHorizon);
+  let staleTransition = false;
+  for (const key in state.transitions)
+    if ((state.transitions[key] as number[]).some((t) => t <= flapHorizon)) staleTransition = true;
+  // Nothing to drop (most polls): the state as it is, not a copy of it.
+  if (!staleReboot && !staleTransition) return state;
   const transitions: Record<string, number[]> = {};
   for (const [key, times] of Object.entries(state.transitions)) {
     const kept = times.filter((t) => t > flapHorizon);

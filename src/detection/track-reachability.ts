@@ -49,8 +49,12 @@ export function trackReachability(
   const transitions = changed
     ? { ...state.transitions, reachability: [...(state.transitions['reachability'] ?? []), now] }
     : state.transitions;
+  const remembered = reachable === null ? undefined : reachable ? 'up' : 'down';
+  // Copied only when it moves: most polls find the device as it was.
   const lastStates =
-    reachable === null ? state.lastStates : { ...state.lastStates, reachability: reachable ? 'up' : 'down' };
+    remembered === undefined || state.lastStates['reachability'] === remembered
+      ? state.lastStates
+      : { ...state.lastStates, reachability: remembered };
 
   return {
     ...state,

@@ -136,6 +136,7 @@ function judgeOutput(
   const rates = output.result.sample
     ? computeRates(probe, detectionBefore.lastSample, output.result.sample, POLL_RATES)
     : {};
+  // No conditional spreads: each took V8's slow path at every poll.
   const { state: detection, changes } = detect({
     probe,
     device: { id: device.id, kind: device.kind },
@@ -143,9 +144,13 @@ function judgeOutput(
     poll: output.result,
     rates,
     now: clock(),
-    ...(announced ? { announced } : {}),
-    ...(trapNamed ? { trapNamed } : {}),
+    announced,
+    trapNamed,
   });
+  // Only what the next poll compares against is stored of this one's sample (previous-sample.ts).
+  // In place: detect() returned a state of its own, which nothing else holds.
+  if (detection.lastSample && detection.lastSample === output.result.sample)
+    detection.lastSample = previousSample(probe, detection.lastSample);
   // Agents number table rows afresh when they start (ifIndex, hrStorageIndex): after a reboot the rows
   // are walked again on the next poll, so new rows are seen and no cell is read from another row.
   const rebooted = uptimeWentBack(
@@ -162,11 +167,7 @@ function judgeOutput(
     state: {
       probe: probe.name,
       indices: rebooted ? {} : output.indices,
-      // Only what the next poll compares against is stored of this one's sample (previous-sample.ts).
-      detection:
-        detection.lastSample && detection.lastSample === output.result.sample
-          ? { ...detection, lastSample: previousSample(probe, detection.lastSample) }
-          : detection,
+      detection,
       recent: appendRecent(prior?.recent, recentPoint(probe, output.result, rates, clock())),
       // Written only over the state it was judged from (state-version.ts), even another probe's.
       version: previous?.version,
