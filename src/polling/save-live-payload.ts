@@ -1,7 +1,6 @@
 import type { RedisKeys } from '../platform/redis-keys.js';
 import { DEVICE_STATUSES } from '../detection/device-status.js';
-import { liveIndexWrites } from './device-status-index.js';
-import type { StatusChange } from './device-status-index.js';
+import { liveIndexWrites, type StatusChange } from './device-status-index.js';
 
 /**
  * SAVE_LIVE's arguments for one poll shard's chunk: its keys, then ARGV[1] the entry count and ARGV[2]
