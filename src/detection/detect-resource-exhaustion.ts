@@ -76,13 +76,14 @@ export function detectResourceExhaustion(ctx: DetectorContext): Judgement {
   const sample = ctx.sample;
   if (!sample) return { kinds: KINDS, present: [], unknown: 'all' };
   const present: Condition[] = [];
-  const missing = new Set<string>();
+  // Three resources at most: a list, not a set, at every poll of every device.
+  const missing: string[] = [];
   for (const spec of RESOURCES) {
     const reading = spec.read(sample);
     const ceiling = spec.ceiling(ctx.probe.thresholds);
-    if (reading === undefined) missing.add(spec.resource);
+    if (reading === undefined) missing.push(spec.resource);
     else if (reading > ceiling) present.push(condition(spec, reading, ceiling));
   }
-  const unknown = (ref: SubjectRef): boolean => ref.subject !== undefined && missing.has(ref.subject);
+  const unknown = (ref: SubjectRef): boolean => ref.subject !== undefined && missing.includes(ref.subject);
   return { kinds: KINDS, present, unknown };
 }

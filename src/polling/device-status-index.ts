@@ -8,14 +8,20 @@ import { pageOfStatusIndex, type StatusFilter } from './device-status-page.js';
 
 export interface StatusFacts {
   status: DeviceStatus;
-  findingKinds: string[];
+  findingKinds: readonly string[];
 }
 
+/** A device with no open finding (most, at most polls): one shared list, not a set and two arrays. */
+const NO_KINDS: readonly string[] = Object.freeze([]);
+
 export function statusFacts(detection: DetectionState | undefined): StatusFacts {
-  return {
-    status: deviceStatus(detection),
-    findingKinds: [...new Set(Object.values(detection?.findings ?? {}).map((f) => f.kind))],
-  };
+  const findings = detection?.findings;
+  let findingKinds = NO_KINDS;
+  for (const id in findings) {
+    findingKinds = [...new Set(Object.values(findings).map((f) => f.kind))];
+    break;
+  }
+  return { status: deviceStatus(detection), findingKinds };
 }
 
 export interface StatusChange {

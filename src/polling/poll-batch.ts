@@ -159,7 +159,7 @@ class ChunkWriter {
     if (reason !== undefined) result.reason = reason;
     this.pending.push({
       entry: { state: packLive(state), change: facts },
-      report: { ...report, result },
+      report: { deviceId: report.deviceId, result, changes: report.changes, findings: report.findings },
     });
     if (this.pending.length >= WRITE_CHUNK) this.flush();
   }

@@ -11,6 +11,8 @@ export interface CompiledPlan {
   plan: PollPlan;
   slots: PlanSlot[];
   templates: GetRequestTemplate[] | undefined;
+  /** The probe's timeout and retries, made once: a GET's options were an object per poll. */
+  options: { timeoutMs: number; retries: number };
 }
 
 /** Compiled plans by probe, auth profile and table rows. */
@@ -46,5 +48,6 @@ function compilePlan(profile: AuthProfile, probe: Probe, indices: TableIndices):
       : plan.requests.map((r) =>
           createGetRequestTemplate(version, profile.community?.reveal() ?? '', r.oids),
         );
-  return { plan, slots: plan.requests.flatMap((r) => r.slots), templates };
+  const options = { timeoutMs: probe.timeoutMs, retries: probe.retries };
+  return { plan, slots: plan.requests.flatMap((r) => r.slots), templates, options };
 }

@@ -33,12 +33,11 @@ export function readPlan(
   probe: Probe,
   compiled: CompiledPlan,
 ): Promise<Readings> {
-  const { plan, slots, templates } = compiled;
+  const { plan, slots, templates, options } = compiled;
   const template = templates?.[0];
   // The usual plan, one GET over v2c: its readings straight from the transport's outcome.
   if (plan.requests.length !== 1 || !template || target.profile.version !== '2c')
     return readRequests(transport, target, probe, compiled);
-  const options = { timeoutMs: probe.timeoutMs, retries: probe.retries };
   return transport.get(target, template, options).then((result): Readings => {
     const read: Readings = {
       values: result.values,
