@@ -15,12 +15,9 @@ export interface StatusFacts {
 const NO_KINDS: readonly string[] = Object.freeze([]);
 
 export function statusFacts(detection: DetectionState | undefined): StatusFacts {
-  const findings = detection?.findings;
-  let findingKinds = NO_KINDS;
-  for (const id in findings) {
-    findingKinds = [...new Set(Object.values(findings).map((f) => f.kind))];
-    break;
-  }
+  const findings = detection?.findings ?? {};
+  const kinds = Object.values(findings);
+  const findingKinds = kinds.length === 0 ? NO_KINDS : [...new Set(kinds.map((f) => f.kind))];
   return { status: deviceStatus(detection), findingKinds };
 }
 
