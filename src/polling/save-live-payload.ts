@@ -97,8 +97,10 @@ export function saveLivePayload(
   let at = 0;
   entries.forEach(({ state: packed }, i) => {
     const ops = opsOf[i] as string;
-    at = blob.writeUInt16LE(Buffer.byteLength(packed.id), at);
-    at += blob.write(packed.id, at);
+    // The id's length is what the write wrote: not measured a second time.
+    const idBytes = blob.write(packed.id, at + 2);
+    blob.writeUInt16LE(idBytes, at);
+    at += 2 + idBytes;
     at = blob.writeUInt8(packed.expected.length, at);
     at +=
       typeof packed.expected === 'string'
