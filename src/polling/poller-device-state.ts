@@ -1,6 +1,6 @@
 import type { DetectionState } from '../detection/index.js';
 import type { TableIndices } from './poll-plan.js';
-import type { RecentPoint } from './recent-samples.js';
+import type { RecentWindow } from './recent-samples.js';
 
 /** What the poller keeps per device between polls. */
 export interface PollerDeviceState {
@@ -9,7 +9,7 @@ export interface PollerDeviceState {
   indices: TableIndices;
   detection: DetectionState;
   /** The last polls, oldest first (see recent-samples.ts). */
-  recent?: RecentPoint[];
+  recent?: RecentWindow;
   /**
    * The write count of the stored state this one was read as or judged from (state-version.ts);
    * undefined: none was stored. Not itself stored: the frame around the state carries it.

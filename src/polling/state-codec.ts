@@ -3,16 +3,17 @@ import type { DetectionState } from '../detection/index.js';
 import type { PollOutcome } from '../probes/poll-result.js';
 import { compactSample, expandSample, isCompactSample, type CompactSample } from './compact-sample.js';
 import type { PollerDeviceState } from './poller-device-state.js';
-import type { RecentPoint } from './recent-samples.js';
+import { windowOf, type RecentPoint, type RecentWindow } from './recent-samples.js';
 
 /**
  * A device's poller state as its shard's hash stores it: one msgpack array, each field at a fixed
  * place, so no field name is stored 100k times (they were a fifth of a state's bytes), and no device
  * id either (the hash field is the id). The last sample is the part the next poll needs
- * (previous-sample.ts), its table columns named once (compact-sample.ts). States written before this
- * layout (a msgpack map) are still read.
+ * (previous-sample.ts), its table columns named once (compact-sample.ts); the recent polls are the
+ * window's bytes as they are (recent-samples.ts). States written before this layout are still read: a
+ * msgpack map, and version 2, whose recent polls were an array of points.
  */
-const VERSION = 2;
+const VERSION = 3;
 
 type StoredState = [
   version: typeof VERSION,
@@ -33,9 +34,11 @@ type StoredState = [
   pending: DetectionState['pending'],
   findings: DetectionState['findings'],
   lastSample: CompactSample | null,
-  /** Times after the first as deltas (recentAsDeltas). */
-  recent: Recent | null,
+  recent: RecentWindow | null,
 ];
+
+/** Version 2's recent polls: points, the times after the first as deltas. */
+type StoredPoints = RecentPoint[];
 
 // A decimal such as -22.23 dBm or 42.6 % is stored in 4 bytes instead of 8 when it reads back the
 // same (DECIMAL_FIT: a float32 rounded to the digits it was written with); any other number as it is.
@@ -85,7 +88,7 @@ export function packState(state: PollerDeviceState): Buffer {
     d.pending,
     d.findings,
     d.lastSample ? compactSample(d.lastSample) : null,
-    state.recent ? recentAsDeltas(state.recent) : null,
+    state.recent ?? null,
   ];
   return packr.pack(stored);
 }
@@ -93,9 +96,9 @@ export function packState(state: PollerDeviceState): Buffer {
 /** `deviceId`: the hash field the state was read from. */
 export function unpackState(packed: Buffer, deviceId: string): PollerDeviceState {
   const unpacked: unknown = packr.unpack(packed);
-  if (!Array.isArray(unpacked)) return legacyState(unpacked as PollerDeviceState);
+  if (!Array.isArray(unpacked)) return legacyState(unpacked as LegacyState);
   const [
-    ,
+    version,
     probe,
     indices,
     reachable,
@@ -135,33 +138,27 @@ export function unpackState(packed: Buffer, deviceId: string): PollerDeviceState
     findings,
   };
   const state: PollerDeviceState = { probe, indices, detection };
-  if (recent) state.recent = recentFromDeltas(recent);
+  const window =
+    (version as number) === 2 ? windowOf(pointsFromDeltas(recent as unknown as StoredPoints)) : recent;
+  // A copy: the bytes read are a view of the reply, which the Redis client may reuse.
+  if (window) state.recent = Buffer.from(window);
   return state;
-}
-
-type Recent = NonNullable<PollerDeviceState['recent']>;
-
-/** Each point's time after the first as ms since the one before: 3 bytes instead of 9. */
-function recentAsDeltas(recent: Recent): Recent {
-  return recent.map((point, i): RecentPoint => {
-    const before = recent[i - 1];
-    if (!before) return point;
-    const delta = point.slice() as RecentPoint;
-    delta[0] = point[0] - before[0];
-    return delta;
-  });
 }
 
 /** In place: the points were just unpacked, and nothing else holds them. */
-function recentFromDeltas(stored: Recent): Recent {
+function pointsFromDeltas(stored: StoredPoints | null): StoredPoints {
   let at = 0;
-  for (const point of stored) point[0] = at += point[0];
-  return stored;
+  for (const point of stored ?? []) point[0] = at += point[0];
+  return stored ?? [];
 }
 
-/** A state stored as a msgpack map, its last sample whole or compact. */
-function legacyState(state: PollerDeviceState): PollerDeviceState {
+type LegacyState = Omit<PollerDeviceState, 'recent'> & { recent?: RecentPoint[] };
+
+/** A state stored as a msgpack map, its last sample whole or compact, its recent polls points. */
+function legacyState(state: LegacyState): PollerDeviceState {
   const sample: unknown = state.detection.lastSample;
   if (isCompactSample(sample)) state.detection.lastSample = expandSample(sample);
-  return state;
+  const { recent, ...rest } = state;
+  const window = recent ? windowOf(recent) : undefined;
+  return window ? { ...rest, recent: window } : rest;
 }

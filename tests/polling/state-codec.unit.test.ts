@@ -4,9 +4,12 @@ import { compactSample } from '../../src/polling/compact-sample.js';
 import type { PollerDeviceState } from '../../src/polling/poller-state-store.js';
 import { previousSample } from '../../src/polling/previous-sample.js';
 import { packState, unpackState } from '../../src/polling/state-codec.js';
+import { recentPoints, windowOf, type RecentPoint } from '../../src/polling/recent-samples.js';
 import type { PollSample } from '../../src/probes/poll-result.js';
 import type { MetricSpec } from '../../src/probes/probe-types.js';
 import { DEVICE_ID, probe, state, T0 } from '../detection/factories.js';
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
 const column = (name: string, kind: MetricSpec['kind']): MetricSpec => ({
   name,
@@ -74,6 +77,12 @@ const gpon = probe({
   ],
 });
 
+const points: RecentPoint[] = [
+  [T0 - 60_000, 0, 890_190.27, 9.5, 42.5, 54.5, -22.25, 0],
+  [T0 - 1, 2, null, null, null, null, null, null],
+  [T0, 1, 890_250.27, 11, 42.6, 55, -22.23, 3_600_000_000],
+];
+
 const everything: PollerDeviceState = {
   probe: 'cpe-gpon',
   indices: { interfaces: ['1', '3'], storage: ['2'] },
@@ -107,11 +116,7 @@ const everything: PollerDeviceState = {
       },
     },
   },
-  recent: [
-    [T0 - 60_000, 0, 890_190.27, 9.5, 42.5, 54.5, -22.25, 0],
-    [T0 - 1, 2, null, null, null, null, null, null],
-    [T0, 1, 890_250.27, 11, 42.6, 55, -22.23, 3_600_000_000],
-  ],
+  recent: windowOf(points),
 };
 
 describe('a stored poller state', () => {
@@ -127,12 +132,23 @@ describe('a stored poller state', () => {
   it('stores a decimal such as -22.23 dBm in 4 bytes, and reads back the number it was given', () => {
     const fresh: PollerDeviceState = { probe: 'generic', indices: {}, detection: state() };
     const [withSignal, withoutSignal] = [-22.23, null].map(
-      (signal) => packState({ ...fresh, recent: [[T0, 0, null, null, null, null, signal, null]] }).length,
+      (signal) =>
+        packState({ ...fresh, recent: windowOf([[T0, 0, null, null, null, null, signal, null]]) }).length,
     );
     expect(withSignal! - withoutSignal!).toBe(4);
     const odd = Math.PI * 1e3;
-    const recent: PollerDeviceState['recent'] = [[T0, 0, odd, 0.1 + 0.2, null, null, -22.23, null]];
-    expect(unpackState(packState({ ...fresh, recent }), DEVICE_ID).recent).toEqual(recent);
+    const recent: RecentPoint[] = [[T0, 0, odd, 0.1 + 0.2, null, null, -22.23, null]];
+    const stored = unpackState(packState({ ...fresh, recent: windowOf(recent) }), DEVICE_ID).recent;
+    expect(recentPoints(stored)).toEqual(recent);
+  });
+
+  it('is still read when it was written in version 2, its recent polls points with delta times', () => {
+    const stored = [...(packr.unpack(packState(everything)) as unknown[])];
+    stored[0] = 2;
+    stored[18] = points.map((point, i) => [point[0] - (points[i - 1]?.[0] ?? 0), ...point.slice(1)]);
+    const read = unpackState(packr.pack(stored), DEVICE_ID);
+    expect(read).toEqual(everything);
+    expect(recentPoints(read.recent)).toEqual(points);
   });
 
   it('holds no field names and no device id', () => {
@@ -152,11 +168,15 @@ describe('a stored poller state', () => {
   });
 
   it('is still read when it was written as a msgpack map, its sample whole or compact', () => {
-    const packr = new Packr({ useRecords: false, mapsAsObjects: true });
-    const whole = { ...everything, detection: { ...everything.detection, lastSample: polled } };
-    expect(unpackState(packr.pack(whole), DEVICE_ID)).toEqual(whole);
+    const whole = {
+      ...everything,
+      detection: { ...everything.detection, lastSample: polled },
+      recent: points,
+    };
+    const read = { ...whole, recent: everything.recent };
+    expect(unpackState(packr.pack(whole), DEVICE_ID)).toEqual(read);
     const compact = { ...whole, detection: { ...whole.detection, lastSample: compactSample(polled) } };
-    expect(unpackState(packr.pack(compact), DEVICE_ID)).toEqual(whole);
+    expect(unpackState(packr.pack(compact), DEVICE_ID)).toEqual(read);
   });
 });
 
