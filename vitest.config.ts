@@ -59,12 +59,18 @@ export default defineConfig({
       // Pure files share worker threads and their module cache (no isolation to buy): a fork per file
       // spent more time starting and importing than testing (npm run test:unit: 193 s → 26 s here).
       { extends: true, test: { name: 'unit', include: [UNIT], pool: 'threads', isolate: false } },
+      // Integration files share their fork's module cache too: each file importing the service's module
+      // graph afresh was a quarter of the suite's work (import 252 s of worker time, 474 s of CPU for
+      // 298 s of vitest on two cores); shared, npm test took 177 s, half the CPU. Every file starts its
+      // own Redis prefix, sockets and processes and closes them in afterAll, and none writes
+      // process.env, so nothing a file leaves in a module is another file's input.
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
           exclude: [...configDefaults.exclude, UNIT, DRILLS, ...STACKS, ...BROWSER],
+          isolate: false,
         },
       },
       { extends: true, test: { name: 'drills', include: [DRILLS], fileParallelism: false } },
