@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, patternHits } from '../helpers/source-patterns.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -18,24 +18,10 @@ const WRITES_ENV = [
   /vi\.stubEnv/,
 ];
 
-function testSources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return testSources(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 describe('test files sharing a module cache', () => {
   it('leave the environment as they found it: none writes process.env', () => {
-    const files = testSources(join(root, 'tests'));
+    const files = filesUnder(join(root, 'tests'), '.ts');
     expect(files.length).toBeGreaterThan(200);
-    const writers = files.flatMap((file) => {
-      const text = readFileSync(file, 'utf8');
-      return WRITES_ENV.filter((pattern) => pattern.test(text)).map(
-        (pattern) => `${relative(root, file)} matches ${String(pattern)}`,
-      );
-    });
-    expect(writers).toEqual([]);
+    expect(patternHits(files, WRITES_ENV, root)).toEqual([]);
   });
 });

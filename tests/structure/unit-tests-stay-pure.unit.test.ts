@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, patternHits } from '../helpers/source-patterns.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -17,24 +17,10 @@ const IMPURE = [
   /\bfetch\(/,
 ];
 
-function unitTestFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return unitTestFiles(path);
-    return entry.name.endsWith('.unit.test.ts') ? [path] : [];
-  });
-}
-
 describe('unit test files', () => {
   it('import nothing that reaches Redis, the network, a process or a browser', () => {
-    const files = unitTestFiles(join(root, 'tests'));
+    const files = filesUnder(join(root, 'tests'), '.unit.test.ts');
     expect(files.length).toBeGreaterThan(40);
-    const impure = files.flatMap((file) => {
-      const text = readFileSync(file, 'utf8');
-      return IMPURE.filter((pattern) => pattern.test(text)).map(
-        (pattern) => `${relative(root, file)} matches ${String(pattern)}`,
-      );
-    });
-    expect(impure).toEqual([]);
+    expect(patternHits(files, IMPURE, root)).toEqual([]);
   });
 });
