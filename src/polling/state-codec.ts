@@ -140,7 +140,7 @@ export function unpackState(packed: Buffer, deviceId: string): PollerDeviceState
   const state: PollerDeviceState = { probe, indices, detection };
   const window =
     (version as number) === 2 ? windowOf(pointsFromDeltas(recent as unknown as StoredPoints)) : recent;
-  // A copy: the bytes read are a view of the reply, which the Redis client may reuse.
+  // A copy, so that no state holds a view into the Redis client's reply buffers.
   if (window) state.recent = Buffer.from(window);
   return state;
 }
