@@ -109,58 +109,37 @@ function pointStarts(window: Uint8Array): number[] | undefined {
   return pos === window.length ? starts : undefined;
 }
 
+// A point's msgpack takes at most 73 bytes (an array header, eight numbers of 9): written here first,
+// so its length is known before the window is made.
+const scratch = Buffer.alloc(1 + 8 * 9);
+
 /** The window with `point` added as its newest, its oldest points dropped past RECENT_POINTS. */
 export function appendRecent(window: RecentWindow | undefined, point: RecentPoint): RecentWindow {
-  // The points kept and where they start: none when the window's bytes do not hold up.
-  let count = window && window.length >= HEAD ? (window[HEAD - 1] as number) : 0;
-  let keptFrom = HEAD;
-  if (window && count > 0) {
-    let pos = HEAD;
-    let i = 0;
-    for (; i < count && pos < window.length; i++) {
-      if (i === count - (RECENT_POINTS - 1)) keptFrom = pos;
-      pos += 1 + (window[pos] as number);
-    }
-    if (i !== count || pos !== window.length) count = 0;
-  }
-  const keptPoints = Math.min(count, RECENT_POINTS - 1);
-  const keptBytes = window && keptPoints > 0 ? window.length - keptFrom : 0;
+  // Broken bytes keep nothing: the window starts afresh.
+  const starts = window ? (pointStarts(window) ?? []) : [];
+  const kept = starts.slice(Math.max(0, starts.length - (RECENT_POINTS - 1)));
+  const keptBytes = window && kept.length > 0 ? window.length - (kept[0] as number) : 0;
   const at = point[0];
-  const since = window && keptPoints > 0 ? at - window.readDoubleLE(0) : 0;
-  let size = 1 + valueSize(since);
-  for (let i = 1; i < point.length; i++) size += valueSize(point[i] as number | null);
+  let size = scratch.writeUInt8(0x90 | point.length, 0);
+  size = writeValue(scratch, size, window && kept.length > 0 ? at - window.readDoubleLE(0) : 0);
+  for (let i = 1; i < point.length; i++) size = writeValue(scratch, size, point[i] as number | null);
   const next = Buffer.allocUnsafe(HEAD + keptBytes + 1 + size);
   next.writeDoubleLE(at, 0);
-  next[HEAD - 1] = keptPoints + 1;
-  if (window && keptBytes > 0) window.copy(next, HEAD, keptFrom);
-  let pos = HEAD + keptBytes;
-  next[pos++] = size;
-  next[pos++] = 0x90 | point.length;
-  pos = writeValue(next, pos, since);
-  for (let i = 1; i < point.length; i++) pos = writeValue(next, pos, point[i] as number | null);
+  next[HEAD - 1] = kept.length + 1;
+  if (window && keptBytes > 0) window.copy(next, HEAD, kept[0]);
+  next[HEAD + keptBytes] = size;
+  scratch.copy(next, HEAD + keptBytes + 1, 0, size);
   return next;
-}
-
-/**
- * A point's numbers written as msgpack, straight into the window (packing an array per poll made the
- * append dearer than the decoding it spares): integers in the fewest bytes, a decimal that reads back
- * the same from a float32 (msgpackr's DECIMAL_FIT, as the state codec) in 4, any other number in 8.
- */
-function valueSize(value: number | null): number {
-  if (value === null) return 1;
-  if (Number.isInteger(value) && !Object.is(value, -0)) {
-    if (value >= -32 && value <= 127) return 1;
-    if (value >= -128 && value <= 255) return 2;
-    if (value >= -32_768 && value <= 65_535) return 3;
-    if (value >= -2_147_483_648 && value <= 4_294_967_295) return 5;
-    return 9;
-  }
-  return fitsFloat32(value) ? 5 : 9;
 }
 
 const fitsFloat32 = (value: number): boolean =>
   roundFloat32(Math.fround(value)) === value && !Object.is(value, -0);
 
+/**
+ * A point's number written as msgpack: an integer in the fewest bytes, a decimal that reads back the
+ * same from a float32 (msgpackr's DECIMAL_FIT, as the state codec) in 4, any other number in 8. Written
+ * by hand: packing an array per poll made the append dearer than the decoding it spares.
+ */
 function writeValue(buf: Buffer, pos: number, value: number | null): number {
   if (value === null) return buf.writeUInt8(0xc0, pos);
   if (Number.isInteger(value) && !Object.is(value, -0)) {
