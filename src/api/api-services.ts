@@ -17,6 +17,7 @@ import type { DeviceStatusIndex } from '../polling/device-status-index.js';
 import type { PollReport } from '../polling/poll-service.js';
 import type { PollerStateStore } from '../polling/poller-state-store.js';
 import type { SmsStore } from '../sms/index.js';
+import type { Redis } from 'ioredis';
 import type { EmbedTokenStore } from './embed-token-store.js';
 import type { StoredApiKeys } from './stored-api-keys.js';
 
@@ -62,5 +63,10 @@ export interface ApiServices {
   renderMetrics: () => Promise<string>;
   /** The NOC overview, read and followed live (GET /v1/overview, /v1/overview/events). */
   overview: OverviewFeed;
+  /**
+   * The connections a request waits on besides the main one (queue producers): each fails fast while it
+   * reconnects, so readiness waits for all of them, not the main connection's PING alone.
+   */
+  requestConnections(): readonly Redis[];
   close(): Promise<void>;
 }

@@ -97,7 +97,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   // One time format in every JSON answer: stored epoch milliseconds leave as ISO 8601 (shared/api-times.ts).
   app.addHook('preSerialization', async (_request, _reply, payload) => toApiTimes(payload));
 
-  void app.register(healthRoutes, { redis: deps.redis });
+  void app.register(healthRoutes, {
+    redis: deps.redis,
+    requestConnections: () => deps.services.requestConnections(),
+  });
   registerRoutes(app, deps);
   return app;
 }

@@ -63,16 +63,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     playbooks,
     holdUnreachableMs: config.correlation.settleMs,
   });
-  const connections: Redis[] = [];
-  // Producers a request waits on (queue adds, queue counts for /metrics) fail fast like the stores, so a
-  // request answers 503 at once when Redis goes away between its steps (between an accept's
-  // compare-and-set and its enqueue) instead of hanging until Redis is back (BullMQ: "Failing fast when
-  // Redis is down"); only blocking readers (the event hub, the probe queue's events) wait for Redis.
-  const connect = (name: string, purpose: RedisPurpose = 'command'): Redis => {
-    const connection = createRedisConnection(config.redisUrl, purpose, name);
-    connections.push(connection);
-    return connection;
-  };
+  const { connect, connections, commandConnections } = apiConnections(config.redisUrl);
   const { probes, actionQueue, metrics } = createApiProducers(deps, connect);
   const hub = createEventHub({ redis, reader: connect('vigil-event-hub', 'worker'), keys, logger });
   const conversations = createConversations(deps, {
@@ -106,6 +97,7 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
     inventoryChanged: probes.inventoryChanged,
     renderMetrics: () => metrics.render(),
     overview,
+    requestConnections: () => commandConnections,
     async close() {
       conversations.closeStreams();
       overview.close();
@@ -116,6 +108,25 @@ export async function createApiServices(deps: ApiServicesDeps): Promise<ApiServi
       for (const connection of connections) connection.disconnect();
     },
   };
+}
+
+/**
+ * The API's connections besides the main one. Producers a request waits on (queue adds, queue counts
+ * for /metrics) fail fast like the stores, so a request answers 503 at once when Redis goes away
+ * between its steps (between an accept's compare-and-set and its enqueue) instead of hanging until
+ * Redis is back (BullMQ: "Failing fast when Redis is down"); only blocking readers (the event hub, the
+ * probe queue's events) wait for Redis. Readiness waits for every command connection.
+ */
+function apiConnections(redisUrl: string) {
+  const connections: Redis[] = [];
+  const commandConnections: Redis[] = [];
+  const connect = (name: string, purpose: RedisPurpose = 'command'): Redis => {
+    const connection = createRedisConnection(redisUrl, purpose, name);
+    connections.push(connection);
+    if (purpose === 'command') commandConnections.push(connection);
+    return connection;
+  };
+  return { connect, connections, commandConnections };
 }
 
 /** The queues a request adds to (probes, actions) and the metrics renderer that counts them, on connections of their own. */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisConnection } from '../../src/platform/redis-connection.js';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.js';
@@ -40,5 +41,29 @@ describe('health endpoints', () => {
     } finally {
       deadRedis.disconnect();
     }
+  });
+
+  it('answers /readyz 503 while a queue connection a request uses is reconnecting, though PING answers', async () => {
+    testApp = await buildTestApp();
+    const producers = testApp.services.requestConnections();
+    // The action queue's producer at least: an accept waits on it.
+    expect(producers.map((connection) => connection.options.connectionName)).toContain('vigil-api-actions');
+    const actions = producers.find((connection) => connection.options.connectionName === 'vigil-api-actions');
+    if (!actions) throw new Error('no action queue connection');
+    // Closed by hand, so it stays down until connected again: the window a reconnect leaves, held open.
+    const ended = once(actions, 'end');
+    actions.disconnect();
+    await ended;
+    const waiting = await testApp.app.inject({ method: 'GET', url: '/readyz' });
+    expect(waiting.statusCode).toBe(503);
+    expect(waiting.json()).toMatchObject({
+      code: 'ERR_REDIS_UNAVAILABLE',
+      instance: '/readyz',
+      detail: expect.stringMatching(/queue connections are reconnecting/) as unknown,
+    });
+
+    await actions.connect();
+    const ready = await testApp.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
   });
 });

@@ -6,6 +6,8 @@ import { problemResponses } from '../problem-responses.js';
 
 export interface HealthRoutesOptions {
   redis: Redis;
+  /** The other connections a request waits on (queue producers); ready only when each is connected. */
+  requestConnections?: () => readonly Redis[];
   /** How long readiness waits for PING; short, because a load balancer probes often. */
   readyTimeoutMs?: number;
 }
@@ -45,8 +47,8 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
       schema: {
         summary: 'Readiness: Redis answers PING',
         description:
-          'For load balancers: 200 with the PING time when Redis answers within 1 s, else 503 ' +
-          '(`Retry-After: 2`). Never rate limited.',
+          'For load balancers: 200 with the PING time when Redis answers within 1 s and every queue ' +
+          'connection a request uses is connected, else 503 (`Retry-After: 2`). Never rate limited.',
         tags: ['health'],
         response: {
           200: {
@@ -63,6 +65,7 @@ export const healthRoutes: FastifyPluginCallback<HealthRoutesOptions> = (app, op
     async () => {
       const startedAt = performance.now();
       await pingWithin(options.redis, readyTimeoutMs);
+      requireConnected(options.requestConnections?.() ?? []);
       return { status: 'ready' as const, redisMs: Math.round((performance.now() - startedAt) * 10) / 10 };
     },
   );
@@ -88,4 +91,19 @@ async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A queue producer reconnects on its own schedule after a failover or a restart, and fails fast
+ * meanwhile: an instance whose main connection answers but whose action queue does not would take an
+ * accept and answer it 503.
+ */
+function requireConnected(connections: readonly Redis[]): void {
+  const waiting = connections.filter((connection) => connection.status !== 'ready').length;
+  if (waiting === 0) return;
+  throw new AppError(
+    HTTP_CODES.redisUnavailable,
+    `${waiting} of ${connections.length} queue connections are reconnecting to Redis; this instance cannot serve requests yet.`,
+    { retryable: true },
+  );
 }
