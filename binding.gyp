@@ -5,6 +5,12 @@
       "sources": ["src/sim/native/shared_udp.c"],
       "cflags": ["-O2", "-Wall"],
       "conditions": [["OS!='linux'", {"type": "none", "sources": []}]]
+    },
+    {
+      "target_name": "batch_udp",
+      "sources": ["src/snmp/native/batch_udp.c"],
+      "cflags": ["-O2", "-Wall"],
+      "conditions": [["OS!='linux'", {"type": "none", "sources": []}]]
     }
   ]
 }

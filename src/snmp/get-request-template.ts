@@ -102,6 +102,18 @@ export function createGetRequestTemplate(
   };
 }
 
+/** The template with this request's id written into `target` at `at`; returns its length. */
+export function writeRequest(
+  template: GetRequestTemplate,
+  requestId: number,
+  target: Buffer,
+  at: number,
+): number {
+  const length = template.bytes.copy(target, at);
+  target.writeUInt32BE(requestId, at + template.requestIdOffset);
+  return length;
+}
+
 /** A copy of the template with this request's id, ready to send. */
 export function requestFromTemplate(template: GetRequestTemplate, requestId: number): Buffer {
   const bytes = Buffer.from(template.bytes);

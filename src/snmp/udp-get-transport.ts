@@ -1,12 +1,17 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { decodeGetResponse, type DecodedResponse } from './decode-get-response.js';
+import { isIP } from 'node:net';
+import { getSystemErrorName } from 'node:util';
+import { openDgramSocket, resolveIpv4, type DgramSocket } from './dgram-socket.js';
+import { BatchSocket, batchUdpBinding, ipv4Number } from './batch-socket.js';
+import { decodeGetResponse } from './decode-get-response.js';
+import { answerMeaning, type GetEnding } from './get-answer.js';
+export type { GetEnding } from './get-answer.js';
 import {
   MAX_REQUEST_ID,
   MIN_REQUEST_ID,
   requestFromTemplate,
+  writeRequest,
   type GetRequestTemplate,
 } from './get-request-template.js';
-import type { SnmpException, SnmpValue } from './snmp-value.js';
 
 export interface GetTarget {
   host: string;
@@ -18,13 +23,7 @@ export interface GetOptions {
   retries: number;
 }
 
-export interface GetOutcome {
-  outcome: 'ok' | 'timeout' | 'error_status' | 'transport_error' | 'malformed';
-  /** In the order of the template's OIDs (RFC 3416: a GetResponse keeps the request's order). */
-  values: (SnmpValue | SnmpException)[];
-  errorStatus?: number;
-  errorIndex?: number;
-  reason?: string;
+export interface GetOutcome extends GetEnding {
   retries: number;
   pdus: number;
   durationMs: number;
@@ -35,8 +34,11 @@ const OTHER_COMMUNITY = 'the answer carries another community than the request';
 
 interface Pending {
   target: GetTarget;
+  /** The target's IPv4 address as a number when it goes through the batch socket; -1: through dgram. */
+  address: number;
   template: GetRequestTemplate;
-  packet: Buffer;
+  /** The request's bytes, for the dgram socket (the batch socket writes them into its batch). */
+  packet: Buffer | undefined;
   options: GetOptions;
   retriesLeft: number;
   pdus: number;
@@ -56,55 +58,78 @@ export interface UdpGetTransportStats {
   malformed: number;
 }
 
-/** Whether the answer's OIDs are the ones asked, in order, compared in the datagram (no copies). */
-function answersAsked(response: DecodedResponse, asked: readonly Buffer[]): boolean {
-  const { oidSpans, datagram } = response;
-  if (oidSpans.length !== 2 * asked.length) return false;
-  for (let i = 0; i < asked.length; i++) {
-    const oidStart = oidSpans[2 * i] as number;
-    const oidLength = oidSpans[2 * i + 1] as number;
-    const oid = asked[i] as Buffer;
-    if (oidLength !== oid.length) return false;
-    for (let b = 0; b < oidLength; b++) if (datagram[oidStart + b] !== oid[b]) return false;
-  }
-  return true;
+/** Both sockets' receive buffer: a shard tick's answers arrive together. */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export interface UdpGetTransportOptions {
+  /**
+   * Send and receive IPv4 GETs in batches through the native socket (batch-socket.ts) when this
+   * installation built it; default true. Host names and IPv6 go through dgram either way.
+   */
+  batched?: boolean;
 }
 
 /**
  * SNMPv1/v2c GETs for the whole fleet over one UDP socket: a template per OID list, a request-id per
  * request, responses matched by request-id and checked against the target's address and the asked
- * OIDs. One socket for 100k devices, where net-snmp opens one per session.
+ * OIDs. One socket for 100k devices, where net-snmp opens one per session. IPv4 targets go through the
+ * batch socket (sendmmsg/recvmmsg, batch-socket.ts) on Linux; host names, IPv6, and installations
+ * without the native socket through a dgram socket.
  */
 export class UdpGetTransport {
-  private readonly socket: Socket;
+  private readonly batch: BatchSocket | undefined;
+  private dgram: DgramSocket | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = MIN_REQUEST_ID + Math.floor(Math.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID));
-  private readonly ready: Promise<void>;
-  private bound = false;
   readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0, malformed: 0 };
 
-  constructor() {
-    this.socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-    this.socket.on('message', (datagram, rinfo) => this.receive(datagram, rinfo));
-    // A socket error (e.g. ICMP port unreachable surfaced by the OS) must not end the process.
-    this.socket.on('error', () => undefined);
-    this.ready = new Promise((resolve) =>
-      this.socket.bind(0, () => {
-        this.bound = true;
-        resolve();
-      }),
-    );
+  constructor(options: UdpGetTransportOptions = {}) {
+    const native = options.batched === false ? undefined : batchUdpBinding();
+    this.batch = native
+      ? new BatchSocket(
+          native,
+          RECEIVE_BUFFER_BYTES,
+          (datagram, address, port) => this.receive(datagram, undefined, address, port),
+          (requestId, errno) => this.sendFailed(requestId, networkErrorCode(-errno)),
+        )
+      : undefined;
+    if (!this.batch)
+      this.dgram = openDgramSocket(RECEIVE_BUFFER_BYTES, (datagram, host, port) =>
+        this.receive(datagram, host, -1, port),
+      );
   }
 
-  /** Not an async function: once the socket is bound, a GET costs one promise, not three. */
+  /** Whether IPv4 GETs go out in batches (the native socket is built and in use). */
+  get batched(): boolean {
+    return this.batch !== undefined;
+  }
+
+  /** The local ports answers come back to: the batch socket's, and dgram's once it is open and bound. */
+  localPorts(): number[] {
+    const ports = this.batch ? [this.batch.port] : [];
+    if (this.dgram?.bound) ports.push(this.dgram.socket.address().port);
+    return ports;
+  }
+
+  /** Not an async function: once the socket is ready, a GET costs one promise, not three. */
   get(target: GetTarget, template: GetRequestTemplate, options: GetOptions): Promise<GetOutcome> {
-    if (!this.bound) return this.ready.then(() => this.get(target, template, options));
+    const numeric = ipv4Number(target.host);
+    // A name is resolved first (dgram-socket.ts), so that its answer is matched by address.
+    if (numeric < 0 && isIP(target.host) === 0) return this.getByName(target, template, options);
+    const address = this.batch ? numeric : -1;
+    if (address < 0) {
+      this.dgram ??= openDgramSocket(RECEIVE_BUFFER_BYTES, (datagram, host, port) =>
+        this.receive(datagram, host, -1, port),
+      );
+      if (!this.dgram.bound) return this.dgram.ready.then(() => this.get(target, template, options));
+    }
     const requestId = this.allocateId();
     return new Promise((resolve) => {
       const pending: Pending = {
         target,
+        address,
         template,
-        packet: requestFromTemplate(template, requestId),
+        packet: undefined,
         options,
         retriesLeft: options.retries,
         pdus: 0,
@@ -118,6 +143,25 @@ export class UdpGetTransport {
     });
   }
 
+  private async getByName(
+    target: GetTarget,
+    template: GetRequestTemplate,
+    options: GetOptions,
+  ): Promise<GetOutcome> {
+    const started = performance.now();
+    const resolved = await resolveIpv4(target.host);
+    if (typeof resolved !== 'string')
+      return {
+        outcome: 'transport_error',
+        values: [],
+        reason: resolved.reason,
+        retries: 0,
+        pdus: 0,
+        durationMs: performance.now() - started,
+      };
+    return this.get({ host: resolved, port: target.port }, template, options);
+  }
+
   private allocateId(): number {
     do {
       this.nextId = this.nextId >= MAX_REQUEST_ID ? MIN_REQUEST_ID : this.nextId + 1;
@@ -129,13 +173,28 @@ export class UdpGetTransport {
     pending.pdus += 1;
     this.stats.sent += 1;
     pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
-    this.socket.send(pending.packet, pending.target.port, pending.target.host, (error) => {
-      if (error) {
-        const code = (error as { code?: unknown }).code;
-        const reason = typeof code === 'string' ? `network error (${code.slice(0, 24)})` : 'send failed';
-        this.finish(requestId, { outcome: 'transport_error', values: [], reason });
-      }
+    const { template, target } = pending;
+    if (this.batch && pending.address >= 0) {
+      const { buffer, at } = this.batch.reserve(
+        template.bytes.length,
+        pending.address,
+        target.port,
+        requestId,
+      );
+      writeRequest(template, requestId, buffer, at);
+      return;
+    }
+    pending.packet ??= requestFromTemplate(template, requestId);
+    this.dgram?.socket.send(pending.packet, target.port, target.host, (error) => {
+      if (!error) return;
+      const code = (error as { code?: unknown }).code;
+      this.sendFailed(requestId, typeof code === 'string' ? code : undefined);
     });
+  }
+
+  private sendFailed(requestId: number, code: string | undefined): void {
+    const reason = code !== undefined ? `network error (${code.slice(0, 24)})` : 'send failed';
+    this.finish(requestId, { outcome: 'transport_error', values: [], reason });
   }
 
   private expire(requestId: number): void {
@@ -152,10 +211,7 @@ export class UdpGetTransport {
     }
   }
 
-  private finish(
-    requestId: number,
-    result: Pick<GetOutcome, 'outcome' | 'values' | 'reason' | 'errorStatus' | 'errorIndex'>,
-  ): void {
+  private finish(requestId: number, result: GetEnding): void {
     const pending = this.pending.get(requestId);
     if (!pending) return;
     this.pending.delete(requestId);
@@ -174,7 +230,8 @@ export class UdpGetTransport {
     });
   }
 
-  private receive(datagram: Buffer, rinfo: RemoteInfo): void {
+  /** `host` from the dgram socket, `address` (a number, else -1) from the batch socket. */
+  private receive(datagram: Buffer, host: string | undefined, address: number, port: number): void {
     this.stats.received += 1;
     const response = decodeGetResponse(datagram);
     const pending = response.requestId !== undefined ? this.pending.get(response.requestId) : undefined;
@@ -185,8 +242,8 @@ export class UdpGetTransport {
     if (
       response.requestId === undefined ||
       !pending ||
-      rinfo.address !== pending.target.host ||
-      rinfo.port !== pending.target.port
+      (pending.address >= 0 ? address !== pending.address : host !== pending.target.host) ||
+      port !== pending.target.port
     ) {
       this.stats.ignored += 1;
       return;
@@ -196,34 +253,9 @@ export class UdpGetTransport {
       pending.otherCommunity = true;
       return;
     }
-    if ('malformed' in response) {
-      this.stats.malformed += 1;
-      this.finish(response.requestId, {
-        outcome: 'malformed',
-        values: [],
-        reason: `malformed answer (${response.malformed})`,
-      });
-      return;
-    }
-    if (response.errorStatus !== 0) {
-      this.finish(response.requestId, {
-        outcome: 'error_status',
-        values: [],
-        errorStatus: response.errorStatus,
-        errorIndex: response.errorIndex,
-        reason: `error-status ${response.errorStatus} at varbind ${response.errorIndex}`,
-      });
-      return;
-    }
-    if (!answersAsked(response, pending.template.encodedOids)) {
-      this.finish(response.requestId, {
-        outcome: 'malformed',
-        values: [],
-        reason: 'the answer does not match the OIDs asked',
-      });
-      return;
-    }
-    this.finish(response.requestId, { outcome: 'ok', values: response.values });
+    const meaning = answerMeaning(response, pending.template.encodedOids);
+    if (meaning.outcome === 'malformed') this.stats.malformed += 1;
+    this.finish(response.requestId, meaning);
   }
 
   /** Requests in flight now. */
@@ -235,6 +267,17 @@ export class UdpGetTransport {
     for (const requestId of [...this.pending.keys()]) {
       this.finish(requestId, { outcome: 'transport_error', values: [], reason: 'transport closed' });
     }
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    this.batch?.close();
+    const dgram = this.dgram;
+    return dgram ? new Promise((resolve) => dgram.socket.close(() => resolve())) : Promise.resolve();
+  }
+}
+
+/** An errno's name (ENETUNREACH), as dgram's errors carry it. */
+function networkErrorCode(errno: number): string | undefined {
+  try {
+    return getSystemErrorName(errno);
+  } catch {
+    return undefined;
   }
 }

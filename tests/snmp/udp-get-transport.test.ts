@@ -44,13 +44,40 @@ describe('GET request template and response decoding', () => {
   });
 });
 
-describe('UDP GET transport against the simulator', () => {
+describe.each([
+  { socket: 'the batch socket', batched: true },
+  { socket: 'dgram', batched: false },
+])('UDP GET transport against the simulator, through $socket', ({ batched }) => {
   let sim: Simulator;
   let transport: UdpGetTransport;
 
   beforeAll(async () => {
-    sim = await startTestSimulator({ firstOctet: 160 });
-    transport = new UdpGetTransport();
+    sim = await startTestSimulator({ firstOctet: batched ? 160 : 161 });
+    transport = new UdpGetTransport({ batched });
+  });
+
+  it(batched ? 'sends IPv4 targets through the native batch socket' : 'keeps to dgram when asked', () => {
+    expect(transport.batched).toBe(batched);
+  });
+
+  it('resolves a target named by a host name, and takes the answer from the address it resolved to', async () => {
+    // An agent at 127.0.0.1 that answers each GET with the request itself as a GetResponse.
+    const agent = createSocket('udp4');
+    agent.on('message', (request, from) => {
+      const answer = Buffer.from(request);
+      answer[answer.indexOf(0xa0, 2)] = 0xa2;
+      agent.send(answer, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => agent.bind(0, '127.0.0.1', () => resolve()));
+    try {
+      const template = createGetRequestTemplate('2c', TEST_COMMUNITY, OIDS.slice(0, 2));
+      const target = { host: 'localhost', port: agent.address().port };
+      const result = await transport.get(target, template, { timeoutMs: 1000, retries: 0 });
+      expect(result).toMatchObject({ outcome: 'ok', pdus: 1 });
+      expect(result.values).toHaveLength(2);
+    } finally {
+      agent.close();
+    }
   });
 
   afterAll(async () => {
@@ -98,10 +125,11 @@ describe('UDP GET transport against the simulator', () => {
     const before = transport.stats.ignored;
     const pending = transport.get(device, template, { timeoutMs: 2000, retries: 0 });
     // Send garbage to the transport from a stranger while the real answer is delayed.
-    const address = (transport as unknown as { socket: { address(): { port: number } } }).socket.address();
+    const port = transport.localPorts()[0];
+    expect(port).toBeGreaterThan(0);
     const stranger = createSocket('udp4');
     await new Promise<void>((resolve) =>
-      stranger.send(Buffer.from([0x30, 0x00]), address.port, '127.0.0.1', () => resolve()),
+      stranger.send(Buffer.from([0x30, 0x00]), port, '127.0.0.1', () => resolve()),
     );
     stranger.close();
     const result = await pending;
