@@ -46,6 +46,16 @@ describe('vigil bench poll against Net-SNMP agents', () => {
     expect(result.varbinds_per_device).toBeGreaterThan(7);
     expect(result.fairness.baseline).toContain('one session per device');
     expect(result.process_warmed_up).toBe(false);
+    // Built by npm ci on Linux: the poll path's GETs go through the batch socket.
+    expect(result.poll_socket).toBe('batch');
+  });
+
+  it('through dgram when asked: every target polled, and says so', async () => {
+    const result = await runPollBench({ ...optionsFor(1), dgram: true }, () => undefined);
+    expect(result.poll_socket).toBe('dgram');
+    expect(result.ok).toBe(targets.addresses);
+    expect(result.timeouts + result.errors).toBe(0);
+    expect(result.fairness.poll_path).toContain('a system call a datagram');
   });
 
   it('with a warm-up, measures a run of its own after it: the same devices cold again, new sessions', async () => {

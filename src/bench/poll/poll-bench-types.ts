@@ -17,6 +17,8 @@ export interface PollBenchOptions {
    * cycle is then the devices' first, not also the process's (V8 compiling both sides' code).
    */
   warmUp?: boolean;
+  /** The poll path's GETs through dgram instead of the batch socket (src/snmp/batch-socket.ts). */
+  dgram?: boolean;
 }
 
 export interface CycleStats {
@@ -33,6 +35,8 @@ export interface PollBenchResult extends CycleStats {
   process_warmed_up: boolean;
   concurrency: number;
   varbinds_per_device: number;
+  /** How the poll path's GETs went out: `batch` (sendmmsg/recvmmsg) or `dgram`. */
+  poll_socket: 'batch' | 'dgram';
   baseline: CycleStats & { sessions: number };
   /** What each side does in a cycle, so the ratio can be read for what it compares. */
   fairness: { poll_path: string; baseline: string; both: string };

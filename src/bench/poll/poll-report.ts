@@ -18,6 +18,7 @@ export function pollReport(
     processWarmedUp: boolean;
     concurrency: number;
     varbindsPerDevice: number;
+    pollSocket: PollBenchResult['poll_socket'];
     redisUsedMb: number;
     redisKeysMb: number;
     fairness: PollBenchResult['fairness'];
@@ -34,6 +35,7 @@ export function pollReport(
     process_warmed_up: run.processWarmedUp,
     concurrency: run.concurrency,
     varbinds_per_device: run.varbindsPerDevice,
+    poll_socket: run.pollSocket,
     baseline,
     fairness: run.fairness,
     ratio_warm: ratio(pollWarm, baselineWarm),

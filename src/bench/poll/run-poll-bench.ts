@@ -67,10 +67,17 @@ async function runCycles(
 }
 
 /** What each side does in a cycle, printed with the result so the ratio is read for what it is. */
-function fairness(options: PollBenchOptions, sessions: number): PollBenchResult['fairness'] {
+function fairness(
+  options: PollBenchOptions,
+  sessions: number,
+  socket: PollBenchResult['poll_socket'],
+): PollBenchResult['fairness'] {
+  const sends =
+    socket === 'batch'
+      ? 'GETs through one socket, a turn of the event loop sent together (sendmmsg) and answers read together (recvmmsg)'
+      : 'GETs through one dgram socket, a system call a datagram';
   return {
-    poll_path:
-      'per device: inventory record and stored state read from Redis, GETs (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis',
+    poll_path: `per device: inventory record and stored state read from Redis, ${sends} (the first cycle walks the tables of one device per inventory model, the others of the model borrow its rows; devices without a model walk their own), decode, rates, detection; state, status indexes, finding changes and counters written back to Redis`,
     baseline: `net-snmp, one session per device created on first use and kept across cycles (${sessions} sessions; past the descriptor limit devices share them round-robin), the same GETs in the same chunks, nothing done with the answers`,
     both: `the same devices and OIDs in the same order (the poll shards'), at most ${options.concurrency} devices in flight (the poll path: batches of up to ${POLL_BATCH} devices of one poll shard, as a shard tick claims them, ${POLL_BATCHES_AT_ONCE} at once, their polls under one cap of ${options.concurrency}, each batch read from Redis ${LOAD_CHUNK} devices at a time and written ${WRITE_CHUNK} at a time as it goes), timeout ${options.timeoutMs} ms, ${options.retries} retries, v2c, one process; cycles interleaved (poll path, then the loop) so both meet the same machine`,
   };
@@ -98,7 +105,7 @@ async function measuredRun(options: PollBenchOptions, say: (line: string) => voi
   const redis = createRedisConnection(options.redisUrl, 'worker', 'vigil-bench-poll');
   await waitForRedis(redis);
   const keys = createRedisKeys(`vigil-bench-${randomBytes(4).toString('hex')}`);
-  const transport = new UdpGetTransport();
+  const transport = new UdpGetTransport({ batched: options.dgram !== true });
   const sessions = createBareNetSnmpSessions({ ...options, community: source.community });
   const usedMemory = async (): Promise<number> =>
     Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
@@ -139,7 +146,8 @@ async function measuredRun(options: PollBenchOptions, say: (line: string) => voi
         varbindsPerDevice: firstRequests.reduce((n, r) => n + r.length, 0),
         redisUsedMb: Math.round(((await usedMemory()) - memoryBefore) / 2 ** 20),
         redisKeysMb: Number(((await prefixMemoryBytes(redis, keys.prefix)) / 2 ** 20).toFixed(1)),
-        fairness: fairness(options, sessions.sessions),
+        pollSocket: transport.batched ? 'batch' : 'dgram',
+        fairness: fairness(options, sessions.sessions, transport.batched ? 'batch' : 'dgram'),
       },
     );
   } finally {

@@ -15,6 +15,7 @@ interface PollBenchFlags {
   firstOctet: number;
   port: number;
   warmUp?: boolean;
+  dgram?: boolean;
   json?: boolean;
 }
 
@@ -41,6 +42,7 @@ async function pollBench(flags: PollBenchFlags): Promise<void> {
       ...(flags.community ? { community: flags.community } : {}),
       ...(oids ? { oids } : {}),
       ...(flags.warmUp ? { warmUp: true } : {}),
+      ...(flags.dgram ? { dgram: true } : {}),
     },
     say,
   );
@@ -82,6 +84,10 @@ export function registerPollBench(bench: Command): void {
     .option(
       '--warm-up',
       "first a whole run of both sides on devices of its own, discarded: cold is then the devices' first cycle, not also the process's",
+    )
+    .option(
+      '--dgram',
+      "the poll path's GETs through Node's dgram, one system call a datagram, instead of the batch socket",
     )
     .option('--json', 'print only the JSON result')
     .action(pollBench);
