@@ -23,6 +23,11 @@ export function batchUdpBinding(): BatchUdpBinding | undefined {
   return binding;
 }
 
+/** A received batch up to this size is handed out as views; a larger one as copies. */
+const PINNED_BATCH_BYTES = 64 * 1024;
+/** A full send buffer is tried again after this long, not at once (which would spin until it drains). */
+const FULL_BUFFER_RETRY_MS = 1;
+
 /** A send result: the socket's buffer was full, the datagram waits for the next turn. */
 const NOT_SENT = 1;
 /** errno's EIO: the native send itself failed. */
@@ -31,8 +36,13 @@ const EIO = 5;
 /** A datagram received: its bytes (a view into the batch's copy), its sender's IPv4 address as a number, port. */
 export type BatchReceiver = (datagram: Buffer, address: number, port: number) => void;
 
-/** A datagram a flush could not send, by the key it was queued with. */
-export type BatchSendFailure = (key: number, errno: number) => void;
+/** What became of a datagram a flush handled, by the key it was queued with. */
+export interface BatchSendEvents {
+  /** It left now (a request's timeout counts from here, not from when it was queued). */
+  sent(key: number): void;
+  /** The kernel refused it (errno): it is gone. */
+  failed(key: number, errno: number): void;
+}
 
 /**
  * A UDP socket whose sends wait for the end of the event loop's turn and go out together, up to 64 a
@@ -49,22 +59,23 @@ export class BatchSocket {
   private used = 0;
   private count = 0;
   private flushing: NodeJS.Immediate | undefined;
+  private retrying: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly native: BatchUdpBinding,
     receiveBufferBytes: number,
     receive: BatchReceiver,
-    private readonly failed: BatchSendFailure,
+    private readonly events: BatchSendEvents,
   ) {
     this.handle = native.open(receiveBufferBytes, (data, meta, count) => {
+      // A value decoded from a view pins what it views: a large batch (anyone may send 64 datagrams of
+      // 64 KB) is copied apart, so a kept value holds its own datagram, not megabytes.
+      const apart = data.length > PINNED_BATCH_BYTES;
       for (let i = 0; i < count; i++) {
         const at = meta[4 * i + 2] as number;
-        receive(
-          data.subarray(at, at + (meta[4 * i + 3] as number)),
-          meta[4 * i] as number,
-          meta[4 * i + 1] as number,
-        );
+        const view = data.subarray(at, at + (meta[4 * i + 3] as number));
+        receive(apart ? Buffer.from(view) : view, meta[4 * i] as number, meta[4 * i + 1] as number);
       }
     });
   }
@@ -86,7 +97,8 @@ export class BatchSocket {
     this.keys[this.count] = key;
     this.count += 1;
     this.used += length;
-    this.flushing ??= setImmediate(() => this.flush());
+    // While a full buffer's datagrams wait for their retry, the new ones wait with them, in order.
+    if (!this.retrying) this.flushing ??= setImmediate(() => this.flush());
     return { buffer: this.stage, at };
   }
 
@@ -105,6 +117,7 @@ export class BatchSocket {
     if (sent === count) {
       this.count = 0;
       this.used = 0;
+      for (let i = 0; i < count; i++) this.events.sent(this.keys[i] as number);
       return;
     }
     let deferredFrom = count;
@@ -114,7 +127,8 @@ export class BatchSocket {
         deferredFrom = i;
         break;
       }
-      if (result < 0) this.failed(this.keys[i] as number, -result);
+      if (result < 0) this.events.failed(this.keys[i] as number, -result);
+      else this.events.sent(this.keys[i] as number);
     }
     this.keepFrom(deferredFrom, count);
   }
@@ -131,7 +145,12 @@ export class BatchSocket {
     }
     this.count = count - from;
     this.used -= start;
-    if (this.count > 0) this.flushing = setImmediate(() => this.flush());
+    if (this.count > 0) this.retrying = setTimeout(() => this.flushAfterFull(), FULL_BUFFER_RETRY_MS);
+  }
+
+  private flushAfterFull(): void {
+    this.retrying = undefined;
+    if (!this.flushing) this.flush();
   }
 
   private grow(needed: number): void {
@@ -147,15 +166,16 @@ export class BatchSocket {
     this.results = new Int32Array(2 * this.results.length);
   }
 
-  /** The local port answers come back to. */
-  get port(): number {
-    return this.native.port(this.handle);
+  /** The local port answers come back to; undefined once closed. */
+  get port(): number | undefined {
+    return this.closed ? undefined : this.native.port(this.handle);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.flushing) clearImmediate(this.flushing);
+    if (this.retrying) clearTimeout(this.retrying);
     this.native.close(this.handle);
   }
 }

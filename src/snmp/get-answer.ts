@@ -1,3 +1,4 @@
+import { ipv4Number } from './batch-socket.js';
 import type { DecodedResponse, MalformedResponse } from './decode-get-response.js';
 import type { SnmpException, SnmpValue } from './snmp-value.js';
 
@@ -9,6 +10,33 @@ export interface GetEnding {
   errorStatus?: number;
   errorIndex?: number;
   reason?: string;
+}
+
+/** What a GET is sent to (the transport's GetTarget). */
+interface Target {
+  host: string;
+  port: number;
+}
+
+/** Digits and dots, or hexadecimal: what a resolver would read as an address in a form not ours. */
+const NUMERIC_LOOKING = /^(?:[0-9.]+|0x[0-9a-f.x]*)$/i;
+
+/**
+ * Why a GET to this target is not sent, if it is not: a port out of range, or an address in a form a
+ * resolver reads otherwise ("010.0.0.1" is 8.0.0.1 to it, "2130706433" 127.0.0.1), whose answers would
+ * be another machine's taken for the device's. Only a canonical dotted quad is an address here.
+ */
+export function refusedTarget(target: Target): string | undefined {
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65_535)
+    return `port ${String(target.port).slice(0, 16)} is out of range`;
+  if (NUMERIC_LOOKING.test(target.host) && ipv4Number(target.host) < 0)
+    return `${target.host.slice(0, 64)} is not a dotted-quad IPv4 address`;
+  return undefined;
+}
+
+/** A GET that was never sent. */
+export function notAsked(reason: string): GetEnding & { retries: 0; pdus: 0; durationMs: 0 } {
+  return { outcome: 'transport_error', values: [], reason, retries: 0, pdus: 0, durationMs: 0 };
 }
 
 /**

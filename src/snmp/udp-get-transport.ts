@@ -3,7 +3,7 @@ import { getSystemErrorName } from 'node:util';
 import { openDgramSocket, resolveIpv4, type DgramSocket } from './dgram-socket.js';
 import { BatchSocket, batchUdpBinding, ipv4Number } from './batch-socket.js';
 import { decodeGetResponse } from './decode-get-response.js';
-import { answerMeaning, type GetEnding } from './get-answer.js';
+import { answerMeaning, notAsked, refusedTarget, type GetEnding } from './get-answer.js';
 export type { GetEnding } from './get-answer.js';
 import {
   MAX_REQUEST_ID,
@@ -80,6 +80,7 @@ export class UdpGetTransport {
   private readonly batch: BatchSocket | undefined;
   private dgram: DgramSocket | undefined;
   private readonly pending = new Map<number, Pending>();
+  private closed = false;
   private nextId = MIN_REQUEST_ID + Math.floor(Math.random() * (MAX_REQUEST_ID - MIN_REQUEST_ID));
   readonly stats: UdpGetTransportStats = { sent: 0, received: 0, ignored: 0, malformed: 0 };
 
@@ -90,7 +91,10 @@ export class UdpGetTransport {
           native,
           RECEIVE_BUFFER_BYTES,
           (datagram, address, port) => this.receive(datagram, undefined, address, port),
-          (requestId, errno) => this.sendFailed(requestId, networkErrorCode(-errno)),
+          {
+            sent: (requestId) => this.armTimer(requestId),
+            failed: (requestId, errno) => this.sendFailed(requestId, networkErrorCode(-errno)),
+          },
         )
       : undefined;
     if (!this.batch)
@@ -106,13 +110,18 @@ export class UdpGetTransport {
 
   /** The local ports answers come back to: the batch socket's, and dgram's once it is open and bound. */
   localPorts(): number[] {
-    const ports = this.batch ? [this.batch.port] : [];
+    if (this.closed) return [];
+    const port = this.batch?.port;
+    const ports = port !== undefined ? [port] : [];
     if (this.dgram?.bound) ports.push(this.dgram.socket.address().port);
     return ports;
   }
 
   /** Not an async function: once the socket is ready, a GET costs one promise, not three. */
   get(target: GetTarget, template: GetRequestTemplate, options: GetOptions): Promise<GetOutcome> {
+    if (this.closed) return Promise.resolve(notAsked('transport closed'));
+    const refused = refusedTarget(target);
+    if (refused !== undefined) return Promise.resolve(notAsked(refused));
     const numeric = ipv4Number(target.host);
     // A name is resolved first (dgram-socket.ts), so that its answer is matched by address.
     if (numeric < 0 && isIP(target.host) === 0) return this.getByName(target, template, options);
@@ -172,8 +181,8 @@ export class UdpGetTransport {
   private send(requestId: number, pending: Pending): void {
     pending.pdus += 1;
     this.stats.sent += 1;
-    pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
     const { template, target } = pending;
+    // Through the batch socket, the timeout counts from when the datagram leaves (armTimer).
     if (this.batch && pending.address >= 0) {
       const { buffer, at } = this.batch.reserve(
         template.bytes.length,
@@ -184,12 +193,18 @@ export class UdpGetTransport {
       writeRequest(template, requestId, buffer, at);
       return;
     }
+    pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
     pending.packet ??= requestFromTemplate(template, requestId);
     this.dgram?.socket.send(pending.packet, target.port, target.host, (error) => {
       if (!error) return;
       const code = (error as { code?: unknown }).code;
       this.sendFailed(requestId, typeof code === 'string' ? code : undefined);
     });
+  }
+
+  private armTimer(requestId: number): void {
+    const pending = this.pending.get(requestId);
+    if (pending) pending.timer = setTimeout(() => this.expire(requestId), pending.options.timeoutMs);
   }
 
   private sendFailed(requestId: number, code: string | undefined): void {
@@ -264,6 +279,7 @@ export class UdpGetTransport {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     for (const requestId of [...this.pending.keys()]) {
       this.finish(requestId, { outcome: 'transport_error', values: [], reason: 'transport closed' });
     }

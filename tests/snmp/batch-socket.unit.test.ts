@@ -31,6 +31,8 @@ function fakeNative(refuse: (turn: number, index: number) => number) {
   return { native, turns };
 }
 
+const IGNORED = { sent: () => undefined, failed: () => undefined };
+
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function queue(socket: BatchSocket, text: string, key: number): void {
@@ -41,12 +43,7 @@ function queue(socket: BatchSocket, text: string, key: number): void {
 describe('the batch socket', () => {
   it('sends what a turn queued together, at the turn’s end, each to its own address', async () => {
     const { native, turns } = fakeNative(() => 0);
-    const socket = new BatchSocket(
-      native,
-      0,
-      () => undefined,
-      () => undefined,
-    );
+    const socket = new BatchSocket(native, 0, () => undefined, IGNORED);
     queue(socket, 'one', 1);
     queue(socket, 'two!', 2);
     expect(turns).toHaveLength(0);
@@ -64,16 +61,18 @@ describe('the batch socket', () => {
     // Turn 0: the first sent, the second refused (-EINVAL), the buffer full from the third on.
     const { native, turns } = fakeNative((turn, i) => (turn > 0 ? 0 : i === 0 ? 0 : i === 1 ? -22 : 1));
     const failed: [number, number][] = [];
-    const socket = new BatchSocket(
-      native,
-      0,
-      () => undefined,
-      (key, errno) => failed.push([key, errno]),
-    );
+    const left: number[] = [];
+    const socket = new BatchSocket(native, 0, () => undefined, {
+      sent: (key) => left.push(key),
+      failed: (key, errno) => failed.push([key, errno]),
+    });
     ['alpha', 'bravo', 'charlie', 'delta'].forEach((text, key) => queue(socket, text, key));
     await nextTurn();
     expect(failed).toEqual([[1, 22]]);
-    await nextTurn();
+    expect(left).toEqual([0]);
+    // A full buffer is tried again a millisecond later, not in a spin.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(left).toEqual([0, 2, 3]);
     expect(turns.map((sent) => sent.map((d) => d.bytes))).toEqual([['alpha'], ['charlie', 'delta']]);
     expect(turns[1]!.map((d) => d.address)).toEqual([0x7f000001 + 2, 0x7f000001 + 3]);
     socket.close();
@@ -81,16 +80,26 @@ describe('the batch socket', () => {
 
   it('grows past its first buffer and keeps every datagram whole', async () => {
     const { native, turns } = fakeNative(() => 0);
-    const socket = new BatchSocket(
-      native,
-      0,
-      () => undefined,
-      () => undefined,
-    );
+    const socket = new BatchSocket(native, 0, () => undefined, IGNORED);
     const texts = Array.from({ length: 1_500 }, (_, i) => `request-${i}-${'x'.repeat(i % 97)}`);
     texts.forEach((text, key) => queue(socket, text, key));
     await nextTurn();
     expect(turns[0]!.map((d) => d.bytes)).toEqual(texts);
+    socket.close();
+  });
+
+  it('hands a large received batch out as copies, so a kept value does not pin the batch', () => {
+    let onBatch: ((data: Buffer, meta: Uint32Array, count: number) => void) | undefined;
+    const native = {
+      ...fakeNative(() => 0).native,
+      open: (_b: number, cb: typeof onBatch) => ((onBatch = cb), {}),
+    };
+    const got: Buffer[] = [];
+    const socket = new BatchSocket(native, 0, (d) => got.push(d), IGNORED);
+    const big = Buffer.alloc(2 * 65_507, 7);
+    onBatch!(big, Uint32Array.from([1, 161, 0, 65_507, 2, 162, 65_507, 65_507]), 2);
+    expect(got.map((d) => d.length)).toEqual([65_507, 65_507]);
+    for (const datagram of got) expect(datagram.buffer).not.toBe(big.buffer);
     socket.close();
   });
 
@@ -101,12 +110,7 @@ describe('the batch socket', () => {
       open: (_b: number, cb: typeof onBatch) => ((onBatch = cb), {}),
     };
     const got: [string, number, number][] = [];
-    const socket = new BatchSocket(
-      native,
-      0,
-      (d, a, p) => got.push([d.toString(), a, p]),
-      () => undefined,
-    );
+    const socket = new BatchSocket(native, 0, (d, a, p) => got.push([d.toString(), a, p]), IGNORED);
     onBatch!(Buffer.from('abcdefg'), Uint32Array.from([1, 161, 0, 3, 2, 162, 3, 4]), 2);
     expect(got).toEqual([
       ['abc', 1, 161],

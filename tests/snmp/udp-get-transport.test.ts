@@ -138,3 +138,37 @@ describe.each([
     expect(transport.stats.ignored).toBeGreaterThan(before);
   });
 });
+
+describe('UDP GET transport, what it refuses to send', () => {
+  const template = createGetRequestTemplate('2c', TEST_COMMUNITY, OIDS.slice(0, 1));
+  const options = { timeoutMs: 200, retries: 1 };
+
+  it('refuses a port out of range and an address in a form a resolver reads otherwise, sending nothing', async () => {
+    const transport = new UdpGetTransport();
+    try {
+      for (const [target, reason] of [
+        [{ host: '127.0.0.1', port: 0 }, /port 0 is out of range/],
+        [{ host: '127.0.0.1', port: 70_000 }, /port 70000 is out of range/],
+        [{ host: '010.0.0.1', port: 161 }, /not a dotted-quad IPv4 address/],
+        [{ host: '2130706433', port: 161 }, /not a dotted-quad IPv4 address/],
+        [{ host: '0x7f.1', port: 161 }, /not a dotted-quad IPv4 address/],
+      ] as const) {
+        const result = await transport.get(target, template, options);
+        expect(result).toMatchObject({ outcome: 'transport_error', pdus: 0 });
+        expect(result.reason).toMatch(reason);
+      }
+      expect(transport.stats.sent).toBe(0);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('answers a GET asked after close as transport_error, and holds no port', async () => {
+    const transport = new UdpGetTransport();
+    expect(transport.localPorts().length).toBeGreaterThan(0);
+    await transport.close();
+    expect(transport.localPorts()).toEqual([]);
+    const result = await transport.get({ host: '127.0.0.1', port: 161 }, template, options);
+    expect(result).toMatchObject({ outcome: 'transport_error', reason: 'transport closed', pdus: 0 });
+  });
+});

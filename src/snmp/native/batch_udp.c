@@ -42,6 +42,10 @@ typedef struct {
   napi_env env;
   napi_ref on_batch;
   napi_async_context context;
+  /* Freed when both are done: libuv's close (the poll handle) and the JS handle's finalizer. A closed
+   * socket (fd -1) must stay readable by unwrap until no JS value can name it. */
+  int uv_closed;
+  int finalized;
   unsigned char *slots; /* BATCH * SLOT bytes */
   struct mmsghdr messages[BATCH];
   struct iovec vectors[BATCH];
@@ -123,6 +127,8 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   }
 }
 
+static void finalize(napi_env env, void *data, void *hint);
+
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], handle, name;
@@ -140,8 +146,12 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   address.sin_family = AF_INET;
   address.sin_port = 0;
   address.sin_addr.s_addr = htonl(INADDR_ANY);
-  if ((size > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) ||
-      bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
+  if (size > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) {
+    int error = errno;
+    close(fd);
+    return throw_errno(env, "setsockopt SO_RCVBUF", error);
+  }
+  if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
     int error = errno;
     close(fd);
     return throw_errno(env, "bind", error);
@@ -169,7 +179,7 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
   CHECK(env, napi_create_string_utf8(env, "vigil:batch-udp", NAPI_AUTO_LENGTH, &name));
   CHECK(env, napi_async_init(env, NULL, name, &s->context));
   uv_poll_start(&s->poll, UV_READABLE, on_readable);
-  CHECK(env, napi_create_external(env, s, NULL, NULL, &handle));
+  CHECK(env, napi_create_external(env, s, finalize, NULL, &handle));
   return handle;
 }
 
@@ -244,6 +254,7 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
       messages[j].msg_hdr.msg_iovlen = 1;
     }
     int done = sendmmsg(s->fd, messages, n, MSG_DONTWAIT);
+    if (done == 0) done = -1, errno = EAGAIN; /* not seen on Linux; never loop on it */
     if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
       for (uint32_t j = next; j < count; j++) results[j] = 1;
       break;
@@ -280,7 +291,26 @@ static void after_close(uv_handle_t *handle) {
   napi_delete_reference(s->env, s->on_batch);
   napi_async_destroy(s->env, s->context);
   free(s->slots);
-  free(s);
+  s->slots = NULL;
+  s->uv_closed = 1;
+  if (s->finalized) free(s);
+}
+
+static void stop(batch_socket *s) {
+  uv_poll_stop(&s->poll);
+  close(s->fd);
+  s->fd = -1;
+  uv_close((uv_handle_t *)&s->poll, after_close);
+}
+
+/* The JS handle is gone: close the socket if nobody did, free it once libuv is done with it. */
+static void finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  batch_socket *s = data;
+  s->finalized = 1;
+  if (s->fd >= 0) stop(s);
+  else if (s->uv_closed) free(s);
 }
 
 static napi_value close_socket(napi_env env, napi_callback_info info) {
@@ -289,10 +319,7 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   batch_socket *s = unwrap(env, argv[0]);
   if (s == NULL) return NULL;
-  uv_poll_stop(&s->poll);
-  close(s->fd);
-  s->fd = -1;
-  uv_close((uv_handle_t *)&s->poll, after_close);
+  stop(s);
   return NULL;
 }
 
