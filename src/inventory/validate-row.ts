@@ -24,6 +24,7 @@ const PROFILE_MAX = 64;
 /** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
 const HOST_NAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const NUMERIC_LAST_LABEL = /(?:^|\.)[0-9]+$/;
 /** BCP 47 language tags in their common short form ("ru", "en", "en-GB"). */
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 /**
@@ -147,6 +148,12 @@ export function validateDeviceRow(row: InventoryRow, errors: RowError[]): Device
   const host = r.string('host', true, undefined, undefined, KNOWN_FIELD_MAX_LENGTH.host);
   if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host))
     r.fail(`"host" must be an IPv4 or IPv6 address or a host name, got ${describeValue(host)}`);
+  // A name's last label is never all digits (RFC 1123 2.1); a resolver reads "010.0.0.1" as 8.0.0.1
+  // and "2130706433" as 127.0.0.1, so such a "name" would poll another machine.
+  else if (host !== undefined && isIP(host) === 0 && NUMERIC_LAST_LABEL.test(host))
+    r.fail(
+      `"host" ${describeValue(host)} is neither a host name (its last label is all digits) nor an IPv4 address (four decimal numbers 0-255 without leading zeros)`,
+    );
   const auth = r.string('auth', true, PROFILE_NAME, 'an auth profile name such as "sim"', PROFILE_MAX);
   const rawPort = row.value.port;
   const port = rawPort === undefined || rawPort === null ? DEFAULT_SNMP_PORT : rawPort;

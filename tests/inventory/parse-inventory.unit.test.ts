@@ -97,6 +97,35 @@ describe('validateInventory on bad files', () => {
     expect(errors).toHaveLength(14);
   });
 
+  it('refuses a host that is neither a name nor a canonical IPv4 address: a resolver would read it as another', () => {
+    const inventory = (host: string) =>
+      validateInventory(
+        parseInventory(
+          JSON.stringify({
+            sites: [{ id: 'site-1', name: 'Kazan' }],
+            devices: [
+              {
+                id: 'bs-1',
+                kind: 'base_station',
+                parentId: null,
+                site: 'site-1',
+                profile: 'base-station',
+                host,
+                port: 161,
+                auth: 'sim',
+              },
+            ],
+            subscribers: [],
+          }),
+          { fileName: 'hosts.json' },
+        ),
+      ).errors.map((e) => e.reason);
+    for (const host of ['010.0.0.1', '10.1', '2130706433', '0x7f.1', '192.168.1.300'])
+      expect(inventory(host)).toEqual([expect.stringContaining('is neither a host name')]);
+    for (const host of ['10.0.0.1', 'router-1.example.net', 'localhost', '1e100.net', '::1'])
+      expect(inventory(host)).toEqual([]);
+  });
+
   it('never echoes a credential value in its errors', () => {
     const { errors } = validateInventory(parseInventory(fixture('bad.ndjson'), { fileName: 'bad.ndjson' }));
     expect(JSON.stringify(errors)).not.toContain('secret123');
