@@ -128,6 +128,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
 }
 
 static void finalize(napi_env env, void *data, void *hint);
+static void stop(batch_socket *s);
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -175,11 +176,17 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, "uv_poll_init", EINVAL);
   }
   s->poll.data = s;
-  CHECK(env, napi_create_reference(env, argv[1], 1, &s->on_batch));
-  CHECK(env, napi_create_string_utf8(env, "vigil:batch-udp", NAPI_AUTO_LENGTH, &name));
-  CHECK(env, napi_async_init(env, NULL, name, &s->context));
+  if (napi_create_reference(env, argv[1], 1, &s->on_batch) != napi_ok ||
+      napi_create_string_utf8(env, "vigil:batch-udp", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, NULL, name, &s->context) != napi_ok ||
+      napi_create_external(env, s, finalize, NULL, &handle) != napi_ok) {
+    /* Nothing in JS can name it yet: closed and freed here (after_close frees it once finalized). */
+    s->finalized = 1;
+    stop(s);
+    napi_throw_error(env, NULL, "open: a napi call failed");
+    return NULL;
+  }
   uv_poll_start(&s->poll, UV_READABLE, on_readable);
-  CHECK(env, napi_create_external(env, s, finalize, NULL, &handle));
   return handle;
 }
 
@@ -288,8 +295,8 @@ static napi_value local_port(napi_env env, napi_callback_info info) {
 
 static void after_close(uv_handle_t *handle) {
   batch_socket *s = (batch_socket *)handle->data;
-  napi_delete_reference(s->env, s->on_batch);
-  napi_async_destroy(s->env, s->context);
+  if (s->on_batch != NULL) napi_delete_reference(s->env, s->on_batch);
+  if (s->context != NULL) napi_async_destroy(s->env, s->context);
   free(s->slots);
   s->slots = NULL;
   s->uv_closed = 1;
