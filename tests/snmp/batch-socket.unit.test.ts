@@ -35,6 +35,16 @@ const IGNORED = { sent: () => undefined, failed: () => undefined };
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+type OnBatch = (data: Buffer, meta: Uint32Array, count: number) => void;
+
+/** A socket over a fake native one, and the callback the native one would call with a received batch. */
+function receiving(receive: (datagram: Buffer, address: number, port: number) => void) {
+  let onBatch: OnBatch | undefined;
+  const native = { ...fakeNative(() => 0).native, open: (_b: number, cb: OnBatch) => ((onBatch = cb), {}) };
+  const socket = new BatchSocket(native, 0, receive, IGNORED);
+  return { socket, onBatch: onBatch as OnBatch };
+}
+
 function queue(socket: BatchSocket, text: string, key: number): void {
   const { buffer, at } = socket.reserve(text.length, 0x7f000001 + key, 161, key);
   buffer.write(text, at, 'latin1');
@@ -89,29 +99,19 @@ describe('the batch socket', () => {
   });
 
   it('hands a large received batch out as copies, so a kept value does not pin the batch', () => {
-    let onBatch: ((data: Buffer, meta: Uint32Array, count: number) => void) | undefined;
-    const native = {
-      ...fakeNative(() => 0).native,
-      open: (_b: number, cb: typeof onBatch) => ((onBatch = cb), {}),
-    };
     const got: Buffer[] = [];
-    const socket = new BatchSocket(native, 0, (d) => got.push(d), IGNORED);
+    const { socket, onBatch } = receiving((d) => got.push(d));
     const big = Buffer.alloc(2 * 65_507, 7);
-    onBatch!(big, Uint32Array.from([1, 161, 0, 65_507, 2, 162, 65_507, 65_507]), 2);
+    onBatch(big, Uint32Array.from([1, 161, 0, 65_507, 2, 162, 65_507, 65_507]), 2);
     expect(got.map((d) => d.length)).toEqual([65_507, 65_507]);
     for (const datagram of got) expect(datagram.buffer).not.toBe(big.buffer);
     socket.close();
   });
 
   it('delivers each datagram of a received batch with its sender', () => {
-    let onBatch: ((data: Buffer, meta: Uint32Array, count: number) => void) | undefined;
-    const native = {
-      ...fakeNative(() => 0).native,
-      open: (_b: number, cb: typeof onBatch) => ((onBatch = cb), {}),
-    };
     const got: [string, number, number][] = [];
-    const socket = new BatchSocket(native, 0, (d, a, p) => got.push([d.toString(), a, p]), IGNORED);
-    onBatch!(Buffer.from('abcdefg'), Uint32Array.from([1, 161, 0, 3, 2, 162, 3, 4]), 2);
+    const { socket, onBatch } = receiving((d, a, p) => got.push([d.toString(), a, p]));
+    onBatch(Buffer.from('abcdefg'), Uint32Array.from([1, 161, 0, 3, 2, 162, 3, 4]), 2);
     expect(got).toEqual([
       ['abc', 1, 161],
       ['defg', 2, 162],
