@@ -101,6 +101,26 @@ describe('one shared socket for many device addresses', () => {
     );
   });
 
+  it('says closed to an answer sent after close (a delayed one), never touching the freed socket', async () => {
+    const port = await freeWildcardPort();
+    let kept: Parameters<DeviceSocketListeners['onMessage']>[0] | undefined;
+    const sockets = bindSharedSockets([{ index: 1, host: '127.152.4.1', port }], {
+      onMessage: (socket) => (kept = socket),
+      onError: () => undefined,
+    });
+    const client = createSocket('udp4');
+    try {
+      client.send('hello', port, '127.152.4.1');
+      await expect.poll(() => kept).toBeDefined();
+      sockets.close();
+      // libuv closes the handle on the loop's next turns; the socket's memory must outlive the value.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(() => kept?.send(Buffer.from('late'), 0, 4, 9, '127.0.0.1')).toThrow(/shared socket is closed/);
+    } finally {
+      client.close();
+    }
+  });
+
   it('refuses a device whose address is not IPv4', async () => {
     const port = await freeWildcardPort();
     expect(() => bindSharedSockets([{ index: 3, host: 'router.example', port }], listeners)).toThrow(

@@ -10,6 +10,7 @@
  * Addresses are IPv4 as unsigned 32-bit numbers in host order.
  */
 #define NAPI_VERSION 8
+#include "../../native/poll_socket.h"
 #include <node_api.h>
 #include <uv.h>
 #include <errno.h>
@@ -25,42 +26,23 @@
 #define READS_PER_EVENT 256
 
 typedef struct {
-  uv_poll_t poll;
-  int fd;
-  napi_env env;
-  napi_ref on_message;
-  napi_async_context context;
+  poll_socket base; /* first: the lifecycle in poll_socket.h */
   unsigned char buffer[MAX_DATAGRAM];
 } shared_socket;
 
-#define CHECK(env, call)                                   \
-  do {                                                     \
-    if ((call) != napi_ok) {                               \
-      napi_throw_error((env), NULL, "napi call failed: " #call); \
-      return NULL;                                         \
-    }                                                      \
-  } while (0)
-
-static napi_value throw_errno(napi_env env, const char *what, int error) {
-  char message[160];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(error));
-  napi_throw_error(env, NULL, message);
-  return NULL;
-}
-
 static void deliver(shared_socket *s, ssize_t length, struct sockaddr_in *from, uint32_t to) {
-  napi_env env = s->env;
+  napi_env env = s->base.env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value callback, global, argv[4], result;
   void *copy;
-  if (napi_get_reference_value(env, s->on_message, &callback) == napi_ok && callback != NULL &&
+  if (napi_get_reference_value(env, s->base.callback, &callback) == napi_ok && callback != NULL &&
       napi_get_global(env, &global) == napi_ok &&
       napi_create_buffer_copy(env, (size_t)length, s->buffer, &copy, &argv[0]) == napi_ok &&
       napi_create_uint32(env, ntohl(from->sin_addr.s_addr), &argv[1]) == napi_ok &&
       napi_create_uint32(env, ntohs(from->sin_port), &argv[2]) == napi_ok &&
       napi_create_uint32(env, to, &argv[3]) == napi_ok) {
-    if (napi_make_callback(env, s->context, global, callback, 4, argv, &result) == napi_pending_exception) {
+    if (napi_make_callback(env, s->base.context, global, callback, 4, argv, &result) == napi_pending_exception) {
       napi_value error;
       napi_get_and_clear_last_exception(env, &error);
       napi_fatal_exception(env, error);
@@ -83,7 +65,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
-    ssize_t length = recvmsg(s->fd, &msg, MSG_DONTWAIT);
+    ssize_t length = recvmsg(s->base.fd, &msg, MSG_DONTWAIT);
     if (length < 0) return; /* EAGAIN: drained; anything else is retried on the next event */
     if (msg.msg_flags & MSG_TRUNC) continue;
     uint32_t to = 0;
@@ -96,7 +78,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], handle, name;
+  napi_value argv[3];
   uint32_t port, receive_buffer;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 3) {
@@ -126,34 +108,17 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, "open", ENOMEM);
   }
   uv_loop_t *loop;
-  s->fd = fd;
-  s->env = env;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &s->poll, fd) != 0) {
+  s->base.fd = fd;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &s->base.poll, fd) != 0) {
     close(fd);
     free(s);
     return throw_errno(env, "uv_poll_init", EINVAL);
   }
-  s->poll.data = s;
-  CHECK(env, napi_create_reference(env, argv[2], 1, &s->on_message));
-  CHECK(env, napi_create_string_utf8(env, "vigil:shared-udp", NAPI_AUTO_LENGTH, &name));
-  CHECK(env, napi_async_init(env, NULL, name, &s->context));
-  uv_poll_start(&s->poll, UV_READABLE, on_readable);
-  CHECK(env, napi_create_external(env, s, NULL, NULL, &handle));
-  return handle;
+  return poll_socket_start(env, &s->base, argv[2], "vigil:shared-udp", on_readable);
 }
 
 static shared_socket *unwrap(napi_env env, napi_value value) {
-  void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
-    napi_throw_type_error(env, NULL, "not an open shared socket");
-    return NULL;
-  }
-  shared_socket *s = data;
-  if (s->fd < 0) {
-    napi_throw_error(env, NULL, "shared socket is closed");
-    return NULL;
-  }
-  return s;
+  return poll_socket_unwrap(env, value, "shared socket");
 }
 
 static napi_value send_datagram(napi_env env, napi_callback_info info) {
@@ -192,29 +157,13 @@ static napi_value send_datagram(napi_env env, napi_callback_info info) {
   c->cmsg_type = IP_PKTINFO;
   c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
   ((struct in_pktinfo *)CMSG_DATA(c))->ipi_spec_dst.s_addr = htonl(from);
-  ssize_t sent = sendmsg(s->fd, &msg, MSG_DONTWAIT);
+  ssize_t sent = sendmsg(s->base.fd, &msg, MSG_DONTWAIT);
   CHECK(env, napi_create_int32(env, sent < 0 ? -errno : (int32_t)sent, &result));
   return result;
 }
 
-static void after_close(uv_handle_t *handle) {
-  shared_socket *s = (shared_socket *)handle->data;
-  napi_delete_reference(s->env, s->on_message);
-  napi_async_destroy(s->env, s->context);
-  free(s);
-}
-
 static napi_value close_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  shared_socket *s = unwrap(env, argv[0]);
-  if (s == NULL) return NULL;
-  uv_poll_stop(&s->poll);
-  close(s->fd);
-  s->fd = -1;
-  uv_close((uv_handle_t *)&s->poll, after_close);
-  return NULL;
+  return poll_socket_close(env, info, "shared socket");
 }
 
 static napi_value init(napi_env env, napi_value exports) {

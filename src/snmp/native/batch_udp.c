@@ -18,6 +18,7 @@
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
+#include "../../native/poll_socket.h"
 #include <node_api.h>
 #include <uv.h>
 #include <errno.h>
@@ -37,39 +38,16 @@
 #define BATCHES_PER_EVENT 8
 
 typedef struct {
-  uv_poll_t poll;
-  int fd;
-  napi_env env;
-  napi_ref on_batch;
-  napi_async_context context;
-  /* Freed when both are done: libuv's close (the poll handle) and the JS handle's finalizer. A closed
-   * socket (fd -1) must stay readable by unwrap until no JS value can name it. */
-  int uv_closed;
-  int finalized;
+  poll_socket base; /* first: the lifecycle in poll_socket.h */
   unsigned char *slots; /* BATCH * SLOT bytes */
   struct mmsghdr messages[BATCH];
   struct iovec vectors[BATCH];
   struct sockaddr_in senders[BATCH];
 } batch_socket;
 
-#define CHECK(env, call)                                         \
-  do {                                                           \
-    if ((call) != napi_ok) {                                     \
-      napi_throw_error((env), NULL, "napi call failed: " #call); \
-      return NULL;                                               \
-    }                                                            \
-  } while (0)
-
-static napi_value throw_errno(napi_env env, const char *what, int error) {
-  char message[160];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(error));
-  napi_throw_error(env, NULL, message);
-  return NULL;
-}
-
 /* One JS call for the batch: its datagrams copied into one buffer, their senders into one array. */
 static void deliver(batch_socket *s, int count) {
-  napi_env env = s->env;
+  napi_env env = s->base.env;
   size_t total = 0;
   int kept = 0;
   for (int i = 0; i < count; i++)
@@ -78,7 +56,7 @@ static void deliver(batch_socket *s, int count) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value callback, global, argv[3], meta_buffer, result;
   void *data, *meta_data;
-  if (napi_get_reference_value(env, s->on_batch, &callback) == napi_ok && callback != NULL &&
+  if (napi_get_reference_value(env, s->base.callback, &callback) == napi_ok && callback != NULL &&
       napi_get_global(env, &global) == napi_ok &&
       napi_create_buffer(env, total > 0 ? total : 1, &data, &argv[0]) == napi_ok &&
       napi_create_arraybuffer(env, (size_t)count * 4 * sizeof(uint32_t), &meta_data, &meta_buffer) == napi_ok &&
@@ -97,7 +75,7 @@ static void deliver(batch_socket *s, int count) {
       kept++;
     }
     if (kept > 0 && napi_create_uint32(env, (uint32_t)kept, &argv[2]) == napi_ok &&
-        napi_make_callback(env, s->context, global, callback, 3, argv, &result) == napi_pending_exception) {
+        napi_make_callback(env, s->base.context, global, callback, 3, argv, &result) == napi_pending_exception) {
       napi_value error;
       napi_get_and_clear_last_exception(env, &error);
       napi_fatal_exception(env, error);
@@ -109,7 +87,7 @@ static void deliver(batch_socket *s, int count) {
 static void on_readable(uv_poll_t *poll, int status, int events) {
   batch_socket *s = (batch_socket *)poll->data;
   if (status < 0 || !(events & UV_READABLE)) return;
-  for (int round = 0; round < BATCHES_PER_EVENT && s->fd >= 0; round++) {
+  for (int round = 0; round < BATCHES_PER_EVENT && s->base.fd >= 0; round++) {
     for (int i = 0; i < BATCH; i++) {
       s->vectors[i].iov_base = s->slots + (size_t)i * SLOT;
       s->vectors[i].iov_len = SLOT;
@@ -119,7 +97,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
       s->messages[i].msg_hdr.msg_iov = &s->vectors[i];
       s->messages[i].msg_hdr.msg_iovlen = 1;
     }
-    int count = recvmmsg(s->fd, s->messages, BATCH, MSG_DONTWAIT, NULL);
+    int count = recvmmsg(s->base.fd, s->messages, BATCH, MSG_DONTWAIT, NULL);
     /* EAGAIN: drained. Anything else (an ICMP error queued on the socket) is retried on the next event. */
     if (count <= 0) return;
     deliver(s, count);
@@ -127,12 +105,16 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   }
 }
 
-static void finalize(napi_env env, void *data, void *hint);
-static void stop(batch_socket *s);
+
+static void release_slots(poll_socket *base) {
+  batch_socket *s = (batch_socket *)base;
+  free(s->slots);
+  s->slots = NULL;
+}
 
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 2;
-  napi_value argv[2], handle, name;
+  napi_value argv[2];
   uint32_t receive_buffer;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2) {
@@ -166,42 +148,20 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     return throw_errno(env, "open", ENOMEM);
   }
   uv_loop_t *loop;
-  s->fd = fd;
-  s->env = env;
+  s->base.fd = fd;
+  s->base.release = release_slots;
   s->slots = slots;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &s->poll, fd) != 0) {
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, &s->base.poll, fd) != 0) {
     close(fd);
     free(slots);
     free(s);
     return throw_errno(env, "uv_poll_init", EINVAL);
   }
-  s->poll.data = s;
-  if (napi_create_reference(env, argv[1], 1, &s->on_batch) != napi_ok ||
-      napi_create_string_utf8(env, "vigil:batch-udp", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_async_init(env, NULL, name, &s->context) != napi_ok ||
-      napi_create_external(env, s, finalize, NULL, &handle) != napi_ok) {
-    /* Nothing in JS can name it yet: closed and freed here (after_close frees it once finalized). */
-    s->finalized = 1;
-    stop(s);
-    napi_throw_error(env, NULL, "open: a napi call failed");
-    return NULL;
-  }
-  uv_poll_start(&s->poll, UV_READABLE, on_readable);
-  return handle;
+  return poll_socket_start(env, &s->base, argv[1], "vigil:batch-udp", on_readable);
 }
 
 static batch_socket *unwrap(napi_env env, napi_value value) {
-  void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == NULL) {
-    napi_throw_type_error(env, NULL, "not an open batch socket");
-    return NULL;
-  }
-  batch_socket *s = data;
-  if (s->fd < 0) {
-    napi_throw_error(env, NULL, "batch socket is closed");
-    return NULL;
-  }
-  return s;
+  return poll_socket_unwrap(env, value, "batch socket");
 }
 
 static napi_value send_batch(napi_env env, napi_callback_info info) {
@@ -260,7 +220,7 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
       messages[j].msg_hdr.msg_iov = &vectors[j];
       messages[j].msg_hdr.msg_iovlen = 1;
     }
-    int done = sendmmsg(s->fd, messages, n, MSG_DONTWAIT);
+    int done = sendmmsg(s->base.fd, messages, n, MSG_DONTWAIT);
     if (done == 0) done = -1, errno = EAGAIN; /* not seen on Linux; never loop on it */
     if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
       for (uint32_t j = next; j < count; j++) results[j] = 1;
@@ -288,46 +248,13 @@ static napi_value local_port(napi_env env, napi_callback_info info) {
   if (s == NULL) return NULL;
   struct sockaddr_in address;
   socklen_t length = sizeof address;
-  if (getsockname(s->fd, (struct sockaddr *)&address, &length) < 0) return throw_errno(env, "getsockname", errno);
+  if (getsockname(s->base.fd, (struct sockaddr *)&address, &length) < 0) return throw_errno(env, "getsockname", errno);
   CHECK(env, napi_create_uint32(env, ntohs(address.sin_port), &result));
   return result;
 }
 
-static void after_close(uv_handle_t *handle) {
-  batch_socket *s = (batch_socket *)handle->data;
-  if (s->on_batch != NULL) napi_delete_reference(s->env, s->on_batch);
-  if (s->context != NULL) napi_async_destroy(s->env, s->context);
-  free(s->slots);
-  s->slots = NULL;
-  s->uv_closed = 1;
-  if (s->finalized) free(s);
-}
-
-static void stop(batch_socket *s) {
-  uv_poll_stop(&s->poll);
-  close(s->fd);
-  s->fd = -1;
-  uv_close((uv_handle_t *)&s->poll, after_close);
-}
-
-/* The JS handle is gone: close the socket if nobody did, free it once libuv is done with it. */
-static void finalize(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  batch_socket *s = data;
-  s->finalized = 1;
-  if (s->fd >= 0) stop(s);
-  else if (s->uv_closed) free(s);
-}
-
 static napi_value close_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket *s = unwrap(env, argv[0]);
-  if (s == NULL) return NULL;
-  stop(s);
-  return NULL;
+  return poll_socket_close(env, info, "batch socket");
 }
 
 static napi_value init(napi_env env, napi_value exports) {
