@@ -84,7 +84,7 @@ export function recentPoint(probe: Probe, result: PollResult, rates: Rates, at: 
  * A device's recent polls as they are stored and carried through a poll: bytes, not points. A poll only
  * appends to its window, so the poll path never decodes one: reading twelve points of eight numbers into
  * arrays and writing them back cost ~2 µs and two dozen arrays a poll once the window is full
- * (microbenchmark of the state codec; README, Performance). Layout: f64 LE the newest point's time (ms), u8 the point count, then per point, oldest first,
+ * (microbenchmark of the state codec; docs/performance-history.md). Layout: f64 LE the newest point's time (ms), u8 the point count, then per point, oldest first,
  * u8 its length and a msgpack array [ms since the point before it (0 for a first point), outcome code,
  * uptime, cpu, memory, temperature, signal, errors]. Dropping the oldest point rewrites nothing: times
  * are read back from the newest.
