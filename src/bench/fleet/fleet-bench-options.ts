@@ -71,6 +71,8 @@ export interface FleetBenchResult {
   };
   /** How late each answered poll was against its slot (answer time − slot), over the measured cycles. */
   schedule_lag_s: Latency;
+  /** Answers to a slot already answered (fresh probes of the opened conversations): not in the lag. */
+  out_of_slot_answers: number;
   /** The oldest claim still waiting in the schedule, sampled every second: its worst. */
   overdue_max_s: number;
   polls_per_s: number;

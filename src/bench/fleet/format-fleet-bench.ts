@@ -9,8 +9,8 @@ export function formatFleetBench(r: FleetBenchResult): string {
       `${r.machine.cores} cores, load ${r.machine.load_start.join(' ')} → ${r.machine.load_end.join(' ')}`,
     `setup: simulator ${r.setup.sim_start_s} s (${r.setup.sim_processes} processes), import ${r.setup.import_s} s, ` +
       `first cycle ${r.setup.first_cycle_s} s (${r.setup.first_cycle_answered} of ${r.devices} answered)`,
-    `schedule lag: p50 ${lag.p50} s, p99 ${lag.p99} s, max ${lag.max} s over ${lag.n} answered polls; ` +
-      `oldest due device waited ${r.overdue_max_s} s at worst`,
+    `schedule lag: p50 ${lag.p50} s, p99 ${lag.p99} s, max ${lag.max} s over ${lag.n} answered polls ` +
+      `(${r.out_of_slot_answers} answers out of the schedule apart); oldest due device waited ${r.overdue_max_s} s at worst`,
     `polls: ${r.polls_per_s}/s (${r.polls_needed_per_s}/s needed); devices polled per cycle ` +
       `${r.devices_polled_per_cycle.join(', ')} of ${r.devices}${r.every_device_polled ? ' (all)' : ' (NOT all)'}`,
     `outcomes: ${Object.entries(r.poll_outcomes)

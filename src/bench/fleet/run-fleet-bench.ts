@@ -123,6 +123,7 @@ function figures(
     interval_s: options.intervalSeconds,
     cycles: options.cycles,
     schedule_lag_s: latency(Array.from(tracker.lagsSeconds())),
+    out_of_slot_answers: tracker.outOfSlotAnswers(),
     overdue_max_s: round(m.overdueMax, 1),
     polls_per_s: round(total(m.outcomes) / m.seconds, 1),
     polls_needed_per_s: round(options.devices / options.intervalSeconds, 1),
