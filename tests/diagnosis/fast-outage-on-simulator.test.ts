@@ -105,7 +105,7 @@ describe('with traps', () => {
   const trapPort = randomPort();
 
   beforeAll(async () => {
-    h = await startHarness(201, trapPort);
+    h = await startHarness(205, trapPort);
   }, 30_000);
   afterAll(() => stopHarness(h));
 
@@ -237,7 +237,7 @@ describe('by polling alone (no traps)', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness(202, 0);
+    h = await startHarness(206, 0);
   }, 30_000);
   afterAll(() => stopHarness(h));
 
