@@ -17,9 +17,7 @@ const DRILLS = 'tests/drills/**/*.test.ts';
  * End-to-end runs of whole stacks (`vigil bench outage --quick`, `vigil eval --quick`, the demo's story,
  * outage detection at production settle times, and the fleet, conversation and fuzz benches on small
  * fleets): each keeps its own simulator and service busy for a minute or two, so they run apart too
- * (`npm run test:stacks`), keeping `npm test` within its minutes. `.ci/run` runs them in one vitest run
- * with the browser project (`npm run test:apart`): still four files at a time, one's tail overlapping
- * the other's.
+ * (`npm run test:stacks`), keeping `npm test` within its minutes.
  */
 const STACKS = [
   'tests/bench/outage-bench.test.ts',
